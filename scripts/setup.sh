@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Brings a fresh Debian 12 machine (root, Node + npm only) to a state where portvakt runs and tests pass.
+# Idempotent: every step checks before it acts, so running it again is quick.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+NODE_VERSION="${PORTVAKT_NODE_VERSION:-24.21.0}"
+NODE_HOME="/opt/portvakt/node-$NODE_VERSION"
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+# --- Node 24: the npm registry serves Node itself as node-linux-<arch>, so no other download is needed.
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [[ "$(node_major)" -lt 24 ]]; then
+  if [[ ! -x "$NODE_HOME/bin/node" ]]; then
+    case "$(uname -m)" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; *) log "unsupported CPU $(uname -m)"; exit 1 ;; esac
+    log "installing Node $NODE_VERSION ($arch) into $NODE_HOME"
+    tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack --silent "node-linux-$arch@$NODE_VERSION" >/dev/null)
+    mkdir -p "$NODE_HOME"
+    tar -xzf "$tmp"/node-linux-*.tgz -C "$NODE_HOME" --strip-components=1
+    rm -rf "$tmp"
+  fi
+  # /usr/local/bin precedes /usr/bin on Debian's PATH, so npm's `#!/usr/bin/env node` picks this one up.
+  ln -sf "$NODE_HOME/bin/node" /usr/local/bin/node
+  hash -r
+fi
+log "node $(node --version)"
+NODE_BIN_DIR="$(dirname "$(readlink -f "$(command -v node)")")"
+# node-gyp must build native addons (pcsclite, epoll) against these headers instead of downloading them.
+export npm_config_nodedir="$(dirname "$NODE_BIN_DIR")"
+
+# --- Debian packages the runtime and the tests need.
+APT_PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools iproute2 util-linux python3 make g++ sqlite3 gpiod)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  log "apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The distribution's pcscd service would own /run/pcscd; tests run their own daemons in namespaces.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet pcscd.socket 2>/dev/null; then
+  systemctl stop pcscd.socket pcscd.service >/dev/null 2>&1 || true
+fi
+
+# --- npm dependencies, rebuilt when the lock file or the Node version changes.
+cd "$ROOT"
+stamp="node_modules/.portvakt-setup"
+want="$(node --version) $(sha256sum package-lock.json | cut -c1-16)"
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" >"$stamp"
+fi
+log "ready"
