@@ -1,0 +1,42 @@
+/**
+ * What the local API needs from the panel. The composition root implements it; the API never reaches
+ * into modules directly, which keeps the HTTP layer testable and the modules unaware of HTTP.
+ */
+import type { AccessDecision } from '../access/types.ts';
+import type { AuditEvent } from '../audit/types.ts';
+import type { DoorStateView } from '../bus/event-bus.ts';
+
+export interface HealthView {
+  status: 'ok' | 'degraded';
+  panelId: string;
+  uptimeS: number;
+  lastSeq: number;
+  readers: string[];
+}
+
+export interface SimRelayView {
+  name: string;
+  chip: string;
+  line: number;
+  energized: boolean;
+  energizeCount: number;
+}
+
+export interface SimControls {
+  /** Taps a card on a configured reader (by reader id); resolves with the decision it caused. */
+  tap(readerId: string, uid: string): Promise<AccessDecision>;
+  /** Sets a simulated input (`<doorId>.exitButton|doorContact|tamper`) active or inactive. */
+  setInput(inputId: string, active: boolean): void;
+  inputIds(): string[];
+  relays(): SimRelayView[];
+}
+
+export interface ApiContext {
+  health(): HealthView;
+  doors(): DoorStateView[];
+  events(afterSeq: number, limit: number): AuditEvent[];
+  /** Records the positive decision, then pulses the door. Throws NotFoundError for an unknown door. */
+  unlockDoor(doorId: string, requestedBy: string, pulseMs?: number): { seq: number; pulseMs: number };
+  installerToken: string | undefined;
+  sim: SimControls | undefined;
+}

@@ -1,0 +1,103 @@
+/** The OpenAPI 3.1 document of the local API, derived from the same zod schemas that validate requests. */
+import { z } from 'zod';
+import {
+  auditEventView,
+  decisionView,
+  doorView,
+  errorBody,
+  eventsQuery,
+  healthView,
+  inputBody,
+  relayView,
+  tapBody,
+  unlockBody,
+} from './schemas.ts';
+
+const json = (schema: z.ZodType) => ({
+  content: {
+    'application/json': { schema: z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) },
+  },
+});
+const jsonIn = (schema: z.ZodType) => ({
+  required: true,
+  content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input' }) } },
+});
+const errors = { '4XX': { description: 'bad request, unknown id or missing token', ...json(errorBody) } };
+const pathId = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+
+export function openApiDocument(options: { sim: boolean }): Record<string, unknown> {
+  const paths: Record<string, unknown> = {
+    '/healthz': {
+      get: {
+        summary: 'Liveness and basic state',
+        responses: { 200: { description: 'ok', ...json(healthView) } },
+      },
+    },
+    '/api/v1/doors': {
+      get: {
+        summary: 'Doors with lock, contact and alarm state',
+        responses: { 200: { description: 'doors', ...json(z.object({ doors: z.array(doorView) })) } },
+      },
+    },
+    '/api/v1/events': {
+      get: {
+        summary: 'Audit events after a sequence number, oldest first',
+        parameters: Object.entries(z.toJSONSchema(eventsQuery, { io: 'input' }).properties ?? {}).map(
+          ([name, schema]) => ({ name, in: 'query', schema }),
+        ),
+        responses: {
+          200: {
+            description: 'events',
+            ...json(z.object({ events: z.array(auditEventView), lastSeq: z.number() })),
+          },
+          ...errors,
+        },
+      },
+    },
+    '/api/v1/doors/{id}/unlock': {
+      post: {
+        summary: 'Unlock a door for one bounded pulse (installer token)',
+        security: [{ installer: [] }],
+        parameters: [pathId('id')],
+        requestBody: { ...jsonIn(unlockBody), required: false },
+        responses: {
+          202: {
+            description: 'unlocking',
+            ...json(z.object({ doorId: z.string(), seq: z.number(), pulseMs: z.number() })),
+          },
+          ...errors,
+        },
+      },
+    },
+  };
+  if (options.sim) {
+    paths['/api/v1/sim/readers/{readerId}/tap'] = {
+      post: {
+        summary: 'Simulator: tap a card on a reader',
+        parameters: [pathId('readerId')],
+        requestBody: jsonIn(tapBody),
+        responses: { 200: { description: 'the access decision', ...json(decisionView) }, ...errors },
+      },
+    };
+    paths['/api/v1/sim/inputs/{inputId}'] = {
+      post: {
+        summary: 'Simulator: set an input (<doorId>.exitButton|doorContact|tamper)',
+        parameters: [pathId('inputId')],
+        requestBody: jsonIn(inputBody),
+        responses: { 200: { description: 'set' }, ...errors },
+      },
+    };
+    paths['/api/v1/sim/relays'] = {
+      get: {
+        summary: 'Simulator: relay states',
+        responses: { 200: { description: 'relays', ...json(z.object({ relays: z.array(relayView) })) } },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'portvakt panel local API', version: '1.0.0' },
+    components: { securitySchemes: { installer: { type: 'http', scheme: 'bearer' } } },
+    paths,
+  };
+}

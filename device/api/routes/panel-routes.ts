@@ -1,0 +1,36 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { AuthError } from '../../../hal/errors.ts';
+import type { ApiContext } from '../context.ts';
+import type { Router } from '../router.ts';
+import { eventsQuery, idParam, unlockBody } from '../schemas.ts';
+import { parseInput } from '../validate.ts';
+
+export function addPanelRoutes(router: Router, ctx: ApiContext): void {
+  router
+    .add('GET', '/healthz', () => ({ status: 200, body: ctx.health() }))
+    .add('GET', '/api/v1/doors', () => ({ status: 200, body: { doors: ctx.doors() } }))
+    .add('GET', '/api/v1/events', ({ query }) => {
+      const q = parseInput(eventsQuery, Object.fromEntries(query), 'query');
+      const events = ctx.events(q.after, q.limit);
+      return { status: 200, body: { events, lastSeq: events.at(-1)?.seq ?? q.after } };
+    })
+    .add('POST', '/api/v1/doors/{id}/unlock', ({ req, params, body }) => {
+      requireInstaller(req, ctx.installerToken);
+      const doorId = parseInput(idParam, params['id'], 'door id');
+      const input = parseInput(unlockBody, body ?? {}, 'body');
+      const result = ctx.unlockDoor(doorId, 'installer', input.pulseMs);
+      return { status: 202, body: { doorId, ...result } };
+    });
+}
+
+function requireInstaller(req: IncomingMessage, token: string | undefined): void {
+  if (!token) throw new AuthError('installer actions are disabled: api.installerToken is not configured');
+  const header = req.headers.authorization ?? '';
+  const presented = header.startsWith('Bearer ') ? header.slice(7) : '';
+  const a = Buffer.from(presented);
+  const b = Buffer.from(token);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) {
+    throw new AuthError('missing or wrong installer token (Authorization: Bearer <token>)');
+  }
+}

@@ -1,0 +1,75 @@
+/** Request and response shapes of the local API: validation and the OpenAPI document derive from these. */
+import { z } from 'zod';
+
+export const idParam = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be an id of a-z, 0-9, "_" or "-"');
+
+export const eventsQuery = z
+  .object({
+    after: z.coerce
+      .number()
+      .int('must be an integer')
+      .min(0)
+      .default(0)
+      .describe('return events with seq > after'),
+    limit: z.coerce.number().int('must be an integer').min(1).max(1000).default(100),
+  })
+  .strict();
+
+export const unlockBody = z
+  .object({
+    pulseMs: z.number().int().min(1000).max(30000).optional().describe('defaults to the door pulse length'),
+    reason: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const tapBody = z.object({ uid: z.string().min(1).max(64).describe('card UID as hex') }).strict();
+
+export const inputBody = z.object({ active: z.boolean() }).strict();
+
+export const errorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.string()).optional() }),
+});
+
+export const doorView = z.object({
+  id: z.string(),
+  name: z.string(),
+  locked: z.boolean(),
+  open: z.boolean().nullable().describe('null when the door has no contact'),
+  alarms: z.array(z.enum(['forced_open', 'held_open', 'tamper'])),
+});
+
+export const auditEventView = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  ts: z.number().int(),
+  type: z.string(),
+  doorId: z.string().nullable(),
+  readerId: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const decisionView = z.object({
+  granted: z.boolean(),
+  reason: z.string(),
+  readerId: z.string(),
+  doorIds: z.array(z.string()),
+  uidHash: z.string(),
+});
+
+export const healthView = z.object({
+  status: z.enum(['ok', 'degraded']),
+  panelId: z.string(),
+  uptimeS: z.number(),
+  lastSeq: z.number().int(),
+  readers: z.array(z.string()),
+});
+
+export const relayView = z.object({
+  name: z.string(),
+  chip: z.string(),
+  line: z.number().int(),
+  energized: z.boolean(),
+  energizeCount: z.number().int(),
+});

@@ -1,0 +1,51 @@
+/**
+ * The audit log is also the sync outbox: every decision, unlock, door state change and alarm becomes a
+ * row with a unique id and a per-panel sequence number, committed (WAL, synchronous=FULL) before any
+ * relay moves.
+ */
+export type AuditEventType =
+  | 'system.started'
+  | 'system.stopped'
+  | 'access.granted'
+  | 'access.denied'
+  | 'door.unlocked'
+  | 'door.locked'
+  | 'door.opened'
+  | 'door.closed'
+  | 'door.exit_requested'
+  | 'alarm.raised'
+  | 'alarm.cleared'
+  | 'reader.attached'
+  | 'reader.detached'
+  | 'reader.error'
+  | 'api.unlock_requested'
+  | 'api.rejected';
+
+export interface AuditEventInput {
+  type: AuditEventType;
+  doorId?: string | undefined;
+  readerId?: string | undefined;
+  /** JSON-serializable details. Card UIDs are stored only as a keyed hash (`uidHash`), never in clear. */
+  data?: Record<string, unknown>;
+}
+
+export interface AuditEvent {
+  /** Globally unique (UUIDv7: time-ordered). */
+  id: string;
+  /** Per-panel, strictly increasing, gap-free. */
+  seq: number;
+  /** Wall time, ms since epoch. */
+  ts: number;
+  type: AuditEventType;
+  doorId: string | null;
+  readerId: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface AuditLog {
+  /** Durably appends one event and returns it; throws if it could not be written. */
+  append(event: AuditEventInput): AuditEvent;
+  /** Events with seq > after, oldest first, at most `limit`. */
+  after(seq: number, limit: number): AuditEvent[];
+  lastSeq(): number;
+}

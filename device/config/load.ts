@@ -1,0 +1,60 @@
+/**
+ * Loads and validates the device config. Any problem is a ConfigError whose issues each name the key
+ * path and the offending value, so an installer can fix the file without reading source code.
+ */
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError, errorMessage } from '../../hal/errors.ts';
+import { configSchema, type PanelConfig } from './schema.ts';
+
+export function loadConfigFile(path: string): PanelConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${errorMessage(err)}`);
+  }
+  return parseConfigText(text, path);
+}
+
+export function parseConfigText(text: string, source = 'config'): PanelConfig {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const issues = doc.errors.map((e) => e.message.split('\n')[0] ?? e.message);
+    throw new ConfigError(`${source} is not valid YAML: ${issues.join('; ')}`, issues);
+  }
+  return validateConfig(doc.toJS(), source);
+}
+
+export function validateConfig(raw: unknown, source = 'config'): PanelConfig {
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => describeIssue(issue, raw));
+  throw new ConfigError(`${source} is invalid:\n  - ${issues.join('\n  - ')}`, issues);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const key = formatPath(issue.path);
+  const value = valueAt(raw, issue.path);
+  const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+  if (issue.code === 'unrecognized_keys') {
+    return `${key || '(top level)'}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  }
+  return `${key || '(top level)'}: ${issue.message}${shown}`;
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('');
+}
+
+function valueAt(raw: unknown, path: PropertyKey[]): unknown {
+  let cur: unknown = raw;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
+  }
+  return typeof cur === 'object' && cur !== null ? undefined : cur;
+}
