@@ -4,7 +4,11 @@
  */
 import type { PanelConfigInput } from '../config/schema.ts';
 
-export function demoConfig(options: { storePath: string; port: number; installerToken: string }): PanelConfigInput {
+export function demoConfig(options: {
+  storePath: string;
+  port: number;
+  installerToken: string;
+}): PanelConfigInput {
   const chip = 'pinctrl-sim';
   return {
     panel: { id: 'demo-panel', name: 'Storgatan 12, entrance A', timeZone: 'Europe/Stockholm' },

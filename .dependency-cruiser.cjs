@@ -1,0 +1,71 @@
+/** Layer rules of DESIGN.md, enforced in CI (`npm run deps`). */
+module.exports = {
+  forbidden: [
+    {
+      name: 'hal-is-the-bottom-layer',
+      comment: 'hal/ knows nothing of doors, users or the cloud.',
+      severity: 'error',
+      from: { path: '^hal/' },
+      to: { path: '^(device|cloud-sync|panel-ui)/' },
+    },
+    {
+      name: 'protocol-imports-only-its-schema-library',
+      comment: 'cloud-sync/protocol is shared by panel, hub and browsers: only zod and itself.',
+      severity: 'error',
+      from: { path: '^cloud-sync/protocol/' },
+      to: { pathNot: ['^cloud-sync/protocol/', 'node_modules/zod/', '^zod$'] },
+    },
+    {
+      name: 'browser-code-imports-no-node',
+      comment: 'panel-ui/ runs in a kiosk browser: no Node built-ins, no device/ or hal/ code.',
+      severity: 'error',
+      from: { path: '^panel-ui/' },
+      to: { path: ['^(device|hal)/', '^cloud-sync/(agent|hub)/'], dependencyTypes: ['local', 'core', 'npm'] },
+    },
+    {
+      name: 'browser-code-imports-no-node-core',
+      severity: 'error',
+      from: { path: '^panel-ui/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'hardware-only-through-hal',
+      comment: 'device/ reaches hardware only through hal/ interfaces and drivers.',
+      severity: 'error',
+      from: { path: '^(device|cloud-sync)/' },
+      to: { path: 'node_modules/(onoff|epoll|nfc-pcsc|@pokusew/pcsclite|serialport)/' },
+    },
+    {
+      name: 'drivers-picked-in-one-place',
+      comment: 'Drivers are chosen from config by the lookup tables; device/ imports concrete drivers only in main.',
+      severity: 'error',
+      from: { path: '^device/', pathNot: '^device/(main|panel/hardware)\\.ts$' },
+      to: { path: '^hal/(gpio|reader)/(onoff|gpiod|pcsc)[^/]*\\.ts$' },
+    },
+    {
+      name: 'device-does-not-import-the-hub',
+      severity: 'error',
+      from: { path: '^device/' },
+      to: { path: '^cloud-sync/hub/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-test-code',
+      comment: 'Production code never imports tests.',
+      severity: 'error',
+      from: { path: '^(hal|device|cloud-sync|panel-ui)/' },
+      to: { path: '^test/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+/**
+ * `portvakt --config FILE` runs a panel; `portvakt --sim` (what `npm start` does) runs the simulator with
+ * a demo building. Exit codes: 0 clean stop, 2 bad config or arguments, 1 runtime failure.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, errorMessage } from '../hal/errors.ts';
+import type { Logger } from '../hal/logger.ts';
+import { loadConfigFile, validateConfig } from './config/load.ts';
+import type { PanelConfig } from './config/schema.ts';
+import { createRootLogger } from './log/logger.ts';
+import { Panel } from './main.ts';
+import { printSimulatorBanner } from './sim/banner.ts';
+import { demoBuilding } from './sim/demo-building.ts';
+import { demoConfig } from './sim/demo-config.ts';
+
+const HELP = `portvakt — door intercom and access-control panel
+
+Usage:
+  portvakt --config FILE        run a panel with the device config FILE (YAML)
+  portvakt --sim [options]      run the simulator: simulated GPIO and readers, a demo building
+
+Options:
+  -c, --config FILE     device config (see device/config/example.yaml; JSON Schema in
+                        device/config/portvakt.schema.json)
+      --sim             simulator mode (ignored parts of --config: none; without --config a demo
+                        config is used)
+      --data-dir DIR    simulator: where the demo database lives (default ./var/sim)
+      --port N          simulator: local API port (default 8080; 0 picks a free one)
+      --check-config    validate --config and exit (0 valid, 2 invalid)
+      --log-level L     trace|debug|info|warn|error|silent (overrides the config)
+  -h, --help            this text
+`;
+
+async function main(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse(argv);
+  } catch (err) {
+    process.stderr.write(`portvakt: ${errorMessage(err)}\n\n${HELP}`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  let config: PanelConfig;
+  let simToken: string | undefined;
+  try {
+    if (args.config) {
+      config = loadConfigFile(args.config);
+    } else if (args.sim) {
+      simToken = randomBytes(16).toString('hex');
+      const dataDir = resolve(args['data-dir'] ?? 'var/sim');
+      mkdirSync(dataDir, { recursive: true });
+      config = validateConfig(
+        demoConfig({
+          storePath: `${dataDir}/panel.db`,
+          port: Number(args.port ?? 8080),
+          installerToken: simToken,
+        }),
+        'demo config',
+      );
+    } else {
+      process.stderr.write(`portvakt: give --config FILE or --sim\n\n${HELP}`);
+      return 2;
+    }
+  } catch (err) {
+    process.stderr.write(`portvakt: ${errorMessage(err)}\n`);
+    return err instanceof ConfigError ? 2 : 1;
+  }
+  if (args['check-config']) {
+    process.stdout.write('config is valid\n');
+    return 0;
+  }
+  if (args['log-level']) config.log.level = args['log-level'] as PanelConfig['log']['level'];
+  const logger = createRootLogger({ level: config.log.level });
+  return run(config, logger, { seedDemo: Boolean(args.sim && !args.config), simToken });
+}
+
+async function run(
+  config: PanelConfig,
+  logger: Logger,
+  opts: { seedDemo: boolean; simToken?: string | undefined },
+): Promise<number> {
+  const panel = new Panel({ config, logger });
+  let stopping: Promise<void> | undefined;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    logger.info({ signal }, 'stopping: locking doors');
+    stopping = panel.stop();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('uncaughtException', (err) => {
+    // Last line of defence: lock everything and exit non-zero so the supervisor restarts us.
+    logger.error({ err }, 'uncaught exception; locking doors and exiting');
+    void panel.stop().finally(() => process.exit(1));
+  });
+  try {
+    await panel.start();
+    if (opts.seedDemo) panel.store?.buildingData.replaceBuildingData(demoBuilding());
+  } catch (err) {
+    logger.error({ err: errorMessage(err) }, 'panel failed to start');
+    process.stderr.write(`portvakt: failed to start: ${errorMessage(err)}\n`);
+    return 1;
+  }
+  const address = panel.apiAddress();
+  logger.info({ ...address, panelId: config.panel.id }, 'panel ready');
+  if (config.hardware.gpio === 'sim' || config.hardware.reader === 'sim') {
+    printSimulatorBanner(config, address, opts.simToken);
+  }
+  await new Promise<void>((resolveStop) => {
+    const wait = setInterval(() => {
+      if (stopping) {
+        clearInterval(wait);
+        stopping.then(resolveStop, resolveStop);
+      }
+    }, 50);
+  });
+  return 0;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string', short: 'c' },
+      sim: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      'check-config': { type: 'boolean' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  }).values;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`portvakt: ${errorMessage(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,253 @@
+/**
+ * One door: drives its lock relay in bounded, audited pulses and turns its contact, exit button and
+ * tamper inputs into door events and alarms.
+ *
+ * Safety rules kept here and in LockPulse:
+ * - An unlock is written to the audit log (`door.unlocked`) before the relay moves; if that write fails
+ *   the relay is not touched. Locking goes the other way: relay first, audit after, and a failed write
+ *   never delays it.
+ * - Every unlock is a pulse of at most MAX_PULSE_MS from the latest audited unlock; nothing holds the
+ *   door unlocked without new decisions.
+ * - Input and timer callbacks never throw; on an unexpected error the door is relocked.
+ */
+import type { Clock } from '../../hal/clock/clock.ts';
+import { errorMessage, HardwareError, PortvaktError } from '../../hal/errors.ts';
+import { type Listener, SafeEmitter } from '../../hal/events.ts';
+import type { DigitalInput } from '../../hal/gpio/types.ts';
+import type { Logger } from '../../hal/logger.ts';
+import type { DoorConfig } from '../config/schema.ts';
+import { DoorAlarms } from './door-alarms.ts';
+import { DoorAudit } from './door-audit.ts';
+import { DoorContact } from './door-contact.ts';
+import { LockDrive } from './lock-drive.ts';
+import { LockPulse } from './lock-pulse.ts';
+import type {
+  DoorControllerEvents,
+  DoorControllerOptions,
+  DoorState,
+  UnlockCause,
+  UnlockKind,
+  UnlockResult,
+} from './types.ts';
+import { checkUnlockCause } from './unlock-cause.ts';
+
+export class DoorController {
+  readonly id: string;
+  readonly #door: DoorConfig;
+  readonly #drive: LockDrive;
+  readonly #inputs: Pick<DoorControllerOptions, 'exitButton' | 'doorContact' | 'tamper'>;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #alarms: DoorAlarms;
+  readonly #audit: DoorAudit;
+  readonly #pulse: LockPulse;
+  readonly #contact: DoorContact;
+  readonly #emitter: SafeEmitter<DoorControllerEvents>;
+
+  #started = false;
+  #unsubscribe: Array<() => void> = [];
+  /** An exit press authorizes the opening for one pulse even if its unlock failed (mechanical egress). */
+  #exitShuntUntil = Number.NEGATIVE_INFINITY;
+  #lastEmitted = '';
+
+  constructor(options: DoorControllerOptions) {
+    const { door, clock } = options;
+    this.id = door.id;
+    this.#door = door;
+    this.#drive = new LockDrive(options.relay, door.failMode);
+    this.#inputs = {
+      exitButton: options.exitButton,
+      doorContact: options.doorContact,
+      tamper: options.tamper,
+    };
+    this.#clock = clock;
+    this.#log = options.logger.child({ doorId: door.id });
+    this.#audit = new DoorAudit(options.audit, door.id, this.#log);
+    this.#alarms = new DoorAlarms(this.#audit, () => clock.monotonic());
+    const guard = (what: string, fn: () => void) => this.#guard(what, fn);
+    this.#pulse = new LockPulse({
+      drive: this.#drive,
+      clock,
+      audit: this.#audit,
+      alarms: this.#alarms,
+      log: this.#log,
+      running: () => this.#started,
+      guard,
+    });
+    const relockOnClose = options.relockOnClose ?? false;
+    this.#contact = new DoorContact({
+      clock,
+      audit: this.#audit,
+      alarms: this.#alarms,
+      heldOpenAfterS: door.heldOpenAfterS,
+      authorizedBy: () => this.#authorizedBy(),
+      onOpened: () => this.#pulse.markOpened(),
+      onClosed: () => {
+        if (relockOnClose && this.#pulse.openedDuringPulse) this.#pulse.relock('closed');
+      },
+      guard,
+    });
+    this.#emitter = new SafeEmitter((event, err) =>
+      this.#log.error({ err, event }, `door state listener threw: ${errorMessage(err)}`),
+    );
+  }
+
+  /** Subscribes to state changes (sent only when the state differs from the last one sent). */
+  on<K extends keyof DoorControllerEvents>(
+    event: K,
+    listener: Listener<DoorControllerEvents[K]>,
+  ): () => void {
+    return this.#emitter.on(event, listener);
+  }
+
+  state(): DoorState {
+    const state: DoorState = {
+      id: this.id,
+      name: this.#door.name,
+      locked: this.#drive.isLocked(),
+      open: this.#contact.open,
+      alarms: this.#alarms.list(),
+    };
+    const until = this.#pulse.unlockedUntil;
+    if (until !== undefined) state.unlockedUntil = until;
+    return state;
+  }
+
+  /**
+   * Drives the relay locked now, ending any pulse. Idempotent and usable before start(), so main can
+   * secure every door before anything else runs. Throws HardwareError if the relay refuses.
+   */
+  lockNow(): void {
+    this.#lockOrThrow('lock_now');
+  }
+
+  /** Locks first, then watches the inputs. Throws (and stays stopped) if the relay cannot be locked. */
+  start(): void {
+    if (this.#started) return;
+    if (!this.#pulse.relock('start')) {
+      this.#changed();
+      throw new HardwareError(`door ${this.id}: relay did not lock`);
+    }
+    this.#started = true;
+    this.#watchInputs();
+    this.#changed();
+  }
+
+  /** Leaves the door locked with no timers or input subscriptions. Throws HardwareError if the relay refuses. */
+  stop(): void {
+    this.#started = false;
+    for (const off of this.#unsubscribe.splice(0)) {
+      try {
+        off();
+      } catch (err) {
+        this.#log.warn({ err }, 'input unsubscribe failed');
+      }
+    }
+    this.#contact.stop();
+    this.#exitShuntUntil = Number.NEGATIVE_INFINITY;
+    this.#lockOrThrow('stopped');
+  }
+
+  /**
+   * Unlocks for one bounded pulse, or extends the running pulse (never shortens it). Throws with the relay
+   * untouched when the door is not running, the cause is invalid (ValidationError) or `door.unlocked`
+   * cannot be written (code 'audit_failed'); throws HardwareError, door relocked, when the relay refuses.
+   */
+  unlock(cause: UnlockCause): UnlockResult {
+    try {
+      return this.#unlock(cause);
+    } finally {
+      this.#changed();
+    }
+  }
+
+  #unlock(cause: UnlockCause): UnlockResult {
+    if (!this.#started) throw new PortvaktError('door_stopped', `door ${this.id} is not running`);
+    const pulseMs = checkUnlockCause(cause, this.#door.pulseMs);
+    return this.#pulse.unlock(cause.kind, cause.eventSeq, pulseMs);
+  }
+
+  #lockOrThrow(reason: string): void {
+    const locked = this.#pulse.relock(reason);
+    this.#changed();
+    if (!locked) throw new HardwareError(`door ${this.id}: relay did not lock`);
+  }
+
+  #watchInputs(): void {
+    const { exitButton, doorContact, tamper } = this.#inputs;
+    if (doorContact) {
+      this.#contact.initial(this.#read(doorContact));
+      const onChange = this.#guard('door contact', (c: { active: boolean }) =>
+        this.#contact.change(c.active),
+      );
+      this.#unsubscribe.push(doorContact.onChange(onChange));
+    }
+    if (exitButton) {
+      this.#unsubscribe.push(exitButton.onChange(this.#guard('exit button', (c) => this.#onExit(c.active))));
+    }
+    if (tamper) {
+      const active = this.#read(tamper);
+      if (active !== null) this.#onTamper(active);
+      this.#unsubscribe.push(tamper.onChange(this.#guard('tamper', (c) => this.#onTamper(c.active))));
+    }
+  }
+
+  #authorizedBy(): UnlockKind | undefined {
+    return this.#pulse.kind ?? (this.#clock.monotonic() < this.#exitShuntUntil ? 'exit_button' : undefined);
+  }
+
+  /** The `door.exit_requested` event is the decision an exit unlock cites; unrecorded, the relay stays put. */
+  #onExit(pressed: boolean): void {
+    if (!pressed) return;
+    this.#exitShuntUntil = this.#clock.monotonic() + this.#door.pulseMs;
+    const request = this.#audit.report('door.exit_requested', {});
+    if (!request) {
+      this.#log.error('exit request could not be recorded; door stays locked');
+      return;
+    }
+    try {
+      this.#unlock({ kind: 'exit_button', eventSeq: request.seq });
+    } catch (err) {
+      this.#log.error({ err }, `exit unlock failed: ${errorMessage(err)}`);
+    }
+  }
+
+  #onTamper(active: boolean): void {
+    if (active) this.#alarms.raise('tamper');
+    else this.#alarms.clear('tamper');
+  }
+
+  #read(input: DigitalInput): boolean | null {
+    try {
+      return input.isActive();
+    } catch (err) {
+      this.#log.error({ err, input: input.name }, 'input level unreadable');
+      return null;
+    }
+  }
+
+  /** Wraps input and timer callbacks: they never throw, a failure relocks, and every change is streamed. */
+  #guard<A extends unknown[]>(what: string, fn: (...args: A) => void): (...args: A) => void {
+    return (...args: A) => {
+      try {
+        fn(...args);
+      } catch (err) {
+        this.#log.error({ err }, `${what} failed: ${errorMessage(err)}; relocking`);
+        try {
+          this.#pulse.relock('internal_error');
+        } catch (lockErr) {
+          this.#log.error({ err: lockErr }, 'relock after failure threw');
+        }
+      }
+      this.#changed();
+    };
+  }
+
+  #changed(): void {
+    const state = this.state();
+    const key = JSON.stringify(state);
+    if (key === this.#lastEmitted) return;
+    this.#lastEmitted = key;
+    this.#emitter.emit('change', state);
+  }
+}

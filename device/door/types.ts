@@ -1,0 +1,64 @@
+/** The door controller's public surface, shared with the access module, the API and the UI stream. */
+import type { Clock } from '../../hal/clock/clock.ts';
+import type { DigitalInput, Relay } from '../../hal/gpio/types.ts';
+import type { Logger } from '../../hal/logger.ts';
+import type { AuditLog } from '../audit/types.ts';
+import type { DoorConfig } from '../config/schema.ts';
+
+export type UnlockKind = 'access' | 'exit_button' | 'api' | 'command';
+export const UNLOCK_KINDS: readonly UnlockKind[] = ['access', 'exit_button', 'api', 'command'];
+
+export interface UnlockCause {
+  kind: UnlockKind;
+  /**
+   * Seq of the audit event in which the caller recorded its positive decision (access.granted,
+   * api.unlock_requested, ...). Required: an unlock nobody decided on must not reach the relay.
+   */
+  eventSeq: number;
+  /** Pulse length; clamped to 1000–30000 ms. Defaults to the door's pulseMs. */
+  ms?: number;
+}
+
+export interface UnlockResult {
+  /** Seq of the `door.unlocked` event written for this unlock. */
+  seq: number;
+  /** The clamped pulse length that was applied. */
+  pulseMs: number;
+  /** Wall time (ms since epoch) at which the door relocks unless extended again. */
+  unlockedUntil: number;
+  /** True when the door was already unlocked and this call extended the pulse. */
+  extended: boolean;
+}
+
+export type DoorAlarm = 'forced_open' | 'held_open' | 'tamper' | 'relay_fault';
+
+export interface DoorState {
+  id: string;
+  name: string;
+  /** What the relay driver reports, mapped through failMode (not merely what was last commanded). */
+  locked: boolean;
+  /** null when the door has no contact (or its level is not known yet). */
+  open: boolean | null;
+  alarms: DoorAlarm[];
+  /** Wall time (ms since epoch) the current unlock pulse ends; absent while locked. */
+  unlockedUntil?: number;
+}
+
+export type DoorControllerEvents = { change: DoorState };
+
+export interface DoorControllerOptions {
+  door: DoorConfig;
+  relay: Relay;
+  exitButton?: DigitalInput | undefined;
+  doorContact?: DigitalInput | undefined;
+  tamper?: DigitalInput | undefined;
+  clock: Clock;
+  audit: AuditLog;
+  logger: Logger;
+  /**
+   * Relock as soon as the door closes after having been opened during the pulse, instead of waiting for
+   * the pulse to run out. Off by default: whether it is safe depends on the contact and the door closer
+   * (a bouncing door can relock on the person still passing), so it is an installer's choice.
+   */
+  relockOnClose?: boolean | undefined;
+}

@@ -1,0 +1,194 @@
+/**
+ * The composition root of the panel process. Order matters and is the safety argument:
+ *   1. open the store (passive: no I/O toward doors)
+ *   2. claim relays and inputs, drive every door locked — before any other module exists
+ *   3. start door controllers (they begin watching exit buttons, contacts, tamper)
+ *   4. start the card readers and the access path
+ *   5. start the local API
+ * Stop runs in reverse; the GPIO driver closes last and leaves every relay de-energized/locked.
+ */
+import type { Clock } from '../hal/clock/clock.ts';
+import { SystemClock } from '../hal/clock/clock.ts';
+import { createGpioDriver, type GpioDriverDeps } from '../hal/gpio/drivers.ts';
+import type { GpioDriver } from '../hal/gpio/types.ts';
+import type { Logger } from '../hal/logger.ts';
+import { createReaderDriver, type ReaderDriverDeps } from '../hal/reader/drivers.ts';
+import type { CardReaderDriver } from '../hal/reader/types.ts';
+import { AccessDecider, readerDoorsFromConfig } from './access/decide.ts';
+import { uidHashFromConfig } from './access/uid-hash.ts';
+import { ApiServer } from './api/http-server.ts';
+import { PublishingAuditLog } from './audit/publishing-audit-log.ts';
+import type { AuditLog } from './audit/types.ts';
+import { EventBus } from './bus/event-bus.ts';
+import type { PanelConfig } from './config/schema.ts';
+import { moduleLogger } from './log/logger.ts';
+import { createApiContext } from './panel/api-context.ts';
+import { CardTaps } from './panel/card-taps.ts';
+import { Doors } from './panel/doors.ts';
+import { ModuleRunner } from './panel/modules.ts';
+import { watchReaders } from './panel/reader-events.ts';
+import { openStore, type Store } from './store/store.ts';
+
+export interface PanelOptions {
+  config: PanelConfig;
+  logger: Logger;
+  clock?: Clock;
+  /** Extra options for the GPIO / reader drivers (tests point them at fakes). */
+  gpioOptions?: Partial<GpioDriverDeps>;
+  readerOptions?: Partial<ReaderDriverDeps>;
+}
+
+export class Panel {
+  readonly #options: PanelOptions;
+  readonly #clock: Clock;
+  readonly bus: EventBus;
+  #runner: ModuleRunner | undefined;
+  #store: Store | undefined;
+  #gpio: GpioDriver | undefined;
+  #readers: CardReaderDriver | undefined;
+  #doors: Doors | undefined;
+  #audit: AuditLog | undefined;
+  #api: ApiServer | undefined;
+  #taps: CardTaps | undefined;
+  #startedAt = 0;
+
+  constructor(options: PanelOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? new SystemClock();
+    this.bus = new EventBus(moduleLogger(options.logger, 'bus'));
+  }
+
+  async start(): Promise<void> {
+    const { config, logger } = this.#options;
+    const clock = this.#clock;
+    this.#startedAt = clock.monotonic();
+    const store = openStore(config.store.path, { clock, logger: moduleLogger(logger, 'store') });
+    this.#store = store;
+    const audit = new PublishingAuditLog(store.audit, this.bus);
+    this.#audit = audit;
+    try {
+      this.#gpio = createGpioDriver(config.hardware.gpio, {
+        ...this.#options.gpioOptions,
+        clock,
+        logger: moduleLogger(logger, 'gpio'),
+      });
+      this.#doors = Doors.claimAndLock({
+        doors: config.doors,
+        gpio: this.#gpio,
+        clock,
+        audit,
+        logger: moduleLogger(logger, 'door'),
+      });
+    } catch (err) {
+      this.#gpio?.close();
+      store.close();
+      throw err;
+    }
+    store.hardware.syncHardware(config);
+
+    const doors = this.#doors;
+    const gpio = this.#gpio;
+    const uidHash = uidHashFromConfig(config);
+    const decider = new AccessDecider({
+      store,
+      clock,
+      readerDoors: readerDoorsFromConfig(config.readers),
+      uidHash,
+      repeatTapWindowMs: config.access.repeatTapWindowMs,
+    });
+    const readers = createReaderDriver(config.hardware.reader, {
+      ...this.#options.readerOptions,
+      clock,
+      logger: moduleLogger(logger, 'reader'),
+      readerNames: config.readers.map((r) => r.name),
+    });
+    this.#readers = readers;
+    const taps = new CardTaps({
+      readers: config.readers,
+      decider,
+      audit,
+      doors,
+      bus: this.bus,
+      logger: moduleLogger(logger, 'access'),
+    });
+    this.#taps = taps;
+    const api = new ApiServer({
+      host: config.api.host,
+      port: config.api.port,
+      logger: moduleLogger(logger, 'api'),
+      context: createApiContext({
+        config,
+        clock,
+        audit,
+        doors,
+        taps,
+        gpio,
+        readers,
+        startedAt: this.#startedAt,
+      }),
+    });
+    this.#api = api;
+
+    let unwatch: (() => void) | undefined;
+    this.#runner = new ModuleRunner(moduleLogger(logger, 'panel'));
+    await this.#runner.start([
+      { name: 'gpio', critical: true, start: () => {}, stop: () => gpio.close() },
+      { name: 'store', critical: true, start: () => {}, stop: () => store.close() },
+      {
+        name: 'lifecycle',
+        critical: true,
+        start: () => void audit.append({ type: 'system.started', data: { panelId: config.panel.id } }),
+        stop: () => void audit.append({ type: 'system.stopped', data: { panelId: config.panel.id } }),
+      },
+      { name: 'doors', critical: true, start: () => doors.start(), stop: () => doors.stop() },
+      {
+        name: 'readers',
+        critical: false,
+        start: async () => {
+          unwatch = watchReaders(readers, { taps, audit, logger: moduleLogger(logger, 'reader') });
+          await readers.start();
+        },
+        stop: async () => {
+          unwatch?.();
+          await readers.stop();
+        },
+      },
+      { name: 'api', critical: true, start: () => api.start(), stop: () => api.stop() },
+    ]);
+  }
+
+  async stop(): Promise<void> {
+    await this.#runner?.stop();
+    this.#runner = undefined;
+  }
+
+  apiAddress(): { host: string; port: number } {
+    if (!this.#api) throw new Error('panel is not started');
+    return this.#api.address();
+  }
+
+  /** Milliseconds from start() to ready (doors locked, readers listening, API up). */
+  get startedAtMonotonic(): number {
+    return this.#startedAt;
+  }
+
+  get gpio(): GpioDriver | undefined {
+    return this.#gpio;
+  }
+
+  get readers(): CardReaderDriver | undefined {
+    return this.#readers;
+  }
+
+  get store(): Store | undefined {
+    return this.#store;
+  }
+
+  get audit(): AuditLog | undefined {
+    return this.#audit;
+  }
+
+  get cardTaps(): CardTaps | undefined {
+    return this.#taps;
+  }
+}

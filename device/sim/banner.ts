@@ -1,0 +1,35 @@
+import type { PanelConfig } from '../config/schema.ts';
+import { DEMO_CARDS } from './demo-building.ts';
+
+/** What a newcomer needs after `npm start`: where the API is and commands to paste. */
+export function printSimulatorBanner(
+  config: PanelConfig,
+  address: { host: string; port: number },
+  installerToken: string | undefined,
+): void {
+  const base = `http://${address.host}:${address.port}`;
+  const reader = config.readers[0]?.id ?? 'READER';
+  const door = config.doors[0]?.id ?? 'DOOR';
+  const lines = [
+    '',
+    `portvakt simulator — panel "${config.panel.name}" is ready`,
+    `  local API     ${base}   (OpenAPI: ${base}/api/v1/openapi.json)`,
+    '',
+    "  Tap a resident's card on the entrance reader (the door unlocks for 5 s):",
+    `    curl -s -X POST ${base}/api/v1/sim/readers/${reader}/tap -H 'content-type: application/json' -d '{"uid":"${DEMO_CARDS.resident}"}'`,
+    '  Tap an unknown card (denied):',
+    `    curl -s -X POST ${base}/api/v1/sim/readers/${reader}/tap -H 'content-type: application/json' -d '{"uid":"${DEMO_CARDS.unknown}"}'`,
+    '  Watch relays, doors and the audit log:',
+    `    curl -s ${base}/api/v1/sim/relays; curl -s ${base}/api/v1/doors; curl -s '${base}/api/v1/events?after=0&limit=20'`,
+    '  Open the door without a card (forced-open alarm), then close it:',
+    `    curl -s -X POST ${base}/api/v1/sim/inputs/${door}.doorContact -H 'content-type: application/json' -d '{"active":true}'`,
+  ];
+  if (installerToken) {
+    lines.push(
+      '  Installer unlock:',
+      `    curl -s -X POST ${base}/api/v1/doors/${door}/unlock -H 'authorization: Bearer ${installerToken}'`,
+    );
+  }
+  lines.push('', '  Ctrl-C stops the panel with every relay locked.', '');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,157 @@
+/**
+ * Schema migrations: an append-only ordered list. Migration N brings the database to
+ * `PRAGMA user_version = N`; each runs in its own transaction together with the version bump, so a crash
+ * mid-upgrade leaves the database at the previous version. Never edit a released migration: add one.
+ *
+ * Conventions: times are epoch ms integers, validity windows are [valid_from, valid_until) with NULL =
+ * unbounded, weekdays are 0 = Monday … 6 = Sunday (ISO order), minutes of day are [start, end) with
+ * end ≤ 1440 (intervals never cross midnight; split them). ON DELETE CASCADE everywhere: removing a time
+ * profile must remove the rules that use it (fail secure) rather than turn them into "always".
+ */
+import type { Database } from 'better-sqlite3';
+import { PortvaktError } from '../../hal/errors.ts';
+import type { Logger } from '../../hal/logger.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'building data, hardware, audit log',
+    sql: `
+      CREATE TABLE buildings (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        time_zone TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE doors (
+        id TEXT PRIMARY KEY,
+        building_id TEXT NOT NULL REFERENCES buildings(id) ON DELETE CASCADE,
+        name TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX doors_building ON doors(building_id);
+
+      CREATE TABLE relays (
+        door_id TEXT PRIMARY KEY REFERENCES doors(id) ON DELETE CASCADE,
+        chip TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        active_low INTEGER NOT NULL CHECK (active_low IN (0, 1)),
+        pulse_ms INTEGER NOT NULL,
+        fail_mode TEXT NOT NULL CHECK (fail_mode IN ('secure', 'safe'))
+      ) STRICT;
+
+      CREATE TABLE readers (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE reader_doors (
+        reader_id TEXT NOT NULL REFERENCES readers(id) ON DELETE CASCADE,
+        door_id TEXT NOT NULL REFERENCES doors(id) ON DELETE CASCADE,
+        PRIMARY KEY (reader_id, door_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX reader_doors_door ON reader_doors(door_id);
+
+      CREATE TABLE units (
+        id TEXT PRIMARY KEY,
+        building_id TEXT NOT NULL REFERENCES buildings(id) ON DELETE CASCADE,
+        name TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX units_building ON units(building_id);
+
+      CREATE TABLE residents (
+        id TEXT PRIMARY KEY,
+        unit_id TEXT NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('active', 'removed'))
+      ) STRICT;
+      CREATE INDEX residents_unit ON residents(unit_id);
+
+      CREATE TABLE cards (
+        id TEXT PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        resident_id TEXT NOT NULL REFERENCES residents(id) ON DELETE CASCADE,
+        status TEXT NOT NULL CHECK (status IN ('active', 'blocked', 'revoked')),
+        valid_from INTEGER,
+        valid_until INTEGER
+      ) STRICT;
+      CREATE INDEX cards_resident ON cards(resident_id);
+
+      CREATE TABLE time_profiles (
+        id TEXT PRIMARY KEY,
+        building_id TEXT NOT NULL REFERENCES buildings(id) ON DELETE CASCADE,
+        name TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX time_profiles_building ON time_profiles(building_id);
+
+      CREATE TABLE time_profile_intervals (
+        profile_id TEXT NOT NULL REFERENCES time_profiles(id) ON DELETE CASCADE,
+        weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+        start_minute INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1439),
+        end_minute INTEGER NOT NULL CHECK (end_minute BETWEEN 1 AND 1440),
+        CHECK (start_minute < end_minute),
+        PRIMARY KEY (profile_id, weekday, start_minute, end_minute)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE access_rules (
+        id TEXT PRIMARY KEY,
+        resident_id TEXT NOT NULL REFERENCES residents(id) ON DELETE CASCADE,
+        door_id TEXT NOT NULL REFERENCES doors(id) ON DELETE CASCADE,
+        time_profile_id TEXT REFERENCES time_profiles(id) ON DELETE CASCADE,
+        valid_from INTEGER,
+        valid_until INTEGER
+      ) STRICT;
+      CREATE INDEX access_rules_resident ON access_rules(resident_id, door_id);
+      CREATE INDEX access_rules_door ON access_rules(door_id);
+      CREATE INDEX access_rules_profile ON access_rules(time_profile_id);
+
+      -- AUTOINCREMENT: once synced rows are deleted (the sync issue), a plain rowid would hand out the
+      -- max seq again after the newest rows are acked; sqlite_sequence keeps seq from ever being reused.
+      -- No foreign keys: the audit trail outlives the doors and readers it mentions.
+      CREATE TABLE audit_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        ts INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        door_id TEXT,
+        reader_id TEXT,
+        data TEXT NOT NULL CHECK (json_valid(data))
+      ) STRICT;
+    `,
+  },
+];
+
+export const latestVersion: number = migrations.at(-1)?.version ?? 0;
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Brings the database to `latestVersion`; refuses a database written by a newer portvakt. */
+export function migrate(db: Database, logger: Logger, list: readonly Migration[] = migrations): number {
+  const current = schemaVersion(db);
+  const latest = list.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new PortvaktError(
+      'store_too_new',
+      `database ${db.name} has schema version ${current}, but this portvakt knows only up to ${latest}; ` +
+        'upgrade portvakt or restore a database backup made by this version',
+    );
+  }
+  for (const m of list) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      // user_version is written in the database header inside this transaction, so it commits atomically
+      // with the schema change.
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    logger.info({ version: m.version, migration: m.name }, 'store migrated');
+  }
+  return Math.max(current, latest);
+}

@@ -1,0 +1,136 @@
+/**
+ * Watches one nfc-pcsc reader and turns its events into ours: reads the UID with GET DATA, normalizes
+ * UID and ATR, and routes every error nfc-pcsc or pcsclite can raise to `onError` (none may be lost, and
+ * an unhandled 'error' event would kill the process).
+ */
+import type { Clock } from '../clock/clock.ts';
+import { HardwareError, ValidationError } from '../errors.ts';
+import { asError, type NfcCard, type NfcReader } from './pcsc-lib.ts';
+import type { CardPresented } from './types.ts';
+import { normalizeAtr, normalizeUid } from './uid.ts';
+
+/** PC/SC part 3 GET DATA, P1=00: the UID of the card in the field. */
+const GET_DATA_UID = Buffer.from([0xff, 0xca, 0x00, 0x00, 0x00]);
+/** 10-byte UID + SW1 SW2, with room to spare for readers that pad. */
+const GET_DATA_MAX_RESPONSE = 32;
+
+export interface ReaderSink {
+  card(card: CardPresented): void;
+  removed(reader: string): void;
+  error(reader: string, error: Error): void;
+  /** The reader is gone (unplugged, or its daemon died). */
+  end(reader: string): void;
+}
+
+export class PcscReaderWatch {
+  readonly name: string;
+  readonly #reader: NfcReader;
+  readonly #clock: Clock;
+  readonly #sink: ReaderSink;
+  #closed = false;
+  /** A `card` was emitted and its `card.removed` is still owed. */
+  #cardReported = false;
+
+  constructor(reader: NfcReader, clock: Clock, sink: ReaderSink) {
+    this.name = reader.name;
+    this.#reader = reader;
+    this.#clock = clock;
+    this.#sink = sink;
+    reader.autoProcessing = false;
+    const emit = reader.emit.bind(reader);
+    reader.emit = (event: unknown, ...args: unknown[]): boolean => {
+      if (typeof event === 'string' || typeof event === 'symbol') return emit(event, ...args);
+      this.#error(event);
+      return true;
+    };
+    // Stays attached after close: a closed pcsclite reader can still report its cancellation.
+    reader.on('error', (err) => this.#error(err));
+    reader.on('card', (card) => this.#onCard(card));
+    reader.on('card.off', () => this.#onCardOff());
+    reader.on('end', () => {
+      if (this.#closed) return;
+      this.#onCardOff();
+      this.#closed = true;
+      this.#sink.end(this.name);
+    });
+  }
+
+  /** Whether a card is on the reader as far as listeners know (a `card.removed` is pending). */
+  get cardReported(): boolean {
+    return this.#cardReported;
+  }
+
+  /** Stops reporting and releases the pcsclite reader thread. Idempotent. */
+  close(): void {
+    this.#closed = true;
+    this.#cardReported = false;
+    try {
+      this.#reader.close();
+    } catch {
+      // Already released by pcsclite (the daemon died); nothing left to free.
+    }
+  }
+
+  // The path from here to sink.card has exactly one await point (the GET DATA round trip): no timers.
+  #onCard(card: NfcCard): void {
+    if (this.#closed) return;
+    const at = this.#clock.monotonic();
+    let atr: string;
+    try {
+      atr = card.atr && card.atr.length > 0 ? normalizeAtr(card.atr) : '';
+    } catch (err) {
+      this.#error(err);
+      return;
+    }
+    let response: Promise<Buffer>;
+    try {
+      response = this.#reader.transmit(GET_DATA_UID, GET_DATA_MAX_RESPONSE);
+    } catch (err) {
+      this.#error(new HardwareError(`reader "${this.name}": could not send GET DATA`, { cause: err }));
+      return;
+    }
+    response.then(
+      (data) => this.#onUid(data, atr, at),
+      (err: unknown) =>
+        this.#error(new HardwareError(`reader "${this.name}": reading the card UID failed`, { cause: err })),
+    );
+  }
+
+  #onUid(data: Buffer, atr: string, at: number): void {
+    if (this.#closed) return;
+    if (data.length < 2) {
+      this.#error(new HardwareError(`reader "${this.name}": GET DATA answered ${data.length} bytes`));
+      return;
+    }
+    const status = data.readUInt16BE(data.length - 2);
+    if (status !== 0x9000) {
+      const sw = status.toString(16).toUpperCase().padStart(4, '0');
+      this.#error(new HardwareError(`reader "${this.name}": GET DATA failed with status ${sw}`));
+      return;
+    }
+    let uid: string;
+    try {
+      uid = normalizeUid(data.subarray(0, -2));
+    } catch (err) {
+      this.#error(err);
+      return;
+    }
+    this.#cardReported = true;
+    this.#sink.card({ uid, atr, reader: this.name, at });
+  }
+
+  #onCardOff(): void {
+    if (this.#closed || !this.#cardReported) return;
+    this.#cardReported = false;
+    this.#sink.removed(this.name);
+  }
+
+  #error(err: unknown): void {
+    if (this.#closed) return;
+    const error =
+      err instanceof ValidationError || err instanceof HardwareError
+        ? err
+        : new HardwareError(`reader "${this.name}": ${asError(err).message}`, { cause: err });
+    this.#sink.error(this.name, error);
+  }
+}

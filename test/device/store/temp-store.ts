@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../../../hal/clock/clock.ts';
+import { FakeClock } from '../../../hal/clock/fake-clock.ts';
+import { silentLogger } from '../../../hal/logger.ts';
+import type { BuildingSnapshotInput } from '../../../device/store/snapshot.ts';
+import { openStore, type Store } from '../../../device/store/store.ts';
+
+/** A scratch directory for database files, removed by `cleanup`. */
+export function tempDir(): { dir: string; path: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'portvakt-store-'));
+  return { dir, path: join(dir, 'panel.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function openTempStore(clock: Clock = new FakeClock()): { store: Store; path: string; cleanup: () => void } {
+  const t = tempDir();
+  const store = openStore(t.path, { clock, logger: silentLogger });
+  return {
+    store,
+    path: t.path,
+    cleanup: () => {
+      store.close();
+      t.cleanup();
+    },
+  };
+}
+
+/** One building in Stockholm with two doors, one unit, one resident and one card allowed at the front. */
+export function smallSnapshot(): BuildingSnapshotInput {
+  return {
+    buildings: [{ id: 'b1', name: 'Storgatan 1', timeZone: 'Europe/Stockholm' }],
+    doors: [
+      { id: 'front', buildingId: 'b1', name: 'Front door' },
+      { id: 'garage', buildingId: 'b1', name: 'Garage' },
+    ],
+    units: [{ id: 'u1', buildingId: 'b1', name: '1101' }],
+    residents: [{ id: 'alice', unitId: 'u1', name: 'Alice' }],
+    cards: [{ id: 'c-alice', uid: '04A1B2C3', residentId: 'alice' }],
+    timeProfiles: [
+      { id: 'office', buildingId: 'b1', name: 'Office hours', intervals: [{ weekday: 0, startMinute: 480, endMinute: 1020 }] },
+    ],
+    accessRules: [{ id: 'r1', residentId: 'alice', doorId: 'front' }],
+  };
+}
