@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GpiodTools } from '../../../../hal/gpio/gpiod-tools.ts';
@@ -17,6 +17,7 @@ export class FakeGpiod {
   constructor(chips: FakeChip[]) {
     this.dir = mkdtempSync(join(tmpdir(), 'fake-gpiod-'));
     writeFileSync(join(this.dir, 'chips.json'), JSON.stringify(chips));
+    mkdirSync(join(this.dir, 'lines'));
     const script = join(import.meta.dirname, 'fake-gpiod.ts');
     const tool = (name: string) => {
       const path = join(this.dir, name);

@@ -1,0 +1,248 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../../hal/clock/fake-clock.ts';
+import { ConfigError, HardwareError } from '../../../hal/errors.ts';
+import { GpiodGpioDriver } from '../../../hal/gpio/gpiod.ts';
+import { parseGpiodetect, parseGpiomonLine } from '../../../hal/gpio/gpiod-tools.ts';
+import type { Logger } from '../../../hal/logger.ts';
+import { silentLogger } from '../../../hal/logger.ts';
+import { runGpioContract } from './contract.ts';
+import { FakeGpiod } from './fake-gpiod/index.ts';
+
+const CHIPS = [
+  { name: 'gpiochip0', label: 'pinctrl-bcm2711', lines: 58 },
+  { name: 'gpiochip1', label: 'raspberrypi-exp-gpio', lines: 8 },
+];
+
+/** Real time is unavoidable with child processes: wait for a condition, bounded. */
+async function until(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves when gpiomon (a live one) holds the line, i.e. edges from now on are seen. */
+function monitored(fake: FakeGpiod, line: number, chip = 'gpiochip0'): Promise<void> {
+  return until(`gpiomon on ${chip}:${line}`, () => {
+    const holder = fake.holder(chip, line);
+    return holder?.tool === 'gpiomon' && isAlive(holder.pid);
+  });
+}
+
+/** Changes an input's level and resolves once the driver has received the edge. */
+async function setInput(
+  driver: GpiodGpioDriver,
+  fake: FakeGpiod,
+  line: number,
+  high: boolean,
+): Promise<void> {
+  await monitored(fake, line);
+  if (fake.level('gpiochip0', line) === high) return;
+  const { promise, resolve } = Promise.withResolvers<void>();
+  const off = driver.onRawEdge((e) => {
+    if (e.line === line && e.high === high) resolve();
+  });
+  fake.setLevel('gpiochip0', line, high);
+  const timer = setTimeout(() => resolve(), 5000);
+  await promise;
+  clearTimeout(timer);
+  off();
+  expect(fake.level('gpiochip0', line)).toBe(high);
+}
+
+runGpioContract('gpiod (fake libgpiod tools)', async () => {
+  const fake = new FakeGpiod(CHIPS);
+  const clock = new FakeClock(0);
+  const driver = new GpiodGpioDriver({ clock, tools: fake.tools });
+  return {
+    driver,
+    clock,
+    chip: 'pinctrl-bcm2711',
+    relayPhysical: (line) => fake.level('gpiochip0', line),
+    presetInput: (line, high) => fake.setLevel('gpiochip0', line, high),
+    setInput: (line, high) => setInput(driver, fake, line, high),
+    dispose: async () => {
+      driver.close();
+      await driver.idle();
+      fake.dispose();
+    },
+  };
+});
+
+function recordingLogger(): Logger & { warnings: Array<{ obj: object | string; msg: string | undefined }> } {
+  const warnings: Array<{ obj: object | string; msg: string | undefined }> = [];
+  const logger = {
+    ...silentLogger,
+    warn: (obj: object | string, msg?: string) => warnings.push({ obj, msg }),
+  };
+  return { ...logger, warnings, child: () => logger };
+}
+
+describe('GpiodGpioDriver', () => {
+  let fake: FakeGpiod;
+  let driver: GpiodGpioDriver;
+  const clock = new FakeClock(0);
+  const logger = recordingLogger();
+
+  function setup(): void {
+    fake = new FakeGpiod(CHIPS);
+    logger.warnings.length = 0;
+    driver = new GpiodGpioDriver({ clock, logger, tools: fake.tools, restartDelayMs: 500 });
+  }
+  afterEach(async () => {
+    driver.close();
+    await driver.idle();
+    fake.dispose();
+  });
+
+  it('holds a relay line with gpioset --mode=wait, one process per level, on the resolved chip name', async () => {
+    setup();
+    const relay = driver.openRelay('strike', { chip: 'pinctrl-bcm2711', line: 4, activeLow: true });
+    relay.setEnergized(true);
+    await until(
+      'energized',
+      () => fake.level('gpiochip0', 4) === false && fake.holder('gpiochip0', 4) !== undefined,
+    );
+    expect(fake.calls().filter((c) => c.startsWith('gpioset'))).toEqual([
+      'gpioset --mode=wait gpiochip0 4=1',
+      'gpioset --mode=wait gpiochip0 4=0',
+    ]);
+    expect(logger.warnings).toEqual([]);
+  });
+
+  it('restarts a gpioset that dies, at the current state, and logs it', async () => {
+    setup();
+    const relay = driver.openRelay('strike', { chip: 'gpiochip0', line: 4, activeLow: false });
+    relay.setEnergized(true);
+    await until(
+      'energized and held',
+      () => fake.level('gpiochip0', 4) && fake.holder('gpiochip0', 4) !== undefined,
+    );
+    const first = fake.holder('gpiochip0', 4)!;
+    const timers = clock.pendingTimers();
+    process.kill(first.pid, 'SIGKILL');
+    await until('restart scheduled', () => clock.pendingTimers() > timers);
+    expect(logger.warnings.map((w) => w.msg)).toContain('gpioset exited unexpectedly; restarting it');
+    fake.setLevel('gpiochip0', 4, false); // what the kernel may do to a released line
+    clock.advance(500);
+    await until('new gpioset', () => {
+      const h = fake.holder('gpiochip0', 4);
+      return h !== undefined && h.pid !== first.pid && isAlive(h.pid) && fake.level('gpiochip0', 4);
+    });
+    expect(relay.isEnergized()).toBe(true);
+  });
+
+  it("logs a tool's stderr and keeps retrying while the line is busy", async () => {
+    setup();
+    fake.setLevel('gpiochip0', 6, false);
+    const { spawn } = await import('node:child_process');
+    const other = spawn(fake.tools.gpioset, ['--mode=signal', 'gpiochip0', '6=0'], { stdio: 'ignore' });
+    await until('line taken', () => fake.holder('gpiochip0', 6)?.pid === other.pid);
+    const relay = driver.openRelay('strike', { chip: 'gpiochip0', line: 6, activeLow: false });
+    await until('stderr logged', () => logger.warnings.some((w) => JSON.stringify(w.obj).includes('busy')));
+    expect(logger.warnings.map((w) => w.obj)).toContainEqual({
+      stderr: 'gpioset: error setting the GPIO line values: Device or resource busy',
+    });
+    relay.setEnergized(true); // recorded now, driven once the line is free
+    const exited = new Promise((r) => other.once('exit', r));
+    other.kill('SIGTERM');
+    await exited;
+    await until('restart scheduled', () => clock.pendingTimers() > 0);
+    clock.advance(500);
+    await until(
+      'energized',
+      () => fake.level('gpiochip0', 6) && fake.holder('gpiochip0', 6)?.tool === 'gpioset',
+    );
+  });
+
+  it('restarts gpiomon and re-reads the level it missed meanwhile', async () => {
+    setup();
+    const door = driver.openInput('door', {
+      chip: 'pinctrl-bcm2711',
+      line: 17,
+      activeLow: false,
+      debounceMs: 0,
+    });
+    await monitored(fake, 17);
+    const timers = clock.pendingTimers();
+    process.kill(fake.holder('gpiochip0', 17)!.pid, 'SIGKILL');
+    await until('restart scheduled', () => clock.pendingTimers() > timers);
+    fake.setLevel('gpiochip0', 17, true);
+    clock.advance(500);
+    expect(door.isActive()).toBe(true);
+    await monitored(fake, 17);
+    expect(fake.calls().filter((c) => c.startsWith('gpiomon'))).toEqual([
+      'gpiomon --line-buffered gpiochip0 17',
+      'gpiomon --line-buffered gpiochip0 17',
+    ]);
+  });
+
+  it('reopens a line right after closing it, waiting for the old process to let go', async () => {
+    setup();
+    const first = driver.openRelay('strike', { chip: 'gpiochip0', line: 4, activeLow: false });
+    first.setEnergized(true);
+    first.close();
+    const second = driver.openRelay('strike', { chip: 'gpiochip0', line: 4, activeLow: false });
+    second.setEnergized(true);
+    await until(
+      'energized by the new relay',
+      () => fake.level('gpiochip0', 4) && fake.holder('gpiochip0', 4) !== undefined,
+    );
+    second.close();
+    driver.openInput('rex', { chip: 'gpiochip0', line: 4, activeLow: false, debounceMs: 0 });
+    await monitored(fake, 4);
+    expect(logger.warnings).toEqual([]);
+  });
+
+  it('names the valid chips and line range, and fails clearly when a tool is missing', () => {
+    setup();
+    const open = (chip: string, line: number) => () =>
+      driver.openRelay('strike', { chip, line, activeLow: false });
+    expect(open('pinctrl-rp1', 4)).toThrow(ConfigError);
+    expect(open('pinctrl-rp1', 4)).toThrow(
+      'GPIO chip "pinctrl-rp1" not found; valid chips: pinctrl-bcm2711 (gpiochip0, lines 0-57), ' +
+        'raspberrypi-exp-gpio (gpiochip1, lines 0-7)',
+    );
+    expect(open('gpiochip1', 8)).toThrow(/line 8 is out of range .*valid lines are 0-7/);
+    const missing = new GpiodGpioDriver({ clock, tools: { gpiodetect: '/nonexistent/gpiodetect' } });
+    expect(() => missing.openRelay('strike', { chip: 'gpiochip0', line: 4, activeLow: false })).toThrow(
+      HardwareError,
+    );
+    expect(() => missing.openRelay('strike', { chip: 'gpiochip0', line: 4, activeLow: false })).toThrow(
+      /\/nonexistent\/gpiodetect not found/,
+    );
+  });
+});
+
+describe('gpiod tool output parsing', () => {
+  it('parses gpiomon events as libgpiod 1.6 prints them', () => {
+    expect(parseGpiomonLine('event:  RISING EDGE offset: 17 timestamp: [    1234.000000001]')).toEqual({
+      offset: 17,
+      rising: true,
+    });
+    expect(parseGpiomonLine('event: FALLING EDGE offset: 4 timestamp: [1700000000.123456789]')).toEqual({
+      offset: 4,
+      rising: false,
+    });
+    expect(parseGpiomonLine('garbage')).toBeUndefined();
+  });
+
+  it('parses gpiodetect', () => {
+    expect(
+      parseGpiodetect('gpiochip0 [pinctrl-bcm2711] (58 lines)\ngpiochip1 [raspberrypi-exp-gpio] (8 lines)\n'),
+    ).toEqual([
+      { name: 'gpiochip0', label: 'pinctrl-bcm2711', lines: 58 },
+      { name: 'gpiochip1', label: 'raspberrypi-exp-gpio', lines: 8 },
+    ]);
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * Runs the real panel (`device/cli.ts`) as a child process, the way systemd would, and talks to it over
+ * its local API. Stopped by PID; every test that starts one stops it.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+const CLI = new URL('../../device/cli.ts', import.meta.url).pathname;
+
+export interface PanelProcess {
+  pid: number;
+  port: number;
+  base: string;
+  output(): string;
+  /** SIGTERM and wait; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait. */
+  kill(): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+export function tempDir(prefix = 'portvakt-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function writeConfig(dir: string, config: unknown, name = 'panel.yaml'): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof config === 'string' ? config : stringify(config));
+  return path;
+}
+
+/** Runs the CLI to completion (for config errors and --help). */
+export async function runCli(args: string[], timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+export async function startPanel(args: string[], env: NodeJS.ProcessEnv = {}, readyTimeoutMs = 15_000): Promise<PanelProcess> {
+  const child: ChildProcess = spawn(process.execPath, [CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`panel not ready in ${readyTimeoutMs} ms:\n${out}`)), readyTimeoutMs);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /"port":(\d+),"panelId":"[^"]*","msg":"panel ready"/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`panel exited with ${code} before ready:\n${out}`));
+    });
+  });
+  const pid = child.pid!;
+  return {
+    pid,
+    port,
+    base: `http://127.0.0.1:${port}`,
+    output: () => out,
+    exited,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export async function api(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] = 'application/json';
+  }
+  const res = await fetch(base + path, init);
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON shapes
+  return { status: res.status, body: json as any };
+}
+
+/** Polls until `check` returns a truthy value or the timeout passes (real time: process boundaries). */
+export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
