@@ -27,6 +27,7 @@ import { CardTaps } from './panel/card-taps.ts';
 import { Doors } from './panel/doors.ts';
 import { ModuleRunner } from './panel/modules.ts';
 import { watchReaders } from './panel/reader-events.ts';
+import { IdleCheckpointer } from './store/checkpointer.ts';
 import { openStore, type Store } from './store/store.ts';
 
 export interface PanelOptions {
@@ -129,11 +130,22 @@ export class Panel {
     });
     this.#api = api;
 
+    const checkpointer = new IdleCheckpointer({ target: store, clock, logger: moduleLogger(logger, 'store') });
+    const unwatchWrites = this.bus.on('audit', () => checkpointer.noteWrite());
     let unwatch: (() => void) | undefined;
     this.#runner = new ModuleRunner(moduleLogger(logger, 'panel'));
     await this.#runner.start([
       { name: 'gpio', critical: true, start: () => {}, stop: () => gpio.close() },
       { name: 'store', critical: true, start: () => {}, stop: () => store.close() },
+      {
+        name: 'wal-checkpointer',
+        critical: false,
+        start: () => checkpointer.start(),
+        stop: () => {
+          unwatchWrites();
+          checkpointer.stop();
+        },
+      },
       {
         name: 'lifecycle',
         critical: true,

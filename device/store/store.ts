@@ -29,6 +29,8 @@ export interface Store {
   readonly buildingData: BuildingData;
   readonly hardware: Hardware;
   readonly access: AccessLookup;
+  /** A PASSIVE WAL checkpoint (the store never checkpoints on its own; see checkpointer.ts). */
+  checkpoint(): { walFrames: number; checkpointed: number };
   close(): void;
 }
 
@@ -50,6 +52,8 @@ export function openStore(path: string, options: StoreOptions): Store {
     // loss (NORMAL could lose the last commits).
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // Checkpoints run in a worker thread (checkpointer.ts), never inside a card tap's commit.
+    db.pragma('wal_autocheckpoint = 0');
     const schemaVersion = migrate(db, logger);
     const rows = new BuildingRows(db);
     const store: Store = {
@@ -59,10 +63,15 @@ export function openStore(path: string, options: StoreOptions): Store {
       buildingData: new BuildingData(db, rows),
       hardware: new Hardware(db),
       access: new AccessLookup(db),
+      checkpoint: () => {
+        const [row] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
+        return { walFrames: row?.log ?? 0, checkpointed: row?.checkpointed ?? 0 };
+      },
       close: () => {
         if (!db.open) return;
         // Lets SQLite refresh planner statistics it found missing, as its docs advise before closing.
         db.pragma('optimize');
+        db.pragma('wal_checkpoint(TRUNCATE)');
         db.close();
         logger.debug({ path }, 'store closed');
       },

@@ -14,8 +14,9 @@ import type { BuildingSnapshotInput } from '../../device/store/snapshot.ts';
 import { openStore } from '../../device/store/store.ts';
 import { FakeClock } from '../../hal/clock/fake-clock.ts';
 import { silentLogger } from '../../hal/logger.ts';
+import { type BenchLine, round, summarize } from './stats.ts';
 
-export type BenchLine = { metric: string; value: number; unit: string; [k: string]: unknown };
+export type { BenchLine };
 
 const CARDS = 100_000;
 const RESIDENTS = 1_000;
@@ -84,10 +85,6 @@ function buildSnapshot(random: () => number, now: number): BuildingSnapshotInput
   };
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 export async function benchDecision(): Promise<BenchLine[]> {
   const dir = mkdtempSync(join(tmpdir(), 'portvakt-bench-'));
   // Weekday evening in Stockholm: some schedules open, some closed.
@@ -114,10 +111,12 @@ export async function benchDecision(): Promise<BenchLine[]> {
     const readerIds = ['r-front', 'r-back', 'r-basement'];
     const taps = Array.from({ length: WARMUP + DECISIONS }, () => ({
       readerId: readerIds[Math.floor(random() * readerIds.length)]!,
-      uid: uidOf(random() < UNKNOWN_SHARE ? CARDS + Math.floor(random() * 1e6) : Math.floor(random() * CARDS)),
+      uid: uidOf(
+        random() < UNKNOWN_SHARE ? CARDS + Math.floor(random() * 1e6) : Math.floor(random() * CARDS),
+      ),
     }));
 
-    const samples = new Float64Array(DECISIONS);
+    const samples: number[] = [];
     let granted = 0;
     for (let i = 0; i < taps.length; i++) {
       const tap = taps[i]!;
@@ -127,19 +126,18 @@ export async function benchDecision(): Promise<BenchLine[]> {
       const decision = decider.decide(tap.readerId, tap.uid);
       const dt = performance.now() - t0;
       if (i >= WARMUP) {
-        samples[i - WARMUP] = dt;
+        samples.push(dt);
         if (decision.granted) granted++;
       }
     }
-    samples.sort();
-    const round = (ms: number) => Math.round(ms * 10_000) / 10_000;
+    const stats = summarize(samples);
     return [
       {
         metric: 'decision_p99_ms_100k_cards',
-        value: round(percentile(samples, 99)),
+        value: round(stats.p99, 4),
         unit: 'ms',
-        p50_ms: round(percentile(samples, 50)),
-        max_ms: round(samples[samples.length - 1]!),
+        p50_ms: round(stats.p50, 4),
+        max_ms: round(stats.max, 4),
         decisions: DECISIONS,
         granted_share: Math.round((granted / DECISIONS) * 1000) / 1000,
         cards: CARDS,

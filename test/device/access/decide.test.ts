@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
 import { AccessDecider, readerDoorsFromConfig } from '../../../device/access/decide.ts';
 import type { DenyReason } from '../../../device/access/types.ts';
 import { createUidHash } from '../../../device/access/uid-hash.ts';
 import type { BuildingSnapshotInput } from '../../../device/store/snapshot.ts';
 import type { Store } from '../../../device/store/store.ts';
+import { FakeClock } from '../../../hal/clock/fake-clock.ts';
 import { openTempStore } from '../store/temp-store.ts';
 
 // Saturday 2026-03-07 13:00 in Stockholm (CET).
@@ -20,14 +20,29 @@ const readers = [
 ];
 
 const people = ['alice', 'bob', 'dave', 'erin', 'fred', 'gina', 'harry'];
-const card = (id: string, uid: string, residentId: string, extra: object = {}) => ({ id, uid, residentId, ...extra });
-const rule = (id: string, residentId: string, doorId: string, extra: object = {}) => ({ id, residentId, doorId, ...extra });
+const card = (id: string, uid: string, residentId: string, extra: object = {}) => ({
+  id,
+  uid,
+  residentId,
+  ...extra,
+});
+const rule = (id: string, residentId: string, doorId: string, extra: object = {}) => ({
+  id,
+  residentId,
+  doorId,
+  ...extra,
+});
 
 const snapshot: BuildingSnapshotInput = {
   buildings: [{ id: 'b1', name: 'Storgatan 1', timeZone: 'Europe/Stockholm' }],
   doors: ['front', 'garage', 'gym'].map((id) => ({ id, buildingId: 'b1', name: id })),
   units: [{ id: 'u1', buildingId: 'b1', name: '1101' }],
-  residents: people.map((id) => ({ id, unitId: 'u1', name: id, status: id === 'bob' ? 'removed' : 'active' })),
+  residents: people.map((id) => ({
+    id,
+    unitId: 'u1',
+    name: id,
+    status: id === 'bob' ? 'removed' : 'active',
+  })),
   timeProfiles: [
     {
       id: 'weekdays',
@@ -82,7 +97,13 @@ describe('AccessDecider', () => {
     clock = new FakeClock(NOW);
     ({ store, cleanup } = openTempStore(clock));
     store.buildingData.replaceBuildingData(snapshot);
-    decider = new AccessDecider({ store, clock, readerDoors: readerDoorsFromConfig(readers), uidHash, repeatTapWindowMs: 0 });
+    decider = new AccessDecider({
+      store,
+      clock,
+      readerDoors: readerDoorsFromConfig(readers),
+      uidHash,
+      repeatTapWindowMs: 0,
+    });
   });
   afterEach(() => cleanup());
 
@@ -181,7 +202,10 @@ describe('AccessDecider', () => {
       fc.constantFrom(...knownUids),
       fc.stringMatching(/^([0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$/),
     );
-    const readerArb = fc.oneof(fc.string(), fc.constantFrom('r-front', 'r-all', 'r-gym', '__proto__', 'constructor'));
+    const readerArb = fc.oneof(
+      fc.string(),
+      fc.constantFrom('r-front', 'r-all', 'r-gym', '__proto__', 'constructor'),
+    );
     fc.assert(
       fc.property(readerArb, uidArb, fc.integer({ min: 0, max: 3000 }), (readerId, uid, advance) => {
         clock.advance(advance);

@@ -12,7 +12,10 @@ describe('localWeekTime', () => {
     expect(localWeekTime(utc('2026-03-02T07:30:00'), STHLM)).toEqual({ weekday: 0, minute: 8 * 60 + 30 });
     expect(localWeekTime(utc('2026-03-02T07:30:00'), 'UTC')).toEqual({ weekday: 0, minute: 7 * 60 + 30 });
     // Still Sunday evening in New York.
-    expect(localWeekTime(utc('2026-03-02T03:15:00'), 'America/New_York')).toEqual({ weekday: 6, minute: 22 * 60 + 15 });
+    expect(localWeekTime(utc('2026-03-02T03:15:00'), 'America/New_York')).toEqual({
+      weekday: 6,
+      minute: 22 * 60 + 15,
+    });
     expect(localWeekTime(utc('2026-03-01T23:00:00'), STHLM)).toEqual({ weekday: 0, minute: 0 });
   });
 
@@ -44,7 +47,8 @@ describe('isWithinSchedule', () => {
   it('never matches the hour skipped by spring-forward (2026-03-29, 02:00 → 03:00)', () => {
     const from = utc('2026-03-28T22:00:00');
     let inside = 0;
-    for (let t = from; t < from + 6 * 60 * MIN; t += MIN) if (isWithinSchedule(sundayTwoAm, t, STHLM)) inside++;
+    for (let t = from; t < from + 6 * 60 * MIN; t += MIN)
+      if (isWithinSchedule(sundayTwoAm, t, STHLM)) inside++;
     expect(inside).toBe(0);
     // 00:59 UTC is 01:59 CET; the next minute is 03:00 CEST.
     expect(localWeekTime(utc('2026-03-29T00:59:00'), STHLM)).toEqual({ weekday: 6, minute: 119 });
@@ -63,7 +67,8 @@ describe('isWithinSchedule', () => {
     expect(isWithinSchedule(sundayTwoAm, utc('2026-10-25T02:00:00'), STHLM)).toBe(false); // 03:00 CET
     const from = utc('2026-10-24T22:00:00');
     let inside = 0;
-    for (let t = from; t < from + 6 * 60 * MIN; t += MIN) if (isWithinSchedule(sundayTwoAm, t, STHLM)) inside++;
+    for (let t = from; t < from + 6 * 60 * MIN; t += MIN)
+      if (isWithinSchedule(sundayTwoAm, t, STHLM)) inside++;
     expect(inside).toBe(120);
   });
 });

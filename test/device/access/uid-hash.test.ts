@@ -11,7 +11,9 @@ describe('uid hash', () => {
   });
 
   it('depends on the key; without a configured key each start picks its own', () => {
-    expect(createUidHash('key-one-0123456789')('04A1B2C3')).not.toBe(createUidHash('key-two-0123456789')('04A1B2C3'));
+    expect(createUidHash('key-one-0123456789')('04A1B2C3')).not.toBe(
+      createUidHash('key-two-0123456789')('04A1B2C3'),
+    );
     expect(uidHashFromConfig({ log: {} })('04A1B2C3')).not.toBe(uidHashFromConfig({ log: {} })('04A1B2C3'));
     const key = 'configured-key-0123456789';
     expect(uidHashFromConfig({ log: { uidHashKey: key } })('04A1B2C3')).toBe(createUidHash(key)('04A1B2C3'));

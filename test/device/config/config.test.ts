@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError } from '../../../hal/errors.ts';
 import { loadConfigFile, parseConfigText } from '../../../device/config/load.ts';
 import { configSchema } from '../../../device/config/schema.ts';
+import { ConfigError } from '../../../hal/errors.ts';
 import { runCli, tempDir, writeConfig } from '../../support/panel-process.ts';
 
 const minimal = `
@@ -40,15 +40,51 @@ describe('device config', () => {
   });
 
   it.each([
-    ['pulse too long', minimal.replace('relay: { line: 17 }', 'relay: { line: 17 }\n    pulseMs: 60000'), /doors\[0\]\.pulseMs: .*30000.*\(got 60000\)/],
-    ['pulse too short', minimal.replace('relay: { line: 17 }', 'relay: { line: 17 }\n    pulseMs: 10'), /doors\[0\]\.pulseMs.*\(got 10\)/],
-    ['unknown key', minimal.replace('name: Door', 'name: Door\n    colour: red'), /doors\[0\]: unknown key\(s\) "colour"/],
-    ['bad fail mode', minimal.replace('name: Door', 'name: Door\n    failMode: maybe'), /doors\[0\]\.failMode.*\(got "maybe"\)/],
-    ['bad driver', `${minimal}hardware: { gpio: wiringpi }\n`, /hardware\.gpio.*sim.*onoff.*gpiod.*\(got "wiringpi"\)/],
-    ['bad time zone', minimal.replace('id: p1', 'id: p1, timeZone: Mars/Olympus'), /panel\.timeZone.*IANA.*\(got "Mars\/Olympus"\)/],
-    ['reader of unknown door', `${minimal}readers: [{ id: r1, name: X, doors: [nope] }]\n`, /readers\[0\]\.doors\[0\]: unknown door "nope"/],
-    ['short installer token', `${minimal}api: { installerToken: secret }\n`, /api\.installerToken: must be at least 16/],
-    ['line used twice', minimal.replace('relay: { line: 17 }', 'relay: { line: 17 }\n    tamper: { line: 17 }'), /doors\[0\]\.tamper\.line: GPIO gpiochip0:17 is already used/],
+    [
+      'pulse too long',
+      minimal.replace('relay: { line: 17 }', 'relay: { line: 17 }\n    pulseMs: 60000'),
+      /doors\[0\]\.pulseMs: .*30000.*\(got 60000\)/,
+    ],
+    [
+      'pulse too short',
+      minimal.replace('relay: { line: 17 }', 'relay: { line: 17 }\n    pulseMs: 10'),
+      /doors\[0\]\.pulseMs.*\(got 10\)/,
+    ],
+    [
+      'unknown key',
+      minimal.replace('name: Door', 'name: Door\n    colour: red'),
+      /doors\[0\]: unknown key\(s\) "colour"/,
+    ],
+    [
+      'bad fail mode',
+      minimal.replace('name: Door', 'name: Door\n    failMode: maybe'),
+      /doors\[0\]\.failMode.*\(got "maybe"\)/,
+    ],
+    [
+      'bad driver',
+      `${minimal}hardware: { gpio: wiringpi }\n`,
+      /hardware\.gpio.*sim.*onoff.*gpiod.*\(got "wiringpi"\)/,
+    ],
+    [
+      'bad time zone',
+      minimal.replace('id: p1', 'id: p1, timeZone: Mars/Olympus'),
+      /panel\.timeZone.*IANA.*\(got "Mars\/Olympus"\)/,
+    ],
+    [
+      'reader of unknown door',
+      `${minimal}readers: [{ id: r1, name: X, doors: [nope] }]\n`,
+      /readers\[0\]\.doors\[0\]: unknown door "nope"/,
+    ],
+    [
+      'short installer token',
+      `${minimal}api: { installerToken: secret }\n`,
+      /api\.installerToken: must be at least 16/,
+    ],
+    [
+      'line used twice',
+      minimal.replace('relay: { line: 17 }', 'relay: { line: 17 }\n    tamper: { line: 17 }'),
+      /doors\[0\]\.tamper\.line: GPIO gpiochip0:17 is already used/,
+    ],
     ['no doors', 'panel: { id: p1 }\n', /doors: /],
     ['not a mapping', '- just\n- a list\n', /\(top level\)/],
   ])('rejects %s with an error naming the key', (_name, text, pattern) => {
@@ -70,7 +106,10 @@ describe('device config', () => {
 
   it('the CLI exits non-zero, names the bad key and does not start', async () => {
     const dir = tempDir();
-    const path = writeConfig(dir, minimal.replace('relay: { line: 17 }', 'relay: { line: 17 }\n    pulseMs: 99999'));
+    const path = writeConfig(
+      dir,
+      minimal.replace('relay: { line: 17 }', 'relay: { line: 17 }\n    pulseMs: 99999'),
+    );
     const res = await runCli(['--config', path]);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/doors\[0\]\.pulseMs/);

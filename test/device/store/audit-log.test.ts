@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../../device/store/store.ts';
 import { FakeClock } from '../../../hal/clock/fake-clock.ts';
 import { silentLogger } from '../../../hal/logger.ts';
-import { openStore } from '../../../device/store/store.ts';
 import { tempDir } from './temp-store.ts';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -24,7 +24,12 @@ describe('SqliteAuditLog', () => {
   it('appends events with UUIDv7 ids, wall-time stamps and consecutive seqs', () => {
     const { store, clock } = open();
     expect(store.audit.lastSeq()).toBe(0);
-    const a = store.audit.append({ type: 'access.granted', doorId: 'front', readerId: 'r1', data: { uidHash: 'ab' } });
+    const a = store.audit.append({
+      type: 'access.granted',
+      doorId: 'front',
+      readerId: 'r1',
+      data: { uidHash: 'ab' },
+    });
     clock.advance(5);
     const b = store.audit.append({ type: 'door.unlocked', doorId: 'front' });
     expect(a).toMatchObject({ seq: 1, ts: Date.UTC(2026, 2, 1, 12), type: 'access.granted', readerId: 'r1' });

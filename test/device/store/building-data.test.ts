@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../hal/errors.ts';
 import type { BuildingSnapshotInput } from '../../../device/store/snapshot.ts';
 import type { Store } from '../../../device/store/store.ts';
+import { ValidationError } from '../../../hal/errors.ts';
 import { openTempStore, smallSnapshot } from './temp-store.ts';
 
 describe('building data', () => {
@@ -81,7 +81,9 @@ describe('building data', () => {
       accessRules: [],
     };
     expect(() => store.buildingData.replaceBuildingData(bad)).toThrow(ValidationError);
-    expect(() => store.buildingData.replaceBuildingData(bad)).toThrow(/cards\[1\] \(id "c-ghost"\).*FOREIGN KEY/);
+    expect(() => store.buildingData.replaceBuildingData(bad)).toThrow(
+      /cards\[1\] \(id "c-ghost"\).*FOREIGN KEY/,
+    );
     // Rows written before the failing one were rolled back, and the old rows are all still there.
     expect(store.access.cardByUid('04B0B0B0')).toBeUndefined();
     expect(store.access.cardByUid('04A1B2C3')?.residentId).toBe('alice');
@@ -97,18 +99,36 @@ describe('building data', () => {
         {
           ...smallSnapshot(),
           timeProfiles: [
-            { id: 'p', buildingId: 'b1', name: 'n', intervals: [{ weekday: 4, startMinute: 1320, endMinute: 120 }] },
+            {
+              id: 'p',
+              buildingId: 'b1',
+              name: 'n',
+              intervals: [{ weekday: 4, startMinute: 1320, endMinute: 120 }],
+            },
           ],
         },
       ],
       ['zone', { ...smallSnapshot(), buildings: [{ id: 'b1', name: 'x', timeZone: 'Mars/Olympus' }] }],
-      ['duplicate', { ...smallSnapshot(), units: [{ id: 'u1', buildingId: 'b1', name: 'a' }, { id: 'u1', buildingId: 'b1', name: 'b' }] }],
+      [
+        'duplicate',
+        {
+          ...smallSnapshot(),
+          units: [
+            { id: 'u1', buildingId: 'b1', name: 'a' },
+            { id: 'u1', buildingId: 'b1', name: 'b' },
+          ],
+        },
+      ],
       [
         'window',
-        { ...smallSnapshot(), accessRules: [{ id: 'r', residentId: 'alice', doorId: 'front', validFrom: 5, validUntil: 5 }] },
+        {
+          ...smallSnapshot(),
+          accessRules: [{ id: 'r', residentId: 'alice', doorId: 'front', validFrom: 5, validUntil: 5 }],
+        },
       ],
     ];
-    for (const [, snap] of cases) expect(() => store.buildingData.replaceBuildingData(snap)).toThrow(ValidationError);
+    for (const [, snap] of cases)
+      expect(() => store.buildingData.replaceBuildingData(snap)).toThrow(ValidationError);
     expect(count('buildings')).toBe(0);
   });
 

@@ -41,7 +41,9 @@ describe('syncHardware', () => {
       { id: 'front', building_id: 'b1' },
       { id: 'garage', building_id: 'b1' },
     ]);
-    expect(query(`SELECT time_zone FROM buildings WHERE id = 'local'`)).toEqual([{ time_zone: 'Europe/Stockholm' }]);
+    expect(query(`SELECT time_zone FROM buildings WHERE id = 'local'`)).toEqual([
+      { time_zone: 'Europe/Stockholm' },
+    ]);
     expect(query('SELECT door_id, line, active_low, fail_mode FROM relays ORDER BY door_id')).toEqual([
       { door_id: 'bikes', line: 27, active_low: 1, fail_mode: 'safe' },
       { door_id: 'front', line: 17, active_low: 0, fail_mode: 'secure' },
@@ -51,7 +53,9 @@ describe('syncHardware', () => {
 
   it('drops relays and readers the config no longer has', () => {
     store.hardware.syncHardware(config());
-    store.hardware.syncHardware(config({ doors: [{ id: 'front', name: 'Front', relay: { line: 17 } }], readers: [] }));
+    store.hardware.syncHardware(
+      config({ doors: [{ id: 'front', name: 'Front', relay: { line: 17 } }], readers: [] }),
+    );
     expect(query('SELECT door_id FROM relays')).toEqual([{ door_id: 'front' }]);
     expect(query('SELECT id FROM readers')).toEqual([]);
   });
@@ -67,7 +71,13 @@ describe('syncHardware', () => {
     expect(query('SELECT door_id FROM relays ORDER BY door_id')).toHaveLength(2);
     // A later snapshot with the door moves it back into its building; the empty-of-doors
     // local building is not kept once no wired door needs it.
-    store.buildingData.replaceBuildingData({ ...smallSnapshot(), doors: [{ id: 'front', buildingId: 'b1', name: 'F' }, { id: 'bikes', buildingId: 'b1', name: 'B' }] });
+    store.buildingData.replaceBuildingData({
+      ...smallSnapshot(),
+      doors: [
+        { id: 'front', buildingId: 'b1', name: 'F' },
+        { id: 'bikes', buildingId: 'b1', name: 'B' },
+      ],
+    });
     expect(query('SELECT id FROM buildings ORDER BY id')).toEqual([{ id: 'b1' }]);
   });
 });

@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { latestVersion, migrate, schemaVersion } from '../../../device/store/migrations.ts';
+import { openStore } from '../../../device/store/store.ts';
 import { FakeClock } from '../../../hal/clock/fake-clock.ts';
 import { PortvaktError } from '../../../hal/errors.ts';
 import { silentLogger } from '../../../hal/logger.ts';
-import { latestVersion, migrate, schemaVersion } from '../../../device/store/migrations.ts';
-import { openStore } from '../../../device/store/store.ts';
 import { smallSnapshot, tempDir } from './temp-store.ts';
 
 const opts = { clock: new FakeClock(), logger: silentLogger };
@@ -93,7 +93,10 @@ describe('store migrations', () => {
     expect(migrate(db, silentLogger, list)).toBe(2);
     expect(migrate(db, silentLogger, list)).toBe(2);
 
-    const broken = [...list, { version: 3, name: 'broken', sql: 'CREATE TABLE c (x INTEGER); SELECT * FROM nope;' }];
+    const broken = [
+      ...list,
+      { version: 3, name: 'broken', sql: 'CREATE TABLE c (x INTEGER); SELECT * FROM nope;' },
+    ];
     expect(() => migrate(db, silentLogger, broken)).toThrow(/no such table: nope/);
     expect(schemaVersion(db)).toBe(2);
     expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'c'`).pluck().get()).toBe(0);

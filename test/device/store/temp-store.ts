@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BuildingSnapshotInput } from '../../../device/store/snapshot.ts';
+import { openStore, type Store } from '../../../device/store/store.ts';
 import type { Clock } from '../../../hal/clock/clock.ts';
 import { FakeClock } from '../../../hal/clock/fake-clock.ts';
 import { silentLogger } from '../../../hal/logger.ts';
-import type { BuildingSnapshotInput } from '../../../device/store/snapshot.ts';
-import { openStore, type Store } from '../../../device/store/store.ts';
 
 /** A scratch directory for database files, removed by `cleanup`. */
 export function tempDir(): { dir: string; path: string; cleanup: () => void } {
@@ -13,7 +13,11 @@ export function tempDir(): { dir: string; path: string; cleanup: () => void } {
   return { dir, path: join(dir, 'panel.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function openTempStore(clock: Clock = new FakeClock()): { store: Store; path: string; cleanup: () => void } {
+export function openTempStore(clock: Clock = new FakeClock()): {
+  store: Store;
+  path: string;
+  cleanup: () => void;
+} {
   const t = tempDir();
   const store = openStore(t.path, { clock, logger: silentLogger });
   return {
@@ -38,7 +42,12 @@ export function smallSnapshot(): BuildingSnapshotInput {
     residents: [{ id: 'alice', unitId: 'u1', name: 'Alice' }],
     cards: [{ id: 'c-alice', uid: '04A1B2C3', residentId: 'alice' }],
     timeProfiles: [
-      { id: 'office', buildingId: 'b1', name: 'Office hours', intervals: [{ weekday: 0, startMinute: 480, endMinute: 1020 }] },
+      {
+        id: 'office',
+        buildingId: 'b1',
+        name: 'Office hours',
+        intervals: [{ weekday: 0, startMinute: 480, endMinute: 1020 }],
+      },
     ],
     accessRules: [{ id: 'r1', residentId: 'alice', doorId: 'front' }],
   };

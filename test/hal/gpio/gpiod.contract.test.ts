@@ -3,10 +3,9 @@ import { FakeClock } from '../../../hal/clock/fake-clock.ts';
 import { ConfigError, HardwareError } from '../../../hal/errors.ts';
 import { GpiodGpioDriver } from '../../../hal/gpio/gpiod.ts';
 import { parseGpiodetect, parseGpiomonLine } from '../../../hal/gpio/gpiod-tools.ts';
-import type { Logger } from '../../../hal/logger.ts';
-import { silentLogger } from '../../../hal/logger.ts';
 import { runGpioContract } from './contract.ts';
 import { FakeGpiod } from './fake-gpiod/index.ts';
+import { recordingLogger } from './recording-logger.ts';
 
 const CHIPS = [
   { name: 'gpiochip0', label: 'pinctrl-bcm2711', lines: 58 },
@@ -79,15 +78,6 @@ runGpioContract('gpiod (fake libgpiod tools)', async () => {
   };
 });
 
-function recordingLogger(): Logger & { warnings: Array<{ obj: object | string; msg: string | undefined }> } {
-  const warnings: Array<{ obj: object | string; msg: string | undefined }> = [];
-  const logger = {
-    ...silentLogger,
-    warn: (obj: object | string, msg?: string) => warnings.push({ obj, msg }),
-  };
-  return { ...logger, warnings, child: () => logger };
-}
-
 describe('GpiodGpioDriver', () => {
   let fake: FakeGpiod;
   let driver: GpiodGpioDriver;
@@ -96,7 +86,7 @@ describe('GpiodGpioDriver', () => {
 
   function setup(): void {
     fake = new FakeGpiod(CHIPS);
-    logger.warnings.length = 0;
+    logger.entries.length = 0;
     driver = new GpiodGpioDriver({ clock, logger, tools: fake.tools, restartDelayMs: 500 });
   }
   afterEach(async () => {
@@ -117,7 +107,7 @@ describe('GpiodGpioDriver', () => {
       'gpioset --mode=wait gpiochip0 4=1',
       'gpioset --mode=wait gpiochip0 4=0',
     ]);
-    expect(logger.warnings).toEqual([]);
+    expect(logger.warnings()).toEqual([]);
   });
 
   it('restarts a gpioset that dies, at the current state, and logs it', async () => {
@@ -132,7 +122,7 @@ describe('GpiodGpioDriver', () => {
     const timers = clock.pendingTimers();
     process.kill(first.pid, 'SIGKILL');
     await until('restart scheduled', () => clock.pendingTimers() > timers);
-    expect(logger.warnings.map((w) => w.msg)).toContain('gpioset exited unexpectedly; restarting it');
+    expect(logger.warnings().map((w) => w.msg)).toContain('gpioset exited unexpectedly; restarting it');
     fake.setLevel('gpiochip0', 4, false); // what the kernel may do to a released line
     clock.advance(500);
     await until('new gpioset', () => {
@@ -149,8 +139,8 @@ describe('GpiodGpioDriver', () => {
     const other = spawn(fake.tools.gpioset, ['--mode=signal', 'gpiochip0', '6=0'], { stdio: 'ignore' });
     await until('line taken', () => fake.holder('gpiochip0', 6)?.pid === other.pid);
     const relay = driver.openRelay('strike', { chip: 'gpiochip0', line: 6, activeLow: false });
-    await until('stderr logged', () => logger.warnings.some((w) => JSON.stringify(w.obj).includes('busy')));
-    expect(logger.warnings.map((w) => w.obj)).toContainEqual({
+    await until('stderr logged', () => logger.warnings().some((w) => JSON.stringify(w.obj).includes('busy')));
+    expect(logger.warnings().map((w) => w.obj)).toContainEqual({
       stderr: 'gpioset: error setting the GPIO line values: Device or resource busy',
     });
     relay.setEnergized(true); // recorded now, driven once the line is free
@@ -201,7 +191,25 @@ describe('GpiodGpioDriver', () => {
     second.close();
     driver.openInput('rex', { chip: 'gpiochip0', line: 4, activeLow: false, debounceMs: 0 });
     await monitored(fake, 4);
-    expect(logger.warnings).toEqual([]);
+    expect(logger.warnings()).toEqual([]);
+  });
+
+  it('logs and retries when gpioset cannot be started at all', async () => {
+    setup();
+    const broken = new GpiodGpioDriver({
+      clock,
+      logger,
+      tools: { ...fake.tools, gpioset: '/nonexistent/gpioset' },
+      restartDelayMs: 500,
+    });
+    const relay = broken.openRelay('strike', { chip: 'gpiochip0', line: 4, activeLow: false });
+    relay.setEnergized(true);
+    expect(relay.isEnergized()).toBe(true);
+    await until('failure logged', () => logger.warnings().length > 0);
+    const { err } = logger.warnings()[0]!.obj as { err?: Error };
+    expect(err?.message).toMatch(/^\/nonexistent\/gpioset not found/);
+    broken.close();
+    await broken.idle();
   });
 
   it('names the valid chips and line range, and fails clearly when a tool is missing', () => {

@@ -4,10 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../hal/clock/fake-clock.ts';
 import { ConfigError } from '../../../hal/errors.ts';
 import { OnoffGpioDriver } from '../../../hal/gpio/onoff.ts';
-import type { Logger } from '../../../hal/logger.ts';
-import { silentLogger } from '../../../hal/logger.ts';
 import { runGpioContract } from './contract.ts';
 import { FakeSysfsChip, inLab, SYSFS_GPIO } from './fake-sysfs.ts';
+import { recordingLogger } from './recording-logger.ts';
 
 // This is the only test file that touches /sys/class/gpio; bases 512 and 600 are its own.
 const LINES = Array.from({ length: 32 }, (_, i) => i);
@@ -47,16 +46,6 @@ if (inLab) {
   );
 }
 
-function recordingLogger(): Logger & { warnings: string[] } {
-  const warnings: string[] = [];
-  const logger = {
-    ...silentLogger,
-    warnings,
-    warn: (_obj: object | string, msg?: string) => warnings.push(msg ?? ''),
-  };
-  return { ...logger, child: () => logger };
-}
-
 describe.skipIf(!inLab)('OnoffGpioDriver on a fake sysfs', () => {
   let chip: FakeSysfsChip;
   let driver: OnoffGpioDriver;
@@ -65,7 +54,7 @@ describe.skipIf(!inLab)('OnoffGpioDriver on a fake sysfs', () => {
 
   function setup(): void {
     chip = new FakeSysfsChip({ base: 512, label: 'pinctrl-rp1', ngpio: 54, lines: [4, 5, 17, 27] });
-    logger.warnings.length = 0;
+    logger.entries.length = 0;
     driver = new OnoffGpioDriver({ clock, logger });
   }
   afterEach(() => {
@@ -98,7 +87,9 @@ describe.skipIf(!inLab)('OnoffGpioDriver on a fake sysfs', () => {
     setup();
     const rex = driver.openInput('rex', { chip: 'pinctrl-rp1', line: 17, activeLow: false, debounceMs: 0 });
     driver.openInput('door', { chip: 'gpiochip512', line: 27, activeLow: false, debounceMs: 0 });
-    expect(logger.warnings).toEqual(['GPIO interrupts are not available; polling inputs instead']);
+    expect(logger.warnings().map((w) => w.msg)).toEqual([
+      'GPIO interrupts are not available; polling inputs instead',
+    ]);
     expect(chip.read(17, 'edge')).toBe('both');
     chip.setPhysical(17, true);
     clock.advance(9);
