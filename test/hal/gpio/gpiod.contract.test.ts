@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { FakeClock } from '../../../hal/clock/fake-clock.ts';
 import { ConfigError, HardwareError } from '../../../hal/errors.ts';
 import { GpiodGpioDriver } from '../../../hal/gpio/gpiod.ts';
@@ -137,6 +137,9 @@ describe('GpiodGpioDriver', () => {
     fake.setLevel('gpiochip0', 6, false);
     const { spawn } = await import('node:child_process');
     const other = spawn(fake.tools.gpioset, ['--mode=signal', 'gpiochip0', '6=0'], { stdio: 'ignore' });
+    onTestFinished(() => {
+      other.kill('SIGKILL');
+    });
     await until('line taken', () => fake.holder('gpiochip0', 6)?.pid === other.pid);
     const relay = driver.openRelay('strike', { chip: 'gpiochip0', line: 6, activeLow: false });
     await until('stderr logged', () => logger.warnings().some((w) => JSON.stringify(w.obj).includes('busy')));
