@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSysfsChip, inLab } from '../hal/gpio/fake-sysfs.ts';
+import { panelConfig } from '../support/configs.ts';
+import { api, type PanelProcess, startPanel, tempDir, waitFor, writeConfig } from '../support/panel-process.ts';
+
+// The real panel process on the onoff (sysfs) driver, against a fake sysfs tree in the lab namespace:
+// what the relay line holds after SIGKILL mid-pulse, and what a restart does with it.
+describe.runIf(inLab)('panel killed during an unlock pulse', () => {
+  const RELAY = 17;
+  let chip: FakeSysfsChip;
+  let dir: string;
+  let configPath: string;
+  let panel: PanelProcess | undefined;
+
+  beforeAll(() => {
+    chip = new FakeSysfsChip({ base: 704, label: 'pinctrl-crash', ngpio: 32, lines: [RELAY, 22, 23, 24] });
+    dir = tempDir();
+    configPath = writeConfig(
+      dir,
+      panelConfig({ storePath: join(dir, 'panel.db'), gpio: 'onoff', chip: 'pinctrl-crash', pulseMs: 30_000 }),
+    );
+  });
+  afterAll(async () => {
+    await panel?.stop();
+    chip.remove();
+  });
+
+  const seedCard = (uid: string) => {
+    const db = new Database(join(dir, 'panel.db'));
+    db.exec(`INSERT OR IGNORE INTO buildings(id, name, time_zone) VALUES ('b', 'B', 'UTC');
+      INSERT OR IGNORE INTO units(id, building_id, name) VALUES ('u', 'b', 'U');
+      INSERT OR IGNORE INTO residents(id, unit_id, name, status) VALUES ('r', 'u', 'R', 'active');`);
+    db.prepare(`INSERT OR IGNORE INTO cards(id, uid, resident_id, status) VALUES (?, ?, 'r', 'active')`).run(`c-${uid}`, uid);
+    db.exec(`INSERT OR IGNORE INTO access_rules(id, resident_id, door_id) VALUES ('rule', 'r', 'entrance')`);
+    db.close();
+  };
+
+  it('comes back locked with the audit log intact', async () => {
+    panel = await startPanel(['--config', configPath]);
+    expect(chip.physical(RELAY)).toBe(false);
+    seedCard('04A1B2C3');
+    const tap = await api(panel.base, 'POST', '/api/v1/sim/readers/entrance-reader/tap', { uid: '04A1B2C3' });
+    expect(tap.body).toMatchObject({ granted: true });
+    expect(chip.physical(RELAY)).toBe(true); // energized: the strike is open, 30 s pulse running
+
+    await panel.kill();
+    panel = undefined;
+    expect(chip.physical(RELAY)).toBe(true); // nothing relocked it: the process is gone
+
+    panel = await startPanel(['--config', configPath]);
+    expect(chip.physical(RELAY)).toBe(false);
+    const { body } = await api(panel.base, 'GET', '/api/v1/doors');
+    expect(body.doors[0]).toMatchObject({ id: 'entrance', locked: true });
+
+    const events = (await api(panel.base, 'GET', '/api/v1/events?after=0&limit=1000')).body.events as {
+      seq: number;
+      type: string;
+    }[];
+    const seqs = events.map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1)); // gap-free
+    const types = events.map((e) => e.type);
+    const granted = types.indexOf('access.granted');
+    expect(granted).toBeGreaterThan(-1);
+    expect(types.indexOf('door.unlocked')).toBeGreaterThan(granted);
+    expect(types.filter((t) => t === 'system.started')).toHaveLength(2);
+
+    const db = new Database(join(dir, 'panel.db'), { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+
+    // and the panel works as before
+    const again = await api(panel.base, 'POST', '/api/v1/sim/readers/entrance-reader/tap', { uid: '04A1B2C3' });
+    expect(again.body).toMatchObject({ granted: true });
+    expect(chip.physical(RELAY)).toBe(true);
+  });
+
+  it('locks every relay on SIGTERM, even mid-pulse', async () => {
+    if (!panel) panel = await startPanel(['--config', configPath]);
+    await api(panel.base, 'POST', '/api/v1/sim/readers/entrance-reader/tap', { uid: '04A1B2C3' });
+    await waitFor(() => chip.physical(RELAY), 5000, 'relay energized');
+    expect(await panel.stop()).toBe(0);
+    panel = undefined;
+    expect(chip.physical(RELAY)).toBe(false);
+  });
+});
