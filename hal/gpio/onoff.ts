@@ -53,6 +53,7 @@ export class OnoffGpioDriver implements GpioDriver {
       });
       // onoff ignores a failed direction write on a line exported before us; writing the value makes the
       // de-energized level explicit, and fails loudly if the line did not become an output.
+      gpio.writeSync(offLevel);
     } catch (err) {
       release();
       throw lineError(`cannot open relay "${name}" on GPIO #${number}`, err);

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSysfsChip, inLab } from '../hal/gpio/fake-sysfs.ts';
 import { panelConfig } from '../support/configs.ts';
+import { seedCards } from '../support/seed.ts';
 import { api, type PanelProcess, startPanel, tempDir, waitFor, writeConfig } from '../support/panel-process.ts';
 
 // The real panel process on the onoff (sysfs) driver, against a fake sysfs tree in the lab namespace:
@@ -27,15 +28,7 @@ describe.runIf(inLab)('panel killed during an unlock pulse', () => {
     chip.remove();
   });
 
-  const seedCard = (uid: string) => {
-    const db = new Database(join(dir, 'panel.db'));
-    db.exec(`INSERT OR IGNORE INTO buildings(id, name, time_zone) VALUES ('b', 'B', 'UTC');
-      INSERT OR IGNORE INTO units(id, building_id, name) VALUES ('u', 'b', 'U');
-      INSERT OR IGNORE INTO residents(id, unit_id, name, status) VALUES ('r', 'u', 'R', 'active');`);
-    db.prepare(`INSERT OR IGNORE INTO cards(id, uid, resident_id, status) VALUES (?, ?, 'r', 'active')`).run(`c-${uid}`, uid);
-    db.exec(`INSERT OR IGNORE INTO access_rules(id, resident_id, door_id) VALUES ('rule', 'r', 'entrance')`);
-    db.close();
-  };
+  const seedCard = (uid: string) => seedCards(join(dir, 'panel.db'), 'entrance', [uid]);
 
   it('comes back locked with the audit log intact', async () => {
     panel = await startPanel(['--config', configPath]);

@@ -8,7 +8,7 @@ import { runGpioContract } from './contract.ts';
 import { FakeSysfsChip, inLab, SYSFS_GPIO } from './fake-sysfs.ts';
 import { recordingLogger } from './recording-logger.ts';
 
-// This is the only test file that touches /sys/class/gpio; bases 512 and 600 are its own.
+// Files touching /sys/class/gpio run in parallel in one lab namespace: bases 512 and 600 belong to this file.
 const LINES = Array.from({ length: 32 }, (_, i) => i);
 
 function contractFor(chipRef: (chip: FakeSysfsChip) => string, base: number, label: string) {
