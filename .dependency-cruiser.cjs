@@ -37,7 +37,8 @@ module.exports = {
     },
     {
       name: 'drivers-picked-in-one-place',
-      comment: 'Drivers are chosen from config by the lookup tables; device/ imports concrete drivers only in main.',
+      comment:
+        'Drivers are chosen from config by the lookup tables; device/ imports concrete drivers only in main.',
       severity: 'error',
       from: { path: '^device/', pathNot: '^device/(main|panel/hardware)\\.ts$' },
       to: { path: '^hal/(gpio|reader)/(onoff|gpiod|pcsc)[^/]*\\.ts$' },
@@ -66,6 +67,9 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };

@@ -130,7 +130,11 @@ export class Panel {
     });
     this.#api = api;
 
-    const checkpointer = new IdleCheckpointer({ target: store, clock, logger: moduleLogger(logger, 'store') });
+    const checkpointer = new IdleCheckpointer({
+      target: store,
+      clock,
+      logger: moduleLogger(logger, 'store'),
+    });
     const unwatchWrites = this.bus.on('audit', () => checkpointer.noteWrite());
     let unwatch: (() => void) | undefined;
     this.#runner = new ModuleRunner(moduleLogger(logger, 'panel'));

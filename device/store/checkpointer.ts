@@ -23,7 +23,13 @@ export class IdleCheckpointer {
   #writesSince = 0;
   #running = false;
 
-  constructor(options: { target: CheckpointTarget; clock: Clock; logger: Logger; idleMs?: number; maxWrites?: number }) {
+  constructor(options: {
+    target: CheckpointTarget;
+    clock: Clock;
+    logger: Logger;
+    idleMs?: number;
+    maxWrites?: number;
+  }) {
     this.#target = options.target;
     this.#clock = options.clock;
     this.#logger = options.logger;

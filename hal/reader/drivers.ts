@@ -20,8 +20,7 @@ export interface ReaderDriverDeps {
 export const readerDrivers: Record<ReaderDriverKind, (deps: ReaderDriverDeps) => CardReaderDriver> = {
   sim: ({ clock, logger, readerNames }) =>
     new SimCardReaderDriver({ readers: readerNames ?? [], clock, logger }),
-  pcsc: ({ clock, logger, pcsc }) =>
-    new PcscCardReaderDriver({ ...pcsc, clock, logger }),
+  pcsc: ({ clock, logger, pcsc }) => new PcscCardReaderDriver({ ...pcsc, clock, logger }),
 };
 
 export function isReaderDriverKind(kind: string): kind is ReaderDriverKind {

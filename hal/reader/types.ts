@@ -34,7 +34,10 @@ export type CardReaderEvents = {
 
 export interface CardReaderDriver {
   readonly kind: string;
-  on<K extends keyof CardReaderEvents>(event: K, listener: (payload: CardReaderEvents[K]) => void): () => void;
+  on<K extends keyof CardReaderEvents>(
+    event: K,
+    listener: (payload: CardReaderEvents[K]) => void,
+  ): () => void;
   /** Starts watching; resolves once the driver is listening (readers may attach later). */
   start(): Promise<void>;
   stop(): Promise<void>;

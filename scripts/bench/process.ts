@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BenchLine, round, summarize } from './stats.ts';
 
-const CLI = new URL('../../device/cli.ts', import.meta.url).pathname;
+// The shipped artifact (npm run build): what a panel runs.
+const CLI = new URL('../../dist/cli.js', import.meta.url).pathname;
 
 function rssKb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -60,7 +61,10 @@ export async function benchProcess(options: { runs?: number; idleMs?: number } =
   for (let i = 0; i < runs; i++) {
     const dir = mkdtempSync(join(tmpdir(), 'portvakt-bench-proc-'));
     const bare = await spawnUntil(['-e', 'console.log("ready"); setInterval(() => {}, 1000)'], /ready/);
-    const panel = await spawnUntil([CLI, '--sim', '--port', '0', '--data-dir', dir, '--log-level', 'info'], /"msg":"panel ready"/);
+    const panel = await spawnUntil(
+      [CLI, '--sim', '--port', '0', '--data-dir', dir, '--log-level', 'info'],
+      /"msg":"panel ready"/,
+    );
     starts.push(panel.readyMs);
     await sleep(idleMs);
     panelRss = rssKb(panel.pid);

@@ -8,15 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig } from '../../device/config/load.ts';
 import { Panel } from '../../device/main.ts';
-import { demoBuilding, DEMO_CARDS } from '../../device/sim/demo-building.ts';
+import { DEMO_CARDS, demoBuilding } from '../../device/sim/demo-building.ts';
 import { demoConfig } from '../../device/sim/demo-config.ts';
 import { FakeClock } from '../../hal/clock/fake-clock.ts';
-import { SimGpioDriver } from '../../hal/gpio/sim.ts';
+import type { SimGpioDriver } from '../../hal/gpio/sim.ts';
 import { silentLogger } from '../../hal/logger.ts';
-import { SimCardReaderDriver } from '../../hal/reader/sim.ts';
+import type { SimCardReaderDriver } from '../../hal/reader/sim.ts';
 import { type BenchLine, round, summarize } from './stats.ts';
 
-export async function benchTapToRelay(options: { taps?: number; metric?: string } = {}): Promise<BenchLine[]> {
+export async function benchTapToRelay(
+  options: { taps?: number; metric?: string } = {},
+): Promise<BenchLine[]> {
   const taps = options.taps ?? 2000;
   const dir = mkdtempSync(join(tmpdir(), 'portvakt-bench-tap-'));
   const config = validateConfig(

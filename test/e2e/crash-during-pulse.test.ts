@@ -3,8 +3,15 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSysfsChip, inLab } from '../hal/gpio/fake-sysfs.ts';
 import { panelConfig } from '../support/configs.ts';
+import {
+  api,
+  type PanelProcess,
+  startPanel,
+  tempDir,
+  waitFor,
+  writeConfig,
+} from '../support/panel-process.ts';
 import { seedCards } from '../support/seed.ts';
-import { api, type PanelProcess, startPanel, tempDir, waitFor, writeConfig } from '../support/panel-process.ts';
 
 // The real panel process on the onoff (sysfs) driver, against a fake sysfs tree in the lab namespace:
 // what the relay line holds after SIGKILL mid-pulse, and what a restart does with it.
@@ -20,7 +27,12 @@ describe.runIf(inLab)('panel killed during an unlock pulse', () => {
     dir = tempDir();
     configPath = writeConfig(
       dir,
-      panelConfig({ storePath: join(dir, 'panel.db'), gpio: 'onoff', chip: 'pinctrl-crash', pulseMs: 30_000 }),
+      panelConfig({
+        storePath: join(dir, 'panel.db'),
+        gpio: 'onoff',
+        chip: 'pinctrl-crash',
+        pulseMs: 30_000,
+      }),
     );
   });
   afterAll(async () => {
@@ -64,7 +76,9 @@ describe.runIf(inLab)('panel killed during an unlock pulse', () => {
     db.close();
 
     // and the panel works as before
-    const again = await api(panel.base, 'POST', '/api/v1/sim/readers/entrance-reader/tap', { uid: '04A1B2C3' });
+    const again = await api(panel.base, 'POST', '/api/v1/sim/readers/entrance-reader/tap', {
+      uid: '04A1B2C3',
+    });
     expect(again.body).toMatchObject({ granted: true });
     expect(chip.physical(RELAY)).toBe(true);
   });

@@ -59,7 +59,10 @@ describe('simulator panel over its local API', () => {
     const seqs = body.events.map((e: { seq: number }) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(JSON.stringify(body)).not.toContain(DEMO_CARDS.unknown);
-    const logLines = panel.output().split('\n').filter((l) => l.startsWith('{'));
+    const logLines = panel
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     expect(logLines.some((l) => l.includes('card decided'))).toBe(true);
     expect(logLines.join('\n')).not.toContain(DEMO_CARDS.resident);
   });

@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PcscdHandle, startPcscd } from '../../scripts/lab/pcscd.ts';
 import { VirtualCard } from '../../scripts/lab/virtual-card.ts';
 import { panelConfig } from '../support/configs.ts';
-import { api, type PanelProcess, startPanel, tempDir, waitFor, writeConfig } from '../support/panel-process.ts';
+import {
+  api,
+  type PanelProcess,
+  startPanel,
+  tempDir,
+  waitFor,
+  writeConfig,
+} from '../support/panel-process.ts';
 import { seedCards } from '../support/seed.ts';
 
 // The whole chain with real parts: virtual MIFARE card → vpcd → pcscd → nfc-pcsc → the panel process
@@ -20,7 +27,12 @@ describe('panel with a PC/SC reader (pcscd + vpcd)', () => {
     dir = tempDir();
     const configPath = writeConfig(
       dir,
-      panelConfig({ storePath: join(dir, 'panel.db'), reader: 'pcsc', readerName: 'Virtual PCD', pulseMs: 1000 }),
+      panelConfig({
+        storePath: join(dir, 'panel.db'),
+        reader: 'pcsc',
+        readerName: 'Virtual PCD',
+        pulseMs: 1000,
+      }),
     );
     panel = await startPanel(['--config', configPath]);
     seedCards(join(dir, 'panel.db'), 'entrance', [KNOWN_4, KNOWN_7]);
@@ -81,7 +93,11 @@ describe('panel with a PC/SC reader (pcscd + vpcd)', () => {
   it('a card answering a garbage UID is a reader error, not a decision', async () => {
     const before = (await events()).length;
     await present('0102AB', async () => {
-      await waitFor(async () => (await events()).slice(before).some((e) => e.type === 'reader.error'), 3000, 'error');
+      await waitFor(
+        async () => (await events()).slice(before).some((e) => e.type === 'reader.error'),
+        3000,
+        'error',
+      );
     });
     const after = (await events()).slice(before);
     expect(after.some((e) => e.type.startsWith('access.'))).toBe(false);

@@ -33,7 +33,10 @@ export function writeConfig(dir: string, config: unknown, name = 'panel.yaml'): 
 }
 
 /** Runs the CLI to completion (for config errors and --help). */
-export async function runCli(args: string[], timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  timeoutMs = 15_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -49,7 +52,11 @@ export async function runCli(args: string[], timeoutMs = 15_000): Promise<{ code
   return { code, stdout, stderr };
 }
 
-export async function startPanel(args: string[], env: NodeJS.ProcessEnv = {}, readyTimeoutMs = 15_000): Promise<PanelProcess> {
+export async function startPanel(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  readyTimeoutMs = 15_000,
+): Promise<PanelProcess> {
   const child: ChildProcess = spawn(process.execPath, [CLI, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
@@ -57,7 +64,10 @@ export async function startPanel(args: string[], env: NodeJS.ProcessEnv = {}, re
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`panel not ready in ${readyTimeoutMs} ms:\n${out}`)), readyTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`panel not ready in ${readyTimeoutMs} ms:\n${out}`)),
+      readyTimeoutMs,
+    );
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /"port":(\d+),"panelId":"[^"]*","msg":"panel ready"/.exec(out);
@@ -93,7 +103,13 @@ export async function startPanel(args: string[], env: NodeJS.ProcessEnv = {}, re
   };
 }
 
-export async function api(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+export async function api(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
@@ -112,7 +128,11 @@ export async function api(base: string, method: string, path: string, body?: unk
 }
 
 /** Polls until `check` returns a truthy value or the timeout passes (real time: process boundaries). */
-export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T> | T,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

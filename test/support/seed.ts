@@ -10,8 +10,13 @@ export function seedCards(dbPath: string, doorId: string, uids: readonly string[
   db.exec(`INSERT OR IGNORE INTO buildings(id, name, time_zone) VALUES ('b', 'B', 'UTC');
     INSERT OR IGNORE INTO units(id, building_id, name) VALUES ('u', 'b', 'U');
     INSERT OR IGNORE INTO residents(id, unit_id, name, status) VALUES ('r', 'u', 'R', 'active');`);
-  const card = db.prepare(`INSERT OR IGNORE INTO cards(id, uid, resident_id, status) VALUES (?, ?, 'r', 'active')`);
-  uids.forEach((uid, i) => card.run(`card-${doorId}-${i}`, uid));
-  db.prepare(`INSERT OR IGNORE INTO access_rules(id, resident_id, door_id) VALUES (?, 'r', ?)`).run(`rule-${doorId}`, doorId);
+  const card = db.prepare(
+    `INSERT OR IGNORE INTO cards(id, uid, resident_id, status) VALUES (?, ?, 'r', 'active')`,
+  );
+  for (const [i, uid] of uids.entries()) card.run(`card-${doorId}-${i}`, uid);
+  db.prepare(`INSERT OR IGNORE INTO access_rules(id, resident_id, door_id) VALUES (?, 'r', ?)`).run(
+    `rule-${doorId}`,
+    doorId,
+  );
   db.close();
 }

@@ -1,0 +1,34 @@
+/**
+ * `npm run bench`: builds the panel, runs every benchmark and prints one JSON line per figure.
+ * `--readme` also writes the figures into README.md between the bench markers.
+ * Runs inside the lab namespace (npm script) so the PC/SC figures can start their own pcscd.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { benchDecision } from './decision.ts';
+import { benchPcscInsertRatio } from './pcsc-insert.ts';
+import { benchProcess } from './process.ts';
+import { writeReadmeTable } from './readme.ts';
+import type { BenchLine } from './stats.ts';
+import { benchTapToRelay } from './tap-to-relay.ts';
+
+const root = new URL('../..', import.meta.url).pathname;
+execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+
+const machine = `${cpus().length}x ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}`;
+const lines: BenchLine[] = [];
+const emit = (batch: BenchLine[]) => {
+  for (const line of batch) {
+    lines.push(line);
+    console.log(JSON.stringify({ ...line, machine }));
+  }
+};
+
+emit(await benchDecision());
+emit(await benchTapToRelay());
+emit(await benchProcess());
+if (process.env['PORTVAKT_LAB_NS'] === '1') emit(await benchPcscInsertRatio());
+else
+  console.error('pcsc_insert_to_relay_ratio skipped: run through `npm run bench` (needs the lab namespace)');
+
+if (process.argv.includes('--readme')) writeReadmeTable(lines, machine);
