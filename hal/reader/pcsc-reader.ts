@@ -27,15 +27,22 @@ export class PcscReaderWatch {
   readonly #reader: NfcReader;
   readonly #clock: Clock;
   readonly #sink: ReaderSink;
+  readonly #release: (close: () => void) => void;
   #closed = false;
+  #released = false;
   /** A `card` was emitted and its `card.removed` is still owed. */
   #cardReported = false;
 
-  constructor(reader: NfcReader, clock: Clock, sink: ReaderSink) {
+  /**
+   * `release` runs the native close later, outside any pcsclite callback: pcsclite holds the reader's
+   * mutex while it calls our listeners, and closing the reader there takes the same mutex (deadlock).
+   */
+  constructor(reader: NfcReader, clock: Clock, sink: ReaderSink, release: (close: () => void) => void) {
     this.name = reader.name;
     this.#reader = reader;
     this.#clock = clock;
     this.#sink = sink;
+    this.#release = release;
     reader.autoProcessing = false;
     const emit = reader.emit.bind(reader);
     reader.emit = (event: unknown, ...args: unknown[]): boolean => {
@@ -60,15 +67,13 @@ export class PcscReaderWatch {
     return this.#cardReported;
   }
 
-  /** Stops reporting and releases the pcsclite reader thread. Idempotent. */
+  /** Stops reporting now and hands the pcsclite reader to `release`. Idempotent. */
   close(): void {
+    if (this.#closed && this.#released) return;
     this.#closed = true;
+    this.#released = true;
     this.#cardReported = false;
-    try {
-      this.#reader.close();
-    } catch {
-      // Already released by pcsclite (the daemon died); nothing left to free.
-    }
+    this.#release(() => this.#reader.close());
   }
 
   // The path from here to sink.card has exactly one await point (the GET DATA round trip): no timers.

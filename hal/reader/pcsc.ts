@@ -51,8 +51,12 @@ export class PcscCardReaderDriver implements CardReaderDriver {
   readonly #isDaemonUp: () => Promise<boolean>;
   #running = false;
   #session: Session | undefined;
-  /** Contexts that died; released before opening the next one and on stop. */
-  #dead: NfcContext[] = [];
+  /**
+   * Native objects to close. Closing happens from a setImmediate (or stop), never inside a pcsclite
+   * callback: pcsclite holds locks while it calls us, and its close() takes them (deadlock).
+   */
+  #graveyard: (() => void)[] = [];
+  #flush: NodeJS.Immediate | undefined;
   #retryTimer: TimerHandle | undefined;
   #retryDelay: number;
   #connecting: Promise<void> | undefined;
@@ -99,9 +103,13 @@ export class PcscCardReaderDriver implements CardReaderDriver {
     this.#session = undefined;
     if (session) {
       for (const watch of session.readers.values()) watch.close();
-      this.#dead.push(session.context);
+      this.#bury(() => session.context.close());
     }
-    this.#releaseDead();
+    clearImmediate(this.#flush);
+    this.#flush = undefined;
+    // stop() may have been called from a listener, i.e. inside a pcsclite callback.
+    await new Promise((resolve) => setImmediate(resolve));
+    this.#releaseAll();
   }
 
   attachedReaders(): string[] {
@@ -116,7 +124,6 @@ export class PcscCardReaderDriver implements CardReaderDriver {
   }
 
   async #tryOpen(): Promise<void> {
-    this.#releaseDead();
     const up = await this.#isDaemonUp().catch(() => false);
     if (!this.#running || this.#session) return;
     if (!up) {
@@ -143,7 +150,7 @@ export class PcscCardReaderDriver implements CardReaderDriver {
   }
 
   #onReader(session: Session, reader: NfcReader): void {
-    const watch = new PcscReaderWatch(reader, this.#clock, this.#sink(session));
+    const watch = new PcscReaderWatch(reader, this.#clock, this.#sink(session), (close) => this.#bury(close));
     if (session !== this.#session) {
       watch.close();
       return;
@@ -191,7 +198,7 @@ export class PcscCardReaderDriver implements CardReaderDriver {
       this.#events.emit('reader.detached', { reader });
     }
     this.#session = undefined;
-    this.#dead.push(session.context);
+    this.#bury(() => session.context.close());
     this.#scheduleRetry();
   }
 
@@ -215,16 +222,22 @@ export class PcscCardReaderDriver implements CardReaderDriver {
     }, delay);
   }
 
-  /**
-   * Closing is deferred until here (not done inside the context's own error callback) so pcsclite is
-   * never asked to join its watcher thread from within that thread's completion callback.
-   */
-  #releaseDead(): void {
-    for (const context of this.#dead.splice(0)) {
+  #bury(close: () => void): void {
+    this.#graveyard.push(close);
+    if (this.#running && !this.#flush) {
+      this.#flush = setImmediate(() => {
+        this.#flush = undefined;
+        this.#releaseAll();
+      });
+    }
+  }
+
+  #releaseAll(): void {
+    for (const close of this.#graveyard.splice(0)) {
       try {
-        context.close();
+        close();
       } catch (err) {
-        this.#logger.debug({ err }, 'closing a dead PC/SC context failed');
+        this.#logger.debug({ err }, 'releasing a PC/SC object failed');
       }
     }
   }

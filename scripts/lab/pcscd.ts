@@ -4,7 +4,7 @@
  * (scripts/lab/in-lab-ns.sh), which gives /run/pcscd its own tmpfs.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -185,10 +185,10 @@ async function removeStaleDaemonFiles(): Promise<void> {
   await rm(PCSCD_SOCKET, { force: true });
 }
 
+/** The lab shares the host's PID namespace, so a recycled PID is checked by name too. */
 function processAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'pcscd';
   } catch {
     return false;
   }

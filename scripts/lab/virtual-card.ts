@@ -25,6 +25,8 @@ export interface VirtualCardOptions extends MifareOptions {
   host?: string;
   /** Consulted before the emulation; return a response to override it (e.g. a garbage GET DATA answer). */
   respond?: (apdu: Buffer) => Buffer | undefined;
+  /** Called on every vpcd control message (0 power off, 1 power on, 2 reset, 4 get ATR). */
+  onControl?: (control: number) => void;
 }
 
 export class VirtualCard {
@@ -98,6 +100,7 @@ export class VirtualCard {
 
   #handle(payload: Buffer): Buffer | undefined {
     if (payload.length === 1) {
+      this.#options.onControl?.(payload[0]!);
       switch (payload[0]) {
         case 0:
           this.#chip.powerOff();
