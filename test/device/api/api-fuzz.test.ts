@@ -15,7 +15,10 @@ describe('local API under arbitrary input', () => {
 
   beforeAll(async () => {
     const dir = tempDir();
-    panel = new Panel({ config: validateConfig(panelConfig({ storePath: join(dir, 'panel.db') })), logger: silentLogger });
+    panel = new Panel({
+      config: validateConfig(panelConfig({ storePath: join(dir, 'panel.db') })),
+      logger: silentLogger,
+    });
     await panel.start();
     const { port } = panel.apiAddress();
     base = `http://127.0.0.1:${port}`;
@@ -37,7 +40,11 @@ describe('local API under arbitrary input', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...routes),
-        fc.oneof(fc.json(), fc.string(), fc.jsonValue().map((v) => JSON.stringify({ uid: v }))),
+        fc.oneof(
+          fc.json(),
+          fc.string(),
+          fc.jsonValue().map((v) => JSON.stringify({ uid: v })),
+        ),
         fc.string({ maxLength: 40 }),
         fc.constantFrom('application/json', 'text/plain', 'application/json; charset=utf-8'),
         async ([method, path], body, query, contentType) => {
@@ -56,7 +63,9 @@ describe('local API under arbitrary input', () => {
     );
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
-    const relays = (await (await fetch(`${base}/api/v1/sim/relays`)).json()) as { relays: { energizeCount: number }[] };
+    const relays = (await (await fetch(`${base}/api/v1/sim/relays`)).json()) as {
+      relays: { energizeCount: number }[];
+    };
     expect(relays.relays[0]?.energizeCount).toBe(0);
   });
 });
