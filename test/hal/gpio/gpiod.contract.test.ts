@@ -101,7 +101,10 @@ describe('GpiodGpioDriver', () => {
     relay.setEnergized(true);
     await until(
       'energized',
-      () => fake.level('gpiochip0', 4) === false && fake.holder('gpiochip0', 4) !== undefined,
+      () =>
+        fake.calls().includes('gpioset --mode=wait gpiochip0 4=0') &&
+        fake.level('gpiochip0', 4) === false &&
+        fake.holder('gpiochip0', 4) !== undefined,
     );
     expect(fake.calls().filter((c) => c.startsWith('gpioset'))).toEqual([
       'gpioset --mode=wait gpiochip0 4=1',
