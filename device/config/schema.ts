@@ -3,6 +3,7 @@
  * defaults, the generated JSON Schema (config/portvakt.schema.json) and the error messages.
  */
 import { z } from 'zod';
+import { isTimeZone, reportDuplicates } from '../validation/rules.ts';
 
 const id = z
   .string()
@@ -138,21 +139,10 @@ export const configSchema = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
-    const doorIds = new Set<string>();
-    cfg.doors.forEach((d, i) => {
-      if (doorIds.has(d.id))
-        ctx.addIssue({ code: 'custom', path: ['doors', i, 'id'], message: `duplicate door id "${d.id}"` });
-      doorIds.add(d.id);
-    });
-    const readerIds = new Set<string>();
+    reportDuplicates(ctx, 'doors', cfg.doors, 'id', (d) => `duplicate door id "${d.id}"`);
+    reportDuplicates(ctx, 'readers', cfg.readers, 'id', (r) => `duplicate reader id "${r.id}"`);
+    const doorIds = new Set(cfg.doors.map((d) => d.id));
     cfg.readers.forEach((r, i) => {
-      if (readerIds.has(r.id))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['readers', i, 'id'],
-          message: `duplicate reader id "${r.id}"`,
-        });
-      readerIds.add(r.id);
       r.doors.forEach((d, j) => {
         if (!doorIds.has(d))
           ctx.addIssue({ code: 'custom', path: ['readers', i, 'doors', j], message: `unknown door "${d}"` });
@@ -185,12 +175,3 @@ export type PanelConfigInput = z.input<typeof configSchema>;
 export type DoorConfig = PanelConfig['doors'][number];
 export type ReaderConfig = PanelConfig['readers'][number];
 export type InputConfig = NonNullable<DoorConfig['exitButton']>;
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}

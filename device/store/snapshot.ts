@@ -5,6 +5,7 @@
  * at all by `replaceBuildingData`.
  */
 import { z } from 'zod';
+import { isTimeZone, reportDuplicates } from '../validation/rules.ts';
 
 /** Normalized card UID: upper-case hex, 4, 7 or 10 bytes. */
 export const CARD_UID_PATTERN = /^(?:[0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$/;
@@ -109,23 +110,9 @@ export const buildingSnapshotSchema = z
       'timeProfiles',
       'accessRules',
     ] as const) {
-      const seen = new Set<string>();
-      snap[list].forEach((row, i) => {
-        if (seen.has(row.id))
-          ctx.addIssue({ code: 'custom', path: [list, i, 'id'], message: `duplicate id "${row.id}"` });
-        seen.add(row.id);
-      });
+      reportDuplicates(ctx, list, snap[list] as { id: string }[], 'id', (row) => `duplicate id "${row.id}"`);
     }
-    const uids = new Set<string>();
-    snap.cards.forEach((card, i) => {
-      if (uids.has(card.uid))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['cards', i, 'uid'],
-          message: `duplicate card uid on "${card.id}"`,
-        });
-      uids.add(card.uid);
-    });
+    reportDuplicates(ctx, 'cards', snap.cards, 'uid', (card) => `duplicate card uid on "${card.id}"`);
   });
 
 export type BuildingSnapshot = z.output<typeof buildingSnapshotSchema>;
@@ -138,12 +125,3 @@ export type Card = z.output<typeof cardSchema>;
 export type TimeInterval = z.output<typeof intervalSchema>;
 export type TimeProfile = z.output<typeof timeProfileSchema>;
 export type AccessRule = z.output<typeof accessRuleSchema>;
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
