@@ -3,7 +3,7 @@
  * defaults, the generated JSON Schema (config/portvakt.schema.json) and the error messages.
  */
 import { z } from 'zod';
-import { isTimeZone, reportDuplicates } from '../validation/rules.ts';
+import { isTimeZone, reportDuplicates } from '../../cloud-sync/protocol/rules.ts';
 
 const id = z
   .string()

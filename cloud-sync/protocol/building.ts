@@ -1,0 +1,127 @@
+/**
+ * The building data a panel decides on, as one validated object: what the demo seeder writes and what
+ * cloud sync sends. Structure and per-row rules are checked here; references between rows (a card's
+ * resident, a rule's door) are left to the database's foreign keys, so a snapshot is applied whole or not
+ * at all by `replaceBuildingData`.
+ */
+import { z } from 'zod';
+import { isTimeZone, reportDuplicates } from './rules.ts';
+
+/** Normalized card UID: upper-case hex, 4, 7 or 10 bytes. */
+export const CARD_UID_PATTERN = /^(?:[0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$/;
+
+/** Id of the building that holds doors named in the device config but absent from building data. */
+export const LOCAL_BUILDING_ID = 'local';
+
+const entityId = z.string().min(1).max(128);
+const name = z.string().min(1).max(200);
+const epochMs = z.number().int().min(0).max(8.64e15);
+const validity = {
+  /** Inclusive; null = since forever. */
+  validFrom: epochMs.nullable().default(null),
+  /** Exclusive; null = forever. */
+  validUntil: epochMs.nullable().default(null),
+};
+const validWindow = (v: { validFrom: number | null; validUntil: number | null }): boolean =>
+  v.validFrom === null || v.validUntil === null || v.validFrom < v.validUntil;
+const validWindowIssue = { message: 'validFrom must be before validUntil', path: ['validUntil'] };
+
+export const buildingSchema = z
+  .object({
+    id: entityId,
+    name,
+    timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as "Europe/Stockholm"'),
+  })
+  .strict();
+
+export const doorSchema = z.object({ id: entityId, buildingId: entityId, name }).strict();
+
+export const unitSchema = z.object({ id: entityId, buildingId: entityId, name }).strict();
+
+export const residentSchema = z
+  .object({ id: entityId, unitId: entityId, name, status: z.enum(['active', 'removed']).default('active') })
+  .strict();
+
+export const cardSchema = z
+  .object({
+    id: entityId,
+    // Upper-casing is the only normalization done here; byte-order or decimal forms are the reader's job.
+    uid: z
+      .string()
+      .transform((s) => s.toUpperCase())
+      .pipe(z.string().regex(CARD_UID_PATTERN, 'must be 4, 7 or 10 bytes of hex')),
+    residentId: entityId,
+    /** blocked: by the resident (lost card); revoked: by the administrator. */
+    status: z.enum(['active', 'blocked', 'revoked']).default('active'),
+    ...validity,
+  })
+  .strict()
+  .refine(validWindow, validWindowIssue);
+
+export const intervalSchema = z
+  .object({
+    /** 0 = Monday … 6 = Sunday. */
+    weekday: z.number().int().min(0).max(6),
+    /** Minute of the local day, inclusive. */
+    startMinute: z.number().int().min(0).max(1439),
+    /** Minute of the local day, exclusive; 1440 = midnight at the end of the day. */
+    endMinute: z.number().int().min(1).max(1440),
+  })
+  .strict()
+  .refine((i) => i.startMinute < i.endMinute, {
+    message: 'startMinute must be before endMinute (split intervals that cross midnight)',
+    path: ['endMinute'],
+  });
+
+export const timeProfileSchema = z
+  .object({ id: entityId, buildingId: entityId, name, intervals: z.array(intervalSchema).max(200) })
+  .strict();
+
+export const accessRuleSchema = z
+  .object({
+    id: entityId,
+    residentId: entityId,
+    doorId: entityId,
+    /** null = at any time. */
+    timeProfileId: entityId.nullable().default(null),
+    ...validity,
+  })
+  .strict()
+  .refine(validWindow, validWindowIssue);
+
+export const buildingSnapshotSchema = z
+  .object({
+    buildings: z.array(buildingSchema).default([]),
+    doors: z.array(doorSchema).default([]),
+    units: z.array(unitSchema).default([]),
+    residents: z.array(residentSchema).default([]),
+    cards: z.array(cardSchema).default([]),
+    timeProfiles: z.array(timeProfileSchema).default([]),
+    accessRules: z.array(accessRuleSchema).default([]),
+  })
+  .strict()
+  .superRefine((snap, ctx) => {
+    for (const list of [
+      'buildings',
+      'doors',
+      'units',
+      'residents',
+      'cards',
+      'timeProfiles',
+      'accessRules',
+    ] as const) {
+      reportDuplicates(ctx, list, snap[list] as { id: string }[], 'id', (row) => `duplicate id "${row.id}"`);
+    }
+    reportDuplicates(ctx, 'cards', snap.cards, 'uid', (card) => `duplicate card uid on "${card.id}"`);
+  });
+
+export type BuildingSnapshot = z.output<typeof buildingSnapshotSchema>;
+export type BuildingSnapshotInput = z.input<typeof buildingSnapshotSchema>;
+export type Building = z.output<typeof buildingSchema>;
+export type Door = z.output<typeof doorSchema>;
+export type Unit = z.output<typeof unitSchema>;
+export type Resident = z.output<typeof residentSchema>;
+export type Card = z.output<typeof cardSchema>;
+export type TimeInterval = z.output<typeof intervalSchema>;
+export type TimeProfile = z.output<typeof timeProfileSchema>;
+export type AccessRule = z.output<typeof accessRuleSchema>;

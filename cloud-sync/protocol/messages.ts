@@ -1,0 +1,197 @@
+/**
+ * Every message of MQTT protocol v1, as zod schemas. Panel, hub and browser apps validate what they
+ * receive with these; the AsyncAPI document is generated from them (asyncapi.ts).
+ */
+import { z } from 'zod';
+import { buildingSnapshotSchema } from './building.ts';
+import { PROTOCOL_VERSION } from './topics.ts';
+
+const protocol = z.literal(PROTOCOL_VERSION).describe('protocol version');
+const epochMs = z.number().int().min(0).max(8.64e15);
+const configVersion = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const id = z.string().min(1).max(128);
+
+export const configSnapshotMessage = z
+  .object({
+    protocol,
+    version: configVersion.describe('rises with every change; a panel ignores versions it has seen'),
+    issuedAt: epochMs,
+    data: buildingSnapshotSchema,
+  })
+  .strict();
+
+const changeLists = z
+  .object({
+    buildings: z.array(z.unknown()).max(10_000).optional(),
+    doors: z.array(z.unknown()).max(10_000).optional(),
+    units: z.array(z.unknown()).max(10_000).optional(),
+    residents: z.array(z.unknown()).max(100_000).optional(),
+    cards: z.array(z.unknown()).max(100_000).optional(),
+    timeProfiles: z.array(z.unknown()).max(10_000).optional(),
+    accessRules: z.array(z.unknown()).max(100_000).optional(),
+  })
+  .strict();
+
+const deleteLists = z
+  .object({
+    buildings: z.array(id).max(10_000).optional(),
+    doors: z.array(id).max(10_000).optional(),
+    units: z.array(id).max(10_000).optional(),
+    residents: z.array(id).max(100_000).optional(),
+    cards: z.array(id).max(100_000).optional(),
+    timeProfiles: z.array(id).max(10_000).optional(),
+    accessRules: z.array(id).max(100_000).optional(),
+  })
+  .strict();
+
+export const configPatchMessage = z
+  .object({
+    protocol,
+    baseVersion: configVersion,
+    version: configVersion,
+    issuedAt: epochMs,
+    /** Rows to insert or replace, each validated by the panel with the building row schemas. */
+    upsert: changeLists.default({}),
+    /** Ids to delete; deletes apply before upserts. */
+    delete: deleteLists.default({}),
+  })
+  .strict()
+  .refine((p) => p.version === p.baseVersion + 1, {
+    message: 'version must be baseVersion + 1',
+    path: ['version'],
+  });
+
+export const configReportedMessage = z
+  .object({
+    protocol,
+    /** The version in force on the panel (0 = none yet). */
+    version: z.number().int().min(0),
+    status: z.enum(['applied', 'rejected', 'unchanged']),
+    /** The version that was rejected, and why. */
+    rejectedVersion: z.number().int().min(0).optional(),
+    reason: z.string().max(2000).optional(),
+    at: epochMs,
+  })
+  .strict();
+
+export const configRequestMessage = z
+  .object({
+    protocol,
+    haveVersion: z.number().int().min(0),
+    reason: z.enum(['gap', 'startup', 'invalid', 'command']),
+    at: epochMs,
+  })
+  .strict();
+
+export const auditEventSchema = z
+  .object({
+    id: z.string().min(1).max(64),
+    seq: z.number().int().min(1),
+    ts: epochMs,
+    type: z.string().min(1).max(64),
+    doorId: z.string().max(128).nullable(),
+    readerId: z.string().max(128).nullable(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+
+export const eventsMessage = z
+  .object({
+    protocol,
+    /** Consecutive events in sequence order. */
+    events: z.array(auditEventSchema).min(1).max(500),
+  })
+  .strict();
+
+export const eventsAckMessage = z
+  .object({
+    protocol,
+    /** Every event with seq ≤ upToSeq is stored at the cloud and may leave the outbox. */
+    upToSeq: z.number().int().min(0),
+  })
+  .strict();
+
+export const deviceStateMessage = z
+  .object({
+    protocol,
+    status: z.enum(['online', 'offline']),
+    configVersion: z.number().int().min(0).optional(),
+    lastSeq: z.number().int().min(0).optional(),
+    software: z.string().max(64).optional(),
+    at: epochMs.optional(),
+  })
+  .strict();
+
+export const commandBodySchema = z
+  .object({
+    /** Unique per command; the panel refuses a nonce it has seen before it expires. */
+    nonce: z.string().min(16).max(64),
+    deviceId: z.string().min(1).max(63),
+    issuedAt: epochMs,
+    expiresAt: epochMs,
+    command: z.discriminatedUnion('type', [
+      z
+        .object({
+          type: z.literal('door.open'),
+          doorId: id,
+          onBehalfOf: z.object({ kind: z.enum(['resident', 'admin', 'installer']), id }).strict(),
+          reason: z.string().max(200),
+          pulseMs: z.number().int().min(1000).max(30_000).optional(),
+        })
+        .strict(),
+      z.object({ type: z.literal('config.resync') }).strict(),
+      z
+        .object({ type: z.literal('identify'), durationS: z.number().int().min(1).max(300).default(10) })
+        .strict(),
+    ]),
+  })
+  .strict()
+  .refine((c) => c.expiresAt > c.issuedAt && c.expiresAt - c.issuedAt <= 60_000, {
+    message: 'expiresAt must be after issuedAt and at most 60 s later',
+    path: ['expiresAt'],
+  });
+
+export const signedCommandMessage = z
+  .object({
+    protocol,
+    /** base64url of the UTF-8 JSON command body: the exact bytes that were signed. */
+    body: z.string().min(1).max(8192),
+    /** base64url Ed25519 signature over those bytes. */
+    signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'must be a base64url Ed25519 signature'),
+  })
+  .strict();
+
+export const commandResultMessage = z
+  .object({
+    protocol,
+    /** The command's nonce, when it could be read. */
+    nonce: z.string().max(64).optional(),
+    status: z.enum(['done', 'refused', 'failed']),
+    reason: z.string().max(500).optional(),
+    at: epochMs,
+  })
+  .strict();
+
+export type ConfigSnapshotMessage = z.output<typeof configSnapshotMessage>;
+export type ConfigPatchMessage = z.output<typeof configPatchMessage>;
+export type ConfigReportedMessage = z.output<typeof configReportedMessage>;
+export type ConfigRequestMessage = z.output<typeof configRequestMessage>;
+export type EventsMessage = z.output<typeof eventsMessage>;
+export type EventsAckMessage = z.output<typeof eventsAckMessage>;
+export type DeviceStateMessage = z.output<typeof deviceStateMessage>;
+export type CommandBody = z.output<typeof commandBodySchema>;
+export type SignedCommandMessage = z.output<typeof signedCommandMessage>;
+export type CommandResultMessage = z.output<typeof commandResultMessage>;
+
+/** Which schema validates the payload on each leaf. */
+export const messageSchemas = {
+  state: deviceStateMessage,
+  'config/desired': configSnapshotMessage,
+  'config/patch': configPatchMessage,
+  'config/reported': configReportedMessage,
+  'config/request': configRequestMessage,
+  events: eventsMessage,
+  'events/ack': eventsAckMessage,
+  commands: signedCommandMessage,
+  'commands/result': commandResultMessage,
+} as const;
