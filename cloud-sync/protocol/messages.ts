@@ -98,7 +98,19 @@ export const auditEventSchema = z
 export const eventsMessage = z
   .object({
     protocol,
-    /** Consecutive events in sequence order. */
+    /**
+     * In-order stream (`live: false`): the seq of the last event the panel sent before this batch (0 for
+     * none). Seqs the panel dropped under its overflow policy are skipped, so a gap between `afterSeq` and
+     * the hub's last stored seq means the hub missed a batch: it stores nothing past the gap, and acks
+     * only what it has, so the panel resends from there.
+     */
+    afterSeq: z.number().int().min(0),
+    /**
+     * Live copies: events sent the moment they happen, ahead of a draining backlog. The hub stores them
+     * (idempotently, by id) but acks only the in-order stream, which carries them again later.
+     */
+    live: z.boolean().default(false),
+    /** Events in sequence order. */
     events: z.array(auditEventSchema).min(1).max(500),
   })
   .strict();
