@@ -29,12 +29,12 @@ export class ModuleRunner {
         this.#started.push(m);
       } catch (err) {
         if (m.critical) {
-          this.#logger.error({ module: m.name, err: errorMessage(err) }, 'critical module failed to start');
+          this.#logger.error({ part: m.name, err: errorMessage(err) }, 'critical module failed to start');
           await this.stop();
           throw err;
         }
         this.#logger.error(
-          { module: m.name, err: errorMessage(err) },
+          { part: m.name, err: errorMessage(err) },
           'module failed to start; continuing without it',
         );
       }
@@ -48,7 +48,7 @@ export class ModuleRunner {
       try {
         await m.stop();
       } catch (err) {
-        this.#logger.error({ module: m.name, err: errorMessage(err) }, 'module failed to stop cleanly');
+        this.#logger.error({ part: m.name, err: errorMessage(err) }, 'module failed to stop cleanly');
       }
     }
   }
