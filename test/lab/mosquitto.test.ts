@@ -1,0 +1,264 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type MosquittoHandle, startMosquitto } from '../../scripts/lab/mosquitto.ts';
+
+// The product's broker authorization on a real Mosquitto: panels are confined to their own subtree,
+// the hub sees everything, and persistent sessions keep queued commands across a broker restart.
+
+const USERS = { hub: 'hub-secret', 'panel-a': 'a-secret', 'panel-b': 'b-secret', 'panel-p': 'p-secret' };
+const NOT_AUTHORIZED = 135;
+const devices = (id: string): string => `portvakt/v1/devices/${id}`;
+
+interface Received {
+  topic: string;
+  payload: string;
+}
+
+/** A connected client and every message it received, collected from creation on. */
+interface TestClient {
+  client: MqttClient;
+  received: Received[];
+  sessionPresent: boolean;
+}
+
+const open: MqttClient[] = [];
+
+/**
+ * Attaches listeners before the connection is made: a persistent session's queued messages arrive right
+ * after CONNACK, before an awaited connectAsync() would let the test attach a 'message' listener.
+ */
+function connectTo(port: number, username: string, password: string, extra: IClientOptions = {}) {
+  const client = connect(`mqtt://127.0.0.1:${port}`, {
+    protocolVersion: 5,
+    username,
+    password,
+    // mqtt.js insists on a client id for clean: false; the broker uses the username anyway.
+    clientId: username,
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+    ...extra,
+  });
+  open.push(client);
+  const received: Received[] = [];
+  client.on('message', (topic, payload) => received.push({ topic, payload: payload.toString() }));
+  return new Promise<TestClient>((resolve, reject) => {
+    // Also keeps mqtt.js from crashing the process with an unhandled 'error' later.
+    client.on('error', reject);
+    client.once('connect', (connack) =>
+      resolve({ client, received, sessionPresent: !!connack.sessionPresent }),
+    );
+    client.once('close', () => reject(new Error(`${username}: connection closed before CONNACK`)));
+  });
+}
+
+async function refusalCode(port: number, username: string, password: string): Promise<number | undefined> {
+  try {
+    await connectTo(port, username, password);
+  } catch (err) {
+    return (err as { code?: number }).code;
+  }
+  throw new Error(`${username} was admitted`);
+}
+
+async function waitFor(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * Publishes a sentinel the subscriber may read and waits for it. Mosquitto is single-threaded and writes
+ * to one client in order, so whatever an earlier, already acknowledged publish would have delivered to
+ * `subscriber` has arrived by then: "nothing arrived" is then a fact, not a guess about a timeout.
+ */
+async function flush(publisher: MqttClient, subscriber: TestClient, topic: string): Promise<void> {
+  const marker = `sentinel-${Math.random()}`;
+  await publisher.publishAsync(topic, marker, { qos: 1 });
+  await waitFor(`sentinel on ${topic}`, () => subscriber.received.some((m) => m.payload === marker));
+}
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((client) => client.endAsync(true)));
+});
+
+describe('mosquitto with the product ACL', () => {
+  let broker: MosquittoHandle;
+  beforeAll(async () => {
+    broker = await startMosquitto({ users: USERS });
+  });
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  it('rejects a panel publishing into another panel subtree, and the other panel never sees it', async () => {
+    const a = await connectTo(broker.port, 'panel-a', USERS['panel-a']);
+    const b = await connectTo(broker.port, 'panel-b', USERS['panel-b']);
+    await b.client.subscribeAsync(`${devices('panel-b')}/#`, { qos: 1 });
+
+    await expect(
+      a.client.publishAsync(`${devices('panel-b')}/events`, 'forged', { qos: 1 }),
+    ).rejects.toMatchObject({ code: NOT_AUTHORIZED });
+
+    await flush(b.client, b, `${devices('panel-b')}/events`);
+    expect(b.received.map((m) => m.payload)).not.toContain('forged');
+  });
+
+  it("does not deliver another panel's traffic to a panel subscribed to it or to #", async () => {
+    const a = await connectTo(broker.port, 'panel-a', USERS['panel-a']);
+    const b = await connectTo(broker.port, 'panel-b', USERS['panel-b']);
+    const hub = await connectTo(broker.port, 'hub', USERS.hub);
+    // Mosquitto grants both subscriptions and filters on delivery instead.
+    const granted = await a.client.subscribeAsync([`${devices('panel-b')}/#`, '#'], { qos: 1 });
+    expect(granted.map((g) => g.qos)).toEqual([1, 1]);
+    await hub.client.subscribeAsync('portvakt/v1/#', { qos: 1 });
+
+    await b.client.publishAsync(`${devices('panel-b')}/events`, 'b-event', { qos: 1 });
+    await hub.client.publishAsync(`${devices('panel-b')}/commands`, 'b-command', { qos: 1 });
+    await hub.client.publishAsync('portvakt/v1/broadcast', 'hub-broadcast', { qos: 1 });
+
+    // The messages really went out: the hub's own subscription got them.
+    await waitFor('hub copies', () => hub.received.length === 3);
+    await flush(a.client, a, `${devices('panel-a')}/sentinel`);
+    expect(a.received.map((m) => m.topic)).toEqual([`${devices('panel-a')}/sentinel`]);
+  });
+
+  it('lets a panel publish to and receive its own subtree', async () => {
+    const a = await connectTo(broker.port, 'panel-a', USERS['panel-a']);
+    await a.client.subscribeAsync(`${devices('panel-a')}/#`, { qos: 1 });
+    await a.client.publishAsync(`${devices('panel-a')}/events`, 'door-opened', { qos: 1 });
+    await waitFor('own event', () => a.received.length === 1);
+    expect(a.received).toEqual([{ topic: `${devices('panel-a')}/events`, payload: 'door-opened' }]);
+  });
+
+  it("lets the hub see both panels' topics and command each panel", async () => {
+    const a = await connectTo(broker.port, 'panel-a', USERS['panel-a']);
+    const b = await connectTo(broker.port, 'panel-b', USERS['panel-b']);
+    const hub = await connectTo(broker.port, 'hub', USERS.hub);
+    await hub.client.subscribeAsync('portvakt/v1/devices/+/events', { qos: 1 });
+    await b.client.subscribeAsync(`${devices('panel-b')}/commands`, { qos: 1 });
+
+    await a.client.publishAsync(`${devices('panel-a')}/events`, 'from-a', { qos: 1 });
+    await b.client.publishAsync(`${devices('panel-b')}/events`, 'from-b', { qos: 1 });
+    await hub.client.publishAsync(`${devices('panel-b')}/commands`, 'unlock', { qos: 1 });
+
+    await waitFor('both panels at the hub', () => hub.received.length === 2);
+    expect(hub.received).toEqual(
+      expect.arrayContaining([
+        { topic: `${devices('panel-a')}/events`, payload: 'from-a' },
+        { topic: `${devices('panel-b')}/events`, payload: 'from-b' },
+      ]),
+    );
+    await waitFor('command at panel-b', () => b.received.length === 1);
+    expect(b.received[0]).toEqual({ topic: `${devices('panel-b')}/commands`, payload: 'unlock' });
+  });
+
+  it('refuses a wrong password and an unknown user', async () => {
+    // Mosquitto 2.0.11 answers both with 0x87 Not authorized, not 0x86 Bad user name or password.
+    expect(await refusalCode(broker.port, 'panel-a', 'b-secret')).toBe(NOT_AUTHORIZED);
+    expect(await refusalCode(broker.port, 'panel-z', 'whatever')).toBe(NOT_AUTHORIZED);
+  });
+
+  it('admits anyone on the anonymous listener', async () => {
+    const anonymous = await connectTo(broker.anonymousPort, '', '', {
+      username: undefined,
+      password: undefined,
+      clientId: 'anon',
+    });
+    await anonymous.client.subscribeAsync('anything/#', { qos: 1 });
+    await anonymous.client.publishAsync('anything/at/all', 'hello', { qos: 1 });
+    await waitFor('anonymous echo', () => anonymous.received.length === 1);
+  });
+});
+
+describe('mosquitto persistence', () => {
+  const session: IClientOptions = { clean: false, properties: { sessionExpiryInterval: 3600 } };
+  const commands = `${devices('panel-p')}/commands`;
+
+  /** panel-p subscribes in a persistent session and goes away; the hub then queues a command for it. */
+  async function queueCommandForOfflinePanel(broker: MosquittoHandle, payload: string): Promise<void> {
+    const panel = await connectTo(broker.port, 'panel-p', USERS['panel-p'], session);
+    await panel.client.subscribeAsync(commands, { qos: 1 });
+    await panel.client.endAsync();
+    const hub = await connectTo(broker.port, 'hub', USERS.hub);
+    await hub.client.publishAsync(commands, payload, { qos: 1 });
+    await hub.client.endAsync();
+  }
+
+  it('delivers a QoS 1 message queued before a graceful broker restart', async () => {
+    const broker = await startMosquitto({ users: USERS, persistence: true });
+    try {
+      await queueCommandForOfflinePanel(broker, 'unlock-after-restart');
+      const oldPid = broker.pid;
+      await broker.restart();
+      expect(broker.pid).not.toBe(oldPid);
+      expect(processExists(oldPid)).toBe(false);
+
+      const panel = await connectTo(broker.port, 'panel-p', USERS['panel-p'], session);
+      expect(panel.sessionPresent).toBe(true);
+      await waitFor('queued command', () => panel.received.length === 1);
+      expect(panel.received[0]).toEqual({ topic: commands, payload: 'unlock-after-restart' });
+    } finally {
+      await broker.stop();
+    }
+  });
+
+  it('keeps it across SIGKILL only once an autosave has run (autosave_interval 1)', async () => {
+    const broker = await startMosquitto({
+      users: USERS,
+      persistence: true,
+      extraConfig: 'autosave_interval 1',
+    });
+    try {
+      await queueCommandForOfflinePanel(broker, 'unlock-after-crash');
+      // Without an autosave since the publish the db on disk predates it (found: session and message lost).
+      await waitForAutosaveAfter(broker, Date.now());
+      await broker.kill('SIGKILL');
+      await broker.restart();
+
+      const panel = await connectTo(broker.port, 'panel-p', USERS['panel-p'], session);
+      expect(panel.sessionPresent).toBe(true);
+      await waitFor('queued command', () => panel.received.length === 1);
+      expect(panel.received[0]?.payload).toBe('unlock-after-crash');
+    } finally {
+      await broker.stop();
+    }
+  });
+});
+
+/**
+ * Waits for a db write that began after `since`. A sleep is not enough: autosave runs from the broker's
+ * main loop on whole-second clock ticks, so with autosave_interval 1 it came 1 to ~2.5 s later (a 1.5 s
+ * sleep failed). A save is synchronous in the single-threaded broker, so one that ends after the hub's
+ * PUBACK (taken before `since`) also started after the publish was queued.
+ */
+async function waitForAutosaveAfter(broker: MosquittoHandle, since: number): Promise<void> {
+  const db = join(broker.dir, 'mosquitto.db');
+  await waitFor('an autosave', () => existsSync(db) && statSync(db).mtimeMs > since, 10_000);
+}
+
+describe('mosquitto harness', () => {
+  it('stop() leaves no process and no temp dir behind', async () => {
+    const broker = await startMosquitto({ users: USERS });
+    const { pid, dir } = broker;
+    expect(processExists(pid)).toBe(true);
+    await broker.stop();
+    expect(processExists(pid)).toBe(false);
+    expect(existsSync(dir)).toBe(false);
+    await broker.stop(); // idempotent
+  });
+});
+
+/** Signal 0 checks existence; the harness waits for 'exit', so the child has been reaped by then. */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
