@@ -1,0 +1,117 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddedBroker, topicAllowed } from '../../../cloud-sync/broker/embedded-broker.ts';
+import { silentLogger } from '../../../hal/logger.ts';
+
+const users = {
+  hub: 'hub-secret-0123456789',
+  'panel-a': 'a-secret-0123456789',
+  'panel-b': 'b-secret-0123456789',
+};
+
+describe('embedded broker (simulator)', () => {
+  const broker = new EmbeddedBroker({ users, hubUser: 'hub', logger: silentLogger });
+  const clients: MqttClient[] = [];
+
+  beforeAll(() => broker.start());
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+    await broker.stop();
+  });
+
+  async function connect(
+    username: string,
+    password = users[username as keyof typeof users],
+  ): Promise<MqttClient> {
+    const client = mqtt.connect(broker.url(), {
+      protocolVersion: 4,
+      clientId: username,
+      username,
+      password,
+      reconnectPeriod: 0,
+      connectTimeout: 3000,
+    });
+    client.on('error', () => {});
+    clients.push(client);
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+      client.once('close', () => reject(new Error('closed')));
+    });
+    return client;
+  }
+
+  const received = (client: MqttClient) => {
+    const seen: string[] = [];
+    client.on('message', (topic, payload) => seen.push(`${topic} ${payload.toString()}`));
+    return seen;
+  };
+
+  it('applies the product ACL', () => {
+    expect(topicAllowed('panel-a', 'hub', 'portvakt/v1/devices/panel-a/events')).toBe(true);
+    expect(topicAllowed('panel-a', 'hub', 'portvakt/v1/devices/panel-a/#')).toBe(true);
+    expect(topicAllowed('panel-a', 'hub', 'portvakt/v1/devices/panel-b/events')).toBe(false);
+    expect(topicAllowed('panel-a', 'hub', 'portvakt/v1/devices/+/events')).toBe(false);
+    expect(topicAllowed('panel-a', 'hub', '#')).toBe(false);
+    expect(topicAllowed('hub', 'hub', 'portvakt/v1/devices/+/events')).toBe(true);
+    expect(topicAllowed('hub', 'hub', 'other/topic')).toBe(false);
+  });
+
+  it('keeps each panel out of the other panel subtree', async () => {
+    const hub = await connect('hub');
+    const a = await connect('panel-a');
+    const b = await connect('panel-b');
+    const seenByB = received(b);
+    const seenByA = received(a);
+    const seenByHub = received(hub);
+    await b.subscribeAsync('portvakt/v1/devices/panel-b/#', { qos: 1 });
+    // MQTT 3.1.1 has no reason codes on SUBACK beyond failure: foreign filters are refused outright
+    await expect(a.subscribeAsync('portvakt/v1/devices/panel-b/#', { qos: 1 })).rejects.toThrow(
+      /Subscribe error/,
+    );
+    await expect(a.subscribeAsync('#', { qos: 1 })).rejects.toThrow(/Subscribe error/);
+    await a.subscribeAsync('portvakt/v1/devices/panel-a/#', { qos: 1 });
+    await hub.subscribeAsync('portvakt/v1/devices/+/events', { qos: 1 });
+
+    await b.publishAsync('portvakt/v1/devices/panel-b/events', 'from-b', { qos: 1 });
+    // a forged publish into b's subtree: aedes drops the connection of the offender
+    a.publish('portvakt/v1/devices/panel-b/commands', 'forged', { qos: 0 });
+    // markers: once each subscriber got its marker, anything earlier would have arrived too
+    await hub.publishAsync('portvakt/v1/devices/panel-b/commands', 'marker-b', { qos: 1 });
+    await hub.publishAsync('portvakt/v1/devices/panel-a/events', 'marker-a', { qos: 1 });
+    await waitUntil(() => seenByB.some((m) => m.includes('marker-b')));
+    await waitUntil(() => seenByHub.some((m) => m.includes('from-b')));
+
+    expect(seenByB.join('\n')).not.toContain('forged');
+    expect(seenByA.join('\n')).not.toContain('from-b');
+    expect(seenByA.join('\n')).not.toContain('marker-b');
+  });
+
+  it('refuses a wrong password, an unknown user and a panel using another client id', async () => {
+    await expect(connect('panel-a', 'wrong-password-000000')).rejects.toThrow();
+    await expect(connect('intruder', 'whatever-0000000000')).rejects.toThrow();
+    const spoof = mqtt.connect(broker.url(), {
+      protocolVersion: 4,
+      clientId: 'panel-b',
+      username: 'panel-a',
+      password: users['panel-a'],
+      reconnectPeriod: 0,
+    });
+    spoof.on('error', () => {});
+    clients.push(spoof);
+    const outcome = await new Promise<string>((resolve) => {
+      spoof.once('connect', () => resolve('connected'));
+      spoof.once('error', () => resolve('refused'));
+      spoof.once('close', () => resolve('refused'));
+    });
+    expect(outcome).toBe('refused');
+  });
+});
+
+async function waitUntil(check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
