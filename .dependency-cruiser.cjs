@@ -44,6 +44,14 @@ module.exports = {
       to: { path: '^hal/(gpio|reader)/(onoff|gpiod|pcsc)[^/]*\\.ts$' },
     },
     {
+      name: 'sync-agent-talks-to-the-panel-through-ports',
+      comment:
+        'cloud-sync/agent defines ports (ports.ts) that device/sync implements; it never imports device/ or the hub.',
+      severity: 'error',
+      from: { path: '^cloud-sync/agent/' },
+      to: { path: ['^device/', '^cloud-sync/hub/'] },
+    },
+    {
       name: 'device-does-not-import-the-hub',
       severity: 'error',
       from: { path: '^device/' },

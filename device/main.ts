@@ -5,6 +5,7 @@
  *   3. start door controllers (they begin watching exit buttons, contacts, tamper)
  *   4. start the card readers and the access path
  *   5. start the local API
+ *   6. start cloud sync, if configured (non-critical: the panel works offline without it)
  * Stop runs in reverse; the GPIO driver closes last and leaves every relay de-energized/locked.
  */
 import type { Clock } from '../hal/clock/clock.ts';
@@ -29,6 +30,7 @@ import { ModuleRunner } from './panel/modules.ts';
 import { watchReaders } from './panel/reader-events.ts';
 import { IdleCheckpointer } from './store/checkpointer.ts';
 import { openStore, type Store } from './store/store.ts';
+import { createSyncModule } from './sync/sync-module.ts';
 
 export interface PanelOptions {
   config: PanelConfig;
@@ -136,6 +138,14 @@ export class Panel {
       logger: moduleLogger(logger, 'store'),
     });
     const unwatchWrites = this.bus.on('audit', () => checkpointer.noteWrite());
+    const sync = createSyncModule(config, {
+      store,
+      audit,
+      bus: this.bus,
+      doors,
+      clock,
+      logger: moduleLogger(logger, 'sync'),
+    });
     let unwatch: (() => void) | undefined;
     this.#runner = new ModuleRunner(moduleLogger(logger, 'panel'));
     await this.#runner.start([
@@ -170,6 +180,7 @@ export class Panel {
         },
       },
       { name: 'api', critical: true, start: () => api.start(), stop: () => api.stop() },
+      ...(sync ? [sync] : []),
     ]);
   }
 

@@ -19,7 +19,16 @@ export type AuditEventType =
   | 'reader.detached'
   | 'reader.error'
   | 'api.unlock_requested'
-  | 'api.rejected';
+  | 'api.rejected'
+  /** A verified cloud command was carried out; for door.open it is the decision the unlock cites. */
+  | 'command.executed'
+  | 'command.refused'
+  /** A message from the cloud failed validation (config ones are config.rejected). */
+  | 'sync.rejected'
+  | 'config.applied'
+  | 'config.rejected'
+  /** The unacked outbox hit its bound and the oldest low-priority events were dropped. */
+  | 'outbox.overflow';
 
 export interface AuditEventInput {
   type: AuditEventType;
@@ -32,7 +41,7 @@ export interface AuditEventInput {
 export interface AuditEvent {
   /** Globally unique (UUIDv7: time-ordered). */
   id: string;
-  /** Per-panel, strictly increasing, gap-free. */
+  /** Per-panel, strictly increasing; assigned gap-free (sync's overflow policy may later drop rows). */
   seq: number;
   /** Wall time, ms since epoch. */
   ts: number;

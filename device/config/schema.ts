@@ -68,6 +68,68 @@ const reader = z
   })
   .strict();
 
+const filePath = z.string().min(1);
+
+/** Cloud sync (MQTT). Absent: the panel runs offline, on the building data it has. */
+const sync = z
+  .object({
+    brokerUrl: z
+      .string()
+      .regex(
+        /^mqtts?:\/\/[^\s/]+(?::\d+)?\/?$/,
+        'must be mqtts://host[:port] (or mqtt:// on a trusted network)',
+      )
+      .describe('MQTT broker; the device id (panel.id) is the client id'),
+    username: z.string().min(1).max(128).optional().describe('broker login; defaults to panel.id'),
+    password: z
+      .string()
+      .min(16, 'must be at least 16 characters (no default passwords)')
+      .max(1024)
+      .describe('broker password'),
+    ca: filePath.optional().describe('PEM file of the CA the broker certificate must chain to (pinned)'),
+    cert: filePath.optional().describe('PEM client certificate, for brokers that require one'),
+    key: filePath.optional().describe('PEM private key of the client certificate'),
+    hubPublicKey: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a 32-byte Ed25519 public key in base64url')
+      .describe('the cloud hub key that signs commands'),
+    sessionExpiryS: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86_400)
+      .default(7 * 86_400)
+      .describe('how long the broker keeps the session (subscriptions, queued commands) while offline'),
+    backlogEventsPerS: z
+      .number()
+      .int()
+      .min(10)
+      .max(100_000)
+      .default(5000)
+      .describe('pace of the event backlog after an outage; live events are not limited'),
+    outboxMaxRows: z
+      .number()
+      .int()
+      .min(1000)
+      .max(10_000_000)
+      .default(200_000)
+      .describe('unacked events kept while offline; beyond it the oldest low-priority ones are dropped'),
+    outboxRetainAckedRows: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000_000)
+      .default(50_000)
+      .describe('events already stored at the cloud that stay in the local log'),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if ((s.cert === undefined) !== (s.key === undefined))
+      ctx.addIssue({ code: 'custom', path: ['cert'], message: 'cert and key go together' });
+    if (s.brokerUrl.startsWith('mqtt://') && (s.ca || s.cert))
+      ctx.addIssue({ code: 'custom', path: ['brokerUrl'], message: 'ca/cert/key need an mqtts:// broker' });
+  });
+
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
@@ -136,6 +198,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    sync: sync.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -174,4 +237,5 @@ export type PanelConfig = z.output<typeof configSchema>;
 export type PanelConfigInput = z.input<typeof configSchema>;
 export type DoorConfig = PanelConfig['doors'][number];
 export type ReaderConfig = PanelConfig['readers'][number];
+export type SyncConfig = NonNullable<PanelConfig['sync']>;
 export type InputConfig = NonNullable<DoorConfig['exitButton']>;

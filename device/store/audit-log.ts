@@ -3,10 +3,10 @@
  * synchronous=FULL the WAL is fsync'd before `run` returns, so an event that `append` returned survives
  * power loss, and callers append before moving a relay.
  *
- * seq is `INTEGER PRIMARY KEY AUTOINCREMENT`: strictly increasing and, since nothing deletes rows yet,
- * gap-free (a failed insert rolls its sqlite_sequence bump back too). The sync issue will delete acked
- * rows; AUTOINCREMENT keeps seq from ever being reused after that, and `lastSeq` reads sqlite_sequence
- * rather than max(seq) for the same reason.
+ * seq is `INTEGER PRIMARY KEY AUTOINCREMENT`: strictly increasing and assigned gap-free (a failed insert
+ * rolls its sqlite_sequence bump back too). Cloud sync deletes rows (acked history beyond its retention,
+ * outbox overflow: device/sync/outbox.ts); AUTOINCREMENT keeps seq from ever being reused after that, and
+ * `lastSeq` reads sqlite_sequence rather than max(seq) for the same reason.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Clock } from '../../hal/clock/clock.ts';

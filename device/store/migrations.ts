@@ -124,6 +124,28 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'cloud sync state and command nonces',
+    sql: `
+      -- Small named counters of the sync agent: config_version (the building data's version, 0 = never
+      -- synced) and acked_seq (every audit event up to it is stored at the cloud). Written in the same
+      -- transaction as the change they describe.
+      CREATE TABLE sync_state (
+        key TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO sync_state (key, value) VALUES ('config_version', 0), ('acked_seq', 0);
+
+      -- Nonces of accepted cloud commands, kept until the command expires, so a command replayed after a
+      -- reboot inside its validity window is still refused.
+      CREATE TABLE sync_nonces (
+        nonce TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX sync_nonces_expiry ON sync_nonces(expires_at);
+    `,
+  },
 ];
 
 export const latestVersion: number = migrations.at(-1)?.version ?? 0;

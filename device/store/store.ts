@@ -11,9 +11,11 @@ import type { Logger } from '../../hal/logger.ts';
 import { AccessLookup } from './access-lookup.ts';
 import { SqliteAuditLog } from './audit-log.ts';
 import { BuildingData } from './building-data.ts';
+import { BuildingPatch } from './building-patch.ts';
 import { BuildingRows } from './building-rows.ts';
 import { Hardware } from './hardware.ts';
 import { migrate } from './migrations.ts';
+import { SyncState } from './sync-state.ts';
 
 export interface StoreOptions {
   clock: Clock;
@@ -29,6 +31,12 @@ export interface Store {
   readonly buildingData: BuildingData;
   readonly hardware: Hardware;
   readonly access: AccessLookup;
+  /** Incremental building-data changes (cloud config patches); run inside `transaction`. */
+  readonly buildingPatch: BuildingPatch;
+  /** Cloud sync counters, nonces and outbox maintenance. */
+  readonly sync: SyncState;
+  /** Runs `fn` in one transaction (nested calls become savepoints): all of it commits, or none. */
+  transaction<T>(fn: () => T): T;
   /** A PASSIVE WAL checkpoint (the store never checkpoints on its own; see checkpointer.ts). */
   checkpoint(): { walFrames: number; checkpointed: number };
   close(): void;
@@ -56,13 +64,17 @@ export function openStore(path: string, options: StoreOptions): Store {
     db.pragma('wal_autocheckpoint = 0');
     const schemaVersion = migrate(db, logger);
     const rows = new BuildingRows(db);
+    const buildingData = new BuildingData(db, rows);
     const store: Store = {
       path,
       schemaVersion,
       audit: new SqliteAuditLog(db, options.clock),
-      buildingData: new BuildingData(db, rows),
+      buildingData,
       hardware: new Hardware(db),
       access: new AccessLookup(db),
+      buildingPatch: new BuildingPatch(db, buildingData),
+      sync: new SyncState(db),
+      transaction: (fn) => db.transaction(fn)(),
       checkpoint: () => {
         const [row] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
         return { walFrames: row?.log ?? 0, checkpointed: row?.checkpointed ?? 0 };

@@ -1,0 +1,25 @@
+/**
+ * The agent's view of the broker connection. The real one is MqttLink; keeping the agent on this small
+ * interface lets message handling be tested message by message without a broker.
+ */
+import type { SafeEmitter } from '../../hal/events.ts';
+import type { DeviceLeaf } from '../protocol/topics.ts';
+
+export type LinkEvents = {
+  /** Connected and subscribed. */
+  up: { sessionPresent: boolean };
+  down: undefined;
+  message: { leaf: DeviceLeaf; payload: Buffer };
+};
+
+export interface PublishOptions {
+  qos: 0 | 1;
+  retain?: boolean;
+}
+
+export interface Link {
+  readonly events: SafeEmitter<LinkEvents>;
+  isUp(): boolean;
+  /** Resolves once the broker has the message (PUBACK for QoS 1); rejects if the connection drops first. */
+  publish(leaf: DeviceLeaf, payload: unknown, options: PublishOptions): Promise<void>;
+}

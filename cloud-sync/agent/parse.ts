@@ -1,0 +1,36 @@
+/** Turns a received MQTT payload into a validated message, or a one-line reason why not. */
+import type { z } from 'zod';
+
+export type Parsed<T> = { ok: true; value: T; json: unknown } | { ok: false; reason: string; json: unknown };
+
+/** Strict UTF-8 JSON; undefined when the bytes are not that. */
+export function parseJson(payload: Uint8Array): { ok: true; json: unknown } | { ok: false; reason: string } {
+  try {
+    return { ok: true, json: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload)) };
+  } catch (err) {
+    return { ok: false, reason: `not UTF-8 JSON: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+export function parseMessage<S extends z.ZodType>(schema: S, payload: Uint8Array): Parsed<z.output<S>> {
+  const json = parseJson(payload);
+  if (!json.ok) return { ok: false, reason: json.reason, json: undefined };
+  const result = schema.safeParse(json.json);
+  if (result.success) return { ok: true, value: result.data, json: json.json };
+  return { ok: false, reason: describeIssues(result.error.issues), json: json.json };
+}
+
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const text = issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+  return text.slice(0, 500);
+}
+
+/** A numeric field of an object that failed validation, for reporting (e.g. the rejected version). */
+export function numberField(json: unknown, field: string): number | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const value = (json as Record<string, unknown>)[field];
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}

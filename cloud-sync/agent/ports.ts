@@ -1,0 +1,84 @@
+/**
+ * What the sync agent needs from the panel, as interfaces: cloud-sync/agent never imports device/, so the
+ * agent can be tested with small fakes and device/sync implements these on the store and the doors.
+ */
+import type { ConfigPatchMessage } from '../protocol/messages.ts';
+import type { DeviceLeaf } from '../protocol/topics.ts';
+
+/** One audit-log row as the agent ships it (the protocol's auditEventSchema shape). */
+export interface OutboxEvent {
+  id: string;
+  seq: number;
+  ts: number;
+  type: string;
+  doorId: string | null;
+  readerId: string | null;
+  data: Record<string, unknown>;
+}
+
+/** The building data the panel decides on, with the config version it was built from. */
+export interface ConfigReplica {
+  /** The version in force; 0 = never synced. */
+  version(): number;
+  /**
+   * Validates `data` and makes it the building data, in one transaction with the new version, so a
+   * decision sees the old config or the new one, never a mix. Throws a ValidationError (nothing changed).
+   */
+  applySnapshot(version: number, data: unknown): void;
+  /** Applies deletes then upserts and sets `patch.version`, in one transaction; throws like applySnapshot. */
+  applyPatch(patch: ConfigPatchMessage): void;
+}
+
+/** The durable event queue toward the cloud (on the panel: the audit log plus an acked seq). */
+export interface Outbox {
+  /** Every event with seq ≤ this is stored at the cloud. */
+  ackedSeq(): number;
+  /** Events with seq > afterSeq, in seq order, at most `limit`. */
+  pending(afterSeq: number, limit: number): OutboxEvent[];
+  /** Persists the acked seq (never lowers it); rows ≤ it leave the outbox. */
+  ack(upToSeq: number): void;
+  /** Unacked events. */
+  size(): number;
+  /** Calls `listener` for every event appended from now on; returns the unsubscribe function. */
+  onAppend(listener: (event: OutboxEvent) => void): () => void;
+}
+
+/** `reason` UNKNOWN_DOOR means nothing was recorded or moved: the agent refuses the command. */
+export type OpenDoorResult = { ok: true } | { ok: false; reason: string };
+export const UNKNOWN_DOOR = 'unknown_door';
+
+/** What verified commands act on. Each method records its own audit events. */
+export interface CommandTarget {
+  /** Records the decision, then pulses the door; never throws. */
+  openDoor(
+    doorId: string,
+    onBehalfOf: { kind: string; id: string },
+    reason: string,
+    pulseMs?: number,
+  ): OpenDoorResult;
+  identify(durationS: number): void;
+  /** Audits a refused command (`command.refused`); never moves anything. */
+  recordRefusal(reason: string, detail: string, nonce?: string): void;
+}
+
+/**
+ * Remembered command nonces, so a command is executed once even across a reboot inside its validity
+ * window. `remember` returns false when the nonce is already there (a replay).
+ */
+export interface NonceStore {
+  has(nonce: string): boolean;
+  remember(nonce: string, expiresAt: number): boolean;
+  count(): number;
+  /** Forgets nonces whose command expired before `now`. */
+  prune(now: number): void;
+}
+
+/** A message the agent received and refused (bad JSON, schema, config the replica rejected). */
+export interface ProtocolError {
+  leaf: DeviceLeaf;
+  reason: string;
+  /** For rejected config: the version that was refused, when it could be read. */
+  rejectedVersion?: number;
+}
+
+export type ProtocolErrorSink = (error: ProtocolError) => void;

@@ -1,0 +1,58 @@
+/**
+ * Routes beyond plain CRUD: panels with their sync status and a one-time broker password, card status
+ * actions, remote door opening, command status, stored events, health. Registered before the CRUD
+ * routes, so they take precedence where paths overlap (POST/GET panels).
+ */
+import { NotFoundError } from '../../../hal/errors.ts';
+import { type CardAction, changeCardStatus } from '../store/card-status.ts';
+import { hashPassword, randomPassword } from '../store/passwords.ts';
+import { parseInput } from '../validate.ts';
+import type { HubApiContext } from './context.ts';
+import type { Router } from './router.ts';
+import { eventsQuery, openDoorBody } from './schemas.ts';
+
+export function addHubRoutes(router: Router, ctx: HubApiContext): void {
+  const { store } = ctx;
+  router
+    .add('GET', '/healthz', () => ({
+      status: 200,
+      body: {
+        status: ctx.mqttConnected() ? 'ok' : 'degraded',
+        mqttConnected: ctx.mqttConnected(),
+        inbox: ctx.inboxStats(),
+      },
+    }))
+    .add('POST', '/api/v1/panels', ({ body }) => {
+      const panel = store.entities.create('panels', body);
+      // Shown once: the hub keeps only the scrypt hash; the broker needs its own hash of it.
+      const brokerPassword = randomPassword();
+      store.panels.setPasswordHash(String(panel['id']), hashPassword(brokerPassword));
+      return { status: 201, body: { ...panel, brokerPassword } };
+    })
+    .add('GET', '/api/v1/panels/{id}', ({ params }) => {
+      const panel = store.entities.get('panels', params['id']!);
+      return { status: 200, body: { ...panel, ...store.panels.view(params['id']!) } };
+    });
+  for (const action of ['block', 'unblock', 'revoke'] as const satisfies CardAction[]) {
+    router.add('POST', `/api/v1/cards/{id}/${action}`, ({ params }) => ({
+      status: 200,
+      body: changeCardStatus(store.entities, params['id']!, action),
+    }));
+  }
+  router
+    .add('POST', '/api/v1/doors/{doorId}/open', async ({ params, body }) => {
+      const input = parseInput(openDoorBody, body, 'body');
+      const sent = await ctx.opener.open({ doorId: params['doorId']!, ...input });
+      return { status: 202, body: sent };
+    })
+    .add('GET', '/api/v1/commands/{nonce}', ({ params }) => {
+      const command = store.commands.get(params['nonce']!, ctx.clock.now());
+      if (!command) throw new NotFoundError(`no command "${params['nonce']}"`);
+      return { status: 200, body: command };
+    })
+    .add('GET', '/api/v1/events', ({ query }) => {
+      const q = parseInput(eventsQuery, Object.fromEntries(query), 'query');
+      const events = store.events.list({ panelId: q.panel, after: q.after, limit: q.limit });
+      return { status: 200, body: { events, nextAfter: events.at(-1)?.cursor ?? q.after } };
+    });
+}

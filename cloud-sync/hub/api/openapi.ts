@@ -1,0 +1,132 @@
+/** The OpenAPI 3.1 document of the hub admin API, derived from the zod schemas that validate requests. */
+import { z } from 'zod';
+import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
+import {
+  commandView,
+  errorBody,
+  eventsQuery,
+  eventView,
+  openDoorBody,
+  openDoorReply,
+  panelStatusView,
+} from './schemas.ts';
+
+const schemaOf = (schema: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+const json = (schema: z.ZodType) => ({
+  content: { 'application/json': { schema: schemaOf(schema, 'output') } },
+});
+const jsonIn = (schema: z.ZodType) => ({
+  required: true,
+  content: { 'application/json': { schema: schemaOf(schema, 'input') } },
+});
+const errors = {
+  '4XX': { description: 'bad request, unknown id, conflict or missing token', ...json(errorBody) },
+};
+const pathId = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const anyObject = { content: { 'application/json': { schema: { type: 'object' } } } };
+
+function entityPaths(): Record<string, unknown> {
+  const paths: Record<string, unknown> = {};
+  for (const name of ENTITY_NAMES) {
+    const spec = ENTITY_SPECS[name];
+    const row = { description: spec.what, ...json(spec.schema) };
+    paths[`/api/v1/${spec.name}`] = {
+      get: {
+        summary: `List ${spec.name} (query parameters filter by field, e.g. ?buildingId=)`,
+        responses: { 200: { description: spec.name, ...anyObject }, ...errors },
+      },
+      post: {
+        summary: `Create a ${spec.what}`,
+        requestBody: jsonIn(spec.schema),
+        responses: { 201: row, ...errors },
+      },
+    };
+    paths[`/api/v1/${spec.name}/{id}`] = {
+      parameters: [pathId('id')],
+      get: { summary: `Get a ${spec.what}`, responses: { 200: row, ...errors } },
+      patch: {
+        summary: `Change fields of a ${spec.what} (merged, then validated whole; id cannot change)`,
+        requestBody: { required: true, ...anyObject },
+        responses: { 200: row, ...errors },
+      },
+      delete: {
+        summary: `Delete a ${spec.what} (cascades to what depends on it)`,
+        responses: { 204: { description: 'deleted' }, ...errors },
+      },
+    };
+  }
+  return paths;
+}
+
+export function openApiDocument(): Record<string, unknown> {
+  const paths = entityPaths();
+  Object.assign(paths['/api/v1/panels'] as object, {
+    post: {
+      summary: 'Create a panel; the reply carries its broker password, shown only this once',
+      requestBody: jsonIn(ENTITY_SPECS.panels.schema),
+      responses: { 201: { description: 'panel with brokerPassword', ...anyObject }, ...errors },
+    },
+  });
+  Object.assign(paths['/api/v1/panels/{id}'] as object, {
+    get: {
+      summary: 'A panel with config versions (published/reported), online state and event position',
+      responses: { 200: { description: 'panel and status', ...json(panelStatusView) }, ...errors },
+    },
+  });
+  for (const action of ['block', 'unblock', 'revoke']) {
+    paths[`/api/v1/cards/{id}/${action}`] = {
+      post: {
+        summary: `${action[0]!.toUpperCase()}${action.slice(1)} a card (revocation is final)`,
+        parameters: [pathId('id')],
+        responses: { 200: { description: 'the card', ...json(ENTITY_SPECS.cards.schema) }, ...errors },
+      },
+    };
+  }
+  paths['/api/v1/doors/{doorId}/open'] = {
+    post: {
+      summary: "Send a signed, 30-second door.open command to the door's panel",
+      parameters: [pathId('doorId')],
+      requestBody: jsonIn(openDoorBody),
+      responses: { 202: { description: 'sent', ...json(openDoorReply) }, ...errors },
+    },
+  };
+  paths['/api/v1/commands/{nonce}'] = {
+    get: {
+      summary: 'A sent command and its result',
+      parameters: [pathId('nonce')],
+      responses: { 200: { description: 'command', ...json(commandView) }, ...errors },
+    },
+  };
+  paths['/api/v1/events'] = {
+    get: {
+      summary: 'Stored panel events in arrival order',
+      parameters: Object.entries(schemaOf(eventsQuery, 'input').properties ?? {}).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        schema,
+      })),
+      responses: {
+        200: {
+          description: 'events',
+          ...json(z.object({ events: z.array(eventView), nextAfter: z.number() })),
+        },
+        ...errors,
+      },
+    },
+  };
+  paths['/healthz'] = {
+    get: {
+      summary: 'Liveness, MQTT connection, inbox counters',
+      security: [],
+      responses: { 200: { description: 'ok' } },
+    },
+  };
+  return {
+    openapi: '3.1.0',
+    info: { title: 'portvakt hub admin API', version: '1.0.0' },
+    components: { securitySchemes: { admin: { type: 'http', scheme: 'bearer' } } },
+    security: [{ admin: [] }],
+    paths,
+  };
+}

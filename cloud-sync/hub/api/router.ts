@@ -1,0 +1,66 @@
+/** A minimal method + path router with `{param}` segments (the panel API's pattern, kept separate: the hub must not import device/). */
+import type { IncomingMessage } from 'node:http';
+
+export interface RequestInfo {
+  req: IncomingMessage;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: unknown;
+}
+
+export interface Reply {
+  status: number;
+  body: unknown;
+}
+
+export type Handler = (info: RequestInfo) => Reply | Promise<Reply>;
+
+interface Route {
+  method: string;
+  segments: string[];
+  handler: Handler;
+}
+
+export class Router {
+  readonly #routes: Route[] = [];
+
+  add(method: string, path: string, handler: Handler): this {
+    this.#routes.push({ method, segments: path.split('/').filter(Boolean), handler });
+    return this;
+  }
+
+  /** `undefined` when no route matches the path; `'method'` when the path exists with another method. */
+  match(
+    method: string,
+    pathname: string,
+  ): { handler: Handler; params: Record<string, string> } | 'method' | undefined {
+    const parts = pathname.split('/').filter(Boolean);
+    let pathMatched = false;
+    for (const route of this.#routes) {
+      const params = matchSegments(route.segments, parts);
+      if (!params) continue;
+      pathMatched = true;
+      if (route.method === method) return { handler: route.handler, params };
+    }
+    return pathMatched ? 'method' : undefined;
+  }
+}
+
+function matchSegments(pattern: string[], parts: string[]): Record<string, string> | undefined {
+  if (pattern.length !== parts.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const p = pattern[i]!;
+    const part = parts[i]!;
+    if (p.startsWith('{') && p.endsWith('}')) {
+      try {
+        params[p.slice(1, -1)] = decodeURIComponent(part);
+      } catch {
+        return undefined;
+      }
+    } else if (p !== part) {
+      return undefined;
+    }
+  }
+  return params;
+}

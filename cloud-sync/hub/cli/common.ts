@@ -1,0 +1,59 @@
+/** Shared CLI plumbing: argument parsing with clear errors, `--help`, the data dir, JSON output. */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { ValidationError } from '../../../hal/errors.ts';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: Record<string, string | undefined>;
+}
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export const DATA_DIR_OPTION = {
+  'data-dir': { type: 'string', short: 'd' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+export const DATA_DIR_HELP =
+  '  -d, --data-dir DIR   hub data dir (env PORTVAKT_HUB_DATA_DIR, default ./hub-data)';
+
+/** Parses strictly; unknown flags, missing values and stray positionals become a ValidationError. */
+export function parse<O extends Options>(
+  args: string[],
+  options: O,
+): Record<string, string | boolean | undefined> {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string | boolean | undefined
+    >;
+  } catch (err) {
+    throw new ValidationError((err as Error).message);
+  }
+}
+
+export function required(values: Record<string, unknown>, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || v === '') throw new ValidationError(`--${name} is required`);
+  return v;
+}
+
+export function optional(values: Record<string, unknown>, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function dataDir(values: Record<string, unknown>, io: CliIo): string {
+  return optional(values, 'data-dir') ?? io.env['PORTVAKT_HUB_DATA_DIR'] ?? './hub-data';
+}
+
+export function printJson(io: CliIo, value: unknown): void {
+  io.out(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Prints a command's help; returns exit code 0. */
+export function showHelp(io: CliIo, text: string): number {
+  io.out(text);
+  return 0;
+}

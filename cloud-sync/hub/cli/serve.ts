@@ -1,0 +1,71 @@
+/** `serve`: runs the hub until SIGINT/SIGTERM. Secrets come from the environment, never from argv. */
+import { readFileSync } from 'node:fs';
+import { ValidationError } from '../../../hal/errors.ts';
+import { createHubLogger } from '../log.ts';
+import { Hub } from '../main.ts';
+import { type CliIo, DATA_DIR_HELP, DATA_DIR_OPTION, dataDir, optional, parse, showHelp } from './common.ts';
+
+export const SERVE_HELP = `usage: portvakt-hub serve [options]
+
+Runs the hub: store, MQTT client, config publisher, event consumer, admin HTTP API.
+  --broker-url URL       (env PORTVAKT_HUB_BROKER_URL, default mqtt://127.0.0.1:1883)
+  --broker-username U    (env PORTVAKT_HUB_BROKER_USERNAME); password: env PORTVAKT_HUB_BROKER_PASSWORD
+  --ca FILE              CA certificate for mqtts://
+  --client-id ID         MQTT client id, unique per hub worker (default portvakt-hub)
+  --shared-group NAME    subscribe via $share/NAME/… so several workers split the load
+  --mqtt-version 4|5     default 5 (use 4 for brokers without MQTT 5)
+  --http-host H          default 127.0.0.1
+  --http-port N          default 8090
+  --log-level L          default info
+  admin token: env PORTVAKT_HUB_ADMIN_TOKEN (at least 16 characters)
+${DATA_DIR_HELP}
+`;
+
+export async function runServe(args: string[], io: CliIo): Promise<number> {
+  const values = parse(args, {
+    ...DATA_DIR_OPTION,
+    'broker-url': { type: 'string' },
+    'broker-username': { type: 'string' },
+    ca: { type: 'string' },
+    'client-id': { type: 'string' },
+    'shared-group': { type: 'string' },
+    'mqtt-version': { type: 'string' },
+    'http-host': { type: 'string' },
+    'http-port': { type: 'string' },
+    'log-level': { type: 'string' },
+  });
+  if (values['help']) return showHelp(io, SERVE_HELP);
+  const adminToken = io.env['PORTVAKT_HUB_ADMIN_TOKEN'] ?? '';
+  if (adminToken.length < 16)
+    throw new ValidationError('set PORTVAKT_HUB_ADMIN_TOKEN (at least 16 characters)');
+  const version = optional(values, 'mqtt-version') ?? '5';
+  if (version !== '4' && version !== '5') throw new ValidationError('--mqtt-version must be 4 or 5');
+  const port = Number(optional(values, 'http-port') ?? '8090');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ValidationError('--http-port must be 0-65535');
+  const ca = optional(values, 'ca');
+  const logger = createHubLogger(optional(values, 'log-level') ?? 'info');
+  const hub = new Hub({
+    dataDir: dataDir(values, io),
+    mqtt: {
+      url: optional(values, 'broker-url') ?? io.env['PORTVAKT_HUB_BROKER_URL'] ?? 'mqtt://127.0.0.1:1883',
+      clientId: optional(values, 'client-id') ?? 'portvakt-hub',
+      username: optional(values, 'broker-username') ?? io.env['PORTVAKT_HUB_BROKER_USERNAME'],
+      password: io.env['PORTVAKT_HUB_BROKER_PASSWORD'],
+      protocolVersion: version === '4' ? 4 : 5,
+      sessionExpiryS: 7 * 24 * 3600,
+      sharedGroup: optional(values, 'shared-group'),
+      ca: ca ? readFileSync(ca) : undefined,
+    },
+    http: { host: optional(values, 'http-host') ?? '127.0.0.1', port },
+    adminToken,
+    logger,
+  });
+  await hub.start();
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await hub.stop();
+  return 0;
+}

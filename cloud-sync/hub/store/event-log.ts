@@ -1,0 +1,126 @@
+/**
+ * Panel audit events at the hub. Inserts are idempotent by (panel, event id), so a resent batch or a live
+ * copy followed by its in-order original is stored once. The stream position is the highest seq up to
+ * which the panel's in-order stream is stored without a gap: the only thing ever acknowledged.
+ */
+import type { Database } from 'better-sqlite3';
+import type { EventsMessage } from '../../protocol/messages.ts';
+
+type AuditEvent = EventsMessage['events'][number];
+
+export interface StoredEvent extends AuditEvent {
+  cursor: number;
+  panelId: string;
+  receivedAt: number;
+}
+
+export interface InOrderResult {
+  /** Rows newly inserted (duplicates are not counted). */
+  inserted: number;
+  position: number;
+  /** The batch starts past the position: nothing was stored, the panel must resend from `position`. */
+  gap: boolean;
+}
+
+export class EventLog {
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  position(panelId: string): number {
+    const row = this.#db.prepare('SELECT position FROM event_streams WHERE panel_id = ?').get(panelId) as
+      | { position: number }
+      | undefined;
+    return row?.position ?? 0;
+  }
+
+  /** Stores an in-order batch whole (one transaction) or, after a gap, not at all. */
+  storeInOrder(panelId: string, afterSeq: number, events: readonly AuditEvent[], now: number): InOrderResult {
+    return this.#db.transaction((): InOrderResult => {
+      const position = this.position(panelId);
+      if (afterSeq > position) return { inserted: 0, position, gap: true };
+      const inserted = this.#insert(panelId, events, now);
+      const last = events.at(-1)?.seq ?? position;
+      const next = Math.max(position, last);
+      this.#db
+        .prepare(
+          `INSERT INTO event_streams (panel_id, position) VALUES (?, ?)
+           ON CONFLICT (panel_id) DO UPDATE SET position = excluded.position`,
+        )
+        .run(panelId, next);
+      return { inserted, position: next, gap: false };
+    })();
+  }
+
+  /** Live copies: stored for immediacy, never moving the position (their in-order originals do that). */
+  storeLive(panelId: string, events: readonly AuditEvent[], now: number): number {
+    return this.#db.transaction(() => this.#insert(panelId, events, now))();
+  }
+
+  list(query: { panelId?: string | undefined; after: number; limit: number }): StoredEvent[] {
+    const rows = (
+      query.panelId === undefined
+        ? this.#db
+            .prepare('SELECT * FROM events WHERE cursor > ? ORDER BY cursor LIMIT ?')
+            .all(query.after, query.limit)
+        : this.#db
+            .prepare('SELECT * FROM events WHERE panel_id = ? AND cursor > ? ORDER BY cursor LIMIT ?')
+            .all(query.panelId, query.after, query.limit)
+    ) as EventRow[];
+    return rows.map((r) => ({
+      cursor: r.cursor,
+      panelId: r.panel_id,
+      id: r.event_id,
+      seq: r.seq,
+      ts: r.ts,
+      type: r.type,
+      doorId: r.door_id,
+      readerId: r.reader_id,
+      data: JSON.parse(r.data),
+      receivedAt: r.received_at,
+    }));
+  }
+
+  count(panelId: string): number {
+    return (
+      this.#db.prepare('SELECT count(*) AS n FROM events WHERE panel_id = ?').get(panelId) as { n: number }
+    ).n;
+  }
+
+  #insert(panelId: string, events: readonly AuditEvent[], now: number): number {
+    const stmt = this.#db.prepare(
+      `INSERT INTO events (panel_id, event_id, seq, ts, type, door_id, reader_id, data, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (panel_id, event_id) DO NOTHING`,
+    );
+    let inserted = 0;
+    for (const e of events) {
+      inserted += stmt.run(
+        panelId,
+        e.id,
+        e.seq,
+        e.ts,
+        e.type,
+        e.doorId,
+        e.readerId,
+        JSON.stringify(e.data),
+        now,
+      ).changes;
+    }
+    return inserted;
+  }
+}
+
+interface EventRow {
+  cursor: number;
+  panel_id: string;
+  event_id: string;
+  seq: number;
+  ts: number;
+  type: string;
+  door_id: string | null;
+  reader_id: string | null;
+  data: string;
+  received_at: number;
+}

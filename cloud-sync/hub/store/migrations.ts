@@ -1,0 +1,187 @@
+/**
+ * The hub database schema, as an append-only list of migrations (same scheme as the panel's store:
+ * migration N brings `PRAGMA user_version` to N inside one transaction). Never edit a released one.
+ *
+ * Conventions as on the panel: epoch ms integers, validity [valid_from, valid_until) with NULL = unbounded.
+ * Access data cascades on delete (removing a resident removes its cards and rules: fail secure); a
+ * building that still has panels cannot be deleted (RESTRICT), since that would silently empty panels.
+ * Events and commands carry no foreign key: they are history and outlive a deleted panel.
+ */
+import type { Database } from 'better-sqlite3';
+import { PortvaktError } from '../../../hal/errors.ts';
+import type { Logger } from '../../../hal/logger.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'hub: admin data, panel config state, events, commands',
+    sql: `
+      CREATE TABLE buildings (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        time_zone TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE panels (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        building_id TEXT NOT NULL REFERENCES buildings(id) ON DELETE RESTRICT,
+        broker_username TEXT NOT NULL UNIQUE,
+        password_hash TEXT,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX panels_building ON panels(building_id);
+
+      CREATE TABLE doors (
+        id TEXT PRIMARY KEY,
+        panel_id TEXT NOT NULL REFERENCES panels(id) ON DELETE CASCADE,
+        building_id TEXT NOT NULL REFERENCES buildings(id) ON DELETE CASCADE,
+        name TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX doors_panel ON doors(panel_id);
+
+      CREATE TABLE units (
+        id TEXT PRIMARY KEY,
+        building_id TEXT NOT NULL REFERENCES buildings(id) ON DELETE CASCADE,
+        name TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE residents (
+        id TEXT PRIMARY KEY,
+        unit_id TEXT NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('active', 'removed'))
+      ) STRICT;
+      CREATE INDEX residents_unit ON residents(unit_id);
+
+      CREATE TABLE cards (
+        id TEXT PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        resident_id TEXT NOT NULL REFERENCES residents(id) ON DELETE CASCADE,
+        status TEXT NOT NULL CHECK (status IN ('active', 'blocked', 'revoked')),
+        valid_from INTEGER,
+        valid_until INTEGER
+      ) STRICT;
+      CREATE INDEX cards_resident ON cards(resident_id);
+
+      -- Intervals are a JSON list validated by the protocol's intervalSchema; they are only ever read
+      -- and written with their profile, so a child table would buy nothing.
+      CREATE TABLE time_profiles (
+        id TEXT PRIMARY KEY,
+        building_id TEXT NOT NULL REFERENCES buildings(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        intervals TEXT NOT NULL CHECK (json_valid(intervals))
+      ) STRICT;
+
+      CREATE TABLE access_rules (
+        id TEXT PRIMARY KEY,
+        resident_id TEXT NOT NULL REFERENCES residents(id) ON DELETE CASCADE,
+        door_id TEXT NOT NULL REFERENCES doors(id) ON DELETE CASCADE,
+        time_profile_id TEXT REFERENCES time_profiles(id) ON DELETE CASCADE,
+        valid_from INTEGER,
+        valid_until INTEGER
+      ) STRICT;
+      CREATE INDEX access_rules_door ON access_rules(door_id);
+      CREATE INDEX access_rules_resident ON access_rules(resident_id);
+
+      CREATE TABLE doorbells (
+        id TEXT PRIMARY KEY,
+        panel_id TEXT NOT NULL REFERENCES panels(id) ON DELETE CASCADE,
+        unit_id TEXT REFERENCES units(id) ON DELETE CASCADE,
+        resident_id TEXT REFERENCES residents(id) ON DELETE CASCADE,
+        type TEXT NOT NULL CHECK (type IN ('separate', 'sequential', 'parallel', 'family', 'business')),
+        display_text TEXT NOT NULL,
+        CHECK ((unit_id IS NULL) <> (resident_id IS NULL))
+      ) STRICT;
+
+      -- The last compiled and published snapshot per panel: the base for the next patch.
+      CREATE TABLE panel_config (
+        panel_id TEXT PRIMARY KEY REFERENCES panels(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        hash TEXT NOT NULL,
+        snapshot TEXT NOT NULL CHECK (json_valid(snapshot)),
+        published_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE panel_reported (
+        panel_id TEXT PRIMARY KEY REFERENCES panels(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        rejected_version INTEGER,
+        reason TEXT,
+        at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE panel_state (
+        panel_id TEXT PRIMARY KEY REFERENCES panels(id) ON DELETE CASCADE,
+        status TEXT NOT NULL,
+        config_version INTEGER,
+        last_seq INTEGER,
+        software TEXT,
+        at INTEGER NOT NULL
+      ) STRICT;
+
+      -- cursor: the hub's own order of arrival, for paging; (panel_id, event_id) makes inserts idempotent.
+      CREATE TABLE events (
+        cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+        panel_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        ts INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        door_id TEXT,
+        reader_id TEXT,
+        data TEXT NOT NULL CHECK (json_valid(data)),
+        received_at INTEGER NOT NULL,
+        UNIQUE (panel_id, event_id)
+      ) STRICT;
+      CREATE INDEX events_panel_seq ON events(panel_id, seq);
+
+      -- Highest seq up to which the panel's in-order stream is stored without a gap.
+      CREATE TABLE event_streams (
+        panel_id TEXT PRIMARY KEY,
+        position INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE commands (
+        nonce TEXT PRIMARY KEY,
+        panel_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        body TEXT NOT NULL CHECK (json_valid(body)),
+        issued_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('sent', 'done', 'refused', 'failed')),
+        reason TEXT,
+        result_at INTEGER
+      ) STRICT;
+      CREATE INDEX commands_panel ON commands(panel_id);
+    `,
+  },
+];
+
+/** Brings the database to the latest version; refuses a database written by a newer hub. */
+export function migrate(db: Database, logger: Logger, list: readonly Migration[] = migrations): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = list.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new PortvaktError(
+      'store_too_new',
+      `hub database ${db.name} has schema version ${current}, but this hub knows only up to ${latest}`,
+    );
+  }
+  for (const m of list) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    logger.info({ version: m.version, migration: m.name }, 'hub store migrated');
+  }
+  return Math.max(current, latest);
+}

@@ -1,0 +1,151 @@
+/**
+ * What the hub knows about each panel beyond its admin record: the last published config (the diff base),
+ * what the panel reported applying, whether it is online, and its broker password hash.
+ */
+import type { Database } from 'better-sqlite3';
+import type { BuildingSnapshot } from '../../protocol/building.ts';
+import type { ConfigReportedMessage, DeviceStateMessage } from '../../protocol/messages.ts';
+
+export interface PublishedConfig {
+  version: number;
+  hash: string;
+  snapshot: BuildingSnapshot;
+  publishedAt: number;
+}
+
+export interface PanelStatusView {
+  config: {
+    publishedVersion: number | null;
+    publishedAt: number | null;
+    reportedVersion: number | null;
+    reportedStatus: string | null;
+    rejectedVersion: number | null;
+    rejectReason: string | null;
+    reportedAt: number | null;
+  };
+  online: boolean;
+  state: {
+    status: string;
+    configVersion: number | null;
+    lastSeq: number | null;
+    software: string | null;
+    at: number;
+  } | null;
+  eventPosition: number;
+}
+
+export class PanelStatus {
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  published(panelId: string): PublishedConfig | undefined {
+    const row = this.#db.prepare('SELECT * FROM panel_config WHERE panel_id = ?').get(panelId) as
+      | { version: number; hash: string; snapshot: string; published_at: number }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      version: row.version,
+      hash: row.hash,
+      snapshot: JSON.parse(row.snapshot),
+      publishedAt: row.published_at,
+    };
+  }
+
+  savePublished(panelId: string, config: PublishedConfig): void {
+    this.#db
+      .prepare(
+        `INSERT INTO panel_config (panel_id, version, hash, snapshot, published_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (panel_id) DO UPDATE SET version = excluded.version, hash = excluded.hash,
+           snapshot = excluded.snapshot, published_at = excluded.published_at`,
+      )
+      .run(panelId, config.version, config.hash, JSON.stringify(config.snapshot), config.publishedAt);
+  }
+
+  saveReported(panelId: string, msg: ConfigReportedMessage): void {
+    this.#db
+      .prepare(
+        `INSERT OR REPLACE INTO panel_reported (panel_id, version, status, rejected_version, reason, at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(panelId, msg.version, msg.status, msg.rejectedVersion ?? null, msg.reason ?? null, msg.at);
+  }
+
+  saveState(panelId: string, msg: DeviceStateMessage, receivedAt: number): void {
+    this.#db
+      .prepare(
+        `INSERT OR REPLACE INTO panel_state (panel_id, status, config_version, last_seq, software, at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        panelId,
+        msg.status,
+        msg.configVersion ?? null,
+        msg.lastSeq ?? null,
+        msg.software ?? null,
+        msg.at ?? receivedAt,
+      );
+  }
+
+  setPasswordHash(panelId: string, hash: string): void {
+    this.#db.prepare('UPDATE panels SET password_hash = ? WHERE id = ?').run(hash, panelId);
+  }
+
+  passwordHash(panelId: string): string | undefined {
+    const row = this.#db.prepare('SELECT password_hash FROM panels WHERE id = ?').get(panelId) as
+      | { password_hash: string | null }
+      | undefined;
+    return row?.password_hash ?? undefined;
+  }
+
+  view(panelId: string): PanelStatusView {
+    const pub = this.#db
+      .prepare('SELECT version, published_at FROM panel_config WHERE panel_id = ?')
+      .get(panelId) as { version: number; published_at: number } | undefined;
+    const rep = this.#db.prepare('SELECT * FROM panel_reported WHERE panel_id = ?').get(panelId) as
+      | {
+          version: number;
+          status: string;
+          rejected_version: number | null;
+          reason: string | null;
+          at: number;
+        }
+      | undefined;
+    const st = this.#db.prepare('SELECT * FROM panel_state WHERE panel_id = ?').get(panelId) as
+      | {
+          status: string;
+          config_version: number | null;
+          last_seq: number | null;
+          software: string | null;
+          at: number;
+        }
+      | undefined;
+    const pos = this.#db.prepare('SELECT position FROM event_streams WHERE panel_id = ?').get(panelId) as
+      | { position: number }
+      | undefined;
+    return {
+      config: {
+        publishedVersion: pub?.version ?? null,
+        publishedAt: pub?.published_at ?? null,
+        reportedVersion: rep?.version ?? null,
+        reportedStatus: rep?.status ?? null,
+        rejectedVersion: rep?.rejected_version ?? null,
+        rejectReason: rep?.reason ?? null,
+        reportedAt: rep?.at ?? null,
+      },
+      online: st?.status === 'online',
+      state: st
+        ? {
+            status: st.status,
+            configVersion: st.config_version,
+            lastSeq: st.last_seq,
+            software: st.software,
+            at: st.at,
+          }
+        : null,
+      eventPosition: pos?.position ?? 0,
+    };
+  }
+}

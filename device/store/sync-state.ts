@@ -1,0 +1,110 @@
+/**
+ * The sync agent's rows in the store: the config version and acked seq (sync_state), accepted command
+ * nonces (sync_nonces), and the outbox operations on audit_events (counting, overflow drops, pruning of
+ * acked history). See migration 2.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+
+type Key = 'config_version' | 'acked_seq';
+
+export class SyncState {
+  readonly #get: Statement<[Key], number>;
+  readonly #set: Statement<[number, Key]>;
+  readonly #hasNonce: Statement<[string], number>;
+  readonly #addNonce: Statement<[string, number]>;
+  readonly #pruneNonces: Statement<[number]>;
+  readonly #countNonces: Statement<[], number>;
+  readonly #countAfter: Statement<[number], number>;
+  readonly #pruneAcked: Statement<[number, number, number]>;
+  readonly #pruneAllAcked: Statement<[number]>;
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+    this.#get = db.prepare<[Key], number>('SELECT value FROM sync_state WHERE key = ?').pluck();
+    this.#set = db.prepare('UPDATE sync_state SET value = ? WHERE key = ?');
+    this.#hasNonce = db.prepare<[string], number>('SELECT 1 FROM sync_nonces WHERE nonce = ?').pluck();
+    this.#addNonce = db.prepare('INSERT OR IGNORE INTO sync_nonces (nonce, expires_at) VALUES (?, ?)');
+    this.#pruneNonces = db.prepare('DELETE FROM sync_nonces WHERE expires_at <= ?');
+    this.#countNonces = db.prepare<[], number>('SELECT count(*) FROM sync_nonces').pluck();
+    this.#countAfter = db
+      .prepare<[number], number>('SELECT count(*) FROM audit_events WHERE seq > ?')
+      .pluck();
+    // Keeps the newest `retain` acked rows: deletes acked rows older than the retain-th newest acked one.
+    this.#pruneAcked = db.prepare(
+      `DELETE FROM audit_events WHERE seq <= ? AND seq < (
+         SELECT seq FROM audit_events WHERE seq <= ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+    );
+    this.#pruneAllAcked = db.prepare('DELETE FROM audit_events WHERE seq <= ?');
+  }
+
+  configVersion(): number {
+    return this.#get.get('config_version') ?? 0;
+  }
+
+  /** Call inside the transaction that changes the building data. */
+  setConfigVersion(version: number): void {
+    this.#set.run(version, 'config_version');
+  }
+
+  ackedSeq(): number {
+    return this.#get.get('acked_seq') ?? 0;
+  }
+
+  /**
+   * Raises the acked seq (never lowers it) and prunes acked rows beyond `retainAcked`, in one transaction.
+   */
+  ack(upToSeq: number, retainAcked: number): void {
+    this.#db.transaction(() => {
+      const acked = Math.max(this.ackedSeq(), upToSeq);
+      this.#set.run(acked, 'acked_seq');
+      if (retainAcked <= 0) this.#pruneAllAcked.run(acked);
+      else this.#pruneAcked.run(acked, acked, retainAcked - 1);
+    })();
+  }
+
+  unackedCount(): number {
+    return this.#countAfter.get(this.ackedSeq()) ?? 0;
+  }
+
+  /**
+   * Deletes up to `limit` of the oldest unacked rows whose type matches one of the GLOB `patterns`
+   * (or, with `exclude`, matches none of them); returns the dropped count per type.
+   */
+  dropOldestUnacked(patterns: readonly string[], exclude: boolean, limit: number): Record<string, number> {
+    if (limit <= 0) return {};
+    const match = patterns.map(() => 'type GLOB ?').join(' OR ') || '0';
+    const where = exclude ? `NOT (${match})` : `(${match})`;
+    const rows = this.#db
+      .prepare<unknown[], { seq: number; type: string }>(
+        `SELECT seq, type FROM audit_events WHERE seq > ? AND ${where} ORDER BY seq LIMIT ?`,
+      )
+      .all(this.ackedSeq(), ...patterns, limit);
+    const del = this.#db.prepare<[number]>('DELETE FROM audit_events WHERE seq = ?');
+    const counts: Record<string, number> = {};
+    this.#db.transaction(() => {
+      for (const row of rows) {
+        del.run(row.seq);
+        counts[row.type] = (counts[row.type] ?? 0) + 1;
+      }
+    })();
+    return counts;
+  }
+
+  hasNonce(nonce: string): boolean {
+    return this.#hasNonce.get(nonce) !== undefined;
+  }
+
+  /** False when the nonce is already there. */
+  addNonce(nonce: string, expiresAt: number): boolean {
+    return this.#addNonce.run(nonce, expiresAt).changes > 0;
+  }
+
+  pruneNonces(now: number): void {
+    this.#pruneNonces.run(now);
+  }
+
+  nonceCount(): number {
+    return this.#countNonces.get() ?? 0;
+  }
+}

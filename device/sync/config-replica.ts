@@ -1,0 +1,60 @@
+/**
+ * ConfigReplica on the store: the building data and its version change in one SQLite transaction, so an
+ * access decision (which reads in its own implicit transaction) sees the old config or the new one.
+ */
+import type { ConfigReplica } from '../../cloud-sync/agent/ports.ts';
+import type { ConfigPatchMessage } from '../../cloud-sync/protocol/messages.ts';
+import { ValidationError } from '../../hal/errors.ts';
+import type { Logger } from '../../hal/logger.ts';
+import type { AuditLog } from '../audit/types.ts';
+import type { BuildingSnapshotInput } from '../store/snapshot.ts';
+import type { Store } from '../store/store.ts';
+
+export class StoreConfigReplica implements ConfigReplica {
+  readonly #store: Store;
+  readonly #audit: AuditLog;
+  readonly #log: Logger;
+
+  constructor(store: Store, audit: AuditLog, logger: Logger) {
+    this.#store = store;
+    this.#audit = audit;
+    this.#log = logger;
+  }
+
+  version(): number {
+    return this.#store.sync.configVersion();
+  }
+
+  applySnapshot(version: number, data: unknown): void {
+    const { sync, buildingData } = this.#store;
+    this.#store.transaction(() => {
+      // The agent checks this too; here it guards the invariant for any other caller.
+      const current = sync.configVersion();
+      if (!(version > current)) throw new ValidationError(`version ${version} is not newer than ${current}`);
+      buildingData.replaceBuildingData(data as BuildingSnapshotInput);
+      sync.setConfigVersion(version);
+    });
+    this.#applied(version, 'snapshot');
+  }
+
+  applyPatch(patch: ConfigPatchMessage): void {
+    const { sync, buildingPatch } = this.#store;
+    this.#store.transaction(() => {
+      const current = sync.configVersion();
+      if (patch.baseVersion !== current)
+        throw new ValidationError(`patch is based on version ${patch.baseVersion}, the panel has ${current}`);
+      buildingPatch.apply(patch);
+      sync.setConfigVersion(patch.version);
+    });
+    this.#applied(patch.version, 'patch');
+  }
+
+  #applied(version: number, kind: 'snapshot' | 'patch'): void {
+    // After the commit: the change stands even if this record fails.
+    try {
+      this.#audit.append({ type: 'config.applied', data: { version, kind } });
+    } catch (err) {
+      this.#log.error({ err, version }, 'could not audit an applied config');
+    }
+  }
+}

@@ -1,0 +1,55 @@
+/** A private Mosquitto (MQTT 5; aedes speaks only 3.1.1) with the product ACL, and a hub-side client. */
+import mqtt, { type MqttClient } from 'mqtt';
+import { type MosquittoHandle, startMosquitto } from '../../../scripts/lab/mosquitto.ts';
+
+export const PANEL_PASSWORD = 'panel-password-0123456789';
+export const HUB_PASSWORD = 'hub-password-0123456789';
+
+export function startBroker(deviceId: string): Promise<MosquittoHandle> {
+  return startMosquitto({ users: { [deviceId]: PANEL_PASSWORD, hub: HUB_PASSWORD } });
+}
+
+export interface HubMessage {
+  leaf: string;
+  payload: Record<string, unknown>;
+  retain: boolean;
+}
+
+/** Connects as the hub and records everything under the device's subtree. */
+export async function hubClient(port: number, deviceId: string) {
+  const client: MqttClient = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+    protocolVersion: 5,
+    clientId: 'hub',
+    username: 'hub',
+    password: HUB_PASSWORD,
+    reconnectPeriod: 200,
+  });
+  client.on('error', () => {});
+  const received: HubMessage[] = [];
+  const prefix = `portvakt/v1/devices/${deviceId}/`;
+  client.on('message', (topic, payload, packet) => {
+    received.push({
+      leaf: topic.slice(prefix.length),
+      payload: JSON.parse(payload.toString()),
+      retain: packet.retain,
+    });
+  });
+  await client.subscribeAsync(`${prefix}#`, { qos: 1 });
+  return {
+    client,
+    received,
+    on: (leaf: string) => received.filter((m) => m.leaf === leaf).map((m) => m.payload),
+    publish: (leaf: string, payload: unknown, retain = false) =>
+      client.publishAsync(`${prefix}${leaf}`, JSON.stringify(payload), { qos: 1, retain }),
+    close: () => client.endAsync(true),
+  };
+}
+
+/** Polls until `check` is true (never asserts how long it took). */
+export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

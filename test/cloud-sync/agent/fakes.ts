@@ -1,0 +1,190 @@
+/** In-memory stand-ins for the agent's link and ports, recording what the agent did. */
+import type { Link, LinkEvents, PublishOptions } from '../../../cloud-sync/agent/link.ts';
+import { MemoryNonceStore } from '../../../cloud-sync/agent/nonce-cache.ts';
+import {
+  type CommandTarget,
+  type ConfigReplica,
+  type OpenDoorResult,
+  type Outbox,
+  type OutboxEvent,
+  type ProtocolError,
+  UNKNOWN_DOOR,
+} from '../../../cloud-sync/agent/ports.ts';
+import { SyncAgent } from '../../../cloud-sync/agent/sync-agent.ts';
+import type { ConfigPatchMessage } from '../../../cloud-sync/protocol/messages.ts';
+import { generateSigningKeys, type SigningKey } from '../../../cloud-sync/protocol/signing.ts';
+import type { DeviceLeaf } from '../../../cloud-sync/protocol/topics.ts';
+import { FakeClock } from '../../../hal/clock/fake-clock.ts';
+import { ValidationError } from '../../../hal/errors.ts';
+import { SafeEmitter } from '../../../hal/events.ts';
+import { silentLogger } from '../../../hal/logger.ts';
+
+export interface Published {
+  leaf: DeviceLeaf;
+  payload: Record<string, unknown>;
+  options: PublishOptions;
+}
+
+export class FakeLink implements Link {
+  readonly events = new SafeEmitter<LinkEvents>((event, err) => {
+    throw new Error(`link listener for ${event} threw: ${String(err)}`);
+  });
+  readonly published: Published[] = [];
+  #up = false;
+
+  isUp(): boolean {
+    return this.#up;
+  }
+
+  up(): void {
+    this.#up = true;
+    this.events.emit('up', { sessionPresent: false });
+  }
+
+  down(): void {
+    this.#up = false;
+    this.events.emit('down', undefined);
+  }
+
+  publish(leaf: DeviceLeaf, payload: unknown, options: PublishOptions): Promise<void> {
+    if (!this.#up) return Promise.reject(new Error('not connected'));
+    // Through JSON, as the broker would carry it.
+    this.published.push({ leaf, payload: JSON.parse(JSON.stringify(payload)), options });
+    return Promise.resolve();
+  }
+
+  on(leaf: DeviceLeaf): Record<string, unknown>[] {
+    return this.published.filter((p) => p.leaf === leaf).map((p) => p.payload);
+  }
+
+  clear(): void {
+    this.published.length = 0;
+  }
+}
+
+/** A replica whose "data" is a plain object; data with `bad: true` is rejected as invalid. */
+export class FakeReplica implements ConfigReplica {
+  #version = 0;
+  data: unknown;
+  patches: ConfigPatchMessage[] = [];
+
+  version(): number {
+    return this.#version;
+  }
+
+  applySnapshot(version: number, data: unknown): void {
+    if ((data as { bad?: boolean }).bad) throw new ValidationError('bad data');
+    this.data = data;
+    this.#version = version;
+  }
+
+  applyPatch(patch: ConfigPatchMessage): void {
+    if (patch.upsert.cards?.some((c) => (c as { bad?: boolean }).bad)) throw new ValidationError('bad card');
+    this.patches.push(patch);
+    this.#version = patch.version;
+  }
+}
+
+export class FakeOutbox implements Outbox {
+  readonly rows: OutboxEvent[] = [];
+  #acked = 0;
+  readonly #listeners = new Set<(e: OutboxEvent) => void>();
+  readonly #clock: FakeClock;
+
+  constructor(clock: FakeClock) {
+    this.#clock = clock;
+  }
+
+  append(type = 'access.granted'): OutboxEvent {
+    const seq = (this.rows.at(-1)?.seq ?? this.#acked) + 1;
+    const event = {
+      id: `ev-${seq}`,
+      seq,
+      ts: this.#clock.now(),
+      type,
+      doorId: null,
+      readerId: null,
+      data: {},
+    };
+    this.rows.push(event);
+    for (const l of this.#listeners) l(event);
+    return event;
+  }
+
+  fill(n: number): void {
+    for (let i = 0; i < n; i++) this.append();
+  }
+
+  ackedSeq(): number {
+    return this.#acked;
+  }
+
+  pending(afterSeq: number, limit: number): OutboxEvent[] {
+    return this.rows.filter((r) => r.seq > afterSeq).slice(0, limit);
+  }
+
+  ack(upToSeq: number): void {
+    this.#acked = Math.max(this.#acked, upToSeq);
+    this.rows.splice(0, this.rows.filter((r) => r.seq <= this.#acked).length);
+  }
+
+  size(): number {
+    return this.rows.length;
+  }
+
+  onAppend(listener: (event: OutboxEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
+
+export class FakeTarget implements CommandTarget {
+  readonly doors = new Set(['front']);
+  readonly opened: Array<{ doorId: string; pulseMs: number | undefined }> = [];
+  readonly refusals: Array<{ reason: string; detail: string; nonce: string | undefined }> = [];
+  readonly identified: number[] = [];
+
+  openDoor(doorId: string, _by: unknown, _reason: string, pulseMs?: number): OpenDoorResult {
+    if (!this.doors.has(doorId)) return { ok: false, reason: UNKNOWN_DOOR };
+    this.opened.push({ doorId, pulseMs });
+    return { ok: true };
+  }
+
+  identify(durationS: number): void {
+    this.identified.push(durationS);
+  }
+
+  recordRefusal(reason: string, detail: string, nonce?: string): void {
+    this.refusals.push({ reason, detail, nonce });
+  }
+}
+
+export const DEVICE_ID = 'panel-1';
+
+/** A started agent on fakes, with the hub's signing key. */
+export async function agentHarness(options: { backlogEventsPerS?: number } = {}) {
+  const clock = new FakeClock();
+  const link = new FakeLink();
+  const replica = new FakeReplica();
+  const outbox = new FakeOutbox(clock);
+  const target = new FakeTarget();
+  const errors: ProtocolError[] = [];
+  const keys = await generateSigningKeys();
+  const agent = new SyncAgent({
+    deviceId: DEVICE_ID,
+    link,
+    replica,
+    outbox,
+    target,
+    nonces: new MemoryNonceStore(),
+    hubPublicKey: keys.publicKey as SigningKey,
+    clock,
+    logger: silentLogger,
+    onProtocolError: (e) => errors.push(e),
+    backlogEventsPerS: options.backlogEventsPerS ?? 5000,
+  });
+  agent.start();
+  const send = (leaf: DeviceLeaf, payload: unknown) =>
+    agent.handle(leaf, Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)));
+  return { clock, link, replica, outbox, target, errors, keys, agent, send };
+}

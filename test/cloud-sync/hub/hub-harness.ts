@@ -1,0 +1,149 @@
+/**
+ * Test harness: an aedes broker on a free loopback port (MQTT 3.1.1 — aedes has no MQTT 5, so the hub
+ * runs with protocolVersion 4 here), a hub on a temp data dir, and mqtt.js clients as fake panels.
+ */
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Aedes } from 'aedes';
+import mqtt, { type MqttClient } from 'mqtt';
+import { Hub } from '../../../cloud-sync/hub/main.ts';
+import { silentLogger } from '../../../hal/logger.ts';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+
+export interface Broker {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startBroker(): Promise<Broker> {
+  const aedes = await Aedes.createBroker();
+  const server: Server = createServer(aedes.handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'portvakt-hub-'));
+}
+
+export async function startHub(brokerUrl: string, dataDir = tempDir()): Promise<Hub> {
+  const hub = new Hub({
+    dataDir,
+    mqtt: {
+      url: brokerUrl,
+      clientId: `hub-${Math.random().toString(16).slice(2)}`,
+      protocolVersion: 4,
+      sessionExpiryS: 3600,
+      backoff: { initialMs: 50, maxMs: 500 },
+    },
+    http: { host: '127.0.0.1', port: 0 },
+    adminToken: ADMIN_TOKEN,
+    recompileIntervalMs: 0,
+    logger: silentLogger,
+  });
+  await hub.start();
+  await waitFor(() => hub.mqttConnected, 'hub connected');
+  return hub;
+}
+
+export interface FakePanel {
+  client: MqttClient;
+  messages: { topic: string; payload: unknown; retain: boolean }[];
+  publish(leaf: string, payload: unknown | Buffer): Promise<void>;
+  on(leaf: string): { topic: string; payload: unknown; retain: boolean }[];
+  close(): Promise<void>;
+}
+
+export async function fakePanel(brokerUrl: string, id: string, suffix = ''): Promise<FakePanel> {
+  const client = await mqtt.connectAsync(brokerUrl, {
+    clientId: `panel-${id}${suffix}`,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+  });
+  client.on('error', () => {});
+  const messages: FakePanel['messages'] = [];
+  const prefix = `portvakt/v1/devices/${id}/`;
+  client.on('message', (topic, payload, packet) => {
+    let parsed: unknown = payload.toString();
+    try {
+      parsed = JSON.parse(payload.toString());
+    } catch {}
+    messages.push({ topic: topic.slice(prefix.length), payload: parsed, retain: packet.retain });
+  });
+  await client.subscribeAsync(`${prefix}#`, { qos: 1 });
+  return {
+    client,
+    messages,
+    publish: async (leaf, payload) => {
+      await client.publishAsync(
+        `${prefix}${leaf}`,
+        Buffer.isBuffer(payload) ? payload : JSON.stringify(payload),
+        {
+          qos: 1,
+        },
+      );
+    },
+    on: (leaf) => messages.filter((m) => m.topic === leaf),
+    close: () => client.endAsync(),
+  };
+}
+
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export function api(hub: Hub) {
+  const { port } = hub.apiAddress();
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = AUTH) => {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+}
+
+/** One building, two panels with one door each, a resident on each door with a card. */
+export function seed(hub: Hub): void {
+  const e = hub.store.entities;
+  e.create('buildings', { id: 'b1', name: 'Storgatan 12', timeZone: 'Europe/Stockholm' });
+  e.create('panels', { id: 'p1', name: 'Entrance A', buildingId: 'b1' });
+  e.create('panels', { id: 'p2', name: 'Entrance B', buildingId: 'b1' });
+  e.create('doors', { id: 'door-a', panelId: 'p1', name: 'Door A' });
+  e.create('doors', { id: 'door-b', panelId: 'p2', name: 'Door B' });
+  e.create('units', { id: 'u1', buildingId: 'b1', name: '1101' });
+  e.create('residents', { id: 'alice', unitId: 'u1', name: 'Alice' });
+  e.create('residents', { id: 'bob', unitId: 'u1', name: 'Bob' });
+  e.create('cards', { id: 'card-alice', uid: '04a1b2c3', residentId: 'alice' });
+  e.create('cards', { id: 'card-bob', uid: '04B1B2C3D4E5F6', residentId: 'bob' });
+  e.create('timeProfiles', {
+    id: 'weekdays',
+    buildingId: 'b1',
+    name: 'Weekdays',
+    intervals: [{ weekday: 0, startMinute: 420, endMinute: 1080 }],
+  });
+  e.create('accessRules', {
+    id: 'r-alice',
+    residentId: 'alice',
+    doorId: 'door-a',
+    timeProfileId: 'weekdays',
+  });
+  e.create('accessRules', { id: 'r-bob', residentId: 'bob', doorId: 'door-b' });
+}

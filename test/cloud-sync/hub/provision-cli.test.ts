@@ -1,0 +1,156 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { CliIo } from '../../../cloud-sync/hub/cli/common.ts';
+import { runHubCli } from '../../../cloud-sync/hub/cli.ts';
+import { KEY_FILE } from '../../../cloud-sync/hub/signer/keys.ts';
+import { openHubStore } from '../../../cloud-sync/hub/store/hub-store.ts';
+import { verifyPassword } from '../../../cloud-sync/hub/store/passwords.ts';
+import { configSchema } from '../../../device/config/schema.ts';
+import { SystemClock } from '../../../hal/clock/clock.ts';
+import { silentLogger } from '../../../hal/logger.ts';
+import { tempDir } from './hub-harness.ts';
+
+function cli(dataDir: string) {
+  return async (...argv: string[]) => {
+    let out = '';
+    let err = '';
+    const io: CliIo = {
+      out: (t) => (out += t),
+      err: (t) => (err += t),
+      env: { PORTVAKT_HUB_DATA_DIR: dataDir },
+    };
+    const code = await runHubCli(argv, io);
+    return { code, out, err, json: () => JSON.parse(out) };
+  };
+}
+
+describe('hub CLI', () => {
+  it('provisions a panel: panel.yaml with the sync section and hub key, broker files, hashed password', async () => {
+    const data = tempDir();
+    const out = join(tempDir(), 'kit');
+    const run = cli(data);
+    expect(
+      (await run('building', 'add', '--id', 'b1', '--name', 'Storgatan', '--time-zone', 'Europe/Stockholm'))
+        .code,
+    ).toBe(0);
+    const res = await run(
+      'provision',
+      '--panel-id',
+      'p1',
+      '--building',
+      'b1',
+      '--broker-url',
+      'mqtts://broker.example:8883',
+      '--out',
+      out,
+    );
+    expect(res.err).toBe('');
+    expect(res.code).toBe(0);
+    const printed = res.json();
+    const keyFile = join(data, KEY_FILE);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(printed.hubPublicKey).toBe(JSON.parse(readFileSync(keyFile, 'utf8')).publicKey);
+
+    const config = parse(readFileSync(join(out, 'panel.yaml'), 'utf8'));
+    expect(statSync(join(out, 'panel.yaml')).mode & 0o777).toBe(0o600);
+    expect(Object.keys(config.sync).sort()).toEqual(['brokerUrl', 'hubPublicKey', 'password', 'username']);
+    expect(config.sync).toMatchObject({
+      brokerUrl: 'mqtts://broker.example:8883',
+      username: 'p1',
+      hubPublicKey: printed.hubPublicKey,
+    });
+    expect(config.panel).toEqual({ id: 'p1', name: 'p1', timeZone: 'Europe/Stockholm' });
+    expect(config.doors.length).toBeGreaterThan(0);
+    // The panel's own config schema (with its sync section) accepts the file as written.
+    expect(configSchema.safeParse(config).error?.issues).toBeUndefined();
+
+    expect(readFileSync(join(out, 'mosquitto.acl.lines'), 'utf8')).toContain(
+      'user p1\ntopic readwrite portvakt/v1/devices/p1/#',
+    );
+    let hasMosquitto = true;
+    try {
+      execFileSync('which', ['mosquitto_passwd'], { stdio: 'ignore' });
+    } catch {
+      hasMosquitto = false;
+    }
+    if (hasMosquitto) expect(readFileSync(join(out, 'mosquitto.passwd.line'), 'utf8')).toMatch(/^p1:\$7\$/);
+
+    const store = openHubStore(join(data, 'hub.db'), { clock: new SystemClock(), logger: silentLogger });
+    try {
+      expect(verifyPassword(config.sync.password, store.panels.passwordHash('p1')!)).toBe(true);
+    } finally {
+      store.close();
+    }
+    // Provisioning twice is refused, leaving the first credentials valid.
+    expect(
+      (
+        await run(
+          'provision',
+          '--panel-id',
+          'p1',
+          '--building',
+          'b1',
+          '--broker-url',
+          'mqtt://x',
+          '--out',
+          out,
+        )
+      ).code,
+    ).toBe(1);
+  });
+
+  it('adds admin rows and revokes cards, printing JSON', async () => {
+    const run = cli(tempDir());
+    await run('building', 'add', '--id', 'b1', '--name', 'B', '--time-zone', 'UTC');
+    await run('unit', 'add', '--id', 'u1', '--building', 'b1', '--name', '1101');
+    expect(
+      (await run('resident', 'add', '--id', 'alice', '--unit', 'u1', '--name', 'Alice')).json(),
+    ).toMatchObject({ status: 'active' });
+    const card = await run(
+      'card',
+      'add',
+      '--id',
+      'c1',
+      '--uid',
+      '04a1b2c3',
+      '--resident',
+      'alice',
+      '--valid-until',
+      '1900000000000',
+    );
+    expect(card.json()).toMatchObject({ uid: '04A1B2C3', validUntil: 1_900_000_000_000 });
+    expect((await run('card', 'revoke', '--id', 'c1')).json().status).toBe('revoked');
+  });
+
+  it('answers bad arguments with a clear error and exit code 2, and --help per command', async () => {
+    const data = tempDir();
+    const run = cli(data);
+    for (const argv of [
+      ['nope'],
+      ['building', 'add', '--id', 'b1'],
+      ['building', 'add', '--id', 'b1', '--name', 'B', '--time-zone', 'Nowhere/Land'],
+      ['card', 'add', '--id', 'c', '--uid', '04', '--resident', 'r', '--bogus', 'x'],
+      ['provision', '--panel-id', 'p1', '--building', 'b1', '--broker-url', 'http://x', '--out', '/tmp/x'],
+      ['serve', '--mqtt-version', '7'],
+    ]) {
+      const res = await run(...argv);
+      expect({ argv, code: res.code }).toEqual({ argv, code: 2 });
+      expect(res.err).toMatch(/^error: .+/);
+    }
+    for (const argv of [
+      ['--help'],
+      ['serve', '--help'],
+      ['provision', '--help'],
+      ['rule', 'add', '--help'],
+      ['card', 'revoke', '--help'],
+    ]) {
+      const res = await run(...argv);
+      expect(res.code).toBe(0);
+      expect(res.out).toContain('usage: portvakt-hub');
+    }
+    expect(existsSync(join(data, 'hub.db'))).toBe(false);
+  });
+});
