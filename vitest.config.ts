@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // (its socket path is fixed) run one file at a time.
 export default defineConfig({
   test: {
+    // The watchdog names a test file that blocks its worker beyond vitest's own timeouts.
+    reporters: ['default', './test/support/watchdog-reporter.ts'],
     projects: [
       {
         test: {

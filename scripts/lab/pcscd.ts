@@ -14,6 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
 const PCSCD_PIDFILE = '/run/pcscd/pcscd.pid';
 const VPCD_DRIVER = '/usr/lib/pcsc/drivers/serial/libifdvpcd.so';
+// Debian installs the daemon in /usr/sbin, which a non-login shell's PATH may lack.
+const PCSCD = existsSync('/usr/sbin/pcscd') ? '/usr/sbin/pcscd' : 'pcscd';
 
 export interface StartPcscdOptions {
   /** TCP port on which vpcd waits for the virtual card; a free one is picked when omitted. */
@@ -78,7 +80,7 @@ export async function startPcscd(options: StartPcscdOptions = {}): Promise<Pcscd
     ].join('\n'),
   );
 
-  const child = spawn('pcscd', ['--foreground', '--config', configDir], {
+  const child = spawn(PCSCD, ['--foreground', '--config', configDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -185,7 +187,7 @@ async function removeStaleDaemonFiles(): Promise<void> {
   await rm(PCSCD_SOCKET, { force: true });
 }
 
-/** The lab shares the host's PID namespace, so a recycled PID is checked by name too. */
+/** A recycled PID is checked by name too. */
 function processAlive(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'pcscd';

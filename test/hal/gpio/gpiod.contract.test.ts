@@ -38,7 +38,7 @@ function monitored(fake: FakeGpiod, line: number, chip = 'gpiochip0'): Promise<v
   });
 }
 
-/** Changes an input's level and resolves once the driver has received the edge. */
+/** Changes an input's level and resolves once the driver has received the edge; fails if it never does. */
 async function setInput(
   driver: GpiodGpioDriver,
   fake: FakeGpiod,
@@ -47,15 +47,19 @@ async function setInput(
 ): Promise<void> {
   await monitored(fake, line);
   if (fake.level('gpiochip0', line) === high) return;
-  const { promise, resolve } = Promise.withResolvers<void>();
+  let received = false;
   const off = driver.onRawEdge((e) => {
-    if (e.line === line && e.high === high) resolve();
+    if (e.line === line && e.high === high) received = true;
   });
-  fake.setLevel('gpiochip0', line, high);
-  const timer = setTimeout(() => resolve(), 5000);
-  await promise;
-  clearTimeout(timer);
-  off();
+  try {
+    fake.setLevel('gpiochip0', line, high);
+    await until(
+      `the driver to receive the ${high ? 'rising' : 'falling'} edge on line ${line}`,
+      () => received,
+    );
+  } finally {
+    off();
+  }
   expect(fake.level('gpiochip0', line)).toBe(high);
 }
 
@@ -81,11 +85,13 @@ runGpioContract('gpiod (fake libgpiod tools)', async () => {
 describe('GpiodGpioDriver', () => {
   let fake: FakeGpiod;
   let driver: GpiodGpioDriver;
-  const clock = new FakeClock(0);
+  // A clock per test: "a restart timer is pending" must not be satisfied by another test's timer.
+  let clock: FakeClock;
   const logger = recordingLogger();
 
   function setup(): void {
     fake = new FakeGpiod(CHIPS);
+    clock = new FakeClock(0);
     logger.entries.length = 0;
     driver = new GpiodGpioDriver({ clock, logger, tools: fake.tools, restartDelayMs: 500 });
   }

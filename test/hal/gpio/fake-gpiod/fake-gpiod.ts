@@ -6,7 +6,7 @@
  * lines/<chip>-<offset>.holder holds "<tool> <pid>" while a process has the line requested, like the
  * kernel's single-owner rule (a second request fails with EBUSY). Lines default to 0.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface Chip {
@@ -80,18 +80,35 @@ function offsetsOf(chip: Chip, specs: string[]): number[] {
   });
 }
 
+/** Replaces the file in one step, as the kernel changes a line's state: readers never see it half written. */
+function writeAtomic(path: string, content: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}
+
+/** The file's content, or undefined when it does not exist (now): other tools release lines at any moment. */
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
 function request(chip: Chip, offsets: number[], what: string): () => void {
   for (const offset of offsets) {
-    const holder = linePath(chip, offset, 'holder');
-    if (!existsSync(holder)) continue;
-    const pid = Number(readFileSync(holder, 'utf8').split(' ')[1]);
+    const holder = readIfExists(linePath(chip, offset, 'holder'));
+    if (holder === undefined) continue;
+    const pid = Number(holder.split(' ')[1]);
     if (pid !== process.pid && isAlive(pid)) fail(`${tool}: error ${what}: Device or resource busy`);
   }
-  for (const offset of offsets) writeFileSync(linePath(chip, offset, 'holder'), `${tool} ${process.pid}`);
+  for (const offset of offsets) writeAtomic(linePath(chip, offset, 'holder'), `${tool} ${process.pid}`);
   return () => {
     for (const offset of offsets) {
       const holder = linePath(chip, offset, 'holder');
-      if (existsSync(holder) && readFileSync(holder, 'utf8') === `${tool} ${process.pid}`) rmSync(holder);
+      if (readIfExists(holder) === `${tool} ${process.pid}`) rmSync(holder, { force: true });
     }
   };
 }
@@ -131,7 +148,7 @@ switch (tool) {
     const release = request(chip, offsets, 'setting the GPIO line values');
     const invert = opts.has('-l') || opts.has('--active-low');
     offsets.forEach((o, i) => {
-      writeFileSync(linePath(chip, o, 'value'), (values[i] === '1') !== invert ? '1' : '0');
+      writeAtomic(linePath(chip, o, 'value'), (values[i] === '1') !== invert ? '1' : '0');
     });
     onSignals(release);
     if (mode === 'exit') release();
@@ -148,10 +165,13 @@ switch (tool) {
     const { opts, rest } = parse(argv, ['-n', '--num-events', '-B', '--bias', '-F', '--format']);
     const chip = findChip(rest[0] ?? fail('gpiomon: gpiochip must be specified'));
     const offsets = offsetsOf(chip, rest.slice(1));
+    // The kernel reports edges from the moment the line is requested, and tests take the holder entry as
+    // that moment: read the baseline before publishing it, so a change right after is reported as an edge
+    // instead of being taken for the initial level.
+    const levels = offsets.map((o) => readLevel(chip, o));
     const release = request(chip, offsets, 'requesting GPIO lines');
     onSignals(release);
     process.on('exit', release);
-    const levels = offsets.map((o) => readLevel(chip, o));
     setInterval(() => {
       offsets.forEach((offset, i) => {
         const level = readLevel(chip, offset);

@@ -1,4 +1,13 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GpiodTools } from '../../../../hal/gpio/gpiod-tools.ts';
@@ -46,14 +55,18 @@ export class FakeGpiod {
   }
 
   setLevel(chip: string, line: number, high: boolean): void {
-    writeFileSync(this.#path(chip, line, 'value'), high ? '1' : '0');
+    // In one step (write, then rename), so gpiomon never reads a half-written value as a spurious edge.
+    const path = this.#path(chip, line, 'value');
+    writeFileSync(`${path}.tmp`, high ? '1' : '0');
+    renameSync(`${path}.tmp`, path);
   }
 
   /** The tool process holding the line requested, if any (a SIGKILLed holder leaves a stale entry). */
   holder(chip: string, line: number): { tool: string; pid: number } | undefined {
-    const path = this.#path(chip, line, 'holder');
-    if (!existsSync(path)) return undefined;
-    const [tool = '', pid = ''] = readFileSync(path, 'utf8').split(' ');
+    // Read once: the holder may release the line (remove the file) at any moment.
+    const entry = readIfExists(this.#path(chip, line, 'holder'));
+    if (entry === undefined) return undefined;
+    const [tool = '', pid = ''] = entry.split(' ');
     return { tool, pid: Number(pid) };
   }
 
@@ -69,5 +82,15 @@ export class FakeGpiod {
 
   #path(chip: string, line: number, ext: string): string {
     return join(this.dir, 'lines', `${chip}-${line}.${ext}`);
+  }
+}
+
+/** The file's content, or undefined when it does not exist (now). */
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
 }
