@@ -1,5 +1,5 @@
 /**
- * The broker connection over mqtt.js (MQTT 5): a persistent session (clean: false plus a session expiry,
+ * The broker connection over mqtt.js (MQTT 5, or 3.1.1 where a broker lacks 5): a persistent session (clean: false plus a session expiry,
  * so commands and config sent while the panel is offline wait at the broker), a retained last will that
  * marks the panel offline, and reconnects driven by our own timer on the Clock.
  *
@@ -14,6 +14,7 @@ import { SafeEmitter } from '../../hal/events.ts';
 import type { Logger } from '../../hal/logger.ts';
 import { deviceTopic, PROTOCOL_VERSION, parseDeviceTopic } from '../protocol/topics.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';
+import { brokerOptions } from './broker-url.ts';
 import type { Link, LinkEvents, PublishOptions } from './link.ts';
 
 /** Leaves the panel subscribes to (QoS 1). */
@@ -28,6 +29,8 @@ export interface MqttLinkOptions {
   ca?: string | Buffer | undefined;
   cert?: string | Buffer | undefined;
   key?: string | Buffer | undefined;
+  /** 5 by default; 4 (MQTT 3.1.1) keeps the session until the broker drops it, as 3.1.1 has no expiry. */
+  protocolVersion?: 4 | 5;
   sessionExpiryS: number;
   keepaliveS?: number;
   clock: Clock;
@@ -107,10 +110,10 @@ export class MqttLink implements Link {
   #connect(): void {
     const o = this.#options;
     const clientOptions: IClientOptions = {
-      protocolVersion: 5,
+      protocolVersion: o.protocolVersion ?? 5,
       clientId: o.deviceId,
       clean: false,
-      properties: { sessionExpiryInterval: o.sessionExpiryS },
+      ...(o.protocolVersion === 4 ? {} : { properties: { sessionExpiryInterval: o.sessionExpiryS } }),
       keepalive: o.keepaliveS ?? 30,
       connectTimeout: 15_000,
       reconnectPeriod: 0,
@@ -130,7 +133,7 @@ export class MqttLink implements Link {
     };
     let client: MqttClient;
     try {
-      client = mqtt.connect(o.brokerUrl, clientOptions);
+      client = mqtt.connect({ ...brokerOptions(o.brokerUrl), ...clientOptions });
     } catch (err) {
       this.#reportError(err);
       this.#scheduleRetry();

@@ -93,6 +93,12 @@ const sync = z
       .string()
       .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a 32-byte Ed25519 public key in base64url')
       .describe('the cloud hub key that signs commands'),
+    mqttVersion: z
+      .union([z.literal(5), z.literal(4)])
+      .default(5)
+      .describe(
+        '5: MQTT 5 (session expiry honoured); 4: MQTT 3.1.1, for brokers without MQTT 5 such as the simulator\'s embedded one',
+      ),
     sessionExpiryS: z
       .number()
       .int()

@@ -1,18 +1,33 @@
 import type { PanelConfig } from '../config/schema.ts';
 import { DEMO_CARDS } from './demo-building.ts';
 
-/** What a newcomer needs after `npm start`: where the API is and commands to paste. */
+/** What a newcomer needs after `portvakt --sim`: where the API is and commands to paste. */
 export function printSimulatorBanner(
   config: PanelConfig,
   address: { host: string; port: number },
   installerToken: string | undefined,
 ): void {
+  const lines = [
+    '',
+    `portvakt simulator — panel "${config.panel.name}" is ready`,
+    ...panelBannerLines(config, address, installerToken),
+    '',
+    '  Ctrl-C stops the panel with every relay locked.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** The panel's part of a simulator banner: its API and copy-paste examples. */
+export function panelBannerLines(
+  config: PanelConfig,
+  address: { host: string; port: number },
+  installerToken: string | undefined,
+): string[] {
   const base = `http://${address.host}:${address.port}`;
   const reader = config.readers[0]?.id ?? 'READER';
   const door = config.doors[0]?.id ?? 'DOOR';
   const lines = [
-    '',
-    `portvakt simulator — panel "${config.panel.name}" is ready`,
     `  local API     ${base}   (OpenAPI: ${base}/api/v1/openapi.json)`,
     '',
     "  Tap a resident's card on the entrance reader (the door unlocks for 5 s):",
@@ -30,6 +45,5 @@ export function printSimulatorBanner(
       `    curl -s -X POST ${base}/api/v1/doors/${door}/unlock -H 'authorization: Bearer ${installerToken}'`,
     );
   }
-  lines.push('', '  Ctrl-C stops the panel with every relay locked.', '');
-  process.stdout.write(`${lines.join('\n')}\n`);
+  return lines;
 }

@@ -76,6 +76,7 @@ async function startSync(deviceId: string, sync: SyncConfig, deps: SyncModuleDep
     ca,
     cert,
     key,
+    protocolVersion: sync.mqttVersion,
     sessionExpiryS: sync.sessionExpiryS,
     clock,
     logger,

@@ -1,6 +1,7 @@
 /** `serve`: runs the hub until SIGINT/SIGTERM. Secrets come from the environment, never from argv. */
 import { readFileSync } from 'node:fs';
-import { ValidationError } from '../../../hal/errors.ts';
+import { errorMessage, ValidationError } from '../../../hal/errors.ts';
+import { brokerOptions } from '../../agent/broker-url.ts';
 import { createHubLogger } from '../log.ts';
 import { Hub } from '../main.ts';
 import { type CliIo, DATA_DIR_HELP, DATA_DIR_OPTION, dataDir, optional, parse, showHelp } from './common.ts';
@@ -43,12 +44,19 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
   const port = Number(optional(values, 'http-port') ?? '8090');
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ValidationError('--http-port must be 0-65535');
+  const brokerUrl =
+    optional(values, 'broker-url') ?? io.env['PORTVAKT_HUB_BROKER_URL'] ?? 'mqtt://127.0.0.1:1883';
+  try {
+    brokerOptions(brokerUrl);
+  } catch (err) {
+    throw new ValidationError(`--broker-url: ${errorMessage(err)}`);
+  }
   const ca = optional(values, 'ca');
   const logger = createHubLogger(optional(values, 'log-level') ?? 'info');
   const hub = new Hub({
     dataDir: dataDir(values, io),
     mqtt: {
-      url: optional(values, 'broker-url') ?? io.env['PORTVAKT_HUB_BROKER_URL'] ?? 'mqtt://127.0.0.1:1883',
+      url: brokerUrl,
       clientId: optional(values, 'client-id') ?? 'portvakt-hub',
       username: optional(values, 'broker-username') ?? io.env['PORTVAKT_HUB_BROKER_USERNAME'],
       password: io.env['PORTVAKT_HUB_BROKER_PASSWORD'],

@@ -11,6 +11,7 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { errorMessage } from '../../../hal/errors.ts';
 import type { Logger } from '../../../hal/logger.ts';
+import { brokerOptions } from '../../agent/broker-url.ts';
 import type { MqttPublisher } from './port.ts';
 
 export interface MqttConnectionOptions {
@@ -65,9 +66,13 @@ export class MqttConnection implements MqttPublisher {
       ...(o.password !== undefined ? { password: o.password } : {}),
       ...(o.ca !== undefined ? { ca: o.ca } : {}),
     };
-    const client = mqtt.connect(o.url, opts);
+    const client = mqtt.connect({ ...brokerOptions(o.url), ...opts });
     this.#client = client;
-    client.on('error', (err) => this.#logger.warn({ err: errorMessage(err) }, 'MQTT error'));
+    client.on('error', (err) => {
+      // Once stopping, late writes (an ack racing the disconnect) fail by design: not worth a warning.
+      if (this.#client === client) this.#logger.warn({ err: errorMessage(err) }, 'MQTT error');
+      else this.#logger.debug({ err: errorMessage(err) }, 'MQTT error after stop');
+    });
     client.on('message', (topic, payload) => {
       try {
         o.onMessage(topic, payload);

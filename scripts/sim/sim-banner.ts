@@ -1,0 +1,43 @@
+/** What `npm start` prints once everything runs: the panel's examples plus the hub's. */
+import type { PanelConfig } from '../../device/config/schema.ts';
+import { panelBannerLines } from '../../device/sim/banner.ts';
+import { DEMO_CARDS } from '../../device/sim/demo-building.ts';
+
+export interface BannerInput {
+  config: PanelConfig;
+  panelPort: number;
+  installerToken: string;
+  hubBase: string;
+  adminToken: string;
+  brokerUrl: string;
+  panelId: string;
+}
+
+export function printBanner(b: BannerInput): void {
+  const auth = `-H 'authorization: Bearer ${b.adminToken}'`;
+  const json = `-H 'content-type: application/json'`;
+  const panelBase = `http://127.0.0.1:${b.panelPort}`;
+  const reader = b.config.readers[0]?.id ?? 'READER';
+  const door = b.config.doors[0]?.id ?? 'DOOR';
+  const lines = [
+    '',
+    `portvakt simulator — panel "${b.config.panel.name}", its hub and an MQTT broker are running`,
+    `  hub API       ${b.hubBase}   (OpenAPI: ${b.hubBase}/api/v1/openapi.json, admin token below)`,
+    `  MQTT broker   ${b.brokerUrl}   (embedded, MQTT 3.1.1)`,
+    '  The demo building (20 residents with cards) was loaded through the hub and synced to the panel.',
+    '',
+    ...panelBannerLines(b.config, { host: '127.0.0.1', port: b.panelPort }, b.installerToken),
+    '',
+    "  Revoke Anna's card at the hub, then tap it again (denied: revoked):",
+    `    curl -s -X POST ${b.hubBase}/api/v1/cards/card-resident-01/revoke ${auth}`,
+    `    curl -s -X POST ${panelBase}/api/v1/sim/readers/${reader}/tap ${json} -d '{"uid":"${DEMO_CARDS.resident}"}'`,
+    '  Open the door from the cloud (a signed command through the broker):',
+    `    curl -s -X POST ${b.hubBase}/api/v1/doors/${door}/open ${auth} ${json} -d '{"onBehalfOf":{"kind":"admin","id":"me"},"reason":"delivery"}'`,
+    '  The panel events the hub has received:',
+    `    curl -s '${b.hubBase}/api/v1/events?panel=${b.panelId}&limit=20' ${auth}`,
+    '',
+    '  Ctrl-C stops the panel (every relay locked), the hub and the broker.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,192 @@
+/**
+ * `npm start`: the whole system on one machine — an embedded MQTT broker (aedes, in this process), the
+ * hub (its own process and database) and the panel (its own process, simulated GPIO and readers). The
+ * demo building is loaded through the hub's admin API and reaches the panel over MQTT, as in production.
+ * Every start is fresh: the simulator's data dir is reset. Ctrl-C stops the panel first (relays locked),
+ * then the hub, then the broker.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml, stringify } from 'yaml';
+import { EmbeddedBroker } from '../../cloud-sync/broker/embedded-broker.ts';
+import { validateConfig } from '../../device/config/load.ts';
+import type { PanelConfigInput } from '../../device/config/schema.ts';
+import { createRootLogger } from '../../device/log/logger.ts';
+import { demoConfig } from '../../device/sim/demo-config.ts';
+import { errorMessage } from '../../hal/errors.ts';
+import { type Child, startChild } from './children.ts';
+import { hubAdmin, seedDemoBuilding } from './demo-seed.ts';
+import { printBanner } from './sim-banner.ts';
+import { freePort, panelInSync, provision, signal, waitFor } from './steps.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const HUB_CLI = join(ROOT, 'cloud-sync/hub/cli.ts');
+// The bundled panel starts faster; from a checkout without a build the source runs as well.
+const PANEL_CLI = existsSync(join(ROOT, 'dist/cli.js'))
+  ? join(ROOT, 'dist/cli.js')
+  : join(ROOT, 'device/cli.ts');
+const PANEL_ID = 'demo-panel';
+const HUB_USER = 'hub';
+const MARKER = '.portvakt-sim';
+
+const HELP = `npm start [-- options]   the panel simulator with its hub and an embedded MQTT broker
+
+  --data-dir DIR     simulator data (reset at every start; default ./var/sim)
+  --port N           panel local API port (default 8080; 0: a free one)
+  --hub-port N       hub admin API port (default 8090; 0: a free one)
+  --broker-port N    embedded MQTT broker port (default 0: a free one)
+  --verbose          show every log line of the hub and the panel
+`;
+
+async function main(): Promise<number> {
+  const args = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      'hub-port': { type: 'string' },
+      'broker-port': { type: 'string' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }).values;
+  if (args.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const ports = {
+    panel: portArg(args.port, 8080, '--port') || (await freePort()),
+    hub: portArg(args['hub-port'], 8090, '--hub-port') || (await freePort()),
+    broker: portArg(args['broker-port'], 0, '--broker-port'),
+  };
+  const verbose = Boolean(args.verbose);
+  const dataDir = freshDataDir(resolve(args['data-dir'] ?? 'var/sim'));
+  const secret = (): string => randomBytes(18).toString('base64url');
+  const adminToken = secret();
+  const installerToken = secret();
+  const users: Record<string, string> = { [HUB_USER]: secret() };
+
+  const logger = createRootLogger({ level: verbose ? 'info' : 'warn' }).child({ module: 'sim-broker' });
+  const broker = new EmbeddedBroker({
+    host: '127.0.0.1',
+    port: ports.broker,
+    users,
+    hubUser: HUB_USER,
+    logger,
+  });
+  await broker.start();
+  const brokerUrl = broker.url();
+  const children: Child[] = [];
+  const stopAll = async (): Promise<void> => {
+    // Panel first: it locks its doors while it can still report that.
+    for (const child of children.reverse()) await child.stop();
+    await broker.stop();
+  };
+
+  try {
+    const hub = startChild({
+      name: 'hub',
+      verbose,
+      args: [
+        HUB_CLI,
+        'serve',
+        '--data-dir',
+        join(dataDir, 'hub'),
+        '--broker-url',
+        brokerUrl,
+        '--mqtt-version',
+        '4',
+        '--http-port',
+        String(ports.hub),
+      ],
+      env: {
+        PORTVAKT_HUB_ADMIN_TOKEN: adminToken,
+        PORTVAKT_HUB_BROKER_USERNAME: HUB_USER,
+        PORTVAKT_HUB_BROKER_PASSWORD: users[HUB_USER],
+      },
+    });
+    children.push(hub);
+    const hubBase = `http://127.0.0.1:${ports.hub}`;
+    const admin = hubAdmin(hubBase, adminToken);
+    await waitFor('the hub to connect to the broker', hub, async () => {
+      const health = (await admin.get('/healthz')) as { mqttConnected?: boolean };
+      return health.mqttConnected === true;
+    });
+
+    const provisioned = join(dataDir, 'provisioned');
+    await seedDemoBuilding(admin, PANEL_ID, (buildingId) =>
+      provision({
+        hubCli: HUB_CLI,
+        panelId: PANEL_ID,
+        hubDataDir: join(dataDir, 'hub'),
+        buildingId,
+        brokerUrl,
+        out: provisioned,
+      }),
+    );
+    const provisionedSync = (
+      parseYaml(readFileSync(join(provisioned, 'panel.yaml'), 'utf8')) as {
+        sync: Record<string, unknown> & { password: string };
+      }
+    ).sync;
+    users[PANEL_ID] = provisionedSync.password;
+
+    const configInput: PanelConfigInput = {
+      ...demoConfig({ storePath: join(dataDir, 'panel', 'panel.db'), port: ports.panel, installerToken }),
+      // aedes speaks MQTT 3.1.1 only; production brokers use 5.
+      sync: { ...provisionedSync, mqttVersion: 4 } as PanelConfigInput['sync'],
+    };
+    const config = validateConfig(configInput, 'simulator config');
+    const configPath = join(dataDir, 'panel', 'panel.yaml');
+    mkdirSync(join(dataDir, 'panel'), { recursive: true });
+    writeFileSync(configPath, stringify(configInput), { mode: 0o600 });
+    const panel = startChild({ name: 'panel', verbose, args: [PANEL_CLI, '--config', configPath] });
+    children.push(panel);
+    await waitFor('the panel to enforce the config the hub published', panel, () =>
+      panelInSync(admin, PANEL_ID),
+    );
+
+    printBanner({
+      config,
+      panelPort: ports.panel,
+      installerToken,
+      hubBase,
+      adminToken,
+      brokerUrl,
+      panelId: PANEL_ID,
+    });
+    const stoppedBy = await Promise.race([
+      signal(),
+      ...children.map((c) => c.exited.then((code) => `${c.name} exited (${code}):\n${c.tail()}`)),
+    ]);
+    if (!stoppedBy.startsWith('SIG')) process.stderr.write(`portvakt simulator: ${stoppedBy}\n`);
+    await stopAll();
+    return stoppedBy.startsWith('SIG') ? 0 : 1;
+  } catch (err) {
+    process.stderr.write(`portvakt simulator: ${errorMessage(err)}\n`);
+    await stopAll();
+    return 1;
+  }
+}
+
+function portArg(value: string | undefined, fallback: number, flag: string): number {
+  const port = Number(value ?? fallback);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${flag} must be 0-65535`);
+  return port;
+}
+
+/** Resets the simulator's data dir; refuses a non-empty directory the simulator did not create. */
+function freshDataDir(dir: string): string {
+  if (existsSync(dir) && !existsSync(join(dir, MARKER)) && readdirSync(dir).length > 0)
+    throw new Error(`${dir} exists and is not a simulator data dir (no ${MARKER}); pick another --data-dir`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dir, MARKER), 'portvakt simulator data: reset at every `npm start`\n');
+  return dir;
+}
+
+process.exitCode = await main().catch((err: unknown) => {
+  process.stderr.write(`portvakt simulator: ${errorMessage(err)}\n`);
+  return 2;
+});

@@ -1,0 +1,99 @@
+/** The launcher's waiting steps: readiness polls with a deadline, provisioning, signals. */
+import { spawn } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
+import type { Child } from './children.ts';
+import type { HubAdmin } from './demo-seed.ts';
+
+/** Polls `ready` until it returns true; fails early, with its output, when `child` exits meanwhile. */
+export async function waitFor(
+  what: string,
+  child: Child,
+  ready: () => Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  let exited: number | string | undefined;
+  void child.exited.then((code) => {
+    exited = code;
+  });
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    if (exited !== undefined)
+      throw new Error(`${child.name} exited (${exited}) while waiting for ${what}:\n${child.tail()}`);
+    try {
+      if (await ready()) return;
+    } catch (err) {
+      lastError = err instanceof Error ? err.message : String(err);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(
+    `timed out waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}:\n${child.tail()}`,
+  );
+}
+
+/** True once the panel reports the config version the hub last published for it. */
+export async function panelInSync(admin: HubAdmin, panelId: string): Promise<boolean> {
+  const view = (await admin.get(`/api/v1/panels/${panelId}`)) as {
+    config?: { publishedVersion: number | null; reportedVersion: number | null };
+  };
+  const c = view.config;
+  return c !== undefined && c.publishedVersion !== null && c.reportedVersion === c.publishedVersion;
+}
+
+/** `portvakt-hub provision`, the installer's one command, run on the hub's data dir. */
+export async function provision(o: {
+  hubCli: string;
+  panelId: string;
+  hubDataDir: string;
+  buildingId: string;
+  brokerUrl: string;
+  out: string;
+}): Promise<void> {
+  const args = [
+    o.hubCli,
+    'provision',
+    '--data-dir',
+    o.hubDataDir,
+    '--panel-id',
+    o.panelId,
+    '--building',
+    o.buildingId,
+    '--name',
+    'Storgatan 12, entrance A',
+    '--broker-url',
+    o.brokerUrl,
+    '--out',
+    o.out,
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`portvakt-hub provision failed (${code}):\n${output}`);
+}
+
+/** Resolves with the name of the first SIGINT or SIGTERM. */
+export function signal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+/** A loopback TCP port that was free a moment ago, for `--port 0`: the banner must name the real one. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
