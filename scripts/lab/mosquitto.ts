@@ -38,6 +38,8 @@ export interface StartMosquittoOptions {
   extraConfig?: string;
   /** Give up waiting for the listeners after this long. Default 10 s. */
   readyTimeoutMs?: number;
+  /** TLS on the authenticated listener (PEM file paths); a client certificate is required if asked. */
+  tls?: { caFile: string; certFile: string; keyFile: string; requireCertificate?: boolean };
 }
 
 export interface MosquittoHandle {
@@ -178,6 +180,14 @@ function brokerConfig(
     'use_username_as_clientid true',
     `password_file ${join(dir, 'passwd')}`,
     `acl_file ${join(dir, 'acl')}`,
+    ...(options.tls
+      ? [
+          `cafile ${options.tls.caFile}`,
+          `certfile ${options.tls.certFile}`,
+          `keyfile ${options.tls.keyFile}`,
+          `require_certificate ${options.tls.requireCertificate ? 'true' : 'false'}`,
+        ]
+      : []),
     '',
     `listener ${anonymousPort} 127.0.0.1`,
     'allow_anonymous true',
