@@ -48,7 +48,7 @@ describe('npm start: panel, hub and embedded broker', () => {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
 
   const tap = (uid: string) => post(`${banner.panel}/api/v1/sim/readers/entrance-reader/tap`, { uid });
 
