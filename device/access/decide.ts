@@ -15,12 +15,13 @@
  *
  * Synchronous and allocation-light: this runs between a card tap and the relay.
  */
+
+import { localWeekTime } from '../../cloud-sync/protocol/schedule.ts';
 import type { Clock } from '../../hal/clock/clock.ts';
 import type { ReaderConfig } from '../config/schema.ts';
 import type { AccessLookup, RuleLookup } from '../store/access-lookup.ts';
 import { CARD_UID_PATTERN } from '../store/snapshot.ts';
 import { TapRateLimiter } from './rate-limit.ts';
-import { localWeekTime } from './schedule.ts';
 import type { AccessDecision, DenyReason } from './types.ts';
 import type { UidHash } from './uid-hash.ts';
 

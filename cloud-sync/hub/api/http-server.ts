@@ -135,7 +135,8 @@ function toErrorReply(err: unknown): [number, ErrorBody] {
   if (err instanceof ValidationError) return [400, errorBody(err.code, err.message, err.issues)];
   if (err instanceof AuthError) return [401, errorBody(err.code, err.message)];
   if (err instanceof NotFoundError) return [404, errorBody(err.code, err.message)];
-  if (err instanceof PortvaktError) return [409, errorBody(err.code, err.message)];
+  if (err instanceof PortvaktError)
+    return [err.code === 'forbidden' ? 403 : 409, errorBody(err.code, err.message)];
   return [500, errorBody('internal', 'internal error')];
 }
 

@@ -13,6 +13,7 @@ import { deviceTopic } from '../../protocol/topics.ts';
 import type { MqttPublisher } from '../mqtt/port.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import type { HubKeys } from './keys.ts';
+import { assertResidentMayOpen } from './resident-access.ts';
 
 export const COMMAND_TTL_MS = 30_000;
 
@@ -52,6 +53,7 @@ export class DoorOpener {
       if (!resident) throw new NotFoundError(`no resident "${request.onBehalfOf.id}"`);
       if (resident['status'] !== 'active')
         throw new PortvaktError('conflict', `resident "${request.onBehalfOf.id}" is not active`);
+      assertResidentMayOpen(this.#store, request.onBehalfOf.id, request.doorId, this.#clock.now());
     }
     const issuedAt = this.#clock.now();
     const body: CommandBody = {

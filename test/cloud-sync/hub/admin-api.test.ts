@@ -132,6 +132,15 @@ describe('hub admin API', () => {
   it('signs door.open for the right panel, verifiable with the hub key, expiring within 60 s', async () => {
     const panel = await fakePanel(broker.url, 'p1', '-cmd');
     try {
+      // A resident's app opens only what her card would: nothing without a rule for the door.
+      await call('POST', '/api/v1/residents', { id: 'dave', unitId: 'u1', name: 'Dave' });
+      const refused = await call('POST', '/api/v1/doors/door-a/open', {
+        onBehalfOf: { kind: 'resident', id: 'dave' },
+        reason: 'x',
+      });
+      expect(refused).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+      // Alice's first rule holds only in office hours; this one at any time keeps the test off the clock.
+      await call('POST', '/api/v1/accessRules', { id: 'r-any', residentId: 'alice', doorId: 'door-a' });
       const res = await call('POST', '/api/v1/doors/door-a/open', {
         onBehalfOf: { kind: 'resident', id: 'alice' },
         reason: 'visitor at the door',

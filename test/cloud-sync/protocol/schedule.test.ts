@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isWithinSchedule, localWeekTime, type ScheduleInterval } from '../../../device/access/schedule.ts';
+import {
+  isWithinSchedule,
+  localWeekTime,
+  type ScheduleInterval,
+} from '../../../cloud-sync/protocol/schedule.ts';
 
 const STHLM = 'Europe/Stockholm';
 const MIN = 60_000;

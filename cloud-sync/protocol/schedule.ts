@@ -1,4 +1,6 @@
 /**
+ * Shared by the panel (access decisions) and the hub (remote opening on behalf of a resident).
+ *
  * Time profiles are wall-clock rules ("weekdays 07:00–22:00") in the building's time zone, so an instant
  * is converted to the local weekday and minute of day, and only then compared. That makes DST right
  * without special cases: in the fall-back night both passes through 02:xx read as 02:xx (inside a
