@@ -43,6 +43,8 @@ export class EventStream {
   #inflight: number[] = [];
   #paceTimer: TimerHandle | undefined;
   #ackTimer: TimerHandle | undefined;
+  /** Set when a repeated hub position made us resend; cleared once an ack makes progress. */
+  #resentOnRepeat = false;
 
   constructor(deps: EventStreamDeps) {
     this.#d = deps;
@@ -52,6 +54,7 @@ export class EventStream {
 
   onUp(): void {
     this.#up = true;
+    this.#resentOnRepeat = false;
     this.#rewind();
   }
 
@@ -83,7 +86,19 @@ export class EventStream {
     }
     // The hub can only have what was sent; a larger ack (a bug, or an old session's) must not drop rows.
     const upTo = Math.min(msg.value.upToSeq, this.#lastSent);
-    if (upTo > this.#d.outbox.ackedSeq()) this.#d.outbox.ack(upTo);
+    const acked = this.#d.outbox.ackedSeq();
+    if (upTo > acked) {
+      this.#d.outbox.ack(upTo);
+      this.#resentOnRepeat = false;
+    } else if (this.#inflight.length > 0 && !this.#resentOnRepeat) {
+      // The hub repeats its position while batches are in flight: it missed one (published while it was
+      // not subscribed, say) and stores nothing after the gap. Resend now instead of at the ack timeout;
+      // the acks of the other batches of that window repeat the position too and are let pass.
+      this.#resentOnRepeat = true;
+      this.#d.logger.info({ position: msg.value.upToSeq, ackedSeq: acked }, 'hub missed a batch; resending');
+      this.#rewind();
+      return;
+    }
     const before = this.#inflight.length;
     this.#inflight = this.#inflight.filter((seq) => seq > upTo);
     if (this.#inflight.length < before) this.#armAckTimer(true);

@@ -49,6 +49,11 @@ export class MqttLink implements Link {
   #retry: TimerHandle | undefined;
   /** One log line per outage: mqtt.js reports every failed attempt. */
   #outageReported = false;
+  /**
+   * Messages that arrive between CONNACK and SUBACK (queued session messages, retained config) wait here
+   * until the link is up, so what they trigger (a config report, a command result) can be published.
+   */
+  #early: LinkEvents['message'][] = [];
 
   constructor(options: MqttLinkOptions) {
     this.#options = options;
@@ -140,6 +145,7 @@ export class MqttLink implements Link {
       return;
     }
     this.#client = client;
+    this.#early = [];
     client.on('error', (err) => this.#reportError(err));
     client.on('connect', (connack) => {
       if (client !== this.#client) return;
@@ -152,7 +158,8 @@ export class MqttLink implements Link {
         this.#log.warn({ topic }, 'message on a topic outside this panel; ignored');
         return;
       }
-      this.events.emit('message', { leaf: parsed.leaf, payload });
+      if (this.#up) this.events.emit('message', { leaf: parsed.leaf, payload });
+      else this.#early.push({ leaf: parsed.leaf, payload });
     });
     client.on('close', () => {
       if (client !== this.#client) return;
@@ -187,6 +194,9 @@ export class MqttLink implements Link {
     this.#backoff.reset();
     this.#log.info({ sessionPresent }, 'connected to the sync broker');
     this.events.emit('up', { sessionPresent });
+    const early = this.#early;
+    this.#early = [];
+    for (const message of early) this.events.emit('message', message);
   }
 
   #setDown(): void {

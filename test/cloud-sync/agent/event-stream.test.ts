@@ -79,6 +79,23 @@ describe('event stream', () => {
     expect(h.outbox.size()).toBe(0);
   });
 
+  it('resends at once when the hub repeats its position (it missed a batch), once per gap', async () => {
+    const h = await harness();
+    h.outbox.fill(800);
+    h.link.up();
+    expect(h.inOrder()).toHaveLength(DEFAULT_WINDOW);
+    h.link.clear();
+    // Batch 1 never reached the hub; batch 2 arrives after the gap, so the hub acks its old position.
+    await h.send('events/ack', ack(0));
+    expect(h.inOrder().map((b) => b.afterSeq)).toEqual([0, 200, 400, 600]);
+    // Batches 3 and 4 of the old window draw the same answer: no second resend.
+    await h.send('events/ack', ack(0));
+    await h.send('events/ack', ack(0));
+    expect(h.inOrder()).toHaveLength(DEFAULT_WINDOW);
+    await h.send('events/ack', ack(800));
+    expect(h.outbox.size()).toBe(0);
+  });
+
   it('rewinds to the acked seq when the hub stops acking', async () => {
     const h = await harness();
     h.outbox.fill(300);

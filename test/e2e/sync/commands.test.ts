@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import type { MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOrCreateKeys } from '../../../cloud-sync/hub/signer/keys.ts';
+import type { CommandBody } from '../../../cloud-sync/protocol/messages.ts';
+import { generateSigningKeys, type SigningKey, signCommand } from '../../../cloud-sync/protocol/signing.ts';
+import { silentLogger } from '../../../hal/logger.ts';
+import { type PanelProcess, waitFor } from '../../support/panel-process.ts';
+import {
+  deviceRoot,
+  hubApi,
+  type Lab,
+  type PanelEvent,
+  panelEvents,
+  type Received,
+  rawClient,
+  relay,
+  startLab,
+  startSyncPanel,
+  waitForValue,
+} from './harness.ts';
+
+// Commands that open doors are verified on the panel, not trusted because the broker delivered them:
+// someone with broker access to the commands topic (here a test identity the ACL lets publish there)
+// still cannot open a door with a forged, expired or replayed command.
+const TESTER = { name: 'cmd-tester', password: randomBytes(18).toString('base64url') };
+const COMMANDS = `${deviceRoot('p1')}/commands`;
+const RESULTS = `${deviceRoot('p1')}/commands/result`;
+
+describe('door.open commands over a real broker', () => {
+  let lab: Lab;
+  let panel: PanelProcess;
+  let tester: { client: MqttClient; received: Received[] };
+  let hubKey: SigningKey;
+  let doorId: string;
+
+  beforeAll(async () => {
+    lab = await startLab({
+      panelIds: ['p1'],
+      extraUsers: { [TESTER.name]: TESTER.password },
+      extraAcl: `\nuser ${TESTER.name}\ntopic readwrite ${deviceRoot('p1')}/commands/#\n`,
+    });
+    doorId = lab.panels['p1']!.doorId;
+    hubKey = (await loadOrCreateKeys(lab.hubDir, silentLogger)).privateKey;
+    panel = await startSyncPanel(lab.panels['p1']!);
+    await waitFor(() => lab.hub.store.panels.view('p1').online, 10_000, 'p1 online at the hub');
+    tester = await rawClient(lab.broker.port, TESTER.name, TESTER.password);
+    await tester.client.subscribeAsync([COMMANDS, RESULTS], { qos: 1 });
+  });
+  afterAll(async () => {
+    await tester?.client.endAsync();
+    await panel?.stop();
+    await lab?.stop();
+  });
+
+  const body = (issuedAt: number, expiresAt: number): CommandBody => ({
+    nonce: randomBytes(16).toString('hex'),
+    deviceId: 'p1',
+    issuedAt,
+    expiresAt,
+    command: { type: 'door.open', doorId, onBehalfOf: { kind: 'admin', id: 'mallory' }, reason: 'test' },
+  });
+
+  const resultFor = (nonce: string) =>
+    waitForValue(() => results().find((r) => r['nonce'] === nonce), 10_000, `commands/result for ${nonce}`);
+  const results = () =>
+    tester.received
+      .filter((m) => m.topic === RESULTS)
+      .map((m) => JSON.parse(m.payload.toString()) as Record<string, unknown>);
+  const refusalsFor = (events: PanelEvent[], nonce: string) =>
+    events.filter((e) => e.type === 'command.refused' && e.data['nonce'] === nonce);
+  const unlocks = async () => (await panelEvents(panel)).filter((e) => e.type === 'door.unlocked');
+
+  async function expectRefused(nonce: string, reason: string): Promise<void> {
+    const result = await resultFor(nonce);
+    expect(result).toMatchObject({ status: 'refused', nonce });
+    expect(String(result['reason'])).toMatch(new RegExp(`^${reason}:`));
+    const refusals = await waitForValue(
+      async () => {
+        const found = refusalsFor(await panelEvents(panel), nonce);
+        return found.length > 0 && found;
+      },
+      5000,
+      `command.refused for ${nonce}`,
+    );
+    expect(refusals.map((e) => e.data['reason'])).toEqual([reason]);
+  }
+
+  it('refuses a command signed with another key and one already expired; the relay never moves', async () => {
+    const now = Date.now();
+    const forged = body(now, now + 30_000);
+    await tester.client.publishAsync(
+      COMMANDS,
+      JSON.stringify(await signCommand((await generateSigningKeys()).privateKey, forged)),
+      { qos: 1 },
+    );
+    await expectRefused(forged.nonce, 'bad_signature');
+
+    // Signed with the hub's real key, so only the validity window can refuse it.
+    const expired = body(now - 60_000, now - 30_000);
+    await tester.client.publishAsync(COMMANDS, JSON.stringify(await signCommand(hubKey, expired)), {
+      qos: 1,
+    });
+    await expectRefused(expired.nonce, 'expired');
+
+    expect(await relay(panel, doorId)).toMatchObject({ energized: false, energizeCount: 0 });
+    expect(await unlocks()).toEqual([]);
+  });
+
+  it('opens the door for a command the hub signs, then refuses that same command replayed', async () => {
+    const opened = await hubApi(lab.hub)('POST', `/api/v1/doors/${doorId}/open`, {
+      onBehalfOf: { kind: 'admin', id: 'alice' },
+      reason: 'delivery',
+    });
+    expect(opened.status).toBe(202);
+    const nonce: string = opened.body.nonce;
+    expect(await resultFor(nonce)).toMatchObject({ status: 'done', nonce });
+    await waitFor(() => lab.hub.store.commands.get(nonce, Date.now())?.status === 'done', 5000, 'hub: done');
+    expect((await relay(panel, doorId)).energizeCount).toBe(1);
+    const executed = (await panelEvents(panel)).filter((e) => e.type === 'command.executed');
+    expect(executed).toHaveLength(1);
+    expect(await unlocks()).toHaveLength(1);
+
+    // What an eavesdropper on the commands topic recorded: the hub's own bytes, valid signature and all.
+    const recorded = tester.received.find((m) => m.topic === COMMANDS && decodeNonce(m.payload) === nonce);
+    expect(recorded).toBeDefined();
+    const resultsBefore = results().filter((r) => r['nonce'] === nonce).length;
+    await tester.client.publishAsync(COMMANDS, recorded!.payload, { qos: 1 });
+    await waitFor(
+      () => results().filter((r) => r['nonce'] === nonce).length > resultsBefore,
+      10_000,
+      'replay result',
+    );
+    expect(
+      results()
+        .filter((r) => r['nonce'] === nonce)
+        .at(-1),
+    ).toMatchObject({ status: 'refused' });
+    expect(
+      String(
+        results()
+          .filter((r) => r['nonce'] === nonce)
+          .at(-1)?.['reason'],
+      ),
+    ).toMatch(/^replayed:/);
+    await waitFor(
+      async () => refusalsFor(await panelEvents(panel), nonce).length === 1,
+      5000,
+      'replay audited',
+    );
+
+    expect((await relay(panel, doorId)).energizeCount).toBe(1);
+    expect(await unlocks()).toHaveLength(1);
+    // The hub keeps the first answer: a later refusal does not rewrite a command that was carried out.
+    expect(lab.hub.store.commands.get(nonce, Date.now())?.status).toBe('done');
+  });
+});
+
+function decodeNonce(payload: Buffer): string | undefined {
+  const { body } = JSON.parse(payload.toString()) as { body: string };
+  return (JSON.parse(Buffer.from(body, 'base64url').toString()) as { nonce?: string }).nonce;
+}

@@ -1,0 +1,297 @@
+/**
+ * Cloud sync with real parts: a Mosquitto broker (MQTT 5, password file + ACL), the hub in-process on a
+ * temp data dir, and panels as `device/cli.ts` child processes with simulator hardware. Panels are
+ * provisioned with the hub's own `provision` command, so their broker passwords and the pinned hub key
+ * are the ones an installer would get.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { parse } from 'yaml';
+import { runHubCli } from '../../../cloud-sync/hub/cli.ts';
+import { Hub } from '../../../cloud-sync/hub/main.ts';
+import type { StoredEvent } from '../../../cloud-sync/hub/store/event-log.ts';
+import { silentLogger } from '../../../hal/logger.ts';
+import { type MosquittoHandle, productAcl, startMosquitto } from '../../../scripts/lab/mosquitto.ts';
+import {
+  api,
+  type PanelProcess,
+  startPanel,
+  tempDir,
+  waitFor,
+  writeConfig,
+} from '../../support/panel-process.ts';
+
+export const ADMIN_TOKEN = 'sync-e2e-admin-token-0123456789';
+export const BUILDING = 'b1';
+export const READER = 'reader-1';
+
+export interface ProvisionedPanel {
+  id: string;
+  doorId: string;
+  /** The broker password `provision` generated (the hub keeps only its hash). */
+  password: string;
+  /** panel.yaml as provisioned, with the lab's hardware and broker port filled in. */
+  config: Record<string, unknown>;
+  /** Store and config dir; kept across restarts of the panel process. */
+  dir: string;
+}
+
+export interface Lab {
+  broker: MosquittoHandle;
+  hub: Hub;
+  hubDir: string;
+  hubPassword: string;
+  panels: Record<string, ProvisionedPanel>;
+  stop(): Promise<void>;
+}
+
+export interface LabOptions {
+  panelIds: string[];
+  persistence?: boolean;
+  extraConfig?: string;
+  /** Extra broker users (name → password) and ACL lines appended to the product ACL. */
+  extraUsers?: Record<string, string>;
+  extraAcl?: string;
+}
+
+/** Provisions the panels, starts Mosquitto with their credentials and a hub on it. */
+export async function startLab(options: LabOptions): Promise<Lab> {
+  const hubDir = tempDir('portvakt-hub-');
+  await hubCli(hubDir, 'building', 'add', '--id', BUILDING, '--name', 'Storgatan 12', '--time-zone', 'UTC');
+  const panels: Record<string, ProvisionedPanel> = {};
+  for (const id of options.panelIds) panels[id] = await provision(hubDir, id);
+
+  const hubPassword = randomBytes(18).toString('base64url');
+  const users: Record<string, string> = { hub: hubPassword, ...options.extraUsers };
+  for (const p of Object.values(panels)) users[p.id] = p.password;
+  const broker = await startMosquitto({
+    users,
+    acl: productAcl() + (options.extraAcl ?? ''),
+    persistence: options.persistence ?? false,
+    ...(options.extraConfig ? { extraConfig: options.extraConfig } : {}),
+  });
+  for (const p of Object.values(panels)) {
+    (p.config['sync'] as Record<string, unknown>)['brokerUrl'] = `mqtt://127.0.0.1:${broker.port}`;
+  }
+
+  const hub = new Hub({
+    dataDir: hubDir,
+    mqtt: {
+      url: `mqtt://127.0.0.1:${broker.port}`,
+      clientId: 'hub',
+      username: 'hub',
+      password: hubPassword,
+      protocolVersion: 5,
+      sessionExpiryS: 3600,
+      backoff: { initialMs: 50, maxMs: 500 },
+    },
+    http: { host: '127.0.0.1', port: 0 },
+    adminToken: ADMIN_TOKEN,
+    recompileIntervalMs: 0,
+    logger: silentLogger,
+  });
+  await hub.start();
+  await waitFor(() => hub.mqttConnected, 10_000, 'hub connected to mosquitto');
+  for (const p of Object.values(panels)) {
+    hub.store.entities.create('doors', { id: p.doorId, panelId: p.id, name: `Door of ${p.id}` });
+  }
+  return {
+    broker,
+    hub,
+    hubDir,
+    hubPassword,
+    panels,
+    stop: async () => {
+      await hub.stop();
+      await broker.stop();
+    },
+  };
+}
+
+async function hubCli(dataDir: string, ...argv: string[]): Promise<string> {
+  let out = '';
+  let err = '';
+  const io = {
+    out: (t: string) => (out += t),
+    err: (t: string) => (err += t),
+    env: { PORTVAKT_HUB_DATA_DIR: dataDir },
+  };
+  const code = await runHubCli(argv, io);
+  if (code !== 0) throw new Error(`portvakt-hub ${argv.join(' ')} failed (${code}): ${err}`);
+  return out;
+}
+
+async function provision(hubDir: string, id: string): Promise<ProvisionedPanel> {
+  const dir = tempDir(`portvakt-${id}-`);
+  const kit = join(dir, 'kit');
+  // The real port is known only once the broker runs, and the broker needs the password first.
+  await hubCli(
+    hubDir,
+    'provision',
+    '--panel-id',
+    id,
+    '--building',
+    BUILDING,
+    '--broker-url',
+    'mqtt://127.0.0.1:1',
+    '--out',
+    kit,
+  );
+  const config = parse(readFileSync(join(kit, 'panel.yaml'), 'utf8')) as Record<string, unknown>;
+  const sync = config['sync'] as { password: string };
+  const doorId = `${id}-door`;
+  const chip = 'pinctrl-sim';
+  // What an installer edits after provisioning: the wiring. The simulator stands in for GPIO and reader.
+  config['hardware'] = { gpio: 'sim', reader: 'sim' };
+  config['doors'] = [
+    {
+      id: doorId,
+      name: `Door of ${id}`,
+      relay: { chip, line: 17 },
+      pulseMs: 1000,
+      exitButton: { chip, line: 22, debounceMs: 0 },
+      doorContact: { chip, line: 23, debounceMs: 0 },
+    },
+  ];
+  config['readers'] = [{ id: READER, name: 'Sim Reader', doors: [doorId] }];
+  config['access'] = { repeatTapWindowMs: 0 };
+  config['store'] = { path: join(dir, 'store') };
+  config['api'] = { host: '127.0.0.1', port: 0, installerToken: 'sync-e2e-installer-token-0123' };
+  config['log'] = { level: 'info' };
+  return { id, doorId, password: sync.password, config, dir };
+}
+
+export function startSyncPanel(panel: ProvisionedPanel): Promise<PanelProcess> {
+  return startPanel(['--config', writeConfig(panel.dir, panel.config)]);
+}
+
+/** A resident with one card allowed on the panel's door at all times. */
+export function seedResident(hub: Hub, panel: ProvisionedPanel, uid: string): { cardId: string } {
+  const e = hub.store.entities;
+  const unitId = `${panel.id}-unit`;
+  const residentId = `${panel.id}-resident`;
+  const cardId = `${panel.id}-card`;
+  e.create('units', { id: unitId, buildingId: BUILDING, name: `Unit of ${panel.id}` });
+  e.create('residents', { id: residentId, unitId, name: `Resident of ${panel.id}` });
+  e.create('cards', { id: cardId, uid, residentId });
+  e.create('accessRules', { id: `${panel.id}-rule`, residentId, doorId: panel.doorId });
+  return { cardId };
+}
+
+/**
+ * Waits until the panel reports it enforces the version the hub published last. The status can be
+ * `unchanged` rather than `applied`: a retained snapshot that arrives with the SUBACK is applied before the
+ * link counts as up, and the connect report that follows names the version then in force.
+ */
+export async function waitForConfigApplied(hub: Hub, panelId: string, timeoutMs = 10_000): Promise<number> {
+  try {
+    return await waitFor(
+      () => {
+        const { config } = hub.store.panels.view(panelId);
+        return config.publishedVersion !== null &&
+          config.reportedVersion === config.publishedVersion &&
+          config.reportedStatus !== 'rejected'
+          ? config.reportedVersion
+          : 0;
+      },
+      timeoutMs,
+      `${panelId} to apply the published config`,
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message}: ${JSON.stringify(hub.store.panels.view(panelId))}`);
+  }
+}
+
+export function hubApi(hub: Hub) {
+  const base = `http://127.0.0.1:${hub.apiAddress().port}`;
+  return (method: string, path: string, body?: unknown) =>
+    api(base, method, path, body, { authorization: `Bearer ${ADMIN_TOKEN}` });
+}
+
+export const tap = (panel: PanelProcess, uid: string) =>
+  api(panel.base, 'POST', `/api/v1/sim/readers/${READER}/tap`, { uid });
+
+export async function relay(
+  panel: PanelProcess,
+  doorId: string,
+): Promise<{ energized: boolean; energizeCount: number }> {
+  const { body } = await api(panel.base, 'GET', '/api/v1/sim/relays');
+  const found = body.relays.find((r: { name: string }) => r.name === `${doorId}.relay`);
+  if (!found) throw new Error(`no relay ${doorId}.relay in ${JSON.stringify(body)}`);
+  return found;
+}
+
+export interface PanelEvent {
+  id: string;
+  seq: number;
+  ts: number;
+  type: string;
+  doorId: string | null;
+  readerId: string | null;
+  data: Record<string, unknown>;
+}
+
+/** The panel's whole audit log, from its local API. */
+export async function panelEvents(panel: PanelProcess): Promise<PanelEvent[]> {
+  const all: PanelEvent[] = [];
+  for (let after = 0; ; ) {
+    const { body } = await api(panel.base, 'GET', `/api/v1/events?after=${after}&limit=1000`);
+    all.push(...body.events);
+    if (body.events.length < 1000) return all;
+    after = body.lastSeq;
+  }
+}
+
+/** Everything the hub stored for one panel, in arrival order. */
+export function hubEvents(hub: Hub, panelId: string): StoredEvent[] {
+  const all: StoredEvent[] = [];
+  for (let after = 0; ; ) {
+    const page = hub.store.events.list({ panelId, after, limit: 1000 });
+    all.push(...page);
+    if (page.length < 1000) return all;
+    after = page.at(-1)!.cursor;
+  }
+}
+
+export interface Received {
+  topic: string;
+  payload: Buffer;
+}
+
+/** A raw MQTT 5 client; listeners attach before CONNACK so nothing delivered right after it is missed. */
+export function rawClient(
+  port: number,
+  username: string,
+  password: string,
+  extra: IClientOptions = {},
+): Promise<{ client: MqttClient; received: Received[] }> {
+  const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
+    protocolVersion: 5,
+    clientId: username,
+    username,
+    password,
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+    ...extra,
+  });
+  const received: Received[] = [];
+  client.on('message', (topic, payload) => received.push({ topic, payload }));
+  return new Promise((resolve, reject) => {
+    client.on('error', reject);
+    client.once('connect', () => resolve({ client, received }));
+    client.once('close', () => reject(new Error(`${username}: connection closed before CONNACK`)));
+  });
+}
+
+/** waitFor for a value: resolves with it once `check` stops returning undefined or false. */
+export async function waitForValue<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  return (await waitFor(check, timeoutMs, what)) as T;
+}
+
+export const deviceRoot = (id: string): string => `portvakt/v1/devices/${id}`;
