@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PanelProcess } from '../../support/panel-process.ts';
+import { type PanelProcess, waitFor } from '../../support/panel-process.ts';
 import {
   hubApi,
   type Lab,
@@ -52,5 +52,11 @@ describe('config change at the hub, enforced by the panel', () => {
     expect(view.online).toBe(true);
     expect(view.config.reportedVersion).toBe(view.config.publishedVersion);
     expect(view.config.reportedStatus).toBe('applied');
+  });
+
+  it('a panel that dies (SIGKILL) is marked offline by its last will', async () => {
+    expect(lab.hub.store.panels.view('p1').online).toBe(true);
+    await panel.kill();
+    await waitFor(() => !lab.hub.store.panels.view('p1').online, 10_000, 'the last will at the hub');
   });
 });
