@@ -15,7 +15,7 @@ import {
 } from '../protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../protocol/topics.ts';
 import type { Link } from './link.ts';
-import { numberField, parseMessage } from './parse.ts';
+import { numberField, parseJson, parseMessage, validateMessage } from './parse.ts';
 import type { ConfigReplica, ProtocolErrorSink } from './ports.ts';
 
 /** Gap requests at most this often: a burst of out-of-order patches must not flood the hub. */
@@ -46,7 +46,20 @@ export class ConfigSync {
   }
 
   handleSnapshot(payload: Uint8Array): void {
-    const msg = parseMessage(configSnapshotMessage, payload);
+    // The hub republishes the retained snapshot after each change the panel already has as a patch;
+    // validating megabytes of building data only to find the version is not newer would stall the event
+    // loop (and a card tap) for a few hundred milliseconds, so a stale version is dropped first.
+    const json = parseJson(payload);
+    const version = json.ok ? numberField(json.json, 'version') : undefined;
+    if (version !== undefined && version <= this.#d.replica.version()) {
+      this.#d.logger.debug({ version }, 'config snapshot not newer; ignored');
+      return;
+    }
+    if (!json.ok) {
+      this.#reject('config/desired', json.reason, undefined);
+      return;
+    }
+    const msg = validateMessage(configSnapshotMessage, json.json);
     if (!msg.ok) {
       this.#reject('config/desired', msg.reason, numberField(msg.json, 'version'));
       return;

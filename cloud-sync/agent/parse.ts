@@ -15,9 +15,14 @@ export function parseJson(payload: Uint8Array): { ok: true; json: unknown } | { 
 export function parseMessage<S extends z.ZodType>(schema: S, payload: Uint8Array): Parsed<z.output<S>> {
   const json = parseJson(payload);
   if (!json.ok) return { ok: false, reason: json.reason, json: undefined };
-  const result = schema.safeParse(json.json);
-  if (result.success) return { ok: true, value: result.data, json: json.json };
-  return { ok: false, reason: describeIssues(result.error.issues), json: json.json };
+  return validateMessage(schema, json.json);
+}
+
+/** Validates JSON already parsed from a payload. */
+export function validateMessage<S extends z.ZodType>(schema: S, json: unknown): Parsed<z.output<S>> {
+  const result = schema.safeParse(json);
+  if (result.success) return { ok: true, value: result.data, json };
+  return { ok: false, reason: describeIssues(result.error.issues), json };
 }
 
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {

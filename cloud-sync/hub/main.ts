@@ -53,6 +53,7 @@ export class Hub {
   #publisher: ConfigPublisher | undefined;
   #sweep: TimerHandle | undefined;
   #stopped = false;
+  #sweptDataVersion: unknown;
 
   constructor(options: HubOptions) {
     if (options.adminToken.length < 16) throw new Error('the admin token must be at least 16 characters');
@@ -80,9 +81,12 @@ export class Hub {
     const consumer = new EventConsumer({ events: store.events, mqtt, clock, logger });
     this.#inbox = new Inbox({ store, consumer, publisher, clock, logger });
     const opener = new DoorOpener({ store, keys, mqtt, clock, logger });
-    store.entities.onChange(() => this.#safely('recompile after change', () => publisher.recompileAll()));
+    // Inside the admin write's transaction: a failure to record the new config version rolls the write back,
+    // so the hub never holds data it has not published.
+    store.entities.onChange((change) => publisher.onChange(change));
     // Compile before connecting, so the first connect republishes current snapshots.
     this.#safely('initial compile', () => publisher.recompileAll());
+    this.#sweptDataVersion = store.db.pragma('data_version', { simple: true });
     mqtt.start();
     this.#api = new HubApiServer({
       ...this.#options.http,
@@ -130,6 +134,7 @@ export class Hub {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#clock.clearTimeout(this.#sweep);
+    this.#publisher?.stop();
     await this.#api?.stop();
     await this.#mqtt?.stop();
     this.#store?.close();
@@ -140,7 +145,13 @@ export class Hub {
     const every = this.#options.recompileIntervalMs ?? 30_000;
     if (every <= 0 || this.#stopped) return;
     this.#sweep = this.#clock.setTimeout(() => {
-      this.#safely('periodic recompile', () => this.#publisher?.recompileAll());
+      // Only changes by other connections (the CLI, another worker) need the sweep; data_version tells
+      // whether there were any, so an idle hub does not recompile large buildings every interval.
+      const dataVersion = this.#store?.db.pragma('data_version', { simple: true });
+      if (dataVersion !== this.#sweptDataVersion) {
+        this.#sweptDataVersion = dataVersion;
+        this.#safely('periodic recompile', () => this.#publisher?.recompileAll());
+      }
       this.#scheduleSweep();
     }, every);
   }

@@ -97,7 +97,7 @@ const sync = z
       .union([z.literal(5), z.literal(4)])
       .default(5)
       .describe(
-        '5: MQTT 5 (session expiry honoured); 4: MQTT 3.1.1, for brokers without MQTT 5 such as the simulator\'s embedded one',
+        "5: MQTT 5 (session expiry honoured); 4: MQTT 3.1.1, for brokers without MQTT 5 such as the simulator's embedded one",
       ),
     sessionExpiryS: z
       .number()

@@ -6,9 +6,12 @@
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { benchDecision } from './decision.ts';
+import { benchOutboxDrain } from './outbox-drain.ts';
+import { benchPatchLatency } from './patch-latency.ts';
 import { benchPcscInsertRatio } from './pcsc-insert.ts';
 import { benchProcess } from './process.ts';
 import { writeReadmeTable } from './readme.ts';
+import { benchSnapshotApply } from './snapshot-apply.ts';
 import type { BenchLine } from './stats.ts';
 import { benchTapToRelay } from './tap-to-relay.ts';
 
@@ -27,8 +30,16 @@ const emit = (batch: BenchLine[]) => {
 emit(await benchDecision());
 emit(await benchTapToRelay());
 emit(await benchProcess());
-if (process.env['PORTVAKT_LAB_NS'] === '1') emit(await benchPcscInsertRatio());
-else
-  console.error('pcsc_insert_to_relay_ratio skipped: run through `npm run bench` (needs the lab namespace)');
+emit(await benchSnapshotApply());
+if (process.env['PORTVAKT_LAB_NS'] === '1') {
+  emit(await benchPcscInsertRatio());
+  // Each revocation costs the hub a full recompile of the 10k building (~1 s a cycle): 60 keeps the
+  // whole bench within minutes.
+  emit(await benchPatchLatency({ revocations: 60, warmup: 3 }));
+  emit(await benchOutboxDrain());
+} else
+  console.error(
+    'pcsc_insert_to_relay_ratio and the cloud-sync figures skipped: run through `npm run bench` (needs the lab namespace)',
+  );
 
 if (process.argv.includes('--readme')) writeReadmeTable(lines, machine);

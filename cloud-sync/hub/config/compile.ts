@@ -49,14 +49,7 @@ export function compilePanelSnapshot(db: Database, panelId: string): BuildingSna
     doors: doors.map((d) => ({ id: d.id, buildingId: d.building_id, name: d.name })),
     units: units.map((u) => ({ id: u.id, buildingId: u.building_id, name: u.name })),
     residents: residents.map((r) => ({ id: r.id, unitId: r.unit_id, name: r.name, status: r.status })),
-    cards: cards.map((c) => ({
-      id: c.id,
-      uid: c.uid,
-      residentId: c.resident_id,
-      status: c.status,
-      validFrom: c.valid_from,
-      validUntil: c.valid_until,
-    })),
+    cards: cards.map(cardFields),
     timeProfiles: profiles.map((t) => ({
       id: t.id,
       buildingId: t.building_id,
@@ -74,11 +67,33 @@ export function compilePanelSnapshot(db: Database, panelId: string): BuildingSna
   });
 }
 
+/** A card as the snapshot carries it, from its database row (the fast path builds single rows with it). */
+export function cardFields(c: CardRow): Record<string, unknown> {
+  return {
+    id: c.id,
+    uid: c.uid,
+    residentId: c.resident_id,
+    status: c.status,
+    validFrom: c.valid_from,
+    validUntil: c.valid_until,
+  };
+}
+
+/** Panels whose snapshot holds the cards of this resident: those with a rule for them on one of their doors. */
+export function panelsServingResident(db: Database, residentId: string): string[] {
+  return db
+    .prepare(
+      'SELECT DISTINCT d.panel_id FROM access_rules r JOIN doors d ON d.id = r.door_id WHERE r.resident_id = ?',
+    )
+    .pluck()
+    .all(residentId) as string[];
+}
+
 export function snapshotHash(snapshot: BuildingSnapshot): string {
   return createHash('sha256').update(JSON.stringify(snapshot)).digest('hex');
 }
 
-interface CardRow {
+export interface CardRow {
   id: string;
   uid: string;
   resident_id: string;

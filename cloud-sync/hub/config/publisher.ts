@@ -1,38 +1,44 @@
 /**
  * Keeps every panel's retained `config/desired` equal to its compiled snapshot. After an admin change the
  * affected panels are recompiled; a panel whose snapshot changed gets the next version as a retained
- * snapshot plus a patch from the previous version (the fast path for a panel that is in step). Version
- * bump and diff base are written in one IMMEDIATE transaction, so two hub workers never publish the same
- * version with different contents.
+ * snapshot plus a patch from the previous version (what a panel that is in step applies). Versions are
+ * recorded in the admin write's transaction, or in an IMMEDIATE one, so two hub workers never publish the
+ * same version with different contents; messages go out only after the commit.
+ *
+ * A card change takes a faster path: recompiling a large building costs hundreds of milliseconds, while a
+ * revoked card must stop opening doors at once. Its one-row patch is sent right after the write and
+ * recorded as pending; the recompile follows shortly after, folds the pending patches into the stored
+ * snapshot and republishes the retained snapshot at the same version (or the next, if the data moved on).
  */
-import type { Clock } from '../../../hal/clock/clock.ts';
+import type { Clock, TimerHandle } from '../../../hal/clock/clock.ts';
 import { errorMessage } from '../../../hal/errors.ts';
 import type { Logger } from '../../../hal/logger.ts';
-import { configPatchMessage } from '../../protocol/messages.ts';
-import { deviceTopic, PROTOCOL_VERSION } from '../../protocol/topics.ts';
 import type { MqttPublisher } from '../mqtt/port.ts';
+import type { EntityChange } from '../store/entities.ts';
 import type { HubStore } from '../store/hub-store.ts';
-import type { PublishedConfig } from '../store/panel-status.ts';
-import { compilePanelSnapshot, snapshotHash } from './compile.ts';
-import { diffSnapshots } from './diff.ts';
+import { cardChangeDiffs } from './card-changes.ts';
+import { ConfigVersions, type Outgoing, type RecompileResult } from './config-versions.ts';
 
-export interface RecompileResult {
-  panelId: string;
-  version: number;
-  changed: boolean;
-}
+export type { RecompileResult } from './config-versions.ts';
+
+/** How long after a fast-path patch the full recompile runs (more changes meanwhile share it). */
+export const RECOMPILE_DELAY_MS = 300;
 
 export class ConfigPublisher {
   readonly #store: HubStore;
   readonly #mqtt: MqttPublisher;
   readonly #clock: Clock;
   readonly #logger: Logger;
+  readonly #versions: ConfigVersions;
+  readonly #due = new Set<string>();
+  #timer: TimerHandle | undefined;
 
   constructor(options: { store: HubStore; mqtt: MqttPublisher; clock: Clock; logger: Logger }) {
     this.#store = options.store;
     this.#mqtt = options.mqtt;
     this.#clock = options.clock;
     this.#logger = options.logger.child({ component: 'config-publisher' });
+    this.#versions = new ConfigVersions(options.store, this.#logger, () => options.clock.now());
   }
 
   /**
@@ -45,37 +51,38 @@ export class ConfigPublisher {
   }
 
   recompile(panelId: string): RecompileResult {
-    const db = this.#store.db;
-    const step = db.transaction(() => {
-      const previous = this.#store.panels.published(panelId);
-      const snapshot = compilePanelSnapshot(db, panelId);
-      const hash = snapshotHash(snapshot);
-      if (previous?.hash === hash) return { previous, next: undefined };
-      const next: PublishedConfig = {
-        version: (previous?.version ?? 0) + 1,
-        hash,
-        snapshot,
-        publishedAt: this.#clock.now(),
-      };
-      this.#store.panels.savePublished(panelId, next);
-      return { previous, next };
-    });
-    const { previous, next } = step.immediate();
-    if (!next) return { panelId, version: previous?.version ?? 0, changed: false };
-    this.#logger.info({ panelId, version: next.version }, 'panel config changed');
-    if (previous) this.#publishPatch(panelId, previous, next);
-    this.#publishSnapshot(panelId, next);
-    return { panelId, version: next.version, changed: true };
+    const result = this.#store.db.transaction(() => this.#versions.recompile(panelId)).immediate();
+    this.#sendAll(result.messages);
+    return result;
   }
 
-  /** Answers `config/request`: the retained snapshot again (compiling first if there is none yet). */
-  republish(panelId: string): void {
-    const current = this.#store.panels.published(panelId);
-    if (!current) {
-      this.recompile(panelId);
-      return;
+  /**
+   * An admin change, inside its write transaction: records what it means for each panel's config and
+   * returns what to send once the write has committed.
+   */
+  onChange(change: EntityChange): () => void {
+    const messages: Outgoing[] = [];
+    if (change.entity === 'cards') {
+      for (const [panelId, diff] of cardChangeDiffs(this.#store.db, change)) {
+        const patch = this.#versions.addPatch(panelId, diff);
+        if (patch) {
+          messages.push(patch);
+          this.#due.add(panelId);
+        } else messages.push(...this.#versions.recompile(panelId).messages);
+      }
+    } else {
+      const ids = this.#store.db.prepare('SELECT id FROM panels ORDER BY id').pluck().all() as string[];
+      for (const id of ids) messages.push(...this.#versions.recompile(id).messages);
     }
-    this.#publishSnapshot(panelId, current);
+    return () => {
+      this.#sendAll(messages);
+      this.#scheduleRecompile();
+    };
+  }
+
+  /** Answers `config/request`: the retained snapshot again (compiling first if it is behind). */
+  republish(panelId: string): void {
+    this.#sendAll(this.#store.db.transaction(() => this.#versions.current(panelId)).immediate());
   }
 
   /** After (re)connecting: the broker may have lost retained messages, or never got the last one. */
@@ -84,39 +91,36 @@ export class ConfigPublisher {
     for (const id of ids) this.republish(id);
   }
 
-  #publishSnapshot(panelId: string, config: PublishedConfig): void {
-    const message = {
-      protocol: PROTOCOL_VERSION,
-      version: config.version,
-      issuedAt: config.publishedAt,
-      data: config.snapshot,
-    };
-    this.#send(deviceTopic(panelId, 'config/desired'), message, true);
+  /** Cancels a pending recompile (the hub is stopping). */
+  stop(): void {
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
-  #publishPatch(panelId: string, previous: PublishedConfig, next: PublishedConfig): void {
-    const diff = diffSnapshots(previous.snapshot, next.snapshot);
-    const message = configPatchMessage.safeParse({
-      protocol: PROTOCOL_VERSION,
-      baseVersion: previous.version,
-      version: next.version,
-      issuedAt: next.publishedAt,
-      ...diff,
-    });
-    // A patch over the protocol's list limits is skipped: the retained snapshot carries the change anyway.
-    if (!message.success) {
-      this.#logger.warn(
-        { panelId, version: next.version },
-        'patch too large for the protocol; snapshot only',
-      );
-      return;
+  #scheduleRecompile(): void {
+    if (this.#timer || this.#due.size === 0) return;
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#timer = undefined;
+      const due = [...this.#due];
+      this.#due.clear();
+      for (const id of due) {
+        try {
+          this.recompile(id);
+        } catch (err) {
+          this.#logger.error(
+            { panelId: id, err: errorMessage(err) },
+            'recompile after a fast-path patch failed',
+          );
+        }
+      }
+    }, RECOMPILE_DELAY_MS);
+  }
+
+  #sendAll(messages: readonly Outgoing[]): void {
+    for (const { topic, payload, retain } of messages) {
+      this.#mqtt.publish(topic, payload, { qos: 1, retain }).catch((err) => {
+        this.#logger.error({ topic, err: errorMessage(err) }, 'config publish failed; resent on reconnect');
+      });
     }
-    this.#send(deviceTopic(panelId, 'config/patch'), message.data, false);
-  }
-
-  #send(topic: string, payload: unknown, retain: boolean): void {
-    this.#mqtt.publish(topic, payload, { qos: 1, retain }).catch((err) => {
-      this.#logger.error({ topic, err: errorMessage(err) }, 'config publish failed; resent on reconnect');
-    });
   }
 }

@@ -10,7 +10,18 @@ import { parseInput } from '../validate.ts';
 import { camelCase, ENTITY_SPECS, type EntityName, type EntitySpec, snakeCase } from './entity-specs.ts';
 
 export type Row = Record<string, unknown>;
-export type ChangeListener = (entity: EntityName) => void;
+/** What changed: `before` is absent for a create, `after` for a delete. */
+export interface EntityChange {
+  entity: EntityName;
+  id: string;
+  before?: Row | undefined;
+  after?: Row | undefined;
+}
+/**
+ * Called inside the write's transaction, so what it records (a config version, a pending patch) commits
+ * with the change or not at all; what it returns runs after the commit (publishing).
+ */
+export type ChangeListener = (change: EntityChange) => (() => void) | undefined;
 
 export class Entities {
   readonly #db: Database;
@@ -56,8 +67,9 @@ export class Entities {
   create(name: EntityName, input: unknown): Row {
     const spec: EntitySpec = ENTITY_SPECS[name];
     const row = parseInput(spec.schema, input, spec.what) as Row;
+    const id = String(row['id']);
     this.#write(spec, () => {
-      if (this.find(name, String(row['id'])))
+      if (this.find(name, id))
         throw new PortvaktError('conflict', `${spec.what} "${row['id']}" already exists`);
       const values = { ...this.#columns(spec, row), ...this.#derive(spec, row, true) };
       const cols = Object.keys(values);
@@ -66,8 +78,9 @@ export class Entities {
           `INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`,
         )
         .run(values);
+      return { entity: name, id, after: this.get(name, id) };
     });
-    return this.get(name, String(row['id']));
+    return this.get(name, id);
   }
 
   update(name: EntityName, id: string, patch: unknown): Row {
@@ -88,22 +101,31 @@ export class Entities {
       // A panel moving building takes its doors along (a door's building is always its panel's).
       if (name === 'panels')
         this.#db.prepare('UPDATE doors SET building_id = ? WHERE panel_id = ?').run(row['buildingId'], id);
+      return { entity: name, id, before: current, after: this.get(name, id) };
     });
     return this.get(name, id);
   }
 
   remove(name: EntityName, id: string): void {
     const spec: EntitySpec = ENTITY_SPECS[name];
-    this.get(name, id);
+    const current = this.get(name, id);
     this.#write(spec, () => {
       this.#db.prepare(`DELETE FROM ${spec.table} WHERE id = ?`).run(id);
+      return { entity: name, id, before: current };
     });
   }
 
-  /** Runs a write in a transaction, turning constraint failures into clear conflicts, then notifies. */
-  #write(spec: EntitySpec, fn: () => void): void {
+  /** Runs a write and its listeners in one transaction, turning constraint failures into clear conflicts. */
+  #write(spec: EntitySpec, fn: () => EntityChange): void {
+    const afterCommit: (() => void)[] = [];
     try {
-      this.#db.transaction(fn)();
+      this.#db.transaction(() => {
+        const change = fn();
+        for (const listener of this.#listeners) {
+          const after = listener(change);
+          if (after) afterCommit.push(after);
+        }
+      })();
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       // RESTRICT violations surface as SQLITE_CONSTRAINT_TRIGGER with the foreign-key message.
@@ -113,7 +135,7 @@ export class Entities {
         throw new PortvaktError('conflict', 'a card with this uid is already registered');
       throw err;
     }
-    for (const listener of this.#listeners) listener(spec.name as EntityName);
+    for (const after of afterCommit) after();
   }
 
   #columns(spec: EntitySpec, row: Row): Row {

@@ -13,6 +13,7 @@ import { Entities } from './entities.ts';
 import { EventLog } from './event-log.ts';
 import { migrate } from './migrations.ts';
 import { PanelStatus } from './panel-status.ts';
+import { PendingPatches } from './pending-patches.ts';
 
 export interface HubStore {
   readonly path: string;
@@ -21,6 +22,7 @@ export interface HubStore {
   readonly panels: PanelStatus;
   readonly events: EventLog;
   readonly commands: CommandLog;
+  readonly pendingPatches: PendingPatches;
   close(): void;
 }
 
@@ -53,6 +55,7 @@ export function openHubStore(path: string, options: { clock: Clock; logger: Logg
     panels: new PanelStatus(db),
     events: new EventLog(db),
     commands: new CommandLog(db),
+    pendingPatches: new PendingPatches(db),
     close: () => {
       if (db.open) db.close();
     },

@@ -163,6 +163,20 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX commands_panel ON commands(panel_id);
     `,
   },
+  {
+    version: 2,
+    name: 'incremental config patches',
+    sql: `
+      -- Patches published on the fast path since panel_config's version, in order; folded into
+      -- panel_config (and removed) when the panel's snapshot is next recompiled.
+      CREATE TABLE panel_config_pending (
+        panel_id TEXT NOT NULL REFERENCES panels(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        patch TEXT NOT NULL CHECK (json_valid(patch)),
+        PRIMARY KEY (panel_id, version)
+      ) STRICT;
+    `,
+  },
 ];
 
 /** Brings the database to the latest version; refuses a database written by a newer hub. */

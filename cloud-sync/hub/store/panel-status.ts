@@ -102,8 +102,12 @@ export class PanelStatus {
 
   view(panelId: string): PanelStatusView {
     const pub = this.#db
-      .prepare('SELECT version, published_at FROM panel_config WHERE panel_id = ?')
-      .get(panelId) as { version: number; published_at: number } | undefined;
+      // Fast-path patches are published too: the version panels were sent is the last of them.
+      .prepare(
+        `SELECT COALESCE((SELECT MAX(version) FROM panel_config_pending WHERE panel_id = @p), version) AS version,
+                published_at FROM panel_config WHERE panel_id = @p`,
+      )
+      .get({ p: panelId }) as { version: number; published_at: number } | undefined;
     const rep = this.#db.prepare('SELECT * FROM panel_reported WHERE panel_id = ?').get(panelId) as
       | {
           version: number;

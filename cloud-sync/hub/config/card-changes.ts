@@ -1,0 +1,32 @@
+/**
+ * The fast path for the most urgent admin change, a card's (revoked, blocked, added, moved): the one-row
+ * patch each affected panel needs, without recompiling its snapshot. A panel's snapshot holds a card when
+ * it serves the card's resident, so the panels of the resident before and after the change are affected.
+ */
+import type { Database } from 'better-sqlite3';
+import { cardSchema } from '../../protocol/building.ts';
+import type { EntityChange } from '../store/entities.ts';
+import { panelsServingResident } from './compile.ts';
+import type { SnapshotDiff } from './diff.ts';
+
+export function cardChangeDiffs(db: Database, change: EntityChange): Map<string, SnapshotDiff> {
+  const diffs = new Map<string, SnapshotDiff>();
+  const { before, after } = change;
+  if (after) {
+    const row = cardSchema.parse({
+      id: after['id'],
+      uid: after['uid'],
+      residentId: after['residentId'],
+      status: after['status'],
+      validFrom: after['validFrom'],
+      validUntil: after['validUntil'],
+    });
+    for (const panelId of panelsServingResident(db, String(after['residentId'])))
+      diffs.set(panelId, { upsert: { cards: [row] }, delete: {} });
+  }
+  if (before) {
+    for (const panelId of panelsServingResident(db, String(before['residentId'])))
+      if (!diffs.has(panelId)) diffs.set(panelId, { upsert: {}, delete: { cards: [change.id] } });
+  }
+  return diffs;
+}

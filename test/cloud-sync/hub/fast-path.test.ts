@@ -1,0 +1,121 @@
+/**
+ * The card fast path: a card change goes out as a one-row patch at once, and the recompile that follows
+ * (on the hub's clock) folds it into the stored snapshot without a second version, unless the data moved on.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { compilePanelSnapshot, snapshotHash } from '../../../cloud-sync/hub/config/compile.ts';
+import { RECOMPILE_DELAY_MS } from '../../../cloud-sync/hub/config/publisher.ts';
+import { Hub } from '../../../cloud-sync/hub/main.ts';
+import { configPatchMessage, configSnapshotMessage } from '../../../cloud-sync/protocol/messages.ts';
+import { FakeClock } from '../../../hal/clock/fake-clock.ts';
+import { silentLogger } from '../../../hal/logger.ts';
+import {
+  ADMIN_TOKEN,
+  type Broker,
+  type FakePanel,
+  fakePanel,
+  seed,
+  startBroker,
+  tempDir,
+  waitFor,
+} from './hub-harness.ts';
+
+describe('card changes on the fast path', () => {
+  let broker: Broker;
+  let hub: Hub;
+  let p1: FakePanel;
+  let p2: FakePanel;
+  const clock = new FakeClock();
+  const patches = (panel: FakePanel) =>
+    panel.on('config/patch').map((m) => configPatchMessage.parse(m.payload));
+  const snapshots = (panel: FakePanel) =>
+    panel.on('config/desired').map((m) => configSnapshotMessage.parse(m.payload));
+
+  beforeAll(async () => {
+    broker = await startBroker();
+    hub = new Hub({
+      dataDir: tempDir(),
+      mqtt: { url: broker.url, clientId: 'hub-fast', protocolVersion: 4, sessionExpiryS: 3600 },
+      http: { host: '127.0.0.1', port: 0 },
+      adminToken: ADMIN_TOKEN,
+      recompileIntervalMs: 0,
+      clock,
+      logger: silentLogger,
+    });
+    await hub.start();
+    await waitFor(() => hub.mqttConnected, 'hub connected');
+    seed(hub);
+    p1 = await fakePanel(broker.url, 'p1');
+    p2 = await fakePanel(broker.url, 'p2');
+    await waitFor(() => snapshots(p1).length > 0 && snapshots(p2).length > 0, 'retained snapshots');
+  });
+  afterAll(async () => {
+    await p1.close();
+    await p2.close();
+    await hub.stop();
+    await broker.close();
+  });
+  beforeEach(() => {
+    clock.advance(RECOMPILE_DELAY_MS);
+    p1.messages.length = 0;
+    p2.messages.length = 0;
+  });
+
+  const published = (panelId: string) => hub.store.panels.view(panelId).config.publishedVersion!;
+
+  it('sends a revocation as a one-card patch at once; the recompile republishes the same version', async () => {
+    const version = published('p1');
+    hub.store.entities.update('cards', 'card-alice', { status: 'revoked' });
+    await waitFor(() => patches(p1).length === 1, 'the patch');
+    expect(patches(p1)[0]).toMatchObject({
+      baseVersion: version,
+      version: version + 1,
+      upsert: { cards: [expect.objectContaining({ id: 'card-alice', status: 'revoked' })] },
+      delete: {},
+    });
+    expect(published('p1')).toBe(version + 1);
+    // No snapshot compiled yet: that work waits for the hub's clock.
+    expect(snapshots(p1)).toEqual([]);
+
+    clock.advance(RECOMPILE_DELAY_MS);
+    await waitFor(() => snapshots(p1).length === 1, 'the retained snapshot');
+    expect(snapshots(p1)[0]!.version).toBe(version + 1);
+    expect(snapshots(p1)[0]!.data.cards[0]).toMatchObject({ id: 'card-alice', status: 'revoked' });
+    expect(patches(p1)).toHaveLength(1);
+    expect(hub.store.pendingPatches.list('p1')).toEqual([]);
+    const stored = hub.store.panels.published('p1')!;
+    expect(stored.version).toBe(version + 1);
+    expect(stored.hash).toBe(snapshotHash(compilePanelSnapshot(hub.store.db, 'p1')));
+  });
+
+  it('a card moved to a resident of another panel: deleted at one, added at the other', async () => {
+    const [v1, v2] = [published('p1'), published('p2')];
+    hub.store.entities.update('cards', 'card-alice', { residentId: 'bob' });
+    await waitFor(() => patches(p1).length === 1 && patches(p2).length === 1, 'both patches');
+    expect(patches(p1)[0]).toMatchObject({ version: v1 + 1, delete: { cards: ['card-alice'] }, upsert: {} });
+    expect(patches(p2)[0]).toMatchObject({
+      version: v2 + 1,
+      upsert: { cards: [expect.objectContaining({ id: 'card-alice', residentId: 'bob' })] },
+    });
+  });
+
+  it('when other data changed before the recompile, the next version carries only that difference', async () => {
+    const version = published('p1');
+    const patchAt = (v: number) => patches(p1).find((p) => p.version === v);
+    hub.store.entities.update('cards', 'card-bob', { residentId: 'alice', status: 'blocked' });
+    await waitFor(() => patchAt(version + 1) !== undefined, 'the fast patch');
+    // A resident rename recompiles at once, folding the pending card patch in.
+    hub.store.entities.update('residents', 'alice', { name: 'Alice A.' });
+    await waitFor(
+      () => patchAt(version + 2) !== undefined && snapshots(p1).some((s) => s.version === version + 2),
+      'the full patch and snapshot',
+    );
+    expect(patchAt(version + 2)).toMatchObject({
+      baseVersion: version + 1,
+      upsert: { residents: [expect.objectContaining({ id: 'alice', name: 'Alice A.' })] },
+      delete: {},
+    });
+    expect(patchAt(version + 2)!.upsert.cards).toBeUndefined();
+    expect(hub.store.pendingPatches.list('p1')).toEqual([]);
+  });
+});
