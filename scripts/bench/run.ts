@@ -33,9 +33,8 @@ emit(await benchProcess());
 emit(await benchSnapshotApply());
 if (process.env['PORTVAKT_LAB_NS'] === '1') {
   emit(await benchPcscInsertRatio());
-  // Each revocation costs the hub a full recompile of the 10k building (~1 s a cycle): 60 keeps the
-  // whole bench within minutes.
-  emit(await benchPatchLatency({ revocations: 60, warmup: 3 }));
+  // Each cycle waits for the hub's recompile of the 10k building that follows a change (~1 s a cycle).
+  emit(await benchPatchLatency({ revocations: 100, warmup: 3 }));
   emit(await benchOutboxDrain());
 } else
   console.error(

@@ -26,7 +26,7 @@ import { PanelCommandTarget } from '../../device/sync/command-target.ts';
 import { StoreConfigReplica } from '../../device/sync/config-replica.ts';
 import { SqliteNonceStore } from '../../device/sync/nonce-store.ts';
 import { StoreOutbox } from '../../device/sync/outbox.ts';
-import { protocolErrorEvent } from '../../device/sync/sync-module.ts';
+import { protocolErrorEvent } from '../../device/sync/start-sync.ts';
 import { SystemClock } from '../../hal/clock/clock.ts';
 import { silentLogger } from '../../hal/logger.ts';
 import { type MosquittoHandle, startMosquitto } from '../lab/mosquitto.ts';

@@ -1,0 +1,16 @@
+/** What cloud sync needs from the panel (shared by the module and its lazily loaded start). */
+import type { Clock } from '../../hal/clock/clock.ts';
+import type { Logger } from '../../hal/logger.ts';
+import type { AuditLog } from '../audit/types.ts';
+import type { EventBus } from '../bus/event-bus.ts';
+import type { Store } from '../store/store.ts';
+import type { CommandDoors } from './command-target.ts';
+
+export interface SyncModuleDeps {
+  store: Store;
+  audit: AuditLog;
+  bus: EventBus;
+  doors: CommandDoors;
+  clock: Clock;
+  logger: Logger;
+}
