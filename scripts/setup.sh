@@ -29,7 +29,7 @@ NODE_BIN_DIR="$(dirname "$(readlink -f "$(command -v node)")")"
 export npm_config_nodedir="$(dirname "$NODE_BIN_DIR")"
 
 # --- Debian packages the runtime and the tests need.
-APT_PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools iproute2 util-linux python3 make g++ sqlite3 gpiod mosquitto mosquitto-clients)
+APT_PACKAGES=(patch pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools iproute2 util-linux python3 make g++ sqlite3 gpiod mosquitto mosquitto-clients)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -53,5 +53,13 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   log "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
   echo "$want" >"$stamp"
+fi
+# --- pcsclite's constructor retries in a busy loop on the JavaScript thread while pcscd is down (a frozen
+# panel); patch it to a single attempt (the PC/SC driver retries with backoff) and rebuild the addon.
+pcsclite_dir="node_modules/@pokusew/pcsclite"
+if [[ -f "$pcsclite_dir/src/pcsclite.cpp" ]] && ! grep -q 'portvakt: single attempt' "$pcsclite_dir/src/pcsclite.cpp"; then
+  log "patching @pokusew/pcsclite (no busy loop while pcscd is down)"
+  patch -s -p1 -d "$pcsclite_dir" <scripts/patches/pcsclite-single-attempt.patch
+  npm rebuild --no-audit --no-fund --loglevel=error @pokusew/pcsclite >/dev/null
 fi
 log "ready"

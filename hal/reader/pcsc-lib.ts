@@ -3,6 +3,8 @@
  * pcscd reachability probe. nfc-pcsc ships no types and is a native addon, so it is loaded lazily: a
  * panel running simulated readers never loads it.
  */
+
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createConnection } from 'node:net';
 
@@ -67,6 +69,28 @@ export function pcscdReachable(socketPath: string, timeoutMs = 1000): Promise<bo
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
+}
+
+/**
+ * Whether a process listens on pcscd's socket right now, read synchronously from /proc/net/unix. Checked
+ * in the same tick as opening the context: the asynchronous probe above leaves an event-loop turn in
+ * which pcscd can die, and pcsclite's constructor would then spin on the main thread until pcscd is back.
+ * Where /proc/net/unix cannot be read, the answer is "yes" (the probe has to do).
+ */
+export function pcscdListeningNow(socketPath: string): boolean {
+  let table: string;
+  try {
+    table = readFileSync('/proc/net/unix', 'utf8');
+  } catch {
+    return true;
+  }
+  const ACCEPTCON = 0x10000;
+  for (const line of table.split('\n')) {
+    const fields = line.trim().split(/\s+/);
+    // Num RefCount Protocol Flags Type St Inode Path
+    if (fields[7] === socketPath && (Number.parseInt(fields[3] ?? '0', 16) & ACCEPTCON) !== 0) return true;
+  }
+  return false;
 }
 
 export function asError(value: unknown): Error {

@@ -15,6 +15,7 @@ import {
   type NfcReader,
   type OpenNfcContext,
   openNfcPcsc,
+  pcscdListeningNow,
   pcscdReachable,
 } from './pcsc-lib.ts';
 import { PcscReaderWatch, type ReaderSink } from './pcsc-reader.ts';
@@ -33,6 +34,8 @@ export interface PcscCardReaderOptions {
   openContext?: OpenNfcContext;
   /** Tells whether pcscd accepts connections; replaceable for the same reason. */
   isDaemonUp?: () => Promise<boolean>;
+  /** Synchronous last check right before opening a context; replaceable for the same reason. */
+  isDaemonListeningNow?: () => boolean;
 }
 
 interface Session {
@@ -49,6 +52,7 @@ export class PcscCardReaderDriver implements CardReaderDriver {
   readonly #retryMaxMs: number;
   readonly #openContext: OpenNfcContext;
   readonly #isDaemonUp: () => Promise<boolean>;
+  readonly #isDaemonListeningNow: () => boolean;
   #running = false;
   #session: Session | undefined;
   /**
@@ -75,6 +79,9 @@ export class PcscCardReaderDriver implements CardReaderDriver {
     this.#openContext = options.openContext ?? openNfcPcsc;
     const socketPath = options.socketPath ?? defaultPcscdSocket();
     this.#isDaemonUp = options.isDaemonUp ?? (() => pcscdReachable(socketPath));
+    // A replaced probe (a fake stack) comes without the /proc check unless one is given too.
+    this.#isDaemonListeningNow =
+      options.isDaemonListeningNow ?? (options.isDaemonUp ? () => true : () => pcscdListeningNow(socketPath));
   }
 
   on<K extends keyof CardReaderEvents>(
@@ -126,7 +133,8 @@ export class PcscCardReaderDriver implements CardReaderDriver {
   async #tryOpen(): Promise<void> {
     const up = await this.#isDaemonUp().catch(() => false);
     if (!this.#running || this.#session) return;
-    if (!up) {
+    // No await from here to the constructor: pcsclite must never be opened while pcscd is gone.
+    if (!up || !this.#isDaemonListeningNow()) {
       this.#reportOutage(new HardwareError('pcscd is not running (its socket refuses connections)'));
       this.#scheduleRetry();
       return;

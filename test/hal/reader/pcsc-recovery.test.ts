@@ -40,13 +40,14 @@ class FakeContext extends EventEmitter {
 function setup() {
   const clock = new FakeClock();
   const contexts: FakeContext[] = [];
-  const daemon = { up: true, probes: 0 };
+  const daemon = { up: true, probes: 0, listeningNow: true };
   const driver = new PcscCardReaderDriver({
     clock,
     isDaemonUp: async () => {
       daemon.probes++;
       return daemon.up;
     },
+    isDaemonListeningNow: () => daemon.listeningNow,
     openContext: () => {
       const context = new FakeContext();
       contexts.push(context);
@@ -66,6 +67,19 @@ function setup() {
 }
 
 describe('PcscCardReaderDriver (fake PC/SC stack)', () => {
+  it('opens no context when pcscd died between the probe and the open, and retries', async () => {
+    const { clock, contexts, daemon, driver, events } = setup();
+    daemon.listeningNow = false;
+    await driver.start();
+    expect(contexts).toHaveLength(0);
+    expect(events.map(([event]) => event)).toEqual(['error']);
+    daemon.listeningNow = true;
+    clock.advance(250);
+    await settle();
+    expect(contexts).toHaveLength(1);
+    await driver.stop();
+  });
+
   it('maps reader and card events, reading the UID itself', async () => {
     const { driver, events, plug } = setup();
     await driver.start();
