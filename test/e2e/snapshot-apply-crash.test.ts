@@ -18,7 +18,8 @@ describe('panel killed while applying a config snapshot', () => {
       const child = spawn(process.execPath, [CHILD, db, '1500'], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       let applying = 0;
-      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+      // 'close', not 'exit': everything the child printed before it died must have been read.
+      const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
       await new Promise<void>((resolve, reject) => {
         child.stdout.on('data', (d: Buffer) => {
           out += d.toString();
@@ -38,6 +39,9 @@ describe('panel killed while applying a config snapshot', () => {
       await new Promise((r) => setTimeout(r, Math.random() * applyMs * 1.2));
       child.kill('SIGKILL');
       await exited;
+      // The child may have finished that apply and started the next before the kill landed: what counts
+      // is the last apply it announced (announced before it starts, so the one before it had committed).
+      applying = Math.max(...[...out.matchAll(/apply (\d+)\n/g)].map((m) => Number(m[1])));
 
       const check = new Database(db, { readonly: true });
       try {

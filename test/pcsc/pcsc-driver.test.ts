@@ -190,6 +190,10 @@ describe('PcscCardReaderDriver with pcscd + vpcd', () => {
     );
     const subsystemError = await eventAfter('error', from);
     expect(subsystemError.error).toBeInstanceOf(HardwareError);
+    // vpcd shows two slots ("00 00" and "00 01"); the second may end a moment after the first.
+    const deadline = Date.now() + CARD_TIMEOUT;
+    while (driver.attachedReaders().length > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     expect(driver.attachedReaders()).toEqual([]);
     await c.remove();
 
