@@ -4,11 +4,13 @@
  * provisioned with the hub's own `provision` command, so their broker passwords and the pinned hub key
  * are the ones an installer would get.
  */
+
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { parse } from 'yaml';
+import type { OutboxEvent } from '../../../cloud-sync/agent/ports.ts';
 import { runHubCli } from '../../../cloud-sync/hub/cli.ts';
 import { Hub } from '../../../cloud-sync/hub/main.ts';
 import type { StoredEvent } from '../../../cloud-sync/hub/store/event-log.ts';
@@ -223,15 +225,8 @@ export async function relay(
   return found;
 }
 
-export interface PanelEvent {
-  id: string;
-  seq: number;
-  ts: number;
-  type: string;
-  doorId: string | null;
-  readerId: string | null;
-  data: Record<string, unknown>;
-}
+/** An audit event as the panel's API lists it: the same row the agent ships. */
+export type PanelEvent = OutboxEvent;
 
 /** The panel's whole audit log, from its local API. */
 export async function panelEvents(panel: PanelProcess): Promise<PanelEvent[]> {
