@@ -1,0 +1,61 @@
+/**
+ * The doorbell routing vocabulary: who a bell rings, how, and what can happen to a call. Kept free of
+ * media and transport, so routing is decided (and tested) on its own, with fake time.
+ */
+
+export type BellType = 'separate' | 'sequential' | 'parallel' | 'family' | 'business';
+
+/** A resident a bell may ring, as the synced directory describes them at ring time. */
+export interface Callee {
+  residentId: string;
+  /** App devices the resident is logged in on; none means the fallback (a phone call) reaches them. */
+  devices: readonly string[];
+  /** Hidden residents are skipped by sequential bells (and are not shown on the panel). */
+  hidden: boolean;
+  /** Sequential bells: how long this resident rings before the next one (seconds). */
+  ringS?: number | undefined;
+}
+
+export interface BellTarget {
+  bellId: string;
+  type: BellType;
+  /** In ringing order for sequential bells; the reception group for business bells. */
+  callees: readonly Callee[];
+  /** How long a call rings in all before it ends unanswered (seconds). */
+  ringTimeoutS: number;
+  /** Default per-step ring time of sequential bells (seconds). */
+  stepS: number;
+}
+
+export type StopReason = 'answered_elsewhere' | 'next_resident' | 'timeout' | 'cancelled' | 'declined';
+
+export type CallOutcome = 'answered' | 'no_answer' | 'declined' | 'cancelled' | 'no_app_device';
+
+/** What the router asks of the call signaling (MQTT to app devices). */
+export interface Ringer {
+  ring(callId: string, residentId: string, devices: readonly string[]): void;
+  stopRinging(callId: string, residentId: string, reason: StopReason): void;
+}
+
+/** Where a call goes when no app device answers: the SIP fallback (a later issue implements it). */
+export interface CallFallback {
+  handOver(
+    callId: string,
+    bellId: string,
+    residentIds: readonly string[],
+    why: 'no_answer' | 'no_app_device',
+  ): void;
+}
+
+/** Every call step is an audit event. */
+export type CallAudit = (type: CallEventType, data: Record<string, unknown>) => void;
+
+export type CallEventType =
+  | 'call.started'
+  | 'call.ringing'
+  | 'call.ring_stopped'
+  | 'call.answered'
+  | 'call.declined'
+  | 'call.ended'
+  | 'call.fallback'
+  | 'call.busy';
