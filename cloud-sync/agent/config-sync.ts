@@ -15,7 +15,7 @@ import {
 } from '../protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../protocol/topics.ts';
 import type { Link } from './link.ts';
-import { numberField, parseJson, parseMessage, validateMessage } from './parse.ts';
+import { numberField, parseJson, parseMessage, peekVersion, validateMessage } from './parse.ts';
 import type { ConfigReplica, ProtocolErrorSink } from './ports.ts';
 
 /** Gap requests at most this often: a burst of out-of-order patches must not flood the hub. */
@@ -47,8 +47,13 @@ export class ConfigSync {
 
   handleSnapshot(payload: Uint8Array): void {
     // The hub republishes the retained snapshot after each change the panel already has as a patch;
-    // validating megabytes of building data only to find the version is not newer would stall the event
-    // loop (and a card tap) for a few hundred milliseconds, so a stale version is dropped first.
+    // parsing and validating megabytes of building data only to find the version is not newer would stall
+    // the event loop (and a card tap) for a few hundred milliseconds, so a stale version is dropped first.
+    const peeked = peekVersion(payload);
+    if (peeked !== undefined && peeked <= this.#d.replica.version()) {
+      this.#d.logger.debug({ version: peeked }, 'config snapshot not newer; ignored');
+      return;
+    }
     const json = parseJson(payload);
     const version = json.ok ? numberField(json.json, 'version') : undefined;
     if (version !== undefined && version <= this.#d.replica.version()) {

@@ -18,6 +18,19 @@ export function parseMessage<S extends z.ZodType>(schema: S, payload: Uint8Array
   return validateMessage(schema, json.json);
 }
 
+/**
+ * The `version` of a config message whose JSON starts `{"protocol":P,"version":N,` (how the hub writes
+ * them), read from its first bytes without parsing the rest; undefined for any other shape. Only used to
+ * skip work (a stale snapshot), never to accept anything.
+ */
+export function peekVersion(payload: Uint8Array): number | undefined {
+  const head = Buffer.from(payload.buffer, payload.byteOffset, Math.min(payload.byteLength, 64)).toString(
+    'latin1',
+  );
+  const match = /^\{"protocol":\d{1,3},"version":(\d{1,15}),/.exec(head);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** Validates JSON already parsed from a payload. */
 export function validateMessage<S extends z.ZodType>(schema: S, json: unknown): Parsed<z.output<S>> {
   const result = schema.safeParse(json);

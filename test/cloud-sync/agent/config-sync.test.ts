@@ -48,6 +48,13 @@ describe('config sync', () => {
     expect(h.replica.version()).toBe(3);
     expect(h.link.published).toEqual([]);
     expect(h.errors).toEqual([]);
+    // A stale version is recognised from the message's first bytes: the rest is never parsed.
+    await h.send('config/desired', '{"protocol":1,"version":3,"issuedAt":2,"data":{ not even json');
+    expect(h.errors).toEqual([]);
+    // Any other shape goes through the full parse, and a broken one is still reported.
+    await h.send('config/desired', '{"version":9,"protocol":1,"data":{ not json');
+    expect(h.errors).toHaveLength(1);
+    expect(h.replica.version()).toBe(3);
   });
 
   it('applies a patch on the current version; ignores duplicates and stale ones', async () => {
