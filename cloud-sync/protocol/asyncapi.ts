@@ -5,6 +5,7 @@
  * `npm run check`) fails when the committed file is stale.
  */
 import { z } from 'zod';
+import { APP_DEVICE_PARAMETER, callChannelParts } from './asyncapi-calls.ts';
 import { messageSchemas } from './messages.ts';
 import { DEVICE_ID_PATTERN, DEVICE_LEAVES, type DeviceLeaf, PROTOCOL_VERSION, TOPIC_ROOT } from './topics.ts';
 
@@ -96,6 +97,11 @@ export function asyncApiDocument(): object {
     };
   }
 
+  const calls = callChannelParts(PAYLOAD_SCHEMA_FORMAT, MQTT_BINDING_VERSION);
+  Object.assign(channels, calls.channels);
+  Object.assign(operations, calls.operations);
+  Object.assign(messages, calls.messages);
+
   return {
     asyncapi: ASYNCAPI_VERSION,
     id: 'urn:portvakt:mqtt:v1',
@@ -132,6 +138,7 @@ export function asyncApiDocument(): object {
         deviceId: {
           description: `The panel's device id, also its broker username: lower-case letters, digits, \`_\` and \`-\`, 1–63 characters, starting with a letter or digit (\`${DEVICE_ID_PATTERN.source}\`).`,
         },
+        appDeviceId: APP_DEVICE_PARAMETER,
       },
       messages,
       securitySchemes: {

@@ -7,6 +7,7 @@ import {
   leafId,
   PAYLOAD_SCHEMA_FORMAT,
 } from '../../../cloud-sync/protocol/asyncapi.ts';
+import { CALL_CHANNEL_IDS, callPayloadJsonSchema } from '../../../cloud-sync/protocol/asyncapi-calls.ts';
 import { messageSchemas } from '../../../cloud-sync/protocol/messages.ts';
 import { DEVICE_LEAVES, type DeviceLeaf } from '../../../cloud-sync/protocol/topics.ts';
 
@@ -64,8 +65,8 @@ describe('asyncapi.json', () => {
     expect(schemes.map((s) => s.type)).toEqual(['userPassword', 'X509']);
   });
 
-  it('has one channel per leaf, with a deviceId parameter', () => {
-    expect(Object.keys(committed.channels)).toHaveLength(leaves.length);
+  it('has one channel per leaf, with a deviceId parameter, and the two call channels', () => {
+    expect(Object.keys(committed.channels)).toHaveLength(leaves.length + 2);
     for (const leaf of leaves) {
       const channel = channelOf(leaf);
       expect(channel, leaf).toBeDefined();
@@ -90,7 +91,7 @@ describe('asyncapi.json', () => {
   });
 
   it('has one operation per channel, in the direction the topic table says, with its MQTT delivery', () => {
-    expect(Object.keys(committed.operations)).toHaveLength(leaves.length);
+    expect(Object.keys(committed.operations)).toHaveLength(leaves.length + 2);
     for (const leaf of leaves) {
       const direction = DEVICE_LEAVES[leaf].startsWith('panel → cloud') ? 'send' : 'receive';
       expect(DEVICE_LEAVES[leaf], leaf).toMatch(/^(panel → cloud|cloud → panel)/);
@@ -105,6 +106,27 @@ describe('asyncapi.json', () => {
     }
     const retained = leaves.filter((leaf) => LEAF_DELIVERY[leaf].retain);
     expect(retained.sort()).toEqual(['config/desired', 'config/reported', 'state']);
+  });
+
+  it('addresses call channels by panel and app device; the panel sends on `to`, receives on `from`', () => {
+    for (const [direction, action] of [
+      ['to', 'send'],
+      ['from', 'receive'],
+    ] as const) {
+      const channel = Object.values(committed.channels).find(
+        (c) => c.address === `portvakt/v1/devices/{deviceId}/calls/${direction}/{appDeviceId}`,
+      );
+      expect(channel, direction).toBeDefined();
+      expect(Object.keys(channel!.parameters)).toEqual(['deviceId', 'appDeviceId']);
+      const message = resolve(
+        Object.values(channel!.messages)[0]!.$ref,
+      ) as Doc['components']['messages'][string];
+      expect(message.payload.schema).toEqual(JSON.parse(JSON.stringify(callPayloadJsonSchema(direction))));
+      const ops = Object.values(committed.operations).filter((op) =>
+        op.channel.$ref.endsWith(CALL_CHANNEL_IDS[direction]),
+      );
+      expect(ops.map((op) => op.action)).toEqual([action]);
+    }
   });
 
   it('has only local references that resolve', () => {
