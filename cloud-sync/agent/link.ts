@@ -23,3 +23,16 @@ export interface Link {
   /** Resolves once the broker has the message (PUBACK for QoS 1); rejects if the connection drops first. */
   publish(leaf: DeviceLeaf, payload: unknown, options: PublishOptions): Promise<void>;
 }
+
+export type CallLinkEvents = {
+  /** A call signaling message from an app device; the topic proved which device sent it. */
+  message: { appDeviceId: string; payload: Buffer };
+};
+
+/** Call signaling on the same broker connection (see protocol/calls.ts). */
+export interface CallLink {
+  readonly events: SafeEmitter<CallLinkEvents>;
+  isUp(): boolean;
+  /** QoS 1; the message expires at the broker after expiryS (MQTT 5), as a ring is worthless later. */
+  publishCall(appDeviceId: string, payload: unknown, options: { expiryS: number }): Promise<void>;
+}

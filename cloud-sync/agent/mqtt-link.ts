@@ -12,10 +12,11 @@ import type { Clock, TimerHandle } from '../../hal/clock/clock.ts';
 import { errorMessage } from '../../hal/errors.ts';
 import { SafeEmitter } from '../../hal/events.ts';
 import type { Logger } from '../../hal/logger.ts';
+import { callTopic, panelCallFilter, parseCallTopic } from '../protocol/calls.ts';
 import { deviceTopic, PROTOCOL_VERSION, parseDeviceTopic } from '../protocol/topics.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';
 import { brokerOptions } from './broker-url.ts';
-import type { Link, LinkEvents, PublishOptions } from './link.ts';
+import type { CallLink, CallLinkEvents, Link, LinkEvents, PublishOptions } from './link.ts';
 
 /** Leaves the panel subscribes to (QoS 1). */
 export const SUBSCRIBED_LEAVES = ['config/desired', 'config/patch', 'events/ack', 'commands'] as const;
@@ -40,6 +41,8 @@ export interface MqttLinkOptions {
 
 export class MqttLink implements Link {
   readonly events: SafeEmitter<LinkEvents>;
+  /** Call signaling with app devices, on this same connection. */
+  readonly calls: CallLink;
   readonly #options: MqttLinkOptions;
   readonly #log: Logger;
   readonly #backoff: Backoff;
@@ -62,6 +65,30 @@ export class MqttLink implements Link {
     this.events = new SafeEmitter((event, err) =>
       this.#log.error({ event, err: errorMessage(err) }, 'sync link listener failed'),
     );
+    const callEvents = new SafeEmitter<CallLinkEvents>((event, err) =>
+      this.#log.error({ event, err: errorMessage(err) }, 'call link listener failed'),
+    );
+    this.#callEvents = callEvents;
+    this.calls = {
+      events: callEvents,
+      isUp: () => this.isUp(),
+      publishCall: (appDeviceId, payload, options) => this.#publishCall(appDeviceId, payload, options),
+    };
+  }
+
+  readonly #callEvents: SafeEmitter<CallLinkEvents>;
+
+  #publishCall(appDeviceId: string, payload: unknown, options: { expiryS: number }): Promise<void> {
+    const client = this.#client;
+    if (!client || !this.#up) return Promise.reject(new Error('not connected'));
+    const topic = callTopic(this.#options.deviceId, 'to', appDeviceId);
+    const properties =
+      this.#options.protocolVersion === 4 ? {} : { properties: { messageExpiryInterval: options.expiryS } };
+    return new Promise((resolve, reject) => {
+      client.publish(topic, JSON.stringify(payload), { qos: 1, ...properties }, (err) =>
+        err ? reject(err) : resolve(),
+      );
+    });
   }
 
   start(): void {
@@ -153,6 +180,13 @@ export class MqttLink implements Link {
     });
     client.on('message', (topic, payload) => {
       if (client !== this.#client) return;
+      const call = parseCallTopic(topic);
+      if (call) {
+        // Calls are live: one that arrives before the link is up belongs to a call long gone.
+        if (call.deviceId === o.deviceId && call.direction === 'from' && this.#up)
+          this.#callEvents.emit('message', { appDeviceId: call.appDeviceId, payload });
+        return;
+      }
       const parsed = parseDeviceTopic(topic);
       if (parsed?.deviceId !== o.deviceId) {
         this.#log.warn({ topic }, 'message on a topic outside this panel; ignored');
@@ -172,7 +206,10 @@ export class MqttLink implements Link {
   }
 
   async #subscribe(client: MqttClient, sessionPresent: boolean): Promise<void> {
-    const topics = SUBSCRIBED_LEAVES.map((leaf) => deviceTopic(this.#options.deviceId, leaf));
+    const topics = [
+      ...SUBSCRIBED_LEAVES.map((leaf) => deviceTopic(this.#options.deviceId, leaf)),
+      panelCallFilter(this.#options.deviceId),
+    ];
     try {
       const granted = await client.subscribeAsync(topics, { qos: 1 });
       const refused = granted.filter((g) => g.qos > 2);

@@ -28,7 +28,21 @@ export type AuditEventType =
   | 'config.applied'
   | 'config.rejected'
   /** The unacked outbox hit its bound and the oldest low-priority events were dropped. */
-  | 'outbox.overflow';
+  | 'outbox.overflow'
+  /** Intercom calls: every step, the visitor picture once per call, refused signaling, door openings. */
+  | 'call.started'
+  | 'call.ringing'
+  | 'call.ring_stopped'
+  | 'call.answered'
+  | 'call.declined'
+  | 'call.ended'
+  | 'call.fallback'
+  | 'call.busy'
+  | 'call.snapshot'
+  | 'call.refused'
+  | 'call.door_opened'
+  | 'call.door_refused'
+  | 'call.media_error';
 
 export interface AuditEventInput {
   type: AuditEventType;

@@ -25,6 +25,8 @@ export interface CallRouterOptions {
   fallback: CallFallback;
   audit: CallAudit;
   newCallId: () => string;
+  /** Told once per call when it ends, after its `call.ended` record (media and signaling clean up). */
+  onEnded?: (callId: string, outcome: CallOutcome) => void;
 }
 
 interface ActiveCall {
@@ -203,5 +205,6 @@ export class CallRouter {
     this.#clearTimers(call);
     if (this.#call === call) this.#call = undefined;
     this.#o.audit('call.ended', { callId: call.id, bellId: call.bell.bellId, outcome, ...extra });
+    this.#o.onEnded?.(call.id, outcome);
   }
 }

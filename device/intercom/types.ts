@@ -2,6 +2,7 @@
  * The doorbell routing vocabulary: who a bell rings, how, and what can happen to a call. Kept free of
  * media and transport, so routing is decided (and tested) on its own, with fake time.
  */
+import type { AuditEventType } from '../audit/types.ts';
 
 export type BellType = 'separate' | 'sequential' | 'parallel' | 'family' | 'business';
 
@@ -50,12 +51,4 @@ export interface CallFallback {
 /** Every call step is an audit event. */
 export type CallAudit = (type: CallEventType, data: Record<string, unknown>) => void;
 
-export type CallEventType =
-  | 'call.started'
-  | 'call.ringing'
-  | 'call.ring_stopped'
-  | 'call.answered'
-  | 'call.declined'
-  | 'call.ended'
-  | 'call.fallback'
-  | 'call.busy';
+export type CallEventType = Extract<AuditEventType, `call.${string}`>;

@@ -62,9 +62,11 @@ export async function startSync(deviceId: string, sync: SyncConfig, deps: SyncMo
     backlogEventsPerS: sync.backlogEventsPerS,
   });
   agent.start();
+  deps.calls?.attach(link.calls);
   link.start();
   return {
     stop: async () => {
+      deps.calls?.detach();
       agent.stop();
       await link.stop();
       outbox.close();

@@ -1,4 +1,5 @@
 /** What cloud sync needs from the panel (shared by the module and its lazily loaded start). */
+import type { CallLink } from '../../cloud-sync/agent/link.ts';
 import type { Clock } from '../../hal/clock/clock.ts';
 import type { Logger } from '../../hal/logger.ts';
 import type { AuditLog } from '../audit/types.ts';
@@ -13,4 +14,6 @@ export interface SyncModuleDeps {
   doors: CommandDoors;
   clock: Clock;
   logger: Logger;
+  /** Call signaling rides on the sync connection: attached when sync starts, detached when it stops. */
+  calls?: { attach(link: CallLink): void; detach(): void } | undefined;
 }

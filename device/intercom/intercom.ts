@@ -1,0 +1,304 @@
+/**
+ * The panel's intercom: a visitor rings a bell, the router decides who rings, and this class carries
+ * that out over call signaling and the media engine. Every app device that rings gets the visitor's
+ * picture at once and a WebRTC offer right after (early media: the resident sees the visitor before
+ * answering). Messages from app devices are handled in app-messages.ts; one call at a time.
+ */
+import type { EndReason, PanelCallMessageInput } from '../../cloud-sync/protocol/calls.ts';
+import type { Clock } from '../../hal/clock/clock.ts';
+import { errorMessage } from '../../hal/errors.ts';
+import { SafeEmitter } from '../../hal/events.ts';
+import type { Logger } from '../../hal/logger.ts';
+import type { AuditLog } from '../audit/types.ts';
+import { createUuidV7 } from '../store/uuid7.ts';
+import { handleAppMessage } from './app-messages.ts';
+import type { CallChannel } from './call-channel.ts';
+import { CallRouter, type RingResult } from './call-router.ts';
+import { type LiveCall, type Peer, peerIdOf } from './live-call.ts';
+import type { CallDoorOpener, IntercomDirectory, IntercomMedia } from './ports.ts';
+import type { CallFallback, CallOutcome, StopReason } from './types.ts';
+
+export interface IntercomOptions {
+  panelName: string;
+  directory: IntercomDirectory;
+  media: IntercomMedia;
+  channel: CallChannel;
+  doors: CallDoorOpener;
+  fallback: CallFallback;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  /** How long a ring waits for the visitor picture before going out without it. */
+  snapshotWaitMs?: number;
+}
+
+export type IntercomState =
+  | { phase: 'idle' }
+  | {
+      phase: 'ringing' | 'connected';
+      callId: string;
+      bellId: string;
+      bellText: string;
+      /** Wall time the call started (ms). */
+      since: number;
+    };
+
+export type IntercomEvents = {
+  state: IntercomState;
+};
+
+export class Intercom {
+  readonly events: SafeEmitter<IntercomEvents>;
+  readonly #o: IntercomOptions;
+  readonly #router: CallRouter;
+  #live: LiveCall | undefined;
+  /** The bell being rung while the router picks the call id (it rings synchronously inside ring()). */
+  #pending: { bellId: string; bellText: string; doorId: string | null; ringTimeoutS: number } | undefined;
+  #unlisten: (() => void)[] = [];
+  readonly #newCallId: () => string;
+
+  constructor(options: IntercomOptions) {
+    this.#o = options;
+    this.#newCallId = createUuidV7(() => options.clock.now());
+    this.events = new SafeEmitter((event, err) =>
+      options.logger.error({ event, err: errorMessage(err) }, 'intercom listener failed'),
+    );
+    this.#router = new CallRouter({
+      clock: options.clock,
+      audit: (type, data) => this.#record(type, data),
+      newCallId: () => this.#startCall(),
+      ringer: {
+        ring: (callId, residentId, devices) => this.#ring(callId, residentId, devices),
+        stopRinging: (callId, residentId, reason) => this.#stopRinging(callId, residentId, reason),
+      },
+      fallback: options.fallback,
+      onEnded: (callId, outcome) => this.#ended(callId, outcome),
+    });
+  }
+
+  start(): void {
+    const { channel, media } = this.#o;
+    this.#unlisten = [
+      channel.events.on('message', ({ appDeviceId, message }) =>
+        handleAppMessage(this.#handlerContext(), appDeviceId, message),
+      ),
+      channel.events.on('invalid', ({ appDeviceId, callId, reason }) => {
+        this.#record('call.refused', { appDeviceId, ...(callId ? { callId } : {}), reason });
+        if (callId) this.send(appDeviceId, { protocol: 1, type: 'refused', callId, reason });
+      }),
+      media.events.on('source-failed', ({ reason }) => this.#mediaFailed(reason)),
+    ];
+  }
+
+  stop(): void {
+    const live = this.#live;
+    if (live) {
+      live.endReason = 'panel_stopped';
+      this.#router.cancel(live.callId);
+    }
+    for (const off of this.#unlisten) off();
+    this.#unlisten = [];
+  }
+
+  state(): IntercomState {
+    const live = this.#live;
+    if (!live) return { phase: 'idle' };
+    return {
+      phase: live.answeredBy ? 'connected' : 'ringing',
+      callId: live.callId,
+      bellId: live.bellId,
+      bellText: live.bellText,
+      since: live.startedAt,
+    };
+  }
+
+  /** A visitor pressed a bell. Throws NotFoundError for an unknown bell. */
+  ring(bellId: string): RingResult {
+    const ring = this.#o.directory.bellRing(bellId, this.#o.clock.now());
+    this.#pending = {
+      bellId,
+      bellText: ring.bellText,
+      doorId: ring.doorId,
+      ringTimeoutS: ring.target.ringTimeoutS,
+    };
+    try {
+      return this.#router.ring(ring.target);
+    } finally {
+      this.#pending = undefined;
+      this.#emitState();
+    }
+  }
+
+  /** The visitor cancelled, or hung up an answered call. False when that call is not in progress. */
+  hangUp(callId: string): boolean {
+    const live = this.#live;
+    if (!live || live.callId !== callId) return false;
+    live.endReason = 'visitor_hung_up';
+    return this.#router.cancel(callId);
+  }
+
+  /** Sends one signaling message; failures are logged (the device then times out or retries). */
+  send(appDeviceId: string, message: PanelCallMessageInput, expiryS?: number): void {
+    this.#o.channel.send(appDeviceId, message, expiryS).catch((err: unknown) => {
+      this.#o.logger.warn(
+        { appDeviceId, type: message.type, err: errorMessage(err) },
+        'call message not sent',
+      );
+    });
+  }
+
+  #handlerContext() {
+    return {
+      live: this.#live,
+      router: this.#router,
+      directory: this.#o.directory,
+      media: this.#o.media,
+      doors: this.#o.doors,
+      clock: this.#o.clock,
+      logger: this.#o.logger,
+      send: (appDeviceId: string, message: PanelCallMessageInput) => this.send(appDeviceId, message),
+      record: (
+        type: Parameters<IntercomOptions['audit']['append']>[0]['type'],
+        data: Record<string, unknown>,
+      ) => this.#record(type, data),
+      closePeer: (peer: Peer) => this.#closePeer(peer),
+      changed: () => this.#emitState(),
+    };
+  }
+
+  #startCall(): string {
+    const pending = this.#pending;
+    if (!pending) throw new Error('a call id was asked for outside ring()');
+    const callId = this.#newCallId();
+    const now = this.#o.clock.now();
+    const snapshot = this.#takeSnapshot(callId);
+    this.#live = {
+      callId,
+      ...pending,
+      startedAt: now,
+      ringUntil: now + pending.ringTimeoutS * 1000,
+      peers: new Map(),
+      snapshot,
+    };
+    return callId;
+  }
+
+  #ring(callId: string, residentId: string, devices: readonly string[]): void {
+    const live = this.#live;
+    if (!live || live.callId !== callId) return;
+    for (const appDeviceId of devices) {
+      const peer: Peer = { appDeviceId, residentId, peerId: peerIdOf(callId, appDeviceId) };
+      live.peers.set(appDeviceId, peer);
+      void this.#ringDevice(live, peer);
+    }
+  }
+
+  async #ringDevice(live: LiveCall, peer: Peer): Promise<void> {
+    const snapshot = await live.snapshot;
+    if (live.peers.get(peer.appDeviceId) !== peer) return;
+    this.send(
+      peer.appDeviceId,
+      {
+        protocol: 1,
+        type: 'ring',
+        callId: live.callId,
+        sentAt: this.#o.clock.now(),
+        bellId: live.bellId,
+        bellText: live.bellText,
+        panelName: this.#o.panelName,
+        residentId: peer.residentId,
+        ringtone: this.#o.directory.ringtoneOf(peer.residentId),
+        ringUntil: live.ringUntil,
+        snapshot,
+      },
+      live.ringTimeoutS,
+    );
+    try {
+      const { sdp } = await this.#o.media.openPeer(peer.peerId, { video: true });
+      if (live.peers.get(peer.appDeviceId) !== peer) {
+        await this.#o.media.closePeer(peer.peerId);
+        return;
+      }
+      this.send(peer.appDeviceId, { protocol: 1, type: 'offer', callId: live.callId, sdp });
+    } catch (err) {
+      this.#record('call.media_error', {
+        callId: live.callId,
+        appDeviceId: peer.appDeviceId,
+        reason: errorMessage(err).slice(0, 200),
+      });
+    }
+  }
+
+  #stopRinging(callId: string, residentId: string, reason: StopReason): void {
+    const live = this.#live;
+    if (!live || live.callId !== callId) return;
+    for (const peer of [...live.peers.values()]) {
+      if (peer.residentId !== residentId) continue;
+      this.send(peer.appDeviceId, { protocol: 1, type: 'stop', callId, reason });
+      this.#closePeer(peer);
+    }
+  }
+
+  #closePeer(peer: Peer): void {
+    this.#live?.peers.delete(peer.appDeviceId);
+    this.#o.media.closePeer(peer.peerId).catch(() => {});
+  }
+
+  #ended(callId: string, outcome: CallOutcome): void {
+    const live = this.#live;
+    if (!live || live.callId !== callId) return;
+    this.#live = undefined;
+    const reason: EndReason = live.endReason ?? endReasonOf(outcome);
+    for (const peer of live.peers.values()) {
+      this.send(peer.appDeviceId, { protocol: 1, type: 'ended', callId, reason });
+      this.#o.media.closePeer(peer.peerId).catch(() => {});
+    }
+    live.peers.clear();
+    this.#o.media.setTalker(undefined).catch(() => {});
+    this.#emitState();
+  }
+
+  #mediaFailed(reason: string): void {
+    const live = this.#live;
+    this.#o.logger.error({ reason }, 'camera or microphone failed');
+    if (!live) return;
+    this.#record('call.media_error', { callId: live.callId, reason: reason.slice(0, 200) });
+    live.endReason = 'media_failed';
+    this.#router.cancel(live.callId);
+  }
+
+  /** The visitor picture, once per call: recorded for the call log and sent with every ring. */
+  async #takeSnapshot(callId: string): Promise<string | null> {
+    const wait = this.#o.snapshotWaitMs ?? 40;
+    let timer: ReturnType<Clock['setTimeout']> | undefined;
+    const jpeg = await Promise.race([
+      this.#o.media.snapshot().catch(() => undefined),
+      new Promise<undefined>((resolve) => {
+        timer = this.#o.clock.setTimeout(() => resolve(undefined), wait);
+      }),
+    ]);
+    this.#o.clock.clearTimeout(timer);
+    if (!jpeg || jpeg.length === 0 || jpeg.length > 48_000) return null;
+    const uri = `data:image/jpeg;base64,${jpeg.toString('base64')}`;
+    this.#record('call.snapshot', { callId, snapshot: uri });
+    return uri;
+  }
+
+  #record(type: Parameters<AuditLog['append']>[0]['type'], data: Record<string, unknown>): void {
+    try {
+      this.#o.audit.append({ type, data });
+    } catch (err) {
+      this.#o.logger.error({ type, err: errorMessage(err) }, 'could not record a call step');
+    }
+  }
+
+  #emitState(): void {
+    this.events.emit('state', this.state());
+  }
+}
+
+function endReasonOf(outcome: CallOutcome): EndReason {
+  if (outcome === 'answered') return 'visitor_hung_up';
+  if (outcome === 'cancelled') return 'visitor_hung_up';
+  return 'timeout';
+}

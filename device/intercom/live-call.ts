@@ -1,0 +1,31 @@
+/** The state of the call in progress, shared by the intercom and its message handlers. */
+import type { EndReason } from '../../cloud-sync/protocol/calls.ts';
+
+/** One app device in the call: its own WebRTC peer in the media engine. */
+export interface Peer {
+  readonly appDeviceId: string;
+  readonly residentId: string;
+  readonly peerId: string;
+}
+
+export interface LiveCall {
+  readonly callId: string;
+  readonly bellId: string;
+  readonly bellText: string;
+  readonly doorId: string | null;
+  readonly ringTimeoutS: number;
+  /** Wall time (ms). */
+  readonly startedAt: number;
+  readonly ringUntil: number;
+  /** App devices still in the call: ringing, or the one that answered. */
+  readonly peers: Map<string, Peer>;
+  readonly snapshot: Promise<string | null>;
+  answeredBy?: { residentId: string; appDeviceId: string };
+  /** Set by whoever ends the call on purpose; otherwise derived from the router's outcome. */
+  endReason?: EndReason;
+}
+
+/** Media engine peer ids are per call and device, so a late answer cannot reach a newer call's peer. */
+export function peerIdOf(callId: string, appDeviceId: string): string {
+  return `${callId}/${appDeviceId}`;
+}

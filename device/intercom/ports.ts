@@ -1,0 +1,62 @@
+/**
+ * What the intercom needs from the rest of the panel, as small ports: the synced directory, the media
+ * engine (werift in its own thread), the broker link for call signaling and the doors. Each has a real
+ * implementation elsewhere; tests plug in their own real, small ones.
+ */
+
+import type { Ringtone } from '../../cloud-sync/protocol/calls.ts';
+import type { SafeEmitter } from '../../hal/events.ts';
+import type { BellTarget } from './types.ts';
+
+/** A bell as the router needs it, plus what the signaling shows and which door a call may open. */
+export interface BellRing {
+  target: BellTarget;
+  bellText: string;
+  /** The door a resident in the call may open; null when the bell has none. */
+  doorId: string | null;
+}
+
+export interface IntercomDirectory {
+  /** Throws NotFoundError for an unknown bell. */
+  bellRing(bellId: string, now: number): BellRing;
+  /** The resident an app device belongs to; undefined for a device the directory does not know. */
+  appDeviceOwner(appDeviceId: string): string | undefined;
+  ringtoneOf(residentId: string): Ringtone;
+}
+
+export interface IceCandidate {
+  candidate: string;
+  sdpMid: string | null;
+  sdpMLineIndex: number | null;
+}
+
+export type MediaEvents = {
+  /** The camera pipeline failed for good: calls end with media_failed. */
+  'source-failed': { reason: string };
+};
+
+export interface IntercomMedia {
+  readonly events: SafeEmitter<MediaEvents>;
+  /** The panel offers; the SDP is complete (candidates included). */
+  openPeer(peerId: string, options: { video: boolean }): Promise<{ sdp: string }>;
+  acceptAnswer(peerId: string, sdp: string): Promise<void>;
+  addRemoteCandidate(peerId: string, candidate: IceCandidate): Promise<void>;
+  /** false: that peer gets no video packets at all (audio only). */
+  setVideo(peerId: string, enabled: boolean): Promise<void>;
+  /** Only the talker's audio reaches the speaker; undefined silences it. */
+  setTalker(peerId: string | undefined): Promise<void>;
+  closePeer(peerId: string): Promise<void>;
+  /** The newest visitor picture as a JPEG, if the camera has one. */
+  snapshot(): Promise<Buffer | undefined>;
+}
+
+/** Opens the call's door after recording the positive decision; never throws. */
+export interface CallDoorOpener {
+  openForCall(
+    doorId: string,
+    by: { residentId: string; appDeviceId: string; callId: string },
+  ): { ok: true } | { ok: false; reason: string };
+}
+
+/** The broker side of call signaling (the sync link, when cloud sync runs). */
+export type { CallLink, CallLinkEvents } from '../../cloud-sync/agent/link.ts';

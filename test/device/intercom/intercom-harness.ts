@@ -1,0 +1,152 @@
+/** An intercom on fake time with small in-memory collaborators: a broker link, media, directory, doors. */
+import type { CallLink, CallLinkEvents } from '../../../cloud-sync/agent/link.ts';
+import type { PanelCallMessage } from '../../../cloud-sync/protocol/calls.ts';
+import { CallChannel } from '../../../device/intercom/call-channel.ts';
+import { Intercom } from '../../../device/intercom/intercom.ts';
+import type {
+  BellRing,
+  IceCandidate,
+  IntercomDirectory,
+  IntercomMedia,
+  MediaEvents,
+} from '../../../device/intercom/ports.ts';
+import type { BellType, Callee } from '../../../device/intercom/types.ts';
+import { FakeClock } from '../../../hal/clock/fake-clock.ts';
+import { NotFoundError } from '../../../hal/errors.ts';
+import { SafeEmitter } from '../../../hal/events.ts';
+import { silentLogger } from '../../../hal/logger.ts';
+import { FakeAudit } from '../door/fakes.ts';
+
+/** The broker as the panel sees it: what the panel sent, and a way to deliver an app device's message. */
+export class MemoryCallLink implements CallLink {
+  readonly events = new SafeEmitter<CallLinkEvents>();
+  readonly sent: { appDeviceId: string; message: PanelCallMessage; expiryS: number }[] = [];
+  up = true;
+  isUp(): boolean {
+    return this.up;
+  }
+  async publishCall(appDeviceId: string, payload: unknown, options: { expiryS: number }): Promise<void> {
+    if (!this.up) throw new Error('not connected');
+    this.sent.push({ appDeviceId, message: payload as PanelCallMessage, expiryS: options.expiryS });
+  }
+  deliver(appDeviceId: string, message: unknown): void {
+    const payload = Buffer.from(typeof message === 'string' ? message : JSON.stringify(message));
+    this.events.emit('message', { appDeviceId, payload });
+  }
+  to(appDeviceId: string): PanelCallMessage[] {
+    return this.sent.filter((s) => s.appDeviceId === appDeviceId).map((s) => s.message);
+  }
+  types(appDeviceId: string): string[] {
+    return this.to(appDeviceId).map((m) => m.type);
+  }
+}
+
+/** Media that records what the intercom asked of it; SDPs are placeholders. */
+export class RecordingMedia implements IntercomMedia {
+  readonly events = new SafeEmitter<MediaEvents>();
+  readonly open = new Map<string, { video: boolean; answer?: string; candidates: IceCandidate[] }>();
+  readonly log: string[] = [];
+  talker: string | undefined;
+  jpeg: Buffer | undefined = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0xff, 0xd9]);
+  failAnswer = false;
+  async openPeer(peerId: string, options: { video: boolean }): Promise<{ sdp: string }> {
+    this.open.set(peerId, { video: options.video, candidates: [] });
+    this.log.push(`open ${peerId}`);
+    return { sdp: `v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=${peerId}\r\n` };
+  }
+  async acceptAnswer(peerId: string, sdp: string): Promise<void> {
+    if (this.failAnswer) throw new Error('invalid SDP: no media sections');
+    const peer = this.#peer(peerId);
+    peer.answer = sdp;
+  }
+  async addRemoteCandidate(peerId: string, candidate: IceCandidate): Promise<void> {
+    this.#peer(peerId).candidates.push(candidate);
+  }
+  async setVideo(peerId: string, enabled: boolean): Promise<void> {
+    this.#peer(peerId).video = enabled;
+    this.log.push(`video ${peerId} ${enabled}`);
+  }
+  async setTalker(peerId: string | undefined): Promise<void> {
+    this.talker = peerId;
+  }
+  async closePeer(peerId: string): Promise<void> {
+    this.open.delete(peerId);
+    this.log.push(`close ${peerId}`);
+  }
+  async snapshot(): Promise<Buffer | undefined> {
+    return this.jpeg;
+  }
+  #peer(peerId: string) {
+    const peer = this.open.get(peerId);
+    if (!peer) throw new Error(`unknown peer "${peerId}"`);
+    return peer;
+  }
+}
+
+export interface TestResident {
+  id: string;
+  devices: string[];
+  hidden?: boolean;
+  ringS?: number;
+}
+
+export function intercomHarness(
+  type: BellType,
+  residents: TestResident[],
+  opts: { doorId?: string | null } = {},
+) {
+  const clock = new FakeClock();
+  const audit = new FakeAudit(clock);
+  const link = new MemoryCallLink();
+  const media = new RecordingMedia();
+  const channel = new CallChannel(silentLogger);
+  channel.attach(link);
+  const opened: { doorId: string; residentId: string; callId: string }[] = [];
+  const fallbacks: string[] = [];
+  const owners = new Map(residents.flatMap((r) => r.devices.map((d) => [d, r.id] as const)));
+  const directory: IntercomDirectory = {
+    bellRing(bellId: string): BellRing {
+      if (bellId !== 'bell-1') throw new NotFoundError(`no bell "${bellId}"`);
+      const callees: Callee[] = residents.map((r) => ({
+        residentId: r.id,
+        devices: r.devices,
+        hidden: r.hidden ?? false,
+        ringS: r.ringS,
+      }));
+      return {
+        target: { bellId, type, callees, ringTimeoutS: 60, stepS: 20 },
+        bellText: 'Andersson',
+        doorId: opts.doorId === undefined ? 'front' : opts.doorId,
+      };
+    },
+    appDeviceOwner: (appDeviceId) => owners.get(appDeviceId),
+    ringtoneOf: () => 'chime',
+  };
+  const intercom = new Intercom({
+    panelName: 'Main entrance',
+    directory,
+    media,
+    channel,
+    doors: {
+      openForCall: (doorId, by) => {
+        opened.push({ doorId, residentId: by.residentId, callId: by.callId });
+        return { ok: true };
+      },
+    },
+    fallback: { handOver: (_c, _b, ids, why) => void fallbacks.push(`${why}:${ids.join(',')}`) },
+    audit,
+    clock,
+    logger: silentLogger,
+  });
+  intercom.start();
+  return { clock, audit, link, media, intercom, opened, fallbacks };
+}
+
+/** Lets the intercom's async steps (snapshot, offer) run. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+export function msg(callId: string, type: string, extra: Record<string, unknown> = {}) {
+  return { protocol: 1, callId, type, ...extra };
+}

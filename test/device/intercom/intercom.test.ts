@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import { NotFoundError } from '../../../hal/errors.ts';
+import { intercomHarness, msg, settle } from './intercom-harness.ts';
+
+const ANSWER_SDP = 'v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=-\r\n';
+
+async function ringing(h: ReturnType<typeof intercomHarness>) {
+  const result = h.intercom.ring('bell-1');
+  if (!result.ok) throw new Error(`not rung: ${result.reason}`);
+  await settle();
+  return result.callId;
+}
+
+describe('intercom: ringing app devices', () => {
+  it('rings every device with the visitor picture, then offers early media to each', async () => {
+    const h = intercomHarness('parallel', [
+      { id: 'anna', devices: ['anna-phone', 'anna-tablet'] },
+      { id: 'erik', devices: ['erik-phone'] },
+    ]);
+    const callId = await ringing(h);
+    for (const device of ['anna-phone', 'anna-tablet', 'erik-phone']) {
+      expect(h.link.types(device), device).toEqual(['ring', 'offer']);
+      const ring = h.link.to(device)[0]!;
+      expect(ring).toMatchObject({
+        callId,
+        bellText: 'Andersson',
+        panelName: 'Main entrance',
+        ringtone: 'chime',
+      });
+      expect(ring.type === 'ring' && ring.snapshot).toMatch(/^data:image\/jpeg;base64,\/9j/);
+    }
+    expect(h.media.open.size).toBe(3);
+    expect(h.intercom.state()).toMatchObject({ phase: 'ringing', callId, bellId: 'bell-1' });
+    expect(h.audit.events.filter((e) => e.type === 'call.snapshot')).toHaveLength(1);
+  });
+
+  it('first accept wins: the other devices stop as answered elsewhere, the winner is connected and talks', async () => {
+    const h = intercomHarness('parallel', [
+      { id: 'anna', devices: ['anna-phone', 'anna-tablet'] },
+      { id: 'erik', devices: ['erik-phone'] },
+    ]);
+    const callId = await ringing(h);
+    h.link.deliver('erik-phone', msg(callId, 'answer', { sdp: ANSWER_SDP }));
+    h.link.deliver('erik-phone', msg(callId, 'accept', { video: false }));
+    await settle();
+    expect(h.link.types('erik-phone')).toEqual(['ring', 'offer', 'connected']);
+    for (const other of ['anna-phone', 'anna-tablet']) {
+      expect(h.link.to(other).at(-1), other).toMatchObject({ type: 'stop', reason: 'answered_elsewhere' });
+    }
+    expect([...h.media.open.keys()]).toEqual([`${callId}/erik-phone`]);
+    expect(h.media.talker).toBe(`${callId}/erik-phone`);
+    expect(h.media.log).toContain(`video ${callId}/erik-phone false`);
+    expect(h.intercom.state()).toMatchObject({ phase: 'connected' });
+    // Anna's late accept is refused and changes nothing.
+    h.link.deliver('anna-phone', msg(callId, 'accept', { video: true }));
+    await settle();
+    expect(h.link.to('anna-phone').at(-1)).toMatchObject({ type: 'refused' });
+    expect(h.media.talker).toBe(`${callId}/erik-phone`);
+  });
+
+  it('a second answer of the same resident on another device stops the first device ringing too', async () => {
+    const h = intercomHarness('separate', [{ id: 'anna', devices: ['anna-phone', 'anna-tablet'] }]);
+    const callId = await ringing(h);
+    h.link.deliver('anna-tablet', msg(callId, 'accept', { video: true }));
+    await settle();
+    expect(h.link.to('anna-phone').at(-1)).toMatchObject({ type: 'stop', reason: 'answered_elsewhere' });
+    expect(h.link.types('anna-tablet').at(-1)).toBe('connected');
+  });
+
+  it('opens the door only from the device that answered, after recording who asked', async () => {
+    const h = intercomHarness('parallel', [
+      { id: 'anna', devices: ['anna-phone'] },
+      { id: 'erik', devices: ['erik-phone'] },
+    ]);
+    const callId = await ringing(h);
+    h.link.deliver('anna-phone', msg(callId, 'open'));
+    await settle();
+    expect(h.opened).toEqual([]);
+    expect(h.link.to('anna-phone').at(-1)).toMatchObject({ type: 'refused' });
+    h.link.deliver('anna-phone', msg(callId, 'accept', { video: true }));
+    h.link.deliver('anna-phone', msg(callId, 'open'));
+    await settle();
+    expect(h.opened).toEqual([{ doorId: 'front', residentId: 'anna', callId }]);
+    expect(h.link.to('anna-phone').at(-1)).toMatchObject({ type: 'door', doorId: 'front', result: 'opened' });
+  });
+
+  it('refuses and records messages from devices that were not rung, and from unknown devices', async () => {
+    const h = intercomHarness('separate', [
+      { id: 'anna', devices: ['anna-phone'] },
+      { id: 'mallory', devices: [] },
+    ]);
+    const callId = await ringing(h);
+    for (const device of ['mallory-phone', 'stranger']) {
+      h.link.deliver(device, msg(callId, 'accept', { video: true }));
+      h.link.deliver(device, msg(callId, 'open'));
+    }
+    await settle();
+    expect(h.opened).toEqual([]);
+    expect(h.intercom.state()).toMatchObject({ phase: 'ringing' });
+    const refused = h.audit.events.filter((e) => e.type === 'call.refused');
+    expect(refused).toHaveLength(4);
+    expect(refused[0]!.data).toMatchObject({ appDeviceId: 'mallory-phone', reason: /not rung/ });
+  });
+
+  it('refuses malformed messages with a reason, answering when they name a call, and never throws', async () => {
+    const h = intercomHarness('separate', [{ id: 'anna', devices: ['anna-phone'] }]);
+    const callId = await ringing(h);
+    const bad: unknown[] = [
+      'not json',
+      '[]',
+      'null',
+      msg(callId, 'accept'),
+      msg(callId, 'answer', { sdp: 42 }),
+      msg(callId, 'launch-missiles'),
+      { ...msg(callId, 'open'), extra: true },
+      msg('x', 'decline'),
+      'x'.repeat(70_000),
+    ];
+    for (const payload of bad) h.link.deliver('anna-phone', payload);
+    await settle();
+    const refused = h.audit.events.filter((e) => e.type === 'call.refused');
+    expect(refused).toHaveLength(bad.length);
+    expect(refused.map((e) => e.data['reason'])).toContain('not JSON');
+    expect(h.link.to('anna-phone').filter((m) => m.type === 'refused').length).toBe(4);
+    expect(h.intercom.state()).toMatchObject({ phase: 'ringing', callId });
+  });
+
+  it('a media error on an answer is reported to that device; the call goes on', async () => {
+    const h = intercomHarness('separate', [{ id: 'anna', devices: ['anna-phone'] }]);
+    const callId = await ringing(h);
+    h.media.failAnswer = true;
+    h.link.deliver('anna-phone', msg(callId, 'answer', { sdp: ANSWER_SDP }));
+    await settle();
+    expect(h.link.to('anna-phone').at(-1)).toMatchObject({ type: 'refused', reason: /invalid SDP/ });
+    expect(h.intercom.state().phase).toBe('ringing');
+  });
+});
+
+describe('intercom: ending calls', () => {
+  it('the resident hangs up: ended for the device, peers closed, the speaker silenced', async () => {
+    const h = intercomHarness('separate', [{ id: 'anna', devices: ['anna-phone'] }]);
+    const callId = await ringing(h);
+    h.link.deliver('anna-phone', msg(callId, 'accept', { video: true }));
+    h.link.deliver('anna-phone', msg(callId, 'hangup'));
+    await settle();
+    expect(h.link.to('anna-phone').at(-1)).toMatchObject({ type: 'ended', reason: 'resident_hung_up' });
+    expect(h.media.open.size).toBe(0);
+    expect(h.media.talker).toBeUndefined();
+    expect(h.intercom.state()).toEqual({ phase: 'idle' });
+    expect(h.audit.events.find((e) => e.type === 'call.ended')?.data).toMatchObject({ outcome: 'answered' });
+  });
+
+  it('the visitor hangs up an answered call, or cancels a ringing one', async () => {
+    const h = intercomHarness('parallel', [
+      { id: 'anna', devices: ['anna-phone'] },
+      { id: 'erik', devices: ['erik-phone'] },
+    ]);
+    let callId = await ringing(h);
+    expect(h.intercom.hangUp(callId)).toBe(true);
+    for (const d of ['anna-phone', 'erik-phone'])
+      expect(h.link.to(d).at(-1)).toMatchObject({ type: 'stop', reason: 'cancelled' });
+    callId = await ringing(h);
+    h.link.deliver('erik-phone', msg(callId, 'accept', { video: true }));
+    await settle();
+    expect(h.intercom.hangUp(callId)).toBe(true);
+    await settle();
+    expect(h.link.to('erik-phone').at(-1)).toMatchObject({ type: 'ended', reason: 'visitor_hung_up' });
+    expect(h.intercom.hangUp(callId)).toBe(false);
+  });
+
+  it('a camera that fails for good ends the call with media_failed', async () => {
+    const h = intercomHarness('separate', [{ id: 'anna', devices: ['anna-phone'] }]);
+    const callId = await ringing(h);
+    h.link.deliver('anna-phone', msg(callId, 'accept', { video: true }));
+    await settle();
+    h.media.events.emit('source-failed', { reason: 'gst-launch exited 5 times in 10 s' });
+    await settle();
+    expect(h.link.to('anna-phone').at(-1)).toMatchObject({ type: 'ended', reason: 'media_failed' });
+    expect(h.audit.events.some((e) => e.type === 'call.media_error')).toBe(true);
+  });
+
+  it('declines of all residents end the call declined; nobody answering hands over to the phone', async () => {
+    const h = intercomHarness('parallel', [
+      { id: 'anna', devices: ['anna-phone'] },
+      { id: 'erik', devices: ['erik-phone'] },
+    ]);
+    let callId = await ringing(h);
+    h.link.deliver('anna-phone', msg(callId, 'decline'));
+    h.link.deliver('erik-phone', msg(callId, 'decline'));
+    await settle();
+    expect(h.intercom.state()).toEqual({ phase: 'idle' });
+    expect(h.audit.events.filter((e) => e.type === 'call.ended').at(-1)?.data).toMatchObject({
+      outcome: 'declined',
+    });
+    callId = await ringing(h);
+    h.clock.advance(60_000);
+    await settle();
+    expect(h.fallbacks).toEqual(['no_answer:anna,erik']);
+    expect(h.link.to('anna-phone').at(-1)).toMatchObject({ callId, type: 'stop', reason: 'timeout' });
+  });
+
+  it('sequential: the next resident is rung after the step time, with a fresh offer', async () => {
+    const h = intercomHarness('sequential', [
+      { id: 'anna', devices: ['anna-phone'], ringS: 25 },
+      { id: 'erik', devices: ['erik-phone'] },
+    ]);
+    const callId = await ringing(h);
+    expect(h.link.types('erik-phone')).toEqual([]);
+    h.clock.advance(25_000);
+    await settle();
+    expect(h.link.to('anna-phone').at(-1)).toMatchObject({ type: 'stop', reason: 'next_resident' });
+    expect(h.link.types('erik-phone')).toEqual(['ring', 'offer']);
+    expect([...h.media.open.keys()]).toEqual([`${callId}/erik-phone`]);
+  });
+
+  it('a second visitor gets busy; an unknown bell is a not-found error and starts nothing', async () => {
+    const h = intercomHarness('separate', [{ id: 'anna', devices: ['anna-phone'] }]);
+    await ringing(h);
+    expect(h.intercom.ring('bell-1')).toEqual({ ok: false, reason: 'busy' });
+    expect(() => h.intercom.ring('bell-9')).toThrow(NotFoundError);
+    expect(h.audit.events.filter((e) => e.type === 'call.started')).toHaveLength(1);
+  });
+
+  it('nobody with an app device: handed over to the phone at once, no call left in progress', async () => {
+    const h = intercomHarness('separate', [{ id: 'anna', devices: [] }]);
+    const result = h.intercom.ring('bell-1');
+    expect(result.ok).toBe(true);
+    expect(h.fallbacks).toEqual(['no_app_device:anna']);
+    expect(h.intercom.state()).toEqual({ phase: 'idle' });
+  });
+});
