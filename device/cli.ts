@@ -4,8 +4,9 @@
  * a demo building. Exit codes: 0 clean stop, 2 bad config or arguments, 1 runtime failure.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, errorMessage } from '../hal/errors.ts';
 import type { Logger } from '../hal/logger.ts';
@@ -86,7 +87,7 @@ async function run(
   logger: Logger,
   opts: { seedDemo: boolean; simToken?: string | undefined },
 ): Promise<number> {
-  const panel = new Panel({ config, logger });
+  const panel = new Panel({ config, logger, panelUiDir: findPanelUi() });
   let stopping: Promise<void> | undefined;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -148,3 +149,12 @@ main(process.argv.slice(2)).then(
     process.exit(1);
   },
 );
+
+/** The built panel page: beside the bundle (dist/cli.js) or, run from source, in dist/ of the checkout. */
+function findPanelUi(): string | undefined {
+  for (const candidate of ['./panel-ui/', '../dist/panel-ui/']) {
+    const dir = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(resolve(dir, 'index.html'))) return dir;
+  }
+  return undefined;
+}

@@ -39,6 +39,8 @@ export interface PanelOptions {
   /** Extra options for the GPIO / reader drivers (tests point them at fakes). */
   gpioOptions?: Partial<GpioDriverDeps>;
   readerOptions?: Partial<ReaderDriverDeps>;
+  /** The built panel page to serve at /panel/ (see scripts/build-panel-ui.ts). */
+  panelUiDir?: string | undefined;
 }
 
 export class Panel {
@@ -119,6 +121,7 @@ export class Panel {
       host: config.api.host,
       port: config.api.port,
       logger: moduleLogger(logger, 'api'),
+      panelUiDir: this.#options.panelUiDir,
       context: createApiContext({
         config,
         clock,

@@ -2,9 +2,18 @@
  * The building data a panel decides on, as one validated object: what the demo seeder writes and what
  * cloud sync sends. Structure and per-row rules are checked here; references between rows (a card's
  * resident, a rule's door) are left to the database's foreign keys, so a snapshot is applied whole or not
- * at all by `replaceBuildingData`.
+ * at all by `replaceBuildingData`. The doorbell directory (bells, who they ring, app devices) is described
+ * in directory.ts; every list added since the first version defaults to empty, so older snapshots stay valid.
  */
 import { z } from 'zod';
+import {
+  appDeviceSchema,
+  bellMemberSchema,
+  bellSchema,
+  reportDirectoryIssues,
+  residentDirectoryFields,
+} from './directory.ts';
+import { entityId, epochMs, name } from './fields.ts';
 import { isTimeZone, reportDuplicates } from './rules.ts';
 
 /** Normalized card UID: upper-case hex, 4, 7 or 10 bytes. */
@@ -13,9 +22,6 @@ export const CARD_UID_PATTERN = /^(?:[0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$/;
 /** Id of the building that holds doors named in the device config but absent from building data. */
 export const LOCAL_BUILDING_ID = 'local';
 
-const entityId = z.string().min(1).max(128);
-const name = z.string().min(1).max(200);
-const epochMs = z.number().int().min(0).max(8.64e15);
 const validity = {
   /** Inclusive; null = since forever. */
   validFrom: epochMs.nullable().default(null),
@@ -31,6 +37,8 @@ export const buildingSchema = z
     id: entityId,
     name,
     timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as "Europe/Stockholm"'),
+    /** The building's policy: whether residents' pictures may be shown on its panels. */
+    picturesAllowed: z.boolean().default(false),
   })
   .strict();
 
@@ -39,7 +47,13 @@ export const doorSchema = z.object({ id: entityId, buildingId: entityId, name })
 export const unitSchema = z.object({ id: entityId, buildingId: entityId, name }).strict();
 
 export const residentSchema = z
-  .object({ id: entityId, unitId: entityId, name, status: z.enum(['active', 'removed']).default('active') })
+  .object({
+    id: entityId,
+    unitId: entityId,
+    name,
+    status: z.enum(['active', 'removed']).default('active'),
+    ...residentDirectoryFields,
+  })
   .strict();
 
 export const cardSchema = z
@@ -98,6 +112,9 @@ export const buildingSnapshotSchema = z
     cards: z.array(cardSchema).default([]),
     timeProfiles: z.array(timeProfileSchema).default([]),
     accessRules: z.array(accessRuleSchema).default([]),
+    bells: z.array(bellSchema).default([]),
+    bellMembers: z.array(bellMemberSchema).default([]),
+    appDevices: z.array(appDeviceSchema).default([]),
   })
   .strict()
   .superRefine((snap, ctx) => {
@@ -109,10 +126,14 @@ export const buildingSnapshotSchema = z
       'cards',
       'timeProfiles',
       'accessRules',
+      'bells',
+      'bellMembers',
+      'appDevices',
     ] as const) {
       reportDuplicates(ctx, list, snap[list] as { id: string }[], 'id', (row) => `duplicate id "${row.id}"`);
     }
     reportDuplicates(ctx, 'cards', snap.cards, 'uid', (card) => `duplicate card uid on "${card.id}"`);
+    reportDirectoryIssues(ctx, snap);
   });
 
 export type BuildingSnapshot = z.output<typeof buildingSnapshotSchema>;

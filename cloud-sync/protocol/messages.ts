@@ -29,6 +29,9 @@ const changeLists = z
     cards: z.array(z.unknown()).max(100_000).optional(),
     timeProfiles: z.array(z.unknown()).max(10_000).optional(),
     accessRules: z.array(z.unknown()).max(100_000).optional(),
+    bells: z.array(z.unknown()).max(10_000).optional(),
+    bellMembers: z.array(z.unknown()).max(100_000).optional(),
+    appDevices: z.array(z.unknown()).max(100_000).optional(),
   })
   .strict();
 
@@ -41,6 +44,9 @@ const deleteLists = z
     cards: z.array(id).max(100_000).optional(),
     timeProfiles: z.array(id).max(10_000).optional(),
     accessRules: z.array(id).max(100_000).optional(),
+    bells: z.array(id).max(10_000).optional(),
+    bellMembers: z.array(id).max(100_000).optional(),
+    appDevices: z.array(id).max(100_000).optional(),
   })
   .strict();
 

@@ -31,6 +31,27 @@ export interface SimControls {
   relays(): SimRelayView[];
 }
 
+export interface DirectoryEntryView {
+  bellId: string;
+  type: 'separate' | 'sequential' | 'parallel' | 'family' | 'business';
+  displayText: string;
+  unitName: string | null;
+  picture: string | null;
+}
+
+export type CallStateView =
+  | { phase: 'idle' }
+  | { phase: 'ringing' | 'connected'; callId: string; bellId: string; bellText: string; since: number };
+
+/** The intercom as the local API sees it (absent on a panel without the intercom). */
+export interface IntercomApi {
+  directory(): DirectoryEntryView[];
+  /** Throws NotFoundError for an unknown bell. */
+  ring(bellId: string): { ok: true; callId: string } | { ok: false; reason: 'busy' | 'nobody_to_ring' };
+  call(): CallStateView;
+  hangUp(callId: string): boolean;
+}
+
 export interface ApiContext {
   health(): HealthView;
   doors(): DoorStateView[];
@@ -39,4 +60,5 @@ export interface ApiContext {
   unlockDoor(doorId: string, requestedBy: string, pulseMs?: number): { seq: number; pulseMs: number };
   installerToken: string | undefined;
   sim: SimControls | undefined;
+  intercom?: IntercomApi | undefined;
 }

@@ -9,8 +9,10 @@ import type { Logger } from '../../hal/logger.ts';
 import type { ApiContext } from './context.ts';
 import { openApiDocument } from './openapi.ts';
 import { Router } from './router.ts';
+import { addIntercomRoutes } from './routes/intercom-routes.ts';
 import { addPanelRoutes } from './routes/panel-routes.ts';
 import { addSimRoutes } from './routes/sim-routes.ts';
+import { addStaticRoutes } from './static-files.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -19,6 +21,8 @@ export interface ApiServerOptions {
   port: number;
   context: ApiContext;
   logger: Logger;
+  /** The built panel page (panel-ui); absent = API only. */
+  panelUiDir?: string | undefined;
 }
 
 export class ApiServer {
@@ -34,7 +38,9 @@ export class ApiServer {
     const router = new Router();
     addPanelRoutes(router, context);
     if (context.sim) addSimRoutes(router, context.sim);
-    const doc = openApiDocument({ sim: Boolean(context.sim) });
+    if (context.intercom) addIntercomRoutes(router, context.intercom);
+    addStaticRoutes(router, this.#options.panelUiDir, logger);
+    const doc = openApiDocument({ sim: Boolean(context.sim), intercom: Boolean(context.intercom) });
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
 
     const server = createServer((req, res) => {
@@ -85,7 +91,8 @@ async function handle(
   try {
     const body = await readJsonBody(req);
     const reply = await match.handler({ req, params: match.params, query: url.searchParams, body });
-    send(res, reply.status, reply.body);
+    if (reply.headers?.['content-type']) sendRaw(res, reply.status, reply.headers, reply.body);
+    else send(res, reply.status, reply.body);
   } catch (err) {
     const [status, body] = toErrorReply(err);
     if (status >= 500) logger.error({ err, path: url.pathname }, 'API handler failed');
@@ -137,6 +144,11 @@ function toErrorReply(err: unknown): [number, ErrorBody] {
 
 function errorBody(code: string, message: string, issues?: readonly string[]): ErrorBody {
   return { error: issues?.length ? { code, message, issues } : { code, message } };
+}
+
+function sendRaw(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
+  res.writeHead(status, { 'cache-control': 'no-cache', ...headers });
+  res.end(Buffer.isBuffer(body) || typeof body === 'string' ? body : String(body));
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

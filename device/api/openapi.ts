@@ -2,13 +2,16 @@
 import { z } from 'zod';
 import {
   auditEventView,
+  callStateView,
   decisionView,
+  directoryEntryView,
   doorView,
   errorBody,
   eventsQuery,
   healthView,
   inputBody,
   relayView,
+  ringView,
   tapBody,
   unlockBody,
 } from './schemas.ts';
@@ -25,7 +28,7 @@ const jsonIn = (schema: z.ZodType) => ({
 const errors = { '4XX': { description: 'bad request, unknown id or missing token', ...json(errorBody) } };
 const pathId = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 
-export function openApiDocument(options: { sim: boolean }): Record<string, unknown> {
+export function openApiDocument(options: { sim: boolean; intercom?: boolean }): Record<string, unknown> {
   const paths: Record<string, unknown> = {
     '/healthz': {
       get: {
@@ -94,10 +97,44 @@ export function openApiDocument(options: { sim: boolean }): Record<string, unkno
       },
     };
   }
+  if (options.intercom) Object.assign(paths, intercomPaths());
   return {
     openapi: '3.1.0',
     info: { title: 'portvakt panel local API', version: '1.0.0' },
     components: { securitySchemes: { installer: { type: 'http', scheme: 'bearer' } } },
     paths,
+  };
+}
+
+function intercomPaths(): Record<string, unknown> {
+  return {
+    '/api/v1/directory': {
+      get: {
+        summary: 'The directory as the panel shows it: hidden residents absent, pictures only where allowed',
+        responses: {
+          200: { description: 'bells', ...json(z.object({ bells: z.array(directoryEntryView) })) },
+        },
+      },
+    },
+    '/api/v1/bells/{bellId}/ring': {
+      post: {
+        summary: "Ring a bell, as the visitor's ring button does (409 busy: another call is in progress)",
+        parameters: [pathId('bellId')],
+        responses: { 202: { description: 'ringing', ...json(ringView) }, ...errors },
+      },
+    },
+    '/api/v1/call': {
+      get: {
+        summary: 'The call in progress, if any',
+        responses: { 200: { description: 'call state', ...json(callStateView) } },
+      },
+    },
+    '/api/v1/calls/{callId}/hangup': {
+      post: {
+        summary: 'The visitor cancels a ringing call or hangs up an answered one',
+        parameters: [pathId('callId')],
+        responses: { 200: { description: 'ended', ...json(callStateView) }, ...errors },
+      },
+    },
   };
 }

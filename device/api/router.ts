@@ -10,7 +10,9 @@ export interface RequestInfo {
 
 export interface Reply {
   status: number;
+  /** JSON unless `headers` gives a content type; then a Buffer or string sent as is. */
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 export type Handler = (info: RequestInfo) => Reply | Promise<Reply>;

@@ -73,3 +73,34 @@ export const relayView = z.object({
   energized: z.boolean(),
   energizeCount: z.number().int(),
 });
+
+/** Bell ids come from the synced directory (hub entity ids), not the stricter device-id form. */
+export const bellIdParam = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'must be a bell id of letters, digits, "_", ".", ":" or "-"');
+
+export const callIdParam = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be a call id');
+
+export const directoryEntryView = z.object({
+  bellId: z.string(),
+  type: z.enum(['separate', 'sequential', 'parallel', 'family', 'business']),
+  displayText: z.string(),
+  unitName: z.string().nullable(),
+  picture: z.string().nullable().describe('a data URI, only where the building allows pictures'),
+});
+
+export const callStateView = z.union([
+  z.object({ phase: z.literal('idle') }),
+  z.object({
+    phase: z.enum(['ringing', 'connected']),
+    callId: z.string(),
+    bellId: z.string(),
+    bellText: z.string(),
+    since: z.number().describe('wall time the call started, ms'),
+  }),
+]);
+
+export const ringView = z.object({
+  callId: z.string(),
+  call: callStateView,
+});

@@ -5,8 +5,8 @@ import type { Logger } from '../../hal/logger.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { DoorConfig } from '../config/schema.ts';
 
-export type UnlockKind = 'access' | 'exit_button' | 'api' | 'command';
-export const UNLOCK_KINDS: readonly UnlockKind[] = ['access', 'exit_button', 'api', 'command'];
+export type UnlockKind = 'access' | 'exit_button' | 'api' | 'command' | 'intercom';
+export const UNLOCK_KINDS: readonly UnlockKind[] = ['access', 'exit_button', 'api', 'command', 'intercom'];
 
 export interface UnlockCause {
   kind: UnlockKind;

@@ -1,9 +1,11 @@
 /**
  * A demo building for the simulator: 8 flats, 20 residents with cards (4- and 7-byte UIDs), a cleaner on
- * a weekday schedule, a blocked and a revoked card, and a resident who moved out. Deterministic, so the
- * README's example UIDs always mean the same thing.
+ * a weekday schedule, a blocked and a revoked card, a resident who moved out, and a doorbell directory
+ * (demo-directory.ts) with a bell of every type. Deterministic, so the README's example UIDs always mean
+ * the same thing.
  */
 import type { BuildingSnapshotInput } from '../store/snapshot.ts';
+import { demoDirectory, demoResidentChoices } from './demo-directory.ts';
 
 const FIRST = ['Anna', 'Erik', 'Maja', 'Lars', 'Sofia', 'Johan', 'Elin', 'Karl', 'Ida', 'Nils'];
 const LAST = ['Andersson', 'Berg', 'Lindqvist', 'Nyström', 'Holm', 'Ek', 'Sjöberg', 'Dahl'];
@@ -28,14 +30,16 @@ export const DEMO_CARDS = {
 export function demoBuilding(): BuildingSnapshotInput {
   const buildingId = 'storgatan-12';
   const snapshot = {
-    buildings: [{ id: buildingId, name: 'Storgatan 12', timeZone: 'Europe/Stockholm' }],
+    buildings: [
+      { id: buildingId, name: 'Storgatan 12', timeZone: 'Europe/Stockholm', picturesAllowed: true },
+    ],
     doors: [
       { id: 'main-entrance', buildingId, name: 'Main entrance' },
       { id: 'bike-room', buildingId, name: 'Bike room' },
       { id: 'garage', buildingId, name: 'Garage gate' },
     ],
     units: [] as { id: string; buildingId: string; name: string }[],
-    residents: [] as { id: string; unitId: string; name: string; status?: 'active' | 'removed' }[],
+    residents: [] as NonNullable<BuildingSnapshotInput['residents']>,
     cards: [] as { id: string; uid: string; residentId: string; status?: 'active' | 'blocked' | 'revoked' }[],
     timeProfiles: [
       {
@@ -57,7 +61,13 @@ export function demoBuilding(): BuildingSnapshotInput {
     const residentId = `resident-${String(i + 1).padStart(2, '0')}`;
     const unitId = snapshot.units[i % snapshot.units.length]!.id;
     const name = `${FIRST[i % FIRST.length]} ${LAST[i % LAST.length]}`;
-    snapshot.residents.push({ id: residentId, unitId, name, status: i === 19 ? 'removed' : 'active' });
+    snapshot.residents.push({
+      id: residentId,
+      unitId,
+      name,
+      status: i === 19 ? 'removed' : 'active',
+      ...demoResidentChoices[residentId],
+    });
     snapshot.cards.push({ id: `card-${residentId}`, uid: cardUid(i), residentId });
     snapshot.accessRules.push({ id: `rule-${residentId}-main`, residentId, doorId: 'main-entrance' });
     if (i % 2 === 0)
@@ -77,7 +87,7 @@ export function demoBuilding(): BuildingSnapshotInput {
     doorId: 'main-entrance',
     timeProfileId: 'weekday-daytime',
   });
-  return snapshot;
+  return { ...snapshot, ...demoDirectory() };
 }
 
 function cardUid(i: number): string {

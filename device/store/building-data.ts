@@ -1,7 +1,7 @@
 /**
- * Building data (buildings, doors, units, residents, cards, time profiles, access rules): the whole
- * snapshot replace used by the demo seeder and full cloud syncs, and validated per-row upserts/deletes
- * for incremental sync.
+ * Building data (buildings, doors, units, residents, cards, time profiles, access rules, and the doorbell
+ * directory: bells, their members, residents' app devices): the whole snapshot replace used by the demo
+ * seeder and full cloud syncs, and validated per-row upserts/deletes for incremental sync.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { z } from 'zod';
@@ -9,10 +9,16 @@ import { ValidationError } from '../../hal/errors.ts';
 import type { BuildingRows, BuildingTable } from './building-rows.ts';
 import {
   type AccessRule,
+  type AppDevice,
   accessRuleSchema,
+  appDeviceSchema,
+  type Bell,
+  type BellMember,
   type Building,
   type BuildingSnapshot,
   type BuildingSnapshotInput,
+  bellMemberSchema,
+  bellSchema,
   buildingSchema,
   buildingSnapshotSchema,
   type Card,
@@ -36,6 +42,9 @@ export interface ReplaceCounts {
   cards: number;
   timeProfiles: number;
   accessRules: number;
+  bells: number;
+  bellMembers: number;
+  appDevices: number;
 }
 
 export class BuildingData {
@@ -55,6 +64,9 @@ export class BuildingData {
     this.#clear = [
       'access_rules',
       'cards',
+      'app_devices',
+      'bell_members',
+      'bells',
       'residents',
       'units',
       'time_profile_intervals',
@@ -103,10 +115,14 @@ export class BuildingData {
       const keepBuildings = JSON.stringify(s.buildings.map((b) => b.id));
       this.#deleteEmptyBuildings.run(keepBuildings);
       each('units', s.units, (u) => rows.unit(u));
-      each('residents', s.residents, (r) => rows.resident(r));
+      // Before residents: a resident may be hidden by a time profile.
       each('timeProfiles', s.timeProfiles, (p) => rows.timeProfile(p));
+      each('residents', s.residents, (r) => rows.resident(r));
       each('cards', s.cards, (c) => rows.card(c));
       each('accessRules', s.accessRules, (r) => rows.accessRule(r));
+      each('bells', s.bells, (b) => rows.bell(b));
+      each('bellMembers', s.bellMembers, (m) => rows.bellMember(m));
+      each('appDevices', s.appDevices, (d) => rows.appDevice(d));
     })(snap);
     return {
       buildings: snap.buildings.length,
@@ -116,6 +132,9 @@ export class BuildingData {
       cards: snap.cards.length,
       timeProfiles: snap.timeProfiles.length,
       accessRules: snap.accessRules.length,
+      bells: snap.bells.length,
+      bellMembers: snap.bellMembers.length,
+      appDevices: snap.appDevices.length,
     };
   }
 
@@ -145,6 +164,18 @@ export class BuildingData {
 
   upsertAccessRule(row: z.input<typeof accessRuleSchema>): AccessRule {
     return this.#upsert(accessRuleSchema, row, 'access rule', (r) => this.#rows.accessRule(r));
+  }
+
+  upsertBell(row: z.input<typeof bellSchema>): Bell {
+    return this.#upsert(bellSchema, row, 'bell', (r) => this.#rows.bell(r));
+  }
+
+  upsertBellMember(row: z.input<typeof bellMemberSchema>): BellMember {
+    return this.#upsert(bellMemberSchema, row, 'bell member', (r) => this.#rows.bellMember(r));
+  }
+
+  upsertAppDevice(row: z.input<typeof appDeviceSchema>): AppDevice {
+    return this.#upsert(appDeviceSchema, row, 'app device', (r) => this.#rows.appDevice(r));
   }
 
   /** Deletes a row and everything that depends on it (a resident's cards and rules, …). */

@@ -11,7 +11,17 @@ import type { BuildingData } from './building-data.ts';
 import type { BuildingTable } from './building-rows.ts';
 import { LOCAL_BUILDING_ID } from './snapshot.ts';
 
-type List = 'buildings' | 'doors' | 'units' | 'residents' | 'cards' | 'timeProfiles' | 'accessRules';
+type List =
+  | 'buildings'
+  | 'doors'
+  | 'units'
+  | 'residents'
+  | 'cards'
+  | 'timeProfiles'
+  | 'accessRules'
+  | 'bells'
+  | 'bellMembers'
+  | 'appDevices';
 
 export interface BuildingChanges {
   upsert: Partial<Record<List, readonly unknown[]>>;
@@ -26,6 +36,9 @@ const TABLES: Record<List, BuildingTable> = {
   cards: 'cards',
   timeProfiles: 'time_profiles',
   accessRules: 'access_rules',
+  bells: 'bells',
+  bellMembers: 'bell_members',
+  appDevices: 'app_devices',
 };
 
 /** Parents before children, so an upsert can reference a row the same patch adds. */
@@ -33,10 +46,13 @@ const UPSERT_ORDER: readonly List[] = [
   'buildings',
   'doors',
   'units',
-  'residents',
   'timeProfiles',
+  'residents',
   'cards',
   'accessRules',
+  'bells',
+  'bellMembers',
+  'appDevices',
 ];
 
 export class BuildingPatch {
@@ -112,6 +128,12 @@ export class BuildingPatch {
         return void d.upsertCard(row as never);
       case 'accessRules':
         return void d.upsertAccessRule(row as never);
+      case 'bells':
+        return void d.upsertBell(row as never);
+      case 'bellMembers':
+        return void d.upsertBellMember(row as never);
+      case 'appDevices':
+        return void d.upsertAppDevice(row as never);
     }
   }
 }

@@ -146,6 +146,59 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX sync_nonces_expiry ON sync_nonces(expires_at);
     `,
   },
+  {
+    version: 3,
+    name: 'doorbell directory',
+    sql: `
+      ALTER TABLE buildings ADD COLUMN pictures_allowed INTEGER NOT NULL DEFAULT 0
+        CHECK (pictures_allowed IN (0, 1));
+
+      ALTER TABLE residents ADD COLUMN display_name TEXT;
+      ALTER TABLE residents ADD COLUMN picture TEXT;
+      ALTER TABLE residents ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1));
+      ALTER TABLE residents ADD COLUMN hidden_until INTEGER;
+      -- SET NULL, not CASCADE: a profile going away must not take the resident with it.
+      ALTER TABLE residents ADD COLUMN hidden_profile_id TEXT REFERENCES time_profiles(id) ON DELETE SET NULL;
+      ALTER TABLE residents ADD COLUMN ringtone TEXT NOT NULL DEFAULT 'classic';
+      ALTER TABLE residents ADD COLUMN phone TEXT;
+
+      CREATE TABLE bells (
+        id TEXT PRIMARY KEY,
+        unit_id TEXT NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+        type TEXT NOT NULL CHECK (type IN ('separate', 'sequential', 'parallel', 'family', 'business')),
+        display_text TEXT NOT NULL,
+        resident_id TEXT REFERENCES residents(id) ON DELETE CASCADE,
+        -- A bell outlives its door: without one, a call just cannot open anything.
+        door_id TEXT REFERENCES doors(id) ON DELETE SET NULL,
+        sort_key INTEGER NOT NULL,
+        ring_timeout_s INTEGER NOT NULL,
+        step_s INTEGER NOT NULL,
+        CHECK ((type = 'separate') = (resident_id IS NOT NULL))
+      ) STRICT;
+      CREATE INDEX bells_unit ON bells(unit_id);
+      CREATE INDEX bells_resident ON bells(resident_id);
+
+      CREATE TABLE bell_members (
+        id TEXT PRIMARY KEY,
+        bell_id TEXT NOT NULL REFERENCES bells(id) ON DELETE CASCADE,
+        resident_id TEXT NOT NULL REFERENCES residents(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        ring_s INTEGER,
+        UNIQUE (bell_id, resident_id)
+      ) STRICT;
+      CREATE INDEX bell_members_resident ON bell_members(resident_id);
+
+      -- The devices residents are logged in on; the id is the device's broker username, which is how call
+      -- signaling knows who is speaking.
+      CREATE TABLE app_devices (
+        id TEXT PRIMARY KEY,
+        resident_id TEXT NOT NULL REFERENCES residents(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        last_seen_at INTEGER
+      ) STRICT;
+      CREATE INDEX app_devices_resident ON app_devices(resident_id);
+    `,
+  },
 ];
 
 export const latestVersion: number = migrations.at(-1)?.version ?? 0;

@@ -13,6 +13,7 @@ import { SqliteAuditLog } from './audit-log.ts';
 import { BuildingData } from './building-data.ts';
 import { BuildingPatch } from './building-patch.ts';
 import { BuildingRows } from './building-rows.ts';
+import { DirectoryLookup } from './directory-lookup.ts';
 import { Hardware } from './hardware.ts';
 import { migrate } from './migrations.ts';
 import { SyncState } from './sync-state.ts';
@@ -31,6 +32,8 @@ export interface Store {
   readonly buildingData: BuildingData;
   readonly hardware: Hardware;
   readonly access: AccessLookup;
+  /** The doorbell directory's rows (device/intercom/directory.ts computes from them). */
+  readonly directory: DirectoryLookup;
   /** Incremental building-data changes (cloud config patches); run inside `transaction`. */
   readonly buildingPatch: BuildingPatch;
   /** Cloud sync counters, nonces and outbox maintenance. */
@@ -72,6 +75,7 @@ export function openStore(path: string, options: StoreOptions): Store {
       buildingData,
       hardware: new Hardware(db),
       access: new AccessLookup(db),
+      directory: new DirectoryLookup(db),
       buildingPatch: new BuildingPatch(db, buildingData),
       sync: new SyncState(db),
       transaction: (fn) => db.transaction(fn)(),

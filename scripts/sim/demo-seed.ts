@@ -40,10 +40,22 @@ export async function seedDemoBuilding(
   }
   const rows: [string, readonly object[]][] = [
     ['units', demo.units ?? []],
+    // Before residents: a resident may be hidden by a time profile.
+    ['timeProfiles', demo.timeProfiles ?? []],
     ['residents', demo.residents ?? []],
     ['cards', demo.cards ?? []],
-    ['timeProfiles', demo.timeProfiles ?? []],
     ['accessRules', demo.accessRules ?? []],
+    ['appDevices', demo.appDevices ?? []],
+    // The hub's doorbells belong to a panel; a separate one names only its resident (the unit is theirs).
+    [
+      'doorbells',
+      (demo.bells ?? []).map(({ unitId, residentId, ...bell }) => ({
+        ...bell,
+        panelId,
+        ...(residentId ? { residentId } : { unitId }),
+      })),
+    ],
+    ['doorbellMembers', (demo.bellMembers ?? []).map(({ bellId, ...m }) => ({ ...m, doorbellId: bellId }))],
   ];
   for (const [entity, list] of rows) {
     for (const row of list) await hub.post(`/api/v1/${entity}`, row);

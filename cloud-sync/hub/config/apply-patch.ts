@@ -15,7 +15,8 @@ export function applyPatches(snapshot: BuildingSnapshot, patches: readonly Snaps
   for (const list of SNAPSHOT_LISTS) {
     const touched = patches.some((p) => p.upsert[list]?.length || p.delete[list]?.length);
     if (!touched) continue;
-    const rows = new Map(out[list]!.map((row) => [row.id, row]));
+    // `?? []`: a snapshot stored before a list existed lacks it.
+    const rows = new Map((out[list] ?? []).map((row) => [row.id, row]));
     for (const patch of patches) {
       for (const id of patch.delete[list] ?? []) rows.delete(id);
       for (const row of (patch.upsert[list] ?? []) as { id: string }[]) rows.set(row.id, row);

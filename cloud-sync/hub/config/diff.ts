@@ -13,6 +13,9 @@ export const SNAPSHOT_LISTS = [
   'cards',
   'timeProfiles',
   'accessRules',
+  'bells',
+  'bellMembers',
+  'appDevices',
 ] as const;
 
 export type SnapshotList = (typeof SNAPSHOT_LISTS)[number];
@@ -25,7 +28,10 @@ export interface SnapshotDiff {
 export function diffSnapshots(previous: BuildingSnapshot, next: BuildingSnapshot): SnapshotDiff {
   const diff: SnapshotDiff = { upsert: {}, delete: {} };
   for (const list of SNAPSHOT_LISTS) {
-    const before = new Map((previous[list] as { id: string }[]).map((row) => [row.id, JSON.stringify(row)]));
+    // `?? []`: a snapshot stored before a list existed lacks it.
+    const before = new Map(
+      ((previous[list] ?? []) as { id: string }[]).map((row) => [row.id, JSON.stringify(row)]),
+    );
     const after = next[list] as { id: string }[];
     const upsert = after.filter((row) => before.get(row.id) !== JSON.stringify(row));
     const nextIds = new Set(after.map((row) => row.id));

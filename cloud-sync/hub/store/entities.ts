@@ -7,6 +7,7 @@ import type { Database } from 'better-sqlite3';
 import type { Clock } from '../../../hal/clock/clock.ts';
 import { NotFoundError, PortvaktError, ValidationError } from '../../../hal/errors.ts';
 import { parseInput } from '../validate.ts';
+import { checkEntityRules } from './entity-rules.ts';
 import { camelCase, ENTITY_SPECS, type EntityName, type EntitySpec, snakeCase } from './entity-specs.ts';
 
 export type Row = Record<string, unknown>;
@@ -131,8 +132,8 @@ export class Entities {
       // RESTRICT violations surface as SQLITE_CONSTRAINT_TRIGGER with the foreign-key message.
       if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || /FOREIGN KEY/.test((err as Error).message))
         throw new PortvaktError('conflict', `${spec.what} is still referenced (e.g. a building with panels)`);
-      if (code === 'SQLITE_CONSTRAINT_UNIQUE' && spec.name === 'cards')
-        throw new PortvaktError('conflict', 'a card with this uid is already registered');
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' && spec.unique)
+        throw new PortvaktError('conflict', spec.unique);
       throw err;
     }
     for (const after of afterCommit) after();
@@ -142,7 +143,9 @@ export class Entities {
     const out: Row = {};
     for (const field of spec.fields) {
       const value = row[field] ?? null;
-      out[snakeCase(field)] = spec.json?.includes(field) ? JSON.stringify(value) : value;
+      if (spec.json?.includes(field)) out[snakeCase(field)] = JSON.stringify(value);
+      else if (spec.bool?.includes(field)) out[snakeCase(field)] = value ? 1 : 0;
+      else out[snakeCase(field)] = value;
     }
     for (const [field, table] of Object.entries(spec.refs ?? {})) {
       const ref = row[field];
@@ -152,6 +155,7 @@ export class Entities {
           `${field}: no such ${table.replace(/_/g, ' ').replace(/s$/, '')} "${ref}"`,
         ]);
     }
+    checkEntityRules(this.#db, spec.name as EntityName, row);
     return out;
   }
 
@@ -173,7 +177,9 @@ function toView(spec: EntitySpec, row: Row): Row {
   for (const [column, value] of Object.entries(row)) {
     if (spec.hidden?.includes(column)) continue;
     const field = camelCase(column);
-    out[field] = spec.json?.includes(field) ? JSON.parse(String(value)) : value;
+    if (spec.json?.includes(field)) out[field] = JSON.parse(String(value));
+    else if (spec.bool?.includes(field)) out[field] = value === 1;
+    else out[field] = value;
   }
   return out;
 }

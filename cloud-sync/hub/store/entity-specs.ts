@@ -12,6 +12,13 @@ import {
   timeProfileSchema,
   unitSchema,
 } from '../../protocol/building.ts';
+import {
+  appDeviceSchema,
+  bellMemberFields,
+  bellResidentIssue,
+  bellTiming,
+  bellTypeSchema,
+} from '../../protocol/directory.ts';
 import { DEVICE_ID_PATTERN } from '../../protocol/topics.ts';
 
 /** Panel and door ids also appear in the panel's YAML config and MQTT topics: the stricter device-id form. */
@@ -28,20 +35,41 @@ export const doorInputSchema = z
   .object({ id: deviceStyleId, panelId: deviceStyleId, name: z.string().min(1).max(200) })
   .strict();
 
+/**
+ * A bell on one panel. A separate bell names its resident (its unit is theirs); every other type names
+ * the unit it rings. The protocol's bell row is compiled from this.
+ */
 export const doorbellSchema = z
   .object({
     id: z.string().min(1).max(128),
     panelId: deviceStyleId,
     unitId: z.string().min(1).max(128).nullable().default(null),
     residentId: z.string().min(1).max(128).nullable().default(null),
-    type: z.enum(['separate', 'sequential', 'parallel', 'family', 'business']),
+    type: bellTypeSchema,
     displayText: z.string().min(1).max(200),
+    /** A door of the same panel, which a resident may open during a call; null = none. */
+    doorId: deviceStyleId.nullable().default(null),
+    ...bellTiming,
   })
   .strict()
   .refine((b) => (b.unitId === null) !== (b.residentId === null), {
     message: 'set exactly one of unitId and residentId',
     path: ['unitId'],
+  })
+  .superRefine((b, ctx) => {
+    const issue = bellResidentIssue(b);
+    if (issue) ctx.addIssue({ code: 'custom', path: ['residentId'], message: issue });
   });
+
+/** Whom a unit bell rings: the ring order of a sequential bell, the reception group of a business bell. */
+export const doorbellMemberSchema = z
+  .object({
+    id: z.string().min(1).max(128),
+    doorbellId: z.string().min(1).max(128),
+    residentId: z.string().min(1).max(128),
+    ...bellMemberFields,
+  })
+  .strict();
 
 export interface EntitySpec {
   /** Plural name: API path segment and JSON key. */
@@ -55,6 +83,10 @@ export interface EntitySpec {
   fields: readonly string[];
   /** Fields stored as JSON text. */
   json?: readonly string[];
+  /** Boolean fields, stored as 0/1. */
+  bool?: readonly string[];
+  /** What a UNIQUE constraint (besides the id) means, for the conflict message. */
+  unique?: string;
   /** Reference fields and the table they point to; checked before writing, for a clear message. */
   refs?: Readonly<Record<string, string>>;
   /** Fields the hub fills in (shown in views, never accepted from clients). */
@@ -71,7 +103,8 @@ export const ENTITY_SPECS = {
     what: 'building',
     table: 'buildings',
     schema: buildingSchema,
-    fields: ['id', 'name', 'timeZone'],
+    fields: ['id', 'name', 'timeZone', 'picturesAllowed'],
+    bool: ['picturesAllowed'],
   },
   panels: {
     name: 'panels',
@@ -105,8 +138,21 @@ export const ENTITY_SPECS = {
     what: 'resident',
     table: 'residents',
     schema: residentSchema,
-    fields: ['id', 'unitId', 'name', 'status'],
-    refs: { unitId: 'units' },
+    fields: [
+      'id',
+      'unitId',
+      'name',
+      'status',
+      'displayName',
+      'picture',
+      'hidden',
+      'hiddenUntil',
+      'hiddenProfileId',
+      'ringtone',
+      'phone',
+    ],
+    bool: ['hidden'],
+    refs: { unitId: 'units', hiddenProfileId: 'time_profiles' },
   },
   cards: {
     name: 'cards',
@@ -115,6 +161,7 @@ export const ENTITY_SPECS = {
     schema: cardSchema,
     fields: ['id', 'uid', 'residentId', 'status', ...validity],
     refs: { residentId: 'residents' },
+    unique: 'a card with this uid is already registered',
   },
   timeProfiles: {
     name: 'timeProfiles',
@@ -138,8 +185,36 @@ export const ENTITY_SPECS = {
     what: 'doorbell',
     table: 'doorbells',
     schema: doorbellSchema,
-    fields: ['id', 'panelId', 'unitId', 'residentId', 'type', 'displayText'],
-    refs: { panelId: 'panels', unitId: 'units', residentId: 'residents' },
+    fields: [
+      'id',
+      'panelId',
+      'unitId',
+      'residentId',
+      'type',
+      'displayText',
+      'doorId',
+      'sortKey',
+      'ringTimeoutS',
+      'stepS',
+    ],
+    refs: { panelId: 'panels', unitId: 'units', residentId: 'residents', doorId: 'doors' },
+  },
+  doorbellMembers: {
+    name: 'doorbellMembers',
+    what: 'doorbell member',
+    table: 'doorbell_members',
+    schema: doorbellMemberSchema,
+    fields: ['id', 'doorbellId', 'residentId', 'position', 'ringS'],
+    refs: { doorbellId: 'doorbells', residentId: 'residents' },
+    unique: 'this resident is already a member of the doorbell',
+  },
+  appDevices: {
+    name: 'appDevices',
+    what: 'app device',
+    table: 'app_devices',
+    schema: appDeviceSchema,
+    fields: ['id', 'residentId', 'name', 'lastSeenAt'],
+    refs: { residentId: 'residents' },
   },
 } as const satisfies Record<string, EntitySpec>;
 

@@ -177,6 +177,82 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'doorbell directory',
+    sql: `
+      ALTER TABLE buildings ADD COLUMN pictures_allowed INTEGER NOT NULL DEFAULT 0
+        CHECK (pictures_allowed IN (0, 1));
+
+      ALTER TABLE residents ADD COLUMN display_name TEXT;
+      ALTER TABLE residents ADD COLUMN picture TEXT;
+      ALTER TABLE residents ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1));
+      ALTER TABLE residents ADD COLUMN hidden_until INTEGER;
+      -- SET NULL, not CASCADE: a profile going away must not take the resident with it.
+      ALTER TABLE residents ADD COLUMN hidden_profile_id TEXT REFERENCES time_profiles(id) ON DELETE SET NULL;
+      ALTER TABLE residents ADD COLUMN ringtone TEXT NOT NULL DEFAULT 'classic';
+      ALTER TABLE residents ADD COLUMN phone TEXT;
+
+      ALTER TABLE doorbells ADD COLUMN door_id TEXT REFERENCES doors(id) ON DELETE SET NULL;
+      ALTER TABLE doorbells ADD COLUMN sort_key INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE doorbells ADD COLUMN ring_timeout_s INTEGER NOT NULL DEFAULT 60;
+      ALTER TABLE doorbells ADD COLUMN step_s INTEGER NOT NULL DEFAULT 25;
+      CREATE INDEX doorbells_panel ON doorbells(panel_id);
+      -- Version 1 let any type name a unit or a resident; now a separate bell is one resident's and every
+      -- other type rings a unit. A "separate" bell of a unit rang the whole unit: that is a family bell.
+      UPDATE doorbells SET type = 'family' WHERE type = 'separate' AND resident_id IS NULL;
+      UPDATE doorbells
+        SET unit_id = (SELECT unit_id FROM residents WHERE residents.id = doorbells.resident_id),
+            resident_id = NULL
+        WHERE type <> 'separate' AND resident_id IS NOT NULL;
+
+      CREATE TABLE doorbell_members (
+        id TEXT PRIMARY KEY,
+        doorbell_id TEXT NOT NULL REFERENCES doorbells(id) ON DELETE CASCADE,
+        resident_id TEXT NOT NULL REFERENCES residents(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        ring_s INTEGER,
+        UNIQUE (doorbell_id, resident_id)
+      ) STRICT;
+      CREATE INDEX doorbell_members_resident ON doorbell_members(resident_id);
+
+      CREATE TABLE app_devices (
+        id TEXT PRIMARY KEY,
+        resident_id TEXT NOT NULL REFERENCES residents(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        last_seen_at INTEGER
+      ) STRICT;
+      CREATE INDEX app_devices_resident ON app_devices(resident_id);
+    `,
+  },
+  {
+    version: 4,
+    name: 'resident app logins and sessions, call log indexes',
+    sql: `
+      -- store/resident-sessions.ts. The call log (residents/call-log.ts) queries events by the resident a
+      -- call rang and by call id, with exactly the expressions of the two partial indexes below.
+      CREATE TABLE resident_logins (
+        resident_id TEXT PRIMARY KEY REFERENCES residents(id) ON DELETE CASCADE,
+        password_hash TEXT NOT NULL,
+        set_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE resident_sessions (
+        token_hash TEXT PRIMARY KEY,
+        app_device_id TEXT NOT NULL UNIQUE REFERENCES app_devices(id) ON DELETE CASCADE,
+        resident_id TEXT NOT NULL REFERENCES residents(id) ON DELETE CASCADE,
+        mqtt_password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX resident_sessions_resident ON resident_sessions(resident_id);
+
+      CREATE INDEX events_call_rang ON events(json_extract(data, '$.residentId'), cursor)
+        WHERE type = 'call.ringing';
+      CREATE INDEX events_call_steps ON events(panel_id, json_extract(data, '$.callId'))
+        WHERE type LIKE 'call.%';
+    `,
+  },
 ];
 
 /** Brings the database to the latest version; refuses a database written by a newer hub. */

@@ -1,0 +1,30 @@
+/**
+ * The visitor's side of the intercom over the local API: the directory as the panel shows it, ringing a
+ * bell, the call in progress, and hanging up. The panel page uses these; so do scripts and tests.
+ */
+import { PortvaktError } from '../../../hal/errors.ts';
+import type { IntercomApi } from '../context.ts';
+import type { Router } from '../router.ts';
+import { bellIdParam, callIdParam } from '../schemas.ts';
+import { parseInput } from '../validate.ts';
+
+export function addIntercomRoutes(router: Router, intercom: IntercomApi): void {
+  router
+    .add('GET', '/api/v1/directory', () => ({ status: 200, body: { bells: intercom.directory() } }))
+    .add('POST', '/api/v1/bells/{bellId}/ring', ({ params }) => {
+      const bellId = parseInput(bellIdParam, params['bellId'], 'bell id');
+      const result = intercom.ring(bellId);
+      if (!result.ok && result.reason === 'busy') {
+        throw new PortvaktError('busy', 'another call is in progress; ring again when it has ended');
+      }
+      if (!result.ok) throw new PortvaktError('nobody_to_ring', 'nobody can be rung on this bell now');
+      return { status: 202, body: { callId: result.callId, call: intercom.call() } };
+    })
+    .add('GET', '/api/v1/call', () => ({ status: 200, body: intercom.call() }))
+    .add('POST', '/api/v1/calls/{callId}/hangup', ({ params }) => {
+      const callId = parseInput(callIdParam, params['callId'], 'call id');
+      if (!intercom.hangUp(callId))
+        throw new PortvaktError('no_such_call', `call "${callId}" is not in progress`);
+      return { status: 200, body: intercom.call() };
+    });
+}

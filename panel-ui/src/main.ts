@@ -1,0 +1,91 @@
+/**
+ * The visitor's page on the panel's touchscreen: the directory (as the panel computes it from its own
+ * replica, so it works offline), a ring button per bell, and the call in progress. A first page; the
+ * full touchscreen experience comes later.
+ */
+import { ApiError, api, type CallState, type DirectoryEntry } from './api.ts';
+import { renderDirectory } from './directory-view.ts';
+
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const status = byId<HTMLParagraphElement>('status');
+const dialog = byId<HTMLDialogElement>('call');
+const callTitle = byId<HTMLHeadingElement>('call-title');
+const callDetail = byId<HTMLParagraphElement>('call-detail');
+const hangup = byId<HTMLButtonElement>('hangup');
+const search = byId<HTMLInputElement>('search');
+const list = byId<HTMLUListElement>('directory');
+
+let bells: DirectoryEntry[] = [];
+let call: CallState = { phase: 'idle' };
+let statusTimer: ReturnType<typeof setTimeout> | undefined;
+
+function say(text: string, forMs = 5000): void {
+  status.textContent = text;
+  clearTimeout(statusTimer);
+  if (text) statusTimer = setTimeout(() => (status.textContent = ''), forMs);
+}
+
+function showCall(next: CallState): void {
+  const previous = call;
+  call = next;
+  document.body.dataset['callPhase'] = next.phase;
+  if (next.phase === 'idle') {
+    if (dialog.open) dialog.close();
+    if (previous.phase === 'ringing') say('Nobody answered. You can try again or ring someone else.');
+    if (previous.phase === 'connected') say('The call has ended.');
+    return;
+  }
+  callTitle.textContent = next.bellText;
+  callDetail.textContent = next.phase === 'ringing' ? 'Calling…' : 'Connected — please speak';
+  hangup.textContent = next.phase === 'ringing' ? 'Cancel' : 'Hang up';
+  if (!dialog.open) dialog.showModal();
+}
+
+async function ring(bell: DirectoryEntry): Promise<void> {
+  try {
+    const { call: state } = await api.ring(bell.bellId);
+    showCall(state);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'busy')
+      say('Another visitor is calling. Please wait a moment.');
+    else if (err instanceof ApiError && err.code === 'nobody_to_ring')
+      say(`${bell.displayText} cannot be reached now.`);
+    else say('The call could not be started.');
+  }
+}
+
+function render(): void {
+  renderDirectory(list, bells, search.value, (bell) => void ring(bell));
+}
+
+async function refreshDirectory(): Promise<void> {
+  try {
+    bells = await api.directory();
+    render();
+  } catch {
+    say('The directory is not available right now.');
+  }
+}
+
+async function poll(): Promise<void> {
+  try {
+    showCall(await api.call());
+  } catch {
+    // The API restarts with the panel; the next poll catches up.
+  }
+  setTimeout(() => void poll(), call.phase === 'idle' ? 2000 : 300);
+}
+
+hangup.addEventListener('click', () => {
+  if (call.phase === 'idle') return;
+  api.hangUp(call.callId).then(showCall, () => showCall({ phase: 'idle' }));
+});
+dialog.addEventListener('cancel', (event) => event.preventDefault());
+search.addEventListener('input', render);
+api.health().then(
+  (h) => (byId('title').textContent = `Welcome — ${h.panelId}`),
+  () => {},
+);
+void refreshDirectory();
+setInterval(() => void refreshDirectory(), 30_000);
+void poll();
