@@ -29,6 +29,20 @@ module.exports = {
       to: { dependencyTypes: ['core'] },
     },
     {
+      name: 'hub-web-apps-are-browser-code',
+      comment:
+        "The hub's browser apps (cloud-sync/hub/web/) share code with the rest only through cloud-sync/protocol/; the one npm package they use is mqtt (its browser build).",
+      severity: 'error',
+      from: { path: '^cloud-sync/hub/web/' },
+      to: { pathNot: ['^cloud-sync/hub/web/', '^cloud-sync/protocol/', '^node_modules/mqtt/'] },
+    },
+    {
+      name: 'hub-web-apps-import-no-node-core',
+      severity: 'error',
+      from: { path: '^cloud-sync/hub/web/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'hardware-only-through-hal',
       comment: 'device/ reaches hardware only through hal/ interfaces and drivers.',
       severity: 'error',

@@ -22,6 +22,9 @@ import { PublishingAuditLog } from './audit/publishing-audit-log.ts';
 import type { AuditLog } from './audit/types.ts';
 import { EventBus } from './bus/event-bus.ts';
 import type { PanelConfig } from './config/schema.ts';
+import { CallChannel } from './intercom/call-channel.ts';
+import { PanelDirectory } from './intercom/directory.ts';
+import { createIntercomModule } from './intercom/intercom-module.ts';
 import { moduleLogger } from './log/logger.ts';
 import { createApiContext } from './panel/api-context.ts';
 import { CardTaps } from './panel/card-taps.ts';
@@ -117,6 +120,17 @@ export class Panel {
       logger: moduleLogger(logger, 'access'),
     });
     this.#taps = taps;
+    // Calls ride on the sync connection: the channel exists first, sync attaches its link when it starts.
+    const callChannel = new CallChannel(moduleLogger(logger, 'intercom'));
+    const intercom = createIntercomModule(config.intercom, {
+      panelName: config.panel.name,
+      directory: new PanelDirectory(() => store.directory.read()),
+      channel: callChannel,
+      doors,
+      audit,
+      clock,
+      logger: moduleLogger(logger, 'intercom'),
+    });
     const api = new ApiServer({
       host: config.api.host,
       port: config.api.port,
@@ -131,6 +145,7 @@ export class Panel {
         gpio,
         readers,
         startedAt: this.#startedAt,
+        intercom: intercom?.api,
       }),
     });
     this.#api = api;
@@ -148,6 +163,7 @@ export class Panel {
       doors,
       clock,
       logger: moduleLogger(logger, 'sync'),
+      calls: callChannel,
     });
     let unwatch: (() => void) | undefined;
     this.#runner = new ModuleRunner(moduleLogger(logger, 'panel'));
@@ -184,6 +200,7 @@ export class Panel {
       },
       { name: 'api', critical: true, start: () => api.start(), stop: () => api.stop() },
       ...(sync ? [sync] : []),
+      ...(intercom ? [intercom.module] : []),
     ]);
   }
 

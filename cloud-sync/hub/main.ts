@@ -3,7 +3,7 @@
  * snapshots and the HTTP API can all be rebuilt from it, so a restarted (or additional) worker on the same
  * database picks up where the last one stopped.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type Clock, SystemClock, type TimerHandle } from '../../hal/clock/clock.ts';
 import { errorMessage } from '../../hal/errors.ts';
 import type { Logger } from '../../hal/logger.ts';
@@ -12,9 +12,15 @@ import { ConfigPublisher } from './config/publisher.ts';
 import { MqttConnection, type MqttConnectionOptions } from './mqtt/connection.ts';
 import { EventConsumer } from './mqtt/event-consumer.ts';
 import { INBOUND_TOPICS, Inbox, type InboxStats } from './mqtt/inbox.ts';
+import { ResidentAccounts } from './residents/accounts.ts';
+import { LoginLimiter, type LoginLimits } from './residents/login-limiter.ts';
 import { DoorOpener } from './signer/door-opener.ts';
 import { type HubKeys, loadOrCreateKeys } from './signer/keys.ts';
 import { type HubStore, openHubStore } from './store/hub-store.ts';
+import { ResidentSessions } from './store/resident-sessions.ts';
+
+/** Where scripts/build-web.ts puts the resident web app in a checkout. */
+export const DEFAULT_WEB_DIR = resolve(import.meta.dirname, '../../dist/web/resident');
 
 export interface HubOptions {
   /** Holds hub.db and the signing key. */
@@ -33,6 +39,16 @@ export interface HubOptions {
   >;
   http: { host: string; port: number };
   adminToken: string;
+  /** The resident web app and its call signaling. */
+  residentApp?: {
+    /** The broker's MQTT-over-WebSocket URL as the app reaches it; unset: the app logs in without calls. */
+    brokerWsUrl?: string | undefined;
+    /** Secret the broker presents to /api/v1/broker/auth and /acl; unset: those routes are off. */
+    brokerAuthSecret?: string | undefined;
+    /** The built app (default: dist/web/resident of this checkout). */
+    webDir?: string | undefined;
+    loginLimits?: LoginLimits;
+  };
   /**
    * Every so often all panels are recompiled, which picks up changes made by the CLI or by another hub
    * worker on the same database (changes through this hub's API publish at once).
@@ -57,6 +73,9 @@ export class Hub {
 
   constructor(options: HubOptions) {
     if (options.adminToken.length < 16) throw new Error('the admin token must be at least 16 characters');
+    const secret = options.residentApp?.brokerAuthSecret;
+    if (secret !== undefined && secret.length < 16)
+      throw new Error('the broker auth secret must be at least 16 characters');
     this.#options = options;
     this.#clock = options.clock ?? new SystemClock();
   }
@@ -88,14 +107,26 @@ export class Hub {
     this.#safely('initial compile', () => publisher.recompileAll());
     this.#sweptDataVersion = store.db.pragma('data_version', { simple: true });
     mqtt.start();
+    const app = this.#options.residentApp ?? {};
+    const residents = new ResidentAccounts({
+      store,
+      sessions: new ResidentSessions(store.db),
+      clock,
+      logger,
+      brokerWsUrl: app.brokerWsUrl,
+      limiter: new LoginLimiter(clock, app.loginLimits),
+    });
     this.#api = new HubApiServer({
       ...this.#options.http,
       logger,
       context: {
         store,
         opener,
+        residents,
         clock,
         adminToken: this.#options.adminToken,
+        brokerAuthSecret: app.brokerAuthSecret,
+        webDir: app.webDir ?? DEFAULT_WEB_DIR,
         mqttConnected: () => mqtt.connected,
         inboxStats: () => ({ ...this.inboxStats() }),
       },

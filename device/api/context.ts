@@ -50,6 +50,8 @@ export interface IntercomApi {
   ring(bellId: string): { ok: true; callId: string } | { ok: false; reason: 'busy' | 'nobody_to_ring' };
   call(): CallStateView;
   hangUp(callId: string): boolean;
+  /** Media engine figures (peers, packets, what reached the speaker), for the simulator and tests. */
+  mediaStats(): Promise<unknown>;
 }
 
 export interface ApiContext {

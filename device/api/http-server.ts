@@ -38,7 +38,7 @@ export class ApiServer {
     const router = new Router();
     addPanelRoutes(router, context);
     if (context.sim) addSimRoutes(router, context.sim);
-    if (context.intercom) addIntercomRoutes(router, context.intercom);
+    if (context.intercom) addIntercomRoutes(router, context.intercom, Boolean(context.sim));
     addStaticRoutes(router, this.#options.panelUiDir, logger);
     const doc = openApiDocument({ sim: Boolean(context.sim), intercom: Boolean(context.intercom) });
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));

@@ -98,6 +98,14 @@ export function openApiDocument(options: { sim: boolean; intercom?: boolean }): 
     };
   }
   if (options.intercom) Object.assign(paths, intercomPaths());
+  if (options.intercom && options.sim) {
+    paths['/api/v1/sim/media'] = {
+      get: {
+        summary: 'Simulator: media engine figures (peers, packets sent, audio that reached the speaker)',
+        responses: { 200: { description: 'figures' }, ...errors },
+      },
+    };
+  }
   return {
     openapi: '3.1.0',
     info: { title: 'portvakt panel local API', version: '1.0.0' },

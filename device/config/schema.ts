@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isTimeZone, reportDuplicates } from '../../cloud-sync/protocol/rules.ts';
+import { mediaConfigSchema } from '../../hal/camera/config-schema.ts';
 
 const id = z
   .string()
@@ -69,6 +70,28 @@ const reader = z
   .strict();
 
 const filePath = z.string().min(1);
+
+/** The video door phone. Calls reach residents' app devices over the sync broker, so it needs `sync`. */
+const intercom = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('false: no directory ringing (the panel is a card reader only)'),
+    media: mediaConfigSchema.prefault({}).describe('camera, microphone and speaker (GStreamer pipelines)'),
+    snapshotWaitMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(40)
+      .describe('how long a ring waits for the visitor picture before it goes out without one'),
+    loopbackOnly: z
+      .boolean()
+      .default(false)
+      .describe('WebRTC over 127.0.0.0/8 only (the simulator and tests); false: every interface'),
+  })
+  .strict();
 
 /** Cloud sync (MQTT). Absent: the panel runs offline, on the building data it has. */
 const sync = z
@@ -205,6 +228,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     sync: sync.optional(),
+    intercom: intercom.optional().describe('absent: no intercom'),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -244,4 +268,5 @@ export type PanelConfigInput = z.input<typeof configSchema>;
 export type DoorConfig = PanelConfig['doors'][number];
 export type ReaderConfig = PanelConfig['readers'][number];
 export type SyncConfig = NonNullable<PanelConfig['sync']>;
+export type IntercomConfig = NonNullable<PanelConfig['intercom']>;
 export type InputConfig = NonNullable<DoorConfig['exitButton']>;

@@ -27,5 +27,5 @@ export interface LiveCall {
 
 /** Media engine peer ids are per call and device, so a late answer cannot reach a newer call's peer. */
 export function peerIdOf(callId: string, appDeviceId: string): string {
-  return `${callId}/${appDeviceId}`;
+  return `${callId}:${appDeviceId}`;
 }

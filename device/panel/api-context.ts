@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from '../../hal/errors.ts';
 import type { GpioDriver } from '../../hal/gpio/types.ts';
 import type { CardReaderDriver } from '../../hal/reader/types.ts';
 import type { AccessDecision } from '../access/types.ts';
-import type { ApiContext, SimControls } from '../api/context.ts';
+import type { ApiContext, IntercomApi, SimControls } from '../api/context.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { PanelConfig } from '../config/schema.ts';
 import type { CardTaps } from './card-taps.ts';
@@ -20,9 +20,11 @@ export function createApiContext(deps: {
   gpio: GpioDriver;
   readers: CardReaderDriver;
   startedAt: number;
+  intercom?: IntercomApi | undefined;
 }): ApiContext {
   const { config, clock, audit, doors } = deps;
   return {
+    intercom: deps.intercom,
     health: () => ({
       status: deps.readers.attachedReaders().length >= config.readers.length ? 'ok' : 'degraded',
       panelId: config.panel.id,

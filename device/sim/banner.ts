@@ -29,6 +29,9 @@ export function panelBannerLines(
   const door = config.doors[0]?.id ?? 'DOOR';
   const lines = [
     `  local API     ${base}   (OpenAPI: ${base}/api/v1/openapi.json)`,
+    ...(config.intercom?.enabled
+      ? [`  Panel page    ${base}/panel/   (the directory a visitor sees: ring a bell from here)`]
+      : []),
     '',
     "  Tap a resident's card on the entrance reader (the door unlocks for 5 s):",
     `    curl -s -X POST ${base}/api/v1/sim/readers/${reader}/tap -H 'content-type: application/json' -d '{"uid":"${DEMO_CARDS.resident}"}'`,

@@ -46,5 +46,7 @@ export function demoConfig(options: {
     ],
     store: { path: options.storePath },
     api: { host: '127.0.0.1', port: options.port, installerToken: options.installerToken },
+    // A test picture and tone stand in for the camera and microphone; the resident's browser is local.
+    intercom: { media: { camera: { driver: 'sim', audio: { driver: 'sim' } } }, loopbackOnly: true },
   };
 }

@@ -1,7 +1,10 @@
 /**
  * Starts a private Mosquitto broker (Debian's /usr/sbin/mosquitto, 2.0.x) for tests: two loopback
  * listeners, an authenticated one with the product's password file and ACL, and an anonymous one for tests
- * about other things. Everything (config, passwords, ACL, persistence db) lives in one temp dir.
+ * about other things; optionally a third, MQTT over WebSocket with the same password file and ACL (what
+ * the resident web app connects to). Everything (config, passwords, ACL, persistence db) lives in one
+ * temp dir. Mosquitto 2.0.11 refuses to start with a WebSocket listener alone ("Unable to start any
+ * listening sockets"); here there is always a TCP listener beside it.
  *
  * Unlike pcscd nothing here has a fixed path or port, so it also runs outside the lab namespace; inside it
  * (scripts/lab/in-lab-ns.sh) the broker is unreachable from the host.
@@ -40,6 +43,8 @@ export interface StartMosquittoOptions {
   readyTimeoutMs?: number;
   /** TLS on the authenticated listener (PEM file paths); a client certificate is required if asked. */
   tls?: { caFile: string; certFile: string; keyFile: string; requireCertificate?: boolean };
+  /** Add an authenticated MQTT-over-WebSocket listener (same users and ACL). Default false. */
+  websockets?: boolean;
 }
 
 export interface MosquittoHandle {
@@ -49,6 +54,8 @@ export interface MosquittoHandle {
   readonly port: number;
   /** The anonymous listener (no ACL). */
   readonly anonymousPort: number;
+  /** The WebSocket listener (password file + ACL), when asked for; else undefined. */
+  readonly websocketPort: number | undefined;
   /** Temp dir with mosquitto.conf, passwd, acl and the persistence db. */
   readonly dir: string;
   /** SIGTERM (SIGKILL after 5 s), wait for exit, remove dir. Idempotent; also cleans up after kill(). */
@@ -74,6 +81,21 @@ export function productAcl(): string {
   ].join('\n');
 }
 
+/**
+ * Residents' app devices (username = app device id): read only the calls panels send to them, write
+ * only the calls they send to panels (cloud-sync/protocol/call-acl.ts). Mosquitto patterns apply to
+ * every user, so the panel subtree pattern above also gives an app device `devices/<its id>/#` — which
+ * no panel owns, as long as panel ids never take the app device form (`app-…`).
+ */
+export function appDeviceAcl(): string {
+  return [
+    '# A resident app device reads its calls from any panel and writes its answers to any panel.',
+    'pattern read portvakt/v1/devices/+/calls/to/%u',
+    'pattern write portvakt/v1/devices/+/calls/from/%u',
+    '',
+  ].join('\n');
+}
+
 interface Running {
   readonly child: ChildProcess;
   readonly pid: number;
@@ -92,6 +114,7 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
   let current: Running | undefined;
   let port = 0;
   let anonymousPort = 0;
+  let websocketPort: number | undefined;
   try {
     await writePasswordFile(join(dir, 'passwd'), options.users);
     await writeFile(join(dir, 'acl'), options.acl ?? productAcl());
@@ -100,10 +123,15 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
       port = await freePort();
       do anonymousPort = await freePort();
       while (anonymousPort === port);
-      await writeFile(configPath, brokerConfig(dir, port, anonymousPort, options));
+      websocketPort = undefined;
+      if (options.websockets) {
+        do websocketPort = await freePort();
+        while (websocketPort === port || websocketPort === anonymousPort);
+      }
+      await writeFile(configPath, brokerConfig(dir, { port, anonymousPort, websocketPort }, options));
       const outputBefore = output.length;
       try {
-        current = await startBroker(configPath, [port, anonymousPort], readyTimeoutMs, collect, () => output);
+        current = await startBroker(configPath, listening(), readyTimeoutMs, collect, () => output);
         break;
       } catch (err) {
         const portTaken = output.slice(outputBefore).includes('Address already in use');
@@ -115,6 +143,9 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
     throw err;
   }
 
+  function listening(): number[] {
+    return [port, anonymousPort, ...(websocketPort === undefined ? [] : [websocketPort])];
+  }
   let running: Running = current;
   let stopped = false;
   const isRunning = (): boolean => running.child.exitCode === null && running.child.signalCode === null;
@@ -132,6 +163,7 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
     },
     port,
     anonymousPort,
+    websocketPort,
     dir,
     async stop() {
       stopped = true;
@@ -145,7 +177,7 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
     async restart() {
       if (stopped) throw new Error('mosquitto was stopped (its dir is gone); start a new one');
       await terminate();
-      running = await startBroker(configPath, [port, anonymousPort], readyTimeoutMs, collect, () => output);
+      running = await startBroker(configPath, listening(), readyTimeoutMs, collect, () => output);
     },
     output: () => output,
   };
@@ -153,10 +185,17 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
 
 function brokerConfig(
   dir: string,
-  port: number,
-  anonymousPort: number,
+  ports: { port: number; anonymousPort: number; websocketPort: number | undefined },
   options: StartMosquittoOptions,
 ): string {
+  const { port, anonymousPort, websocketPort } = ports;
+  const authenticated = [
+    'allow_anonymous false',
+    // The ACL's %u patterns then also pin the client id, and one login cannot hold two sessions.
+    'use_username_as_clientid true',
+    `password_file ${join(dir, 'passwd')}`,
+    `acl_file ${join(dir, 'acl')}`,
+  ];
   return [
     '# Generated by scripts/lab/mosquitto.ts',
     // Each listener gets its own auth settings instead of sharing the global ones.
@@ -175,11 +214,7 @@ function brokerConfig(
     options.extraConfig ?? '',
     '',
     `listener ${port} 127.0.0.1`,
-    'allow_anonymous false',
-    // The ACL's %u patterns then also pin the client id, and one login cannot hold two sessions.
-    'use_username_as_clientid true',
-    `password_file ${join(dir, 'passwd')}`,
-    `acl_file ${join(dir, 'acl')}`,
+    ...authenticated,
     ...(options.tls
       ? [
           `cafile ${options.tls.caFile}`,
@@ -192,6 +227,9 @@ function brokerConfig(
     `listener ${anonymousPort} 127.0.0.1`,
     'allow_anonymous true',
     '',
+    ...(websocketPort === undefined
+      ? []
+      : [`listener ${websocketPort} 127.0.0.1`, 'protocol websockets', ...authenticated, '']),
   ].join('\n');
 }
 

@@ -10,7 +10,10 @@ export interface BannerInput {
   hubBase: string;
   adminToken: string;
   brokerUrl: string;
+  brokerWsUrl: string;
   panelId: string;
+  /** A demo resident's app login (the password is random per start, shown only here). */
+  residentLogin: { residentId: string; password: string };
 }
 
 export function printBanner(b: BannerInput): void {
@@ -23,7 +26,8 @@ export function printBanner(b: BannerInput): void {
     '',
     `portvakt simulator — panel "${b.config.panel.name}", its hub and an MQTT broker are running`,
     `  hub API       ${b.hubBase}   (OpenAPI: ${b.hubBase}/api/v1/openapi.json, admin token below)`,
-    `  MQTT broker   ${b.brokerUrl}   (embedded, MQTT 3.1.1)`,
+    `  MQTT broker   ${b.brokerUrl}   (embedded, MQTT 3.1.1; WebSocket ${b.brokerWsUrl} for the resident app)`,
+    `  Resident app  ${b.hubBase}/app/   log in as ${b.residentLogin.residentId} / ${b.residentLogin.password}`,
     '  The demo building (20 residents with cards) was loaded through the hub and synced to the panel.',
     '',
     ...panelBannerLines(b.config, { host: '127.0.0.1', port: b.panelPort }, b.installerToken),

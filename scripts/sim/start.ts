@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml, stringify } from 'yaml';
 import { EmbeddedBroker } from '../../cloud-sync/broker/embedded-broker.ts';
+import { hubAppDeviceAuth } from '../../cloud-sync/broker/hub-auth.ts';
 import { validateConfig } from '../../device/config/load.ts';
 import type { PanelConfigInput } from '../../device/config/schema.ts';
 import { createRootLogger } from '../../device/log/logger.ts';
@@ -29,6 +30,8 @@ const PANEL_CLI = existsSync(join(ROOT, 'dist/cli.js'))
   : join(ROOT, 'device/cli.ts');
 const PANEL_ID = 'demo-panel';
 const HUB_USER = 'hub';
+/** The demo resident whose app login the banner prints (Anna, with the demo's first card). */
+const DEMO_RESIDENT = 'resident-01';
 const MARKER = '.portvakt-sim';
 
 const HELP = `npm start [-- options]   the panel simulator with its hub and an embedded MQTT broker
@@ -37,6 +40,7 @@ const HELP = `npm start [-- options]   the panel simulator with its hub and an e
   --port N           panel local API port (default 8080; 0: a free one)
   --hub-port N       hub admin API port (default 8090; 0: a free one)
   --broker-port N    embedded MQTT broker port (default 0: a free one)
+  --broker-ws-port N its MQTT-over-WebSocket port for the resident app (default 0: a free one)
   --verbose          show every log line of the hub and the panel
 `;
 
@@ -47,6 +51,7 @@ async function main(): Promise<number> {
       port: { type: 'string' },
       'hub-port': { type: 'string' },
       'broker-port': { type: 'string' },
+      'broker-ws-port': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -59,6 +64,7 @@ async function main(): Promise<number> {
     panel: portArg(args.port, 8080, '--port') || (await freePort()),
     hub: portArg(args['hub-port'], 8090, '--hub-port') || (await freePort()),
     broker: portArg(args['broker-port'], 0, '--broker-port'),
+    brokerWs: portArg(args['broker-ws-port'], 0, '--broker-ws-port'),
   };
   const verbose = Boolean(args.verbose);
   const dataDir = freshDataDir(resolve(args['data-dir'] ?? 'var/sim'));
@@ -66,6 +72,9 @@ async function main(): Promise<number> {
   const adminToken = secret();
   const installerToken = secret();
   const users: Record<string, string> = { [HUB_USER]: secret() };
+  // The broker asks the hub about residents' app devices (random credentials made at each app login).
+  const brokerAuthSecret = secret();
+  const hubBase = `http://127.0.0.1:${ports.hub}`;
 
   const logger = createRootLogger({ level: verbose ? 'info' : 'warn' }).child({ module: 'sim-broker' });
   const broker = new EmbeddedBroker({
@@ -73,6 +82,8 @@ async function main(): Promise<number> {
     port: ports.broker,
     users,
     hubUser: HUB_USER,
+    websocket: { host: '127.0.0.1', port: ports.brokerWs },
+    appDeviceAuth: hubAppDeviceAuth(hubBase, brokerAuthSecret),
     logger,
   });
   await broker.start();
@@ -99,15 +110,17 @@ async function main(): Promise<number> {
         '4',
         '--http-port',
         String(ports.hub),
+        '--broker-ws-url',
+        broker.wsUrl(),
       ],
       env: {
         PORTVAKT_HUB_ADMIN_TOKEN: adminToken,
+        PORTVAKT_HUB_BROKER_AUTH_SECRET: brokerAuthSecret,
         PORTVAKT_HUB_BROKER_USERNAME: HUB_USER,
         PORTVAKT_HUB_BROKER_PASSWORD: users[HUB_USER],
       },
     });
     children.push(hub);
-    const hubBase = `http://127.0.0.1:${ports.hub}`;
     const admin = hubAdmin(hubBase, adminToken);
     await waitFor('the hub to connect to the broker', hub, async () => {
       const health = (await admin.get('/healthz')) as { mqttConnected?: boolean };
@@ -131,6 +144,10 @@ async function main(): Promise<number> {
       }
     ).sync;
     users[PANEL_ID] = provisionedSync.password;
+    const residentLogin = (await admin.post(`/api/v1/residents/${DEMO_RESIDENT}/login`, undefined)) as {
+      residentId: string;
+      password: string;
+    };
 
     const configInput: PanelConfigInput = {
       ...demoConfig({ storePath: join(dataDir, 'panel', 'panel.db'), port: ports.panel, installerToken }),
@@ -154,7 +171,9 @@ async function main(): Promise<number> {
       hubBase,
       adminToken,
       brokerUrl,
+      brokerWsUrl: broker.wsUrl(),
       panelId: PANEL_ID,
+      residentLogin,
     });
     const stoppedBy = await Promise.race([
       signal(),

@@ -10,7 +10,8 @@ describe('simulator panel over its local API', () => {
 
   beforeAll(async () => {
     panel = await startPanel(['--sim', '--port', '0', '--data-dir', tempDir()]);
-    token = /Bearer ([0-9a-f]{32})/.exec(panel.output())?.[1] ?? '';
+    // The banner follows the "panel ready" log line; it may arrive in a later chunk.
+    token = await waitFor(() => /Bearer ([0-9a-f]{32})/.exec(panel.output())?.[1] ?? '', 5000, 'the banner');
   });
   afterAll(async () => {
     await panel?.stop();

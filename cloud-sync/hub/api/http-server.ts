@@ -1,18 +1,24 @@
 /**
  * The hub admin API over node:http. Every failure becomes `{error:{code,message,issues?}}` with a 4xx/5xx
  * status; nothing a client sends can throw out of a request handler. Everything under /api/v1 except the
- * OpenAPI document needs the admin bearer token. Bodies are capped.
+ * OpenAPI document needs the admin bearer token, apart from the resident app's routes (resident session
+ * token) and the broker's auth backend (broker secret), whose handlers authenticate themselves. The
+ * resident web app's static files are public at /app/. Bodies are capped.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthError, NotFoundError, PortvaktError, ValidationError } from '../../../hal/errors.ts';
 import type { Logger } from '../../../hal/logger.ts';
+import { RateLimitedError } from '../residents/login-limiter.ts';
 import { addAdminRoutes } from './admin-routes.ts';
+import { addBrokerRoutes, BROKER_PREFIX } from './broker-routes.ts';
 import type { HubApiContext } from './context.ts';
 import { addHubRoutes } from './hub-routes.ts';
 import { openApiDocument } from './openapi.ts';
+import { addResidentRoutes, RESIDENT_PREFIX } from './resident-routes.ts';
 import { Router } from './router.ts';
+import { isAppPath, serveApp } from './static-files.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 const PUBLIC_PATHS = new Set(['/healthz', '/api/v1/openapi.json']);
@@ -32,9 +38,11 @@ export class HubApiServer {
     const doc = openApiDocument();
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
     addHubRoutes(router, context);
+    addResidentRoutes(router, context);
+    addBrokerRoutes(router, context);
     addAdminRoutes(router, context);
     const server = createServer((req, res) => {
-      handle(router, context.adminToken, req, res, logger).catch((err) => {
+      handle(router, context, req, res, logger).catch((err) => {
         logger.error({ err }, 'unexpected API failure');
         if (!res.headersSent) send(res, 500, { error: { code: 'internal', message: 'internal error' } });
       });
@@ -67,16 +75,26 @@ export class HubApiServer {
   }
 }
 
+/** Paths whose handlers check their own credentials (or need none). */
+function needsAdminToken(pathname: string): boolean {
+  return (
+    !PUBLIC_PATHS.has(pathname) &&
+    !pathname.startsWith(RESIDENT_PREFIX) &&
+    !pathname.startsWith(BROKER_PREFIX)
+  );
+}
+
 async function handle(
   router: Router,
-  token: string,
+  context: HubApiContext,
   req: IncomingMessage,
   res: ServerResponse,
   logger: Logger,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://hub');
+  if (isAppPath(url.pathname)) return serveApp(req, res, context.webDir, url.pathname);
   try {
-    if (!PUBLIC_PATHS.has(url.pathname)) requireAdmin(req, token);
+    if (needsAdminToken(url.pathname)) requireAdmin(req, context.adminToken);
     const match = router.match(req.method ?? 'GET', url.pathname);
     if (match === undefined) return send(res, 404, errorBody('not_found', `no route ${url.pathname}`));
     if (match === 'method')
@@ -88,7 +106,9 @@ async function handle(
     const [status, body] = toErrorReply(err);
     if (status >= 500) logger.error({ err, path: url.pathname }, 'API handler failed');
     else logger.debug({ status, path: url.pathname, code: body.error.code }, 'API request rejected');
-    send(res, status, body);
+    const retry: Record<string, string> =
+      err instanceof RateLimitedError ? { 'retry-after': String(err.retryAfterS) } : {};
+    send(res, status, body, retry);
   }
 }
 
@@ -135,6 +155,7 @@ function toErrorReply(err: unknown): [number, ErrorBody] {
   if (err instanceof ValidationError) return [400, errorBody(err.code, err.message, err.issues)];
   if (err instanceof AuthError) return [401, errorBody(err.code, err.message)];
   if (err instanceof NotFoundError) return [404, errorBody(err.code, err.message)];
+  if (err instanceof RateLimitedError) return [429, errorBody(err.code, err.message)];
   if (err instanceof PortvaktError)
     return [err.code === 'forbidden' ? 403 : 409, errorBody(err.code, err.message)];
   return [500, errorBody('internal', 'internal error')];
@@ -144,8 +165,12 @@ function errorBody(code: string, message: string, issues?: readonly string[]): E
   return { error: issues?.length ? { code, message, issues } : { code, message } };
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+function send(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  const headers = {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...extra,
+  };
   if (status === 204) {
     res.writeHead(204, { 'cache-control': 'no-store' });
     res.end();

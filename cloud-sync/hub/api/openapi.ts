@@ -1,6 +1,7 @@
 /** The OpenAPI 3.1 document of the hub admin API, derived from the zod schemas that validate requests. */
 import { z } from 'zod';
 import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
+import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
 import {
   commandView,
   errorBody,
@@ -115,6 +116,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
   };
+  Object.assign(paths, residentApiPaths());
   paths['/healthz'] = {
     get: {
       summary: 'Liveness, MQTT connection, inbox counters',
@@ -125,7 +127,9 @@ export function openApiDocument(): Record<string, unknown> {
   return {
     openapi: '3.1.0',
     info: { title: 'portvakt hub admin API', version: '1.0.0' },
-    components: { securitySchemes: { admin: { type: 'http', scheme: 'bearer' } } },
+    components: {
+      securitySchemes: { admin: { type: 'http', scheme: 'bearer' }, ...residentSecuritySchemes },
+    },
     security: [{ admin: [] }],
     paths,
   };

@@ -1,5 +1,6 @@
 /** `serve`: runs the hub until SIGINT/SIGTERM. Secrets come from the environment, never from argv. */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { errorMessage, ValidationError } from '../../../hal/errors.ts';
 import { brokerOptions } from '../../agent/broker-url.ts';
 import { createHubLogger } from '../log.ts';
@@ -18,7 +19,12 @@ Runs the hub: store, MQTT client, config publisher, event consumer, admin HTTP A
   --http-host H          default 127.0.0.1
   --http-port N          default 8090
   --log-level L          default info
+  --broker-ws-url URL    the broker's MQTT-over-WebSocket URL as residents' browsers reach it
+                         (env PORTVAKT_HUB_BROKER_WS_URL); without it the resident app has no calls
+  --web-dir DIR          the built resident web app, served at /app/ (default dist/web/resident)
   admin token: env PORTVAKT_HUB_ADMIN_TOKEN (at least 16 characters)
+  broker auth secret: env PORTVAKT_HUB_BROKER_AUTH_SECRET (at least 16 characters) turns on
+    POST /api/v1/broker/auth and /acl, the HTTP auth backend the broker asks about app devices
 ${DATA_DIR_HELP}
 `;
 
@@ -34,6 +40,8 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     'http-host': { type: 'string' },
     'http-port': { type: 'string' },
     'log-level': { type: 'string' },
+    'broker-ws-url': { type: 'string' },
+    'web-dir': { type: 'string' },
   });
   if (values['help']) return showHelp(io, SERVE_HELP);
   const adminToken = io.env['PORTVAKT_HUB_ADMIN_TOKEN'] ?? '';
@@ -52,6 +60,13 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     throw new ValidationError(`--broker-url: ${errorMessage(err)}`);
   }
   const ca = optional(values, 'ca');
+  const brokerWsUrl = optional(values, 'broker-ws-url') ?? io.env['PORTVAKT_HUB_BROKER_WS_URL'];
+  if (brokerWsUrl !== undefined && !/^wss?:\/\/[^\s]+$/.test(brokerWsUrl))
+    throw new ValidationError('--broker-ws-url must be a ws:// or wss:// URL');
+  const brokerAuthSecret = io.env['PORTVAKT_HUB_BROKER_AUTH_SECRET'] || undefined;
+  if (brokerAuthSecret !== undefined && brokerAuthSecret.length < 16)
+    throw new ValidationError('PORTVAKT_HUB_BROKER_AUTH_SECRET must be at least 16 characters');
+  const webDir = optional(values, 'web-dir');
   const logger = createHubLogger(optional(values, 'log-level') ?? 'info');
   const hub = new Hub({
     dataDir: dataDir(values, io),
@@ -67,6 +82,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     },
     http: { host: optional(values, 'http-host') ?? '127.0.0.1', port },
     adminToken,
+    residentApp: { brokerWsUrl, brokerAuthSecret, webDir: webDir ? resolve(webDir) : undefined },
     logger,
   });
   await hub.start();

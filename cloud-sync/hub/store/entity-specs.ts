@@ -26,8 +26,17 @@ export const deviceStyleId = z
   .string()
   .regex(DEVICE_ID_PATTERN, 'must be 1-63 chars of a-z, 0-9, "_" or "-", starting alphanumeric');
 
+/**
+ * App devices log in to the broker as `app-…`; a panel with such an id would share its broker identity
+ * (and Mosquitto's `%u` ACL patterns) with an app device.
+ */
+const panelId = deviceStyleId.refine(
+  (id) => !id.startsWith('app-'),
+  'must not start with "app-" (app device ids do)',
+);
+
 export const panelSchema = z
-  .object({ id: deviceStyleId, name: z.string().min(1).max(200), buildingId: z.string().min(1).max(128) })
+  .object({ id: panelId, name: z.string().min(1).max(200), buildingId: z.string().min(1).max(128) })
   .strict();
 
 /** A door's building is always its panel's, so clients name only the panel. */

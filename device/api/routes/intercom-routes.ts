@@ -8,7 +8,9 @@ import type { Router } from '../router.ts';
 import { bellIdParam, callIdParam } from '../schemas.ts';
 import { parseInput } from '../validate.ts';
 
-export function addIntercomRoutes(router: Router, intercom: IntercomApi): void {
+export function addIntercomRoutes(router: Router, intercom: IntercomApi, sim: boolean): void {
+  if (sim)
+    router.add('GET', '/api/v1/sim/media', async () => ({ status: 200, body: await intercom.mediaStats() }));
   router
     .add('GET', '/api/v1/directory', () => ({ status: 200, body: { bells: intercom.directory() } }))
     .add('POST', '/api/v1/bells/{bellId}/ring', ({ params }) => {

@@ -47,15 +47,15 @@ describe('intercom: ringing app devices', () => {
     for (const other of ['anna-phone', 'anna-tablet']) {
       expect(h.link.to(other).at(-1), other).toMatchObject({ type: 'stop', reason: 'answered_elsewhere' });
     }
-    expect([...h.media.open.keys()]).toEqual([`${callId}/erik-phone`]);
-    expect(h.media.talker).toBe(`${callId}/erik-phone`);
-    expect(h.media.log).toContain(`video ${callId}/erik-phone false`);
+    expect([...h.media.open.keys()]).toEqual([`${callId}:erik-phone`]);
+    expect(h.media.talker).toBe(`${callId}:erik-phone`);
+    expect(h.media.log).toContain(`video ${callId}:erik-phone false`);
     expect(h.intercom.state()).toMatchObject({ phase: 'connected' });
     // Anna's late accept is refused and changes nothing.
     h.link.deliver('anna-phone', msg(callId, 'accept', { video: true }));
     await settle();
     expect(h.link.to('anna-phone').at(-1)).toMatchObject({ type: 'refused' });
-    expect(h.media.talker).toBe(`${callId}/erik-phone`);
+    expect(h.media.talker).toBe(`${callId}:erik-phone`);
   });
 
   it('a second answer of the same resident on another device stops the first device ringing too', async () => {
@@ -210,7 +210,7 @@ describe('intercom: ending calls', () => {
     await settle();
     expect(h.link.to('anna-phone').at(-1)).toMatchObject({ type: 'stop', reason: 'next_resident' });
     expect(h.link.types('erik-phone')).toEqual(['ring', 'offer']);
-    expect([...h.media.open.keys()]).toEqual([`${callId}/erik-phone`]);
+    expect([...h.media.open.keys()]).toEqual([`${callId}:erik-phone`]);
   });
 
   it('a second visitor gets busy; an unknown bell is a not-found error and starts nothing', async () => {

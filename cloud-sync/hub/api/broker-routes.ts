@@ -1,0 +1,67 @@
+/**
+ * The broker's HTTP auth backend for residents' app devices, in the shape mosquitto-go-auth's HTTP
+ * backend (JSON params, status or JSON response mode) and EMQX's HTTP authentication/authorization use:
+ * 200 `{result:"allow", ok:true}` or 403 `{result:"deny", ok:false}`. Panels and the hub stay in the
+ * broker's own password file; only app devices (random credentials created at each login) are asked
+ * here. The broker authenticates itself with the broker secret from the hub's config.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { AuthError, NotFoundError } from '../../../hal/errors.ts';
+import type { BrokerAccess } from '../../protocol/call-acl.ts';
+import { parseInput } from '../validate.ts';
+import type { HubApiContext } from './context.ts';
+import type { Reply, Router } from './router.ts';
+
+export const BROKER_PREFIX = '/api/v1/broker/';
+
+const username = z.string().min(1).max(200);
+export const brokerAuthBody = z
+  .object({ username, password: z.string().max(500), clientid: z.string().max(200).optional() })
+  .describe('extra fields a broker sends are ignored');
+
+/** mosquitto-go-auth sends `acc` (1 read, 2 write, 4 subscribe); EMQX an action; both are accepted. */
+export const brokerAclBody = z
+  .object({
+    username,
+    topic: z.string().min(1).max(65_535),
+    access: z.enum(['read', 'write', 'subscribe', 'publish']).optional(),
+    acc: z.union([z.literal(1), z.literal(2), z.literal(4)]).optional(),
+    clientid: z.string().max(200).optional(),
+  })
+  .refine((b) => b.access !== undefined || b.acc !== undefined, 'set access (or acc)');
+
+export const brokerDecision = z.object({ result: z.enum(['allow', 'deny']), ok: z.boolean() });
+
+const ACC: Record<number, BrokerAccess> = { 1: 'read', 2: 'write', 4: 'subscribe' };
+
+export function addBrokerRoutes(router: Router, ctx: HubApiContext): void {
+  const guard = (req: { headers: { authorization?: string | undefined } }): void => {
+    const secret = ctx.brokerAuthSecret;
+    if (!secret) throw new NotFoundError('broker authentication is not enabled on this hub');
+    const header = req.headers.authorization ?? '';
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+    const expected = Buffer.from(secret);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw new AuthError('missing or wrong broker secret (Authorization: Bearer <secret>)');
+  };
+  router
+    .add('POST', `${BROKER_PREFIX}auth`, ({ req, body }) => {
+      guard(req);
+      const b = parseInput(brokerAuthBody, body, 'body');
+      return decision(ctx.residents.brokerLogin(b.username, b.password));
+    })
+    .add('POST', `${BROKER_PREFIX}acl`, ({ req, body }) => {
+      guard(req);
+      const b = parseInput(brokerAclBody, body, 'body');
+      const access: BrokerAccess =
+        b.access === 'publish' ? 'write' : (b.access ?? ACC[b.acc ?? 0] ?? 'write');
+      return decision(ctx.residents.brokerMayAccess(b.username, b.topic, access));
+    });
+}
+
+function decision(allowed: boolean): Reply {
+  return allowed
+    ? { status: 200, body: { result: 'allow', ok: true } }
+    : { status: 403, body: { result: 'deny', ok: false } };
+}

@@ -1,0 +1,141 @@
+/** OpenAPI paths of the resident app's API and the broker's auth backend (merged by openapi.ts). */
+import { z } from 'zod';
+import {
+  callLogQuery,
+  callLogReply,
+  residentCommandReply,
+  residentDoorsReply,
+  residentLoginBody,
+  residentLoginReply,
+  residentOpenReply,
+  residentProfile,
+} from '../../protocol/resident-api.ts';
+import { brokerAclBody, brokerAuthBody, brokerDecision } from './broker-routes.ts';
+import { errorBody } from './schemas.ts';
+
+const schemaOf = (schema: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+const json = (schema: z.ZodType) => ({
+  content: { 'application/json': { schema: schemaOf(schema, 'output') } },
+});
+const jsonIn = (schema: z.ZodType) => ({
+  required: true,
+  content: { 'application/json': { schema: schemaOf(schema, 'input') } },
+});
+const errors = {
+  '4XX': { description: 'bad request, unknown id, refused or no session', ...json(errorBody) },
+};
+const resident = [{ resident: [] }];
+const broker = [{ broker: [] }];
+const pathId = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+
+export const residentSecuritySchemes = {
+  resident: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'the token from POST /api/v1/resident/login',
+  },
+  broker: { type: 'http', scheme: 'bearer', description: "the broker auth secret from the hub's config" },
+};
+
+export function residentApiPaths(): Record<string, unknown> {
+  const decision = {
+    200: { description: 'allowed', ...json(brokerDecision) },
+    403: { description: 'denied', ...json(brokerDecision) },
+    ...errors,
+  };
+  return {
+    '/api/v1/residents/{id}/login': {
+      post: {
+        summary: "Set (or replace) a resident's app password; the reply shows it this once only",
+        parameters: [pathId('id')],
+        responses: {
+          201: {
+            description: 'the new password',
+            ...json(z.object({ residentId: z.string(), password: z.string() })),
+          },
+          ...errors,
+        },
+      },
+    },
+    '/api/v1/resident/login': {
+      post: {
+        summary:
+          'Log a resident in on a new app device: session token, app device id and broker credentials ' +
+          '(failed logins are rate-limited: 429 with Retry-After)',
+        security: [],
+        requestBody: jsonIn(residentLoginBody),
+        responses: { 201: { description: 'logged in', ...json(residentLoginReply) }, ...errors },
+      },
+    },
+    '/api/v1/resident/logout': {
+      post: {
+        summary: 'End the session and remove its app device (panels stop ringing it)',
+        security: resident,
+        responses: { 204: { description: 'logged out' }, ...errors },
+      },
+    },
+    '/api/v1/resident/me': {
+      get: {
+        summary: 'The resident, this app device and the panels allowed to call it',
+        security: resident,
+        responses: { 200: { description: 'profile', ...json(residentProfile) }, ...errors },
+      },
+    },
+    '/api/v1/resident/doors': {
+      get: {
+        summary: 'Doors the resident has an access rule for, with panel, building and whether it opens now',
+        security: resident,
+        responses: { 200: { description: 'doors', ...json(residentDoorsReply) }, ...errors },
+      },
+    },
+    '/api/v1/resident/doors/{doorId}/open': {
+      post: {
+        summary: 'Open a door remotely: a signed door.open on behalf of the resident (403 when not allowed)',
+        security: resident,
+        parameters: [pathId('doorId')],
+        responses: { 202: { description: 'sent', ...json(residentOpenReply) }, ...errors },
+      },
+    },
+    '/api/v1/resident/commands/{nonce}': {
+      get: {
+        summary: "One of the resident's door openings and the panel's answer",
+        security: resident,
+        parameters: [pathId('nonce')],
+        responses: { 200: { description: 'command', ...json(residentCommandReply) }, ...errors },
+      },
+    },
+    '/api/v1/resident/calls': {
+      get: {
+        summary: 'Calls that rang this resident, newest first, with the visitor picture',
+        security: resident,
+        parameters: Object.entries(schemaOf(callLogQuery, 'input').properties ?? {}).map(
+          ([name, schema]) => ({
+            name,
+            in: 'query',
+            schema,
+          }),
+        ),
+        responses: { 200: { description: 'call log', ...json(callLogReply) }, ...errors },
+      },
+    },
+    '/api/v1/broker/auth': {
+      post: {
+        summary: 'Broker HTTP auth backend: may this app device log in (username = app device id)?',
+        security: broker,
+        requestBody: jsonIn(brokerAuthBody),
+        responses: decision,
+      },
+    },
+    '/api/v1/broker/acl': {
+      post: {
+        summary:
+          'Broker HTTP ACL backend: an app device reads/subscribes only …/calls/to/<itself> and ' +
+          'writes only …/calls/from/<itself>',
+        security: broker,
+        requestBody: jsonIn(brokerAclBody),
+        responses: decision,
+      },
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The resident web app's API. `POST /api/v1/residents/{id}/login` is an admin route (admin token, like
+ * every /api/v1 path); everything under `/api/v1/resident/` authenticates with the resident's session
+ * token instead (login itself with the password), which http-server.ts leaves to these handlers.
+ */
+import { NotFoundError, PortvaktError } from '../../../hal/errors.ts';
+import {
+  callLogQuery,
+  type ResidentCommandReply,
+  type ResidentOpenReply,
+  residentLoginBody,
+} from '../../protocol/resident-api.ts';
+import { residentCallLog } from '../residents/call-log.ts';
+import { residentDoors, ruledDoorIds } from '../residents/doors.ts';
+import { parseInput } from '../validate.ts';
+import type { HubApiContext } from './context.ts';
+import type { Router } from './router.ts';
+
+export const RESIDENT_PREFIX = '/api/v1/resident/';
+
+export function addResidentRoutes(router: Router, ctx: HubApiContext): void {
+  const { residents, store, clock } = ctx;
+  const session = (req: { headers: { authorization?: string | undefined } }) =>
+    residents.authenticate(req.headers.authorization);
+  router
+    .add('POST', '/api/v1/residents/{id}/login', ({ params }) => ({
+      status: 201,
+      body: residents.setLogin(params['id']!),
+    }))
+    .add('POST', `${RESIDENT_PREFIX}login`, ({ req, body }) => ({
+      status: 201,
+      body: residents.login(
+        parseInput(residentLoginBody, body, 'login'),
+        req.socket.remoteAddress ?? 'unknown',
+      ),
+    }))
+    .add('POST', `${RESIDENT_PREFIX}logout`, ({ req }) => {
+      residents.logout(session(req));
+      return { status: 204, body: undefined };
+    })
+    .add('GET', `${RESIDENT_PREFIX}me`, ({ req }) => ({ status: 200, body: residents.profile(session(req)) }))
+    .add('GET', `${RESIDENT_PREFIX}doors`, ({ req }) => ({
+      status: 200,
+      body: { doors: residentDoors(store, session(req).residentId, clock.now()) },
+    }))
+    .add('POST', `${RESIDENT_PREFIX}doors/{doorId}/open`, async ({ req, params }) => {
+      const s = session(req);
+      const doorId = params['doorId']!;
+      // Unknown doors and doors without a rule look alike: a resident learns nothing about other doors.
+      if (!ruledDoorIds(store, s.residentId, clock.now()).includes(doorId))
+        throw new PortvaktError('forbidden', `you have no access to door "${doorId}"`);
+      const sent = await ctx.opener.open({
+        doorId,
+        onBehalfOf: { kind: 'resident', id: s.residentId },
+        reason: `resident app (${s.appDeviceId})`,
+      });
+      return { status: 202, body: sent satisfies ResidentOpenReply };
+    })
+    .add('GET', `${RESIDENT_PREFIX}commands/{nonce}`, ({ req, params }) => {
+      const s = session(req);
+      const command = store.commands.get(params['nonce']!, clock.now());
+      const cmd = command?.body.command;
+      const yours =
+        cmd?.type === 'door.open' && cmd.onBehalfOf.kind === 'resident' && cmd.onBehalfOf.id === s.residentId;
+      if (!command || cmd?.type !== 'door.open' || !yours)
+        throw new NotFoundError(`no command "${params['nonce']}" of yours`);
+      const reply: ResidentCommandReply = {
+        nonce: command.nonce,
+        doorId: cmd.doorId,
+        status: command.status,
+        reason: command.reason,
+      };
+      return { status: 200, body: reply };
+    })
+    .add('GET', `${RESIDENT_PREFIX}calls`, ({ req, query }) => {
+      const s = session(req);
+      const q = parseInput(callLogQuery, Object.fromEntries(query), 'query');
+      return { status: 200, body: { calls: residentCallLog(store, s.residentId, q.limit) } };
+    });
+}

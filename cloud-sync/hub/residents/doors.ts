@@ -1,0 +1,75 @@
+/**
+ * What the resident app shows about doors and panels: the doors the resident has an access rule for
+ * (with whether the rule lets them open it right now — the same check the remote open makes), and the
+ * panels that may call them (the app accepts call signaling only from these).
+ */
+import { PortvaktError } from '../../../hal/errors.ts';
+import type { ResidentDoor, ResidentPanel } from '../../protocol/resident-api.ts';
+import { assertResidentMayOpen } from '../signer/resident-access.ts';
+import type { Row } from '../store/entities.ts';
+import type { HubStore } from '../store/hub-store.ts';
+
+/** Door ids the resident has a rule for that has not run out (a rule starting later still counts). */
+export function ruledDoorIds(store: HubStore, residentId: string, now: number): string[] {
+  const ids = new Set<string>();
+  for (const rule of store.entities.list('accessRules', { residentId })) {
+    const until = rule['validUntil'] as number | null;
+    if (until === null || now < until) ids.add(String(rule['doorId']));
+  }
+  return [...ids];
+}
+
+export function residentDoors(store: HubStore, residentId: string, now: number): ResidentDoor[] {
+  const e = store.entities;
+  const doors: ResidentDoor[] = [];
+  for (const doorId of ruledDoorIds(store, residentId, now)) {
+    const door = e.find('doors', doorId);
+    if (!door) continue;
+    const panel = e.get('panels', String(door['panelId']));
+    const building = e.get('buildings', String(panel['buildingId']));
+    let reason: string | null = null;
+    try {
+      assertResidentMayOpen(store, residentId, doorId, now);
+    } catch (err) {
+      if (!(err instanceof PortvaktError) || err.code !== 'forbidden') throw err;
+      reason = 'not allowed at this time';
+    }
+    doors.push({
+      doorId,
+      doorName: String(door['name']),
+      panelId: String(panel['id']),
+      panelName: String(panel['name']),
+      buildingId: String(building['id']),
+      buildingName: String(building['name']),
+      allowedNow: reason === null,
+      reason,
+    });
+  }
+  const key = (d: ResidentDoor) => `${d.buildingName}\u0000${d.panelName}\u0000${d.doorName}`;
+  return doors.sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+/** The panels of the resident's building, plus those of any door they have a rule for elsewhere. */
+export function residentPanels(store: HubStore, resident: Row, now: number): ResidentPanel[] {
+  const e = store.entities;
+  const unit = e.find('units', String(resident['unitId']));
+  const panels = new Map<string, Row>();
+  if (unit) {
+    for (const p of e.list('panels', { buildingId: String(unit['buildingId']) }))
+      panels.set(String(p['id']), p);
+  }
+  for (const doorId of ruledDoorIds(store, String(resident['id']), now)) {
+    const door = e.find('doors', doorId);
+    const panel = door && e.find('panels', String(door['panelId']));
+    if (panel) panels.set(String(panel['id']), panel);
+  }
+  return [...panels.values()].map((p) => {
+    const building = e.get('buildings', String(p['buildingId']));
+    return {
+      id: String(p['id']),
+      name: String(p['name']),
+      buildingId: String(building['id']),
+      buildingName: String(building['name']),
+    };
+  });
+}

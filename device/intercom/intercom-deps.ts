@@ -1,0 +1,18 @@
+/** What the intercom needs from the panel (shared by the module and its lazily loaded start). */
+import type { Clock } from '../../hal/clock/clock.ts';
+import type { Logger } from '../../hal/logger.ts';
+import type { DirectoryEntryView } from '../api/context.ts';
+import type { AuditLog } from '../audit/types.ts';
+import type { CallChannel } from './call-channel.ts';
+import type { CallDoors } from './call-door.ts';
+import type { IntercomDirectory } from './ports.ts';
+
+export interface IntercomDeps {
+  panelName: string;
+  directory: IntercomDirectory & { visibleDirectory(now: number): DirectoryEntryView[] };
+  channel: CallChannel;
+  doors: CallDoors;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+}

@@ -1,0 +1,90 @@
+/**
+ * Starts the media engine (camera, microphone and speaker pipelines, werift in its worker) and the
+ * intercom on it. A camera that cannot start does not silence the door phone: residents are still rung,
+ * can answer and open the door; the calls just carry no media, and every failed offer is recorded.
+ */
+import { createAvSource, createSpeaker } from '../../hal/camera/drivers.ts';
+import { errorMessage } from '../../hal/errors.ts';
+import { SafeEmitter } from '../../hal/events.ts';
+import type { IntercomConfig } from '../config/schema.ts';
+import { MediaEngine } from '../media/engine.ts';
+import { callDoorOpener } from './call-door.ts';
+import { Intercom } from './intercom.ts';
+import type { IntercomDeps } from './intercom-deps.ts';
+import type { IntercomMedia, MediaEvents } from './ports.ts';
+
+export async function startIntercom(config: IntercomConfig, deps: IntercomDeps) {
+  const { clock, logger } = deps;
+  const driverDeps = { clock, logger: logger.child({ part: 'media' }) };
+  const engine = new MediaEngine({
+    source: createAvSource(config.media.camera, driverDeps),
+    speaker: createSpeaker(config.media.speaker, driverDeps),
+    clock,
+    logger: logger.child({ part: 'media' }),
+    loopbackOnly: config.loopbackOnly,
+  });
+  let media: IntercomMedia;
+  let mediaUp = false;
+  try {
+    await engine.start();
+    mediaUp = true;
+    media = engineMedia(engine);
+  } catch (err) {
+    logger.error({ err: errorMessage(err) }, 'camera and audio did not start; calls go out without media');
+    media = noMedia(errorMessage(err));
+  }
+  const intercom = new Intercom({
+    panelName: deps.panelName,
+    directory: deps.directory,
+    media,
+    channel: deps.channel,
+    doors: callDoorOpener(deps.doors, deps.audit, logger),
+    // The SIP fallback is a later issue: until then a call nobody can take is recorded and ends.
+    fallback: {
+      handOver: (callId, bellId, residentIds, why) =>
+        logger.info({ callId, bellId, residents: residentIds.length, why }, 'no app device answered'),
+    },
+    audit: deps.audit,
+    clock,
+    logger,
+    snapshotWaitMs: config.snapshotWaitMs,
+  });
+  intercom.start();
+  return {
+    intercom,
+    stats: async () => (mediaUp ? engine.stats() : { unavailable: true }),
+    stop: async () => {
+      intercom.stop();
+      await engine.stop();
+    },
+  };
+}
+
+function engineMedia(engine: MediaEngine): IntercomMedia {
+  const events = new SafeEmitter<MediaEvents>();
+  engine.events.on('source-failed', (e) => events.emit('source-failed', e));
+  return {
+    events,
+    openPeer: (peerId, options) => engine.openPeer(peerId, options),
+    acceptAnswer: (peerId, sdp) => engine.acceptAnswer(peerId, sdp),
+    addRemoteCandidate: (peerId, candidate) => engine.addRemoteCandidate(peerId, candidate),
+    setVideo: (peerId, enabled) => engine.setVideo(peerId, enabled),
+    setTalker: (peerId) => engine.setTalker(peerId),
+    closePeer: (peerId) => engine.closePeer(peerId),
+    snapshot: () => engine.snapshot(),
+  };
+}
+
+function noMedia(reason: string): IntercomMedia {
+  const fail = () => Promise.reject(new Error(`no media: ${reason}`));
+  return {
+    events: new SafeEmitter<MediaEvents>(),
+    openPeer: fail,
+    acceptAnswer: fail,
+    addRemoteCandidate: fail,
+    setVideo: fail,
+    setTalker: async () => {},
+    closePeer: async () => {},
+    snapshot: async () => undefined,
+  };
+}

@@ -1,0 +1,246 @@
+import { randomSsrc } from '../../hal/camera/ports.ts';
+import type { AvSource, Speaker, SpeakerStats } from '../../hal/camera/types.ts';
+import type { Clock, TimerHandle } from '../../hal/clock/clock.ts';
+import { ValidationError } from '../../hal/errors.ts';
+import { SafeEmitter } from '../../hal/events.ts';
+import type { Logger } from '../../hal/logger.ts';
+import {
+  type IceServer,
+  type MediaRequest,
+  type PeerState,
+  requestSchema,
+  type WorkerInit,
+  type WorkerStats,
+} from './protocol.ts';
+import { MediaError, WorkerChannel } from './worker-channel.ts';
+
+export { MediaError } from './worker-channel.ts';
+
+export interface MediaEngineOptions {
+  source: AvSource;
+  speaker: Speaker;
+  clock: Clock;
+  logger: Logger;
+  /** All viewers share the encoder: keyframe requests at most this often (default 500 ms). */
+  keyframeMinIntervalMs?: number;
+  /** Every worker request is answered or fails after this long (default 10 s). */
+  requestTimeoutMs?: number;
+  /**
+   * true (default): ICE only over 127.0.0.0/8 — the simulator, tests, and a browser on the panel itself;
+   * remote candidates elsewhere are refused. false: every interface, plus `iceServers` (STUN/TURN).
+   */
+  loopbackOnly?: boolean;
+  iceServers?: IceServer[];
+  /** Upper bound for gathering our ICE candidates before the offer is returned (default 5 s). */
+  gatherTimeoutMs?: number;
+  /** First delay before restarting a crashed worker; doubles on each failed start (default 1 s). */
+  workerRestartDelayMs?: number;
+  /** The worker's entry file (default: media-worker.ts beside this file, media-worker.js in the bundle). */
+  workerUrl?: URL;
+}
+
+export interface MediaEngineEvents {
+  [event: string]: unknown;
+  'peer-state': { peerId: string; state: PeerState };
+  'source-restarted': { pid: number; restarts: number };
+  'source-failed': { reason: string };
+  'speaker-failed': { reason: string };
+  /** The worker crashed: its peers are gone (each got a 'closed' peer-state); a new one is starting. */
+  'worker-crashed': { reason: string };
+  'worker-restarted': { restarts: number };
+}
+
+export interface MediaStats extends WorkerStats {
+  speaker: SpeakerStats;
+  sourcePid: number | undefined;
+  workerRestarts: number;
+}
+
+// Running from source the worker is a .ts file; in the rolldown bundle it is its own entry beside cli.js.
+const defaultWorkerUrl = import.meta.url.endsWith('.ts')
+  ? new URL('./media-worker.ts', import.meta.url)
+  : new URL('./media-worker.js', import.meta.url);
+
+/**
+ * WebRTC for the door phone, run in a worker thread so that SRTP and RTP fan-out never delay the main
+ * event loop (card taps, doors). One encoded stream (the AvSource) goes to every peer; the talker's audio
+ * goes to the Speaker. The panel is always the offerer.
+ */
+export class MediaEngine {
+  readonly events = new SafeEmitter<MediaEngineEvents>();
+  readonly #o: MediaEngineOptions;
+  #init: WorkerInit | undefined;
+  #channel: WorkerChannel | undefined;
+  #running = false;
+  #restartTimer: TimerHandle | undefined;
+  #restartDelayMs = 0;
+  #workerRestarts = 0;
+  readonly #peers = new Set<string>();
+  readonly #unsubscribe: Array<() => void> = [];
+
+  constructor(options: MediaEngineOptions) {
+    this.#o = options;
+  }
+
+  async start(): Promise<void> {
+    const { source, speaker } = this.#o;
+    const ports = await source.start();
+    try {
+      const speakerPorts = await speaker.start();
+      this.#init = {
+        codec: ports.video.codec,
+        video: { rtpPort: ports.video.rtpPort, rtcpPort: ports.video.rtcpPort, ssrc: ports.video.ssrc },
+        audio: { rtpPort: ports.audio.rtpPort },
+        speaker: { rtpPort: speakerPorts.rtpPort, payloadType: speakerPorts.payloadType, ssrc: randomSsrc() },
+        keyframeMinIntervalMs: this.#o.keyframeMinIntervalMs ?? 500,
+        loopbackOnly: this.#o.loopbackOnly ?? true,
+        iceServers: this.#o.iceServers ?? [],
+        gatherTimeoutMs: this.#o.gatherTimeoutMs ?? 5000,
+      };
+      this.#unsubscribe.push(
+        source.events.on('restarted', (e) => this.events.emit('source-restarted', e)),
+        source.events.on('failed', (e) => this.events.emit('source-failed', e)),
+        speaker.events.on('failed', (e) => this.events.emit('speaker-failed', e)),
+      );
+      this.#channel = await this.#openWorker();
+      this.#running = true;
+    } catch (err) {
+      await this.#teardown();
+      throw err;
+    }
+  }
+
+  /** Closes every peer, ends the worker, then the speaker and camera pipelines (reverse of start). */
+  async stop(): Promise<void> {
+    await this.#teardown();
+  }
+
+  /** Creates a peer and returns the panel's offer: complete SDP with every candidate already in it. */
+  async openPeer(peerId: string, options: { video: boolean }): Promise<{ sdp: string }> {
+    const request = { type: 'open-peer', peerId, video: options?.video } as MediaRequest;
+    const result = (await this.#call(request)) as { sdp: string };
+    this.#peers.add(peerId);
+    return result;
+  }
+
+  async acceptAnswer(peerId: string, sdp: string): Promise<void> {
+    await this.#call({ type: 'accept-answer', peerId, sdp });
+  }
+
+  /** Trickled candidate from the far end. A bad or (loopback-only) non-127 one is refused, harmlessly. */
+  async addRemoteCandidate(
+    peerId: string,
+    candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null },
+  ): Promise<void> {
+    await this.#call({ type: 'add-candidate', peerId, candidate });
+  }
+
+  /** false: the peer gets no video RTP at all (audio only); true: video resumes at a fresh keyframe. */
+  async setVideo(peerId: string, enabled: boolean): Promise<void> {
+    await this.#call({ type: 'set-video', peerId, enabled });
+  }
+
+  /** Whose audio plays on the panel's speaker (undefined: nobody's). The panel's mic goes to all peers. */
+  async setTalker(peerId: string | undefined): Promise<void> {
+    await this.#call({ type: 'set-talker', peerId: peerId ?? null });
+  }
+
+  async closePeer(peerId: string): Promise<void> {
+    await this.#call({ type: 'close-peer', peerId });
+    this.#peers.delete(peerId);
+  }
+
+  async stats(): Promise<MediaStats> {
+    const worker = (await this.#call({ type: 'stats' })) as WorkerStats;
+    return {
+      ...worker,
+      speaker: this.#o.speaker.stats(),
+      sourcePid: this.#o.source.pid,
+      workerRestarts: this.#workerRestarts,
+    };
+  }
+
+  /** The newest still of the visitor (JPEG), e.g. for a missed-call notice. */
+  snapshot(): Promise<Buffer | undefined> {
+    return this.#o.source.snapshot();
+  }
+
+  #call(request: MediaRequest): Promise<unknown> {
+    const parsed = requestSchema.safeParse(request);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`);
+      return Promise.reject(
+        new ValidationError(`invalid ${request.type} call: ${issues.join('; ')}`, issues),
+      );
+    }
+    if (!this.#channel) {
+      const why = this.#running ? 'the media worker is restarting' : 'the media engine is not running';
+      return Promise.reject(new MediaError(`cannot ${request.type}: ${why}`));
+    }
+    return this.#channel.request(parsed.data, this.#o.requestTimeoutMs ?? 10_000);
+  }
+
+  async #openWorker(): Promise<WorkerChannel> {
+    const channel = await WorkerChannel.open(
+      this.#o.workerUrl ?? defaultWorkerUrl,
+      this.#init!,
+      this.#o.clock,
+      this.#o.requestTimeoutMs ?? 10_000,
+    );
+    const log = this.#o.logger.child({ mediaWorker: channel.threadId });
+    channel.events.on('peer-state', ({ peerId, state }) => {
+      if (state === 'failed' || state === 'closed') this.#peers.delete(peerId);
+      this.events.emit('peer-state', { peerId, state });
+    });
+    channel.events.on('warning', ({ message }) => log.warn(message));
+    channel.events.on('crashed', ({ reason }) => this.#onCrash(channel, reason));
+    return channel;
+  }
+
+  #onCrash(channel: WorkerChannel, reason: string): void {
+    if (this.#channel !== channel) return;
+    this.#channel = undefined;
+    this.#o.logger.error({ reason }, 'media worker crashed; restarting it');
+    for (const peerId of this.#peers) this.events.emit('peer-state', { peerId, state: 'closed' });
+    this.#peers.clear();
+    this.events.emit('worker-crashed', { reason });
+    this.#restartDelayMs = this.#o.workerRestartDelayMs ?? 1000;
+    this.#scheduleRestart();
+  }
+
+  #scheduleRestart(): void {
+    this.#restartTimer = this.#o.clock.setTimeout(() => {
+      this.#restartTimer = undefined;
+      if (!this.#running) return;
+      this.#openWorker().then(
+        (channel) => {
+          if (!this.#running) return void channel.close();
+          this.#channel = channel;
+          this.#workerRestarts++;
+          this.events.emit('worker-restarted', { restarts: this.#workerRestarts });
+        },
+        (err: unknown) => {
+          this.#o.logger.error({ err }, 'media worker restart failed; trying again');
+          this.#restartDelayMs = Math.min(30_000, this.#restartDelayMs * 2);
+          this.#scheduleRestart();
+        },
+      );
+    }, this.#restartDelayMs);
+  }
+
+  async #teardown(): Promise<void> {
+    this.#running = false;
+    this.#o.clock.clearTimeout(this.#restartTimer);
+    this.#restartTimer = undefined;
+    const channel = this.#channel;
+    this.#channel = undefined;
+    for (const off of this.#unsubscribe.splice(0)) off();
+    this.#peers.clear();
+    if (channel) {
+      await channel.request({ type: 'shutdown' }, 2000).catch(() => undefined);
+      await channel.close();
+    }
+    await this.#o.speaker.stop();
+    await this.#o.source.stop();
+  }
+}

@@ -1,0 +1,217 @@
+import { createSocket, type Socket } from 'node:dgram';
+import type { RtpPacket } from 'werift';
+import { randomSsrc } from '../../hal/camera/ports.ts';
+import { pliPacket } from '../../hal/camera/rtcp.ts';
+import type { Clock } from '../../hal/clock/clock.ts';
+import { NotFoundError, ValidationError } from '../../hal/errors.ts';
+import { KeyframeRequester } from './keyframe.ts';
+import { MediaPeer } from './peer.ts';
+import type { MediaRequest, PeerState, WorkerInit, WorkerStats } from './protocol.ts';
+import { isDiscontinuity, isKeyframeStart, type RtpHeaderView, readRtpHeader } from './rtp.ts';
+import { checkRemoteCandidate } from './signaling.ts';
+import { TalkerRestamper } from './talker.ts';
+
+const MAX_PEERS = 32;
+
+/**
+ * The media worker's state: the camera's RTP arrives on two UDP sockets and goes, buffer for buffer,
+ * to every peer's outlets; keyframe requests go back to the encoder as RTCP PLI; the talker's audio goes
+ * to the speaker pipeline. Runs in the worker thread, so none of it touches the main event loop.
+ */
+export class FanOut {
+  readonly #init: WorkerInit;
+  readonly #clock: Clock;
+  readonly #onPeerState: (peerId: string, state: PeerState) => void;
+  readonly #peers = new Map<string, MediaPeer>();
+  readonly #keyframes: KeyframeRequester;
+  readonly #talk: TalkerRestamper;
+  readonly #rtcpSsrc = randomSsrc();
+  readonly #ingress = { videoPackets: 0, audioPackets: 0, malformed: 0, sourceChanges: 0 };
+  #video: Socket | undefined;
+  #audio: Socket | undefined;
+  #lastVideo: RtpHeaderView | undefined;
+  #lastAudio: RtpHeaderView | undefined;
+  #talker: string | null = null;
+  #speakerPackets = 0;
+
+  constructor(init: WorkerInit, clock: Clock, onPeerState: (peerId: string, state: PeerState) => void) {
+    this.#init = init;
+    this.#clock = clock;
+    this.#onPeerState = onPeerState;
+    this.#keyframes = new KeyframeRequester({
+      clock,
+      minIntervalMs: init.keyframeMinIntervalMs,
+      send: () =>
+        this.#video?.send(pliPacket(this.#rtcpSsrc, init.video.ssrc), init.video.rtcpPort, '127.0.0.1'),
+    });
+    this.#talk = new TalkerRestamper({
+      clock,
+      ssrc: init.speaker.ssrc,
+      payloadType: init.speaker.payloadType,
+    });
+  }
+
+  /** Binds the camera's RTP ports (the pipeline sends there whether or not anyone listens). */
+  async start(): Promise<void> {
+    this.#video = await bind(this.#init.video.rtpPort);
+    this.#audio = await bind(this.#init.audio.rtpPort);
+    this.#video.on('message', (packet) => this.#onVideo(packet));
+    this.#audio.on('message', (packet) => this.#onAudio(packet));
+  }
+
+  async stop(): Promise<void> {
+    this.#keyframes.close();
+    await Promise.allSettled([...this.#peers.values()].map((p) => p.close()));
+    this.#peers.clear();
+    this.#video?.close();
+    this.#audio?.close();
+  }
+
+  async handle(request: MediaRequest): Promise<unknown> {
+    switch (request.type) {
+      case 'open-peer': {
+        if (this.#peers.has(request.peerId))
+          throw new ValidationError(`peer "${request.peerId}" is already open`);
+        if (this.#peers.size >= MAX_PEERS) throw new ValidationError(`at most ${MAX_PEERS} peers at a time`);
+        const peer = this.#createPeer(request.peerId, request.video);
+        this.#peers.set(peer.id, peer);
+        try {
+          return { sdp: await peer.createOffer() };
+        } catch (err) {
+          this.#peers.delete(peer.id);
+          await peer.close();
+          throw err;
+        }
+      }
+      case 'accept-answer':
+        return this.#peer(request.peerId).acceptAnswer(request.sdp);
+      case 'add-candidate': {
+        const peer = this.#peer(request.peerId);
+        return peer.addCandidate(checkRemoteCandidate(request.candidate, this.#init.loopbackOnly));
+      }
+      case 'set-video':
+        return this.#peer(request.peerId).setVideo(request.enabled);
+      case 'set-talker':
+        if (request.peerId !== null) this.#peer(request.peerId);
+        this.#talker = request.peerId;
+        return undefined;
+      case 'close-peer': {
+        const peer = this.#peer(request.peerId);
+        this.#peers.delete(peer.id);
+        if (this.#talker === peer.id) this.#talker = null;
+        await peer.close();
+        return undefined;
+      }
+      case 'stats':
+        return this.stats();
+      case 'shutdown':
+        return this.stop();
+    }
+  }
+
+  stats(): WorkerStats {
+    return {
+      ingress: { ...this.#ingress },
+      keyframes: { requested: { ...this.#keyframes.requested }, sent: this.#keyframes.sent },
+      talker: this.#talker,
+      speakerPacketsSent: this.#speakerPackets,
+      peers: [...this.#peers.values()].map((p) => ({
+        peerId: p.id,
+        state: p.state,
+        video: p.videoEnabled,
+        videoPacketsSent: p.video.packets,
+        audioPacketsSent: p.audio.packets,
+        audioPacketsReceived: p.audioReceived,
+      })),
+    };
+  }
+
+  #peer(peerId: string): MediaPeer {
+    const peer = this.#peers.get(peerId);
+    if (!peer) throw new NotFoundError(`no open peer "${peerId}"`);
+    return peer;
+  }
+
+  #createPeer(peerId: string, video: boolean): MediaPeer {
+    const peer: MediaPeer = new MediaPeer(
+      peerId,
+      {
+        codec: this.#init.codec,
+        video,
+        loopbackOnly: this.#init.loopbackOnly,
+        iceServers: this.#init.iceServers,
+        clock: this.#clock,
+        gatherTimeoutMs: this.#init.gatherTimeoutMs,
+      },
+      {
+        onState: (state) => {
+          // A peer that failed or was closed by the far end is gone: forget it (close() is idempotent).
+          if ((state === 'failed' || state === 'closed') && this.#peers.get(peerId) === peer) {
+            this.#peers.delete(peerId);
+            if (this.#talker === peerId) this.#talker = null;
+            void peer.close();
+          }
+          this.#onPeerState(peerId, state);
+        },
+        onKeyframeNeeded: (reason) => this.#keyframes.request(reason),
+        onAudio: (rtp) => this.#onPeerAudio(peer, rtp),
+      },
+    );
+    return peer;
+  }
+
+  #onVideo(packet: Buffer): void {
+    const header = readRtpHeader(packet);
+    if (!header) {
+      this.#ingress.malformed++;
+      return;
+    }
+    this.#ingress.videoPackets++;
+    const restarted = isDiscontinuity(this.#lastVideo, header);
+    this.#lastVideo = header;
+    if (restarted) this.#ingress.sourceChanges++;
+    let keyframe: boolean | undefined;
+    for (const peer of this.#peers.values()) {
+      if (restarted) peer.video.sourceChanged();
+      // Parsing the VP8/H.264 payload is needed only while somebody waits for a keyframe.
+      if (peer.video.waitingForKeyframe) keyframe ??= isKeyframeStart(this.#init.codec, packet, header);
+      peer.video.push(packet, keyframe ?? false);
+    }
+  }
+
+  #onAudio(packet: Buffer): void {
+    const header = readRtpHeader(packet);
+    if (!header) {
+      this.#ingress.malformed++;
+      return;
+    }
+    this.#ingress.audioPackets++;
+    const restarted = isDiscontinuity(this.#lastAudio, header);
+    this.#lastAudio = header;
+    for (const peer of this.#peers.values()) {
+      if (restarted) peer.audio.sourceChanged();
+      peer.audio.push(packet, true);
+    }
+  }
+
+  #onPeerAudio(peer: MediaPeer, rtp: RtpPacket): void {
+    peer.audioReceived++;
+    if (this.#talker !== peer.id || this.#peers.get(peer.id) !== peer) return;
+    const out = this.#talk.restamp(rtp.serialize(), `${peer.id}/${rtp.header.ssrc}`);
+    if (!out) return;
+    this.#speakerPackets++;
+    this.#audio?.send(out, this.#init.speaker.rtpPort, '127.0.0.1');
+  }
+}
+
+function bind(port: number): Promise<Socket> {
+  const socket = createSocket({ type: 'udp4', recvBufferSize: 1 << 20 });
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, '127.0.0.1', () => {
+      socket.off('error', reject);
+      socket.on('error', () => {});
+      resolve(socket);
+    });
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * Entry of the media worker thread (werift, SRTP and the camera's RTP all live here, off the main event
+ * loop). Started by MediaEngine with a WorkerInit as workerData; answers every request message, whether
+ * or not it could make sense of it. In the bundle this file is its own entry (dist/media-worker.js).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { SystemClock } from '../../hal/clock/clock.ts';
+import { PortvaktError, ValidationError } from '../../hal/errors.ts';
+import { FanOut } from './fanout.ts';
+import { requestSchema, type SerializedError, type WorkerInit, type WorkerMessage } from './protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('media-worker.ts runs as a worker thread (MediaEngine starts it)');
+const post = (message: WorkerMessage) => port.postMessage(message);
+
+export function serializeError(err: unknown): SerializedError {
+  if (err instanceof PortvaktError) {
+    const issues = (err as { issues?: readonly string[] }).issues;
+    return { name: err.name, code: err.code, message: err.message, ...(issues ? { issues } : {}) };
+  }
+  return { name: 'MediaError', code: 'media', message: err instanceof Error ? err.message : String(err) };
+}
+
+// werift starts promises it does not await (a send racing a closing transport, per packet): such a
+// rejection concerns one peer at most and is reported, not allowed to take every call down with it.
+// Reported at most every 10 s, since one closing peer can produce one per packet.
+let lastWarningAt = Number.NEGATIVE_INFINITY;
+let suppressed = 0;
+process.on('unhandledRejection', (reason) => {
+  const now = performance.now();
+  if (now - lastWarningAt < 10_000) {
+    suppressed++;
+    return;
+  }
+  const more = suppressed ? ` (and ${suppressed} more since the last report)` : '';
+  post({ kind: 'warning', message: `unhandled rejection in media worker: ${String(reason)}${more}` });
+  lastWarningAt = now;
+  suppressed = 0;
+});
+
+const fanOut = new FanOut(workerData as WorkerInit, new SystemClock(), (peerId, state) =>
+  post({ kind: 'peer-state', peerId, state }),
+);
+
+port.on('message', (message: unknown) => {
+  const id = (message as { id?: unknown } | null)?.id;
+  if (typeof id !== 'number') {
+    post({ kind: 'warning', message: 'media worker ignored a message without a numeric id' });
+    return;
+  }
+  const { id: _id, ...request } = message as { id: number };
+  const parsed = requestSchema.safeParse(request);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`);
+    const error = new ValidationError(`invalid media request: ${issues.join('; ')}`, issues);
+    post({ kind: 'response', id, ok: false, error: serializeError(error) });
+    return;
+  }
+  fanOut.handle(parsed.data).then(
+    (result) => post({ kind: 'response', id, ok: true, result }),
+    (err: unknown) => post({ kind: 'response', id, ok: false, error: serializeError(err) }),
+  );
+});
+
+fanOut.start().then(
+  () => post({ kind: 'ready' }),
+  (err: unknown) => post({ kind: 'init-failed', error: serializeError(err) }),
+);

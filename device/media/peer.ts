@@ -1,0 +1,239 @@
+import {
+  MediaStreamTrack,
+  type RTCPeerConnection as Pc,
+  PictureLossIndication,
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  type RtcpPacket,
+  RtcpPayloadSpecificFeedback,
+  type RtpPacket,
+} from 'werift';
+import type { VideoCodec } from '../../hal/camera/types.ts';
+import type { Clock } from '../../hal/clock/clock.ts';
+import { ValidationError } from '../../hal/errors.ts';
+import type { KeyframeReason } from './keyframe.ts';
+import { RtpOutlet } from './outlet.ts';
+import type { IceServer, PeerState } from './protocol.ts';
+import { type CandidateInit, checkAnswerSdp, isLoopback, keepLoopbackCandidates } from './signaling.ts';
+
+export interface PeerOptions {
+  codec: VideoCodec;
+  video: boolean;
+  loopbackOnly: boolean;
+  iceServers: IceServer[];
+  clock: Clock;
+  gatherTimeoutMs: number;
+}
+
+export interface PeerHooks {
+  onState(state: PeerState): void;
+  onKeyframeNeeded(reason: KeyframeReason): void;
+  /** RTP from this peer's microphone. */
+  onAudio(packet: RtpPacket): void;
+}
+
+const FIR_FMT = 4;
+const feedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
+
+/** Only the codec the camera pipeline produces is offered: the panel never transcodes. */
+function videoCodec(codec: VideoCodec): RTCRtpCodecParameters {
+  return codec === 'vp8'
+    ? new RTCRtpCodecParameters({
+        mimeType: 'video/VP8',
+        clockRate: 90000,
+        payloadType: 96,
+        rtcpFeedback: feedback,
+      })
+    : new RTCRtpCodecParameters({
+        mimeType: 'video/H264',
+        clockRate: 90000,
+        payloadType: 96,
+        rtcpFeedback: feedback,
+        parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+      });
+}
+
+const opus = () =>
+  new RTCRtpCodecParameters({
+    mimeType: 'audio/opus',
+    clockRate: 48000,
+    channels: 2,
+    payloadType: 111,
+    parameters: 'minptime=10;useinbandfec=1',
+  });
+
+/**
+ * One viewer: a werift peer connection offering the shared video (send only) and two-way audio. The
+ * panel is the offerer and returns a complete SDP (all candidates gathered), so trickle is optional.
+ */
+export class MediaPeer {
+  readonly id: string;
+  readonly video: RtpOutlet;
+  readonly audio: RtpOutlet;
+  readonly #pc: Pc;
+  readonly #o: PeerOptions;
+  readonly #hooks: PeerHooks;
+  readonly #videoSsrc: number;
+  readonly #watchedTransports = new Set<object>();
+  #videoEnabled: boolean;
+  #lastFirSeq: number | undefined;
+  state: PeerState = 'new';
+  /** RTP packets received from this peer's microphone. */
+  audioReceived = 0;
+
+  constructor(id: string, options: PeerOptions, hooks: PeerHooks) {
+    this.id = id;
+    this.#o = options;
+    this.#hooks = hooks;
+    this.#videoEnabled = options.video;
+    const loopback = options.loopbackOnly;
+    this.#pc = new RTCPeerConnection({
+      codecs: { video: [videoCodec(options.codec)], audio: [opus()] },
+      iceServers: options.iceServers,
+      iceUseIpv6: !loopback,
+      bundlePolicy: 'max-bundle',
+      ...(loopback
+        ? {
+            iceAdditionalHostAddresses: ['127.0.0.1'],
+            iceFilterCandidatePair: (pair) =>
+              isLoopback(pair.localCandidate.host) && isLoopback(pair.remoteCandidate.host),
+          }
+        : {}),
+    });
+    // Separate track objects per peer: a sender keeps per-track state (codec, NACK cache).
+    const videoTrack = new MediaStreamTrack({ kind: 'video' });
+    const audioTrack = new MediaStreamTrack({ kind: 'audio' });
+    const videoT = this.#pc.addTransceiver(videoTrack, { direction: 'sendonly' });
+    const audioT = this.#pc.addTransceiver(audioTrack, { direction: 'sendrecv' });
+    this.#videoSsrc = videoT.sender.ssrc;
+    const clock = options.clock;
+    this.video = new RtpOutlet({
+      track: videoTrack,
+      sender: videoT.sender,
+      clock,
+      clockRate: 90000,
+      startAtKeyframe: true,
+    });
+    this.audio = new RtpOutlet({
+      track: audioTrack,
+      sender: audioT.sender,
+      clock,
+      clockRate: 48000,
+      startAtKeyframe: false,
+    });
+    audioT.onTrack.subscribe((track) => {
+      track.onReceiveRtp.subscribe((rtp) => hooks.onAudio(rtp));
+    });
+    this.#pc.connectionStateChange.subscribe((state) => this.#onState(state));
+  }
+
+  get videoEnabled(): boolean {
+    return this.#videoEnabled;
+  }
+
+  async createOffer(): Promise<string> {
+    await this.#pc.setLocalDescription(await this.#pc.createOffer());
+    await this.#gathered();
+    const sdp = this.#pc.localDescription?.sdp ?? '';
+    return this.#o.loopbackOnly ? keepLoopbackCandidates(sdp) : sdp;
+  }
+
+  async acceptAnswer(sdp: string): Promise<void> {
+    if (this.#pc.signalingState !== 'have-local-offer') {
+      throw new ValidationError(
+        `peer is not waiting for an answer (signaling state ${this.#pc.signalingState})`,
+      );
+    }
+    checkAnswerSdp(sdp, 2);
+    try {
+      await this.#pc.setRemoteDescription({ type: 'answer', sdp });
+    } catch (err) {
+      throw new ValidationError(`SDP answer rejected: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  async addCandidate(candidate: CandidateInit): Promise<void> {
+    try {
+      await this.#pc.addIceCandidate(candidate as Parameters<Pc['addIceCandidate']>[0]);
+    } catch (err) {
+      throw new ValidationError(
+        `ICE candidate rejected: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+
+  setVideo(enabled: boolean): void {
+    this.#videoEnabled = enabled;
+    if (!enabled) {
+      this.video.close();
+      return;
+    }
+    if (this.state !== 'connected' || this.video.isOpen) return;
+    this.video.open();
+    this.#hooks.onKeyframeNeeded('video-resumed');
+  }
+
+  async close(): Promise<void> {
+    this.video.close();
+    this.audio.close();
+    await this.#pc.close();
+  }
+
+  #onState(state: PeerState): void {
+    this.state = state;
+    if (state === 'connected') {
+      this.#watchRtcp();
+      this.audio.open();
+      if (this.#videoEnabled && !this.video.isOpen) {
+        this.video.open();
+        this.#hooks.onKeyframeNeeded('peer-connected');
+      }
+    } else if (state === 'failed' || state === 'closed') {
+      this.video.close();
+      this.audio.close();
+    }
+    this.#hooks.onState(state);
+  }
+
+  /**
+   * PLI/FIR straight from the DTLS transport, matched on the media SSRC they name. werift (0.24 and
+   * still 0.25.2) routes payload-specific feedback by the *sender* SSRC first, so when the viewer also
+   * sends audio its video PLIs go to our audio receiver and the video sender never hears of them.
+   */
+  #watchRtcp(): void {
+    for (const transport of this.#pc.dtlsTransports) {
+      if (this.#watchedTransports.has(transport)) continue;
+      this.#watchedTransports.add(transport);
+      transport.onRtcp.subscribe((packet) => this.#onRtcp(packet));
+    }
+  }
+
+  #onRtcp(packet: RtcpPacket): void {
+    if (!(packet instanceof RtcpPayloadSpecificFeedback) || !this.video.isOpen) return;
+    const fb = packet.feedback;
+    if (fb instanceof PictureLossIndication && fb.mediaSsrc === this.#videoSsrc) {
+      this.#hooks.onKeyframeNeeded('pli');
+    } else if (fb.count === FIR_FMT) {
+      // werift parses FIR (FMT 4) but does not export its class.
+      const entries = (fb as unknown as { fir: { ssrc: number; sequenceNumber: number }[] }).fir;
+      const entry = entries.find((e) => e.ssrc === this.#videoSsrc);
+      // RFC 5104 4.3.1.2: a repeated FIR (same sequence number) asks for the same keyframe again.
+      if (entry && entry.sequenceNumber !== this.#lastFirSeq) {
+        this.#lastFirSeq = entry.sequenceNumber;
+        this.#hooks.onKeyframeNeeded('fir');
+      }
+    }
+  }
+
+  async #gathered(): Promise<void> {
+    if (this.#pc.iceGatheringState === 'complete') return;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    const { unSubscribe } = this.#pc.iceGatheringStateChange.subscribe((s) => {
+      if (s === 'complete') resolve();
+    });
+    const timer = this.#o.clock.setTimeout(resolve, this.#o.gatherTimeoutMs);
+    await promise;
+    unSubscribe();
+    this.#o.clock.clearTimeout(timer);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Messages between MediaEngine (main thread) and the media worker. Requests are validated on both
+ * sides with the same schemas: by the engine, to answer a bad call at once, and by the worker, because
+ * a message it cannot understand must get an error answer rather than crash it.
+ */
+import { z } from 'zod';
+import type { VideoCodec } from '../../hal/camera/types.ts';
+
+export const peerIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'must be 1-128 chars of A-Z, a-z, 0-9 and _ . : @ -');
+
+export const candidateSchema = z
+  .object({
+    candidate: z.string().min(1).max(1024),
+    sdpMid: z.string().max(64).nullish(),
+    sdpMLineIndex: z.number().int().min(0).max(64).nullish(),
+    usernameFragment: z.string().max(256).nullish(),
+  })
+  .strip();
+
+export const requestSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('open-peer'), peerId: peerIdSchema, video: z.boolean() }).strict(),
+  z
+    .object({ type: z.literal('accept-answer'), peerId: peerIdSchema, sdp: z.string().min(1).max(100_000) })
+    .strict(),
+  z.object({ type: z.literal('add-candidate'), peerId: peerIdSchema, candidate: candidateSchema }).strict(),
+  z.object({ type: z.literal('set-video'), peerId: peerIdSchema, enabled: z.boolean() }).strict(),
+  z.object({ type: z.literal('set-talker'), peerId: peerIdSchema.nullable() }).strict(),
+  z.object({ type: z.literal('close-peer'), peerId: peerIdSchema }).strict(),
+  z.object({ type: z.literal('stats') }).strict(),
+  /** Closes every peer (DTLS close, so viewers hang up at once) before the worker is terminated. */
+  z.object({ type: z.literal('shutdown') }).strict(),
+]);
+
+export type MediaRequest = z.infer<typeof requestSchema>;
+export type RequestEnvelope = MediaRequest & { id: number };
+
+export type PeerState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+
+export interface IceServer {
+  urls: string;
+  username?: string;
+  credential?: string;
+}
+
+/** workerData: everything the worker needs, all structured-clonable. */
+export interface WorkerInit {
+  codec: VideoCodec;
+  video: { rtpPort: number; rtcpPort: number; ssrc: number };
+  audio: { rtpPort: number };
+  speaker: { rtpPort: number; payloadType: number; ssrc: number };
+  keyframeMinIntervalMs: number;
+  loopbackOnly: boolean;
+  iceServers: IceServer[];
+  gatherTimeoutMs: number;
+}
+
+export interface PeerStats {
+  peerId: string;
+  state: PeerState;
+  video: boolean;
+  videoPacketsSent: number;
+  audioPacketsSent: number;
+  audioPacketsReceived: number;
+}
+
+export interface WorkerStats {
+  ingress: { videoPackets: number; audioPackets: number; malformed: number; sourceChanges: number };
+  keyframes: {
+    requested: { 'peer-connected': number; 'video-resumed': number; pli: number; fir: number };
+    sent: number;
+  };
+  talker: string | null;
+  speakerPacketsSent: number;
+  peers: PeerStats[];
+}
+
+export interface SerializedError {
+  name: string;
+  code: string;
+  message: string;
+  issues?: readonly string[];
+}
+
+export type WorkerMessage =
+  | { kind: 'ready' }
+  | { kind: 'init-failed'; error: SerializedError }
+  | { kind: 'response'; id: number; ok: true; result: unknown }
+  | { kind: 'response'; id: number; ok: false; error: SerializedError }
+  | { kind: 'peer-state'; peerId: string; state: PeerState }
+  | { kind: 'warning'; message: string };

@@ -1,0 +1,101 @@
+import type { Clock } from '../clock/clock.ts';
+import { HardwareError } from '../errors.ts';
+import { SafeEmitter } from '../events.ts';
+import type { Logger } from '../logger.ts';
+import type { SpeakerConfig } from './config-schema.ts';
+import { GstProcess, type RestartPolicy } from './gst-process.ts';
+import { AUDIO_PAYLOAD_TYPE, launchArgs, speakerPipeline } from './pipelines.ts';
+import { freeUdpPorts } from './ports.ts';
+import type { MediaProcessEvents, Speaker, SpeakerPorts, SpeakerStats } from './types.ts';
+
+export interface GstSpeakerOptions {
+  config: SpeakerConfig;
+  clock: Clock;
+  logger: Logger;
+  restart?: Partial<RestartPolicy>;
+  gstLaunch?: string;
+}
+
+/**
+ * Counts RTP packets in an RFC 4571 stream (2-byte big-endian length, then the packet), as the sim
+ * speaker pipeline's rtpstreampay writes them to stdout. Chunks may split a frame anywhere.
+ */
+export class Rfc4571Counter {
+  packets = 0;
+  readonly ssrcs = new Set<number>();
+  #pending: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer): void {
+    let data = this.#pending.length ? Buffer.concat([this.#pending, chunk]) : chunk;
+    while (data.length >= 2) {
+      const length = data.readUInt16BE(0);
+      if (data.length < 2 + length) break;
+      if (length >= 12) this.ssrcs.add(data.readUInt32BE(2 + 8));
+      this.packets++;
+      data = data.subarray(2 + length);
+    }
+    this.#pending = Buffer.from(data);
+  }
+
+  reset(): void {
+    this.#pending = Buffer.alloc(0);
+  }
+}
+
+/** The speaker as one supervised gst-launch pipeline listening on a fixed loopback port. */
+export class GstSpeaker implements Speaker {
+  readonly events = new SafeEmitter<MediaProcessEvents>();
+  readonly #o: GstSpeakerOptions;
+  readonly #counter = new Rfc4571Counter();
+  #port: number | undefined;
+  #process: GstProcess | undefined;
+
+  constructor(options: GstSpeakerOptions) {
+    this.#o = options;
+  }
+
+  get pid(): number | undefined {
+    return this.#process?.pid;
+  }
+
+  async start(): Promise<SpeakerPorts> {
+    if (this.#process) throw new HardwareError('speaker pipeline already started');
+    this.#port ??= (await freeUdpPorts(1))[0]!;
+    const counter = this.#counter;
+    const pipeline = new GstProcess({
+      name: 'speaker',
+      args: launchArgs(speakerPipeline(this.#o.config, this.#port)),
+      clock: this.#o.clock,
+      logger: this.#o.logger,
+      ...(this.#o.restart ? { restart: this.#o.restart } : {}),
+      ...(this.#o.gstLaunch ? { gstLaunch: this.#o.gstLaunch } : {}),
+      ...(this.#o.config.driver === 'sim' ? { onStdout: (chunk: Buffer) => counter.push(chunk) } : {}),
+    });
+    // A restarted child starts a fresh stream: drop the half frame the dead one may have left.
+    pipeline.events.on('exit', (e) => {
+      counter.reset();
+      this.events.emit('exit', e);
+    });
+    pipeline.events.on('restarted', (e) => this.events.emit('restarted', e));
+    pipeline.events.on('failed', (e) => this.events.emit('failed', e));
+    this.#process = pipeline;
+    try {
+      await pipeline.start();
+    } catch (err) {
+      this.#process = undefined;
+      throw err;
+    }
+    return { host: '127.0.0.1', rtpPort: this.#port, payloadType: AUDIO_PAYLOAD_TYPE };
+  }
+
+  async stop(): Promise<void> {
+    const pipeline = this.#process;
+    this.#process = undefined;
+    await pipeline?.stop();
+    pipeline?.events.removeAllListeners();
+  }
+
+  stats(): SpeakerStats {
+    return { packets: this.#counter.packets, ssrcs: [...this.#counter.ssrcs] };
+  }
+}

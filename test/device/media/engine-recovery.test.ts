@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MediaError } from '../../../device/media/engine.ts';
+import { type Harness, startHarness, until } from './harness.ts';
+
+// The real worker, plus a hook that crashes it on request (see crashing-worker.ts).
+const workerUrl = new URL('./crashing-worker.ts', import.meta.url);
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness('vp8', { workerUrl, workerRestartDelayMs: 200 });
+}, 60_000);
+afterAll(async () => {
+  await h?.stop();
+}, 30_000);
+
+describe('MediaEngine recovery', { timeout: 60_000 }, () => {
+  it('kill -9 of the camera pipeline mid-stream: restarted, and the peers keep receiving', async () => {
+    await h.connect('r1');
+    await h.connect('r2');
+    await until('video flowing', async () => (await h.viewers.peer('r2')).videoPackets > 30);
+    const pid = h.source.pid!;
+    const restarted = new Promise<{ pid: number }>((resolve) =>
+      h.engine.events.once('source-restarted', resolve),
+    );
+    process.kill(pid, 'SIGKILL');
+    expect((await restarted).pid).not.toBe(pid);
+    const after = await h.viewers.stats();
+    for (const id of ['r1', 'r2']) {
+      await until(`${id} receiving again`, async () => {
+        const p = await h.viewers.peer(id);
+        return p.videoPackets > after[id]!.videoPackets + 30 && p.audioPackets > after[id]!.audioPackets + 30;
+      });
+    }
+    expect((await h.engine.stats()).peers.every((p) => p.state === 'connected')).toBe(true);
+  });
+
+  it('a crashed media worker is reported, its peers closed, and a new worker serves new peers', async () => {
+    const closed: string[] = [];
+    h.engine.events.on('peer-state', (e) => {
+      if (e.state === 'closed') closed.push(e.peerId);
+    });
+    const crashed = new Promise<{ reason: string }>((resolve) =>
+      h.engine.events.once('worker-crashed', resolve),
+    );
+    const restarted = new Promise<{ restarts: number }>((resolve) =>
+      h.engine.events.once('worker-restarted', resolve),
+    );
+    await expect(h.engine.closePeer('crash-now')).rejects.toThrow();
+    expect((await crashed).reason).toBe('exit code 7');
+    expect(closed.sort()).toEqual(['r1', 'r2']);
+    // Until the new worker is up, calls fail with a clear error instead of hanging.
+    await expect(h.engine.stats()).rejects.toThrow(
+      new MediaError('cannot stats: the media worker is restarting'),
+    );
+    expect((await restarted).restarts).toBe(1);
+
+    await h.connect('r3');
+    await until('video at the new peer', async () => (await h.viewers.peer('r3')).videoPackets > 10);
+    const stats = await h.engine.stats();
+    expect(stats.peers.map((p) => p.peerId)).toEqual(['r3']);
+    expect(stats.workerRestarts).toBe(1);
+  });
+});

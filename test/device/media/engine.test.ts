@@ -1,0 +1,155 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NotFoundError, ValidationError } from '../../../hal/errors.ts';
+import { type Harness, peerState, startHarness, until } from './harness.ts';
+
+// One VP8 engine for the file: the sim camera in gst-launch, werift in the media worker, viewers in a
+// separate process. Tests build on each other's peers, in order.
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness('vp8');
+}, 60_000);
+afterAll(async () => {
+  await h?.stop();
+}, 30_000);
+
+describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
+  it('fans one encoded stream out to 3 peers: video and audio each, first frame a keyframe', async () => {
+    await Promise.all(['p1', 'p2', 'p3'].map((id) => h.connect(id)));
+    for (const id of ['p1', 'p2', 'p3']) {
+      const s = await until(`${id} receiving`, async () => {
+        const peer = await h.viewers.peer(id);
+        return peer.videoPackets > 30 && peer.audioPackets > 30 && peer;
+      });
+      expect(s.firstVideoIsKeyframe).toBe(true);
+    }
+    const stats = await h.engine.stats();
+    expect(stats.peers.map((p) => [p.peerId, p.state, p.video])).toEqual([
+      ['p1', 'connected', true],
+      ['p2', 'connected', true],
+      ['p3', 'connected', true],
+    ]);
+    // One encoder: no peer got more packets than arrived from the camera.
+    for (const p of stats.peers) expect(p.videoPacketsSent).toBeLessThanOrEqual(stats.ingress.videoPackets);
+    expect(stats.keyframes.requested['peer-connected']).toBe(3);
+    expect(stats.keyframes.sent).toBeLessThanOrEqual(3);
+    expect(stats.sourcePid).toBe(h.source.pid);
+  });
+
+  it("a viewer's PLI, sent as Chrome sends it (from its audio SSRC), gets a keyframe from the encoder", async () => {
+    await sleep(600); // past the shared encoder's rate limit
+    const before = await h.viewers.peer('p2');
+    const requested = (await h.engine.stats()).keyframes.requested.pli;
+    await h.viewers.pli('p2');
+    await until(
+      'the PLI to reach the panel',
+      async () => (await h.engine.stats()).keyframes.requested.pli > requested,
+    );
+    await until(
+      'a keyframe after the PLI',
+      async () => (await h.viewers.peer('p2')).keyframes > before.keyframes,
+      5000,
+    );
+  });
+
+  it('a FIR gets a keyframe too; a repeated FIR (same sequence number) is not a new request', async () => {
+    await sleep(600);
+    const before = await h.viewers.peer('p1');
+    const fir = (await h.engine.stats()).keyframes.requested.fir;
+    await h.viewers.fir('p1', 7);
+    await until(
+      'the FIR to reach the panel',
+      async () => (await h.engine.stats()).keyframes.requested.fir === fir + 1,
+    );
+    await until(
+      'a keyframe after the FIR',
+      async () => (await h.viewers.peer('p1')).keyframes > before.keyframes,
+      5000,
+    );
+    await h.viewers.fir('p1', 7);
+    await h.viewers.fir('p1', 8);
+    await until('the next FIR', async () => (await h.engine.stats()).keyframes.requested.fir >= fir + 2);
+    await sleep(300);
+    expect((await h.engine.stats()).keyframes.requested.fir).toBe(fir + 2);
+  });
+
+  it('an audio-only peer gets no video RTP at all; switching video on resumes at a keyframe', async () => {
+    await h.connect('a1', false);
+    await h.engine.setVideo('p3', false);
+    await sleep(300); // packets already in flight
+    const off = await h.viewers.peer('p3');
+    await sleep(1500);
+    const later = await h.viewers.peer('p3');
+    expect(later.videoPackets).toBe(off.videoPackets);
+    expect(later.audioPackets).toBeGreaterThan(off.audioPackets + 20);
+    const audioOnly = await h.viewers.peer('a1');
+    expect(audioOnly.audioPackets).toBeGreaterThan(20);
+    expect(audioOnly.videoPackets).toBe(0);
+
+    await h.viewers.mark('p3');
+    await h.engine.setVideo('p3', true);
+    const resumed = await until('video again', async () => {
+      const p = await h.viewers.peer('p3');
+      return p.videoPackets > later.videoPackets + 10 && p;
+    });
+    expect(resumed.markedIsKeyframe).toBe(true);
+  });
+
+  it("only the talker's audio goes to the speaker", async () => {
+    await h.viewers.talk('p1', true);
+    await h.viewers.talk('p2', true);
+    await h.engine.setTalker('p1');
+    await until('50 packets at the speaker', () => h.speaker.stats().packets >= 50);
+    const stats = await h.engine.stats();
+    const p1 = stats.peers.find((p) => p.peerId === 'p1')!;
+    const p2 = stats.peers.find((p) => p.peerId === 'p2')!;
+    expect(stats.talker).toBe('p1');
+    expect(p2.audioPacketsReceived).toBeGreaterThan(20); // heard by the panel, not played
+    expect(stats.speakerPacketsSent).toBeLessThanOrEqual(p1.audioPacketsReceived);
+    expect(h.speaker.stats().ssrcs).toHaveLength(1);
+
+    await h.engine.setTalker(undefined);
+    await sleep(300);
+    const muted = h.speaker.stats().packets;
+    await sleep(800);
+    expect(h.speaker.stats().packets).toBe(muted);
+    await h.viewers.talk('p1', false);
+    await h.viewers.talk('p2', false);
+  });
+
+  it('bad input gets a clear error, changes nothing, and the engine keeps working', async () => {
+    const { engine } = h;
+    await expect(engine.acceptAnswer('nobody', 'v=0')).rejects.toThrow(
+      new NotFoundError('no open peer "nobody"'),
+    );
+    await expect(engine.openPeer('bad id!', { video: true })).rejects.toThrow(ValidationError);
+    await expect(engine.openPeer('p1', { video: true })).rejects.toThrow('peer "p1" is already open');
+    await expect(engine.setTalker('ghost')).rejects.toThrow(NotFoundError);
+
+    const { sdp } = await engine.openPeer('late', { video: true });
+    await expect(engine.acceptAnswer('late', 'this is not SDP')).rejects.toThrow(/^malformed SDP answer: /);
+    await expect(engine.addRemoteCandidate('late', { candidate: 'garbage' })).rejects.toThrow(
+      /^malformed ICE candidate "garbage"/,
+    );
+    await expect(
+      engine.addRemoteCandidate('late', { candidate: 'candidate:1 1 udp 2130706431 10.1.2.3 5000 typ host' }),
+    ).rejects.toThrow(
+      'ICE candidate ignored: 10.1.2.3 is not a loopback address and the media engine is loopback-only',
+    );
+    await expect(engine.addRemoteCandidate('late', { candidate: 42 } as never)).rejects.toThrow(
+      ValidationError,
+    );
+
+    // The same peer still takes a good answer and gets video.
+    const connected = peerState(engine, 'late', 'connected');
+    await engine.acceptAnswer('late', await h.viewers.answer('late', sdp));
+    await connected;
+    await until('video at the late peer', async () => (await h.viewers.peer('late')).videoPackets > 10);
+    expect((await h.viewers.peer('late')).firstVideoIsKeyframe).toBe(true);
+    await expect(engine.acceptAnswer('late', sdp)).rejects.toThrow(/not waiting for an answer/);
+
+    await engine.closePeer('late');
+    await expect(engine.closePeer('late')).rejects.toThrow(NotFoundError);
+    expect((await engine.stats()).peers.map((p) => p.peerId)).toEqual(['p1', 'p2', 'p3', 'a1']);
+  });
+});

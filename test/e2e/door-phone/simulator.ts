@@ -1,0 +1,151 @@
+/**
+ * `npm start` as a test fixture: the launcher (embedded broker, hub, panel with the sim camera) on free
+ * ports, read through the banner it prints, as a newcomer would. Residents get app logins through the
+ * hub's admin API; pages run in headless Chromium.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { tempDir } from '../../support/panel-process.ts';
+
+const LAUNCHER = new URL('../../../scripts/sim/start.ts', import.meta.url).pathname;
+
+export interface Simulator {
+  panel: string;
+  hub: string;
+  app: string;
+  adminToken: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export async function startSimulator(): Promise<Simulator> {
+  const dataDir = join(tempDir(), 'sim');
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [LAUNCHER, '--data-dir', dataDir, '--port', '0', '--hub-port', '0'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const panel = /local API\s+(http:\/\/\S+)/.exec(output)?.[1];
+    const hub = /hub API\s+(http:\/\/\S+)/.exec(output)?.[1];
+    const app = /Resident app\s+(http:\/\/\S+)/.exec(output)?.[1];
+    const adminToken = /revoke -H 'authorization: Bearer ([\w-]+)'/.exec(output)?.[1];
+    if (panel && hub && app && adminToken) {
+      return {
+        panel,
+        hub,
+        app,
+        adminToken,
+        output: () => output,
+        stop: async () => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGTERM');
+          await exited;
+        },
+      };
+    }
+    if (child.exitCode !== null) throw new Error(`the launcher exited (${child.exitCode}):\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`no banner within 90 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function adminPost(
+  sim: Simulator,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${sim.hub}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${sim.adminToken}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Gives a resident an app login (the admin's step) and returns the one-time password. */
+export async function residentPassword(sim: Simulator, residentId: string): Promise<string> {
+  const reply = await adminPost(sim, `/api/v1/residents/${residentId}/login`);
+  return String(reply['password']);
+}
+
+export async function panelJson(
+  sim: Simulator,
+  path: string,
+  method = 'GET',
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${sim.panel}${path}`, { method });
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** What the resident app publishes as `window.portvaktApp`. */
+export interface AppCall {
+  callId: string;
+  state: string;
+  ringShownAt: number | null;
+  answerSentAt: number | null;
+  acceptedAt: number | null;
+  endedAt: number | null;
+  firstFrameAt: number | null;
+  framesDecoded: number;
+  audioBytesReceived: number;
+  audioBytesSent: number;
+  lastDoor: { doorId: string; result: string } | null;
+}
+
+export async function appCall(page: Page): Promise<AppCall | null> {
+  return page.evaluate(
+    () => (globalThis as unknown as { portvaktApp: { call: AppCall | null } }).portvaktApp?.call ?? null,
+  );
+}
+
+export async function logInApp(
+  page: Page,
+  sim: Simulator,
+  residentId: string,
+  password: string,
+  device: string,
+) {
+  await page.goto(sim.app);
+  await page.getByTestId('login-resident').fill(residentId);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-device').fill(device);
+  await page.getByTestId('login-submit').click();
+  await until(
+    () =>
+      page.evaluate(
+        () =>
+          (globalThis as unknown as { portvaktApp?: { mqttConnected: boolean } }).portvaktApp?.mqttConnected,
+      ),
+    `${device} to connect`,
+  );
+}
+
+export async function until<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,0 +1,102 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isVp8KeyframeStart, readRtpHeader } from '../../../device/media/rtp.ts';
+import { cameraConfigSchema } from '../../../hal/camera/config-schema.ts';
+import { createAvSource } from '../../../hal/camera/drivers.ts';
+import type { AvSource, AvSourcePorts } from '../../../hal/camera/types.ts';
+import { SystemClock } from '../../../hal/clock/clock.ts';
+import { silentLogger } from '../../../hal/logger.ts';
+
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 15_000,
+) {
+  const end = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Width and height from a baseline/progressive JPEG's SOF marker. */
+function jpegSize(jpeg: Buffer): { width: number; height: number } | undefined {
+  for (let i = 2; i + 9 < jpeg.length; ) {
+    if (jpeg[i] !== 0xff) return undefined;
+    const marker = jpeg[i + 1]!;
+    if (marker === 0xc0 || marker === 0xc2)
+      return { height: jpeg.readUInt16BE(i + 5), width: jpeg.readUInt16BE(i + 7) };
+    i += 2 + jpeg.readUInt16BE(i + 2);
+  }
+  return undefined;
+}
+
+describe('GstAvSource (sim camera, real gst-launch)', () => {
+  let source: AvSource;
+  let ports: AvSourcePorts;
+  let video: Socket;
+  let audio: Socket;
+  const seen = { video: 0, audio: 0, keyframes: 0, videoSsrcs: new Set<number>() };
+
+  beforeAll(async () => {
+    source = createAvSource(cameraConfigSchema.parse({}), {
+      clock: new SystemClock(),
+      logger: silentLogger,
+      restart: { initialDelayMs: 100 },
+    });
+    ports = await source.start();
+    video = createSocket('udp4').bind(ports.video.rtpPort, '127.0.0.1');
+    audio = createSocket('udp4').bind(ports.audio.rtpPort, '127.0.0.1');
+    video.on('message', (m: Buffer) => {
+      const h = readRtpHeader(m)!;
+      seen.video++;
+      seen.videoSsrcs.add(h.ssrc);
+      if (isVp8KeyframeStart(m.subarray(h.payloadOffset))) seen.keyframes++;
+    });
+    audio.on('message', () => seen.audio++);
+  });
+
+  afterAll(async () => {
+    await source?.stop();
+    video?.close();
+    audio?.close();
+  });
+
+  it('sends video and Opus RTP to its loopback ports with the announced SSRCs and payload types', async () => {
+    expect(ports.host).toBe('127.0.0.1');
+    expect(new Set([ports.video.rtpPort, ports.video.rtcpPort, ports.audio.rtpPort]).size).toBe(3);
+    await until('video and audio RTP', () => seen.video > 10 && seen.audio > 10);
+    expect([...seen.videoSsrcs]).toEqual([ports.video.ssrc]);
+  });
+
+  it('snapshot() gives the newest 320x240 JPEG of the visitor', async () => {
+    const jpeg = await until('a snapshot', () => source.snapshot(), 10_000);
+    expect(jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(jpeg.subarray(-2)).toEqual(Buffer.from([0xff, 0xd9]));
+    expect(jpegSize(jpeg)).toEqual({ width: 320, height: 240 });
+  });
+
+  it('requestKeyframe() sends a PLI that the encoder answers with a keyframe', async () => {
+    await until('the first keyframe', () => seen.keyframes >= 1);
+    // The natural interval is 300 frames (10 s): a keyframe within a few seconds is the PLI's.
+    await sleep(300);
+    const before = seen.keyframes;
+    source.requestKeyframe();
+    await until('a requested keyframe', () => seen.keyframes > before, 5000);
+  });
+
+  it('a SIGKILLed pipeline comes back on the same ports and SSRCs', async () => {
+    const pid = source.pid!;
+    const restarted = new Promise<{ pid: number }>((resolve) => source.events.once('restarted', resolve));
+    process.kill(pid, 'SIGKILL');
+    const next = await restarted;
+    expect(next.pid).not.toBe(pid);
+    const before = seen.video;
+    await until('video after the restart', () => seen.video > before + 10);
+    expect([...seen.videoSsrcs]).toEqual([ports.video.ssrc]);
+    await until('a snapshot from the new run', () => source.snapshot(), 10_000);
+  });
+});

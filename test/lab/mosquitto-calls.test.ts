@@ -1,0 +1,96 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appDeviceCallFilter, callTopic, panelCallFilter } from '../../cloud-sync/protocol/calls.ts';
+import {
+  appDeviceAcl,
+  type MosquittoHandle,
+  productAcl,
+  startMosquitto,
+} from '../../scripts/lab/mosquitto.ts';
+
+// Call signaling on a real Mosquitto: residents' app devices connect over WebSocket and the product ACL
+// (productAcl + appDeviceAcl) lets each read only …/calls/to/<itself> and write only …/calls/from/<itself>,
+// so the topic a panel receives a message on proves which app device sent it.
+
+const USERS = {
+  hub: 'hub-secret-0123',
+  p1: 'p1-secret-0123',
+  'app-aaaa': 'app-a-secret-0123',
+  'app-bbbb': 'app-b-secret-0123',
+};
+const NOT_AUTHORIZED = 135;
+
+describe('mosquitto: app device call ACL over WebSocket', () => {
+  let broker: MosquittoHandle;
+  const open: MqttClient[] = [];
+
+  beforeAll(async () => {
+    broker = await startMosquitto({ users: USERS, acl: productAcl() + appDeviceAcl(), websockets: true });
+  });
+  afterAll(async () => {
+    await Promise.all(open.map((c) => c.endAsync(true)));
+    await broker?.stop();
+  });
+
+  async function connect(url: string, username: keyof typeof USERS) {
+    const client = mqtt.connect(url, {
+      protocolVersion: 5,
+      clientId: username,
+      username,
+      password: USERS[username],
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+    });
+    open.push(client);
+    const received: string[] = [];
+    client.on('message', (topic, payload) => received.push(`${topic} ${payload.toString()}`));
+    await new Promise<void>((resolve, reject) => {
+      client.on('error', reject);
+      client.once('connect', () => resolve());
+    });
+    return { client, received };
+  }
+  const overWs = (username: keyof typeof USERS) =>
+    connect(`ws://127.0.0.1:${broker.websocketPort}`, username);
+
+  it('refuses a resident writing another device\'s "from" topic, and delivers its own', async () => {
+    const panel = await connect(`mqtt://127.0.0.1:${broker.port}`, 'p1');
+    await panel.client.subscribeAsync(panelCallFilter('p1'), { qos: 1 });
+    const a = await overWs('app-aaaa');
+
+    const forged = a.client.publishAsync(callTopic('p1', 'from', 'app-bbbb'), 'forged-open', { qos: 1 });
+    await expect(forged).rejects.toMatchObject({ code: NOT_AUTHORIZED });
+    // Pretending to be a panel that rings another device: no panel owns the app device's id subtree,
+    // so this is outside every rule that matters (the calls/to pattern is read-only for it).
+    await expect(
+      a.client.publishAsync(callTopic('p1', 'to', 'app-bbbb'), 'fake-ring', { qos: 1 }),
+    ).rejects.toMatchObject({ code: NOT_AUTHORIZED });
+
+    await a.client.publishAsync(callTopic('p1', 'from', 'app-aaaa'), 'decline', { qos: 1 });
+    await waitUntil(() => panel.received.length > 0);
+    expect(panel.received).toEqual([`${callTopic('p1', 'from', 'app-aaaa')} decline`]);
+  });
+
+  it("delivers a panel's call messages only to the device they are addressed to", async () => {
+    const panel = await connect(`mqtt://127.0.0.1:${broker.port}`, 'p1');
+    const a = await overWs('app-aaaa');
+    const b = await overWs('app-bbbb');
+    await a.client.subscribeAsync(appDeviceCallFilter('app-aaaa'), { qos: 1 });
+    // Mosquitto grants a foreign filter and then delivers nothing on it.
+    await a.client.subscribeAsync(appDeviceCallFilter('app-bbbb'), { qos: 1 });
+    await b.client.subscribeAsync(appDeviceCallFilter('app-bbbb'), { qos: 1 });
+    await panel.client.publishAsync(callTopic('p1', 'to', 'app-bbbb'), 'ring-b', { qos: 1 });
+    await panel.client.publishAsync(callTopic('p1', 'to', 'app-aaaa'), 'ring-a', { qos: 1 });
+    await waitUntil(() => a.received.length > 0 && b.received.length > 0);
+    expect(a.received).toEqual([`${callTopic('p1', 'to', 'app-aaaa')} ring-a`]);
+    expect(b.received).toEqual([`${callTopic('p1', 'to', 'app-bbbb')} ring-b`]);
+  });
+});
+
+async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
