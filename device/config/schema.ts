@@ -90,6 +90,19 @@ const intercom = z
       .boolean()
       .default(false)
       .describe('WebRTC over 127.0.0.0/8 only (the simulator and tests); false: every interface'),
+    iceServers: z
+      .array(
+        z
+          .object({
+            urls: z.string().regex(/^(stun|turns?):[^\s]{1,250}$/, 'must be a stun:, turn: or turns: URL'),
+            username: z.string().min(1).max(200).optional(),
+            credential: z.string().min(1).max(200).optional(),
+          })
+          .strict(),
+      )
+      .max(8)
+      .default([])
+      .describe('STUN/TURN servers, for app devices outside the panel network (NAT)'),
   })
   .strict();
 

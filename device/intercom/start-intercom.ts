@@ -22,6 +22,7 @@ export async function startIntercom(config: IntercomConfig, deps: IntercomDeps) 
     clock,
     logger: logger.child({ part: 'media' }),
     loopbackOnly: config.loopbackOnly,
+    iceServers: config.iceServers,
   });
   let media: IntercomMedia;
   let mediaUp = false;

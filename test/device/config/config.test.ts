@@ -85,6 +85,26 @@ describe('device config', () => {
       minimal.replace('relay: { line: 17 }', 'relay: { line: 17 }\n    tamper: { line: 17 }'),
       /doors\[0\]\.tamper\.line: GPIO gpiochip0:17 is already used/,
     ],
+    [
+      'unknown camera driver',
+      `${minimal}intercom: { media: { camera: { driver: webcam } } }\n`,
+      /intercom\.media\.camera\.driver.*sim.*v4l2.*libcamera.*\(got "webcam"\)/,
+    ],
+    [
+      'hardware encoder with VP8',
+      `${minimal}intercom: { media: { camera: { codec: vp8, encoder: v4l2 } } }\n`,
+      /intercom\.media\.camera\.encoder: the v4l2 hardware encoder does H\.264 only/,
+    ],
+    [
+      'ICE server that is not STUN or TURN',
+      `${minimal}intercom: { iceServers: [{ urls: "http://stun.example" }] }\n`,
+      /intercom\.iceServers\[0\]\.urls: must be a stun:, turn: or turns: URL/,
+    ],
+    [
+      'camera device with shell characters',
+      `${minimal}intercom: { media: { camera: { driver: v4l2, device: "/dev/video0; reboot" } } }\n`,
+      /intercom\.media\.camera\.device: must be 1-128 chars/,
+    ],
     ['no doors', 'panel: { id: p1 }\n', /doors: /],
     ['not a mapping', '- just\n- a list\n', /\(top level\)/],
   ])('rejects %s with an error naming the key', (_name, text, pattern) => {
