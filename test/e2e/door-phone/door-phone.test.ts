@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumBrowser } from '../../support/chromium.ts';
 import {
   appCall,
+  cameraPipelinePid,
   logInApp,
   panelJson,
   residentPassword,
@@ -145,6 +146,30 @@ describe('video door phone, end to end', () => {
     const b = (await appCall(resident))!;
     expect(b.framesDecoded - a.framesDecoded).toBeLessThanOrEqual(1);
     expect(b.audioBytesReceived).toBeGreaterThan(a.audioBytesReceived);
+    await hangUpPanel();
+  }, 90_000);
+
+  it('a camera pipeline killed mid-call is restarted and the call goes on with video', async () => {
+    const resident = await newPage();
+    await logInApp(resident, sim, 'resident-01', await residentPassword(sim, 'resident-01'), 'Anna kill');
+    await ringUntilRung(() => panelJson(sim, '/api/v1/bells/bell-anna/ring', 'POST'), [resident]);
+    await resident.getByTestId('accept-video').click();
+    await until(async () => ((await appCall(resident))?.framesDecoded ?? 0) > 10, 'video');
+    const pid = cameraPipelinePid(sim);
+    expect(pid).toBeDefined();
+    process.kill(pid!, 'SIGKILL');
+    const restarted = await until(() => {
+      const now = cameraPipelinePid(sim);
+      return now !== undefined && now !== pid && now;
+    }, 'the camera pipeline to be restarted');
+    expect(restarted).not.toBe(pid);
+    const frames = (await appCall(resident))!.framesDecoded;
+    await until(
+      async () => ((await appCall(resident))?.framesDecoded ?? 0) > frames + 30,
+      'video after the restart',
+    );
+    expect((await appCall(resident))?.state).toBe('connected');
+    expect(await panelJson(sim, '/api/v1/call')).toMatchObject({ phase: 'connected' });
     await hangUpPanel();
   }, 90_000);
 

@@ -4,6 +4,7 @@
  * hub's admin API; pages run in headless Chromium.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { tempDir } from '../../support/panel-process.ts';
@@ -11,6 +12,8 @@ import { tempDir } from '../../support/panel-process.ts';
 const LAUNCHER = new URL('../../../scripts/sim/start.ts', import.meta.url).pathname;
 
 export interface Simulator {
+  /** The launcher passes it to every child: it tells this simulator's processes from other tests'. */
+  dataDir: string;
   panel: string;
   hub: string;
   app: string;
@@ -41,6 +44,7 @@ export async function startSimulator(): Promise<Simulator> {
     const adminToken = /revoke -H 'authorization: Bearer ([\w-]+)'/.exec(output)?.[1];
     if (panel && hub && app && adminToken) {
       return {
+        dataDir,
         panel,
         hub,
         app,
@@ -148,4 +152,23 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The panel's camera pipeline: a gst-launch whose parent is this simulator's panel process. */
+export function cameraPipelinePid(sim: Simulator): number | undefined {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = read(`/proc/${entry}/cmdline`);
+    if (!cmdline.includes('gst-launch') || !cmdline.includes('videotestsrc')) continue;
+    const ppid = /^PPid:\s+(\d+)/m.exec(read(`/proc/${entry}/status`))?.[1];
+    if (ppid && read(`/proc/${ppid}/cmdline`).includes(sim.dataDir)) return Number(entry);
+  }
+  return undefined;
 }
