@@ -1,6 +1,7 @@
 /** The OpenAPI 3.1 document of the hub admin API, derived from the zod schemas that validate requests. */
 import { z } from 'zod';
 import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
+import { json, jsonIn, pathId, schemaOf } from './openapi-parts.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
 import {
   commandView,
@@ -12,19 +13,9 @@ import {
   panelStatusView,
 } from './schemas.ts';
 
-const schemaOf = (schema: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(schema, { io, unrepresentable: 'any' });
-const json = (schema: z.ZodType) => ({
-  content: { 'application/json': { schema: schemaOf(schema, 'output') } },
-});
-const jsonIn = (schema: z.ZodType) => ({
-  required: true,
-  content: { 'application/json': { schema: schemaOf(schema, 'input') } },
-});
 const errors = {
   '4XX': { description: 'bad request, unknown id, conflict or missing token', ...json(errorBody) },
 };
-const pathId = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 const anyObject = { content: { 'application/json': { schema: { type: 'object' } } } };
 
 function entityPaths(): Record<string, unknown> {

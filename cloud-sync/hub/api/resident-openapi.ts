@@ -11,23 +11,14 @@ import {
   residentProfile,
 } from '../../protocol/resident-api.ts';
 import { brokerAclBody, brokerAuthBody, brokerDecision } from './broker-routes.ts';
+import { json, jsonIn, pathId, schemaOf } from './openapi-parts.ts';
 import { errorBody } from './schemas.ts';
 
-const schemaOf = (schema: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(schema, { io, unrepresentable: 'any' });
-const json = (schema: z.ZodType) => ({
-  content: { 'application/json': { schema: schemaOf(schema, 'output') } },
-});
-const jsonIn = (schema: z.ZodType) => ({
-  required: true,
-  content: { 'application/json': { schema: schemaOf(schema, 'input') } },
-});
 const errors = {
   '4XX': { description: 'bad request, unknown id, refused or no session', ...json(errorBody) },
 };
 const resident = [{ resident: [] }];
 const broker = [{ broker: [] }];
-const pathId = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 
 export const residentSecuritySchemes = {
   resident: {

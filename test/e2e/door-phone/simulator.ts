@@ -8,6 +8,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { tempDir } from '../../support/panel-process.ts';
+import { until } from '../resident-app/app-page.ts';
+
+export { until };
 
 const LAUNCHER = new URL('../../../scripts/sim/start.ts', import.meta.url).pathname;
 
@@ -138,20 +141,6 @@ export async function logInApp(
       ),
     `${device} to connect`,
   );
-}
-
-export async function until<T>(
-  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** The panel's camera pipeline: a gst-launch whose parent is this simulator's panel process. */
