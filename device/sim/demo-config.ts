@@ -8,6 +8,8 @@ export function demoConfig(options: {
   storePath: string;
   port: number;
   installerToken: string;
+  /** The simulated camera's codec (default VP8). */
+  codec?: 'vp8' | 'h264';
 }): PanelConfigInput {
   const chip = 'pinctrl-sim';
   return {
@@ -47,6 +49,9 @@ export function demoConfig(options: {
     store: { path: options.storePath },
     api: { host: '127.0.0.1', port: options.port, installerToken: options.installerToken },
     // A test picture and tone stand in for the camera and microphone; the resident's browser is local.
-    intercom: { media: { camera: { driver: 'sim', audio: { driver: 'sim' } } }, loopbackOnly: true },
+    intercom: {
+      media: { camera: { driver: 'sim', codec: options.codec ?? 'vp8', audio: { driver: 'sim' } } },
+      loopbackOnly: true,
+    },
   };
 }

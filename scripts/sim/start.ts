@@ -41,6 +41,7 @@ const HELP = `npm start [-- options]   the panel simulator with its hub and an e
   --hub-port N       hub admin API port (default 8090; 0: a free one)
   --broker-port N    embedded MQTT broker port (default 0: a free one)
   --broker-ws-port N its MQTT-over-WebSocket port for the resident app (default 0: a free one)
+  --codec vp8|h264   the simulated camera's video codec (default vp8)
   --verbose          show every log line of the hub and the panel
 `;
 
@@ -52,6 +53,7 @@ async function main(): Promise<number> {
       'hub-port': { type: 'string' },
       'broker-port': { type: 'string' },
       'broker-ws-port': { type: 'string' },
+      codec: { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -67,6 +69,8 @@ async function main(): Promise<number> {
     brokerWs: portArg(args['broker-ws-port'], 0, '--broker-ws-port'),
   };
   const verbose = Boolean(args.verbose);
+  const codec = args.codec ?? 'vp8';
+  if (codec !== 'vp8' && codec !== 'h264') throw new Error(`--codec must be vp8 or h264 (got "${codec}")`);
   const dataDir = freshDataDir(resolve(args['data-dir'] ?? 'var/sim'));
   const secret = (): string => randomBytes(18).toString('base64url');
   const adminToken = secret();
@@ -150,7 +154,12 @@ async function main(): Promise<number> {
     };
 
     const configInput: PanelConfigInput = {
-      ...demoConfig({ storePath: join(dataDir, 'panel', 'panel.db'), port: ports.panel, installerToken }),
+      ...demoConfig({
+        storePath: join(dataDir, 'panel', 'panel.db'),
+        port: ports.panel,
+        installerToken,
+        codec,
+      }),
       // aedes speaks MQTT 3.1.1 only; production brokers use 5.
       sync: { ...provisionedSync, mqttVersion: 4 } as PanelConfigInput['sync'],
     };

@@ -11,9 +11,11 @@ import { launchChromiumBrowser } from '../../support/chromium.ts';
 import {
   appCall,
   cameraPipelinePid,
+  hangUpPanel as hangUpSim,
   logInApp,
   panelJson,
   residentPassword,
+  ringUntilRung as ringUntil,
   type Simulator,
   startSimulator,
   until,
@@ -33,28 +35,8 @@ describe('video door phone, end to end', () => {
   });
 
   const newPage = (): Promise<Page> => browser.newPage();
-  const hangUpPanel = async () => {
-    const call = await panelJson(sim, '/api/v1/call');
-    if (call['phase'] !== 'idle') await panelJson(sim, `/api/v1/calls/${call['callId']}/hangup`, 'POST');
-  };
-  /** Rings until the given pages all ring: a fresh app login reaches the panel's directory within a moment. */
-  const ringUntilRung = async (ring: () => Promise<unknown>, pages: Page[]) => {
-    await until(
-      async () => {
-        await ring();
-        const rung = await until(
-          async () =>
-            (await Promise.all(pages.map(appCall))).every((c) => c?.state === 'ringing') ? true : null,
-          'ringing',
-          2500,
-        ).catch(() => false);
-        if (!rung) await hangUpPanel();
-        return rung;
-      },
-      'every device to ring',
-      20_000,
-    );
-  };
+  const hangUpPanel = () => hangUpSim(sim);
+  const ringUntilRung = (ring: () => Promise<unknown>, pages: Page[]) => ringUntil(sim, ring, pages);
 
   it('rings from the panel page, shows the visitor before answering, talks both ways and opens the door', async () => {
     const resident = await newPage();

@@ -25,11 +25,11 @@ export interface Simulator {
   stop(): Promise<void>;
 }
 
-export async function startSimulator(): Promise<Simulator> {
+export async function startSimulator(extraArgs: string[] = []): Promise<Simulator> {
   const dataDir = join(tempDir(), 'sim');
   const child: ChildProcess = spawn(
     process.execPath,
-    [LAUNCHER, '--data-dir', dataDir, '--port', '0', '--hub-port', '0'],
+    [LAUNCHER, '--data-dir', dataDir, '--port', '0', '--hub-port', '0', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -160,4 +160,33 @@ export function cameraPipelinePid(sim: Simulator): number | undefined {
     if (ppid && read(`/proc/${ppid}/cmdline`).includes(sim.dataDir)) return Number(entry);
   }
   return undefined;
+}
+
+/** Ends the panel's call in progress, if any (as the visitor's hang-up button does). */
+export async function hangUpPanel(sim: Simulator): Promise<void> {
+  const call = await panelJson(sim, '/api/v1/call');
+  if (call['phase'] !== 'idle') await panelJson(sim, `/api/v1/calls/${call['callId']}/hangup`, 'POST');
+}
+
+/** Rings until the given pages all ring: a fresh app login reaches the panel's directory within a moment. */
+export async function ringUntilRung(
+  sim: Simulator,
+  ring: () => Promise<unknown>,
+  pages: Page[],
+): Promise<void> {
+  await until(
+    async () => {
+      await ring();
+      const rung = await until(
+        async () =>
+          (await Promise.all(pages.map(appCall))).every((c) => c?.state === 'ringing') ? true : null,
+        'ringing',
+        2500,
+      ).catch(() => false);
+      if (!rung) await hangUpPanel(sim);
+      return rung;
+    },
+    'every device to ring',
+    20_000,
+  );
 }
