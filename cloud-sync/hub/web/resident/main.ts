@@ -4,6 +4,7 @@
  * panels over MQTT-over-WebSocket (call signaling, protocol/calls.ts), and shares types with the rest of
  * portvakt only through cloud-sync/protocol/.
  */
+import '../../../protocol/browser.ts';
 import type { PanelCallMessage } from '../../../protocol/calls.ts';
 import type { ResidentLoginReply, ResidentProfile } from '../../../protocol/resident-api.ts';
 import { ApiError, ResidentApi } from './api.ts';
