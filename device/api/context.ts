@@ -9,6 +9,7 @@ import type { DoorStateView } from '../bus/event-bus.ts';
 export interface HealthView {
   status: 'ok' | 'degraded';
   panelId: string;
+  panelName: string;
   uptimeS: number;
   lastSeq: number;
   readers: string[];

@@ -61,6 +61,7 @@ export const decisionView = z.object({
 export const healthView = z.object({
   status: z.enum(['ok', 'degraded']),
   panelId: z.string(),
+  panelName: z.string(),
   uptimeS: z.number(),
   lastSeq: z.number().int(),
   readers: z.array(z.string()),

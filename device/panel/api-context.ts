@@ -28,6 +28,7 @@ export function createApiContext(deps: {
     health: () => ({
       status: deps.readers.attachedReaders().length >= config.readers.length ? 'ok' : 'degraded',
       panelId: config.panel.id,
+      panelName: config.panel.name,
       uptimeS: Math.round((clock.monotonic() - deps.startedAt) / 1000),
       lastSeq: audit.lastSeq(),
       readers: deps.readers.attachedReaders(),

@@ -30,7 +30,10 @@ export function panelBannerLines(
   const lines = [
     `  local API     ${base}   (OpenAPI: ${base}/api/v1/openapi.json)`,
     ...(config.intercom?.enabled
-      ? [`  Panel page    ${base}/panel/   (the directory a visitor sees: ring a bell from here)`]
+      ? [
+          `  Panel page    ${base}/panel/   (the directory a visitor sees: ring a bell from here)`,
+          '                ring "Anna Andersson" and answer in the resident app (log in as the banner says)',
+        ]
       : []),
     '',
     "  Tap a resident's card on the entrance reader (the door unlocks for 5 s):",

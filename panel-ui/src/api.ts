@@ -44,5 +44,5 @@ export const api = {
   call: () => request<CallState>('GET', '/api/v1/call'),
   hangUp: (callId: string) =>
     request<CallState>('POST', `/api/v1/calls/${encodeURIComponent(callId)}/hangup`),
-  health: () => request<{ panelId: string }>('GET', '/healthz'),
+  health: () => request<{ panelId: string; panelName: string }>('GET', '/healthz'),
 };

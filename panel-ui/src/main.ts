@@ -83,7 +83,7 @@ hangup.addEventListener('click', () => {
 dialog.addEventListener('cancel', (event) => event.preventDefault());
 search.addEventListener('input', render);
 api.health().then(
-  (h) => (byId('title').textContent = `Welcome — ${h.panelId}`),
+  (h) => (byId('title').textContent = h.panelName),
   () => {},
 );
 void refreshDirectory();
