@@ -1,5 +1,6 @@
 /** Starts media-receivers.ts as a child process and talks to it (used by the media tests and the bench). */
 import { type ChildProcess, fork } from 'node:child_process';
+import type { AppDeviceLogins } from './app-device-viewers.ts';
 import type { ReceiverCommand, ReceiverPeerStats } from './media-receivers.ts';
 
 const SCRIPT = new URL('./media-receivers.ts', import.meta.url).pathname;
@@ -67,6 +68,11 @@ export class ReceiverProcess {
 
   mark(peerId: string): Promise<void> {
     return this.#send({ type: 'mark', peerId }) as Promise<void>;
+  }
+
+  /** Logs these app devices in to the panel's broker; they answer its offers from then on. */
+  appDevices(logins: AppDeviceLogins): Promise<void> {
+    return this.#send({ type: 'app-devices', logins }) as Promise<void>;
   }
 
   close(peerId: string): Promise<void> {

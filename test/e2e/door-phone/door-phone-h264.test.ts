@@ -2,7 +2,7 @@
  * encoder on a panel): Chromium decodes it, early media included. */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromiumBrowser } from '../../support/chromium.ts';
+import { launchChromiumBrowser } from '../../../scripts/lab/chromium.ts';
 import {
   appCall,
   cameraPipelinePid,
@@ -13,7 +13,7 @@ import {
   type Simulator,
   startSimulator,
   until,
-} from './simulator.ts';
+} from '../../../scripts/sim/simulator.ts';
 
 describe('video door phone with H.264', () => {
   let sim: Simulator;

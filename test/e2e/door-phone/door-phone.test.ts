@@ -7,7 +7,7 @@
 import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromiumBrowser } from '../../support/chromium.ts';
+import { launchChromiumBrowser } from '../../../scripts/lab/chromium.ts';
 import {
   appCall,
   cameraPipelinePid,
@@ -19,7 +19,7 @@ import {
   type Simulator,
   startSimulator,
   until,
-} from './simulator.ts';
+} from '../../../scripts/sim/simulator.ts';
 
 describe('video door phone, end to end', () => {
   let sim: Simulator;

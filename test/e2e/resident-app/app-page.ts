@@ -1,6 +1,9 @@
 /** Driving the resident app's page: logging in, reading `window.portvaktApp`, waiting for conditions. */
 import type { Page } from 'playwright-core';
+import { until } from '../../../scripts/sim/until.ts';
 import type { World } from './harness.ts';
+
+export { until };
 
 /** What the tests read from window.portvaktApp (the app's read-only status). */
 export interface AppStatus {
@@ -28,20 +31,6 @@ export interface AppStatus {
 
 export const appStatus = (page: Page): Promise<AppStatus> =>
   page.evaluate(() => (globalThis as unknown as { portvaktApp: AppStatus }).portvaktApp);
-
-export async function until<T>(
-  check: () => Promise<T | undefined | false | null> | T | undefined | false | null,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Logs alice in through the form; resolves with her app device id once it is connected for calls. */
 export async function logIn(page: Page, world: World, deviceName = 'Test phone'): Promise<string> {

@@ -1,8 +1,8 @@
 /**
- * Headless Debian Chromium for browser tests (playwright-core drives it; no bundled browser). A fresh
- * user-data-dir per launch; the flags are the ones ../shared/reference/NOTES.md found necessary: loopback
- * ICE (without --allow-loopback-in-peer-connection it never completes), fake camera and microphone with
- * the permission prompt auto-accepted, and autoplay without a user gesture.
+ * Headless Debian Chromium for browser tests and benches (playwright-core drives it; no bundled
+ * browser). A fresh user-data-dir per launch; the flags are the ones ../shared/reference/NOTES.md found
+ * necessary: loopback ICE (without --allow-loopback-in-peer-connection it never completes), fake camera
+ * and microphone with the permission prompt auto-accepted, and autoplay without a user gesture.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,18 +1,18 @@
 /**
- * `npm start` as a test fixture: the launcher (embedded broker, hub, panel with the sim camera) on free
- * ports, read through the banner it prints, as a newcomer would. Residents get app logins through the
- * hub's admin API; pages run in headless Chromium.
+ * `npm start` as a fixture of the browser tests and benches: the launcher (embedded broker, hub, panel
+ * with the sim camera) on free ports, read through the banner it prints, as a newcomer would. Residents
+ * get app logins through the hub's admin API; pages run in headless Chromium.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { tempDir } from '../../support/panel-process.ts';
-import { until } from '../resident-app/app-page.ts';
+import { until } from './until.ts';
 
 export { until };
 
-const LAUNCHER = new URL('../../../scripts/sim/start.ts', import.meta.url).pathname;
+const LAUNCHER = new URL('./start.ts', import.meta.url).pathname;
 
 export interface Simulator {
   /** The launcher passes it to every child: it tells this simulator's processes from other tests'. */
@@ -26,7 +26,8 @@ export interface Simulator {
 }
 
 export async function startSimulator(extraArgs: string[] = []): Promise<Simulator> {
-  const dataDir = join(tempDir(), 'sim');
+  const tmp = mkdtempSync(join(tmpdir(), 'portvakt-sim-'));
+  const dataDir = join(tmp, 'sim');
   const child: ChildProcess = spawn(
     process.execPath,
     [LAUNCHER, '--data-dir', dataDir, '--port', '0', '--hub-port', '0', ...extraArgs],
@@ -54,10 +55,12 @@ export async function startSimulator(extraArgs: string[] = []): Promise<Simulato
         adminToken,
         output: () => output,
         stop: async () => {
-          if (child.exitCode !== null || child.signalCode !== null) return;
-          const exited = new Promise((resolve) => child.once('exit', resolve));
-          child.kill('SIGTERM');
-          await exited;
+          if (child.exitCode === null && child.signalCode === null) {
+            const exited = new Promise((resolve) => child.once('exit', resolve));
+            child.kill('SIGTERM');
+            await exited;
+          }
+          rmSync(tmp, { recursive: true, force: true });
         },
       };
     }
@@ -104,7 +107,10 @@ export async function panelJson(
 export interface AppCall {
   callId: string;
   state: string;
+  /** Wall-clock ms in the page (performance.timeOrigin + performance.now()). */
+  ringReceivedAt: number;
   ringShownAt: number | null;
+  offerReceivedAt: number | null;
   answerSentAt: number | null;
   acceptedAt: number | null;
   endedAt: number | null;
