@@ -109,6 +109,9 @@ export const panelCallMessage = z.discriminatedUnion('type', [
       ringtone: z.enum(RINGTONES),
       ringUntil: epochMs.describe('the ringing stops by then if nobody answers'),
       snapshot: snapshot.nullable(),
+      offer: sdp
+        .optional()
+        .describe("the panel's offer, when it was ready at ring time; without it an offer message follows"),
     })
     .strict(),
   z.object({ ...base, type: z.literal('offer'), sdp }).strict(),

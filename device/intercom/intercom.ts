@@ -194,8 +194,17 @@ export class Intercom {
   }
 
   async #ringDevice(live: LiveCall, peer: Peer): Promise<void> {
+    // The panel's peer (usually a spare, ready at once) is made while the snapshot is taken: when the
+    // offer is ready by then it rides in the ring, so the app answers before it has drawn the ring.
+    let offerSdp: string | undefined;
+    const offer = this.#o.media.openPeer(peer.peerId, { video: true });
+    offer.then(({ sdp }) => (offerSdp = sdp)).catch(() => undefined);
     const snapshot = await live.snapshot;
-    if (live.peers.get(peer.appDeviceId) !== peer) return;
+    if (live.peers.get(peer.appDeviceId) !== peer) {
+      await offer.then(() => this.#o.media.closePeer(peer.peerId)).catch(() => undefined);
+      return;
+    }
+    const ringOffer = offerSdp;
     this.send(
       peer.appDeviceId,
       {
@@ -210,16 +219,17 @@ export class Intercom {
         ringtone: this.#o.directory.ringtoneOf(peer.residentId),
         ringUntil: live.ringUntil,
         snapshot,
+        ...(ringOffer ? { offer: ringOffer } : {}),
       },
       live.ringTimeoutS,
     );
     try {
-      const { sdp } = await this.#o.media.openPeer(peer.peerId, { video: true });
+      const { sdp } = await offer;
       if (live.peers.get(peer.appDeviceId) !== peer) {
         await this.#o.media.closePeer(peer.peerId);
         return;
       }
-      this.send(peer.appDeviceId, { protocol: 1, type: 'offer', callId: live.callId, sdp });
+      if (!ringOffer) this.send(peer.appDeviceId, { protocol: 1, type: 'offer', callId: live.callId, sdp });
     } catch (err) {
       this.#record('call.media_error', {
         callId: live.callId,

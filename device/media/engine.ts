@@ -31,6 +31,8 @@ export interface MediaEngineOptions {
    */
   loopbackOnly?: boolean;
   iceServers?: IceServer[];
+  /** Peers with their offers made ahead of the ring, so an offer follows the ring at once (default 4). */
+  sparePeers?: number;
   /** Upper bound for gathering our ICE candidates before the offer is returned (default 5 s). */
   gatherTimeoutMs?: number;
   /** First delay before restarting a crashed worker; doubles on each failed start (default 1 s). */
@@ -96,6 +98,7 @@ export class MediaEngine {
         loopbackOnly: this.#o.loopbackOnly ?? true,
         iceServers: this.#o.iceServers ?? [],
         gatherTimeoutMs: this.#o.gatherTimeoutMs ?? 5000,
+        sparePeers: this.#o.sparePeers ?? 4,
       };
       this.#unsubscribe.push(
         source.events.on('restarted', (e) => this.events.emit('source-restarted', e)),

@@ -9,6 +9,7 @@ import { MediaPeer } from './peer.ts';
 import type { MediaRequest, PeerState, WorkerInit, WorkerStats } from './protocol.ts';
 import { isDiscontinuity, isKeyframeStart, type RtpHeaderView, readRtpHeader } from './rtp.ts';
 import { checkRemoteCandidate } from './signaling.ts';
+import { SparePeers } from './spare-peers.ts';
 import { TalkerRestamper } from './talker.ts';
 
 const MAX_PEERS = 32;
@@ -25,6 +26,9 @@ export class FanOut {
   readonly #peers = new Map<string, MediaPeer>();
   readonly #keyframes: KeyframeRequester;
   readonly #talk: TalkerRestamper;
+  readonly #spares: SparePeers<MediaPeer>;
+  #spareCount = 0;
+  readonly #unadopted = new WeakSet<MediaPeer>();
   readonly #rtcpSsrc = randomSsrc();
   readonly #ingress = { videoPackets: 0, audioPackets: 0, malformed: 0, sourceChanges: 0 };
   #video: Socket | undefined;
@@ -34,7 +38,12 @@ export class FanOut {
   #talker: string | null = null;
   #speakerPackets = 0;
 
-  constructor(init: WorkerInit, clock: Clock, onPeerState: (peerId: string, state: PeerState) => void) {
+  constructor(
+    init: WorkerInit,
+    clock: Clock,
+    onPeerState: (peerId: string, state: PeerState) => void,
+    onWarning: (message: string) => void = () => {},
+  ) {
     this.#init = init;
     this.#clock = clock;
     this.#onPeerState = onPeerState;
@@ -43,6 +52,18 @@ export class FanOut {
       minIntervalMs: init.keyframeMinIntervalMs,
       send: () =>
         this.#video?.send(pliPacket(this.#rtcpSsrc, init.video.ssrc), init.video.rtcpPort, '127.0.0.1'),
+    });
+    this.#spares = new SparePeers({
+      size: init.sparePeers,
+      maxAgeMs: 5 * 60_000,
+      refillDelayMs: 500,
+      clock,
+      make: () => {
+        const peer = this.#createPeer(`spare-${++this.#spareCount}`, true);
+        this.#unadopted.add(peer);
+        return peer;
+      },
+      onError: (err) => onWarning(`a spare peer could not be made: ${String(err)}`),
     });
     this.#talk = new TalkerRestamper({
       clock,
@@ -57,10 +78,12 @@ export class FanOut {
     this.#audio = await bind(this.#init.audio.rtpPort);
     this.#video.on('message', (packet) => this.#onVideo(packet));
     this.#audio.on('message', (packet) => this.#onAudio(packet));
+    this.#spares.start();
   }
 
   async stop(): Promise<void> {
     this.#keyframes.close();
+    await this.#spares.close();
     await Promise.allSettled([...this.#peers.values()].map((p) => p.close()));
     this.#peers.clear();
     this.#video?.close();
@@ -73,6 +96,13 @@ export class FanOut {
         if (this.#peers.has(request.peerId))
           throw new ValidationError(`peer "${request.peerId}" is already open`);
         if (this.#peers.size >= MAX_PEERS) throw new ValidationError(`at most ${MAX_PEERS} peers at a time`);
+        const spare = this.#spares.take();
+        if (spare) {
+          spare.peer.adopt(request.peerId, request.video);
+          this.#unadopted.delete(spare.peer);
+          this.#peers.set(request.peerId, spare.peer);
+          return { sdp: spare.sdp };
+        }
         const peer = this.#createPeer(request.peerId, request.video);
         this.#peers.set(peer.id, peer);
         try {
@@ -115,6 +145,7 @@ export class FanOut {
       keyframes: { requested: { ...this.#keyframes.requested }, sent: this.#keyframes.sent },
       talker: this.#talker,
       speakerPacketsSent: this.#speakerPackets,
+      sparePeers: this.#spares.size,
       peers: [...this.#peers.values()].map((p) => ({
         peerId: p.id,
         state: p.state,
@@ -145,13 +176,17 @@ export class FanOut {
       },
       {
         onState: (state) => {
+          // Read at the time of the change: a spare peer takes its call's id when it is adopted.
+          const id = peer.id;
+          // A spare nobody has adopted has no call to report to.
+          if (this.#unadopted.has(peer)) return;
           // A peer that failed or was closed by the far end is gone: forget it (close() is idempotent).
-          if ((state === 'failed' || state === 'closed') && this.#peers.get(peerId) === peer) {
-            this.#peers.delete(peerId);
-            if (this.#talker === peerId) this.#talker = null;
+          if ((state === 'failed' || state === 'closed') && this.#peers.get(id) === peer) {
+            this.#peers.delete(id);
+            if (this.#talker === id) this.#talker = null;
             void peer.close();
           }
-          this.#onPeerState(peerId, state);
+          this.#onPeerState(id, state);
         },
         onKeyframeNeeded: (reason) => this.#keyframes.request(reason),
         onAudio: (rtp) => this.#onPeerAudio(peer, rtp),

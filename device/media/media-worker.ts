@@ -38,8 +38,11 @@ process.on('unhandledRejection', (reason) => {
   suppressed = 0;
 });
 
-const fanOut = new FanOut(workerData as WorkerInit, new SystemClock(), (peerId, state) =>
-  post({ kind: 'peer-state', peerId, state }),
+const fanOut = new FanOut(
+  workerData as WorkerInit,
+  new SystemClock(),
+  (peerId, state) => post({ kind: 'peer-state', peerId, state }),
+  (message) => post({ kind: 'warning', message }),
 );
 
 port.on('message', (message: unknown) => {

@@ -67,7 +67,8 @@ const opus = () =>
  * panel is the offerer and returns a complete SDP (all candidates gathered), so trickle is optional.
  */
 export class MediaPeer {
-  readonly id: string;
+  #id: string;
+  #adopted = false;
   readonly video: RtpOutlet;
   readonly audio: RtpOutlet;
   readonly #pc: Pc;
@@ -82,7 +83,7 @@ export class MediaPeer {
   audioReceived = 0;
 
   constructor(id: string, options: PeerOptions, hooks: PeerHooks) {
-    this.id = id;
+    this.#id = id;
     this.#o = options;
     this.#hooks = hooks;
     this.#videoEnabled = options.video;
@@ -125,6 +126,18 @@ export class MediaPeer {
       track.onReceiveRtp.subscribe((rtp) => hooks.onAudio(rtp));
     });
     this.#pc.connectionStateChange.subscribe((state) => this.#onState(state));
+  }
+
+  get id(): string {
+    return this.#id;
+  }
+
+  /** A spare peer (made before the ring, see spare-peers.ts) becomes the call's peer `id`. */
+  adopt(id: string, video: boolean): void {
+    if (this.#adopted || this.state !== 'new') throw new Error(`peer ${this.#id} cannot be adopted twice`);
+    this.#adopted = true;
+    this.#id = id;
+    this.#videoEnabled = video;
   }
 
   get videoEnabled(): boolean {

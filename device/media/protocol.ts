@@ -54,6 +54,8 @@ export interface WorkerInit {
   loopbackOnly: boolean;
   iceServers: IceServer[];
   gatherTimeoutMs: number;
+  /** Peers (with their offers) kept ready before anybody rings; see spare-peers.ts. */
+  sparePeers: number;
 }
 
 export interface PeerStats {
@@ -73,6 +75,8 @@ export interface WorkerStats {
   };
   talker: string | null;
   speakerPacketsSent: number;
+  /** Peers ready for the next ring. */
+  sparePeers: number;
   peers: PeerStats[];
 }
 

@@ -49,10 +49,17 @@ export class RecordingMedia implements IntercomMedia {
   talker: string | undefined;
   jpeg: Buffer | undefined = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0xff, 0xd9]);
   failAnswer = false;
+  /** Offers wait for releaseOffers(), as on a panel with no spare peer ready when the bell rings. */
+  holdOffers = false;
+  readonly #held: Array<() => void> = [];
   async openPeer(peerId: string, options: { video: boolean }): Promise<{ sdp: string }> {
     this.open.set(peerId, { video: options.video, candidates: [] });
     this.log.push(`open ${peerId}`);
+    if (this.holdOffers) await new Promise<void>((resolve) => this.#held.push(resolve));
     return { sdp: `v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=${peerId}\r\n` };
+  }
+  releaseOffers(): void {
+    for (const release of this.#held.splice(0)) release();
   }
   async acceptAnswer(peerId: string, sdp: string): Promise<void> {
     if (this.failAnswer) throw new Error('invalid SDP: no media sections');

@@ -12,26 +12,39 @@ async function ringing(h: ReturnType<typeof intercomHarness>) {
 }
 
 describe('intercom: ringing app devices', () => {
-  it('rings every device with the visitor picture, then offers early media to each', async () => {
+  it('rings every device with the visitor picture and the offer of its early media', async () => {
     const h = intercomHarness('parallel', [
       { id: 'anna', devices: ['anna-phone', 'anna-tablet'] },
       { id: 'erik', devices: ['erik-phone'] },
     ]);
     const callId = await ringing(h);
     for (const device of ['anna-phone', 'anna-tablet', 'erik-phone']) {
-      expect(h.link.types(device), device).toEqual(['ring', 'offer']);
+      expect(h.link.types(device), device).toEqual(['ring']);
       const ring = h.link.to(device)[0]!;
       expect(ring).toMatchObject({
         callId,
         bellText: 'Andersson',
         panelName: 'Main entrance',
         ringtone: 'chime',
+        offer: expect.stringContaining(`s=${callId}:${device}`),
       });
       expect(ring.type === 'ring' && ring.snapshot).toMatch(/^data:image\/jpeg;base64,\/9j/);
     }
     expect(h.media.open.size).toBe(3);
     expect(h.intercom.state()).toMatchObject({ phase: 'ringing', callId, bellId: 'bell-1' });
     expect(h.audit.events.filter((e) => e.type === 'call.snapshot')).toHaveLength(1);
+  });
+
+  it('an offer not ready when the ring goes out follows it as its own message', async () => {
+    const h = intercomHarness('parallel', [{ id: 'anna', devices: ['anna-phone'] }]);
+    h.media.holdOffers = true;
+    const callId = await ringing(h);
+    expect(h.link.types('anna-phone')).toEqual(['ring']);
+    expect(h.link.to('anna-phone')[0]).not.toHaveProperty('offer');
+    h.media.releaseOffers();
+    await settle();
+    expect(h.link.types('anna-phone')).toEqual(['ring', 'offer']);
+    expect(h.link.to('anna-phone')[1]).toMatchObject({ callId, sdp: expect.stringContaining('v=0') });
   });
 
   it('first accept wins: the other devices stop as answered elsewhere, the winner is connected and talks', async () => {
@@ -43,7 +56,7 @@ describe('intercom: ringing app devices', () => {
     h.link.deliver('erik-phone', msg(callId, 'answer', { sdp: ANSWER_SDP }));
     h.link.deliver('erik-phone', msg(callId, 'accept', { video: false }));
     await settle();
-    expect(h.link.types('erik-phone')).toEqual(['ring', 'offer', 'connected']);
+    expect(h.link.types('erik-phone')).toEqual(['ring', 'connected']);
     for (const other of ['anna-phone', 'anna-tablet']) {
       expect(h.link.to(other).at(-1), other).toMatchObject({ type: 'stop', reason: 'answered_elsewhere' });
     }
@@ -209,7 +222,8 @@ describe('intercom: ending calls', () => {
     h.clock.advance(25_000);
     await settle();
     expect(h.link.to('anna-phone').at(-1)).toMatchObject({ type: 'stop', reason: 'next_resident' });
-    expect(h.link.types('erik-phone')).toEqual(['ring', 'offer']);
+    expect(h.link.types('erik-phone')).toEqual(['ring']);
+    expect(h.link.to('erik-phone')[0]).toMatchObject({ offer: expect.stringContaining(':erik-phone') });
     expect([...h.media.open.keys()]).toEqual([`${callId}:erik-phone`]);
   });
 

@@ -152,4 +152,15 @@ describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
     await expect(engine.closePeer('late')).rejects.toThrow(NotFoundError);
     expect((await engine.stats()).peers.map((p) => p.peerId)).toEqual(['p1', 'p2', 'p3', 'a1']);
   });
+
+  it('keeps spare peers ready: ringing takes one, whose offer is complete, and the pool refills', async () => {
+    const { engine } = h;
+    await until('4 spare peers', async () => (await engine.stats()).sparePeers === 4);
+    const { sdp } = await engine.openPeer('from-spare', { video: false });
+    expect((await engine.stats()).sparePeers).toBe(3);
+    expect(sdp).toMatch(/a=candidate:.* 127\.0\.0\.1 /);
+    expect((await engine.stats()).peers.find((p) => p.peerId === 'from-spare')?.video).toBe(false);
+    await until('the pool refilled', async () => (await engine.stats()).sparePeers === 4);
+    await engine.closePeer('from-spare');
+  });
 });

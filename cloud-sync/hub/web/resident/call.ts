@@ -105,6 +105,9 @@ export class CallSession {
     this.#ringTimer = setTimeout(() => {
       if (this.status.state === 'ringing') this.end(STOP_TEXT.timeout);
     }, ringMs);
+    // The offer rides in the ring when the panel had it ready: answering starts before the ring is drawn.
+    if (ring.offer !== undefined)
+      this.handle({ protocol: ring.protocol, type: 'offer', callId: ring.callId, sdp: ring.offer });
   }
 
   get ended(): boolean {
