@@ -47,8 +47,10 @@ export type CallStateView =
 /** The intercom as the local API sees it (absent on a panel without the intercom). */
 export interface IntercomApi {
   directory(): DirectoryEntryView[];
-  /** Throws NotFoundError for an unknown bell. */
-  ring(bellId: string): { ok: true; callId: string } | { ok: false; reason: 'busy' | 'nobody_to_ring' };
+  /** Throws NotFoundError for an unknown bell. Waits for the intercom if it is still starting. */
+  ring(
+    bellId: string,
+  ): Promise<{ ok: true; callId: string } | { ok: false; reason: 'busy' | 'nobody_to_ring' }>;
   call(): CallStateView;
   hangUp(callId: string): boolean;
   /** Media engine figures (peers, packets, what reached the speaker), for the simulator and tests. */

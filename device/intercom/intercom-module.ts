@@ -2,8 +2,12 @@
  * Wires the intercom into the panel. The directory is served from the panel's own replica at once (it
  * works offline and without a camera); ringing needs the intercom module, which loads the media stack
  * (werift, GStreamer supervision) on demand, so a panel without an intercom never loads it.
+ *
+ * The media stack comes up behind the panel's readiness: after a power cut the doors, card readers and
+ * API are ready without waiting for the camera and the media process (~0.5 s). A bell pressed meanwhile
+ * waits for them rather than failing.
  */
-import { PortvaktError } from '../../hal/errors.ts';
+import { errorMessage, PortvaktError } from '../../hal/errors.ts';
 import type { CallStateView, IntercomApi } from '../api/context.ts';
 import type { IntercomConfig } from '../config/schema.ts';
 import type { Module } from '../panel/modules.ts';
@@ -23,28 +27,45 @@ export function createIntercomModule(
 ): IntercomWiring | undefined {
   if (!config?.enabled) return undefined;
   let running: { intercom: Intercom; stats: () => Promise<unknown>; stop: () => Promise<void> } | undefined;
+  let starting: Promise<void> | undefined;
+  let stopping = false;
   const intercom = (): Intercom => {
     if (!running) throw new PortvaktError('intercom_unavailable', 'the intercom is not running');
     return running.intercom;
   };
   const api: IntercomApi = {
     directory: () => deps.directory.visibleDirectory(deps.clock.now()),
-    ring: (bellId) => intercom().ring(bellId),
+    ring: async (bellId) => {
+      await starting;
+      return intercom().ring(bellId);
+    },
     call: (): CallStateView => running?.intercom.state() ?? { phase: 'idle' },
     hangUp: (callId) => intercom().hangUp(callId),
     mediaStats: async () => {
+      await starting;
       intercom();
       return running!.stats();
     },
+  };
+  const start = async () => {
+    const { startIntercom } = await import('./start-intercom.ts');
+    const started = await startIntercom(config, deps);
+    if (stopping) return started.stop();
+    running = started;
+    deps.logger.info('intercom ready');
   };
   const module: Module = {
     name: 'intercom',
     critical: false,
     start: async () => {
-      const { startIntercom } = await import('./start-intercom.ts');
-      running = await startIntercom(config, deps);
+      stopping = false;
+      starting = start().catch((err: unknown) =>
+        deps.logger.error({ err: errorMessage(err) }, 'the intercom did not start'),
+      );
     },
     stop: async () => {
+      stopping = true;
+      await starting;
       const r = running;
       running = undefined;
       await r?.stop();

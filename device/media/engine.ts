@@ -37,6 +37,8 @@ export interface MediaEngineOptions {
   gatherTimeoutMs?: number;
   /** First delay before restarting a crashed worker; doubles on each failed start (default 1 s). */
   workerRestartDelayMs?: number;
+  /** Niceness of the media process: door control outranks video when the CPU is short (default 5). */
+  nice?: number;
   /** The worker's entry file (default: media-worker.ts beside this file, media-worker.js in the bundle). */
   workerUrl?: URL;
 }
@@ -55,6 +57,8 @@ export interface MediaEngineEvents {
 export interface MediaStats extends WorkerStats {
   speaker: SpeakerStats;
   sourcePid: number | undefined;
+  /** The media process (werift); a new one after each restart. */
+  mediaPid: number | undefined;
   workerRestarts: number;
 }
 
@@ -64,8 +68,8 @@ const defaultWorkerUrl = import.meta.url.endsWith('.ts')
   : new URL('./media-worker.js', import.meta.url);
 
 /**
- * WebRTC for the door phone, run in a worker thread so that SRTP and RTP fan-out never delay the main
- * event loop (card taps, doors). One encoded stream (the AvSource) goes to every peer; the talker's audio
+ * WebRTC for the door phone, run in a media process of its own so that SRTP and RTP fan-out never delay
+ * the main event loop (card taps, doors). One encoded stream (the AvSource) goes to every peer; the talker's audio
  * goes to the Speaker. The panel is always the offerer.
  */
 export class MediaEngine {
@@ -159,6 +163,7 @@ export class MediaEngine {
       ...worker,
       speaker: this.#o.speaker.stats(),
       sourcePid: this.#o.source.pid,
+      mediaPid: this.#channel?.pid,
       workerRestarts: this.#workerRestarts,
     };
   }
@@ -189,8 +194,9 @@ export class MediaEngine {
       this.#init!,
       this.#o.clock,
       this.#o.requestTimeoutMs ?? 10_000,
+      this.#o.nice ?? 5,
     );
-    const log = this.#o.logger.child({ mediaWorker: channel.threadId });
+    const log = this.#o.logger.child({ mediaWorker: channel.pid });
     channel.events.on('peer-state', ({ peerId, state }) => {
       if (state === 'failed' || state === 'closed') this.#peers.delete(peerId);
       this.events.emit('peer-state', { peerId, state });

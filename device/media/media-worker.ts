@@ -1,17 +1,28 @@
 /**
- * Entry of the media worker thread (werift, SRTP and the camera's RTP all live here, off the main event
- * loop). Started by MediaEngine with a WorkerInit as workerData; answers every request message, whether
- * or not it could make sense of it. In the bundle this file is its own entry (dist/media-worker.js).
+ * Entry of the media process (werift, SRTP and the camera's RTP all live here, away from the panel's
+ * event loop and memory). Started by MediaEngine (WorkerChannel) with a WorkerInit in the environment;
+ * answers every request message, whether or not it could make sense of it. In the bundle this file is
+ * its own entry (dist/media-worker.js).
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { SystemClock } from '../../hal/clock/clock.ts';
 import { PortvaktError, ValidationError } from '../../hal/errors.ts';
 import { FanOut } from './fanout.ts';
-import { requestSchema, type SerializedError, type WorkerInit, type WorkerMessage } from './protocol.ts';
+import {
+  MEDIA_INIT_ENV,
+  requestSchema,
+  type SerializedError,
+  type WorkerInit,
+  type WorkerMessage,
+} from './protocol.ts';
 
-const port = parentPort;
-if (!port) throw new Error('media-worker.ts runs as a worker thread (MediaEngine starts it)');
-const post = (message: WorkerMessage) => port.postMessage(message);
+const send = process.send?.bind(process);
+const initJson = process.env[MEDIA_INIT_ENV];
+if (!send || !initJson) throw new Error('media-worker.ts runs as the media process (MediaEngine starts it)');
+const post = (message: WorkerMessage) => {
+  send(message);
+};
+// The panel went away (stopped, crashed or killed): the channel closes, and so does this process.
+process.on('disconnect', () => process.exit(0));
 
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof PortvaktError) {
@@ -39,13 +50,13 @@ process.on('unhandledRejection', (reason) => {
 });
 
 const fanOut = new FanOut(
-  workerData as WorkerInit,
+  JSON.parse(initJson) as WorkerInit,
   new SystemClock(),
   (peerId, state) => post({ kind: 'peer-state', peerId, state }),
   (message) => post({ kind: 'warning', message }),
 );
 
-port.on('message', (message: unknown) => {
+process.on('message', (message: unknown) => {
   const id = (message as { id?: unknown } | null)?.id;
   if (typeof id !== 'number') {
     post({ kind: 'warning', message: 'media worker ignored a message without a numeric id' });

@@ -44,7 +44,10 @@ export interface IceServer {
   credential?: string;
 }
 
-/** workerData: everything the worker needs, all structured-clonable. */
+/** The environment variable that carries the WorkerInit (JSON) to the media process. */
+export const MEDIA_INIT_ENV = 'PORTVAKT_MEDIA_INIT';
+
+/** Everything the media process needs, as JSON. */
 export interface WorkerInit {
   codec: VideoCodec;
   video: { rtpPort: number; rtcpPort: number; ssrc: number };

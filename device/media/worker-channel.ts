@@ -1,8 +1,17 @@
-import { Worker } from 'node:worker_threads';
+import { type ChildProcess, fork } from 'node:child_process';
+import { getPriority, setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { Clock, TimerHandle } from '../../hal/clock/clock.ts';
 import { NotFoundError, PortvaktError, ValidationError } from '../../hal/errors.ts';
 import { SafeEmitter } from '../../hal/events.ts';
-import type { MediaRequest, PeerState, SerializedError, WorkerInit, WorkerMessage } from './protocol.ts';
+import {
+  MEDIA_INIT_ENV,
+  type MediaRequest,
+  type PeerState,
+  type SerializedError,
+  type WorkerInit,
+  type WorkerMessage,
+} from './protocol.ts';
 
 /** The media stack could not do what was asked (worker down or crashed, timeout, werift failure). */
 export class MediaError extends PortvaktError {
@@ -22,7 +31,7 @@ export interface ChannelEvents {
   [event: string]: unknown;
   'peer-state': { peerId: string; state: PeerState };
   warning: { message: string };
-  /** The worker died on its own; every pending request has been rejected. */
+  /** The media process died on its own; every pending request has been rejected. */
   crashed: { reason: string };
 }
 
@@ -32,10 +41,15 @@ interface Pending {
   timer: TimerHandle;
 }
 
-/** One media worker thread and the request/response traffic with it (ids, timeouts, crash detection). */
+/**
+ * The media process (werift: SRTP, RTP fan-out) and the request/response traffic with it (ids,
+ * timeouts, crash detection). A child process rather than a worker thread: the door-control process
+ * keeps its memory to itself, the kernel schedules media below it (`nice`), and a fault in the media
+ * stack cannot take the relays down with it.
+ */
 export class WorkerChannel {
   readonly events = new SafeEmitter<ChannelEvents>();
-  readonly #worker: Worker;
+  readonly #worker: ChildProcess;
   readonly #clock: Clock;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
@@ -43,26 +57,49 @@ export class WorkerChannel {
   #lastError: string | undefined;
   readonly #exited: Promise<void>;
 
-  private constructor(worker: Worker, clock: Clock) {
+  private constructor(worker: ChildProcess, clock: Clock) {
     this.#worker = worker;
     this.#clock = clock;
-    this.#exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    this.#exited = new Promise((resolve) => {
+      worker.once('exit', () => resolve());
+      worker.once('error', () => {
+        if (worker.pid === undefined) resolve();
+      });
+    });
   }
 
-  /** Starts the worker; resolves once it has bound the camera's ports and is ready for requests. */
+  /**
+   * Starts the media process `nice` levels below our own priority; resolves once it has bound the
+   * camera's ports and is ready for requests.
+   */
   static async open(
     url: URL,
     init: WorkerInit,
     clock: Clock,
     readyTimeoutMs: number,
+    nice: number,
   ): Promise<WorkerChannel> {
-    const channel = new WorkerChannel(new Worker(url, { workerData: init }), clock);
+    const child = fork(fileURLToPath(url), [], {
+      // Structured clone, as between threads; no inherited flags (a test runner's loaders, inspectors).
+      serialization: 'advanced',
+      execArgv: [],
+      env: { ...process.env, [MEDIA_INIT_ENV]: JSON.stringify(init) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    if (child.pid !== undefined && nice !== 0) {
+      try {
+        setPriority(child.pid, Math.min(19, getPriority() + nice));
+      } catch {
+        // Not permitted (an unprivileged panel lowering below 0): media simply runs at our priority.
+      }
+    }
+    const channel = new WorkerChannel(child, clock);
     await channel.#ready(readyTimeoutMs);
     return channel;
   }
 
-  get threadId(): number {
-    return this.#worker.threadId;
+  get pid(): number | undefined {
+    return this.#worker.pid;
   }
 
   request(request: MediaRequest, timeoutMs: number): Promise<unknown> {
@@ -74,15 +111,29 @@ export class WorkerChannel {
         reject(new MediaError(`media worker did not answer "${request.type}" within ${timeoutMs} ms`));
       }, timeoutMs);
       this.#pending.set(id, { resolve, reject, timer });
-      this.#worker.postMessage({ ...request, id });
+      this.#worker.send({ ...request, id }, (err) => {
+        if (!err || !this.#pending.delete(id)) return;
+        this.#clock.clearTimeout(timer);
+        reject(new MediaError(`media process did not take "${request.type}": ${err.message}`));
+      });
     });
   }
 
   async close(): Promise<void> {
     this.#closing = true;
     this.#rejectAll('media worker was stopped');
-    await this.#worker.terminate();
+    this.#terminate();
     await this.#exited;
+  }
+
+  /** SIGTERM, and SIGKILL if the process has not gone within 2 s. */
+  #terminate(): void {
+    const w = this.#worker;
+    if (w.pid === undefined || w.exitCode !== null || w.signalCode !== null) return;
+    this.#worker.kill('SIGTERM');
+    const timer = setTimeout(() => this.#worker.kill('SIGKILL'), 2000);
+    timer.unref();
+    void this.#exited.then(() => clearTimeout(timer));
   }
 
   #ready(timeoutMs: number): Promise<void> {
@@ -90,25 +141,29 @@ export class WorkerChannel {
       const fail = (err: Error) => {
         this.#clock.clearTimeout(timer);
         this.#closing = true;
-        void this.#worker.terminate();
+        this.#terminate();
         reject(err);
       };
       const timer = this.#clock.setTimeout(
         () => fail(new MediaError(`media worker not ready within ${timeoutMs} ms`)),
         timeoutMs,
       );
-      this.#worker.on('error', (err) => {
-        this.#lastError = err.stack ?? err.message;
-      });
-      this.#worker.on('exit', (code) => {
-        const reason = this.#lastError ?? `exit code ${code}`;
+      const gone = (reason: string) => {
         if (this.#closing) return;
         this.#closing = true;
         this.#clock.clearTimeout(timer);
         this.#rejectAll(`media worker crashed: ${reason.split('\n')[0]}`);
         reject(new MediaError(`media worker exited before it was ready: ${reason}`));
         this.events.emit('crashed', { reason });
+      };
+      this.#worker.on('error', (err) => {
+        this.#lastError = err.stack ?? err.message;
+        // No pid: the process never started, and no 'exit' follows.
+        if (this.#worker.pid === undefined) gone(`could not start the media process: ${err.message}`);
       });
+      this.#worker.on('exit', (code, signal) =>
+        gone(this.#lastError ?? (signal ? `killed by ${signal}` : `exit code ${code}`)),
+      );
       this.#worker.on('message', (message: WorkerMessage) => {
         if (message.kind === 'ready') {
           this.#clock.clearTimeout(timer);

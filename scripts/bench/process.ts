@@ -17,6 +17,31 @@ function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
 }
 
+/** RSS (kB) of the panel's child processes, by kind: the werift media process and the GStreamer pipelines. */
+function childRssKb(pid: number): { media: number; gstreamer: number } {
+  const total = { media: 0, gstreamer: 0 };
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return total;
+  }
+  for (const child of children) {
+    try {
+      const cmdline = readFileSync(`/proc/${child}/cmdline`, 'utf8');
+      if (cmdline.includes('media-worker')) total.media += rssKb(child);
+      else if (cmdline.includes('gst-launch')) total.gstreamer += rssKb(child);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
+}
+
 interface Started {
   pid: number;
   readyMs: number;
@@ -58,6 +83,7 @@ export async function benchProcess(options: { runs?: number; idleMs?: number } =
   const ratios: number[] = [];
   let panelRss = 0;
   let bareRss = 0;
+  let children = { media: 0, gstreamer: 0 };
   for (let i = 0; i < runs; i++) {
     const dir = mkdtempSync(join(tmpdir(), 'portvakt-bench-proc-'));
     const bare = await spawnUntil(['-e', 'console.log("ready"); setInterval(() => {}, 1000)'], /ready/);
@@ -68,6 +94,7 @@ export async function benchProcess(options: { runs?: number; idleMs?: number } =
     starts.push(panel.readyMs);
     await sleep(idleMs);
     panelRss = rssKb(panel.pid);
+    children = childRssKb(panel.pid);
     bareRss = rssKb(bare.pid);
     ratios.push(panelRss / bareRss);
     await Promise.all([panel.stop(), bare.stop()]);
@@ -91,8 +118,11 @@ export async function benchProcess(options: { runs?: number; idleMs?: number } =
       unit: 'ratio',
       panel_rss_mb: round(panelRss / 1024, 1),
       bare_rss_mb: round(bareRss / 1024, 1),
+      media_process_rss_mb: round(children.media / 1024, 1),
+      gstreamer_rss_mb: round(children.gstreamer / 1024, 1),
       n: r.n,
       target: 2,
+      note: 'the panel process (doors, readers, store, API, sync); its media process (werift) and GStreamer pipelines run apart and are listed beside it',
     },
   ];
 }

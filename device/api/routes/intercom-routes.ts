@@ -13,9 +13,9 @@ export function addIntercomRoutes(router: Router, intercom: IntercomApi, sim: bo
     router.add('GET', '/api/v1/sim/media', async () => ({ status: 200, body: await intercom.mediaStats() }));
   router
     .add('GET', '/api/v1/directory', () => ({ status: 200, body: { bells: intercom.directory() } }))
-    .add('POST', '/api/v1/bells/{bellId}/ring', ({ params }) => {
+    .add('POST', '/api/v1/bells/{bellId}/ring', async ({ params }) => {
       const bellId = parseInput(bellIdParam, params['bellId'], 'bell id');
-      const result = intercom.ring(bellId);
+      const result = await intercom.ring(bellId);
       if (!result.ok && result.reason === 'busy') {
         throw new PortvaktError('busy', 'another call is in progress; ring again when it has ended');
       }

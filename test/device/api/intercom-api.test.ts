@@ -9,8 +9,45 @@ import { validateConfig } from '../../../device/config/load.ts';
 import { Panel } from '../../../device/main.ts';
 import { demoBuilding } from '../../../device/sim/demo-building.ts';
 import { demoConfig } from '../../../device/sim/demo-config.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { type Logger, silentLogger } from '../../../hal/logger.ts';
 import { tempDir } from '../../support/panel-process.ts';
+
+/** A logger that keeps every message, in order, whichever child logged it. */
+function recordingLogger(messages: string[]): Logger {
+  const log = (obj: object | string, msg?: string) =>
+    messages.push(typeof obj === 'string' ? obj : (msg ?? ''));
+  const logger: Logger = { debug: log, info: log, warn: log, error: log, child: () => logger };
+  return logger;
+}
+
+describe('the intercom at panel start', () => {
+  it('comes up behind the panel: doors and API are ready first, and a bell rung at once waits for it', async () => {
+    const dir = tempDir();
+    const messages: string[] = [];
+    const panel = new Panel({
+      config: validateConfig(
+        demoConfig({
+          storePath: join(dir, 'panel.db'),
+          port: 0,
+          installerToken: 'test-installer-token-0123',
+        }),
+      ),
+      logger: recordingLogger(messages),
+    });
+    try {
+      await panel.start();
+      // Ready without the media stack: the camera and the media process are still starting.
+      expect(messages).not.toContain('intercom ready');
+      panel.store?.buildingData.replaceBuildingData(demoBuilding());
+      const base = `http://127.0.0.1:${panel.apiAddress().port}`;
+      const ring = await fetch(`${base}/api/v1/bells/bell-anna/ring`, { method: 'POST' });
+      expect(ring.status).toBe(202);
+      expect(messages).toContain('intercom ready');
+    } finally {
+      await panel.stop();
+    }
+  }, 30_000);
+});
 
 describe('intercom over the local API', () => {
   let panel: Panel;

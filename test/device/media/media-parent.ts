@@ -1,0 +1,22 @@
+/**
+ * A panel stand-in for the media-process tests: starts a MediaEngine on the sim camera, prints the
+ * media process's PID and idles until killed.
+ */
+
+import { MediaEngine } from '../../../device/media/engine.ts';
+import { cameraConfigSchema } from '../../../hal/camera/config-schema.ts';
+import { createAvSource, createSpeaker } from '../../../hal/camera/drivers.ts';
+import { SystemClock } from '../../../hal/clock/clock.ts';
+import { silentLogger } from '../../../hal/logger.ts';
+
+const clock = new SystemClock();
+const deps = { clock, logger: silentLogger };
+const engine = new MediaEngine({
+  source: createAvSource(cameraConfigSchema.parse({ codec: 'vp8' }), deps),
+  speaker: createSpeaker({ driver: 'sim' }, deps),
+  clock,
+  logger: silentLogger,
+});
+await engine.start();
+console.log(`media ${(await engine.stats()).mediaPid}`);
+setInterval(() => {}, 60_000);

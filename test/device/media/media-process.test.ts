@@ -1,0 +1,48 @@
+import { spawn } from 'node:child_process';
+import { getPriority } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function gone(pid: number, timeoutMs = 5000): Promise<boolean> {
+  const until = performance.now() + timeoutMs;
+  while (alive(pid) && performance.now() < until) await sleep(20);
+  return !alive(pid);
+}
+
+describe('the media process', { timeout: 30_000 }, () => {
+  it('runs werift apart from the panel, below its priority, and never outlives it', async () => {
+    const parent = spawn(process.execPath, [new URL('./media-parent.ts', import.meta.url).pathname], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((resolve) => parent.once('exit', resolve));
+    try {
+      const pid = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        parent.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /media (\d+)/.exec(out);
+          if (m) resolve(Number(m[1]));
+        });
+        parent.once('exit', (code) => reject(new Error(`parent exited early (${code}): ${out}`)));
+      });
+      expect(pid).not.toBe(parent.pid);
+      expect(alive(pid)).toBe(true);
+      // Door control outranks video: the media process runs 5 nice levels below its parent.
+      expect(getPriority(pid)).toBe(getPriority(parent.pid!) + 5);
+      parent.kill('SIGKILL');
+      await exited;
+      expect(await gone(pid)).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+});
