@@ -17,7 +17,7 @@ const MAX_PEERS = 32;
 /**
  * The media worker's state: the camera's RTP arrives on two UDP sockets and goes, buffer for buffer,
  * to every peer's outlets; keyframe requests go back to the encoder as RTCP PLI; the talker's audio goes
- * to the speaker pipeline. Runs in the worker thread, so none of it touches the main event loop.
+ * to the speaker pipeline. Runs in the media process, so none of it touches the panel's event loop.
  */
 export class FanOut {
   readonly #init: WorkerInit;

@@ -1,4 +1,4 @@
-/** The product side of the media bench: MediaEngine (worker thread, werift) on the sim camera, VP8. */
+/** The product side of the media bench: MediaEngine (media process, werift) on the sim camera, VP8. */
 import { MediaEngine } from '../../device/media/engine.ts';
 import { cameraConfigSchema } from '../../hal/camera/config-schema.ts';
 import { createAvSource, createSpeaker } from '../../hal/camera/drivers.ts';

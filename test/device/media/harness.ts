@@ -1,5 +1,5 @@
 /**
- * A running MediaEngine on the sim camera (real gst-launch, real worker thread) with werift viewers in
+ * A running MediaEngine on the sim camera (real gst-launch, real media process) with werift viewers in
  * a separate process. Each test file starts one and stops it (every process by PID).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
