@@ -2,8 +2,8 @@
  * cpu_per_peer_ratio_vs_bare: what one more video peer costs the panel's media stack, against a bare
  * werift fan-out (media-bare-fanout.ts) measured in the same run. Both senders run as their own process
  * on the same sim camera pipeline (moving bars: ~0.9 Mbit/s, ~110 packets/s); viewers are werift peers in a third process.
- * CPU per peer = (process CPU with 8 peers - with 1 peer) / 7, in % of one core; the ratio cancels out
- * the machine. The gst-launch encoder is a separate process in both and is not counted.
+ * CPU per peer = (process CPU with 8 peers - with 1 peer) / 7, in % of one core; the product's CPU
+ * includes its media process (werift runs there). The ratio cancels out the machine. The gst-launch encoder is a separate process in both and is not counted.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';

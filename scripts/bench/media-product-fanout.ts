@@ -37,5 +37,9 @@ await serveSender(async () => {
     close: (peerId) => engine.closePeer(peerId),
     stats: () => engine.stats(),
     stop: () => engine.stop(),
+    helperPids: async () => {
+      const pid = (await engine.stats()).mediaPid;
+      return pid === undefined ? [] : [pid];
+    },
   };
 });
