@@ -63,7 +63,7 @@ export function openStore(path: string, options: StoreOptions): Store {
     // loss (NORMAL could lose the last commits).
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    // Checkpoints run in a worker thread (checkpointer.ts), never inside a card tap's commit.
+    // Checkpoints run when writes have been quiet (checkpointer.ts), never inside a card tap's commit.
     db.pragma('wal_autocheckpoint = 0');
     const schemaVersion = migrate(db, logger);
     const rows = new BuildingRows(db);

@@ -71,8 +71,13 @@ export class StoreOutbox implements Outbox {
     return this.#unacked;
   }
 
+  /**
+   * `listener` (the sync agent's live stream: serialize, publish) hears of an event once the code that
+   * wrote it has finished its synchronous work: a card tap commits its decision, moves the relay, and only
+   * then is the event published. Nothing may stand between the commit and the door.
+   */
   onAppend(listener: (event: OutboxEvent) => void): () => void {
-    return this.#o.bus.on('audit', (event: AuditEvent) => listener(event));
+    return this.#o.bus.on('audit', (event: AuditEvent) => queueMicrotask(() => listener(event)));
   }
 
   #enforceBound(): void {

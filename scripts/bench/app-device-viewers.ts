@@ -70,11 +70,13 @@ async function onMessage(
   viewers: Map<string, Receiver>,
   send: (message: AppCallMessageInput) => Promise<unknown>,
 ): Promise<void> {
-  if (message.type === 'offer') {
+  // The offer rides in the ring when the panel had it ready, else it follows as its own message.
+  const offer = message.type === 'offer' ? message.sdp : message.type === 'ring' ? message.offer : undefined;
+  if (offer !== undefined) {
     await viewers.get(id)?.close();
     const viewer = new Receiver();
     viewers.set(id, viewer);
-    const sdp = await viewer.answer(message.sdp);
+    const sdp = await viewer.answer(offer);
     await send({ protocol: 1, type: 'answer', callId: message.callId, sdp });
   } else if (message.type === 'stop' || message.type === 'ended') {
     const viewer = viewers.get(id);

@@ -31,12 +31,15 @@ describe('StoreOutbox', () => {
   let cleanup = () => {};
   afterEach(() => cleanup());
 
-  it('hands out pending rows in order and keeps them until acked; the acked seq survives a restart', () => {
+  it('hands out pending rows in order and keeps them until acked; the acked seq survives a restart', async () => {
     const h = setup();
     cleanup = h.cleanup;
     const seen: number[] = [];
     h.outbox.onAppend((e) => seen.push(e.seq));
     h.append('access.granted', 5);
+    // Listeners (the live stream) hear of appends after the writer's synchronous work (a tap's relay).
+    expect(seen).toEqual([]);
+    await Promise.resolve();
     expect(seen).toEqual([1, 2, 3, 4, 5]);
     expect(h.outbox.pending(0, 3).map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(h.outbox.size()).toBe(5);
