@@ -21,7 +21,7 @@ export interface MediaEngineOptions {
   speaker: Speaker;
   clock: Clock;
   logger: Logger;
-  /** All viewers share the encoder: keyframe requests at most this often (default 500 ms). */
+  /** All viewers share the encoder: keyframe requests at most this often (default 200 ms). */
   keyframeMinIntervalMs?: number;
   /** Every worker request is answered or fails after this long (default 10 s). */
   requestTimeoutMs?: number;
@@ -98,7 +98,7 @@ export class MediaEngine {
         video: { rtpPort: ports.video.rtpPort, rtcpPort: ports.video.rtcpPort, ssrc: ports.video.ssrc },
         audio: { rtpPort: ports.audio.rtpPort },
         speaker: { rtpPort: speakerPorts.rtpPort, payloadType: speakerPorts.payloadType, ssrc: randomSsrc() },
-        keyframeMinIntervalMs: this.#o.keyframeMinIntervalMs ?? 500,
+        keyframeMinIntervalMs: this.#o.keyframeMinIntervalMs ?? 200,
         loopbackOnly: this.#o.loopbackOnly ?? true,
         iceServers: this.#o.iceServers ?? [],
         gatherTimeoutMs: this.#o.gatherTimeoutMs ?? 5000,

@@ -1,8 +1,10 @@
 /**
- * The reference call of first_frame_ratio_vs_bare: the smallest werift → Chromium video call that works.
+ * The reference call of first_frame_ratio_vs_bare: the smallest werift → Chromium call that works, with
+ * the media a door-phone call has — VP8 video to the browser and Opus audio both ways, as the panel
+ * offers (audio m-line without a track here: no sound flows, as none does while the product rings).
  * The panel's sim camera pipeline (the demo config's camera: same GStreamer VP8 RTP) feeds one werift
- * RTCPeerConnection on this thread — no worker, no MQTT, no keyframe gating, no validation — whose offer
- * a Chromium page answers through page.evaluate. The encoder makes a keyframe only every 10 s unasked,
+ * RTCPeerConnection on this thread — no media process, no MQTT, no keyframe gating, no validation —
+ * whose offer a Chromium page answers through page.evaluate. The encoder makes a keyframe only every 10 s unasked,
  * so like any such script it asks for one when the peer connects and whenever the browser sends a PLI.
  * Timed in the page: from the offer's arrival to its first video frame shown (requestVideoFrameCallback,
  * as the resident app times its own first frame). The page is an empty one served from 127.0.0.1, as the
@@ -36,6 +38,7 @@ globalThis.bare = {
     video.autoplay = true;
     document.body.replaceChildren(video);
     pc.ontrack = (e) => {
+      if (e.track.kind !== 'video') return;
       video.srcObject = new MediaStream([e.track]);
       video.play().catch(() => {});
     };
@@ -114,6 +117,7 @@ export class BareCall {
             rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
           }),
         ],
+        audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
       },
       iceServers: [],
       iceUseIpv6: false,
@@ -122,6 +126,7 @@ export class BareCall {
     try {
       const track = new MediaStreamTrack({ kind: 'video' });
       const { sender } = pc.addTransceiver(track, { direction: 'sendonly' });
+      pc.addTransceiver('audio', { direction: 'sendrecv' });
       sender.onPictureLossIndication.subscribe(() => this.#source.requestKeyframe());
       pc.connectionStateChange.subscribe((s) => s === 'connected' && this.#source.requestKeyframe());
       this.#track = track;

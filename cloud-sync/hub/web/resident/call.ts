@@ -105,9 +105,12 @@ export class CallSession {
     this.#ringTimer = setTimeout(() => {
       if (this.status.state === 'ringing') this.end(STOP_TEXT.timeout);
     }, ringMs);
-    // The offer rides in the ring when the panel had it ready: answering starts before the ring is drawn.
-    if (ring.offer !== undefined)
-      this.handle({ protocol: ring.protocol, type: 'offer', callId: ring.callId, sdp: ring.offer });
+    // The offer rides in the ring when the panel had it ready. Answering starts here, before the ring
+    // screen is built, so the browser's WebRTC threads work on it while this thread draws the ring.
+    if (ring.offer !== undefined) {
+      this.status.offerReceivedAt = wallNow();
+      this.#steps = this.#answer(ring.offer).catch((err: unknown) => this.#stepFailed(err));
+    }
   }
 
   get ended(): boolean {
@@ -268,10 +271,12 @@ export class CallSession {
   }
 
   #step(fn: () => Promise<void>): void {
-    this.#steps = this.#steps.then(fn).catch((err: unknown) => {
-      console.warn('portvakt: call signaling step failed', err);
-      if (!this.#offered && !this.ended) this.end('The video connection could not be set up');
-    });
+    this.#steps = this.#steps.then(fn).catch((err: unknown) => this.#stepFailed(err));
+  }
+
+  #stepFailed(err: unknown): void {
+    console.warn('portvakt: call signaling step failed', err);
+    if (!this.#offered && !this.ended) this.end('The video connection could not be set up');
   }
 
   #message<T extends { type: string }>(body: T): T & { protocol: 1; callId: string } {

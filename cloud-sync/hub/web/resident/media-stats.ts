@@ -34,7 +34,7 @@ export function pollStats(pc: RTCPeerConnection, call: CallStatus, everyMs = 250
       });
     } catch {}
   };
+  // No poll at once: getStats runs on the browser's WebRTC threads, where the answer is being made.
   const timer = setInterval(() => void poll(), everyMs);
-  void poll();
   return () => clearInterval(timer);
 }
