@@ -1,22 +1,7 @@
 import { spawn } from 'node:child_process';
 import { getPriority } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function gone(pid: number, timeoutMs = 5000): Promise<boolean> {
-  const until = performance.now() + timeoutMs;
-  while (alive(pid) && performance.now() < until) await sleep(20);
-  return !alive(pid);
-}
+import { alive, gone } from '../../support/pids.ts';
 
 describe('the media process', { timeout: 30_000 }, () => {
   it('runs werift apart from the panel, below its priority, and never outlives it', async () => {

@@ -5,25 +5,11 @@ import { GstProcess, type GstProcessOptions } from '../../../hal/camera/gst-proc
 import type { MediaProcessEvents } from '../../../hal/camera/types.ts';
 import { FakeClock } from '../../../hal/clock/fake-clock.ts';
 import { silentLogger } from '../../../hal/logger.ts';
+import { alive, gone } from '../../support/pids.ts';
 
 const LIVE = ['-q', 'audiotestsrc', 'is-live=true', '!', 'fakesink'];
 // Builds fine, then fails at once when it runs (no such file): a pipeline that can never stay up.
 const FAILS_AT_RUN = ['-q', 'filesrc', 'location=/nonexistent/portvakt', '!', 'fakesink'];
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function gone(pid: number, timeoutMs = 5000): Promise<boolean> {
-  const until = performance.now() + timeoutMs;
-  while (alive(pid) && performance.now() < until) await sleep(20);
-  return !alive(pid);
-}
 
 const started: GstProcess[] = [];
 function supervised(args: string[], extra: Partial<GstProcessOptions> = {}) {
