@@ -5,6 +5,8 @@ import type { AuditEvent, AuditEventInput, AuditLog } from './types.ts';
 export class PublishingAuditLog implements AuditLog {
   readonly #inner: AuditLog;
   readonly #bus: EventBus;
+  /** Inside transaction(): the events to announce once it has committed. */
+  #uncommitted: AuditEvent[] | undefined;
 
   constructor(inner: AuditLog, bus: EventBus) {
     this.#inner = inner;
@@ -13,8 +15,24 @@ export class PublishingAuditLog implements AuditLog {
 
   append(event: AuditEventInput): AuditEvent {
     const written = this.#inner.append(event);
-    this.#bus.emit('audit', written);
+    if (this.#uncommitted) this.#uncommitted.push(written);
+    else this.#bus.emit('audit', written);
     return written;
+  }
+
+  /** Announces the transaction's events after it has committed, and none if it rolled back. */
+  transaction<T>(fn: () => T): T {
+    if (this.#uncommitted) return this.#inner.transaction(fn);
+    const uncommitted: AuditEvent[] = [];
+    this.#uncommitted = uncommitted;
+    let result: T;
+    try {
+      result = this.#inner.transaction(fn);
+    } finally {
+      this.#uncommitted = undefined;
+    }
+    for (const written of uncommitted) this.#bus.emit('audit', written);
+    return result;
   }
 
   after(seq: number, limit: number): AuditEvent[] {

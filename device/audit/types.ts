@@ -68,6 +68,12 @@ export interface AuditEvent {
 export interface AuditLog {
   /** Durably appends one event and returns it; throws if it could not be written. */
   append(event: AuditEventInput): AuditEvent;
+  /**
+   * Runs `fn` as one transaction: its appends commit together, with one fsync, when it returns; if it
+   * throws, none of them is written. Rows appended inside are not durable until it returns, so nothing
+   * they authorize may happen inside `fn`.
+   */
+  transaction<T>(fn: () => T): T;
   /** Events with seq > after, oldest first, at most `limit`. */
   after(seq: number, limit: number): AuditEvent[];
   lastSeq(): number;

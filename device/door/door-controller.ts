@@ -161,10 +161,31 @@ export class DoorController {
     }
   }
 
+  /**
+   * unlock() in two steps, for a caller that commits `door.unlocked` in its own audit transaction: this
+   * writes the row (same checks and errors as unlock, relay untouched); the returned `drive` moves the
+   * relay and must be called only after that transaction has committed.
+   */
+  prepareUnlock(cause: UnlockCause): { drive: () => UnlockResult } {
+    const recorded = this.#pulse.record(cause.kind, cause.eventSeq, this.#checkedPulseMs(cause));
+    return {
+      drive: () => {
+        try {
+          return this.#pulse.drive(recorded);
+        } finally {
+          this.#changed();
+        }
+      },
+    };
+  }
+
   #unlock(cause: UnlockCause): UnlockResult {
+    return this.#pulse.unlock(cause.kind, cause.eventSeq, this.#checkedPulseMs(cause));
+  }
+
+  #checkedPulseMs(cause: UnlockCause): number {
     if (!this.#started) throw new PortvaktError('door_stopped', `door ${this.id} is not running`);
-    const pulseMs = checkUnlockCause(cause, this.#door.pulseMs);
-    return this.#pulse.unlock(cause.kind, cause.eventSeq, pulseMs);
+    return checkUnlockCause(cause, this.#door.pulseMs);
   }
 
   #lockOrThrow(reason: string): void {

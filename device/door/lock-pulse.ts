@@ -21,6 +21,12 @@ export interface LockPulseOptions {
   guard: (what: string, fn: () => void) => () => void;
 }
 
+/** A `door.unlocked` row written for a pulse the relay has not started yet (see record/drive). */
+export interface RecordedUnlock extends UnlockResult {
+  kind: UnlockKind;
+  untilMono: number;
+}
+
 interface Pulse {
   kind: UnlockKind;
   timer: TimerHandle;
@@ -68,21 +74,35 @@ export class LockPulse {
    * earlier than now + pulseMs. Throws with the relay untouched if `door.unlocked` cannot be written.
    */
   unlock(kind: UnlockKind, decisionSeq: number, pulseMs: number): UnlockResult {
+    return this.drive(this.record(kind, decisionSeq, pulseMs));
+  }
+
+  /**
+   * The first half of unlock: writes `door.unlocked` and nothing else. Inside an audit transaction (a
+   * card tap commits its decision and this row with one fsync) the caller drives only after the commit.
+   */
+  record(kind: UnlockKind, decisionSeq: number, pulseMs: number): RecordedUnlock {
     const { clock, audit, log } = this.#o;
     const now = clock.monotonic();
     const untilMono = Math.max(now + pulseMs, this.#pulse?.untilMono ?? now);
     const unlockedUntil = clock.now() + (untilMono - now);
     const extended = this.#pulse !== undefined;
-    let seq: number;
     try {
       const data = { cause: kind, decisionSeq, pulseMs, unlockedUntil, extended };
-      seq = audit.required('door.unlocked', data).seq;
+      const { seq } = audit.required('door.unlocked', data);
+      return { kind, seq, pulseMs, unlockedUntil, extended, untilMono };
     } catch (err) {
       log.error({ err, kind, decisionSeq }, 'unlock refused: door.unlocked could not be recorded');
       throw new PortvaktError('audit_failed', 'door stays locked: the unlock could not be recorded', {
         cause: err,
       });
     }
+  }
+
+  /** The second half of unlock: the relay, then the pulse timer. */
+  drive(recorded: RecordedUnlock): UnlockResult {
+    const { clock, log } = this.#o;
+    const { kind, seq, pulseMs, unlockedUntil, extended } = recorded;
     try {
       this.#o.drive.unlock();
     } catch (err) {
@@ -93,9 +113,11 @@ export class LockPulse {
     // A lock retry left over from an earlier fault must not cut short the pulse just granted.
     this.#cancelRetry();
     clock.clearTimeout(this.#pulse?.timer);
+    // A running pulse may have been extended since this was recorded: never shorten it.
+    const untilMono = Math.max(recorded.untilMono, this.#pulse?.untilMono ?? recorded.untilMono);
     const timer = clock.setTimeout(
       this.#o.guard('pulse end', () => this.relock('pulse_end')),
-      untilMono - now,
+      Math.max(0, untilMono - clock.monotonic()),
     );
     const opened = this.#pulse?.opened ?? false;
     this.#pulse = { kind, timer, untilMono, untilWall: unlockedUntil, opened };

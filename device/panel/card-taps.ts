@@ -1,8 +1,10 @@
 /**
- * The hot path: a card seen by a reader → access decision → audit row (committed) → relay pulse.
+ * The hot path: a card seen by a reader → access decision → audit rows (one commit) → relay pulse.
  * Everything here is synchronous from the driver's `card` event to `relay.setEnergized`, so a tap opens
  * the door in the same tick regardless of what else the event loop is doing.
  */
+
+import { PortvaktError } from '../../hal/errors.ts';
 import type { Logger } from '../../hal/logger.ts';
 import type { CardPresented } from '../../hal/reader/types.ts';
 import type { AccessDecider } from '../access/decide.ts';
@@ -54,6 +56,22 @@ export class CardTaps {
     });
   }
 
+  /**
+   * Writes one granted door's `door.unlocked` inside the tap's transaction. A door that cannot be opened
+   * (stopped, say) is logged and skipped; a failed write aborts the whole transaction.
+   */
+  #prepareUnlock(doorId: string, eventSeq: number): { doorId: string; drive: () => unknown }[] {
+    const door = this.#doors.get(doorId);
+    if (!door) return [];
+    try {
+      return [{ doorId, drive: door.prepareUnlock({ kind: 'access', eventSeq }).drive }];
+    } catch (err) {
+      if (err instanceof PortvaktError && err.code === 'audit_failed') throw err;
+      this.#log.error({ err, doorId }, 'granted door could not be unlocked');
+      return [];
+    }
+  }
+
   handleCard(card: CardPresented): AccessDecision | undefined {
     const readerId = this.readerIdFor(card.reader);
     if (!readerId) {
@@ -66,21 +84,25 @@ export class CardTaps {
       this.#bus.emit('access.decided', decision);
       return decision;
     }
-    // The decision is committed before any relay moves: if this write fails, nothing opens.
-    const event = this.#audit.append({
-      type: decision.granted ? 'access.granted' : 'access.denied',
-      readerId,
-      data: {
-        reason: decision.reason,
-        doorIds: decision.doorIds,
-        uidHash: decision.uidHash,
-        cardId: decision.cardId,
-        residentId: decision.residentId,
-      },
+    // The decision and each door's `door.unlocked` commit together — one fsync on the tap's path — and
+    // only then do the relays move. If that commit fails, nothing is written and nothing opens.
+    const drives = this.#audit.transaction(() => {
+      const event = this.#audit.append({
+        type: decision.granted ? 'access.granted' : 'access.denied',
+        readerId,
+        data: {
+          reason: decision.reason,
+          doorIds: decision.doorIds,
+          uidHash: decision.uidHash,
+          cardId: decision.cardId,
+          residentId: decision.residentId,
+        },
+      });
+      return decision.doorIds.flatMap((doorId) => this.#prepareUnlock(doorId, event.seq));
     });
-    for (const doorId of decision.doorIds) {
+    for (const { doorId, drive } of drives) {
       try {
-        this.#doors.get(doorId)?.unlock({ kind: 'access', eventSeq: event.seq });
+        drive();
       } catch (err) {
         this.#log.error({ err, doorId }, 'granted door could not be unlocked');
       }

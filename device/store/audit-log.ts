@@ -31,8 +31,10 @@ export class SqliteAuditLog implements AuditLog {
   readonly #insert: Statement<[string, number, string, string | null, string | null, string]>;
   readonly #after: Statement<[number, number], Row>;
   readonly #lastSeq: Statement<[], number>;
+  readonly #db: Database;
 
   constructor(db: Database, clock: Clock) {
+    this.#db = db;
     this.#clock = clock;
     this.#nextId = createUuidV7(() => clock.now());
     this.#insert = db.prepare(
@@ -58,6 +60,10 @@ export class SqliteAuditLog implements AuditLog {
     // Hand back what was stored (undefined fields dropped, dates as strings), as `after` will.
     const stored = JSON.parse(json) as Record<string, unknown>;
     return { id, seq: Number(lastInsertRowid), ts, type: event.type, doorId, readerId, data: stored };
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn)();
   }
 
   /** Events with seq > `seq`, oldest first; `limit` is clamped to 1..1000. */

@@ -145,6 +145,38 @@ describe('DoorController relay and pulses', () => {
     expect(h.door.state().locked).toBe(true);
   });
 
+  it('prepareUnlock writes door.unlocked and leaves the relay alone until drive()', () => {
+    const h = makeDoor({ door: { pulseMs: 3000 } });
+    h.door.start();
+    const seq = grant(h);
+    const before = h.relay.changes.length;
+    const prepared = h.door.prepareUnlock({ kind: 'access', eventSeq: seq });
+    expect(h.audit.events.at(-1)).toMatchObject({ type: 'door.unlocked', data: { decisionSeq: seq } });
+    expect(h.relay.changes).toHaveLength(before);
+    expect(h.door.state().locked).toBe(true);
+    const result = prepared.drive();
+    expect(result.pulseMs).toBe(3000);
+    expect(h.relay.changes).toHaveLength(before + 1);
+    expect(h.door.state().locked).toBe(false);
+    h.clock.advance(3000);
+    expect(h.door.state().locked).toBe(true);
+  });
+
+  it('prepareUnlock refuses like unlock: a failed write throws audit_failed, a stopped door door_stopped', () => {
+    const h = makeDoor();
+    h.door.start();
+    const seq = grant(h);
+    h.audit.failing = true;
+    expect(() => h.door.prepareUnlock({ kind: 'access', eventSeq: seq })).toThrow(
+      expect.objectContaining({ code: 'audit_failed' }),
+    );
+    h.audit.failing = false;
+    h.door.stop();
+    expect(() => h.door.prepareUnlock({ kind: 'access', eventSeq: seq })).toThrow(
+      expect.objectContaining({ code: 'door_stopped' }),
+    );
+  });
+
   for (const failMode of ['secure', 'safe'] as const) {
     it(`${failMode}: when door.unlocked cannot be written the relay never moves`, () => {
       const h = makeDoor({ door: { failMode } });

@@ -32,6 +32,16 @@ export class FakeAudit implements AuditLog {
     return event;
   }
 
+  transaction<T>(fn: () => T): T {
+    const before = this.events.length;
+    try {
+      return fn();
+    } catch (err) {
+      this.events.length = before;
+      throw err;
+    }
+  }
+
   after(seq: number, limit: number): AuditEvent[] {
     return this.events.filter((e) => e.seq > seq).slice(0, limit);
   }

@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { PublishingAuditLog } from '../../../device/audit/publishing-audit-log.ts';
+import type { AuditEvent } from '../../../device/audit/types.ts';
+import { EventBus } from '../../../device/bus/event-bus.ts';
 import { openStore } from '../../../device/store/store.ts';
 import { FakeClock } from '../../../hal/clock/fake-clock.ts';
 import { silentLogger } from '../../../hal/logger.ts';
@@ -79,5 +82,31 @@ describe('SqliteAuditLog', () => {
     expect(() => store.audit.append({ type: 'reader.error', data: { n: 1n } })).toThrow();
     expect(store.audit.lastSeq()).toBe(0);
     expect(store.audit.append({ type: 'reader.error' }).seq).toBe(1);
+  });
+
+  it('a transaction commits its appends together and announces them after; a throw writes and announces none', () => {
+    const { store } = open();
+    const bus = new EventBus(silentLogger);
+    const audit = new PublishingAuditLog(store.audit, bus);
+    const announced: AuditEvent[] = [];
+    bus.on('audit', (e) => announced.push(e));
+    const seqs = audit.transaction(() => {
+      const a = audit.append({ type: 'access.granted', readerId: 'r1' });
+      const b = audit.append({ type: 'door.unlocked', doorId: 'front', data: { decisionSeq: a.seq } });
+      expect(announced).toEqual([]);
+      return [a.seq, b.seq];
+    });
+    expect(seqs).toEqual([1, 2]);
+    expect(announced.map((e) => e.type)).toEqual(['access.granted', 'door.unlocked']);
+
+    expect(() =>
+      audit.transaction(() => {
+        audit.append({ type: 'access.granted', readerId: 'r1' });
+        throw new Error('disk I/O error');
+      }),
+    ).toThrow('disk I/O error');
+    expect(announced).toHaveLength(2);
+    expect(audit.after(0, 10).map((e) => e.seq)).toEqual([1, 2]);
+    expect(audit.append({ type: 'reader.error' }).seq).toBe(3);
   });
 });
