@@ -98,6 +98,7 @@ export class CardTaps {
           residentId: decision.residentId,
         },
       });
+      if (!decision.granted) return [];
       return decision.doorIds.flatMap((doorId) => this.#prepareUnlock(doorId, event.seq));
     });
     for (const { doorId, drive } of drives) {
