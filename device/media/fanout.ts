@@ -146,6 +146,7 @@ export class FanOut {
       talker: this.#talker,
       speakerPacketsSent: this.#speakerPackets,
       sparePeers: this.#spares.size,
+      udpSockets: process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length,
       peers: [...this.#peers.values()].map((p) => ({
         peerId: p.id,
         state: p.state,

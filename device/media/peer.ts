@@ -92,6 +92,9 @@ export class MediaPeer {
       codecs: { video: [videoCodec(options.codec)], audio: [opus()] },
       iceServers: options.iceServers,
       iceUseIpv6: !loopback,
+      // One ICE transport for video and audio. Without max-bundle werift gathers a second transport
+      // for audio, drops it when the answer bundles, and never closes its UDP socket (one fd leaked per
+      // call, werift 0.25); engine.test.ts counts the sockets.
       bundlePolicy: 'max-bundle',
       ...(loopback
         ? {

@@ -80,6 +80,11 @@ export interface WorkerStats {
   speakerPacketsSent: number;
   /** Peers ready for the next ring. */
   sparePeers: number;
+  /**
+   * UDP sockets open in the media process (RTP ingress, speaker, one per peer's ICE transport): a
+   * figure that grows call after call is a leak that ends in "too many open files".
+   */
+  udpSockets: number;
   peers: PeerStats[];
 }
 

@@ -122,6 +122,7 @@ export class BareCall {
       iceServers: [],
       iceUseIpv6: false,
       iceAdditionalHostAddresses: ['127.0.0.1'],
+      bundlePolicy: 'max-bundle', // as the panel's peers; see device/media/peer.ts
     });
     try {
       const track = new MediaStreamTrack({ kind: 'video' });

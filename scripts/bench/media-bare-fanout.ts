@@ -39,6 +39,7 @@ await serveSender(async () => {
         iceServers: [],
         iceUseIpv6: false,
         iceAdditionalHostAddresses: ['127.0.0.1'],
+        bundlePolicy: 'max-bundle', // as the panel's peers; see device/media/peer.ts
       });
       const peer = {
         pc,

@@ -205,7 +205,7 @@ export async function benchMediaFanout(options: { runs?: number; windowMs?: numb
       value: round(median(perPeer.product), 2),
       unit: '% of a core',
       one_peer_pct: round(median(base.product), 1),
-      note: 'MediaEngine (main thread + media worker)',
+      note: 'MediaEngine (panel side + media process)',
     },
     {
       metric: 'bare_werift_cpu_per_peer_pct',

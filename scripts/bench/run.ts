@@ -50,3 +50,12 @@ if (process.env['PORTVAKT_LAB_NS'] === '1') {
   );
 
 if (process.argv.includes('--readme')) writeReadmeTable(lines, machine);
+
+// Every bench closes what it opened; a handle left open would keep this process (and the lab) alive
+// until the lab's watchdog. Name what is left and leave with a failure, so it gets fixed.
+setTimeout(() => {
+  console.error(
+    `npm run bench: still open after the last figure: ${process.getActiveResourcesInfo().join(', ')}`,
+  );
+  process.exit(1);
+}, 10_000).unref();

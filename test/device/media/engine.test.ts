@@ -163,4 +163,18 @@ describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
     await until('the pool refilled', async () => (await engine.stats()).sparePeers === 4);
     await engine.closePeer('from-spare');
   });
+
+  it('a closed peer gives back its UDP sockets: calls do not leak file descriptors', async () => {
+    const { engine } = h;
+    await until('4 spare peers', async () => (await engine.stats()).sparePeers === 4);
+    const baseline = (await engine.stats()).udpSockets;
+    for (const round of [1, 2, 3]) {
+      const ids = [`leak${round}a`, `leak${round}b`];
+      await Promise.all(ids.map((id) => h.connect(id)));
+      for (const id of ids) await engine.closePeer(id);
+      for (const id of ids) await h.viewers.close(id);
+    }
+    await until('the pool refilled', async () => (await engine.stats()).sparePeers === 4);
+    expect((await engine.stats()).udpSockets).toBe(baseline);
+  });
 });

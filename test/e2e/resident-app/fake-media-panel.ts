@@ -31,6 +31,7 @@ export class FakeMediaPanel {
         ],
       },
       iceAdditionalHostAddresses: ['127.0.0.1'],
+      bundlePolicy: 'max-bundle', // as the panel's peers; see device/media/peer.ts
       iceUseIpv6: false,
     });
     this.#pc.addTransceiver(this.#video, { direction: 'sendonly' });
