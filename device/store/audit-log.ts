@@ -31,10 +31,11 @@ export class SqliteAuditLog implements AuditLog {
   readonly #insert: Statement<[string, number, string, string | null, string | null, string]>;
   readonly #after: Statement<[number, number], Row>;
   readonly #lastSeq: Statement<[], number>;
-  readonly #db: Database;
+  /** One better-sqlite3 transaction wrapper for every call: building one costs a tap four closures. */
+  readonly #inTransaction: (fn: () => unknown) => unknown;
 
   constructor(db: Database, clock: Clock) {
-    this.#db = db;
+    this.#inTransaction = db.transaction((fn: () => unknown) => fn());
     this.#clock = clock;
     this.#nextId = createUuidV7(() => clock.now());
     this.#insert = db.prepare(
@@ -63,7 +64,7 @@ export class SqliteAuditLog implements AuditLog {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.#db.transaction(fn)();
+    return this.#inTransaction(fn) as T;
   }
 
   /** Events with seq > `seq`, oldest first; `limit` is clamped to 1..1000. */
