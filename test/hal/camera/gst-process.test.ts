@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GstProcess, type GstProcessOptions } from '../../../hal/camera/gst-process.ts';
 import type { MediaProcessEvents } from '../../../hal/camera/types.ts';
 import { FakeClock } from '../../../hal/clock/fake-clock.ts';
 import { silentLogger } from '../../../hal/logger.ts';
-import { alive, gone } from '../../support/pids.ts';
+import { alive, gone, spawnParentOfChild } from '../../support/pids.ts';
 
 const LIVE = ['-q', 'audiotestsrc', 'is-live=true', '!', 'fakesink'];
 // Builds fine, then fails at once when it runs (no such file): a pipeline that can never stay up.
@@ -110,20 +109,12 @@ describe('GstProcess supervision', () => {
   });
 
   it('no pipeline outlives its parent, even a parent killed with SIGKILL', async () => {
-    const parent = spawn(process.execPath, [new URL('./gst-parent.ts', import.meta.url).pathname], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const pid = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      parent.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /pid (\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      parent.once('exit', (code) => reject(new Error(`parent exited early (${code})`)));
-    });
+    const {
+      parent,
+      child: pid,
+      exited,
+    } = await spawnParentOfChild(new URL('./gst-parent.ts', import.meta.url), 'pid');
     expect(alive(pid)).toBe(true);
-    const exited = new Promise((resolve) => parent.once('exit', resolve));
     parent.kill('SIGKILL');
     await exited;
     expect(await gone(pid)).toBe(true);
