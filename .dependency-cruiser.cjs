@@ -1,12 +1,21 @@
-/** Layer rules of DESIGN.md, enforced in CI (`npm run deps`). */
+/** Layer rules of docs/architecture.md, enforced in CI (`npm run deps`). */
 module.exports = {
   forbidden: [
     {
-      name: 'hal-is-the-bottom-layer',
-      comment: 'hal/ knows nothing of doors, users or the cloud.',
+      name: 'lib-imports-no-product-folder',
+      comment:
+        'lib/ is the shared library of panel and hub (errors, logging, clocks, events, HTTP, SQLite): it imports only itself and npm packages.',
+      severity: 'error',
+      from: { path: '^lib/' },
+      to: { path: '^(hal|device|cloud-sync|panel-ui|scripts|test)/' },
+    },
+    {
+      name: 'hal-imports-only-the-library',
+      comment:
+        'hal/ holds hardware only and knows nothing of doors, users or the cloud: it imports lib/ and itself.',
       severity: 'error',
       from: { path: '^hal/' },
-      to: { path: '^(device|cloud-sync|panel-ui)/' },
+      to: { path: '^(device|cloud-sync|panel-ui|scripts|test)/' },
     },
     {
       name: 'protocol-imports-only-its-schema-library',
@@ -17,10 +26,13 @@ module.exports = {
     },
     {
       name: 'browser-code-imports-no-node',
-      comment: 'panel-ui/ runs in a kiosk browser: no Node built-ins, no device/ or hal/ code.',
+      comment: 'panel-ui/ runs in a kiosk browser: no Node built-ins, no device/, hal/ or lib/ code.',
       severity: 'error',
       from: { path: '^panel-ui/' },
-      to: { path: ['^(device|hal)/', '^cloud-sync/(agent|hub)/'], dependencyTypes: ['local', 'core', 'npm'] },
+      to: {
+        path: ['^(device|hal|lib)/', '^cloud-sync/(agent|hub)/'],
+        dependencyTypes: ['local', 'core', 'npm'],
+      },
     },
     {
       name: 'browser-code-imports-no-node-core',

@@ -8,13 +8,14 @@
  *   6. start cloud sync, if configured (non-critical: the panel works offline without it)
  * Stop runs in reverse; the GPIO driver closes last and leaves every relay de-energized/locked.
  */
-import type { Clock } from '../hal/clock/clock.ts';
-import { SystemClock } from '../hal/clock/clock.ts';
+
 import { createGpioDriver, type GpioDriverDeps } from '../hal/gpio/drivers.ts';
 import type { GpioDriver } from '../hal/gpio/types.ts';
-import type { Logger } from '../hal/logger.ts';
 import { createReaderDriver, type ReaderDriverDeps } from '../hal/reader/drivers.ts';
 import type { CardReaderDriver } from '../hal/reader/types.ts';
+import type { Clock } from '../lib/clock/clock.ts';
+import { SystemClock } from '../lib/clock/clock.ts';
+import { type Logger, moduleLogger } from '../lib/log/logger.ts';
 import { AccessDecider, readerDoorsFromConfig } from './access/decide.ts';
 import { uidHashFromConfig } from './access/uid-hash.ts';
 import { ApiServer } from './api/http-server.ts';
@@ -25,7 +26,6 @@ import type { PanelConfig } from './config/schema.ts';
 import { CallChannel } from './intercom/call-channel.ts';
 import { PanelDirectory } from './intercom/directory.ts';
 import { createIntercomModule } from './intercom/intercom-module.ts';
-import { moduleLogger } from './log/logger.ts';
 import { createApiContext } from './panel/api-context.ts';
 import { CardTaps } from './panel/card-taps.ts';
 import { Doors } from './panel/doors.ts';

@@ -3,9 +3,9 @@
  * single use (nonce), then act. Every outcome is answered on `commands/result`; every refusal is audited
  * through the CommandTarget and never reaches a door.
  */
-import type { Clock } from '../../hal/clock/clock.ts';
-import { errorMessage } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { CommandBody, CommandResultMessage } from '../protocol/messages.ts';
 import { fromBase64Url, type SigningKey, verifyCommand } from '../protocol/signing.ts';
 import { PROTOCOL_VERSION } from '../protocol/topics.ts';

@@ -4,9 +4,9 @@
  * redelivered on every subscribe), a patch that skips ahead asks for a snapshot, and anything invalid is
  * reported as rejected while the old config stays in force.
  */
-import type { Clock } from '../../hal/clock/clock.ts';
-import { errorMessage } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import {
   type ConfigReportedMessage,
   type ConfigRequestMessage,

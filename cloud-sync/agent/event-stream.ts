@@ -7,9 +7,9 @@
  * Backlog is paced by a token bucket so a panel back from a long outage does not swamp the broker; new
  * events jump the queue as single `live` copies, so alarms reach the cloud at once.
  */
-import type { Clock, TimerHandle } from '../../hal/clock/clock.ts';
-import { errorMessage } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import { type EventsMessage, eventsAckMessage } from '../protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../protocol/topics.ts';
 import type { Link } from './link.ts';

@@ -2,7 +2,7 @@
  * The agent's view of the broker connection. The real one is MqttLink; keeping the agent on this small
  * interface lets message handling be tested message by message without a broker.
  */
-import type { SafeEmitter } from '../../hal/events.ts';
+import type { SafeEmitter } from '../../lib/events.ts';
 import type { DeviceLeaf } from '../protocol/topics.ts';
 
 export type LinkEvents = {

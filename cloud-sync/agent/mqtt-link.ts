@@ -8,10 +8,10 @@
  * the source of truth; mqtt.js's store does not survive a restart).
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import type { Clock, TimerHandle } from '../../hal/clock/clock.ts';
-import { errorMessage } from '../../hal/errors.ts';
-import { SafeEmitter } from '../../hal/events.ts';
-import type { Logger } from '../../hal/logger.ts';
+import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import { SafeEmitter } from '../../lib/events.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import { callTopic, panelCallFilter, parseCallTopic } from '../protocol/calls.ts';
 import { deviceTopic, PROTOCOL_VERSION, parseDeviceTopic } from '../protocol/topics.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';

@@ -4,9 +4,9 @@
  * handler validates first and reports what it refuses through `onProtocolError` (or, for commands, the
  * CommandTarget), without changing state.
  */
-import type { Clock } from '../../hal/clock/clock.ts';
-import { errorMessage } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { DeviceStateMessage } from '../protocol/messages.ts';
 import type { SigningKey } from '../protocol/signing.ts';
 import { type DeviceLeaf, PROTOCOL_VERSION } from '../protocol/topics.ts';

@@ -8,14 +8,14 @@
  * aedes speaks MQTT 3.1.1 only (no MQTT 5), so panels and hub connect to it with protocol version 4 —
  * production brokers (Mosquitto, EMQX, HiveMQ) use MQTT 5.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:net';
 import { Aedes } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import { errorMessage } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import { secretsEqual } from '../../lib/http/bearer.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import { appDeviceMayAccess } from '../protocol/call-acl.ts';
 import { APP_DEVICE_ID_PATTERN } from '../protocol/calls.ts';
 
@@ -128,9 +128,7 @@ export class EmbeddedBroker {
     if (username !== hubUser && clientId !== username) return undefined;
     const expected = Object.hasOwn(users, username) ? users[username] : undefined;
     if (expected !== undefined) {
-      const ok =
-        given.length === Buffer.byteLength(expected) && timingSafeEqual(given, Buffer.from(expected));
-      return ok ? { name: username, kind: 'static' } : undefined;
+      return secretsEqual(given, expected) ? { name: username, kind: 'static' } : undefined;
     }
     if (!appDeviceAuth || !APP_DEVICE_ID_PATTERN.test(username)) return undefined;
     return (await appDeviceAuth(username, given.toString('utf8')))

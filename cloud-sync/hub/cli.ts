@@ -3,7 +3,7 @@
  * in a one-line error and exit code 2; nothing is changed in that case.
  */
 import { fileURLToPath } from 'node:url';
-import { errorMessage, PortvaktError, ValidationError } from '../../hal/errors.ts';
+import { errorMessage, PortvaktError, ValidationError } from '../../lib/errors.ts';
 import { ADD_COMMANDS, runAdd, runCardRevoke } from './cli/admin.ts';
 import { type CliIo, showHelp } from './cli/common.ts';
 import { runProvision } from './cli/provision.ts';

@@ -4,9 +4,9 @@
  * database picks up where the last one stopped.
  */
 import { join, resolve } from 'node:path';
-import { type Clock, SystemClock, type TimerHandle } from '../../hal/clock/clock.ts';
-import { errorMessage } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+import { type Clock, SystemClock, type TimerHandle } from '../../lib/clock/clock.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import { HubApiServer } from './api/http-server.ts';
 import { ConfigPublisher } from './config/publisher.ts';
 import { MqttConnection, type MqttConnectionOptions } from './mqtt/connection.ts';

@@ -17,7 +17,7 @@
  */
 
 import { localWeekTime } from '../../cloud-sync/protocol/schedule.ts';
-import type { Clock } from '../../hal/clock/clock.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
 import type { ReaderConfig } from '../config/schema.ts';
 import type { AccessLookup, RuleLookup } from '../store/access-lookup.ts';
 import { CARD_UID_PATTERN } from '../store/snapshot.ts';

@@ -3,7 +3,7 @@
  * auditing, and pulsing the relay) once per window is enough. The window runs from the last decided tap,
  * not the last tap, so someone tapping again and again still gets a fresh decision every window.
  */
-import type { Clock } from '../../hal/clock/clock.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
 
 export interface TapRateLimiterOptions {
   clock: Clock;

@@ -3,8 +3,8 @@
  * UI) subscribe. Built on SafeEmitter, so a failing subscriber is logged and cannot break the publisher
  * or the other subscribers — the card-tap path must never fail because a listener did.
  */
-import { SafeEmitter } from '../../hal/events.ts';
-import type { Logger } from '../../hal/logger.ts';
+import { SafeEmitter } from '../../lib/events.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { AccessDecision } from '../access/types.ts';
 import type { AuditEvent } from '../audit/types.ts';
 

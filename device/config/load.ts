@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError, errorMessage } from '../../hal/errors.ts';
+import { ConfigError, errorMessage } from '../../lib/errors.ts';
 import { configSchema, type PanelConfig } from './schema.ts';
 
 export function loadConfigFile(path: string): PanelConfig {

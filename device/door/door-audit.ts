@@ -1,5 +1,5 @@
-import { errorMessage } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditEvent, AuditEventType, AuditLog } from '../audit/types.ts';
 
 /** Writes one door's audit events, either as a precondition (`required`) or as a report (`report`). */

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../hal/clock/clock.ts';
+import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
 import type { DoorAlarms } from './door-alarms.ts';
 import type { DoorAudit } from './door-audit.ts';
 import type { UnlockKind } from './types.ts';

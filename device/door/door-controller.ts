@@ -10,11 +10,12 @@
  *   door unlocked without new decisions.
  * - Input and timer callbacks never throw; on an unexpected error the door is relocked.
  */
-import type { Clock } from '../../hal/clock/clock.ts';
-import { errorMessage, HardwareError, PortvaktError } from '../../hal/errors.ts';
-import { type Listener, SafeEmitter } from '../../hal/events.ts';
+
 import type { DigitalInput } from '../../hal/gpio/types.ts';
-import type { Logger } from '../../hal/logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { errorMessage, HardwareError, PortvaktError } from '../../lib/errors.ts';
+import { type Listener, SafeEmitter } from '../../lib/events.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { DoorConfig } from '../config/schema.ts';
 import { DoorAlarms } from './door-alarms.ts';
 import { DoorAudit } from './door-audit.ts';

@@ -1,6 +1,6 @@
-import type { Clock, TimerHandle } from '../../hal/clock/clock.ts';
-import { errorMessage, HardwareError, PortvaktError } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
+import { errorMessage, HardwareError, PortvaktError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { DoorAlarms } from './door-alarms.ts';
 import type { DoorAudit } from './door-audit.ts';
 import type { LockDrive } from './lock-drive.ts';

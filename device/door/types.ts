@@ -1,7 +1,8 @@
 /** The door controller's public surface, shared with the access module, the API and the UI stream. */
-import type { Clock } from '../../hal/clock/clock.ts';
+
 import type { DigitalInput, Relay } from '../../hal/gpio/types.ts';
-import type { Logger } from '../../hal/logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { DoorConfig } from '../config/schema.ts';
 

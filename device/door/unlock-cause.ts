@@ -1,4 +1,4 @@
-import { ValidationError } from '../../hal/errors.ts';
+import { ValidationError } from '../../lib/errors.ts';
 import { UNLOCK_KINDS, type UnlockCause } from './types.ts';
 
 export const MIN_PULSE_MS = 1000;

@@ -4,9 +4,9 @@
  * device was rung. Anything else is refused with a reason, recorded, and changes nothing.
  */
 import type { AppCallMessage, PanelCallMessageInput } from '../../cloud-sync/protocol/calls.ts';
-import type { Clock } from '../../hal/clock/clock.ts';
-import { errorMessage } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { CallRouter } from './call-router.ts';
 import type { LiveCall, Peer } from './live-call.ts';
 import type { CallDoorOpener, IntercomDirectory, IntercomMedia } from './ports.ts';

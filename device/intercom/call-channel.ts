@@ -10,8 +10,8 @@ import {
   type PanelCallMessageInput,
   panelCallMessage,
 } from '../../cloud-sync/protocol/calls.ts';
-import { SafeEmitter } from '../../hal/events.ts';
-import type { Logger } from '../../hal/logger.ts';
+import { SafeEmitter } from '../../lib/events.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { CallLink } from './ports.ts';
 
 export type CallChannelEvents = {

@@ -3,8 +3,8 @@
  * (`call.door_opened`, naming the call, resident and app device) before the relay moves, and the unlock
  * cites that record like every other unlock path.
  */
-import { errorMessage } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { UnlockCause, UnlockResult } from '../door/types.ts';
 import type { CallDoorOpener } from './ports.ts';

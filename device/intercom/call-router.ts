@@ -8,7 +8,7 @@
  * Nobody with an app device, or nobody answering in time, hands the call over to the fallback (a phone
  * call). Every step is recorded through the audit sink. Time comes from the injected clock.
  */
-import type { Clock, TimerHandle } from '../../hal/clock/clock.ts';
+import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
 import type {
   BellTarget,
   CallAudit,

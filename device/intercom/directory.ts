@@ -10,7 +10,7 @@
  * its unit. Removed residents are never rung.
  */
 import type { Ringtone } from '../../cloud-sync/protocol/calls.ts';
-import { NotFoundError } from '../../hal/errors.ts';
+import { NotFoundError } from '../../lib/errors.ts';
 import type { DirectoryRows } from '../store/directory-lookup.ts';
 import type { Bell, Resident } from '../store/snapshot.ts';
 import { type HidingProfile, isHiddenAt } from './hidden.ts';

@@ -1,6 +1,6 @@
 /** What the intercom needs from the panel (shared by the module and its lazily loaded start). */
-import type { Clock } from '../../hal/clock/clock.ts';
-import type { Logger } from '../../hal/logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { DirectoryEntryView } from '../api/context.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { CallChannel } from './call-channel.ts';

@@ -7,7 +7,7 @@
  * API are ready without waiting for the camera and the media process (~0.5 s). A bell pressed meanwhile
  * waits for them rather than failing.
  */
-import { errorMessage, PortvaktError } from '../../hal/errors.ts';
+import { errorMessage, PortvaktError } from '../../lib/errors.ts';
 import type { CallStateView, IntercomApi } from '../api/context.ts';
 import type { IntercomConfig } from '../config/schema.ts';
 import type { Module } from '../panel/modules.ts';

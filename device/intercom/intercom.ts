@@ -5,10 +5,10 @@
  * answering). Messages from app devices are handled in app-messages.ts; one call at a time.
  */
 import type { EndReason, PanelCallMessageInput } from '../../cloud-sync/protocol/calls.ts';
-import type { Clock } from '../../hal/clock/clock.ts';
-import { errorMessage } from '../../hal/errors.ts';
-import { SafeEmitter } from '../../hal/events.ts';
-import type { Logger } from '../../hal/logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import { SafeEmitter } from '../../lib/events.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditLog } from '../audit/types.ts';
 import { createUuidV7 } from '../store/uuid7.ts';
 import { handleAppMessage } from './app-messages.ts';

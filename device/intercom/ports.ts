@@ -5,7 +5,7 @@
  */
 
 import type { Ringtone } from '../../cloud-sync/protocol/calls.ts';
-import type { SafeEmitter } from '../../hal/events.ts';
+import type { SafeEmitter } from '../../lib/events.ts';
 import type { BellTarget } from './types.ts';
 
 /** A bell as the router needs it, plus what the signaling shows and which door a call may open. */

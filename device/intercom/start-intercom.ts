@@ -4,8 +4,8 @@
  * can answer and open the door; the calls just carry no media, and every failed offer is recorded.
  */
 import { createAvSource, createSpeaker } from '../../hal/camera/drivers.ts';
-import { errorMessage } from '../../hal/errors.ts';
-import { SafeEmitter } from '../../hal/events.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import { SafeEmitter } from '../../lib/events.ts';
 import type { IntercomConfig } from '../config/schema.ts';
 import { MediaEngine } from '../media/engine.ts';
 import { callDoorOpener } from './call-door.ts';

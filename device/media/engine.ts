@@ -1,9 +1,9 @@
 import { randomSsrc } from '../../hal/camera/ports.ts';
 import type { AvSource, Speaker, SpeakerStats } from '../../hal/camera/types.ts';
-import type { Clock, TimerHandle } from '../../hal/clock/clock.ts';
-import { ValidationError } from '../../hal/errors.ts';
-import { SafeEmitter } from '../../hal/events.ts';
-import type { Logger } from '../../hal/logger.ts';
+import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
+import { ValidationError } from '../../lib/errors.ts';
+import { SafeEmitter } from '../../lib/events.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import {
   type IceServer,
   type MediaRequest,

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../hal/clock/clock.ts';
+import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
 
 export type KeyframeReason = 'peer-connected' | 'video-resumed' | 'pli' | 'fir';
 

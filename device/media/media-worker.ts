@@ -4,8 +4,8 @@
  * answers every request message, whether or not it could make sense of it. In the bundle this file is
  * its own entry (dist/media-worker.js).
  */
-import { SystemClock } from '../../hal/clock/clock.ts';
-import { PortvaktError, ValidationError } from '../../hal/errors.ts';
+import { SystemClock } from '../../lib/clock/clock.ts';
+import { PortvaktError, ValidationError } from '../../lib/errors.ts';
 import { FanOut } from './fanout.ts';
 import {
   MEDIA_INIT_ENV,

@@ -1,5 +1,5 @@
 import type { MediaStreamTrack, RTCRtpSender } from 'werift';
-import type { Clock } from '../../hal/clock/clock.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
 
 /**
  * One peer's tap on one shared stream (video or audio). Every peer has its own track, fed with

@@ -9,8 +9,8 @@ import {
   type RtpPacket,
 } from 'werift';
 import type { VideoCodec } from '../../hal/camera/types.ts';
-import type { Clock } from '../../hal/clock/clock.ts';
-import { ValidationError } from '../../hal/errors.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { ValidationError } from '../../lib/errors.ts';
 import type { KeyframeReason } from './keyframe.ts';
 import { RtpOutlet } from './outlet.ts';
 import type { IceServer, PeerState } from './protocol.ts';

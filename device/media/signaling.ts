@@ -4,7 +4,7 @@
  * worker, instead of as an error to the caller.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { ValidationError } from '../../hal/errors.ts';
+import { ValidationError } from '../../lib/errors.ts';
 
 export interface CandidateInit {
   candidate: string;

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../hal/clock/clock.ts';
+import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
 
 /** What the pool needs of a peer (MediaPeer in the worker). */
 export interface OfferingPeer {

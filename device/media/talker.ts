@@ -1,4 +1,4 @@
-import type { Clock } from '../../hal/clock/clock.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
 
 /**
  * Turns the audio of whoever is the talker into one continuous Opus RTP stream for the speaker

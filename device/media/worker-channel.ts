@@ -1,9 +1,9 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { Clock, TimerHandle } from '../../hal/clock/clock.ts';
-import { NotFoundError, PortvaktError, ValidationError } from '../../hal/errors.ts';
-import { SafeEmitter } from '../../hal/events.ts';
+import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
+import { NotFoundError, PortvaktError, ValidationError } from '../../lib/errors.ts';
+import { SafeEmitter } from '../../lib/events.ts';
 import {
   MEDIA_INIT_ENV,
   type MediaRequest,

@@ -1,8 +1,9 @@
 /** Implements the local API's view of the panel on top of the running modules. */
-import type { Clock } from '../../hal/clock/clock.ts';
-import { NotFoundError, ValidationError } from '../../hal/errors.ts';
+
 import type { GpioDriver } from '../../hal/gpio/types.ts';
 import type { CardReaderDriver } from '../../hal/reader/types.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { NotFoundError, ValidationError } from '../../lib/errors.ts';
 import type { AccessDecision } from '../access/types.ts';
 import type { ApiContext, IntercomApi, SimControls } from '../api/context.ts';
 import type { AuditLog } from '../audit/types.ts';

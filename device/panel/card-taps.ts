@@ -4,9 +4,9 @@
  * the door in the same tick regardless of what else the event loop is doing.
  */
 
-import { PortvaktError } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
 import type { CardPresented } from '../../hal/reader/types.ts';
+import { PortvaktError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { AccessDecider } from '../access/decide.ts';
 import type { AccessDecision } from '../access/types.ts';
 import type { AuditLog } from '../audit/types.ts';

@@ -2,9 +2,10 @@
  * Builds one DoorController per configured door from the GPIO driver. `lockAll()` is the first thing the
  * panel does after claiming the relays, before any input, reader or network module exists.
  */
-import type { Clock } from '../../hal/clock/clock.ts';
+
 import type { DigitalInput, GpioDriver } from '../../hal/gpio/types.ts';
-import type { Logger } from '../../hal/logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { DoorConfig, InputConfig } from '../config/schema.ts';
 import { DoorController } from '../door/door-controller.ts';

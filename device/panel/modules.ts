@@ -4,8 +4,8 @@
  * non-critical one is logged and skipped, so, say, a missing card reader daemon cannot keep the exit
  * buttons from working.
  */
-import { errorMessage } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 
 export interface Module {
   readonly name: string;

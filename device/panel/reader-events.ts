@@ -1,7 +1,8 @@
 /** Wires the reader driver to the access path and records reader health in the audit log. */
-import { errorMessage } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+
 import type { CardReaderDriver } from '../../hal/reader/types.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { CardTaps } from './card-taps.ts';
 

@@ -9,7 +9,7 @@
  * `lastSeq` reads sqlite_sequence rather than max(seq) for the same reason.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { Clock } from '../../hal/clock/clock.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
 import type { AuditEvent, AuditEventInput, AuditEventType, AuditLog } from '../audit/types.ts';
 import { createUuidV7 } from './uuid7.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { z } from 'zod';
-import { ValidationError } from '../../hal/errors.ts';
+import { ValidationError } from '../../lib/errors.ts';
 import type { BuildingRows, BuildingTable } from './building-rows.ts';
 import {
   type AccessRule,

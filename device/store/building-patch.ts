@@ -6,7 +6,7 @@
  * 'local' building instead.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import { ValidationError } from '../../hal/errors.ts';
+import { ValidationError } from '../../lib/errors.ts';
 import type { BuildingData } from './building-data.ts';
 import type { BuildingTable } from './building-rows.ts';
 import { LOCAL_BUILDING_ID } from './snapshot.ts';

@@ -4,9 +4,9 @@
  * The store disables it; this class checkpoints once writes have been quiet for `idleMs`, or at once
  * when the WAL has grown past `maxWalFrames` (a write storm must not grow the file without bound).
  */
-import type { Clock, TimerHandle } from '../../hal/clock/clock.ts';
-import { errorMessage } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 
 export interface CheckpointTarget {
   /** Runs `PRAGMA wal_checkpoint(PASSIVE)`; returns the WAL size in frames before the checkpoint. */

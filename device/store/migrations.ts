@@ -8,15 +8,7 @@
  * end ≤ 1440 (intervals never cross midnight; split them). ON DELETE CASCADE everywhere: removing a time
  * profile must remove the rules that use it (fail secure) rather than turn them into "always".
  */
-import type { Database } from 'better-sqlite3';
-import { PortvaktError } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
-
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import { latestVersion as latestVersionOf, type Migration } from '../../lib/sqlite/migrations.ts';
 
 export const migrations: readonly Migration[] = [
   {
@@ -201,32 +193,4 @@ export const migrations: readonly Migration[] = [
   },
 ];
 
-export const latestVersion: number = migrations.at(-1)?.version ?? 0;
-
-export function schemaVersion(db: Database): number {
-  return db.pragma('user_version', { simple: true }) as number;
-}
-
-/** Brings the database to `latestVersion`; refuses a database written by a newer portvakt. */
-export function migrate(db: Database, logger: Logger, list: readonly Migration[] = migrations): number {
-  const current = schemaVersion(db);
-  const latest = list.at(-1)?.version ?? 0;
-  if (current > latest) {
-    throw new PortvaktError(
-      'store_too_new',
-      `database ${db.name} has schema version ${current}, but this portvakt knows only up to ${latest}; ` +
-        'upgrade portvakt or restore a database backup made by this version',
-    );
-  }
-  for (const m of list) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      // user_version is written in the database header inside this transaction, so it commits atomically
-      // with the schema change.
-      db.pragma(`user_version = ${m.version}`);
-    })();
-    logger.info({ version: m.version, migration: m.name }, 'store migrated');
-  }
-  return Math.max(current, latest);
-}
+export const latestVersion: number = latestVersionOf(migrations);

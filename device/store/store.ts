@@ -2,12 +2,9 @@
  * The panel's local SQLite database: building data to decide on, the hardware mirror of the config and
  * the audit log / sync outbox. One synchronous connection owned by the runtime process.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import DatabaseConstructor, { type Database } from 'better-sqlite3';
-import type { Clock } from '../../hal/clock/clock.ts';
-import { errorMessage, PortvaktError } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import type { Logger } from '../../lib/log/logger.ts';
+import { openSqlite } from '../../lib/sqlite/open.ts';
 import { AccessLookup } from './access-lookup.ts';
 import { SqliteAuditLog } from './audit-log.ts';
 import { BuildingData } from './building-data.ts';
@@ -15,7 +12,7 @@ import { BuildingPatch } from './building-patch.ts';
 import { BuildingRows } from './building-rows.ts';
 import { DirectoryLookup } from './directory-lookup.ts';
 import { Hardware } from './hardware.ts';
-import { migrate } from './migrations.ts';
+import { migrations } from './migrations.ts';
 import { SyncState } from './sync-state.ts';
 
 export interface StoreOptions {
@@ -47,25 +44,15 @@ export interface Store {
 
 export function openStore(path: string, options: StoreOptions): Store {
   const logger = options.logger.child({ component: 'store' });
-  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
-  let db: Database;
-  try {
-    db = new DatabaseConstructor(path);
-  } catch (err) {
-    throw new PortvaktError('store_open_failed', `cannot open database ${path}: ${errorMessage(err)}`, {
-      cause: err,
-    });
-  }
-  try {
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-    db.pragma('journal_mode = WAL');
-    // FULL: in WAL mode this fsyncs the WAL on every commit, so an appended audit event survives power
-    // loss (NORMAL could lose the last commits).
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
+  const { db, schemaVersion } = openSqlite(path, {
+    what: 'database',
+    migrations,
+    logger,
+    busyTimeoutMs: options.busyTimeoutMs ?? 5000,
     // Checkpoints run when writes have been quiet (checkpointer.ts), never inside a card tap's commit.
-    db.pragma('wal_autocheckpoint = 0');
-    const schemaVersion = migrate(db, logger);
+    pragmas: ['wal_autocheckpoint = 0'],
+  });
+  try {
     const rows = new BuildingRows(db);
     const buildingData = new BuildingData(db, rows);
     const store: Store = {

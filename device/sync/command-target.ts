@@ -3,8 +3,8 @@
  * the unlock, and the unlock cites that record, as every other unlock path does.
  */
 import { type CommandTarget, type OpenDoorResult, UNKNOWN_DOOR } from '../../cloud-sync/agent/ports.ts';
-import { errorMessage } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { UnlockCause, UnlockResult } from '../door/types.ts';
 

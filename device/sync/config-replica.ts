@@ -4,8 +4,8 @@
  */
 import type { ConfigReplica } from '../../cloud-sync/agent/ports.ts';
 import type { ConfigPatchMessage } from '../../cloud-sync/protocol/messages.ts';
-import { ValidationError } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+import { ValidationError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { BuildingSnapshotInput } from '../store/snapshot.ts';
 import type { Store } from '../store/store.ts';

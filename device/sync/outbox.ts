@@ -11,8 +11,8 @@
  *   so the local API still shows recent events.
  */
 import type { Outbox, OutboxEvent } from '../../cloud-sync/agent/ports.ts';
-import { errorMessage } from '../../hal/errors.ts';
-import type { Logger } from '../../hal/logger.ts';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditEvent, AuditLog } from '../audit/types.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { SyncState } from '../store/sync-state.ts';

@@ -7,7 +7,7 @@ import { MqttLink } from '../../cloud-sync/agent/mqtt-link.ts';
 import type { ProtocolError } from '../../cloud-sync/agent/ports.ts';
 import { SyncAgent } from '../../cloud-sync/agent/sync-agent.ts';
 import { importPublicKey } from '../../cloud-sync/protocol/signing.ts';
-import { ConfigError, errorMessage } from '../../hal/errors.ts';
+import { ConfigError, errorMessage } from '../../lib/errors.ts';
 import type { SyncConfig } from '../config/schema.ts';
 import { PanelCommandTarget } from './command-target.ts';
 import { StoreConfigReplica } from './config-replica.ts';

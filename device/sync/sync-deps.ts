@@ -1,7 +1,7 @@
 /** What cloud sync needs from the panel (shared by the module and its lazily loaded start). */
 import type { CallLink } from '../../cloud-sync/agent/link.ts';
-import type { Clock } from '../../hal/clock/clock.ts';
-import type { Logger } from '../../hal/logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { Store } from '../store/store.ts';

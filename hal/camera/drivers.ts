@@ -3,8 +3,8 @@
  * `media.camera.audio.driver`, `media.speaker.driver`). Every driver is a GStreamer pipeline; the
  * tables in pipelines.ts say which elements each name stands for.
  */
-import type { Clock } from '../clock/clock.ts';
-import type { Logger } from '../logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import { GstAvSource } from './av-source.ts';
 import type { CameraConfig, SpeakerConfig } from './config-schema.ts';
 import type { RestartPolicy } from './gst-process.ts';

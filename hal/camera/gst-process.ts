@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Clock, TimerHandle } from '../clock/clock.ts';
-import { HardwareError } from '../errors.ts';
-import { SafeEmitter } from '../events.ts';
-import type { Logger } from '../logger.ts';
+import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
+import { HardwareError } from '../../lib/errors.ts';
+import { SafeEmitter } from '../../lib/events.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { MediaProcessEvents, ProcessExit } from './types.ts';
 
 export interface RestartPolicy {

@@ -7,7 +7,7 @@
  * a space or a quote: device names are checked against `safeValue` below, paths come from mkdtemp.
  * See README.md beside this file for the Raspberry Pi 4 (hardware H.264) and Pi 5 (software) pipelines.
  */
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../lib/errors.ts';
 import type { CameraConfig, MicrophoneConfig, SpeakerConfig } from './config-schema.ts';
 
 export const VIDEO_PAYLOAD_TYPE = 96;

@@ -1,7 +1,7 @@
-import type { Clock } from '../clock/clock.ts';
-import { HardwareError } from '../errors.ts';
-import { SafeEmitter } from '../events.ts';
-import type { Logger } from '../logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { HardwareError } from '../../lib/errors.ts';
+import { SafeEmitter } from '../../lib/events.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { SpeakerConfig } from './config-schema.ts';
 import { GstProcess, type RestartPolicy } from './gst-process.ts';
 import { AUDIO_PAYLOAD_TYPE, launchArgs, speakerPipeline } from './pipelines.ts';

@@ -3,7 +3,7 @@
  * `gst-launch-1.0` child process that exchanges RTP with the panel over loopback UDP: an encoder crash
  * takes down a child, not the panel, and no media bytes pass through the main event loop.
  */
-import type { SafeEmitter } from '../events.ts';
+import type { SafeEmitter } from '../../lib/events.ts';
 
 export type VideoCodec = 'vp8' | 'h264';
 

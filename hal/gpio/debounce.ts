@@ -1,6 +1,6 @@
-import type { Clock, TimerHandle } from '../clock/clock.ts';
-import { SafeEmitter } from '../events.ts';
-import type { Logger } from '../logger.ts';
+import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
+import { SafeEmitter } from '../../lib/events.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { DigitalInput, InputChange } from './types.ts';
 
 export interface DebouncerOptions {

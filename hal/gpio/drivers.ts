@@ -1,6 +1,6 @@
-import type { Clock } from '../clock/clock.ts';
-import { ConfigError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { ConfigError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import { GpiodGpioDriver, type GpiodGpioOptions } from './gpiod.ts';
 import { OnoffGpioDriver, type OnoffGpioOptions } from './onoff.ts';
 import { SimGpioDriver } from './sim.ts';

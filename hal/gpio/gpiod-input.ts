@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import type { TimerHandle } from '../clock/clock.ts';
-import type { Logger } from '../logger.ts';
+import type { TimerHandle } from '../../lib/clock/clock.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import { DebouncedInput } from './debounce.ts';
 import type { LineContext } from './gpiod-relay.ts';
 import { parseGpiomonLine, runToolSync } from './gpiod-tools.ts';

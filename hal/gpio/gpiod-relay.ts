@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import type { Clock, TimerHandle } from '../clock/clock.ts';
-import { HardwareError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
+import { HardwareError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { GpiodTools, ToolChildren } from './gpiod-tools.ts';
 import type { Relay, RelayOptions } from './types.ts';
 

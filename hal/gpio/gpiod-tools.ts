@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { ConfigError, errorMessage, HardwareError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import { ConfigError, errorMessage, HardwareError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import type { GpioLineRef } from './types.ts';
 
 /** Paths of the libgpiod v1 command-line tools; bare names are looked up on PATH. */

@@ -1,6 +1,6 @@
-import type { Clock } from '../clock/clock.ts';
-import { SafeEmitter } from '../events.ts';
-import { type Logger, silentLogger } from '../logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { SafeEmitter } from '../../lib/events.ts';
+import { type Logger, silentLogger } from '../../lib/log/logger.ts';
 import { GpiodInput } from './gpiod-input.ts';
 import { GpiodRelay, type LineContext } from './gpiod-relay.ts';
 import {

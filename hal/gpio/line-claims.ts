@@ -1,4 +1,4 @@
-import { HardwareError } from '../errors.ts';
+import { HardwareError } from '../../lib/errors.ts';
 
 /**
  * Which lines of a driver are in use, so a second open of the same line fails at once with a message naming

@@ -1,9 +1,9 @@
 import { closeSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { BinaryValue, Gpio } from 'onoff';
-import type { Clock, TimerHandle } from '../clock/clock.ts';
-import { errorMessage, HardwareError, PortvaktError } from '../errors.ts';
-import { type Logger, silentLogger } from '../logger.ts';
+import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
+import { errorMessage, HardwareError, PortvaktError } from '../../lib/errors.ts';
+import { type Logger, silentLogger } from '../../lib/log/logger.ts';
 import { DebouncedInput } from './debounce.ts';
 import { LineClaims } from './line-claims.ts';
 import { resolveSysfsGpio, SYSFS_GPIO_ROOT } from './sysfs-chip.ts';

@@ -1,7 +1,7 @@
-import type { Clock } from '../clock/clock.ts';
-import { HardwareError, NotFoundError } from '../errors.ts';
-import { SafeEmitter } from '../events.ts';
-import { type Logger, silentLogger } from '../logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { HardwareError, NotFoundError } from '../../lib/errors.ts';
+import { SafeEmitter } from '../../lib/events.ts';
+import { type Logger, silentLogger } from '../../lib/log/logger.ts';
 import { DebouncedInput } from './debounce.ts';
 import { LineClaims } from './line-claims.ts';
 import type { DigitalInput, GpioDriver, InputOptions, Relay, RelayOptions } from './types.ts';

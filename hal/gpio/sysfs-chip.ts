@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { ConfigError, HardwareError } from '../errors.ts';
+import { ConfigError, HardwareError } from '../../lib/errors.ts';
 import type { GpioLineRef } from './types.ts';
 
 export const SYSFS_GPIO_ROOT = '/sys/class/gpio';

@@ -1,7 +1,7 @@
 /** Card reader drivers by the name used in config (`hardware.reader`). */
-import type { Clock } from '../clock/clock.ts';
-import { ConfigError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { ConfigError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import { PcscCardReaderDriver, type PcscCardReaderOptions } from './pcsc.ts';
 import { SimCardReaderDriver } from './sim.ts';
 import type { CardReaderDriver } from './types.ts';

@@ -3,8 +3,8 @@
  * UID and ATR, and routes every error nfc-pcsc or pcsclite can raise to `onError` (none may be lost, and
  * an unhandled 'error' event would kill the process).
  */
-import type { Clock } from '../clock/clock.ts';
-import { HardwareError, ValidationError } from '../errors.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { HardwareError, ValidationError } from '../../lib/errors.ts';
 import { asError, type NfcCard, type NfcReader } from './pcsc-lib.ts';
 import type { CardPresented } from './types.ts';
 import { normalizeAtr, normalizeUid } from './uid.ts';

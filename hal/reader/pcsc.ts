@@ -3,11 +3,11 @@
  * pcsclite's context cannot recover once its daemon connection is gone, so the driver throws the whole
  * context away and opens a new one, with backoff, once pcscd accepts connections again.
  */
-import type { Clock, TimerHandle } from '../clock/clock.ts';
-import { SystemClock } from '../clock/clock.ts';
-import { HardwareError } from '../errors.ts';
-import { SafeEmitter } from '../events.ts';
-import { type Logger, silentLogger } from '../logger.ts';
+import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
+import { SystemClock } from '../../lib/clock/clock.ts';
+import { HardwareError } from '../../lib/errors.ts';
+import { SafeEmitter } from '../../lib/events.ts';
+import { type Logger, silentLogger } from '../../lib/log/logger.ts';
 import {
   asError,
   defaultPcscdSocket,

@@ -2,11 +2,11 @@
  * Simulated card readers for `--sim` runs, demos and tests. Taps go through the same normalization as
  * real card data, so the simulator API rejects exactly what a real reader's data would be rejected for.
  */
-import type { Clock } from '../clock/clock.ts';
-import { SystemClock } from '../clock/clock.ts';
-import { HardwareError, NotFoundError, ValidationError } from '../errors.ts';
-import { SafeEmitter } from '../events.ts';
-import { type Logger, silentLogger } from '../logger.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { SystemClock } from '../../lib/clock/clock.ts';
+import { HardwareError, NotFoundError, ValidationError } from '../../lib/errors.ts';
+import { SafeEmitter } from '../../lib/events.ts';
+import { type Logger, silentLogger } from '../../lib/log/logger.ts';
 import type { CardReaderDriver, CardReaderEvents } from './types.ts';
 import { normalizeAtr, normalizeUid } from './uid.ts';
 

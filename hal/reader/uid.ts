@@ -11,7 +11,7 @@
  *  - 4-byte UIDs starting with 0x08 are random IDs (they change every tap). They are accepted: the
  *    bytes are a genuine reader answer, and refusing them is an access policy, not a format question.
  */
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../../lib/errors.ts';
 
 const UID_SIZES = [4, 7, 10] as const;
 const CASCADE_TAG = 0x88;

@@ -19,8 +19,8 @@ import { demoConfig } from '../../device/sim/demo-config.ts';
 import { cameraConfigSchema } from '../../hal/camera/config-schema.ts';
 import { createAvSource } from '../../hal/camera/drivers.ts';
 import type { AvSource } from '../../hal/camera/types.ts';
-import { SystemClock } from '../../hal/clock/clock.ts';
-import { silentLogger } from '../../hal/logger.ts';
+import { SystemClock } from '../../lib/clock/clock.ts';
+import { silentLogger } from '../../lib/log/logger.ts';
 import { until } from '../sim/until.ts';
 
 /** The page's half, installed as `globalThis.bare` (plain JS: it runs in the browser, not under tsc). */

@@ -12,8 +12,8 @@ import { AccessDecider, readerDoorsFromConfig } from '../../device/access/decide
 import { createUidHash } from '../../device/access/uid-hash.ts';
 import type { BuildingSnapshotInput } from '../../device/store/snapshot.ts';
 import { openStore } from '../../device/store/store.ts';
-import { FakeClock } from '../../hal/clock/fake-clock.ts';
-import { silentLogger } from '../../hal/logger.ts';
+import { FakeClock } from '../../lib/clock/fake-clock.ts';
+import { silentLogger } from '../../lib/log/logger.ts';
 import { type BenchLine, round, summarize } from './stats.ts';
 
 export type { BenchLine };

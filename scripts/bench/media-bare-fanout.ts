@@ -7,8 +7,8 @@ import { createSocket } from 'node:dgram';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 import { cameraConfigSchema } from '../../hal/camera/config-schema.ts';
 import { createAvSource } from '../../hal/camera/drivers.ts';
-import { SystemClock } from '../../hal/clock/clock.ts';
-import { silentLogger } from '../../hal/logger.ts';
+import { SystemClock } from '../../lib/clock/clock.ts';
+import { silentLogger } from '../../lib/log/logger.ts';
 import { serveSender } from './media-sender-ipc.ts';
 
 await serveSender(async () => {

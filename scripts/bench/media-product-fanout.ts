@@ -2,8 +2,8 @@
 import { MediaEngine } from '../../device/media/engine.ts';
 import { cameraConfigSchema } from '../../hal/camera/config-schema.ts';
 import { createAvSource, createSpeaker } from '../../hal/camera/drivers.ts';
-import { SystemClock } from '../../hal/clock/clock.ts';
-import { silentLogger } from '../../hal/logger.ts';
+import { SystemClock } from '../../lib/clock/clock.ts';
+import { silentLogger } from '../../lib/log/logger.ts';
 import { serveSender } from './media-sender-ipc.ts';
 
 await serveSender(async () => {

@@ -10,7 +10,7 @@ import { EmbeddedBroker } from '../../cloud-sync/broker/embedded-broker.ts';
 import { exportPublicKey, generateSigningKeys } from '../../cloud-sync/protocol/signing.ts';
 import { deviceTopic } from '../../cloud-sync/protocol/topics.ts';
 import type { PanelConfigInput } from '../../device/config/schema.ts';
-import { silentLogger } from '../../hal/logger.ts';
+import { silentLogger } from '../../lib/log/logger.ts';
 
 const PANEL_PASSWORD = 'bench-panel-password-0123456789';
 const HUB_USER = 'hub';

@@ -17,7 +17,7 @@
  */
 import { AccessDecider, readerDoorsFromConfig } from '../../device/access/decide.ts';
 import { uidHashFromConfig } from '../../device/access/uid-hash.ts';
-import { SystemClock } from '../../hal/clock/clock.ts';
+import { SystemClock } from '../../lib/clock/clock.ts';
 import { BUILDING_10K, benchCardId, benchCardUid, type HubBuildingSize } from './hub-building.ts';
 import { type BenchLine, round, summarize } from './stats.ts';
 import { startSyncLab, until, within } from './sync-lab.ts';

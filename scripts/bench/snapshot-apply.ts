@@ -22,8 +22,8 @@ import { validateConfig } from '../../device/config/load.ts';
 import { Panel } from '../../device/main.ts';
 import { demoConfig } from '../../device/sim/demo-config.ts';
 import { StoreConfigReplica } from '../../device/sync/config-replica.ts';
-import { SystemClock } from '../../hal/clock/clock.ts';
-import { silentLogger } from '../../hal/logger.ts';
+import { SystemClock } from '../../lib/clock/clock.ts';
+import { silentLogger } from '../../lib/log/logger.ts';
 import { BENCH_PANEL_ID, BUILDING_10K, type HubBuildingSize, seedHubBuilding } from './hub-building.ts';
 import { type BenchLine, round, summarize } from './stats.ts';
 

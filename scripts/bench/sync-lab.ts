@@ -27,8 +27,8 @@ import { StoreConfigReplica } from '../../device/sync/config-replica.ts';
 import { SqliteNonceStore } from '../../device/sync/nonce-store.ts';
 import { StoreOutbox } from '../../device/sync/outbox.ts';
 import { protocolErrorEvent } from '../../device/sync/start-sync.ts';
-import { SystemClock } from '../../hal/clock/clock.ts';
-import { silentLogger } from '../../hal/logger.ts';
+import { SystemClock } from '../../lib/clock/clock.ts';
+import { silentLogger } from '../../lib/log/logger.ts';
 import { type MosquittoHandle, startMosquitto } from '../lab/mosquitto.ts';
 import { BENCH_PANEL_ID, type HubBuildingSize, seedHubBuilding } from './hub-building.ts';
 

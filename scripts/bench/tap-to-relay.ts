@@ -14,10 +14,10 @@ import { Panel } from '../../device/main.ts';
 import { DEMO_CARDS, demoBuilding } from '../../device/sim/demo-building.ts';
 import { demoConfig } from '../../device/sim/demo-config.ts';
 import type { BuildingSnapshotInput } from '../../device/store/snapshot.ts';
-import { FakeClock } from '../../hal/clock/fake-clock.ts';
 import type { SimGpioDriver } from '../../hal/gpio/sim.ts';
-import { silentLogger } from '../../hal/logger.ts';
 import type { SimCardReaderDriver } from '../../hal/reader/sim.ts';
+import { FakeClock } from '../../lib/clock/fake-clock.ts';
+import { silentLogger } from '../../lib/log/logger.ts';
 import { type BenchLine, round, summarize } from './stats.ts';
 
 export interface TapRig {

@@ -6,10 +6,10 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HardwareError, ValidationError } from '../../hal/errors.ts';
 import { PcscCardReaderDriver } from '../../hal/reader/pcsc.ts';
 import { type NfcReader, openNfcPcsc } from '../../hal/reader/pcsc-lib.ts';
 import type { CardReaderEvents } from '../../hal/reader/types.ts';
+import { HardwareError, ValidationError } from '../../lib/errors.ts';
 import { type PcscdHandle, startPcscd } from '../../scripts/lab/pcscd.ts';
 import {
   MIFARE_CLASSIC_1K_ATR,

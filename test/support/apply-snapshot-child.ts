@@ -6,8 +6,8 @@
 
 import { openStore } from '../../device/store/store.ts';
 import { StoreConfigReplica } from '../../device/sync/config-replica.ts';
-import { SystemClock } from '../../hal/clock/clock.ts';
-import { silentLogger } from '../../hal/logger.ts';
+import { SystemClock } from '../../lib/clock/clock.ts';
+import { silentLogger } from '../../lib/log/logger.ts';
 
 const [path, residentsArg] = process.argv.slice(2);
 const residents = Number(residentsArg ?? 2000);

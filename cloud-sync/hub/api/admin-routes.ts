@@ -1,7 +1,8 @@
 /** CRUD routes for every admin table, generated from entity-specs.ts. */
+
+import type { Router } from '../../../lib/http/router.ts';
 import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
 import type { HubApiContext } from './context.ts';
-import type { Router } from './router.ts';
 
 export function addAdminRoutes(router: Router, ctx: HubApiContext): void {
   const entities = ctx.store.entities;

@@ -5,13 +5,13 @@
  * broker's own password file; only app devices (random credentials created at each login) are asked
  * here. The broker authenticates itself with the broker secret from the hub's config.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { AuthError, NotFoundError } from '../../../hal/errors.ts';
+import { NotFoundError } from '../../../lib/errors.ts';
+import { requireBearer } from '../../../lib/http/bearer.ts';
+import { parseInput } from '../../../lib/http/parse-input.ts';
+import type { Reply, Router } from '../../../lib/http/router.ts';
 import type { BrokerAccess } from '../../protocol/call-acl.ts';
-import { parseInput } from '../validate.ts';
 import type { HubApiContext } from './context.ts';
-import type { Reply, Router } from './router.ts';
 
 export const BROKER_PREFIX = '/api/v1/broker/';
 
@@ -39,11 +39,7 @@ export function addBrokerRoutes(router: Router, ctx: HubApiContext): void {
   const guard = (req: { headers: { authorization?: string | undefined } }): void => {
     const secret = ctx.brokerAuthSecret;
     if (!secret) throw new NotFoundError('broker authentication is not enabled on this hub');
-    const header = req.headers.authorization ?? '';
-    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-    const expected = Buffer.from(secret);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      throw new AuthError('missing or wrong broker secret (Authorization: Bearer <secret>)');
+    requireBearer(req, secret, 'broker secret', 'secret');
   };
   router
     .add('POST', `${BROKER_PREFIX}auth`, ({ req, body }) => {

@@ -1,5 +1,5 @@
 /** What the admin API needs from the hub; the composition root (main.ts) provides it. */
-import type { Clock } from '../../../hal/clock/clock.ts';
+import type { Clock } from '../../../lib/clock/clock.ts';
 import type { InboxStats } from '../mqtt/inbox.ts';
 import type { ResidentAccounts } from '../residents/accounts.ts';
 import type { DoorOpener } from '../signer/door-opener.ts';

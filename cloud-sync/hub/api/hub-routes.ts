@@ -3,12 +3,12 @@
  * actions, remote door opening, command status, stored events, health. Registered before the CRUD
  * routes, so they take precedence where paths overlap (POST/GET panels).
  */
-import { NotFoundError } from '../../../hal/errors.ts';
+import { NotFoundError } from '../../../lib/errors.ts';
+import { parseInput } from '../../../lib/http/parse-input.ts';
+import type { Router } from '../../../lib/http/router.ts';
 import { type CardAction, changeCardStatus } from '../store/card-status.ts';
 import { hashPassword, randomPassword } from '../store/passwords.ts';
-import { parseInput } from '../validate.ts';
 import type { HubApiContext } from './context.ts';
-import type { Router } from './router.ts';
 import { eventsQuery, openDoorBody } from './schemas.ts';
 
 export function addHubRoutes(router: Router, ctx: HubApiContext): void {

@@ -3,7 +3,9 @@
  * every /api/v1 path); everything under `/api/v1/resident/` authenticates with the resident's session
  * token instead (login itself with the password), which http-server.ts leaves to these handlers.
  */
-import { NotFoundError, PortvaktError } from '../../../hal/errors.ts';
+import { ForbiddenError, NotFoundError } from '../../../lib/errors.ts';
+import { parseInput } from '../../../lib/http/parse-input.ts';
+import type { Router } from '../../../lib/http/router.ts';
 import {
   callLogQuery,
   type ResidentCommandReply,
@@ -12,9 +14,7 @@ import {
 } from '../../protocol/resident-api.ts';
 import { residentCallLog } from '../residents/call-log.ts';
 import { residentDoors, ruledDoorIds } from '../residents/doors.ts';
-import { parseInput } from '../validate.ts';
 import type { HubApiContext } from './context.ts';
-import type { Router } from './router.ts';
 
 export const RESIDENT_PREFIX = '/api/v1/resident/';
 
@@ -48,7 +48,7 @@ export function addResidentRoutes(router: Router, ctx: HubApiContext): void {
       const doorId = params['doorId']!;
       // Unknown doors and doors without a rule look alike: a resident learns nothing about other doors.
       if (!ruledDoorIds(store, s.residentId, clock.now()).includes(doorId))
-        throw new PortvaktError('forbidden', `you have no access to door "${doorId}"`);
+        throw new ForbiddenError(`you have no access to door "${doorId}"`);
       const sent = await ctx.opener.open({
         doorId,
         onBehalfOf: { kind: 'resident', id: s.residentId },

@@ -4,13 +4,13 @@
  */
 
 import { join } from 'node:path';
-import { SystemClock } from '../../../hal/clock/clock.ts';
-import { ValidationError } from '../../../hal/errors.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { SystemClock } from '../../../lib/clock/clock.ts';
+import { ValidationError } from '../../../lib/errors.ts';
+import { parseInput } from '../../../lib/http/parse-input.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { changeCardStatus } from '../store/card-status.ts';
 import { ENTITY_SPECS, type EntityName } from '../store/entity-specs.ts';
 import { openHubStore } from '../store/hub-store.ts';
-import { parseInput } from '../validate.ts';
 import {
   type CliIo,
   DATA_DIR_HELP,

@@ -1,6 +1,6 @@
 /** Shared CLI plumbing: argument parsing with clear errors, `--help`, the data dir, JSON output. */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { ValidationError } from '../../../hal/errors.ts';
+import { ValidationError } from '../../../lib/errors.ts';
 
 export interface CliIo {
   out(text: string): void;

@@ -10,9 +10,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { SystemClock } from '../../../hal/clock/clock.ts';
-import { ValidationError } from '../../../hal/errors.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { SystemClock } from '../../../lib/clock/clock.ts';
+import { ValidationError } from '../../../lib/errors.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { loadOrCreateKeys } from '../signer/keys.ts';
 import { openHubStore } from '../store/hub-store.ts';
 import { hashPassword, randomPassword } from '../store/passwords.ts';

@@ -1,9 +1,9 @@
 /** `serve`: runs the hub until SIGINT/SIGTERM. Secrets come from the environment, never from argv. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { errorMessage, ValidationError } from '../../../hal/errors.ts';
+import { errorMessage, ValidationError } from '../../../lib/errors.ts';
+import { createRootLogger } from '../../../lib/log/logger.ts';
 import { brokerOptions } from '../../agent/broker-url.ts';
-import { createHubLogger } from '../log.ts';
 import { Hub } from '../main.ts';
 import { type CliIo, DATA_DIR_HELP, DATA_DIR_OPTION, dataDir, optional, parse, showHelp } from './common.ts';
 
@@ -67,7 +67,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
   if (brokerAuthSecret !== undefined && brokerAuthSecret.length < 16)
     throw new ValidationError('PORTVAKT_HUB_BROKER_AUTH_SECRET must be at least 16 characters');
   const webDir = optional(values, 'web-dir');
-  const logger = createHubLogger(optional(values, 'log-level') ?? 'info');
+  const logger = createRootLogger({ level: optional(values, 'log-level') ?? 'info' });
   const hub = new Hub({
     dataDir: dataDir(values, io),
     mqtt: {

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import { NotFoundError } from '../../../hal/errors.ts';
+import { NotFoundError } from '../../../lib/errors.ts';
 import { type BuildingSnapshot, buildingSnapshotSchema } from '../../protocol/building.ts';
 import {
   BELL_UNIT_IDS,

@@ -3,7 +3,7 @@
  * inside the caller's transaction (an admin write, or the publisher's own IMMEDIATE one), so a version is
  * recorded exactly when its messages are sent after the commit. Nothing here talks to the broker.
  */
-import type { Logger } from '../../../hal/logger.ts';
+import type { Logger } from '../../../lib/log/logger.ts';
 import { configPatchMessage } from '../../protocol/messages.ts';
 import { deviceTopic, PROTOCOL_VERSION } from '../../protocol/topics.ts';
 import type { HubStore } from '../store/hub-store.ts';

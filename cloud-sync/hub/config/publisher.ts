@@ -10,9 +10,9 @@
  * recorded as pending; the recompile follows shortly after, folds the pending patches into the stored
  * snapshot and republishes the retained snapshot at the same version (or the next, if the data moved on).
  */
-import type { Clock, TimerHandle } from '../../../hal/clock/clock.ts';
-import { errorMessage } from '../../../hal/errors.ts';
-import type { Logger } from '../../../hal/logger.ts';
+import type { Clock, TimerHandle } from '../../../lib/clock/clock.ts';
+import { errorMessage } from '../../../lib/errors.ts';
+import type { Logger } from '../../../lib/log/logger.ts';
 import type { MqttPublisher } from '../mqtt/port.ts';
 import type { EntityChange } from '../store/entities.ts';
 import type { HubStore } from '../store/hub-store.ts';

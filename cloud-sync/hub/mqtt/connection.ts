@@ -9,8 +9,8 @@
  * own client id.
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { errorMessage } from '../../../hal/errors.ts';
-import type { Logger } from '../../../hal/logger.ts';
+import { errorMessage } from '../../../lib/errors.ts';
+import type { Logger } from '../../../lib/log/logger.ts';
 import { brokerOptions } from '../../agent/broker-url.ts';
 import type { MqttPublisher } from './port.ts';
 

@@ -4,9 +4,9 @@
  * gap: when a batch starts beyond our position (we missed one), nothing is stored and the ack repeats our
  * position, which makes the panel resend from there.
  */
-import type { Clock } from '../../../hal/clock/clock.ts';
-import { errorMessage } from '../../../hal/errors.ts';
-import type { Logger } from '../../../hal/logger.ts';
+import type { Clock } from '../../../lib/clock/clock.ts';
+import { errorMessage } from '../../../lib/errors.ts';
+import type { Logger } from '../../../lib/log/logger.ts';
 import type { EventsMessage } from '../../protocol/messages.ts';
 import { deviceTopic, PROTOCOL_VERSION } from '../../protocol/topics.ts';
 import type { EventLog } from '../store/event-log.ts';

@@ -4,8 +4,8 @@
  * logged and counted and changes nothing — a panel (or an attacker with a panel's credentials) cannot
  * crash the hub or touch another panel's data, since the panel id comes from the broker-ACL'd topic.
  */
-import type { Clock } from '../../../hal/clock/clock.ts';
-import type { Logger } from '../../../hal/logger.ts';
+import type { Clock } from '../../../lib/clock/clock.ts';
+import type { Logger } from '../../../lib/log/logger.ts';
 import {
   type CommandResultMessage,
   type ConfigReportedMessage,

@@ -5,9 +5,9 @@
  * broker credentials. The broker asks back (brokerLogin / brokerMayAccess) when the app connects.
  */
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../../hal/clock/clock.ts';
-import { AuthError, errorMessage, PortvaktError } from '../../../hal/errors.ts';
-import type { Logger } from '../../../hal/logger.ts';
+import type { Clock } from '../../../lib/clock/clock.ts';
+import { AuthError, errorMessage, PortvaktError } from '../../../lib/errors.ts';
+import type { Logger } from '../../../lib/log/logger.ts';
 import { appDeviceMayAccess, type BrokerAccess } from '../../protocol/call-acl.ts';
 import { APP_DEVICE_ID_PATTERN } from '../../protocol/calls.ts';
 import type { ResidentLoginBody, ResidentLoginReply, ResidentProfile } from '../../protocol/resident-api.ts';

@@ -3,7 +3,7 @@
  * (with whether the rule lets them open it right now — the same check the remote open makes), and the
  * panels that may call them (the app accepts call signaling only from these).
  */
-import { PortvaktError } from '../../../hal/errors.ts';
+import { ForbiddenError } from '../../../lib/errors.ts';
 import type { ResidentDoor, ResidentPanel } from '../../protocol/resident-api.ts';
 import { assertResidentMayOpen } from '../signer/resident-access.ts';
 import type { Row } from '../store/entities.ts';
@@ -31,7 +31,7 @@ export function residentDoors(store: HubStore, residentId: string, now: number):
     try {
       assertResidentMayOpen(store, residentId, doorId, now);
     } catch (err) {
-      if (!(err instanceof PortvaktError) || err.code !== 'forbidden') throw err;
+      if (!(err instanceof ForbiddenError)) throw err;
       reason = 'not allowed at this time';
     }
     doors.push({

@@ -4,16 +4,8 @@
  * costs an attacker a hub restart they cannot cause. Passwords are random (set by the admin), so this
  * mostly keeps a guessing client from burning the hub's CPU on scrypt.
  */
-import type { Clock } from '../../../hal/clock/clock.ts';
-import { PortvaktError } from '../../../hal/errors.ts';
-
-export class RateLimitedError extends PortvaktError {
-  readonly retryAfterS: number;
-  constructor(message: string, retryAfterMs: number) {
-    super('rate_limited', message);
-    this.retryAfterS = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  }
-}
+import type { Clock } from '../../../lib/clock/clock.ts';
+import { RateLimitedError } from '../../../lib/errors.ts';
 
 export interface LoginLimits {
   /** Failed logins allowed per resident id in a window. */

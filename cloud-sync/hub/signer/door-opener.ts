@@ -4,9 +4,9 @@
  * access) cannot forge one; the 128-bit random nonce lets the panel refuse replays.
  */
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../../hal/clock/clock.ts';
-import { errorMessage, NotFoundError, PortvaktError } from '../../../hal/errors.ts';
-import type { Logger } from '../../../hal/logger.ts';
+import type { Clock } from '../../../lib/clock/clock.ts';
+import { errorMessage, NotFoundError, PortvaktError } from '../../../lib/errors.ts';
+import type { Logger } from '../../../lib/log/logger.ts';
 import type { CommandBody } from '../../protocol/messages.ts';
 import { signCommand } from '../../protocol/signing.ts';
 import { deviceTopic } from '../../protocol/topics.ts';

@@ -5,8 +5,8 @@
  */
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorMessage, PortvaktError } from '../../../hal/errors.ts';
-import type { Logger } from '../../../hal/logger.ts';
+import { errorMessage, PortvaktError } from '../../../lib/errors.ts';
+import type { Logger } from '../../../lib/log/logger.ts';
 import {
   exportPrivateKey,
   exportPublicKey,

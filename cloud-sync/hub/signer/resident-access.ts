@@ -3,7 +3,7 @@
  * access rule for the door, inside its validity window and time profile, read in the building's time
  * zone), so an app cannot open what the resident's card would not.
  */
-import { PortvaktError } from '../../../hal/errors.ts';
+import { ForbiddenError } from '../../../lib/errors.ts';
 import { isWithinSchedule, type ScheduleInterval } from '../../protocol/schedule.ts';
 import type { HubStore } from '../store/hub-store.ts';
 
@@ -30,8 +30,7 @@ export function assertResidentMayOpen(
     );
   });
   if (!allowed)
-    throw new PortvaktError(
-      'forbidden',
+    throw new ForbiddenError(
       rules.length === 0
         ? `resident "${residentId}" has no access to door "${doorId}"`
         : `resident "${residentId}" may not open door "${doorId}" now (outside the rule's validity or schedule)`,

@@ -2,7 +2,7 @@
  * Card status changes as named actions. Revocation (by the administrator) is final: a revoked card is
  * never reactivated, only replaced — so a stolen card cannot come back through a mistaken unblock.
  */
-import { PortvaktError } from '../../../hal/errors.ts';
+import { PortvaktError } from '../../../lib/errors.ts';
 import type { Entities, Row } from './entities.ts';
 
 export type CardAction = 'block' | 'unblock' | 'revoke';

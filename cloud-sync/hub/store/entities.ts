@@ -4,9 +4,9 @@
  * tells the change listeners afterwards, so the config publisher recompiles what the change affects.
  */
 import type { Database } from 'better-sqlite3';
-import type { Clock } from '../../../hal/clock/clock.ts';
-import { NotFoundError, PortvaktError, ValidationError } from '../../../hal/errors.ts';
-import { parseInput } from '../validate.ts';
+import type { Clock } from '../../../lib/clock/clock.ts';
+import { NotFoundError, PortvaktError, ValidationError } from '../../../lib/errors.ts';
+import { parseInput } from '../../../lib/http/parse-input.ts';
 import { checkEntityRules } from './entity-rules.ts';
 import { camelCase, ENTITY_SPECS, type EntityName, type EntitySpec, snakeCase } from './entity-specs.ts';
 

@@ -3,7 +3,7 @@
  * breaks one is refused with a message, rather than compiling into a snapshot the panel would reject.
  */
 import type { Database } from 'better-sqlite3';
-import { ValidationError } from '../../../hal/errors.ts';
+import { ValidationError } from '../../../lib/errors.ts';
 import type { EntityName } from './entity-specs.ts';
 
 type Row = Record<string, unknown>;

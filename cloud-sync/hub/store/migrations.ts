@@ -7,15 +7,7 @@
  * building that still has panels cannot be deleted (RESTRICT), since that would silently empty panels.
  * Events and commands carry no foreign key: they are history and outlive a deleted panel.
  */
-import type { Database } from 'better-sqlite3';
-import { PortvaktError } from '../../../hal/errors.ts';
-import type { Logger } from '../../../hal/logger.ts';
-
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from '../../../lib/sqlite/migrations.ts';
 
 export const migrations: readonly Migration[] = [
   {
@@ -254,24 +246,3 @@ export const migrations: readonly Migration[] = [
     `,
   },
 ];
-
-/** Brings the database to the latest version; refuses a database written by a newer hub. */
-export function migrate(db: Database, logger: Logger, list: readonly Migration[] = migrations): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const latest = list.at(-1)?.version ?? 0;
-  if (current > latest) {
-    throw new PortvaktError(
-      'store_too_new',
-      `hub database ${db.name} has schema version ${current}, but this hub knows only up to ${latest}`,
-    );
-  }
-  for (const m of list) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-    logger.info({ version: m.version, migration: m.name }, 'hub store migrated');
-  }
-  return Math.max(current, latest);
-}

@@ -2,7 +2,8 @@
  * Broker passwords: random, shown once at provisioning, kept only as a scrypt hash (the hub never needs
  * the clear text again; the broker has its own hash in its password file).
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scryptSync } from 'node:crypto';
+import { secretsEqual } from '../../../lib/http/bearer.ts';
 
 const N = 16384;
 const R = 8;
@@ -28,5 +29,5 @@ export function verifyPassword(password: string, stored: string): boolean {
     r: Number(r),
     p: Number(p),
   });
-  return timingSafeEqual(actual, expected);
+  return secretsEqual(actual, expected);
 }

@@ -6,8 +6,9 @@
  * buy nothing and would cost the hub CPU on every request and every broker connect.
  * A session lives until logout, or until its app device or resident is deleted (foreign keys cascade).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import { secretsEqual } from '../../../lib/http/bearer.ts';
 
 export interface ResidentSession {
   residentId: string;
@@ -87,10 +88,8 @@ export class ResidentSessions {
       .prepare('SELECT * FROM resident_sessions WHERE app_device_id = ?')
       .get(appDeviceId) as SessionRow | undefined;
     // Hash first either way, so a known and an unknown username take the same time.
-    const given = Buffer.from(sha256(mqttPassword));
-    if (!row) return undefined;
-    const stored = Buffer.from(row.mqtt_password_hash);
-    if (given.length !== stored.length || !timingSafeEqual(given, stored)) return undefined;
+    const given = sha256(mqttPassword);
+    if (!row || !secretsEqual(given, row.mqtt_password_hash)) return undefined;
     if (now - row.last_used_at >= TOUCH_EVERY_MS)
       this.#db
         .prepare('UPDATE resident_sessions SET last_used_at = ? WHERE app_device_id = ?')

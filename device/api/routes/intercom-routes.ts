@@ -2,11 +2,11 @@
  * The visitor's side of the intercom over the local API: the directory as the panel shows it, ringing a
  * bell, the call in progress, and hanging up. The panel page uses these; so do scripts and tests.
  */
-import { PortvaktError } from '../../../hal/errors.ts';
+import { PortvaktError } from '../../../lib/errors.ts';
+import { parseInput } from '../../../lib/http/parse-input.ts';
+import type { Router } from '../../../lib/http/router.ts';
 import type { IntercomApi } from '../context.ts';
-import type { Router } from '../router.ts';
 import { bellIdParam, callIdParam } from '../schemas.ts';
-import { parseInput } from '../validate.ts';
 
 export function addIntercomRoutes(router: Router, intercom: IntercomApi, sim: boolean): void {
   if (sim)

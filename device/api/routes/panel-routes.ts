@@ -1,10 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { AuthError } from '../../../hal/errors.ts';
+import { AuthError } from '../../../lib/errors.ts';
+import { requireBearer } from '../../../lib/http/bearer.ts';
+import { parseInput } from '../../../lib/http/parse-input.ts';
+import type { Router } from '../../../lib/http/router.ts';
 import type { ApiContext } from '../context.ts';
-import type { Router } from '../router.ts';
 import { eventsQuery, idParam, unlockBody } from '../schemas.ts';
-import { parseInput } from '../validate.ts';
 
 export function addPanelRoutes(router: Router, ctx: ApiContext): void {
   router
@@ -26,11 +26,5 @@ export function addPanelRoutes(router: Router, ctx: ApiContext): void {
 
 function requireInstaller(req: IncomingMessage, token: string | undefined): void {
   if (!token) throw new AuthError('installer actions are disabled: api.installerToken is not configured');
-  const header = req.headers.authorization ?? '';
-  const presented = header.startsWith('Bearer ') ? header.slice(7) : '';
-  const a = Buffer.from(presented);
-  const b = Buffer.from(token);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) {
-    throw new AuthError('missing or wrong installer token (Authorization: Bearer <token>)');
-  }
+  requireBearer(req, token, 'installer token');
 }

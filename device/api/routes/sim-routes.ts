@@ -1,7 +1,7 @@
+import { parseInput } from '../../../lib/http/parse-input.ts';
+import type { Router } from '../../../lib/http/router.ts';
 import type { SimControls } from '../context.ts';
-import type { Router } from '../router.ts';
 import { idParam, inputBody, tapBody } from '../schemas.ts';
-import { parseInput } from '../validate.ts';
 
 /** Controls that stand in for hardware; registered only when the panel runs with simulated drivers. */
 export function addSimRoutes(router: Router, sim: SimControls): void {

@@ -14,10 +14,10 @@ import { SyncAgent } from '../../../cloud-sync/agent/sync-agent.ts';
 import type { ConfigPatchMessage } from '../../../cloud-sync/protocol/messages.ts';
 import { generateSigningKeys, type SigningKey } from '../../../cloud-sync/protocol/signing.ts';
 import type { DeviceLeaf } from '../../../cloud-sync/protocol/topics.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { ValidationError } from '../../../hal/errors.ts';
-import { SafeEmitter } from '../../../hal/events.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { ValidationError } from '../../../lib/errors.ts';
+import { SafeEmitter } from '../../../lib/events.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 
 export interface Published {
   leaf: DeviceLeaf;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MqttLink } from '../../../cloud-sync/agent/mqtt-link.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { type Logger, silentLogger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { type Logger, silentLogger } from '../../../lib/log/logger.ts';
 import type { MosquittoHandle } from '../../../scripts/lab/mosquitto.ts';
 import { hubClient, PANEL_PASSWORD, startBroker, until } from './broker.ts';
 

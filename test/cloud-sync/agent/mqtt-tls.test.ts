@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MqttLink } from '../../../cloud-sync/agent/mqtt-link.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import type { Logger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import type { Logger } from '../../../lib/log/logger.ts';
 import { type MosquittoHandle, startMosquitto } from '../../../scripts/lab/mosquitto.ts';
 import { tempDir } from '../../support/panel-process.ts';
 import { makeTestPki, type TestPki } from '../../support/tls-certs.ts';

@@ -2,7 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedBroker } from '../../../cloud-sync/broker/embedded-broker.ts';
 import { appDeviceCallFilter, callTopic, panelCallFilter } from '../../../cloud-sync/protocol/calls.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 
 const users = { hub: 'hub-secret-0123456789', p1: 'p1-secret-0123456789' };
 /** What the hub would answer: these app devices are logged in. */

@@ -1,7 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedBroker, topicAllowed } from '../../../cloud-sync/broker/embedded-broker.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 
 const users = {
   hub: 'hub-secret-0123456789',

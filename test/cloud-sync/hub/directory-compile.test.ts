@@ -10,11 +10,12 @@ import { compilePanelSnapshot } from '../../../cloud-sync/hub/config/compile.ts'
 import { diffSnapshots } from '../../../cloud-sync/hub/config/diff.ts';
 import type { Entities } from '../../../cloud-sync/hub/store/entities.ts';
 import { openHubStore } from '../../../cloud-sync/hub/store/hub-store.ts';
-import { migrate, migrations } from '../../../cloud-sync/hub/store/migrations.ts';
+import { migrations } from '../../../cloud-sync/hub/store/migrations.ts';
 import type { BuildingSnapshot } from '../../../cloud-sync/protocol/building.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { PortvaktError, ValidationError } from '../../../hal/errors.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { PortvaktError, ValidationError } from '../../../lib/errors.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
+import { migrate } from '../../../lib/sqlite/migrations.ts';
 import { PICTURE } from '../../device/store/directory-snapshot.ts';
 
 function hubStore() {
@@ -244,7 +245,7 @@ describe('hub migration to the directory', () => {
         ('unit-separate', 'p1', 'u1', NULL, 'separate', 'U'),
         ('resident-parallel', 'p1', NULL, 'anna', 'parallel', 'A'),
         ('fine', 'p1', NULL, 'anna', 'separate', 'A');`);
-    migrate(db, silentLogger);
+    migrate(db, silentLogger, migrations);
     expect(
       db.prepare('SELECT id, type, unit_id, resident_id, step_s FROM doorbells ORDER BY id').all(),
     ).toEqual([

@@ -7,8 +7,8 @@ import { compilePanelSnapshot, snapshotHash } from '../../../cloud-sync/hub/conf
 import { RECOMPILE_DELAY_MS } from '../../../cloud-sync/hub/config/publisher.ts';
 import { Hub } from '../../../cloud-sync/hub/main.ts';
 import { configPatchMessage, configSnapshotMessage } from '../../../cloud-sync/protocol/messages.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import {
   ADMIN_TOKEN,
   type Broker,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { Hub } from '../../../cloud-sync/hub/main.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };

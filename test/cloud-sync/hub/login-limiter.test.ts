@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LoginLimiter, RateLimitedError } from '../../../cloud-sync/hub/residents/login-limiter.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
+import { LoginLimiter } from '../../../cloud-sync/hub/residents/login-limiter.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { RateLimitedError } from '../../../lib/errors.ts';
 
 const limits = { perResident: 3, perAddress: 5, windowMs: 60_000 };
 

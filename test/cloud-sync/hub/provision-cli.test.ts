@@ -9,8 +9,8 @@ import { KEY_FILE } from '../../../cloud-sync/hub/signer/keys.ts';
 import { openHubStore } from '../../../cloud-sync/hub/store/hub-store.ts';
 import { verifyPassword } from '../../../cloud-sync/hub/store/passwords.ts';
 import { configSchema } from '../../../device/config/schema.ts';
-import { SystemClock } from '../../../hal/clock/clock.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { SystemClock } from '../../../lib/clock/clock.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { tempDir } from './hub-harness.ts';
 
 function cli(dataDir: string) {

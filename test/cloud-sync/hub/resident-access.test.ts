@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertResidentMayOpen } from '../../../cloud-sync/hub/signer/resident-access.ts';
 import { type HubStore, openHubStore } from '../../../cloud-sync/hub/store/hub-store.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { tempDir } from './hub-harness.ts';
 
 // Monday 30 November 2026, 10:00 in Stockholm (UTC+1), and the Saturday before at the same hour.

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Hub } from '../../../cloud-sync/hub/main.ts';
 import type { LoginLimits } from '../../../cloud-sync/hub/residents/login-limiter.ts';
 import type { ResidentLoginReply } from '../../../cloud-sync/protocol/resident-api.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { ADMIN_TOKEN, AUTH, type api, tempDir, waitFor } from './hub-harness.ts';
 
 export const BROKER_SECRET = 'broker-secret-0123456789';

@@ -5,7 +5,7 @@ import type { DenyReason } from '../../../device/access/types.ts';
 import { createUidHash } from '../../../device/access/uid-hash.ts';
 import type { BuildingSnapshotInput } from '../../../device/store/snapshot.ts';
 import type { Store } from '../../../device/store/store.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { openTempStore } from '../store/temp-store.ts';
 
 // Saturday 2026-03-07 13:00 in Stockholm (CET).

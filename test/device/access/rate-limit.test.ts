@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TapRateLimiter } from '../../../device/access/rate-limit.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 
 describe('TapRateLimiter', () => {
   it('treats taps within the window of the last decided tap as repeats', () => {

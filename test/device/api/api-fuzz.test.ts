@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../../device/config/load.ts';
 import { Panel } from '../../../device/main.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { panelConfig } from '../../support/configs.ts';
 import { tempDir } from '../../support/panel-process.ts';
 

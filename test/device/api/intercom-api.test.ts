@@ -9,7 +9,7 @@ import { validateConfig } from '../../../device/config/load.ts';
 import { Panel } from '../../../device/main.ts';
 import { demoBuilding } from '../../../device/sim/demo-building.ts';
 import { demoConfig } from '../../../device/sim/demo-config.ts';
-import { type Logger, silentLogger } from '../../../hal/logger.ts';
+import { type Logger, silentLogger } from '../../../lib/log/logger.ts';
 import { tempDir } from '../../support/panel-process.ts';
 
 /** A logger that keeps every message, in order, whichever child logged it. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadConfigFile, parseConfigText } from '../../../device/config/load.ts';
 import { configSchema } from '../../../device/config/schema.ts';
-import { ConfigError } from '../../../hal/errors.ts';
+import { ConfigError } from '../../../lib/errors.ts';
 import { runCli, tempDir, writeConfig } from '../../support/panel-process.ts';
 
 const minimal = `

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RELAY_RETRY_MS } from '../../../device/door/lock-pulse.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { HardwareError } from '../../../hal/errors.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { HardwareError } from '../../../lib/errors.ts';
 import { grant, makeDoor } from './fakes.ts';
 
 /** A clock whose timers can be made to fail, to reach the controller's last-resort error path. */

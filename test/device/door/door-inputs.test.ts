@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DoorController } from '../../../device/door/door-controller.ts';
 import type { DoorState } from '../../../device/door/types.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { doorConfig, FakeAudit, FakeRelay, grant, makeDoor } from './fakes.ts';
 
 describe('DoorController door contact, exit button and tamper', () => {

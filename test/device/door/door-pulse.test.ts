@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PortvaktError, ValidationError } from '../../../hal/errors.ts';
+import { PortvaktError, ValidationError } from '../../../lib/errors.ts';
 import { grant, makeDoor } from './fakes.ts';
 
 describe('DoorController relay and pulses', () => {

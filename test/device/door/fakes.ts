@@ -3,9 +3,9 @@
 import type { AuditEvent, AuditEventInput, AuditLog } from '../../../device/audit/types.ts';
 import type { DoorConfig } from '../../../device/config/schema.ts';
 import { DoorController } from '../../../device/door/door-controller.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
 import type { DigitalInput, InputChange, Relay } from '../../../hal/gpio/types.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 
 export class FakeAudit implements AuditLog {
   readonly events: AuditEvent[] = [];

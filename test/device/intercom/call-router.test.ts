@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CallRouter } from '../../../device/intercom/call-router.ts';
 import type { BellTarget, Callee } from '../../../device/intercom/types.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 
 function setup() {
   const clock = new FakeClock();

@@ -9,8 +9,8 @@ import {
 import { demoBuilding } from '../../../device/sim/demo-building.ts';
 import { DEMO_DIRECTORY, DEMO_PICTURE } from '../../../device/sim/demo-directory.ts';
 import { type BuildingSnapshot, buildingSnapshotSchema } from '../../../device/store/snapshot.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { NotFoundError } from '../../../hal/errors.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { NotFoundError } from '../../../lib/errors.ts';
 import { directorySnapshot, HOUR, NOON, PICTURE } from '../store/directory-snapshot.ts';
 import { openTempStore } from '../store/temp-store.ts';
 

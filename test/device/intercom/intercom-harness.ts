@@ -11,10 +11,10 @@ import type {
   MediaEvents,
 } from '../../../device/intercom/ports.ts';
 import type { BellType, Callee } from '../../../device/intercom/types.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { NotFoundError } from '../../../hal/errors.ts';
-import { SafeEmitter } from '../../../hal/events.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { NotFoundError } from '../../../lib/errors.ts';
+import { SafeEmitter } from '../../../lib/events.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { FakeAudit } from '../door/fakes.ts';
 
 /** The broker as the panel sees it: what the panel sent, and a way to deliver an app device's message. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../../hal/errors.ts';
+import { NotFoundError } from '../../../lib/errors.ts';
 import { intercomHarness, msg, settle } from './intercom-harness.ts';
 
 const ANSWER_SDP = 'v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=-\r\n';

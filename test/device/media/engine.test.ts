@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError, ValidationError } from '../../../hal/errors.ts';
+import { NotFoundError, ValidationError } from '../../../lib/errors.ts';
 import { type Harness, peerState, startHarness, until } from './harness.ts';
 
 // One VP8 engine for the file: the sim camera in gst-launch, werift in the media worker, viewers in a

@@ -7,8 +7,8 @@ import { MediaEngine, type MediaEngineOptions } from '../../../device/media/engi
 import { cameraConfigSchema } from '../../../hal/camera/config-schema.ts';
 import { createAvSource, createSpeaker } from '../../../hal/camera/drivers.ts';
 import type { AvSource, Speaker, VideoCodec } from '../../../hal/camera/types.ts';
-import { SystemClock } from '../../../hal/clock/clock.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { SystemClock } from '../../../lib/clock/clock.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { ReceiverProcess } from '../../../scripts/bench/media-receiver-client.ts';
 
 export async function until<T>(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KeyframeRequester } from '../../../device/media/keyframe.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 
 describe('KeyframeRequester', () => {
   it('asks at once, then at most every 500 ms, folding early requests into one at the interval end', () => {

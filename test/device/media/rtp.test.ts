@@ -7,7 +7,7 @@ import {
   readRtpHeader,
 } from '../../../device/media/rtp.ts';
 import { TalkerRestamper } from '../../../device/media/talker.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 
 function packet(o: {
   seq: number;

@@ -6,7 +6,7 @@ import {
   keepLoopbackCandidates,
   parseCandidate,
 } from '../../../device/media/signaling.ts';
-import { ValidationError } from '../../../hal/errors.ts';
+import { ValidationError } from '../../../lib/errors.ts';
 
 const host = (ip: string, port = 50000) => `candidate:1 1 udp 2130706431 ${ip} ${port} typ host generation 0`;
 

@@ -1,7 +1,7 @@
 import { setImmediate as settle } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { type OfferingPeer, SparePeers } from '../../../device/media/spare-peers.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 
 class FakePeer implements OfferingPeer {
   static made = 0;

@@ -10,8 +10,8 @@ import { Panel } from '../../../device/main.ts';
 import { DEMO_CARDS, demoBuilding } from '../../../device/sim/demo-building.ts';
 import { demoConfig } from '../../../device/sim/demo-config.ts';
 import type { SimGpioDriver } from '../../../hal/gpio/sim.ts';
-import { silentLogger } from '../../../hal/logger.ts';
 import type { SimCardReaderDriver } from '../../../hal/reader/sim.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { tempDir } from '../../support/panel-process.ts';
 
 let panel: Panel | undefined;

@@ -3,8 +3,8 @@ import { PublishingAuditLog } from '../../../device/audit/publishing-audit-log.t
 import type { AuditEvent } from '../../../device/audit/types.ts';
 import { EventBus } from '../../../device/bus/event-bus.ts';
 import { openStore } from '../../../device/store/store.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { tempDir } from './temp-store.ts';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

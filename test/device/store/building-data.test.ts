@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BuildingSnapshotInput } from '../../../device/store/snapshot.ts';
 import type { Store } from '../../../device/store/store.ts';
-import { ValidationError } from '../../../hal/errors.ts';
+import { ValidationError } from '../../../lib/errors.ts';
 import { openTempStore, smallSnapshot } from './temp-store.ts';
 
 describe('building data', () => {

@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrate, migrations } from '../../../device/store/migrations.ts';
+import { migrations } from '../../../device/store/migrations.ts';
 import { type BuildingSnapshotInput, buildingSnapshotSchema } from '../../../device/store/snapshot.ts';
 import { openStore, type Store } from '../../../device/store/store.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { ValidationError } from '../../../hal/errors.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { ValidationError } from '../../../lib/errors.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
+import { migrate } from '../../../lib/sqlite/migrations.ts';
 import { directorySnapshot } from './directory-snapshot.ts';
 import { openTempStore, smallSnapshot, tempDir } from './temp-store.ts';
 

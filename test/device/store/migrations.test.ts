@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { latestVersion, migrate, schemaVersion } from '../../../device/store/migrations.ts';
+import { latestVersion } from '../../../device/store/migrations.ts';
 import { openStore } from '../../../device/store/store.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { PortvaktError } from '../../../hal/errors.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { PortvaktError } from '../../../lib/errors.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
+import { migrate, schemaVersion } from '../../../lib/sqlite/migrations.ts';
 import { smallSnapshot, tempDir } from './temp-store.ts';
 
 const opts = { clock: new FakeClock(), logger: silentLogger };

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildingSnapshotInput } from '../../../device/store/snapshot.ts';
 import { openStore, type Store } from '../../../device/store/store.ts';
-import type { Clock } from '../../../hal/clock/clock.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import type { Clock } from '../../../lib/clock/clock.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 
 /** A scratch directory for database files, removed by `cleanup`. */
 export function tempDir(): { dir: string; path: string; cleanup: () => void } {

@@ -2,9 +2,9 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigPatchMessage } from '../../../cloud-sync/protocol/messages.ts';
 import { StoreConfigReplica } from '../../../device/sync/config-replica.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { ValidationError } from '../../../hal/errors.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { ValidationError } from '../../../lib/errors.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { FakeAudit } from '../door/fakes.ts';
 import { openTempStore, smallSnapshot } from '../store/temp-store.ts';
 

@@ -3,7 +3,7 @@ import { PublishingAuditLog } from '../../../device/audit/publishing-audit-log.t
 import type { AuditEventType } from '../../../device/audit/types.ts';
 import { EventBus } from '../../../device/bus/event-bus.ts';
 import { StoreOutbox } from '../../../device/sync/outbox.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { openTempStore } from '../store/temp-store.ts';
 
 function setup(opts: { maxRows?: number; retainAckedRows?: number } = {}) {

@@ -15,7 +15,7 @@ import {
 import { validateConfig } from '../../../device/config/load.ts';
 import { Panel } from '../../../device/main.ts';
 import { simGpioOf } from '../../../device/panel/sim-hardware.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import type { MosquittoHandle } from '../../../scripts/lab/mosquitto.ts';
 import { hubClient, PANEL_PASSWORD, startBroker, until } from '../../cloud-sync/agent/broker.ts';
 import { panelConfig } from '../../support/configs.ts';

@@ -13,7 +13,7 @@ import { EmbeddedBroker } from '../../../cloud-sync/broker/embedded-broker.ts';
 import { hubAppDeviceAuth } from '../../../cloud-sync/broker/hub-auth.ts';
 import { Hub } from '../../../cloud-sync/hub/main.ts';
 import { callTopic, type PanelCallMessageInput } from '../../../cloud-sync/protocol/calls.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { buildResidentApp } from '../../../scripts/build-web.ts';
 
 export const ADMIN_TOKEN = 'resident-app-admin-token-0123';

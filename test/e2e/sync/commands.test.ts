@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateKeys } from '../../../cloud-sync/hub/signer/keys.ts';
 import type { CommandBody } from '../../../cloud-sync/protocol/messages.ts';
 import { generateSigningKeys, type SigningKey, signCommand } from '../../../cloud-sync/protocol/signing.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { type PanelProcess, waitFor } from '../../support/panel-process.ts';
 import {
   deviceRoot,

@@ -14,7 +14,7 @@ import type { OutboxEvent } from '../../../cloud-sync/agent/ports.ts';
 import { runHubCli } from '../../../cloud-sync/hub/cli.ts';
 import { Hub } from '../../../cloud-sync/hub/main.ts';
 import type { StoredEvent } from '../../../cloud-sync/hub/store/event-log.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { type MosquittoHandle, productAcl, startMosquitto } from '../../../scripts/lab/mosquitto.ts';
 import {
   api,

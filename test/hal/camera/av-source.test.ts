@@ -5,8 +5,8 @@ import { isVp8KeyframeStart, readRtpHeader } from '../../../device/media/rtp.ts'
 import { cameraConfigSchema } from '../../../hal/camera/config-schema.ts';
 import { createAvSource } from '../../../hal/camera/drivers.ts';
 import type { AvSource, AvSourcePorts } from '../../../hal/camera/types.ts';
-import { SystemClock } from '../../../hal/clock/clock.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { SystemClock } from '../../../lib/clock/clock.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 
 async function until<T>(
   what: string,

@@ -3,8 +3,8 @@
  * prints its PID and idles until killed.
  */
 import { GstProcess } from '../../../hal/camera/gst-process.ts';
-import { SystemClock } from '../../../hal/clock/clock.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { SystemClock } from '../../../lib/clock/clock.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 
 const gst = new GstProcess({
   name: 'orphan-check',

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GstProcess, type GstProcessOptions } from '../../../hal/camera/gst-process.ts';
 import type { MediaProcessEvents } from '../../../hal/camera/types.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 import { alive, gone, spawnParentOfChild } from '../../support/pids.ts';
 
 const LIVE = ['-q', 'audiotestsrc', 'is-live=true', '!', 'fakesink'];

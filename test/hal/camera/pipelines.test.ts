@@ -12,9 +12,9 @@ import {
   videoEncoder,
 } from '../../../hal/camera/pipelines.ts';
 import { pliPacket } from '../../../hal/camera/rtcp.ts';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { ConfigError } from '../../../hal/errors.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { ConfigError } from '../../../lib/errors.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 
 const camera = (input: CameraConfigInput = {}) => cameraConfigSchema.parse(input);
 const targets = {

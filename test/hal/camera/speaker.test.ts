@@ -4,8 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createSpeaker } from '../../../hal/camera/drivers.ts';
 import { Rfc4571Counter } from '../../../hal/camera/speaker.ts';
 import type { Speaker } from '../../../hal/camera/types.ts';
-import { SystemClock } from '../../../hal/clock/clock.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { SystemClock } from '../../../lib/clock/clock.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 
 function rtp(seq: number, ssrc: number, payload = Buffer.from([0xf8, 0xff, 0xfe])): Buffer {
   const header = Buffer.alloc(12);

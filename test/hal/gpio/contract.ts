@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { HardwareError } from '../../../hal/errors.ts';
 import type { GpioDriver, InputChange } from '../../../hal/gpio/types.ts';
+import type { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { HardwareError } from '../../../lib/errors.ts';
 
 /** What the shared contract needs to see a driver from the outside. */
 export interface GpioHarness {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
 import { DebouncedInput, Debouncer } from '../../../hal/gpio/debounce.ts';
 import type { InputChange } from '../../../hal/gpio/types.ts';
-import type { Logger } from '../../../hal/logger.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import type { Logger } from '../../../lib/log/logger.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 
 function make(debounceMs: number, initial = false) {
   const clock = new FakeClock(0);

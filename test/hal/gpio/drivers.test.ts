@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { ConfigError } from '../../../hal/errors.ts';
 import { createGpioDriver, gpioDrivers } from '../../../hal/gpio/drivers.ts';
-import { silentLogger } from '../../../hal/logger.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { ConfigError } from '../../../lib/errors.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 
 describe('GPIO driver lookup', () => {
   const deps = { clock: new FakeClock(0), logger: silentLogger };

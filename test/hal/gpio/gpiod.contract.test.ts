@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { ConfigError, HardwareError } from '../../../hal/errors.ts';
 import { GpiodGpioDriver } from '../../../hal/gpio/gpiod.ts';
 import { parseGpiodetect, parseGpiomonLine } from '../../../hal/gpio/gpiod-tools.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { ConfigError, HardwareError } from '../../../lib/errors.ts';
 import { runGpioContract } from './contract.ts';
 import { FakeGpiod } from './fake-gpiod/index.ts';
 import { recordingLogger } from './recording-logger.ts';

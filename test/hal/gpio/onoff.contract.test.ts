@@ -1,9 +1,9 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { ConfigError } from '../../../hal/errors.ts';
 import { OnoffGpioDriver } from '../../../hal/gpio/onoff.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { ConfigError } from '../../../lib/errors.ts';
 import { runGpioContract } from './contract.ts';
 import { FakeSysfsChip, inLab, SYSFS_GPIO } from './fake-sysfs.ts';
 import { recordingLogger } from './recording-logger.ts';

@@ -1,4 +1,4 @@
-import type { Logger } from '../../../hal/logger.ts';
+import type { Logger } from '../../../lib/log/logger.ts';
 
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';

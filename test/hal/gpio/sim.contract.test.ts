@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { NotFoundError } from '../../../hal/errors.ts';
 import { SimGpioDriver, type SimRelayState } from '../../../hal/gpio/sim.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { NotFoundError } from '../../../lib/errors.ts';
 import { runGpioContract } from './contract.ts';
 
 const CHIP = 'pinctrl-sim';

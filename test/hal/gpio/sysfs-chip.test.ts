@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, HardwareError } from '../../../hal/errors.ts';
 import { listSysfsChips, resolveSysfsGpio } from '../../../hal/gpio/sysfs-chip.ts';
+import { ConfigError, HardwareError } from '../../../lib/errors.ts';
 
 describe('sysfs chip resolution', () => {
   let root: string;

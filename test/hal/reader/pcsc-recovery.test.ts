@@ -4,11 +4,11 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { HardwareError, ValidationError } from '../../../hal/errors.ts';
 import { PcscCardReaderDriver } from '../../../hal/reader/pcsc.ts';
 import type { NfcContext, NfcReader } from '../../../hal/reader/pcsc-lib.ts';
 import type { CardReaderEvents } from '../../../hal/reader/types.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { HardwareError, ValidationError } from '../../../lib/errors.ts';
 
 const ATR = Buffer.from('3B8F8001804F0CA000000306030001000000006A', 'hex');
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

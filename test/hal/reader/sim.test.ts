@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../hal/clock/fake-clock.ts';
-import { ConfigError, HardwareError, NotFoundError, ValidationError } from '../../../hal/errors.ts';
-import { silentLogger } from '../../../hal/logger.ts';
 import { createReaderDriver, readerDrivers } from '../../../hal/reader/drivers.ts';
 import { PcscCardReaderDriver } from '../../../hal/reader/pcsc.ts';
 import { SIM_DEFAULT_ATR, SimCardReaderDriver } from '../../../hal/reader/sim.ts';
 import type { CardReaderDriver, CardReaderEvents } from '../../../hal/reader/types.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { ConfigError, HardwareError, NotFoundError, ValidationError } from '../../../lib/errors.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
 
 type Recorded = { [K in keyof CardReaderEvents]: [K, CardReaderEvents[K]] }[keyof CardReaderEvents];
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../hal/errors.ts';
 import { normalizeAtr, normalizeUid } from '../../../hal/reader/uid.ts';
+import { ValidationError } from '../../../lib/errors.ts';
 
 const MIFARE_ATR = '3B8F8001804F0CA000000306030001000000006A';
 

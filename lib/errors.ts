@@ -50,3 +50,19 @@ export class HardwareError extends PortvaktError {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Authenticated, but this identity may not do that (HTTP 403). */
+export class ForbiddenError extends PortvaktError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}
+
+/** Too many attempts; the caller may retry after `retryAfterS` seconds (HTTP 429). */
+export class RateLimitedError extends PortvaktError {
+  readonly retryAfterS: number;
+  constructor(message: string, retryAfterMs: number) {
+    super('rate_limited', message);
+    this.retryAfterS = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  }
+}

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError } from '../../hal/errors.ts';
+import { ValidationError } from '../errors.ts';
 
 /** Parses untrusted input; a failure becomes a ValidationError naming each bad field. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {

@@ -1,4 +1,7 @@
-/** A minimal method + path router with `{param}` segments (the panel API's pattern, kept separate: the hub must not import device/). */
+/**
+ * A minimal method + path router with `{param}` segments (decoded; a malformed escape matches nothing);
+ * enough for the panel's and the hub's few dozen routes, no dependency. HEAD is answered by GET routes.
+ */
 import type { IncomingMessage } from 'node:http';
 
 export interface RequestInfo {
@@ -10,7 +13,12 @@ export interface RequestInfo {
 
 export interface Reply {
   status: number;
+  /**
+   * JSON unless `headers` gives a content type; then a Buffer or string sent as is. `undefined` sends
+   * no body (204, a redirect).
+   */
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 export type Handler = (info: RequestInfo) => Reply | Promise<Reply>;
@@ -40,7 +48,8 @@ export class Router {
       const params = matchSegments(route.segments, parts);
       if (!params) continue;
       pathMatched = true;
-      if (route.method === method) return { handler: route.handler, params };
+      if (route.method === method || (method === 'HEAD' && route.method === 'GET'))
+        return { handler: route.handler, params };
     }
     return pathMatched ? 'method' : undefined;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../hal/clock/fake-clock.ts';
+import { FakeClock } from '../../lib/clock/fake-clock.ts';
 
 describe('FakeClock', () => {
   it('fires timers in due order, including timers scheduled by timers', () => {

@@ -1,0 +1,55 @@
+/**
+ * Opens a SQLite database the way every portvakt store needs it: WAL (readers such as the CLI or a backup
+ * never block the writer), `synchronous = FULL` (a committed row — an audit event, an acked event —
+ * survives power loss; NORMAL could lose the last commits), foreign keys on, a bounded busy timeout, and
+ * the schema brought up to date by the migration runner. A failure closes the handle and says which
+ * database could not be opened.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import DatabaseConstructor, { type Database } from 'better-sqlite3';
+import { errorMessage, PortvaktError } from '../errors.ts';
+import type { Logger } from '../log/logger.ts';
+import { type Migration, migrate } from './migrations.ts';
+
+export interface OpenSqliteOptions {
+  /** Names the database in errors and log lines ("database", "hub database"). */
+  what: string;
+  migrations: readonly Migration[];
+  logger: Logger;
+  /** How long a write waits for another connection's lock (a backup, the CLI) before failing. */
+  busyTimeoutMs?: number;
+  /** Extra pragmas, run after the common ones and before migrating (e.g. `wal_autocheckpoint = 0`). */
+  pragmas?: readonly string[];
+}
+
+export function openSqlite(
+  path: string,
+  options: OpenSqliteOptions,
+): { db: Database; schemaVersion: number } {
+  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+  let db: Database;
+  try {
+    db = new DatabaseConstructor(path);
+  } catch (err) {
+    throw new PortvaktError(
+      'store_open_failed',
+      `cannot open ${options.what} ${path}: ${errorMessage(err)}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    for (const pragma of options.pragmas ?? []) db.pragma(pragma);
+    const schemaVersion = migrate(db, options.logger, options.migrations, options.what);
+    return { db, schemaVersion };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
