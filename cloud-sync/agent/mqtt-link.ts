@@ -12,10 +12,11 @@ import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { SafeEmitter } from '../../lib/events.ts';
 import type { Logger } from '../../lib/log/logger.ts';
+import { brokerOptions } from '../../lib/mqtt/broker-url.ts';
+import { publishJson } from '../../lib/mqtt/publish-json.ts';
 import { callTopic, panelCallFilter, parseCallTopic } from '../protocol/calls.ts';
 import { deviceTopic, PROTOCOL_VERSION, parseDeviceTopic } from '../protocol/topics.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';
-import { brokerOptions } from './broker-url.ts';
 import type { CallLink, CallLinkEvents, Link, LinkEvents, PublishOptions } from './link.ts';
 
 /** Leaves the panel subscribes to (QoS 1). */
@@ -129,14 +130,7 @@ export class MqttLink implements Link {
     const client = this.#client;
     if (!client || !this.#up) return Promise.reject(new Error('not connected'));
     const topic = deviceTopic(this.#options.deviceId, leaf);
-    return new Promise((resolve, reject) => {
-      client.publish(
-        topic,
-        JSON.stringify(payload),
-        { qos: options.qos, retain: options.retain ?? false },
-        (err) => (err ? reject(err) : resolve()),
-      );
-    });
+    return publishJson(client, topic, payload, options);
   }
 
   #connect(): void {

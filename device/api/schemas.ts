@@ -1,5 +1,6 @@
 /** Request and response shapes of the local API: validation and the OpenAPI document derive from these. */
 import { z } from 'zod';
+import { pageQueryFields } from '../../lib/http/paging.ts';
 
 export const idParam = z
   .string()
@@ -7,13 +8,7 @@ export const idParam = z
 
 export const eventsQuery = z
   .object({
-    after: z.coerce
-      .number()
-      .int('must be an integer')
-      .min(0)
-      .default(0)
-      .describe('return events with seq > after'),
-    limit: z.coerce.number().int('must be an integer').min(1).max(1000).default(100),
+    ...pageQueryFields('return events with seq > after'),
   })
   .strict();
 

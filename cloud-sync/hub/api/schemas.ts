@@ -1,16 +1,11 @@
 /** Request and response shapes of the hub admin API beyond the entity rows (entity-specs.ts). */
 import { z } from 'zod';
+import { pageQueryFields } from '../../../lib/http/paging.ts';
 
 export const eventsQuery = z
   .object({
     panel: z.string().min(1).max(63).optional().describe('only events of this panel'),
-    after: z.coerce
-      .number()
-      .int('must be an integer')
-      .min(0)
-      .default(0)
-      .describe('return events with cursor > after (the hub assigns cursors in arrival order)'),
-    limit: z.coerce.number().int('must be an integer').min(1).max(1000).default(100),
+    ...pageQueryFields('return events with cursor > after (the hub assigns cursors in arrival order)'),
   })
   .strict();
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { errorMessage, ValidationError } from '../../../lib/errors.ts';
 import { createRootLogger } from '../../../lib/log/logger.ts';
-import { brokerOptions } from '../../agent/broker-url.ts';
+import { brokerOptions } from '../../../lib/mqtt/broker-url.ts';
 import { Hub } from '../main.ts';
 import { type CliIo, DATA_DIR_HELP, DATA_DIR_OPTION, dataDir, optional, parse, showHelp } from './common.ts';
 

@@ -11,7 +11,8 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { errorMessage } from '../../../lib/errors.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
-import { brokerOptions } from '../../agent/broker-url.ts';
+import { brokerOptions } from '../../../lib/mqtt/broker-url.ts';
+import { publishJson } from '../../../lib/mqtt/publish-json.ts';
 import type { MqttPublisher } from './port.ts';
 
 export interface MqttConnectionOptions {
@@ -98,14 +99,7 @@ export class MqttConnection implements MqttPublisher {
   publish(topic: string, payload: unknown, options: { qos: 0 | 1; retain?: boolean }): Promise<void> {
     const client = this.#client;
     if (!client) return Promise.reject(new Error('MQTT connection not started'));
-    return new Promise((resolve, reject) => {
-      client.publish(
-        topic,
-        JSON.stringify(payload),
-        { qos: options.qos, retain: options.retain ?? false },
-        (err) => (err ? reject(err) : resolve()),
-      );
-    });
+    return publishJson(client, topic, payload, options);
   }
 
   async stop(): Promise<void> {

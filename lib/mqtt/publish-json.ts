@@ -1,0 +1,18 @@
+/** mqtt.js's callback publish as a promise that settles when the broker has taken the message (QoS 1). */
+import type { MqttClient } from 'mqtt';
+
+export function publishJson(
+  client: MqttClient,
+  topic: string,
+  payload: unknown,
+  options: { qos: 0 | 1; retain?: boolean | undefined },
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    client.publish(
+      topic,
+      JSON.stringify(payload),
+      { qos: options.qos, retain: options.retain ?? false },
+      (err) => (err ? reject(err) : resolve()),
+    );
+  });
+}
