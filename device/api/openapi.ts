@@ -1,12 +1,12 @@
 /** The OpenAPI 3.1 document of the local API, derived from the same zod schemas that validate requests. */
 import { z } from 'zod';
+import { errorBody, json, jsonIn, pathId, queryParameters } from '../../lib/http/openapi-parts.ts';
 import {
   auditEventView,
   callStateView,
   decisionView,
   directoryEntryView,
   doorView,
-  errorBody,
   eventsQuery,
   healthView,
   inputBody,
@@ -16,17 +16,7 @@ import {
   unlockBody,
 } from './schemas.ts';
 
-const json = (schema: z.ZodType) => ({
-  content: {
-    'application/json': { schema: z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) },
-  },
-});
-const jsonIn = (schema: z.ZodType) => ({
-  required: true,
-  content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input' }) } },
-});
 const errors = { '4XX': { description: 'bad request, unknown id or missing token', ...json(errorBody) } };
-const pathId = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 
 export function openApiDocument(options: { sim: boolean; intercom?: boolean }): Record<string, unknown> {
   const paths: Record<string, unknown> = {
@@ -45,9 +35,7 @@ export function openApiDocument(options: { sim: boolean; intercom?: boolean }): 
     '/api/v1/events': {
       get: {
         summary: 'Audit events after a sequence number, oldest first',
-        parameters: Object.entries(z.toJSONSchema(eventsQuery, { io: 'input' }).properties ?? {}).map(
-          ([name, schema]) => ({ name, in: 'query', schema }),
-        ),
+        parameters: queryParameters(eventsQuery),
         responses: {
           200: {
             description: 'events',

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { z } from 'zod';
 import {
   AuthError,
   ForbiddenError,
@@ -15,6 +16,7 @@ import {
   ValidationError,
 } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
+import type { errorBody as errorBodySchema } from './openapi-parts.ts';
 import type { Router } from './router.ts';
 
 export interface JsonServerOptions {
@@ -125,7 +127,7 @@ class HttpError extends PortvaktError {
   }
 }
 
-type ErrorBody = { error: { code: string; message: string; issues?: readonly string[] } };
+type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** One mapping from the domain error classes to HTTP statuses, for every server. */
 export function toErrorReply(err: unknown): [number, ErrorBody] {
@@ -140,7 +142,7 @@ export function toErrorReply(err: unknown): [number, ErrorBody] {
 }
 
 function errorBody(code: string, message: string, issues?: readonly string[]): ErrorBody {
-  return { error: issues?.length ? { code, message, issues } : { code, message } };
+  return { error: issues?.length ? { code, message, issues: [...issues] } : { code, message } };
 }
 
 function sendReply(

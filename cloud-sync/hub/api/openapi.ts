@@ -1,11 +1,10 @@
 /** The OpenAPI 3.1 document of the hub admin API, derived from the zod schemas that validate requests. */
 import { z } from 'zod';
+import { errorBody, json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
 import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
-import { json, jsonIn, pathId, schemaOf } from './openapi-parts.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
 import {
   commandView,
-  errorBody,
   eventsQuery,
   eventView,
   openDoorBody,
@@ -93,11 +92,7 @@ export function openApiDocument(): Record<string, unknown> {
   paths['/api/v1/events'] = {
     get: {
       summary: 'Stored panel events in arrival order',
-      parameters: Object.entries(schemaOf(eventsQuery, 'input').properties ?? {}).map(([name, schema]) => ({
-        name,
-        in: 'query',
-        schema,
-      })),
+      parameters: queryParameters(eventsQuery),
       responses: {
         200: {
           description: 'events',

@@ -1,5 +1,6 @@
 /** OpenAPI paths of the resident app's API and the broker's auth backend (merged by openapi.ts). */
 import { z } from 'zod';
+import { errorBody, json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
 import {
   callLogQuery,
   callLogReply,
@@ -11,8 +12,6 @@ import {
   residentProfile,
 } from '../../protocol/resident-api.ts';
 import { brokerAclBody, brokerAuthBody, brokerDecision } from './broker-routes.ts';
-import { json, jsonIn, pathId, schemaOf } from './openapi-parts.ts';
-import { errorBody } from './schemas.ts';
 
 const errors = {
   '4XX': { description: 'bad request, unknown id, refused or no session', ...json(errorBody) },
@@ -100,13 +99,7 @@ export function residentApiPaths(): Record<string, unknown> {
       get: {
         summary: 'Calls that rang this resident, newest first, with the visitor picture',
         security: resident,
-        parameters: Object.entries(schemaOf(callLogQuery, 'input').properties ?? {}).map(
-          ([name, schema]) => ({
-            name,
-            in: 'query',
-            schema,
-          }),
-        ),
+        parameters: queryParameters(callLogQuery),
         responses: { 200: { description: 'call log', ...json(callLogReply) }, ...errors },
       },
     },
