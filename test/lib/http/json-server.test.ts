@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  AuthError,
+  ForbiddenError,
+  NotFoundError,
+  PortvaktError,
+  RateLimitedError,
+} from '../../../lib/errors.ts';
+import { requireBearer, secretsEqual } from '../../../lib/http/bearer.ts';
+import { JsonServer } from '../../../lib/http/json-server.ts';
+import { parseInput } from '../../../lib/http/parse-input.ts';
+import { Router } from '../../../lib/http/router.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
+
+let server: JsonServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+async function serve(router: Router, authorize?: (req: { headers: { authorization?: string } }) => void) {
+  server = new JsonServer({
+    name: 'test API',
+    host: '127.0.0.1',
+    port: 0,
+    router,
+    logger: silentLogger,
+    maxBodyBytes: 64,
+    ...(authorize ? { authorize } : {}),
+  });
+  await server.start();
+  return `http://127.0.0.1:${server.address().port}`;
+}
+
+describe('JsonServer', () => {
+  it('maps every domain error class to its status, with the JSON error body', async () => {
+    const errors: Record<string, () => void> = {
+      auth: () => {
+        throw new AuthError('who are you');
+      },
+      forbidden: () => {
+        throw new ForbiddenError('not yours');
+      },
+      missing: () => {
+        throw new NotFoundError('no such door');
+      },
+      limited: () => {
+        throw new RateLimitedError('slow down', 2500);
+      },
+      conflict: () => {
+        throw new PortvaktError('busy', 'a call is in progress');
+      },
+      bug: () => {
+        throw new TypeError('x is undefined');
+      },
+      invalid: () => {
+        parseInput(z.object({ n: z.number() }), { n: 'x' }, 'body');
+      },
+    };
+    const router = new Router();
+    for (const [name, fail] of Object.entries(errors))
+      router.add('GET', `/${name}`, () => {
+        fail();
+        return { status: 200, body: null };
+      });
+    const base = await serve(router);
+    const status = async (path: string) => {
+      const res = await fetch(`${base}${path}`);
+      return { status: res.status, body: (await res.json()) as { error: Record<string, unknown> }, res };
+    };
+    expect((await status('/auth')).status).toBe(401);
+    expect((await status('/forbidden')).body.error).toEqual({ code: 'forbidden', message: 'not yours' });
+    expect((await status('/missing')).status).toBe(404);
+    const limited = await status('/limited');
+    expect(limited.status).toBe(429);
+    expect(limited.res.headers.get('retry-after')).toBe('3');
+    expect((await status('/conflict')).body.error['code']).toBe('busy');
+    const bug = await status('/bug');
+    expect(bug.status).toBe(500);
+    expect(bug.body.error['message']).toBe('internal error');
+    const invalid = await status('/invalid');
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error['issues']).toEqual([expect.stringMatching(/^n: /)]);
+  });
+
+  it('refuses oversized, non-JSON and malformed bodies, unknown paths and methods', async () => {
+    const router = new Router().add('POST', '/echo', ({ body }) => ({ status: 200, body }));
+    const base = await serve(router);
+    const post = (body: string, type = 'application/json') =>
+      fetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': type }, body });
+    expect((await post('{"a":1}')).status).toBe(200);
+    expect((await post(JSON.stringify({ a: 'x'.repeat(100) }))).status).toBe(413);
+    expect((await post('{"a":1}', 'text/plain')).status).toBe(415);
+    expect((await post('{"a":')).status).toBe(400);
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    expect((await fetch(`${base}/echo`)).status).toBe(405);
+  });
+
+  it('answers HEAD from GET routes without a body, and sends 204 and redirects without one', async () => {
+    const router = new Router()
+      .add('GET', '/page', () => ({ status: 200, body: 'hello', headers: { 'content-type': 'text/plain' } }))
+      .add('DELETE', '/thing', () => ({ status: 204, body: undefined }))
+      .add('GET', '/old', () => ({ status: 301, body: undefined, headers: { location: '/page' } }));
+    const base = await serve(router);
+    const head = await fetch(`${base}/page`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe('5');
+    expect(await head.text()).toBe('');
+    expect((await fetch(`${base}/thing`, { method: 'DELETE' })).status).toBe(204);
+    const moved = await fetch(`${base}/old`, { redirect: 'manual' });
+    expect(moved.status).toBe(301);
+    expect(moved.headers.get('location')).toBe('/page');
+  });
+
+  it('runs the authorize hook before routing', async () => {
+    const router = new Router().add('GET', '/secret', () => ({ status: 200, body: { ok: true } }));
+    const base = await serve(router, (req) => requireBearer(req, 'correct horse battery', 'admin token'));
+    const wrong = await fetch(`${base}/secret`, { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { error: { message: string } }).error.message).toBe(
+      'missing or wrong admin token (Authorization: Bearer <token>)',
+    );
+    expect((await fetch(`${base}/nothing-here`)).status).toBe(401);
+    const right = await fetch(`${base}/secret`, {
+      headers: { authorization: 'Bearer correct horse battery' },
+    });
+    expect(right.status).toBe(200);
+  });
+});
+
+describe('secretsEqual', () => {
+  it('compares strings and buffers of any length without throwing', () => {
+    expect(secretsEqual('abc', 'abc')).toBe(true);
+    expect(secretsEqual('abc', 'abd')).toBe(false);
+    expect(secretsEqual('abc', 'abcd')).toBe(false);
+    expect(secretsEqual(Buffer.from('é'), 'é')).toBe(true);
+    expect(secretsEqual('', '')).toBe(true);
+  });
+});
