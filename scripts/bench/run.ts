@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: builds the panel, runs every benchmark and prints one JSON line per figure.
- * `--readme` also writes the figures into README.md between the bench markers.
+ * `--readme` also writes the figures into README.md between the bench markers; `--only GROUP[,GROUP]`
+ * runs some groups (names in GROUPS below), e.g. `npm run bench -- --only tap,snapshot`.
  * Runs inside the lab namespace (npm script) so the PC/SC figures can start their own pcscd, and so
  * Chromium's ICE sees only loopback for the door-phone figures.
  */
@@ -31,25 +32,45 @@ const emit = (batch: BenchLine[]) => {
   }
 };
 
-emit(await benchDecision());
-emit(await benchTapToRelay());
-emit(await benchTapEightPeers());
-emit(await benchProcess());
-emit(await benchSnapshotApply());
-// ~2.7 min: 5 runs of 1 vs 8 viewers, 10 s of CPU each.
-emit(await benchMediaFanout());
-if (process.env['PORTVAKT_LAB_NS'] === '1') {
-  emit(await benchDoorPhone());
-  emit(await benchPcscInsertRatio());
+/** Groups in run order; `--only a,b` runs a subset (the lab-only ones need `npm run bench`). */
+const GROUPS: Record<string, { run: () => Promise<BenchLine[]>; lab?: true }> = {
+  decision: { run: benchDecision },
+  tap: { run: benchTapToRelay },
+  'tap-8-peers': { run: benchTapEightPeers },
+  process: { run: benchProcess },
+  snapshot: { run: benchSnapshotApply },
+  // ~2.7 min: 5 runs of 1 vs 8 viewers, 10 s of CPU each.
+  media: { run: benchMediaFanout },
+  'door-phone': { run: benchDoorPhone, lab: true },
+  pcsc: { run: benchPcscInsertRatio, lab: true },
   // Each cycle waits for the hub's recompile of the 10k building that follows a change (~1 s a cycle).
-  emit(await benchPatchLatency({ revocations: 100, warmup: 3 }));
-  emit(await benchOutboxDrain());
-} else
+  patch: { run: () => benchPatchLatency({ revocations: 100, warmup: 3 }), lab: true },
+  outbox: { run: benchOutboxDrain, lab: true },
+};
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex >= 0 ? (process.argv[onlyIndex + 1] ?? '').split(',').filter(Boolean) : undefined;
+const unknown = only?.filter((name) => !Object.hasOwn(GROUPS, name)) ?? [];
+if (unknown.length || (only && only.length === 0)) {
   console.error(
-    'the door-phone, pcsc_insert_to_relay_ratio and cloud-sync figures skipped: run through `npm run bench` (needs the lab namespace)',
+    `npm run bench: unknown group(s) ${unknown.join(', ')}; choose from ${Object.keys(GROUPS).join(', ')}`,
   );
+  process.exit(2);
+}
+const inLab = process.env['PORTVAKT_LAB_NS'] === '1';
+for (const [name, group] of Object.entries(GROUPS)) {
+  if (only && !only.includes(name)) continue;
+  if (group.lab && !inLab) {
+    console.error(`bench group ${name} skipped: run it through \`npm run bench\` (needs the lab namespace)`);
+    continue;
+  }
+  emit(await group.run());
+}
 
-if (process.argv.includes('--readme')) writeReadmeTable(lines, machine);
+// The README table lists every figure of one run, so a partial run does not overwrite it.
+if (process.argv.includes('--readme')) {
+  if (only) console.error('--readme ignored with --only: the README table holds the figures of a whole run');
+  else writeReadmeTable(lines, machine);
+}
 
 // Every bench closes what it opened; a handle left open would keep this process (and the lab) alive
 // until the lab's watchdog. Name what is left and leave with a failure, so it gets fixed.
