@@ -1,5 +1,6 @@
 /** Request and response shapes of the local API: validation and the OpenAPI document derive from these. */
 import { z } from 'zod';
+import { pulseMsSchema } from '../../cloud-sync/protocol/door-pulse.ts';
 
 export const idParam = z
   .string()
@@ -19,7 +20,7 @@ export const eventsQuery = z
 
 export const unlockBody = z
   .object({
-    pulseMs: z.number().int().min(1000).max(30000).optional().describe('defaults to the door pulse length'),
+    pulseMs: pulseMsSchema.optional().describe('defaults to the door pulse length'),
     reason: z.string().max(200).optional(),
   })
   .strict();
