@@ -1,11 +1,11 @@
 /** An intercom on fake time with small in-memory collaborators: a broker link, media, directory, doors. */
 import type { CallLink, CallLinkEvents } from '../../../cloud-sync/agent/link.ts';
 import type { PanelCallMessage } from '../../../cloud-sync/protocol/calls.ts';
+import type { IceCandidate } from '../../../cloud-sync/protocol/ice.ts';
 import { CallChannel } from '../../../device/intercom/call-channel.ts';
 import { Intercom } from '../../../device/intercom/intercom.ts';
 import type {
   BellRing,
-  IceCandidate,
   IntercomDirectory,
   IntercomMedia,
   MediaEvents,
