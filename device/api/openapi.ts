@@ -1,11 +1,11 @@
 /** The OpenAPI 3.1 document of the local API, derived from the same zod schemas that validate requests. */
 import { z } from 'zod';
 import { callState, directoryReply, panelHealth, ringReply } from '../../cloud-sync/protocol/panel-api.ts';
+import { errorBody } from '../../lib/http/error-body.ts';
 import {
   auditEventView,
   decisionView,
   doorView,
-  errorBody,
   eventsQuery,
   inputBody,
   relayView,

@@ -34,10 +34,6 @@ export const tapBody = z.object({ uid: z.string().min(1).max(64).describe('card 
 
 export const inputBody = z.object({ active: z.boolean() }).strict();
 
-export const errorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.string()).optional() }),
-});
-
 export const doorView = z.object({
   id: z.string(),
   name: z.string(),

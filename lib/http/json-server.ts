@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
+import type { ErrorBody } from './error-body.ts';
 import type { Router } from './router.ts';
 
 export interface JsonServerOptions {
@@ -125,8 +126,6 @@ class HttpError extends PortvaktError {
   }
 }
 
-type ErrorBody = { error: { code: string; message: string; issues?: readonly string[] } };
-
 /** One mapping from the domain error classes to HTTP statuses, for every server. */
 export function toErrorReply(err: unknown): [number, ErrorBody] {
   if (err instanceof HttpError) return [err.status, errorBody(err.code, err.message)];
@@ -140,7 +139,7 @@ export function toErrorReply(err: unknown): [number, ErrorBody] {
 }
 
 function errorBody(code: string, message: string, issues?: readonly string[]): ErrorBody {
-  return { error: issues?.length ? { code, message, issues } : { code, message } };
+  return { error: issues?.length ? { code, message, issues: [...issues] } : { code, message } };
 }
 
 function sendReply(

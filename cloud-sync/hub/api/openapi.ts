@@ -1,11 +1,11 @@
 /** The OpenAPI 3.1 document of the hub admin API, derived from the zod schemas that validate requests. */
 import { z } from 'zod';
+import { errorBody } from '../../../lib/http/error-body.ts';
 import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
 import { json, jsonIn, pathId, schemaOf } from './openapi-parts.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
 import {
   commandView,
-  errorBody,
   eventsQuery,
   eventView,
   openDoorBody,

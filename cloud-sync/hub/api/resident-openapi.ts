@@ -1,5 +1,6 @@
 /** OpenAPI paths of the resident app's API and the broker's auth backend (merged by openapi.ts). */
 import { z } from 'zod';
+import { errorBody } from '../../../lib/http/error-body.ts';
 import {
   callLogQuery,
   callLogReply,
@@ -12,7 +13,6 @@ import {
 } from '../../protocol/resident-api.ts';
 import { brokerAclBody, brokerAuthBody, brokerDecision } from './broker-routes.ts';
 import { json, jsonIn, pathId, schemaOf } from './openapi-parts.ts';
-import { errorBody } from './schemas.ts';
 
 const errors = {
   '4XX': { description: 'bad request, unknown id, refused or no session', ...json(errorBody) },

@@ -25,10 +25,6 @@ export const openDoorBody = z
   })
   .strict();
 
-export const errorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.string()).optional() }),
-});
-
 export const openDoorReply = z.object({
   nonce: z.string(),
   panelId: z.string(),
