@@ -11,6 +11,7 @@
  * as for every other leaf.
  */
 import { z } from 'zod';
+import { iceCandidateSchema } from './ice.ts';
 import { DEVICE_ID_PATTERN, PROTOCOL_VERSION, TOPIC_ROOT } from './topics.ts';
 
 /** App device ids are broker usernames and topic levels: the device-id form. */
@@ -59,7 +60,9 @@ export function parseCallTopic(
 
 const protocol = z.literal(PROTOCOL_VERSION).describe('protocol version');
 const epochMs = z.number().int().min(0).max(8.64e15);
-const callId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 chars of A-Z, a-z, 0-9, "_" or "-"');
+/** Call ids are the panel's (a UUIDv7); the local API checks the ids it is given against the same form. */
+export const CALL_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+const callId = z.string().regex(CALL_ID_PATTERN, 'must be 8-64 chars of A-Z, a-z, 0-9, "_" or "-"');
 const id = z.string().min(1).max(128);
 const sdp = z.string().min(10).max(32_768).describe('a complete SDP (ICE candidates included)');
 /** A visitor snapshot: a small JPEG as a data URI (the panel scales it to at most 320x240). */
@@ -68,13 +71,6 @@ const snapshot = z
   .string()
   .max(SNAPSHOT_MAX_CHARS)
   .regex(/^data:image\/jpeg;base64,[A-Za-z0-9+/]+={0,2}$/, 'must be a base64 JPEG data URI');
-const candidate = z
-  .object({
-    candidate: z.string().max(1024),
-    sdpMid: z.string().max(64).nullable().default(null),
-    sdpMLineIndex: z.number().int().min(0).max(64).nullable().default(null),
-  })
-  .strict();
 
 export const STOP_REASONS = [
   'answered_elsewhere',
@@ -115,7 +111,7 @@ export const panelCallMessage = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ ...base, type: z.literal('offer'), sdp }).strict(),
-  z.object({ ...base, type: z.literal('candidate'), candidate }).strict(),
+  z.object({ ...base, type: z.literal('candidate'), candidate: iceCandidateSchema }).strict(),
   z.object({ ...base, type: z.literal('stop'), reason: z.enum(STOP_REASONS) }).strict(),
   z.object({ ...base, type: z.literal('connected'), sentAt: epochMs }).strict(),
   z.object({ ...base, type: z.literal('ended'), reason: z.enum(END_REASONS) }).strict(),
@@ -140,7 +136,7 @@ export const panelCallMessage = z.discriminatedUnion('type', [
 /** App device → panel. */
 export const appCallMessage = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('answer'), sdp }).strict(),
-  z.object({ ...base, type: z.literal('candidate'), candidate }).strict(),
+  z.object({ ...base, type: z.literal('candidate'), candidate: iceCandidateSchema }).strict(),
   z.object({ ...base, type: z.literal('accept'), video: z.boolean().describe('false: audio only') }).strict(),
   z.object({ ...base, type: z.literal('decline') }).strict(),
   z.object({ ...base, type: z.literal('hangup') }).strict(),
@@ -152,7 +148,7 @@ export type PanelCallMessage = z.output<typeof panelCallMessage>;
 export type PanelCallMessageInput = z.input<typeof panelCallMessage>;
 export type AppCallMessage = z.output<typeof appCallMessage>;
 export type AppCallMessageInput = z.input<typeof appCallMessage>;
-export type StopReasonWire = (typeof STOP_REASONS)[number];
+export type StopReason = (typeof STOP_REASONS)[number];
 export type EndReason = (typeof END_REASONS)[number];
 export type Ringtone = (typeof RINGTONES)[number];
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { buildingSnapshotSchema } from './building.ts';
+import { pulseMsSchema } from './door-pulse.ts';
 import { PROTOCOL_VERSION } from './topics.ts';
 
 const protocol = z.literal(PROTOCOL_VERSION).describe('protocol version');
@@ -154,7 +155,7 @@ export const commandBodySchema = z
           doorId: id,
           onBehalfOf: z.object({ kind: z.enum(['resident', 'admin', 'installer']), id }).strict(),
           reason: z.string().max(200),
-          pulseMs: z.number().int().min(1000).max(30_000).optional(),
+          pulseMs: pulseMsSchema.optional(),
         })
         .strict(),
       z.object({ type: z.literal('config.resync') }).strict(),

@@ -1,17 +1,15 @@
 /** The OpenAPI 3.1 document of the local API, derived from the same zod schemas that validate requests. */
 import { z } from 'zod';
-import { errorBody, json, jsonIn, pathId, queryParameters } from '../../lib/http/openapi-parts.ts';
+import { callState, directoryReply, panelHealth, ringReply } from '../../cloud-sync/protocol/panel-api.ts';
+import { errorBody } from '../../lib/http/error-body.ts';
+import { json, jsonIn, pathId, queryParameters } from '../../lib/http/openapi-parts.ts';
 import {
   auditEventView,
-  callStateView,
   decisionView,
-  directoryEntryView,
   doorView,
   eventsQuery,
-  healthView,
   inputBody,
   relayView,
-  ringView,
   tapBody,
   unlockBody,
 } from './schemas.ts';
@@ -23,7 +21,7 @@ export function openApiDocument(options: { sim: boolean; intercom?: boolean }): 
     '/healthz': {
       get: {
         summary: 'Liveness and basic state',
-        responses: { 200: { description: 'ok', ...json(healthView) } },
+        responses: { 200: { description: 'ok', ...json(panelHealth) } },
       },
     },
     '/api/v1/doors': {
@@ -108,7 +106,7 @@ function intercomPaths(): Record<string, unknown> {
       get: {
         summary: 'The directory as the panel shows it: hidden residents absent, pictures only where allowed',
         responses: {
-          200: { description: 'bells', ...json(z.object({ bells: z.array(directoryEntryView) })) },
+          200: { description: 'bells', ...json(directoryReply) },
         },
       },
     },
@@ -116,20 +114,20 @@ function intercomPaths(): Record<string, unknown> {
       post: {
         summary: "Ring a bell, as the visitor's ring button does (409 busy: another call is in progress)",
         parameters: [pathId('bellId')],
-        responses: { 202: { description: 'ringing', ...json(ringView) }, ...errors },
+        responses: { 202: { description: 'ringing', ...json(ringReply) }, ...errors },
       },
     },
     '/api/v1/call': {
       get: {
         summary: 'The call in progress, if any',
-        responses: { 200: { description: 'call state', ...json(callStateView) } },
+        responses: { 200: { description: 'call state', ...json(callState) } },
       },
     },
     '/api/v1/calls/{callId}/hangup': {
       post: {
         summary: 'The visitor cancels a ringing call or hangs up an answered one',
         parameters: [pathId('callId')],
-        responses: { 200: { description: 'ended', ...json(callStateView) }, ...errors },
+        responses: { 200: { description: 'ended', ...json(callState) }, ...errors },
       },
     },
   };

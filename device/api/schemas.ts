@@ -1,5 +1,11 @@
-/** Request and response shapes of the local API: validation and the OpenAPI document derive from these. */
+/**
+ * Request and response shapes of the local API: validation and the OpenAPI document derive from these.
+ * The replies the panel page reads too (health, directory, call state) are the protocol's
+ * (cloud-sync/protocol/panel-api.ts): browser code may import only that folder.
+ */
 import { z } from 'zod';
+import { CALL_ID_PATTERN } from '../../cloud-sync/protocol/calls.ts';
+import { pulseMsSchema } from '../../cloud-sync/protocol/door-pulse.ts';
 import { pageQueryFields } from '../../lib/http/paging.ts';
 
 export const idParam = z
@@ -14,7 +20,7 @@ export const eventsQuery = z
 
 export const unlockBody = z
   .object({
-    pulseMs: z.number().int().min(1000).max(30000).optional().describe('defaults to the door pulse length'),
+    pulseMs: pulseMsSchema.optional().describe('defaults to the door pulse length'),
     reason: z.string().max(200).optional(),
   })
   .strict();
@@ -49,15 +55,6 @@ export const decisionView = z.object({
   uidHash: z.string(),
 });
 
-export const healthView = z.object({
-  status: z.enum(['ok', 'degraded']),
-  panelId: z.string(),
-  panelName: z.string(),
-  uptimeS: z.number(),
-  lastSeq: z.number().int(),
-  readers: z.array(z.string()),
-});
-
 export const relayView = z.object({
   name: z.string(),
   chip: z.string(),
@@ -71,28 +68,4 @@ export const bellIdParam = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'must be a bell id of letters, digits, "_", ".", ":" or "-"');
 
-export const callIdParam = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be a call id');
-
-export const directoryEntryView = z.object({
-  bellId: z.string(),
-  type: z.enum(['separate', 'sequential', 'parallel', 'family', 'business']),
-  displayText: z.string(),
-  unitName: z.string().nullable(),
-  picture: z.string().nullable().describe('a data URI, only where the building allows pictures'),
-});
-
-export const callStateView = z.union([
-  z.object({ phase: z.literal('idle') }),
-  z.object({
-    phase: z.enum(['ringing', 'connected']),
-    callId: z.string(),
-    bellId: z.string(),
-    bellText: z.string(),
-    since: z.number().describe('wall time the call started, ms'),
-  }),
-]);
-
-export const ringView = z.object({
-  callId: z.string(),
-  call: callStateView,
-});
+export const callIdParam = z.string().regex(CALL_ID_PATTERN, 'must be a call id');

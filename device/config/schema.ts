@@ -3,6 +3,7 @@
  * defaults, the generated JSON Schema (config/portvakt.schema.json) and the error messages.
  */
 import { z } from 'zod';
+import { pulseMsSchema } from '../../cloud-sync/protocol/door-pulse.ts';
 import { isTimeZone, reportDuplicates } from '../../cloud-sync/protocol/rules.ts';
 import { mediaConfigSchema } from '../../hal/camera/config-schema.ts';
 
@@ -38,7 +39,7 @@ const door = z
     id,
     name: z.string().min(1).max(100),
     relay: gpioLine.describe('the output that drives the strike or maglock'),
-    pulseMs: z.number().int().min(1000).max(30000).default(5000).describe('unlock pulse, 1–30 s'),
+    pulseMs: pulseMsSchema.default(5000).describe('unlock pulse, 1–30 s'),
     failMode: z
       .enum(['secure', 'safe'])
       .default('secure')

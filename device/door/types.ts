@@ -16,7 +16,7 @@ export interface UnlockCause {
    * api.unlock_requested, ...). Required: an unlock nobody decided on must not reach the relay.
    */
   eventSeq: number;
-  /** Pulse length; clamped to 1000–30000 ms. Defaults to the door's pulseMs. */
+  /** Pulse length; clamped to the protocol's bounds (door-pulse.ts). Defaults to the door's pulseMs. */
   ms?: number;
 }
 

@@ -1,8 +1,6 @@
+import { MAX_PULSE_MS, MIN_PULSE_MS } from '../../cloud-sync/protocol/door-pulse.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import { UNLOCK_KINDS, type UnlockCause } from './types.ts';
-
-export const MIN_PULSE_MS = 1000;
-export const MAX_PULSE_MS = 30_000;
 
 /**
  * Checks an unlock request before anything is written or driven, and returns the bounded pulse length.

@@ -8,16 +8,9 @@
  * Nobody with an app device, or nobody answering in time, hands the call over to the fallback (a phone
  * call). Every step is recorded through the audit sink. Time comes from the injected clock.
  */
+import type { StopReason } from '../../cloud-sync/protocol/calls.ts';
 import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
-import type {
-  BellTarget,
-  CallAudit,
-  Callee,
-  CallFallback,
-  CallOutcome,
-  Ringer,
-  StopReason,
-} from './types.ts';
+import type { BellTarget, CallAudit, Callee, CallFallback, CallOutcome, Ringer } from './types.ts';
 
 export interface CallRouterOptions {
   clock: Clock;

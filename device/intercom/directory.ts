@@ -10,22 +10,13 @@
  * its unit. Removed residents are never rung.
  */
 import type { Ringtone } from '../../cloud-sync/protocol/calls.ts';
+import type { DirectoryEntry } from '../../cloud-sync/protocol/panel-api.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import type { DirectoryRows } from '../store/directory-lookup.ts';
 import type { Bell, Resident } from '../store/snapshot.ts';
 import { type HidingProfile, isHiddenAt } from './hidden.ts';
 import type { BellRing, IntercomDirectory } from './ports.ts';
-import type { BellTarget, BellType, Callee } from './types.ts';
-
-export interface DirectoryEntry {
-  bellId: string;
-  type: BellType;
-  /** The resident's own display name on a separate bell when they set one, else the bell's text. */
-  displayText: string;
-  /** The resident's picture, on a separate bell in a building that allows pictures; otherwise null. */
-  picture: string | null;
-  unitName: string;
-}
+import type { BellTarget, Callee } from './types.ts';
 
 export interface RoutedBell extends BellTarget {
   /** The door a resident may open during a call from this bell; null = none. */
@@ -54,6 +45,7 @@ export function visibleDirectory(rows: DirectoryRows, now: number): DirectoryEnt
       type: bell.type,
       displayText: bellText(bell, owner),
       picture: building?.picturesAllowed ? (owner?.picture ?? null) : null,
+      // The store's foreign key keeps every bell's unit; the fallback only satisfies the map lookup.
       unitName: unit?.name ?? '',
       sortKey: bell.sortKey,
     });

@@ -1,7 +1,7 @@
 /** What the intercom needs from the panel (shared by the module and its lazily loaded start). */
+import type { DirectoryEntry } from '../../cloud-sync/protocol/panel-api.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
 import type { Logger } from '../../lib/log/logger.ts';
-import type { DirectoryEntryView } from '../api/context.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { CallChannel } from './call-channel.ts';
 import type { CallDoors } from './call-door.ts';
@@ -9,7 +9,7 @@ import type { IntercomDirectory } from './ports.ts';
 
 export interface IntercomDeps {
   panelName: string;
-  directory: IntercomDirectory & { visibleDirectory(now: number): DirectoryEntryView[] };
+  directory: IntercomDirectory & { visibleDirectory(now: number): DirectoryEntry[] };
   channel: CallChannel;
   doors: CallDoors;
   audit: AuditLog;

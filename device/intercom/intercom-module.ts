@@ -8,10 +8,10 @@
  * waits for them rather than failing.
  */
 import { errorMessage, PortvaktError } from '../../lib/errors.ts';
-import type { CallStateView, IntercomApi } from '../api/context.ts';
 import type { IntercomConfig } from '../config/schema.ts';
 import type { Module } from '../panel/modules.ts';
 import type { Intercom } from './intercom.ts';
+import type { IntercomApi } from './intercom-api.ts';
 import type { IntercomDeps } from './intercom-deps.ts';
 
 export type { IntercomDeps } from './intercom-deps.ts';
@@ -39,7 +39,7 @@ export function createIntercomModule(
       await starting;
       return intercom().ring(bellId);
     },
-    call: (): CallStateView => running?.intercom.state() ?? { phase: 'idle' },
+    call: () => running?.intercom.state() ?? { phase: 'idle' },
     hangUp: (callId) => intercom().hangUp(callId),
     mediaStats: async () => {
       await starting;

@@ -4,7 +4,8 @@
  * picture at once and a WebRTC offer right after (early media: the resident sees the visitor before
  * answering). Messages from app devices are handled in app-messages.ts; one call at a time.
  */
-import type { EndReason, PanelCallMessageInput } from '../../cloud-sync/protocol/calls.ts';
+import type { EndReason, PanelCallMessageInput, StopReason } from '../../cloud-sync/protocol/calls.ts';
+import type { CallState } from '../../cloud-sync/protocol/panel-api.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { SafeEmitter } from '../../lib/events.ts';
@@ -16,7 +17,7 @@ import type { CallChannel } from './call-channel.ts';
 import { CallRouter, type RingResult } from './call-router.ts';
 import { type LiveCall, type Peer, peerIdOf } from './live-call.ts';
 import type { CallDoorOpener, IntercomDirectory, IntercomMedia } from './ports.ts';
-import type { CallFallback, CallOutcome, StopReason } from './types.ts';
+import type { CallFallback, CallOutcome } from './types.ts';
 
 export interface IntercomOptions {
   panelName: string;
@@ -32,19 +33,8 @@ export interface IntercomOptions {
   snapshotWaitMs?: number;
 }
 
-export type IntercomState =
-  | { phase: 'idle' }
-  | {
-      phase: 'ringing' | 'connected';
-      callId: string;
-      bellId: string;
-      bellText: string;
-      /** Wall time the call started (ms). */
-      since: number;
-    };
-
 export type IntercomEvents = {
-  state: IntercomState;
+  state: CallState;
 };
 
 export class Intercom {
@@ -100,7 +90,7 @@ export class Intercom {
     this.#unlisten = [];
   }
 
-  state(): IntercomState {
+  state(): CallState {
     const live = this.#live;
     if (!live) return { phase: 'idle' };
     return {

@@ -5,6 +5,7 @@
  */
 
 import type { Ringtone } from '../../cloud-sync/protocol/calls.ts';
+import type { IceCandidate } from '../../cloud-sync/protocol/ice.ts';
 import type { SafeEmitter } from '../../lib/events.ts';
 import type { BellTarget } from './types.ts';
 
@@ -22,12 +23,6 @@ export interface IntercomDirectory {
   /** The resident an app device belongs to; undefined for a device the directory does not know. */
   appDeviceOwner(appDeviceId: string): string | undefined;
   ringtoneOf(residentId: string): Ringtone;
-}
-
-export interface IceCandidate {
-  candidate: string;
-  sdpMid: string | null;
-  sdpMLineIndex: number | null;
 }
 
 export type MediaEvents = {

@@ -2,9 +2,9 @@
  * The doorbell routing vocabulary: who a bell rings, how, and what can happen to a call. Kept free of
  * media and transport, so routing is decided (and tested) on its own, with fake time.
  */
+import type { StopReason } from '../../cloud-sync/protocol/calls.ts';
+import type { BellType } from '../../cloud-sync/protocol/directory.ts';
 import type { AuditEventType } from '../audit/types.ts';
-
-export type BellType = 'separate' | 'sequential' | 'parallel' | 'family' | 'business';
 
 /** A resident a bell may ring, as the synced directory describes them at ring time. */
 export interface Callee {
@@ -27,8 +27,6 @@ export interface BellTarget {
   /** Default per-step ring time of sequential bells (seconds). */
   stepS: number;
 }
-
-export type StopReason = 'answered_elsewhere' | 'next_resident' | 'timeout' | 'cancelled' | 'declined';
 
 export type CallOutcome = 'answered' | 'no_answer' | 'declined' | 'cancelled' | 'no_app_device';
 

@@ -5,6 +5,7 @@ import { ValidationError } from '../../lib/errors.ts';
 import { SafeEmitter } from '../../lib/events.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import {
+  type CandidateInit,
   type IceServer,
   type MediaRequest,
   type PeerState,
@@ -135,10 +136,7 @@ export class MediaEngine {
   }
 
   /** Trickled candidate from the far end. A bad or (loopback-only) non-127 one is refused, harmlessly. */
-  async addRemoteCandidate(
-    peerId: string,
-    candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null },
-  ): Promise<void> {
+  async addRemoteCandidate(peerId: string, candidate: CandidateInit): Promise<void> {
     await this.#call({ type: 'add-candidate', peerId, candidate });
   }
 

@@ -8,13 +8,14 @@ import {
   RtcpPayloadSpecificFeedback,
   type RtpPacket,
 } from 'werift';
+import type { IceCandidate } from '../../cloud-sync/protocol/ice.ts';
 import type { VideoCodec } from '../../hal/camera/types.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import type { KeyframeReason } from './keyframe.ts';
 import { RtpOutlet } from './outlet.ts';
 import type { IceServer, PeerState } from './protocol.ts';
-import { type CandidateInit, checkAnswerSdp, isLoopback, keepLoopbackCandidates } from './signaling.ts';
+import { checkAnswerSdp, isLoopback, keepLoopbackCandidates } from './signaling.ts';
 
 export interface PeerOptions {
   codec: VideoCodec;
@@ -168,9 +169,10 @@ export class MediaPeer {
     }
   }
 
-  async addCandidate(candidate: CandidateInit): Promise<void> {
+  /** A candidate checkRemoteCandidate let through (it fills in the media id and line index). */
+  async addCandidate(candidate: IceCandidate): Promise<void> {
     try {
-      await this.#pc.addIceCandidate(candidate as Parameters<Pc['addIceCandidate']>[0]);
+      await this.#pc.addIceCandidate(candidate);
     } catch (err) {
       throw new ValidationError(
         `ICE candidate rejected: ${err instanceof Error ? err.message : String(err)}`,

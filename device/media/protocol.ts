@@ -4,20 +4,28 @@
  * a message it cannot understand must get an error answer rather than crash it.
  */
 import { z } from 'zod';
+import { iceCandidateFields } from '../../cloud-sync/protocol/ice.ts';
 import type { VideoCodec } from '../../hal/camera/types.ts';
 
 export const peerIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'must be 1-128 chars of A-Z, a-z, 0-9 and _ . : @ -');
 
+/**
+ * A remote candidate handed to the engine: the signaling's bounds (ice.ts), but as lenient in shape as
+ * RTCIceCandidateInit (media id and line index may be missing, a usernameFragment is allowed, other keys
+ * are dropped). The worker checks it further before werift sees it (signaling.ts).
+ */
 export const candidateSchema = z
   .object({
-    candidate: z.string().min(1).max(1024),
-    sdpMid: z.string().max(64).nullish(),
-    sdpMLineIndex: z.number().int().min(0).max(64).nullish(),
+    candidate: iceCandidateFields.candidate.min(1),
+    sdpMid: iceCandidateFields.sdpMid.nullish(),
+    sdpMLineIndex: iceCandidateFields.sdpMLineIndex.nullish(),
     usernameFragment: z.string().max(256).nullish(),
   })
   .strip();
+
+export type CandidateInit = z.infer<typeof candidateSchema>;
 
 export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('open-peer'), peerId: peerIdSchema, video: z.boolean() }).strict(),

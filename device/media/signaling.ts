@@ -4,13 +4,9 @@
  * worker, instead of as an error to the caller.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import type { IceCandidate } from '../../cloud-sync/protocol/ice.ts';
 import { ValidationError } from '../../lib/errors.ts';
-
-export interface CandidateInit {
-  candidate: string;
-  sdpMid?: string | null | undefined;
-  sdpMLineIndex?: number | null | undefined;
-}
+import type { CandidateInit } from './protocol.ts';
 
 export interface ParsedCandidate {
   address: string;
@@ -48,7 +44,7 @@ export function parseCandidate(text: string): ParsedCandidate {
 export const isLoopback = (address: string): boolean => isIPv4(address) && address.startsWith('127.');
 
 /** Validates a remote candidate for this engine; throws a ValidationError saying why it is not used. */
-export function checkRemoteCandidate(init: CandidateInit, loopbackOnly: boolean): CandidateInit {
+export function checkRemoteCandidate(init: CandidateInit, loopbackOnly: boolean): IceCandidate {
   const parsed = parseCandidate(init.candidate);
   if (loopbackOnly && !isLoopback(parsed.address)) {
     throw new ValidationError(

@@ -6,7 +6,6 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { z } from 'zod';
 import {
   AuthError,
   ForbiddenError,
@@ -16,7 +15,7 @@ import {
   ValidationError,
 } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
-import type { errorBody as errorBodySchema } from './openapi-parts.ts';
+import type { ErrorBody } from './error-body.ts';
 import type { Router } from './router.ts';
 
 export interface JsonServerOptions {
@@ -126,8 +125,6 @@ class HttpError extends PortvaktError {
     this.status = status;
   }
 }
-
-type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** One mapping from the domain error classes to HTTP statuses, for every server. */
 export function toErrorReply(err: unknown): [number, ErrorBody] {

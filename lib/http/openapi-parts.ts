@@ -4,11 +4,6 @@
  */
 import { z } from 'zod';
 
-/** The error every portvakt HTTP server replies with (lib/http/json-server.ts). */
-export const errorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.string()).optional() }),
-});
-
 export const schemaOf = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 export const json = (schema: z.ZodType) => ({

@@ -1,18 +1,14 @@
 /**
- * The panel's local API as this page uses it. Types mirror the API's OpenAPI views (device/api/schemas.ts);
- * panel-ui may not import device/ code, and a contract test compares the two.
+ * The panel's local API as this page uses it. The reply types are the protocol's panel API views
+ * (cloud-sync/protocol/panel-api.ts), the schemas the API's OpenAPI document is made of; imported as
+ * types only, so the page ships no validator.
  */
-export interface DirectoryEntry {
-  bellId: string;
-  type: 'separate' | 'sequential' | 'parallel' | 'family' | 'business';
-  displayText: string;
-  unitName: string | null;
-  picture: string | null;
-}
-
-export type CallState =
-  | { phase: 'idle' }
-  | { phase: 'ringing' | 'connected'; callId: string; bellId: string; bellText: string; since: number };
+import type {
+  CallState,
+  DirectoryReply,
+  PanelHealth,
+  RingReply,
+} from '../../cloud-sync/protocol/panel-api.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -38,11 +34,10 @@ async function request<T>(method: 'GET' | 'POST', path: string): Promise<T> {
 }
 
 export const api = {
-  directory: () => request<{ bells: DirectoryEntry[] }>('GET', '/api/v1/directory').then((r) => r.bells),
-  ring: (bellId: string) =>
-    request<{ callId: string; call: CallState }>('POST', `/api/v1/bells/${encodeURIComponent(bellId)}/ring`),
+  directory: () => request<DirectoryReply>('GET', '/api/v1/directory').then((r) => r.bells),
+  ring: (bellId: string) => request<RingReply>('POST', `/api/v1/bells/${encodeURIComponent(bellId)}/ring`),
   call: () => request<CallState>('GET', '/api/v1/call'),
   hangUp: (callId: string) =>
     request<CallState>('POST', `/api/v1/calls/${encodeURIComponent(callId)}/hangup`),
-  health: () => request<{ panelId: string; panelName: string }>('GET', '/healthz'),
+  health: () => request<PanelHealth>('GET', '/healthz'),
 };

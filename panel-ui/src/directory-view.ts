@@ -1,5 +1,5 @@
 /** Renders the directory list: text through textContent only (names come from residents and admins). */
-import type { DirectoryEntry } from './api.ts';
+import type { DirectoryEntry } from '../../cloud-sync/protocol/panel-api.ts';
 
 export function renderDirectory(
   list: HTMLUListElement,
@@ -9,7 +9,7 @@ export function renderDirectory(
 ): void {
   const needle = filter.trim().toLocaleLowerCase();
   const shown = needle
-    ? bells.filter((b) => `${b.displayText} ${b.unitName ?? ''}`.toLocaleLowerCase().includes(needle))
+    ? bells.filter((b) => `${b.displayText} ${b.unitName}`.toLocaleLowerCase().includes(needle))
     : bells;
   list.replaceChildren(...shown.map((bell) => item(bell, onRing)));
   if (shown.length === 0) {

@@ -3,7 +3,8 @@
  * replica, so it works offline), a ring button per bell, and the call in progress. A first page; the
  * full touchscreen experience comes later.
  */
-import { ApiError, api, type CallState, type DirectoryEntry } from './api.ts';
+import type { CallState, DirectoryEntry } from '../../cloud-sync/protocol/panel-api.ts';
+import { ApiError, api } from './api.ts';
 import { renderDirectory } from './directory-view.ts';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;

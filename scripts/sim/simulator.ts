@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { callState } from '../../cloud-sync/protocol/panel-api.ts';
 import { until } from './until.ts';
 
 export { until };
@@ -170,8 +171,8 @@ export function cameraPipelinePid(sim: Simulator): number | undefined {
 
 /** Ends the panel's call in progress, if any (as the visitor's hang-up button does). */
 export async function hangUpPanel(sim: Simulator): Promise<void> {
-  const call = await panelJson(sim, '/api/v1/call');
-  if (call['phase'] !== 'idle') await panelJson(sim, `/api/v1/calls/${call['callId']}/hangup`, 'POST');
+  const call = callState.parse(await panelJson(sim, '/api/v1/call'));
+  if (call.phase !== 'idle') await panelJson(sim, `/api/v1/calls/${call.callId}/hangup`, 'POST');
 }
 
 /** Rings until the given pages all ring: a fresh app login reaches the panel's directory within a moment. */

@@ -1,6 +1,7 @@
 /** The OpenAPI 3.1 document of the hub admin API, derived from the zod schemas that validate requests. */
 import { z } from 'zod';
-import { errorBody, json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
+import { errorBody } from '../../../lib/http/error-body.ts';
+import { json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
 import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
 import {

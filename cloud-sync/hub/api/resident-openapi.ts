@@ -1,6 +1,7 @@
 /** OpenAPI paths of the resident app's API and the broker's auth backend (merged by openapi.ts). */
 import { z } from 'zod';
-import { errorBody, json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
+import { errorBody } from '../../../lib/http/error-body.ts';
+import { json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
 import {
   callLogQuery,
   callLogReply,

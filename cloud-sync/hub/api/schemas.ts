@@ -1,6 +1,7 @@
 /** Request and response shapes of the hub admin API beyond the entity rows (entity-specs.ts). */
 import { z } from 'zod';
 import { pageQueryFields } from '../../../lib/http/paging.ts';
+import { pulseMsSchema } from '../../protocol/door-pulse.ts';
 
 export const eventsQuery = z
   .object({
@@ -15,7 +16,7 @@ export const openDoorBody = z
       .object({ kind: z.enum(['resident', 'admin', 'installer']), id: z.string().min(1).max(128) })
       .strict(),
     reason: z.string().min(1).max(200),
-    pulseMs: z.number().int().min(1000).max(30_000).optional(),
+    pulseMs: pulseMsSchema.optional(),
   })
   .strict();
 

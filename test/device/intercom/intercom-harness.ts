@@ -1,16 +1,17 @@
 /** An intercom on fake time with small in-memory collaborators: a broker link, media, directory, doors. */
 import type { CallLink, CallLinkEvents } from '../../../cloud-sync/agent/link.ts';
 import type { PanelCallMessage } from '../../../cloud-sync/protocol/calls.ts';
+import type { BellType } from '../../../cloud-sync/protocol/directory.ts';
+import type { IceCandidate } from '../../../cloud-sync/protocol/ice.ts';
 import { CallChannel } from '../../../device/intercom/call-channel.ts';
 import { Intercom } from '../../../device/intercom/intercom.ts';
 import type {
   BellRing,
-  IceCandidate,
   IntercomDirectory,
   IntercomMedia,
   MediaEvents,
 } from '../../../device/intercom/ports.ts';
-import type { BellType, Callee } from '../../../device/intercom/types.ts';
+import type { Callee } from '../../../device/intercom/types.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
 import { SafeEmitter } from '../../../lib/events.ts';

@@ -6,6 +6,7 @@
  * replaceTrack, without renegotiating.
  */
 import type { AppCallMessageInput, PanelCallMessage } from '../../../protocol/calls.ts';
+import type { IceCandidate } from '../../../protocol/ice.ts';
 import { pollStats, watchVideo } from './media-stats.ts';
 import { type CallStatus, status, wallNow } from './status.ts';
 
@@ -53,7 +54,8 @@ export class CallSession {
   #audio: RTCRtpTransceiver | undefined;
   #mic: MediaStreamTrack | undefined;
   #offered = false;
-  #early: RTCIceCandidateInit[] = [];
+  /** Candidates that came before the offer, added once it is set. */
+  #early: IceCandidate[] = [];
   /** Signaling steps run one after another: a candidate must not overtake the offer it belongs to. */
   #steps: Promise<void> = Promise.resolve();
   #stopStats: () => void;

@@ -1,0 +1,17 @@
+/**
+ * The intercom as the local API sees it (absent on a panel without the intercom). The intercom defines
+ * it and the API layer imports it, so nothing in the intercom depends on HTTP; its replies are the
+ * protocol's panel API views, the ones the panel page reads.
+ */
+import type { CallState, DirectoryEntry } from '../../cloud-sync/protocol/panel-api.ts';
+import type { RingResult } from './call-router.ts';
+
+export interface IntercomApi {
+  directory(): DirectoryEntry[];
+  /** Throws NotFoundError for an unknown bell. Waits for the intercom if it is still starting. */
+  ring(bellId: string): Promise<RingResult>;
+  call(): CallState;
+  hangUp(callId: string): boolean;
+  /** Media engine figures (peers, packets, what reached the speaker), for the simulator and tests. */
+  mediaStats(): Promise<unknown>;
+}
