@@ -3,7 +3,7 @@
  * the compiler's order (ids by byte order, as SQLite sorts them), so its hash matches a fresh compile of the
  * same data.
  */
-import type { BuildingSnapshot } from '../../protocol/building.ts';
+import type { BuildingSnapshot } from '../../protocol/building-snapshot.ts';
 import { SNAPSHOT_LISTS, type SnapshotDiff } from './diff.ts';
 
 const byteOrder = (a: { id: string }, b: { id: string }): number =>

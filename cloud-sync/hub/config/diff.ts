@@ -3,7 +3,7 @@
  * is stable because the compiler emits fixed key order) and ids that disappeared. Lists without changes
  * are left out, so a one-card revocation is a one-row patch.
  */
-import type { BuildingSnapshot } from '../../protocol/building.ts';
+import type { BuildingSnapshot } from '../../protocol/building-snapshot.ts';
 
 export const SNAPSHOT_LISTS = [
   'buildings',
