@@ -71,8 +71,6 @@ export type EntityName = keyof typeof specs;
 export type EntityRow<K extends EntityName = EntityName> = z.output<(typeof specs)[K]['schema']>;
 /** A row of list `K` as a sender may write it. */
 export type EntityInput<K extends EntityName = EntityName> = z.input<(typeof specs)[K]['schema']>;
-/** Every list's rows: the shape of a validated snapshot. */
-export type EntityLists = { [K in EntityName]: EntityRow<K>[] };
 
 /** The table, typed per list, so generic code over `K extends EntityName` keeps each list's row type. */
 export const ENTITIES: { readonly [K in EntityName]: EntitySpec<EntityRow<K>, EntityInput<K>, EntityName> } =
