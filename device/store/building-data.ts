@@ -1,7 +1,7 @@
 /**
- * Building data (buildings, doors, units, residents, cards, time profiles, access rules, and the doorbell
- * directory: bells, their members, residents' app devices): the whole snapshot replace used by the demo
- * seeder and full cloud syncs, and validated per-row upserts/deletes for incremental sync.
+ * Building data (every list of the entity table, cloud-sync/protocol/entities.ts): the whole snapshot
+ * replace used by the demo seeder and full cloud syncs, and validated per-row upserts/deletes for
+ * incremental sync. Lists are written parents first and cleared children first, by the table's order.
  */
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { z } from 'zod';

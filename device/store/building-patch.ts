@@ -1,6 +1,6 @@
 /**
  * An incremental change to the building data (a cloud config patch): deletes, then upserts, each row
- * validated by the building row schemas. Call inside a transaction (the sync replica does, together with
+ * validated by its list's schema (entities.ts). Call inside a transaction (the sync replica does, together with
  * the version), so a rejected row leaves nothing changed. Like a snapshot, a patch never unplugs hardware:
  * a door wired to a relay or reader that the patch deletes (or whose building it deletes) moves to the
  * 'local' building instead.

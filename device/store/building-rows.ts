@@ -72,7 +72,9 @@ class TableRows {
         columns.push(place);
       } else this.#items.push(new ItemRows(db, field, place));
     }
+    // Every list is keyed by its rows' id (entities.ts), which the mapping's types make a column.
     const key = layout.fields['id'];
+    if (typeof key !== 'string') throw new Error(`${layout.table}: the id field must be a column`);
     const updates = columns.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`);
     this.#upsert = db.prepare(
       `INSERT INTO ${layout.table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
