@@ -1,20 +1,13 @@
 /**
- * The building data a panel decides on, as one validated object: what the demo seeder writes and what
- * cloud sync sends. Structure and per-row rules are checked here; references between rows (a card's
- * resident, a rule's door) are left to the database's foreign keys, so a snapshot is applied whole or not
- * at all by `replaceBuildingData`. The doorbell directory (bells, who they ring, app devices) is described
- * in directory.ts; every list added since the first version defaults to empty, so older snapshots stay valid.
+ * The rows of the building data a panel decides on: buildings, doors, units, residents, cards, time profiles
+ * and access rules. Per-row rules are checked here; the lists they form are in entities.ts and the whole
+ * snapshot in building-snapshot.ts. The doorbell directory's rows (bells, who they ring, app devices) are
+ * described in directory.ts.
  */
 import { z } from 'zod';
-import {
-  appDeviceSchema,
-  bellMemberSchema,
-  bellSchema,
-  reportDirectoryIssues,
-  residentDirectoryFields,
-} from './directory.ts';
+import { residentDirectoryFields } from './directory.ts';
 import { entityId, epochMs, name } from './fields.ts';
-import { isTimeZone, reportDuplicates } from './rules.ts';
+import { isTimeZone } from './rules.ts';
 
 /** Normalized card UID: upper-case hex, 4, 7 or 10 bytes. */
 export const CARD_UID_PATTERN = /^(?:[0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$/;
@@ -103,41 +96,6 @@ export const accessRuleSchema = z
   .strict()
   .refine(validWindow, validWindowIssue);
 
-export const buildingSnapshotSchema = z
-  .object({
-    buildings: z.array(buildingSchema).default([]),
-    doors: z.array(doorSchema).default([]),
-    units: z.array(unitSchema).default([]),
-    residents: z.array(residentSchema).default([]),
-    cards: z.array(cardSchema).default([]),
-    timeProfiles: z.array(timeProfileSchema).default([]),
-    accessRules: z.array(accessRuleSchema).default([]),
-    bells: z.array(bellSchema).default([]),
-    bellMembers: z.array(bellMemberSchema).default([]),
-    appDevices: z.array(appDeviceSchema).default([]),
-  })
-  .strict()
-  .superRefine((snap, ctx) => {
-    for (const list of [
-      'buildings',
-      'doors',
-      'units',
-      'residents',
-      'cards',
-      'timeProfiles',
-      'accessRules',
-      'bells',
-      'bellMembers',
-      'appDevices',
-    ] as const) {
-      reportDuplicates(ctx, list, snap[list] as { id: string }[], 'id', (row) => `duplicate id "${row.id}"`);
-    }
-    reportDuplicates(ctx, 'cards', snap.cards, 'uid', (card) => `duplicate card uid on "${card.id}"`);
-    reportDirectoryIssues(ctx, snap);
-  });
-
-export type BuildingSnapshot = z.output<typeof buildingSnapshotSchema>;
-export type BuildingSnapshotInput = z.input<typeof buildingSnapshotSchema>;
 export type Building = z.output<typeof buildingSchema>;
 export type Door = z.output<typeof doorSchema>;
 export type Unit = z.output<typeof unitSchema>;

@@ -3,8 +3,9 @@
  * receive with these; the AsyncAPI document is generated from them (asyncapi.ts).
  */
 import { z } from 'zod';
-import { buildingSnapshotSchema } from './building.ts';
+import { buildingSnapshotSchema } from './building-snapshot.ts';
 import { pulseMsSchema } from './door-pulse.ts';
+import { ENTITIES, perEntity } from './entities.ts';
 import { PROTOCOL_VERSION } from './topics.ts';
 
 const protocol = z.literal(PROTOCOL_VERSION).describe('protocol version');
@@ -21,34 +22,14 @@ export const configSnapshotMessage = z
   })
   .strict();
 
+/** Per list, at most its patchMax entries: rows to upsert (each validated by the panel as it applies it). */
 const changeLists = z
-  .object({
-    buildings: z.array(z.unknown()).max(10_000).optional(),
-    doors: z.array(z.unknown()).max(10_000).optional(),
-    units: z.array(z.unknown()).max(10_000).optional(),
-    residents: z.array(z.unknown()).max(100_000).optional(),
-    cards: z.array(z.unknown()).max(100_000).optional(),
-    timeProfiles: z.array(z.unknown()).max(10_000).optional(),
-    accessRules: z.array(z.unknown()).max(100_000).optional(),
-    bells: z.array(z.unknown()).max(10_000).optional(),
-    bellMembers: z.array(z.unknown()).max(100_000).optional(),
-    appDevices: z.array(z.unknown()).max(100_000).optional(),
-  })
+  .object(perEntity((list) => z.array(z.unknown()).max(ENTITIES[list].patchMax).optional()))
   .strict();
 
+/** Per list, at most its patchMax ids to delete. */
 const deleteLists = z
-  .object({
-    buildings: z.array(id).max(10_000).optional(),
-    doors: z.array(id).max(10_000).optional(),
-    units: z.array(id).max(10_000).optional(),
-    residents: z.array(id).max(100_000).optional(),
-    cards: z.array(id).max(100_000).optional(),
-    timeProfiles: z.array(id).max(10_000).optional(),
-    accessRules: z.array(id).max(100_000).optional(),
-    bells: z.array(id).max(10_000).optional(),
-    bellMembers: z.array(id).max(100_000).optional(),
-    appDevices: z.array(id).max(100_000).optional(),
-  })
+  .object(perEntity((list) => z.array(id).max(ENTITIES[list].patchMax).optional()))
   .strict();
 
 export const configPatchMessage = z

@@ -1,77 +1,49 @@
 /**
- * Building data (buildings, doors, units, residents, cards, time profiles, access rules, and the doorbell
- * directory: bells, their members, residents' app devices): the whole snapshot replace used by the demo
- * seeder and full cloud syncs, and validated per-row upserts/deletes for incremental sync.
+ * Building data (every list of the entity table, cloud-sync/protocol/entities.ts): the whole snapshot
+ * replace used by the demo seeder and full cloud syncs, and validated per-row upserts/deletes for
+ * incremental sync. Lists are written parents first and cleared children first, by the table's order.
  */
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { z } from 'zod';
-import { ValidationError } from '../../lib/errors.ts';
-import type { BuildingRows, BuildingTable } from './building-rows.ts';
 import {
-  type AccessRule,
-  type AppDevice,
-  accessRuleSchema,
-  appDeviceSchema,
-  type Bell,
-  type BellMember,
-  type Building,
+  ENTITIES,
+  ENTITY_APPLY_ORDER,
+  ENTITY_DELETE_ORDER,
+  type EntityName,
+  type EntityRow,
+  perEntity,
+} from '../../cloud-sync/protocol/entities.ts';
+import { ValidationError } from '../../lib/errors.ts';
+import type { BuildingRows } from './building-rows.ts';
+import {
   type BuildingSnapshot,
   type BuildingSnapshotInput,
-  bellMemberSchema,
-  bellSchema,
-  buildingSchema,
   buildingSnapshotSchema,
-  type Card,
-  cardSchema,
-  type Door,
-  doorSchema,
   LOCAL_BUILDING_ID,
-  type Resident,
-  residentSchema,
-  type TimeProfile,
-  timeProfileSchema,
-  type Unit,
-  unitSchema,
 } from './snapshot.ts';
 
-export interface ReplaceCounts {
-  buildings: number;
-  doors: number;
-  units: number;
-  residents: number;
-  cards: number;
-  timeProfiles: number;
-  accessRules: number;
-  bells: number;
-  bellMembers: number;
-  appDevices: number;
-}
+/** How many rows of each list a replace wrote. */
+export type ReplaceCounts = Record<EntityName, number>;
+
+/**
+ * Kept through a replace rather than cleared: doors wired by the device config (and so their buildings)
+ * survive a snapshot that lacks them.
+ */
+const RECONCILED: ReadonlySet<EntityName> = new Set(['buildings', 'doors']);
 
 export class BuildingData {
-  readonly #db: Database;
   readonly #rows: BuildingRows;
-  readonly #clear: Statement<[]>[];
   readonly #orphanHardwareDoors: Statement<[string]>;
   readonly #ensureLocal: Statement<[]>;
   readonly #moveOrphansToLocal: Statement<[string]>;
   readonly #deleteOtherDoors: Statement<[string]>;
   readonly #deleteEmptyBuildings: Statement<[string]>;
+  // Built once: better-sqlite3 makes four closures per db.transaction call.
+  readonly #replace: Transaction<(snapshot: BuildingSnapshot) => void>;
+  readonly #writeOne: Transaction<(list: EntityName, row: EntityRow) => void>;
 
   constructor(db: Database, rows: BuildingRows) {
-    this.#db = db;
     this.#rows = rows;
-    // Children first, so no delete depends on a cascade.
-    this.#clear = [
-      'access_rules',
-      'cards',
-      'app_devices',
-      'bell_members',
-      'bells',
-      'residents',
-      'units',
-      'time_profile_intervals',
-      'time_profiles',
-    ].map((t) => db.prepare(`DELETE FROM ${t}`));
     // Doors that the device config wires to a relay or reader; `?` is a JSON array of the snapshot's door ids.
     const orphanHardware = `id NOT IN (SELECT value FROM json_each(?))
       AND (id IN (SELECT door_id FROM relays) OR id IN (SELECT door_id FROM reader_doors))`;
@@ -91,6 +63,8 @@ export class BuildingData {
       `DELETE FROM buildings WHERE id NOT IN (SELECT value FROM json_each(?))
         AND NOT EXISTS (SELECT 1 FROM doors WHERE doors.building_id = buildings.id)`,
     );
+    this.#replace = db.transaction((snapshot: BuildingSnapshot) => this.#replaceAll(snapshot));
+    this.#writeOne = db.transaction((list: EntityName, row: EntityRow) => rows.write(list, row));
   }
 
   /**
@@ -101,96 +75,54 @@ export class BuildingData {
    */
   replaceBuildingData(snapshot: BuildingSnapshotInput): ReplaceCounts {
     const snap = parse(buildingSnapshotSchema, snapshot, 'building snapshot');
-    const rows = this.#rows;
-    this.#db.transaction((s: BuildingSnapshot) => {
-      for (const clear of this.#clear) clear.run();
-      const doorIds = JSON.stringify(s.doors.map((d) => d.id));
-      each('buildings', s.buildings, (b) => rows.building(b));
-      if ((this.#orphanHardwareDoors.get(doorIds) as number) > 0) {
-        this.#ensureLocal.run();
-        this.#moveOrphansToLocal.run(doorIds);
-      }
-      this.#deleteOtherDoors.run(doorIds);
-      each('doors', s.doors, (d) => rows.door(d));
-      const keepBuildings = JSON.stringify(s.buildings.map((b) => b.id));
-      this.#deleteEmptyBuildings.run(keepBuildings);
-      each('units', s.units, (u) => rows.unit(u));
-      // Before residents: a resident may be hidden by a time profile.
-      each('timeProfiles', s.timeProfiles, (p) => rows.timeProfile(p));
-      each('residents', s.residents, (r) => rows.resident(r));
-      each('cards', s.cards, (c) => rows.card(c));
-      each('accessRules', s.accessRules, (r) => rows.accessRule(r));
-      each('bells', s.bells, (b) => rows.bell(b));
-      each('bellMembers', s.bellMembers, (m) => rows.bellMember(m));
-      each('appDevices', s.appDevices, (d) => rows.appDevice(d));
-    })(snap);
-    return {
-      buildings: snap.buildings.length,
-      doors: snap.doors.length,
-      units: snap.units.length,
-      residents: snap.residents.length,
-      cards: snap.cards.length,
-      timeProfiles: snap.timeProfiles.length,
-      accessRules: snap.accessRules.length,
-      bells: snap.bells.length,
-      bellMembers: snap.bellMembers.length,
-      appDevices: snap.appDevices.length,
-    };
+    this.#replace(snap);
+    return perEntity((list) => snap[list].length);
   }
 
-  upsertBuilding(row: z.input<typeof buildingSchema>): Building {
-    return this.#upsert(buildingSchema, row, 'building', (r) => this.#rows.building(r));
-  }
-
-  upsertDoor(row: z.input<typeof doorSchema>): Door {
-    return this.#upsert(doorSchema, row, 'door', (r) => this.#rows.door(r));
-  }
-
-  upsertUnit(row: z.input<typeof unitSchema>): Unit {
-    return this.#upsert(unitSchema, row, 'unit', (r) => this.#rows.unit(r));
-  }
-
-  upsertResident(row: z.input<typeof residentSchema>): Resident {
-    return this.#upsert(residentSchema, row, 'resident', (r) => this.#rows.resident(r));
-  }
-
-  upsertCard(row: z.input<typeof cardSchema>): Card {
-    return this.#upsert(cardSchema, row, 'card', (r) => this.#rows.card(r));
-  }
-
-  upsertTimeProfile(row: z.input<typeof timeProfileSchema>): TimeProfile {
-    return this.#upsert(timeProfileSchema, row, 'time profile', (r) => this.#rows.timeProfile(r));
-  }
-
-  upsertAccessRule(row: z.input<typeof accessRuleSchema>): AccessRule {
-    return this.#upsert(accessRuleSchema, row, 'access rule', (r) => this.#rows.accessRule(r));
-  }
-
-  upsertBell(row: z.input<typeof bellSchema>): Bell {
-    return this.#upsert(bellSchema, row, 'bell', (r) => this.#rows.bell(r));
-  }
-
-  upsertBellMember(row: z.input<typeof bellMemberSchema>): BellMember {
-    return this.#upsert(bellMemberSchema, row, 'bell member', (r) => this.#rows.bellMember(r));
-  }
-
-  upsertAppDevice(row: z.input<typeof appDeviceSchema>): AppDevice {
-    return this.#upsert(appDeviceSchema, row, 'app device', (r) => this.#rows.appDevice(r));
+  /**
+   * Validates `input` with list `K`'s schema (so it may come straight off the wire) and inserts or updates
+   * it, in its own transaction (a savepoint inside another). Returns the row as stored.
+   */
+  upsert<K extends EntityName>(list: K, input: unknown): EntityRow<K> {
+    const { schema, label } = ENTITIES[list];
+    const row = parse(schema, input, label);
+    try {
+      this.#writeOne(list, row);
+    } catch (err) {
+      throw rejected(label, err);
+    }
+    return row;
   }
 
   /** Deletes a row and everything that depends on it (a resident's cards and rules, …). */
-  delete(table: BuildingTable, id: string): boolean {
-    return this.#rows.delete(table, id);
+  delete(list: EntityName, id: string): boolean {
+    return this.#rows.delete(list, id);
   }
 
-  #upsert<S extends z.ZodType>(schema: S, input: unknown, what: string, write: (row: z.output<S>) => void) {
-    const row = parse(schema, input, what);
-    try {
-      this.#db.transaction(write)(row);
-    } catch (err) {
-      throw rejected(what, err);
+  #replaceAll(s: BuildingSnapshot): void {
+    for (const list of ENTITY_DELETE_ORDER) if (!RECONCILED.has(list)) this.#rows.clear(list);
+    const doorIds = JSON.stringify(s.doors.map((d) => d.id));
+    this.#writeAll('buildings', s.buildings);
+    if ((this.#orphanHardwareDoors.get(doorIds) as number) > 0) {
+      this.#ensureLocal.run();
+      this.#moveOrphansToLocal.run(doorIds);
     }
-    return row;
+    this.#deleteOtherDoors.run(doorIds);
+    this.#writeAll('doors', s.doors);
+    this.#deleteEmptyBuildings.run(JSON.stringify(s.buildings.map((b) => b.id)));
+    for (const list of ENTITY_APPLY_ORDER) if (!RECONCILED.has(list)) this.#writeAll(list, s[list]);
+  }
+
+  /** Writes rows, naming the first one the database rejects (a missing reference, a duplicate UID). */
+  #writeAll<K extends EntityName>(list: K, rows: readonly EntityRow<K>[]): void {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      try {
+        this.#rows.write(list, row);
+      } catch (err) {
+        throw rejected(`${list}[${i}] (id "${row.id}")`, err);
+      }
+    }
   }
 }
 
@@ -199,18 +131,6 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
   throw new ValidationError(`invalid ${what}: ${issues.slice(0, 5).join('; ')}`, issues);
-}
-
-/** Writes rows, naming the first one the database rejects (a missing reference, a duplicate UID). */
-function each<T extends { id: string }>(list: string, rows: readonly T[], write: (row: T) => void): void {
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    try {
-      write(row);
-    } catch (err) {
-      throw rejected(`${list}[${i}] (id "${row.id}")`, err);
-    }
-  }
 }
 
 function rejected(what: string, err: unknown): Error {

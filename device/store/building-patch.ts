@@ -1,59 +1,25 @@
 /**
  * An incremental change to the building data (a cloud config patch): deletes, then upserts, each row
- * validated by the building row schemas. Call inside a transaction (the sync replica does, together with
+ * validated by its list's schema (entities.ts). Call inside a transaction (the sync replica does, together with
  * the version), so a rejected row leaves nothing changed. Like a snapshot, a patch never unplugs hardware:
  * a door wired to a relay or reader that the patch deletes (or whose building it deletes) moves to the
  * 'local' building instead.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import {
+  ENTITY_APPLY_ORDER,
+  ENTITY_DELETE_ORDER,
+  type EntityName,
+} from '../../cloud-sync/protocol/entities.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import type { BuildingData } from './building-data.ts';
-import type { BuildingTable } from './building-rows.ts';
 import { LOCAL_BUILDING_ID } from './snapshot.ts';
 
-type List =
-  | 'buildings'
-  | 'doors'
-  | 'units'
-  | 'residents'
-  | 'cards'
-  | 'timeProfiles'
-  | 'accessRules'
-  | 'bells'
-  | 'bellMembers'
-  | 'appDevices';
-
+/** Rows are checked as they are applied, with their list's schema; ids need no more than being strings. */
 export interface BuildingChanges {
-  upsert: Partial<Record<List, readonly unknown[]>>;
-  delete: Partial<Record<List, readonly string[]>>;
+  upsert: Partial<Record<EntityName, readonly unknown[]>>;
+  delete: Partial<Record<EntityName, readonly string[]>>;
 }
-
-const TABLES: Record<List, BuildingTable> = {
-  buildings: 'buildings',
-  doors: 'doors',
-  units: 'units',
-  residents: 'residents',
-  cards: 'cards',
-  timeProfiles: 'time_profiles',
-  accessRules: 'access_rules',
-  bells: 'bells',
-  bellMembers: 'bell_members',
-  appDevices: 'app_devices',
-};
-
-/** Parents before children, so an upsert can reference a row the same patch adds. */
-const UPSERT_ORDER: readonly List[] = [
-  'buildings',
-  'doors',
-  'units',
-  'timeProfiles',
-  'residents',
-  'cards',
-  'accessRules',
-  'bells',
-  'bellMembers',
-  'appDevices',
-];
 
 export class BuildingPatch {
   readonly #data: BuildingData;
@@ -89,18 +55,20 @@ export class BuildingPatch {
       const moved = this.#rescueWired.run(doomedDoors, doomedBuildings).changes;
       if (created && moved === 0) this.#data.delete('buildings', LOCAL_BUILDING_ID);
     }
-    for (const [list, ids] of Object.entries(changes.delete) as [List, readonly string[]][]) {
-      for (const id of ids) {
+    // Children before parents, as a cascade would; deletes are done before any upsert.
+    for (const list of ENTITY_DELETE_ORDER) {
+      for (const id of changes.delete[list] ?? []) {
         // A wired door was moved to the local building above; deleting it would cascade to its relay.
         if (list === 'doors' && this.#isWired.get(id, id) === 1) continue;
-        this.#data.delete(TABLES[list], id);
+        this.#data.delete(list, id);
       }
     }
-    for (const list of UPSERT_ORDER) {
+    // Parents before children, so an upsert can reference a row the same patch adds.
+    for (const list of ENTITY_APPLY_ORDER) {
       const rows = changes.upsert[list] ?? [];
       rows.forEach((row, i) => {
         try {
-          this.#upsert(list, row);
+          this.#data.upsert(list, row);
         } catch (err) {
           if (err instanceof ValidationError) {
             throw new ValidationError(`upsert.${list}[${i}]: ${err.message}`, err.issues);
@@ -108,32 +76,6 @@ export class BuildingPatch {
           throw err;
         }
       });
-    }
-  }
-
-  #upsert(list: List, row: unknown): void {
-    const d = this.#data;
-    switch (list) {
-      case 'buildings':
-        return void d.upsertBuilding(row as never);
-      case 'doors':
-        return void d.upsertDoor(row as never);
-      case 'units':
-        return void d.upsertUnit(row as never);
-      case 'residents':
-        return void d.upsertResident(row as never);
-      case 'timeProfiles':
-        return void d.upsertTimeProfile(row as never);
-      case 'cards':
-        return void d.upsertCard(row as never);
-      case 'accessRules':
-        return void d.upsertAccessRule(row as never);
-      case 'bells':
-        return void d.upsertBell(row as never);
-      case 'bellMembers':
-        return void d.upsertBellMember(row as never);
-      case 'appDevices':
-        return void d.upsertAppDevice(row as never);
     }
   }
 }

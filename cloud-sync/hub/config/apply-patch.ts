@@ -3,25 +3,34 @@
  * the compiler's order (ids by byte order, as SQLite sorts them), so its hash matches a fresh compile of the
  * same data.
  */
-import type { BuildingSnapshot } from '../../protocol/building.ts';
-import { SNAPSHOT_LISTS, type SnapshotDiff } from './diff.ts';
+import type { BuildingSnapshot } from '../../protocol/building-snapshot.ts';
+import { ENTITY_NAMES, type EntityName, type EntityRow } from '../../protocol/entities.ts';
+import type { SnapshotDiff } from './diff.ts';
 
 const byteOrder = (a: { id: string }, b: { id: string }): number =>
   Buffer.compare(Buffer.from(a.id), Buffer.from(b.id));
 
 export function applyPatches(snapshot: BuildingSnapshot, patches: readonly SnapshotDiff[]): BuildingSnapshot {
   if (patches.length === 0) return snapshot;
-  const out = { ...snapshot } as Record<string, { id: string }[]>;
-  for (const list of SNAPSHOT_LISTS) {
-    const touched = patches.some((p) => p.upsert[list]?.length || p.delete[list]?.length);
-    if (!touched) continue;
-    // `?? []`: a snapshot stored before a list existed lacks it.
-    const rows = new Map((out[list] ?? []).map((row) => [row.id, row]));
-    for (const patch of patches) {
-      for (const id of patch.delete[list] ?? []) rows.delete(id);
-      for (const row of (patch.upsert[list] ?? []) as { id: string }[]) rows.set(row.id, row);
-    }
-    out[list] = [...rows.values()].sort(byteOrder);
+  const out = { ...snapshot };
+  // `?? []`: a snapshot stored before a list existed lacks it.
+  for (const list of ENTITY_NAMES) patchList(out, list, out[list] ?? [], patches);
+  return out;
+}
+
+// `out` is keyed by the type parameter so that TypeScript relates `out[list]` to list K's rows.
+function patchList<K extends EntityName>(
+  out: { [L in K]: EntityRow<L>[] },
+  list: K,
+  current: readonly EntityRow<K>[],
+  patches: readonly SnapshotDiff[],
+): void {
+  const touched = patches.some((p) => p.upsert[list]?.length || p.delete[list]?.length);
+  if (!touched) return;
+  const rows = new Map(current.map((row) => [row.id, row]));
+  for (const patch of patches) {
+    for (const id of patch.delete[list] ?? []) rows.delete(id);
+    for (const row of patch.upsert[list] ?? []) rows.set(row.id, row);
   }
-  return out as unknown as BuildingSnapshot;
+  out[list] = [...rows.values()].sort(byteOrder);
 }

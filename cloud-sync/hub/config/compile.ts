@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { NotFoundError } from '../../../lib/errors.ts';
-import { type BuildingSnapshot, buildingSnapshotSchema } from '../../protocol/building.ts';
+import { type BuildingSnapshot, buildingSnapshotSchema } from '../../protocol/building-snapshot.ts';
 import {
   BELL_UNIT_IDS,
   compileDirectory,

@@ -3,41 +3,34 @@
  * is stable because the compiler emits fixed key order) and ids that disappeared. Lists without changes
  * are left out, so a one-card revocation is a one-row patch.
  */
-import type { BuildingSnapshot } from '../../protocol/building.ts';
-
-export const SNAPSHOT_LISTS = [
-  'buildings',
-  'doors',
-  'units',
-  'residents',
-  'cards',
-  'timeProfiles',
-  'accessRules',
-  'bells',
-  'bellMembers',
-  'appDevices',
-] as const;
-
-export type SnapshotList = (typeof SNAPSHOT_LISTS)[number];
+import type { BuildingSnapshot } from '../../protocol/building-snapshot.ts';
+import { ENTITY_NAMES, type EntityName, type EntityRow } from '../../protocol/entities.ts';
 
 export interface SnapshotDiff {
-  upsert: Partial<Record<SnapshotList, unknown[]>>;
-  delete: Partial<Record<SnapshotList, string[]>>;
+  upsert: { [K in EntityName]?: EntityRow<K>[] };
+  delete: { [K in EntityName]?: string[] };
 }
 
 export function diffSnapshots(previous: BuildingSnapshot, next: BuildingSnapshot): SnapshotDiff {
   const diff: SnapshotDiff = { upsert: {}, delete: {} };
-  for (const list of SNAPSHOT_LISTS) {
-    // `?? []`: a snapshot stored before a list existed lacks it.
-    const before = new Map(
-      ((previous[list] ?? []) as { id: string }[]).map((row) => [row.id, JSON.stringify(row)]),
-    );
-    const after = next[list] as { id: string }[];
-    const upsert = after.filter((row) => before.get(row.id) !== JSON.stringify(row));
-    const nextIds = new Set(after.map((row) => row.id));
-    const removed = [...before.keys()].filter((id) => !nextIds.has(id));
-    if (upsert.length) diff.upsert[list] = upsert;
-    if (removed.length) diff.delete[list] = removed;
-  }
+  // `?? []`: a snapshot stored before a list existed lacks it.
+  for (const list of ENTITY_NAMES) diffList(diff.upsert, diff.delete, list, previous[list] ?? [], next[list]);
   return diff;
+}
+
+// `{ [L in K]?: … }` rather than SnapshotDiff['upsert']: keyed by the type parameter, TypeScript relates the
+// entry for `list` to list K's rows.
+function diffList<K extends EntityName>(
+  upserts: { [L in K]?: EntityRow<L>[] },
+  deletes: { [L in K]?: string[] },
+  list: K,
+  previous: readonly EntityRow<K>[],
+  next: EntityRow<K>[],
+): void {
+  const before = new Map(previous.map((row) => [row.id, JSON.stringify(row)]));
+  const upsert = next.filter((row) => before.get(row.id) !== JSON.stringify(row));
+  const nextIds = new Set(next.map((row) => row.id));
+  const removed = [...before.keys()].filter((id) => !nextIds.has(id));
+  if (upsert.length) upserts[list] = upsert;
+  if (removed.length) deletes[list] = removed;
 }

@@ -3,7 +3,7 @@
  * what the panel reported applying, whether it is online, and its broker password hash.
  */
 import type { Database } from 'better-sqlite3';
-import type { BuildingSnapshot } from '../../protocol/building.ts';
+import type { BuildingSnapshot } from '../../protocol/building-snapshot.ts';
 import type { ConfigReportedMessage, DeviceStateMessage } from '../../protocol/messages.ts';
 
 export interface PublishedConfig {

@@ -11,7 +11,7 @@ import { diffSnapshots } from '../../../cloud-sync/hub/config/diff.ts';
 import type { Entities } from '../../../cloud-sync/hub/store/entities.ts';
 import { openHubStore } from '../../../cloud-sync/hub/store/hub-store.ts';
 import { migrations } from '../../../cloud-sync/hub/store/migrations.ts';
-import type { BuildingSnapshot } from '../../../cloud-sync/protocol/building.ts';
+import type { BuildingSnapshot } from '../../../cloud-sync/protocol/building-snapshot.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { PortvaktError, ValidationError } from '../../../lib/errors.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type BuildingSnapshotInput, buildingSnapshotSchema } from '../../../cloud-sync/protocol/building.ts';
+import {
+  type BuildingSnapshotInput,
+  buildingSnapshotSchema,
+} from '../../../cloud-sync/protocol/building-snapshot.ts';
 import { PICTURE_MAX_BYTES, pictureIssue } from '../../../cloud-sync/protocol/directory.ts';
 import { configPatchMessage } from '../../../cloud-sync/protocol/messages.ts';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { buildingSnapshotSchema } from '../../../cloud-sync/protocol/building.ts';
+import { buildingSnapshotSchema } from '../../../cloud-sync/protocol/building-snapshot.ts';
 import {
   commandBodySchema,
   configPatchMessage,

@@ -181,9 +181,14 @@ describe('AccessDecider', () => {
 
   it('sees changes to building data at the next tap', () => {
     expect(decider.decide('r-front', '04000006').reason).toBe('not_allowed_at_door');
-    store.buildingData.upsertAccessRule({ id: 'd1', residentId: 'dave', doorId: 'front' });
+    store.buildingData.upsert('accessRules', { id: 'd1', residentId: 'dave', doorId: 'front' });
     expect(decider.decide('r-front', '04000006').granted).toBe(true);
-    store.buildingData.upsertCard({ id: 'c-dave', uid: '04000006', residentId: 'dave', status: 'revoked' });
+    store.buildingData.upsert('cards', {
+      id: 'c-dave',
+      uid: '04000006',
+      residentId: 'dave',
+      status: 'revoked',
+    });
     expect(decider.decide('r-front', '04000006').reason).toBe('card_revoked');
   });
 

@@ -134,9 +134,14 @@ describe('building data', () => {
 
   it('upserts and deletes single rows, cascading to dependents', () => {
     store.buildingData.replaceBuildingData(smallSnapshot());
-    store.buildingData.upsertCard({ id: 'c-alice', uid: '04A1B2C3', residentId: 'alice', status: 'blocked' });
+    store.buildingData.upsert('cards', {
+      id: 'c-alice',
+      uid: '04A1B2C3',
+      residentId: 'alice',
+      status: 'blocked',
+    });
     expect(store.access.cardByUid('04A1B2C3')?.status).toBe('blocked');
-    store.buildingData.upsertTimeProfile({
+    store.buildingData.upsert('timeProfiles', {
       id: 'office',
       buildingId: 'b1',
       name: 'Office',
@@ -144,9 +149,9 @@ describe('building data', () => {
     });
     expect(store.access.profileCovers('office', 0, 600)).toBe(false);
     expect(store.access.profileCovers('office', 5, 1439)).toBe(true);
-    expect(() => store.buildingData.upsertCard({ id: 'c2', uid: '04A1B2C3', residentId: 'alice' })).toThrow(
-      /UNIQUE/,
-    );
+    expect(() =>
+      store.buildingData.upsert('cards', { id: 'c2', uid: '04A1B2C3', residentId: 'alice' }),
+    ).toThrow(/UNIQUE/);
     expect(store.buildingData.delete('residents', 'alice')).toBe(true);
     expect(store.access.cardByUid('04A1B2C3')).toBeUndefined();
     expect(count('access_rules')).toBe(0);

@@ -137,7 +137,7 @@ describe('doorbell directory in the store', () => {
     expect(rows.bells.map((b) => b.id)).not.toContain('bell-anna');
     expect(rows.bellMembers.map((m) => m.residentId)).not.toContain('anna');
     expect(rows.appDevices.map((d) => d.residentId)).not.toContain('anna');
-    store.buildingData.delete('time_profiles', 'nights');
+    store.buildingData.delete('timeProfiles', 'nights');
     expect(store.directory.read().residents.find((r) => r.id === 'erik')?.hiddenProfileId).toBeNull();
   });
 });
@@ -158,7 +158,7 @@ describe('directory migration', () => {
 
     const store = openStore(t.path, { clock: new FakeClock(), logger: silentLogger });
     try {
-      store.buildingData.upsertBell({ id: 'bell', unitId: 'u1', type: 'family', displayText: 'A' });
+      store.buildingData.upsert('bells', { id: 'bell', unitId: 'u1', type: 'family', displayText: 'A' });
       expect(store.directory.read()).toMatchObject({
         buildings: [{ id: 'b1', picturesAllowed: false }],
         residents: [{ id: 'anna', hidden: false, picture: null, ringtone: 'classic', hiddenUntil: null }],
