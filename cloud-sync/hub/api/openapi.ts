@@ -22,11 +22,13 @@ function entityPaths(): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
   for (const name of ENTITY_NAMES) {
     const spec = ENTITY_SPECS[name];
-    const row = { description: spec.what, ...json(spec.schema) };
-    paths[`/api/v1/${spec.name}`] = {
+    // Responses show the view (with the fields the hub fills in), requests the input schema.
+    const row = { description: spec.what, ...json(spec.view) };
+    const list = json(z.object({ [name]: z.array(spec.view) }));
+    paths[`/api/v1/${name}`] = {
       get: {
-        summary: `List ${spec.name} (query parameters filter by field, e.g. ?buildingId=)`,
-        responses: { 200: { description: spec.name, ...anyObject }, ...errors },
+        summary: `List ${name} (query parameters filter by field, e.g. ?buildingId=)`,
+        responses: { 200: { description: name, ...list }, ...errors },
       },
       post: {
         summary: `Create a ${spec.what}`,
@@ -34,7 +36,7 @@ function entityPaths(): Record<string, unknown> {
         responses: { 201: row, ...errors },
       },
     };
-    paths[`/api/v1/${spec.name}/{id}`] = {
+    paths[`/api/v1/${name}/{id}`] = {
       parameters: [pathId('id')],
       get: { summary: `Get a ${spec.what}`, responses: { 200: row, ...errors } },
       patch: {
@@ -71,7 +73,7 @@ export function openApiDocument(): Record<string, unknown> {
       post: {
         summary: `${action[0]!.toUpperCase()}${action.slice(1)} a card (revocation is final)`,
         parameters: [pathId('id')],
-        responses: { 200: { description: 'the card', ...json(ENTITY_SPECS.cards.schema) }, ...errors },
+        responses: { 200: { description: 'the card', ...json(ENTITY_SPECS.cards.view) }, ...errors },
       },
     };
   }

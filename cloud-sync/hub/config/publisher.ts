@@ -14,7 +14,7 @@ import type { Clock, TimerHandle } from '../../../lib/clock/clock.ts';
 import { errorMessage } from '../../../lib/errors.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
 import type { MqttPublisher } from '../mqtt/port.ts';
-import type { EntityChange } from '../store/entities.ts';
+import { type EntityChange, isChangeOf } from '../store/entities.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import { cardChangeDiffs } from './card-changes.ts';
 import { ConfigVersions, type Outgoing, type RecompileResult } from './config-versions.ts';
@@ -62,7 +62,7 @@ export class ConfigPublisher {
    */
   onChange(change: EntityChange): () => void {
     const messages: Outgoing[] = [];
-    if (change.entity === 'cards') {
+    if (isChangeOf(change, 'cards')) {
       for (const [panelId, diff] of cardChangeDiffs(this.#store.db, change)) {
         const patch = this.#versions.addPatch(panelId, diff);
         if (patch) {

@@ -50,7 +50,7 @@ export class ResidentAccounts {
   /** Sets (or replaces) a resident's password; the clear text is returned this once only. */
   setLogin(residentId: string): { residentId: string; password: string } {
     const resident = this.#o.store.entities.get('residents', residentId);
-    if (resident['status'] !== 'active')
+    if (resident.status !== 'active')
       throw new PortvaktError('conflict', `resident "${residentId}" is not active`);
     const password = randomPassword();
     this.#o.sessions.setLoginHash(residentId, hashPassword(password), this.#o.clock.now());
@@ -64,7 +64,7 @@ export class ResidentAccounts {
     const resident = store.entities.find('residents', input.residentId);
     const hash = sessions.loginHash(input.residentId);
     const matches = verifyPassword(input.password, hash ?? this.#decoyHash());
-    if (resident?.['status'] !== 'active' || hash === undefined || !matches) {
+    if (resident?.status !== 'active' || hash === undefined || !matches) {
       this.#limiter.failed(input.residentId, address);
       this.#logger.warn({ residentId: input.residentId, address }, 'resident login refused');
       throw new AuthError('wrong resident id or password');
@@ -140,14 +140,14 @@ export class ResidentAccounts {
     const resident = this.#o.store.entities.get('residents', residentId);
     return {
       residentId,
-      name: String(resident['displayName'] ?? resident['name']),
+      name: resident.displayName ?? resident.name,
       appDeviceId,
       panels: residentPanels(this.#o.store, resident, this.#o.clock.now()),
     };
   }
 
   #active(residentId: string): boolean {
-    return this.#o.store.entities.find('residents', residentId)?.['status'] === 'active';
+    return this.#o.store.entities.find('residents', residentId)?.status === 'active';
   }
 
   #removeDevice(appDeviceId: string): void {

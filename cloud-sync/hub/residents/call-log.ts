@@ -6,7 +6,6 @@
  */
 import type { Database } from 'better-sqlite3';
 import { type CallLogEntry, type CallLogOutcome, callLogEntry } from '../../protocol/resident-api.ts';
-import { ENTITY_SPECS, type EntityName } from '../store/entity-specs.ts';
 import type { HubStore } from '../store/hub-store.ts';
 
 interface CallRef {
@@ -73,7 +72,7 @@ function buildEntry(store: HubStore, residentId: string, ref: CallRef, steps: St
   return {
     callId: ref.call_id,
     panelId: ref.panel_id,
-    panelName: str(store.entities.find('panels', ref.panel_id)?.['name']) ?? ref.panel_id,
+    panelName: str(store.entities.find('panels', ref.panel_id)?.name) ?? ref.panel_id,
     bellId,
     bellText: bellId === null ? null : bellText(store, bellId),
     startedAt: (started ?? ringing ?? steps[0])?.ts ?? 0,
@@ -93,14 +92,9 @@ function buildEntry(store: HubStore, residentId: string, ref: CallRef, steps: St
   };
 }
 
-/** The bell's text as the admin set it (the directory's bells, or the older doorbells table). */
+/** The bell's text as the admin set it (a panel's bell is compiled from the hub's doorbell). */
 function bellText(store: HubStore, bellId: string): string | null {
-  for (const name of ['bells', 'doorbells']) {
-    if (!Object.hasOwn(ENTITY_SPECS, name)) continue;
-    const bell = store.entities.find(name as EntityName, bellId);
-    if (bell) return str(bell['displayText']);
-  }
-  return null;
+  return str(store.entities.find('doorbells', bellId)?.displayText);
 }
 
 function str(value: unknown): string | null {
