@@ -17,7 +17,6 @@ import { LoginLimiter, type LoginLimits } from './residents/login-limiter.ts';
 import { DoorOpener } from './signer/door-opener.ts';
 import { type HubKeys, loadOrCreateKeys } from './signer/keys.ts';
 import { type HubStore, openHubStore } from './store/hub-store.ts';
-import { ResidentSessions } from './store/resident-sessions.ts';
 
 /** Where scripts/build-web.ts puts the resident web app in a checkout. */
 export const DEFAULT_WEB_DIR = resolve(import.meta.dirname, '../../dist/web/resident');
@@ -69,7 +68,7 @@ export class Hub {
   #publisher: ConfigPublisher | undefined;
   #sweep: TimerHandle | undefined;
   #stopped = false;
-  #sweptDataVersion: unknown;
+  #sweptDataVersion: number | undefined;
 
   constructor(options: HubOptions) {
     if (options.adminToken.length < 16) throw new Error('the admin token must be at least 16 characters');
@@ -105,12 +104,11 @@ export class Hub {
     store.entities.onChange((change) => publisher.onChange(change));
     // Compile before connecting, so the first connect republishes current snapshots.
     this.#safely('initial compile', () => publisher.recompileAll());
-    this.#sweptDataVersion = store.db.pragma('data_version', { simple: true });
+    this.#sweptDataVersion = store.dataVersion();
     mqtt.start();
     const app = this.#options.residentApp ?? {};
     const residents = new ResidentAccounts({
       store,
-      sessions: new ResidentSessions(store.db),
       clock,
       logger,
       brokerWsUrl: app.brokerWsUrl,
@@ -178,7 +176,7 @@ export class Hub {
     this.#sweep = this.#clock.setTimeout(() => {
       // Only changes by other connections (the CLI, another worker) need the sweep; data_version tells
       // whether there were any, so an idle hub does not recompile large buildings every interval.
-      const dataVersion = this.#store?.db.pragma('data_version', { simple: true });
+      const dataVersion = this.#store?.dataVersion();
       if (dataVersion !== this.#sweptDataVersion) {
         this.#sweptDataVersion = dataVersion;
         this.#safely('periodic recompile', () => this.#publisher?.recompileAll());

@@ -64,7 +64,7 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
   try {
     const building = store.entities.get('buildings', buildingId);
     const password = randomPassword();
-    const panel = store.db.transaction(() => {
+    const panel = store.transaction(() => {
       const created = store.entities.create('panels', {
         id: panelId,
         name: optional(values, 'name') ?? panelId,
@@ -72,7 +72,7 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
       });
       store.panels.setPasswordHash(panelId, hashPassword(password));
       return created;
-    })();
+    });
     const doors = store.entities.list('doors', { panelId });
     mkdirSync(out, { recursive: true, mode: 0o700 });
     const config = panelYaml({

@@ -8,7 +8,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Clock } from '../../../lib/clock/clock.ts';
 import { NotFoundError, PortvaktError, ValidationError } from '../../../lib/errors.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
-import { fromColumns, toColumns } from './entity-columns.ts';
+import { decodeRow, toColumns, viewSelect } from './entity-columns.ts';
 import { checkEntityRules } from './entity-rules.ts';
 import {
   type EntityInput,
@@ -20,6 +20,7 @@ import {
   tableOf,
   viewFieldsOf,
 } from './entity-specs.ts';
+import { Statements } from './statements.ts';
 
 /** What changed: `before` is absent for a create, `after` for a delete. */
 export interface EntityChange<N extends EntityName = EntityName> {
@@ -47,12 +48,12 @@ export class Entities {
   readonly #db: Database;
   readonly #clock: Clock;
   readonly #listeners = new Set<ChangeListener>();
-  /** Statements by SQL text: the tables are few and fixed, so this stays small. */
-  readonly #statements = new Map<string, Statement>();
+  readonly #statements: Statements;
 
   constructor(db: Database, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
+    this.#statements = new Statements(db);
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -70,7 +71,7 @@ export class Entities {
       where.push(`${snakeCase(field)} = ?`);
       values.push(value);
     }
-    const sql = `SELECT * FROM ${tableOf(name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+    const sql = `SELECT ${viewSelect(name)} FROM ${tableOf(name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
     // Not cached: filters come from API queries, and their combinations are many.
     return this.#db
       .prepare(sql)
@@ -79,7 +80,7 @@ export class Entities {
   }
 
   find<N extends EntityName>(name: N, id: string): EntityView<N> | undefined {
-    const row = this.#sql(`SELECT * FROM ${tableOf(name)} WHERE id = ?`).get(id);
+    const row = this.#sql(`SELECT ${viewSelect(name)} FROM ${tableOf(name)} WHERE id = ?`).get(id);
     return row === undefined ? undefined : this.#view(name, row);
   }
 
@@ -127,7 +128,7 @@ export class Entities {
     const row = parseInput(specOf(name).schema, { ...stored, ...patch }, what);
     this.#write(name, [
       () => {
-        checkEntityRules(this.#db, name, row);
+        checkEntityRules(this.#statements, name, row);
         const values = { ...toColumns(name, row), ...this.#derive(name, row, false) };
         const sets = Object.keys(values).filter((c) => c !== 'id');
         this.#sql(
@@ -136,7 +137,7 @@ export class Entities {
         // A panel moving building takes its doors along (a door's building is always its panel's).
         if (name === 'panels')
           this.#sql('UPDATE doors SET building_id = ? WHERE panel_id = ?').run(values['building_id'], id);
-        return { entity: name, id, before: current, after: this.get(name, id) };
+        return () => ({ entity: name, id, before: current, after: this.get(name, id) });
       },
     ]);
     return this.get(name, id);
@@ -147,34 +148,37 @@ export class Entities {
     this.#write(name, [
       () => {
         this.#sql(`DELETE FROM ${tableOf(name)} WHERE id = ?`).run(id);
-        return { entity: name, id, before: current };
+        return () => ({ entity: name, id, before: current });
       },
     ]);
   }
 
-  #insert<N extends EntityName>(name: N, row: EntityInput<N>): EntityChange<N> {
-    if (this.find(name, row.id))
+  #insert<N extends EntityName>(name: N, row: EntityInput<N>): () => EntityChange<N> {
+    if (this.#sql(`SELECT 1 FROM ${tableOf(name)} WHERE id = ?`).get(row.id) !== undefined)
       throw new PortvaktError('conflict', `${specOf(name).what} "${row.id}" already exists`);
-    checkEntityRules(this.#db, name, row);
+    checkEntityRules(this.#statements, name, row);
     const values = { ...toColumns(name, row), ...this.#derive(name, row, true) };
     const cols = Object.keys(values);
     this.#sql(
       `INSERT INTO ${tableOf(name)} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`,
     ).run(values);
-    return { entity: name, id: row.id, after: this.get(name, row.id) };
+    return () => ({ entity: name, id: row.id, after: this.get(name, row.id) });
   }
 
   /**
    * Runs writes and their listeners in one transaction, turning constraint failures into clear conflicts;
-   * what the listeners return runs once everything has committed.
+   * what the listeners return runs once everything has committed. Each write returns how to describe its
+   * change, which is only worked out (a read of the new row) when someone listens.
    */
-  #write(name: EntityName, writes: readonly (() => EntityChange)[]): void {
+  #write(name: EntityName, writes: readonly (() => () => EntityChange)[]): void {
     const spec = specOf(name);
     const afterCommit: (() => void)[] = [];
     try {
       this.#db.transaction(() => {
         for (const write of writes) {
-          const change = write();
+          const describe = write();
+          if (this.#listeners.size === 0) continue;
+          const change = describe();
           for (const listener of this.#listeners) {
             const after = listener(change);
             if (after) afterCommit.push(after);
@@ -207,16 +211,10 @@ export class Entities {
   }
 
   #view<N extends EntityName>(name: N, row: unknown): EntityView<N> {
-    if (typeof row !== 'object' || row === null) throw new Error(`${tableOf(name)} row is not an object`);
-    return specOf(name).view.parse(fromColumns(name, row));
+    return specOf(name).view.parse(decodeRow(name, row));
   }
 
   #sql(sql: string): Statement {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
+    return this.#statements.get(sql);
   }
 }

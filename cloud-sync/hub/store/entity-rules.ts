@@ -4,35 +4,39 @@
  * state. A row that breaks one is refused with a message, rather than compiling into a snapshot the panel
  * would reject.
  */
-import type { Database } from 'better-sqlite3';
 import { ValidationError } from '../../../lib/errors.ts';
 import { type EntityInput, type EntityName, refsOf, specOf, tableOf } from './entity-specs.ts';
+import type { Statements } from './statements.ts';
 
-type Rules = { readonly [N in EntityName]?: (db: Database, row: EntityInput<N>) => void };
+type Rules = { readonly [N in EntityName]?: (statements: Statements, row: EntityInput<N>) => void };
 
 const RULES: Rules = { doorbells: checkDoorbell, doorbellMembers: checkDoorbellMember };
 
-export function checkEntityRules<N extends EntityName>(db: Database, name: N, row: EntityInput<N>): void {
-  checkRefs(db, name, row);
+export function checkEntityRules<N extends EntityName>(
+  statements: Statements,
+  name: N,
+  row: EntityInput<N>,
+): void {
+  checkRefs(statements, name, row);
   const rule: Rules[N] = RULES[name];
-  rule?.(db, row);
+  rule?.(statements, row);
 }
 
-function checkRefs(db: Database, name: EntityName, row: Record<string, unknown>): void {
+function checkRefs(statements: Statements, name: EntityName, row: Record<string, unknown>): void {
   const what = specOf(name).what;
   for (const [field, target] of refsOf(name)) {
     const ref = row[field];
     if (ref === null || ref === undefined) continue;
-    if (!db.prepare(`SELECT 1 FROM ${tableOf(target)} WHERE id = ?`).get(ref))
+    if (!statements.get(`SELECT 1 FROM ${tableOf(target)} WHERE id = ?`).get(ref))
       throw new ValidationError(`invalid ${what}: ${field} "${ref}" does not exist`, [
         `${field}: no such ${specOf(target).what} "${ref}"`,
       ]);
   }
 }
 
-function checkDoorbell(db: Database, bell: EntityInput<'doorbells'>): void {
+function checkDoorbell(statements: Statements, bell: EntityInput<'doorbells'>): void {
   if (bell.doorId !== null) {
-    const panel = db.prepare('SELECT panel_id FROM doors WHERE id = ?').pluck().get(bell.doorId);
+    const panel = statements.get('SELECT panel_id FROM doors WHERE id = ?').pluck().get(bell.doorId);
     // The snapshot of the bell's panel holds only that panel's doors.
     if (panel !== undefined && panel !== bell.panelId)
       refuse(
@@ -42,7 +46,7 @@ function checkDoorbell(db: Database, bell: EntityInput<'doorbells'>): void {
   }
   if (bell.type === 'separate') {
     const members = Number(
-      db.prepare('SELECT count(*) FROM doorbell_members WHERE doorbell_id = ?').pluck().get(bell.id),
+      statements.get('SELECT count(*) FROM doorbell_members WHERE doorbell_id = ?').pluck().get(bell.id),
     );
     if (members > 0)
       refuse(
@@ -52,8 +56,8 @@ function checkDoorbell(db: Database, bell: EntityInput<'doorbells'>): void {
   }
 }
 
-function checkDoorbellMember(db: Database, member: EntityInput<'doorbellMembers'>): void {
-  const type = db.prepare('SELECT type FROM doorbells WHERE id = ?').pluck().get(member.doorbellId);
+function checkDoorbellMember(statements: Statements, member: EntityInput<'doorbellMembers'>): void {
+  const type = statements.get('SELECT type FROM doorbells WHERE id = ?').pluck().get(member.doorbellId);
   if (type === 'separate')
     refuse(
       'doorbell member',

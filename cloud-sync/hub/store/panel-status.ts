@@ -54,6 +54,11 @@ export class PanelStatus {
     };
   }
 
+  /** Panels that have a published config (the ones to republish after a reconnect). */
+  publishedIds(): string[] {
+    return this.#db.prepare('SELECT panel_id FROM panel_config').pluck().all().map(String);
+  }
+
   savePublished(panelId: string, config: PublishedConfig): void {
     this.#db
       .prepare(

@@ -85,7 +85,7 @@ describe('card changes on the fast path', () => {
     expect(hub.store.pendingPatches.list('p1')).toEqual([]);
     const stored = hub.store.panels.published('p1')!;
     expect(stored.version).toBe(version + 1);
-    expect(stored.hash).toBe(snapshotHash(compilePanelSnapshot(hub.store.db, 'p1')));
+    expect(stored.hash).toBe(snapshotHash(compilePanelSnapshot(hub.store, 'p1')));
   });
 
   it('a card moved to a resident of another panel: deleted at one, added at the other', async () => {
