@@ -1,17 +1,12 @@
 /** The OpenAPI 3.1 document of the hub admin API, derived from the zod schemas that validate requests. */
 import { z } from 'zod';
+import { commandViewSchema } from '../store/command-log.ts';
 import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
+import { storedEventSchema } from '../store/event-log.ts';
+import { panelStatusViewSchema } from '../store/panel-status.ts';
 import { json, jsonIn, pathId, schemaOf } from './openapi-parts.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
-import {
-  commandView,
-  errorBody,
-  eventsQuery,
-  eventView,
-  openDoorBody,
-  openDoorReply,
-  panelStatusView,
-} from './schemas.ts';
+import { errorBody, eventsQuery, openDoorBody, openDoorReply } from './schemas.ts';
 
 const errors = {
   '4XX': { description: 'bad request, unknown id, conflict or missing token', ...json(errorBody) },
@@ -59,13 +54,25 @@ export function openApiDocument(): Record<string, unknown> {
     post: {
       summary: 'Create a panel; the reply carries its broker password, shown only this once',
       requestBody: jsonIn(ENTITY_SPECS.panels.schema),
-      responses: { 201: { description: 'panel with brokerPassword', ...anyObject }, ...errors },
+      responses: {
+        201: {
+          description: 'panel with brokerPassword',
+          ...json(ENTITY_SPECS.panels.view.extend({ brokerPassword: z.string() })),
+        },
+        ...errors,
+      },
     },
   });
   Object.assign(paths['/api/v1/panels/{id}'] as object, {
     get: {
       summary: 'A panel with config versions (published/reported), online state and event position',
-      responses: { 200: { description: 'panel and status', ...json(panelStatusView) }, ...errors },
+      responses: {
+        200: {
+          description: 'panel and status',
+          ...json(ENTITY_SPECS.panels.view.extend(panelStatusViewSchema.shape)),
+        },
+        ...errors,
+      },
     },
   });
   for (const action of ['block', 'unblock', 'revoke']) {
@@ -89,7 +96,7 @@ export function openApiDocument(): Record<string, unknown> {
     get: {
       summary: 'A sent command and its result',
       parameters: [pathId('nonce')],
-      responses: { 200: { description: 'command', ...json(commandView) }, ...errors },
+      responses: { 200: { description: 'command', ...json(commandViewSchema) }, ...errors },
     },
   };
   paths['/api/v1/events'] = {
@@ -103,7 +110,7 @@ export function openApiDocument(): Record<string, unknown> {
       responses: {
         200: {
           description: 'events',
-          ...json(z.object({ events: z.array(eventView), nextAfter: z.number() })),
+          ...json(z.object({ events: z.array(storedEventSchema), nextAfter: z.number() })),
         },
         ...errors,
       },
