@@ -86,7 +86,7 @@ module.exports = {
     {
       name: 'hub-database-only-in-its-store',
       comment:
-        "The hub reaches its SQLite database only through cloud-sync/hub/store/ (named queries, typed rows); nothing else opens it or holds the connection.",
+        'The hub reaches its SQLite database only through cloud-sync/hub/store/ (named queries, typed rows); nothing else opens it or holds the connection.',
       severity: 'error',
       from: { path: '^cloud-sync/hub/', pathNot: '^cloud-sync/hub/store/' },
       to: { path: ['node_modules/better-sqlite3/', '^lib/sqlite/'] },
