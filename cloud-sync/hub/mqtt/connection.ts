@@ -90,14 +90,9 @@ export class MqttConnection implements MqttPublisher {
   publish(topic: string, payload: unknown, options: { qos: 0 | 1; retain?: boolean }): Promise<void> {
     const client = this.#client;
     if (!client) return Promise.reject(new Error('MQTT connection not started'));
-    return new Promise((resolve, reject) => {
-      client.publish(
-        topic,
-        JSON.stringify(payload),
-        { qos: options.qos, retain: options.retain ?? false },
-        (err) => (err ? reject(err) : resolve()),
-      );
-    });
+    return client
+      .publishAsync(topic, JSON.stringify(payload), { qos: options.qos, retain: options.retain ?? false })
+      .then(() => undefined);
   }
 
   async stop(): Promise<void> {
