@@ -84,6 +84,14 @@ module.exports = {
       to: { path: '^cloud-sync/hub/' },
     },
     {
+      name: 'hub-database-only-in-its-store',
+      comment:
+        'The hub reaches its SQLite database only through cloud-sync/hub/store/ (named queries, typed rows); nothing else opens it or holds the connection.',
+      severity: 'error',
+      from: { path: '^cloud-sync/hub/', pathNot: '^cloud-sync/hub/store/' },
+      to: { path: ['node_modules/better-sqlite3/', '^lib/sqlite/'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -3,63 +3,32 @@
  * snapshots and the HTTP API can all be rebuilt from it, so a restarted (or additional) worker on the same
  * database picks up where the last one stopped.
  */
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Clock, SystemClock, type TimerHandle } from '../../lib/clock/clock.ts';
-import { errorMessage } from '../../lib/errors.ts';
+import { ConfigError, errorMessage } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import { HubApiServer } from './api/http-server.ts';
 import { ConfigPublisher } from './config/publisher.ts';
-import { MqttConnection, type MqttConnectionOptions } from './mqtt/connection.ts';
+import { MqttConnection } from './mqtt/connection.ts';
 import { EventConsumer } from './mqtt/event-consumer.ts';
 import { INBOUND_TOPICS, Inbox, type InboxStats } from './mqtt/inbox.ts';
 import { ResidentAccounts } from './residents/accounts.ts';
-import { LoginLimiter, type LoginLimits } from './residents/login-limiter.ts';
+import { LoginLimiter } from './residents/login-limiter.ts';
+import type { HubSettings } from './settings.ts';
 import { DoorOpener } from './signer/door-opener.ts';
 import { type HubKeys, loadOrCreateKeys } from './signer/keys.ts';
 import { type HubStore, openHubStore } from './store/hub-store.ts';
-import { ResidentSessions } from './store/resident-sessions.ts';
 
-/** Where scripts/build-web.ts puts the resident web app in a checkout. */
-export const DEFAULT_WEB_DIR = resolve(import.meta.dirname, '../../dist/web/resident');
-
-export interface HubOptions {
-  /** Holds hub.db and the signing key. */
-  dataDir: string;
-  mqtt: Pick<
-    MqttConnectionOptions,
-    | 'url'
-    | 'clientId'
-    | 'username'
-    | 'password'
-    | 'protocolVersion'
-    | 'sessionExpiryS'
-    | 'sharedGroup'
-    | 'backoff'
-    | 'ca'
-  >;
-  http: { host: string; port: number };
-  adminToken: string;
-  /** The resident web app and its call signaling. */
-  residentApp?: {
-    /** The broker's MQTT-over-WebSocket URL as the app reaches it; unset: the app logs in without calls. */
-    brokerWsUrl?: string | undefined;
-    /** Secret the broker presents to /api/v1/broker/auth and /acl; unset: those routes are off. */
-    brokerAuthSecret?: string | undefined;
-    /** The built app (default: dist/web/resident of this checkout). */
-    webDir?: string | undefined;
-    loginLimits?: LoginLimits;
-  };
-  /**
-   * Every so often all panels are recompiled, which picks up changes made by the CLI or by another hub
-   * worker on the same database (changes through this hub's API publish at once).
-   */
-  recompileIntervalMs?: number;
-  clock?: Clock;
+/** What the hub runs with besides its settings. */
+export interface HubDeps {
   logger: Logger;
+  clock?: Clock;
 }
 
 export class Hub {
-  readonly #options: HubOptions;
+  readonly #settings: HubSettings;
+  readonly #logger: Logger;
   readonly #clock: Clock;
   #store: HubStore | undefined;
   #keys: HubKeys | undefined;
@@ -69,26 +38,28 @@ export class Hub {
   #publisher: ConfigPublisher | undefined;
   #sweep: TimerHandle | undefined;
   #stopped = false;
-  #sweptDataVersion: unknown;
+  #sweptDataVersion: number | undefined;
 
-  constructor(options: HubOptions) {
-    if (options.adminToken.length < 16) throw new Error('the admin token must be at least 16 characters');
-    const secret = options.residentApp?.brokerAuthSecret;
-    if (secret !== undefined && secret.length < 16)
-      throw new Error('the broker auth secret must be at least 16 characters');
-    this.#options = options;
-    this.#clock = options.clock ?? new SystemClock();
+  /** `settings` come from settings.ts (`parseHubSettings`, or `serve`'s flags and environment). */
+  constructor(settings: HubSettings, deps: HubDeps) {
+    this.#settings = settings;
+    this.#logger = deps.logger;
+    this.#clock = deps.clock ?? new SystemClock();
   }
 
   async start(): Promise<void> {
-    const { dataDir, logger } = this.#options;
+    const { dataDir, mqtt: mqttSettings, residentApp: app } = this.#settings;
+    const logger = this.#logger;
     const clock = this.#clock;
+    // Before anything is created: an unreadable file leaves no new hub.db behind.
+    const ca = mqttSettings.ca === undefined ? undefined : readCa(mqttSettings.ca);
     const store = openHubStore(join(dataDir, 'hub.db'), { clock, logger });
     this.#store = store;
     const keys = await loadOrCreateKeys(dataDir, logger);
     this.#keys = keys;
     const mqtt = new MqttConnection({
-      ...this.#options.mqtt,
+      ...mqttSettings,
+      ca,
       subscriptions: INBOUND_TOPICS,
       logger,
       onMessage: (topic, payload) => this.#inbox?.handle(topic, payload),
@@ -105,28 +76,26 @@ export class Hub {
     store.entities.onChange((change) => publisher.onChange(change));
     // Compile before connecting, so the first connect republishes current snapshots.
     this.#safely('initial compile', () => publisher.recompileAll());
-    this.#sweptDataVersion = store.db.pragma('data_version', { simple: true });
+    this.#sweptDataVersion = store.dataVersion();
     mqtt.start();
-    const app = this.#options.residentApp ?? {};
     const residents = new ResidentAccounts({
       store,
-      sessions: new ResidentSessions(store.db),
       clock,
       logger,
       brokerWsUrl: app.brokerWsUrl,
       limiter: new LoginLimiter(clock, app.loginLimits),
     });
     this.#api = new HubApiServer({
-      ...this.#options.http,
+      ...this.#settings.http,
       logger,
       context: {
         store,
         opener,
         residents,
         clock,
-        adminToken: this.#options.adminToken,
+        adminToken: this.#settings.adminToken,
         brokerAuthSecret: app.brokerAuthSecret,
-        webDir: app.webDir ?? DEFAULT_WEB_DIR,
+        webDir: app.webDir,
         mqttConnected: () => mqtt.connected,
         inboxStats: () => ({ ...this.inboxStats() }),
       },
@@ -134,7 +103,7 @@ export class Hub {
     await this.#api.start();
     this.#scheduleSweep();
     logger.info(
-      { api: this.#api.address(), mqtt: this.#options.mqtt.url, publicKey: keys.publicKeyText },
+      { api: this.#api.address(), mqtt: mqttSettings.url, publicKey: keys.publicKeyText },
       'hub started',
     );
   }
@@ -169,16 +138,16 @@ export class Hub {
     await this.#api?.stop();
     await this.#mqtt?.stop();
     this.#store?.close();
-    this.#options.logger.info({}, 'hub stopped');
+    this.#logger.info({}, 'hub stopped');
   }
 
   #scheduleSweep(): void {
-    const every = this.#options.recompileIntervalMs ?? 30_000;
+    const every = this.#settings.recompileIntervalMs;
     if (every <= 0 || this.#stopped) return;
     this.#sweep = this.#clock.setTimeout(() => {
       // Only changes by other connections (the CLI, another worker) need the sweep; data_version tells
       // whether there were any, so an idle hub does not recompile large buildings every interval.
-      const dataVersion = this.#store?.db.pragma('data_version', { simple: true });
+      const dataVersion = this.#store?.dataVersion();
       if (dataVersion !== this.#sweptDataVersion) {
         this.#sweptDataVersion = dataVersion;
         this.#safely('periodic recompile', () => this.#publisher?.recompileAll());
@@ -191,7 +160,15 @@ export class Hub {
     try {
       fn();
     } catch (err) {
-      this.#options.logger.error({ err: errorMessage(err) }, `${what} failed`);
+      this.#logger.error({ err: errorMessage(err) }, `${what} failed`);
     }
+  }
+}
+
+function readCa(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ConfigError(`cannot read the broker CA certificate ${path}: ${errorMessage(err)}`);
   }
 }

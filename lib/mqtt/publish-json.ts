@@ -1,4 +1,4 @@
-/** mqtt.js's callback publish as a promise that settles when the broker has taken the message (QoS 1). */
+/** Publishes a JSON payload; settles when the broker has taken the message (the PUBACK, at QoS 1). */
 import type { MqttClient } from 'mqtt';
 
 export function publishJson(

@@ -1,8 +1,7 @@
 /**
- * A building at cloud scale in the hub's own database. Bulk rows go in with plain INSERTs in one
- * transaction: the admin repository (`Entities`) takes ~20 s for 60,000 rows, longer than the figures it
- * feeds. Nothing unvalidated reaches a panel that way: the hub's compiler parses every row it emits with
- * the protocol's building schema.
+ * A building at cloud scale in the hub's own database. Bulk rows go in through the admin repository's
+ * `createMany` (validated and checked like any admin row, one transaction per list): one commit per row
+ * would take longer than the figures it feeds.
  *
  * The panel's doors use the demo panel's ids, so a `Panel` on demoConfig() decides on what this compiles.
  */
@@ -38,38 +37,55 @@ export const benchCardId = (n: number): string => `card-${n}`;
  * similar size" for replacing.
  */
 export function seedHubBuilding(store: HubStore, size: HubBuildingSize, generation = 0): void {
-  const { db, entities } = store;
+  const { entities } = store;
   entities.create('buildings', { id: 'b1', name: 'Storgatan 12', timeZone: 'Europe/Stockholm' });
   entities.create('panels', { id: BENCH_PANEL_ID, name: 'Entrance A', buildingId: 'b1' });
   for (const id of BENCH_DOORS) entities.create('doors', { id, panelId: BENCH_PANEL_ID, name: id });
-  const unit = db.prepare('INSERT INTO units (id, building_id, name) VALUES (?, ?, ?)');
-  const profile = db.prepare(
-    'INSERT INTO time_profiles (id, building_id, name, intervals) VALUES (?, ?, ?, ?)',
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  entities.createMany(
+    'units',
+    range(size.units).map((u) => ({ id: `unit-${u}`, buildingId: 'b1', name: `${1000 + u}` })),
   );
-  const resident = db.prepare("INSERT INTO residents (id, unit_id, name, status) VALUES (?, ?, ?, 'active')");
-  const card = db.prepare("INSERT INTO cards (id, uid, resident_id, status) VALUES (?, ?, ?, 'active')");
-  const rule = db.prepare(
-    'INSERT INTO access_rules (id, resident_id, door_id, time_profile_id) VALUES (?, ?, ?, ?)',
-  );
-  db.transaction(() => {
-    for (let u = 0; u < size.units; u++) unit.run(`unit-${u}`, 'b1', `${1000 + u}`);
-    for (let p = 0; p < size.timeProfiles; p++) {
-      const intervals = [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({
+  entities.createMany(
+    'timeProfiles',
+    range(size.timeProfiles).map((p) => ({
+      id: `tp-${p}`,
+      buildingId: 'b1',
+      name: `Profile ${p}`,
+      intervals: range(7).map((weekday) => ({
         weekday,
         startMinute: 360 + p * 15,
         endMinute: 1320 - p * 15,
-      }));
-      profile.run(`tp-${p}`, 'b1', `Profile ${p}`, JSON.stringify(intervals));
-    }
-    let n = 0;
-    for (let r = 0; r < size.residents; r++) {
-      const residentId = `res-${r}`;
-      resident.run(residentId, `unit-${r % size.units}`, `Resident ${r} g${generation}`);
-      for (let c = 0; c < size.cardsPerResident; c++, n++)
-        card.run(benchCardId(n), benchCardUid(n, generation), residentId);
-      rule.run(`${residentId}-main`, residentId, 'main-entrance', null);
-      const side = r % 2 === 0 ? 'bike-room' : 'garage';
-      rule.run(`${residentId}-side`, residentId, side, `tp-${r % size.timeProfiles}`);
-    }
-  })();
+      })),
+    })),
+  );
+  const residentIds = range(size.residents).map((r) => `res-${r}`);
+  entities.createMany(
+    'residents',
+    residentIds.map((id, r) => ({
+      id,
+      unitId: `unit-${r % size.units}`,
+      name: `Resident ${r} g${generation}`,
+    })),
+  );
+  entities.createMany(
+    'cards',
+    range(size.residents * size.cardsPerResident).map((n) => ({
+      id: benchCardId(n),
+      uid: benchCardUid(n, generation),
+      residentId: residentIds[Math.floor(n / size.cardsPerResident)],
+    })),
+  );
+  entities.createMany(
+    'accessRules',
+    residentIds.flatMap((residentId, r) => [
+      { id: `${residentId}-main`, residentId, doorId: 'main-entrance' },
+      {
+        id: `${residentId}-side`,
+        residentId,
+        doorId: r % 2 === 0 ? 'bike-room' : 'garage',
+        timeProfileId: `tp-${r % size.timeProfiles}`,
+      },
+    ]),
+  );
 }

@@ -32,7 +32,7 @@ function compileSnapshotPayload(size: HubBuildingSize, generation: number): Buff
   const hub = openHubStore(':memory:', { clock: new SystemClock(), logger: silentLogger });
   try {
     seedHubBuilding(hub, size, generation);
-    const data = compilePanelSnapshot(hub.db, BENCH_PANEL_ID);
+    const data = compilePanelSnapshot(hub, BENCH_PANEL_ID);
     const message = { protocol: PROTOCOL_VERSION, version: 1, issuedAt: Date.now(), data };
     return Buffer.from(JSON.stringify(message));
   } finally {

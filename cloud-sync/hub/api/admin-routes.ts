@@ -1,13 +1,13 @@
 /** CRUD routes for every admin table, generated from entity-specs.ts. */
 
 import type { Router } from '../../../lib/http/router.ts';
-import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
+import { ENTITY_NAMES } from '../store/entity-specs.ts';
 import type { HubApiContext } from './context.ts';
 
 export function addAdminRoutes(router: Router, ctx: HubApiContext): void {
   const entities = ctx.store.entities;
   for (const name of ENTITY_NAMES) {
-    const base = `/api/v1/${ENTITY_SPECS[name].name}`;
+    const base = `/api/v1/${name}`;
     router
       .add('GET', base, ({ query }) => ({
         status: 200,

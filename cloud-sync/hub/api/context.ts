@@ -2,19 +2,22 @@
 import type { Clock } from '../../../lib/clock/clock.ts';
 import type { InboxStats } from '../mqtt/inbox.ts';
 import type { ResidentAccounts } from '../residents/accounts.ts';
+import type { HubSettings } from '../settings.ts';
 import type { DoorOpener } from '../signer/door-opener.ts';
 import type { HubStore } from '../store/hub-store.ts';
 
-export interface HubApiContext {
+/**
+ * The settings the routes use (settings.ts): the admin token; the broker's credential for the HTTP auth
+ * backend (unset: the backend is off); the built resident web app, served at /app/.
+ */
+type ApiSettings = Pick<HubSettings, 'adminToken'> &
+  Pick<HubSettings['residentApp'], 'brokerAuthSecret' | 'webDir'>;
+
+export interface HubApiContext extends ApiSettings {
   store: HubStore;
   opener: DoorOpener;
   residents: ResidentAccounts;
   clock: Clock;
-  adminToken: string;
-  /** The broker's credential for the HTTP auth backend; unset: the backend is off. */
-  brokerAuthSecret?: string | undefined;
-  /** The built resident web app, served at /app/. */
-  webDir?: string | undefined;
   mqttConnected(): boolean;
   inboxStats(): InboxStats;
 }

@@ -26,7 +26,7 @@ export function addHubRoutes(router: Router, ctx: HubApiContext): void {
       const panel = store.entities.create('panels', body);
       // Shown once: the hub keeps only the scrypt hash; the broker needs its own hash of it.
       const brokerPassword = randomPassword();
-      store.panels.setPasswordHash(String(panel['id']), hashPassword(brokerPassword));
+      store.panels.setPasswordHash(panel.id, hashPassword(brokerPassword));
       return { status: 201, body: { ...panel, brokerPassword } };
     })
     .add('GET', '/api/v1/panels/{id}', ({ params }) => {

@@ -2,16 +2,12 @@
 import { z } from 'zod';
 import { errorBody } from '../../../lib/http/error-body.ts';
 import { json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
+import { commandViewSchema } from '../store/command-log.ts';
 import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
+import { storedEventSchema } from '../store/event-log.ts';
+import { panelStatusViewSchema } from '../store/panel-status.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
-import {
-  commandView,
-  eventsQuery,
-  eventView,
-  openDoorBody,
-  openDoorReply,
-  panelStatusView,
-} from './schemas.ts';
+import { eventsQuery, openDoorBody, openDoorReply } from './schemas.ts';
 
 const errors = {
   '4XX': { description: 'bad request, unknown id, conflict or missing token', ...json(errorBody) },
@@ -22,11 +18,13 @@ function entityPaths(): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
   for (const name of ENTITY_NAMES) {
     const spec = ENTITY_SPECS[name];
-    const row = { description: spec.what, ...json(spec.schema) };
-    paths[`/api/v1/${spec.name}`] = {
+    // Responses show the view (with the fields the hub fills in), requests the input schema.
+    const row = { description: spec.what, ...json(spec.view) };
+    const list = json(z.object({ [name]: z.array(spec.view) }));
+    paths[`/api/v1/${name}`] = {
       get: {
-        summary: `List ${spec.name} (query parameters filter by field, e.g. ?buildingId=)`,
-        responses: { 200: { description: spec.name, ...anyObject }, ...errors },
+        summary: `List ${name} (query parameters filter by field, e.g. ?buildingId=)`,
+        responses: { 200: { description: name, ...list }, ...errors },
       },
       post: {
         summary: `Create a ${spec.what}`,
@@ -34,7 +32,7 @@ function entityPaths(): Record<string, unknown> {
         responses: { 201: row, ...errors },
       },
     };
-    paths[`/api/v1/${spec.name}/{id}`] = {
+    paths[`/api/v1/${name}/{id}`] = {
       parameters: [pathId('id')],
       get: { summary: `Get a ${spec.what}`, responses: { 200: row, ...errors } },
       patch: {
@@ -57,13 +55,25 @@ export function openApiDocument(): Record<string, unknown> {
     post: {
       summary: 'Create a panel; the reply carries its broker password, shown only this once',
       requestBody: jsonIn(ENTITY_SPECS.panels.schema),
-      responses: { 201: { description: 'panel with brokerPassword', ...anyObject }, ...errors },
+      responses: {
+        201: {
+          description: 'panel with brokerPassword',
+          ...json(ENTITY_SPECS.panels.view.extend({ brokerPassword: z.string() })),
+        },
+        ...errors,
+      },
     },
   });
   Object.assign(paths['/api/v1/panels/{id}'] as object, {
     get: {
       summary: 'A panel with config versions (published/reported), online state and event position',
-      responses: { 200: { description: 'panel and status', ...json(panelStatusView) }, ...errors },
+      responses: {
+        200: {
+          description: 'panel and status',
+          ...json(ENTITY_SPECS.panels.view.extend(panelStatusViewSchema.shape)),
+        },
+        ...errors,
+      },
     },
   });
   for (const action of ['block', 'unblock', 'revoke']) {
@@ -71,7 +81,7 @@ export function openApiDocument(): Record<string, unknown> {
       post: {
         summary: `${action[0]!.toUpperCase()}${action.slice(1)} a card (revocation is final)`,
         parameters: [pathId('id')],
-        responses: { 200: { description: 'the card', ...json(ENTITY_SPECS.cards.schema) }, ...errors },
+        responses: { 200: { description: 'the card', ...json(ENTITY_SPECS.cards.view) }, ...errors },
       },
     };
   }
@@ -87,7 +97,7 @@ export function openApiDocument(): Record<string, unknown> {
     get: {
       summary: 'A sent command and its result',
       parameters: [pathId('nonce')],
-      responses: { 200: { description: 'command', ...json(commandView) }, ...errors },
+      responses: { 200: { description: 'command', ...json(commandViewSchema) }, ...errors },
     },
   };
   paths['/api/v1/events'] = {
@@ -97,7 +107,7 @@ export function openApiDocument(): Record<string, unknown> {
       responses: {
         200: {
           description: 'events',
-          ...json(z.object({ events: z.array(eventView), nextAfter: z.number() })),
+          ...json(z.object({ events: z.array(storedEventSchema), nextAfter: z.number() })),
         },
         ...errors,
       },

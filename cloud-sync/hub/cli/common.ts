@@ -1,6 +1,7 @@
 /** Shared CLI plumbing: argument parsing with clear errors, `--help`, the data dir, JSON output. */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ValidationError } from '../../../lib/errors.ts';
+import { DEFAULT_DATA_DIR } from '../settings.ts';
 
 export interface CliIo {
   out(text: string): void;
@@ -15,8 +16,7 @@ export const DATA_DIR_OPTION = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Options;
 
-export const DATA_DIR_HELP =
-  '  -d, --data-dir DIR   hub data dir (env PORTVAKT_HUB_DATA_DIR, default ./hub-data)';
+export const DATA_DIR_HELP = `  -d, --data-dir DIR   hub data dir (env PORTVAKT_HUB_DATA_DIR, default ${DEFAULT_DATA_DIR})`;
 
 /** Parses strictly; unknown flags, missing values and stray positionals become a ValidationError. */
 export function parse<O extends Options>(
@@ -45,7 +45,8 @@ export function optional(values: Record<string, unknown>, name: string): string 
 }
 
 export function dataDir(values: Record<string, unknown>, io: CliIo): string {
-  return optional(values, 'data-dir') ?? io.env['PORTVAKT_HUB_DATA_DIR'] ?? './hub-data';
+  // An empty variable counts as unset, as for `serve` (cli/serve-settings.ts).
+  return optional(values, 'data-dir') ?? (io.env['PORTVAKT_HUB_DATA_DIR'] || DEFAULT_DATA_DIR);
 }
 
 export function printJson(io: CliIo, value: unknown): void {

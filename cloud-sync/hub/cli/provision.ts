@@ -14,6 +14,7 @@ import { SystemClock } from '../../../lib/clock/clock.ts';
 import { ValidationError } from '../../../lib/errors.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { loadOrCreateKeys } from '../signer/keys.ts';
+import type { Door } from '../store/entity-specs.ts';
 import { openHubStore } from '../store/hub-store.ts';
 import { hashPassword, randomPassword } from '../store/passwords.ts';
 import {
@@ -63,7 +64,7 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
   try {
     const building = store.entities.get('buildings', buildingId);
     const password = randomPassword();
-    const panel = store.db.transaction(() => {
+    const panel = store.transaction(() => {
       const created = store.entities.create('panels', {
         id: panelId,
         name: optional(values, 'name') ?? panelId,
@@ -71,13 +72,13 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
       });
       store.panels.setPasswordHash(panelId, hashPassword(password));
       return created;
-    })();
+    });
     const doors = store.entities.list('doors', { panelId });
     mkdirSync(out, { recursive: true, mode: 0o700 });
     const config = panelYaml({
       panelId,
-      name: String(panel['name']),
-      timeZone: String(building['timeZone']),
+      name: panel.name,
+      timeZone: building.timeZone,
       doors,
       brokerUrl,
       password,
@@ -112,15 +113,15 @@ function panelYaml(p: {
   panelId: string;
   name: string;
   timeZone: string;
-  doors: Record<string, unknown>[];
+  doors: readonly Door[];
   brokerUrl: string;
   password: string;
   hubPublicKey: string;
 }): string {
   // Doors come from the hub when already defined there (their ids must match); otherwise one placeholder.
   const doors = (p.doors.length ? p.doors : [{ id: 'door-1', name: 'Main entrance' }]).map((d, i) => ({
-    id: d['id'],
-    name: d['name'],
+    id: d.id,
+    name: d.name,
     relay: { chip: 'gpiochip0', line: 17 + i },
   }));
   const config = {

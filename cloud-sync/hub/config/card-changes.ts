@@ -3,29 +3,25 @@
  * patch each affected panel needs, without recompiling its snapshot. A panel's snapshot holds a card when
  * it serves the card's resident, so the panels of the resident before and after the change are affected.
  */
-import type { Database } from 'better-sqlite3';
 import { cardSchema } from '../../protocol/building.ts';
 import type { EntityChange } from '../store/entities.ts';
-import { panelsServingResident } from './compile.ts';
+import type { HubStore } from '../store/hub-store.ts';
 import type { SnapshotDiff } from './diff.ts';
 
-export function cardChangeDiffs(db: Database, change: EntityChange): Map<string, SnapshotDiff> {
+export function cardChangeDiffs(
+  store: Pick<HubStore, 'snapshots'>,
+  change: EntityChange<'cards'>,
+): Map<string, SnapshotDiff> {
   const diffs = new Map<string, SnapshotDiff>();
   const { before, after } = change;
   if (after) {
-    const row = cardSchema.parse({
-      id: after['id'],
-      uid: after['uid'],
-      residentId: after['residentId'],
-      status: after['status'],
-      validFrom: after['validFrom'],
-      validUntil: after['validUntil'],
-    });
-    for (const panelId of panelsServingResident(db, String(after['residentId'])))
+    // The hub's card row is the protocol's: parsing checks it as the panel will.
+    const row = cardSchema.parse(after);
+    for (const panelId of store.snapshots.panelsServingResident(after.residentId))
       diffs.set(panelId, { upsert: { cards: [row] }, delete: {} });
   }
   if (before) {
-    for (const panelId of panelsServingResident(db, String(before['residentId'])))
+    for (const panelId of store.snapshots.panelsServingResident(before.residentId))
       if (!diffs.has(panelId)) diffs.set(panelId, { upsert: {}, delete: { cards: [change.id] } });
   }
   return diffs;

@@ -45,7 +45,7 @@ export class ConfigVersions {
     const stored = this.#store.panels.published(panelId);
     const pending = this.#store.pendingPatches.list(panelId);
     const current = stored && pending.length > 0 ? withPending(stored, pending) : stored;
-    const snapshot = compilePanelSnapshot(this.#store.db, panelId);
+    const snapshot = compilePanelSnapshot(this.#store, panelId);
     const hash = snapshotHash(snapshot);
     this.#store.pendingPatches.clear(panelId);
     if (current?.hash === hash) {

@@ -14,7 +14,7 @@ import type { Clock, TimerHandle } from '../../../lib/clock/clock.ts';
 import { errorMessage } from '../../../lib/errors.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
 import type { MqttPublisher } from '../mqtt/port.ts';
-import type { EntityChange } from '../store/entities.ts';
+import { type EntityChange, isChangeOf } from '../store/entities.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import { cardChangeDiffs } from './card-changes.ts';
 import { ConfigVersions, type Outgoing, type RecompileResult } from './config-versions.ts';
@@ -46,12 +46,11 @@ export class ConfigPublisher {
    * broad means no change can be missed (a card is reachable from many doors through its resident).
    */
   recompileAll(): RecompileResult[] {
-    const ids = this.#store.db.prepare('SELECT id FROM panels ORDER BY id').pluck().all() as string[];
-    return ids.map((id) => this.recompile(id));
+    return this.#store.entities.ids('panels').map((id) => this.recompile(id));
   }
 
   recompile(panelId: string): RecompileResult {
-    const result = this.#store.db.transaction(() => this.#versions.recompile(panelId)).immediate();
+    const result = this.#store.transaction(() => this.#versions.recompile(panelId), { immediate: true });
     this.#sendAll(result.messages);
     return result;
   }
@@ -62,8 +61,8 @@ export class ConfigPublisher {
    */
   onChange(change: EntityChange): () => void {
     const messages: Outgoing[] = [];
-    if (change.entity === 'cards') {
-      for (const [panelId, diff] of cardChangeDiffs(this.#store.db, change)) {
+    if (isChangeOf(change, 'cards')) {
+      for (const [panelId, diff] of cardChangeDiffs(this.#store, change)) {
         const patch = this.#versions.addPatch(panelId, diff);
         if (patch) {
           messages.push(patch);
@@ -71,8 +70,8 @@ export class ConfigPublisher {
         } else messages.push(...this.#versions.recompile(panelId).messages);
       }
     } else {
-      const ids = this.#store.db.prepare('SELECT id FROM panels ORDER BY id').pluck().all() as string[];
-      for (const id of ids) messages.push(...this.#versions.recompile(id).messages);
+      for (const id of this.#store.entities.ids('panels'))
+        messages.push(...this.#versions.recompile(id).messages);
     }
     return () => {
       this.#sendAll(messages);
@@ -82,13 +81,12 @@ export class ConfigPublisher {
 
   /** Answers `config/request`: the retained snapshot again (compiling first if it is behind). */
   republish(panelId: string): void {
-    this.#sendAll(this.#store.db.transaction(() => this.#versions.current(panelId)).immediate());
+    this.#sendAll(this.#store.transaction(() => this.#versions.current(panelId), { immediate: true }));
   }
 
   /** After (re)connecting: the broker may have lost retained messages, or never got the last one. */
   republishAll(): void {
-    const ids = this.#store.db.prepare('SELECT panel_id FROM panel_config').pluck().all() as string[];
-    for (const id of ids) this.republish(id);
+    for (const id of this.#store.panels.publishedIds()) this.republish(id);
   }
 
   /** Cancels a pending recompile (the hub is stopping). */

@@ -13,22 +13,14 @@ import { errorMessage } from '../../../lib/errors.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
 import { brokerOptions } from '../../../lib/mqtt/broker-url.ts';
 import { publishJson } from '../../../lib/mqtt/publish-json.ts';
+import type { HubSettings } from '../settings.ts';
 import type { MqttPublisher } from './port.ts';
 
-export interface MqttConnectionOptions {
-  url: string;
-  clientId: string;
-  username?: string | undefined;
-  password?: string | undefined;
-  /** 5 in production; 4 (3.1.1) for brokers without MQTT 5 such as the in-process test broker. */
-  protocolVersion: 4 | 5;
-  /** How long the broker keeps the session (and queued QoS 1 messages) while the hub is away. */
-  sessionExpiryS: number;
-  sharedGroup?: string | undefined;
+/** The hub's MQTT settings (settings.ts), with the CA certificate read from its file. */
+export interface MqttConnectionOptions extends Omit<HubSettings['mqtt'], 'ca'> {
+  ca?: Buffer | undefined;
   /** Topic filters, without any `$share/` prefix. */
   subscriptions: readonly string[];
-  backoff?: { initialMs: number; maxMs: number };
-  ca?: string | Buffer | undefined;
   logger: Logger;
   onMessage(topic: string, payload: Buffer): void;
   /** After each successful (re)connect and subscribe. */
@@ -44,7 +36,7 @@ export class MqttConnection implements MqttPublisher {
   constructor(options: MqttConnectionOptions) {
     this.#options = options;
     this.#logger = options.logger.child({ component: 'mqtt' });
-    this.#delayMs = options.backoff?.initialMs ?? 1000;
+    this.#delayMs = options.backoff.initialMs;
   }
 
   get connected(): boolean {
@@ -54,7 +46,7 @@ export class MqttConnection implements MqttPublisher {
   /** Starts connecting; resolves at once (the hub must come up even while the broker is down). */
   start(): void {
     const o = this.#options;
-    const backoff = o.backoff ?? { initialMs: 1000, maxMs: 60_000 };
+    const { backoff } = o;
     const opts: IClientOptions = {
       clientId: o.clientId,
       clean: false,

@@ -4,16 +4,11 @@
  * logged and counted and changes nothing — a panel (or an attacker with a panel's credentials) cannot
  * crash the hub or touch another panel's data, since the panel id comes from the broker-ACL'd topic.
  */
+import type { z } from 'zod';
 import type { Clock } from '../../../lib/clock/clock.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
-import {
-  type CommandResultMessage,
-  type ConfigReportedMessage,
-  type DeviceStateMessage,
-  type EventsMessage,
-  messageSchemas,
-} from '../../protocol/messages.ts';
-import { allDevicesTopic, type DeviceLeaf, parseDeviceTopic } from '../../protocol/topics.ts';
+import { messageSchemas } from '../../protocol/messages.ts';
+import { allDevicesTopic, parseDeviceTopic } from '../../protocol/topics.ts';
 import type { ConfigPublisher } from '../config/publisher.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import type { EventConsumer } from './event-consumer.ts';
@@ -28,6 +23,17 @@ export const INBOUND_LEAVES = [
 ] as const;
 export const INBOUND_TOPICS: readonly string[] = INBOUND_LEAVES.map((leaf) => allDevicesTopic(leaf));
 
+type InboundLeaf = (typeof INBOUND_LEAVES)[number];
+type InboundMessage<L extends InboundLeaf> = z.output<(typeof messageSchemas)[L]>;
+/** What each leaf does with its validated message; an error text marks a well-formed but unusable one. */
+type Handlers = {
+  readonly [L in InboundLeaf]: (panelId: string, message: InboundMessage<L>) => string | undefined;
+};
+/** The protocol's schemas seen through their message types, so a leaf `L` parses into `InboundMessage<L>`. */
+const SCHEMAS: { readonly [L in InboundLeaf]: z.ZodType<InboundMessage<L>> } = messageSchemas;
+
+const isInbound = (leaf: string): leaf is InboundLeaf => INBOUND_LEAVES.some((inbound) => inbound === leaf);
+
 const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 export interface InboxStats {
@@ -37,32 +43,48 @@ export interface InboxStats {
   unknownPanel: number;
 }
 
+export interface InboxOptions {
+  store: HubStore;
+  consumer: EventConsumer;
+  publisher: ConfigPublisher;
+  clock: Clock;
+  logger: Logger;
+}
+
 export class Inbox {
   readonly stats: InboxStats = { received: 0, handled: 0, invalid: 0, unknownPanel: 0 };
-  readonly #store: HubStore;
-  readonly #consumer: EventConsumer;
-  readonly #publisher: ConfigPublisher;
-  readonly #clock: Clock;
   readonly #logger: Logger;
+  readonly #handlers: Handlers;
+  readonly #isPanel: (id: string) => boolean;
 
-  constructor(options: {
-    store: HubStore;
-    consumer: EventConsumer;
-    publisher: ConfigPublisher;
-    clock: Clock;
-    logger: Logger;
-  }) {
-    this.#store = options.store;
-    this.#consumer = options.consumer;
-    this.#publisher = options.publisher;
-    this.#clock = options.clock;
-    this.#logger = options.logger.child({ component: 'inbox' });
+  constructor(options: InboxOptions) {
+    const { store, consumer, publisher, clock } = options;
+    const logger = options.logger.child({ component: 'inbox' });
+    this.#logger = logger;
+    this.#handlers = {
+      events: (panelId, message) => consumer.handle(panelId, message),
+      state: (panelId, message) => {
+        store.panels.saveState(panelId, message, clock.now());
+      },
+      'config/reported': (panelId, message) => {
+        store.panels.saveReported(panelId, message);
+      },
+      'config/request': (panelId, message) => {
+        logger.info({ panelId, request: message }, 'panel asked for a config snapshot');
+        publisher.republish(panelId);
+      },
+      'commands/result': (panelId, message) => {
+        if (!store.commands.recordResult(panelId, message))
+          logger.warn({ panelId }, 'command result for no pending command of this panel');
+      },
+    };
+    this.#isPanel = (id) => store.entities.find('panels', id) !== undefined;
   }
 
   handle(topic: string, payload: Buffer): void {
     this.stats.received++;
     const where = parseDeviceTopic(topic);
-    if (!where || !(INBOUND_LEAVES as readonly string[]).includes(where.leaf)) {
+    if (!where || !isInbound(where.leaf)) {
       this.#invalid(topic, 'not a panel-to-hub topic');
       return;
     }
@@ -79,47 +101,28 @@ export class Inbox {
       this.#invalid(topic, 'payload is not UTF-8 JSON');
       return;
     }
-    const parsed = messageSchemas[where.leaf].safeParse(json);
+    this.#receive(topic, where.deviceId, where.leaf, json);
+  }
+
+  #receive<L extends InboundLeaf>(topic: string, panelId: string, leaf: L, json: unknown): void {
+    const parsed = SCHEMAS[leaf].safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       this.#invalid(topic, issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid message');
       return;
     }
-    const { deviceId } = where;
-    if (!this.#store.entities.find('panels', deviceId)) {
+    if (!this.#isPanel(panelId)) {
       this.stats.unknownPanel++;
       this.#logger.warn({ topic }, 'message from an unknown panel ignored');
       return;
     }
-    const problem = this.#dispatch(deviceId, where.leaf, parsed.data);
+    const handler: Handlers[L] = this.#handlers[leaf];
+    const problem = handler(panelId, parsed.data);
     if (problem) {
       this.#invalid(topic, problem);
       return;
     }
     this.stats.handled++;
-  }
-
-  #dispatch(panelId: string, leaf: DeviceLeaf, message: unknown): string | undefined {
-    switch (leaf) {
-      case 'events':
-        return this.#consumer.handle(panelId, message as EventsMessage);
-      case 'state':
-        this.#store.panels.saveState(panelId, message as DeviceStateMessage, this.#clock.now());
-        return undefined;
-      case 'config/reported':
-        this.#store.panels.saveReported(panelId, message as ConfigReportedMessage);
-        return undefined;
-      case 'config/request':
-        this.#logger.info({ panelId, request: message }, 'panel asked for a config snapshot');
-        this.#publisher.republish(panelId);
-        return undefined;
-      case 'commands/result':
-        if (!this.#store.commands.recordResult(panelId, message as CommandResultMessage))
-          this.#logger.warn({ panelId }, 'command result for no pending command of this panel');
-        return undefined;
-      default:
-        return 'not a panel-to-hub topic';
-    }
   }
 
   #invalid(topic: string, reason: string): void {

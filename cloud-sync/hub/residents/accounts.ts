@@ -13,13 +13,12 @@ import { APP_DEVICE_ID_PATTERN } from '../../protocol/calls.ts';
 import type { ResidentLoginBody, ResidentLoginReply, ResidentProfile } from '../../protocol/resident-api.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import { hashPassword, randomPassword, verifyPassword } from '../store/passwords.ts';
-import type { ResidentSession, ResidentSessions } from '../store/resident-sessions.ts';
+import type { ResidentSession } from '../store/resident-sessions.ts';
 import { residentPanels } from './doors.ts';
 import { LoginLimiter } from './login-limiter.ts';
 
 export interface ResidentAccountsOptions {
   store: HubStore;
-  sessions: ResidentSessions;
   clock: Clock;
   logger: Logger;
   /** What the app connects to for call signaling (MQTT over WebSocket); none: the app has no calls. */
@@ -50,21 +49,22 @@ export class ResidentAccounts {
   /** Sets (or replaces) a resident's password; the clear text is returned this once only. */
   setLogin(residentId: string): { residentId: string; password: string } {
     const resident = this.#o.store.entities.get('residents', residentId);
-    if (resident['status'] !== 'active')
+    if (resident.status !== 'active')
       throw new PortvaktError('conflict', `resident "${residentId}" is not active`);
     const password = randomPassword();
-    this.#o.sessions.setLoginHash(residentId, hashPassword(password), this.#o.clock.now());
+    this.#o.store.sessions.setLoginHash(residentId, hashPassword(password), this.#o.clock.now());
     this.#logger.info({ residentId }, 'resident login set');
     return { residentId, password };
   }
 
   login(input: ResidentLoginBody, address: string): ResidentLoginReply {
-    const { store, sessions, clock } = this.#o;
+    const { store, clock } = this.#o;
+    const { sessions } = store;
     this.#limiter.check(input.residentId, address);
     const resident = store.entities.find('residents', input.residentId);
     const hash = sessions.loginHash(input.residentId);
     const matches = verifyPassword(input.password, hash ?? this.#decoyHash());
-    if (resident?.['status'] !== 'active' || hash === undefined || !matches) {
+    if (resident?.status !== 'active' || hash === undefined || !matches) {
       this.#limiter.failed(input.residentId, address);
       this.#logger.warn({ residentId: input.residentId, address }, 'resident login refused');
       throw new AuthError('wrong resident id or password');
@@ -106,7 +106,7 @@ export class ResidentAccounts {
   /** The session behind an `Authorization: Bearer …` header; AuthError when there is none. */
   authenticate(authorization: string | undefined): ResidentSession {
     const token = BEARER.exec(authorization ?? '')?.[1];
-    const session = token ? this.#o.sessions.byToken(token, this.#o.clock.now()) : undefined;
+    const session = token ? this.#o.store.sessions.byToken(token, this.#o.clock.now()) : undefined;
     if (!session || !this.#active(session.residentId))
       throw new AuthError('missing, unknown or ended resident session (log in again)');
     return session;
@@ -125,14 +125,16 @@ export class ResidentAccounts {
   /** Broker login of an app device (username = app device id, password from its login). */
   brokerLogin(username: string, password: string): boolean {
     if (!APP_DEVICE_ID_PATTERN.test(username)) return false;
-    const session = this.#o.sessions.byMqttLogin(username, password, this.#o.clock.now());
+    const session = this.#o.store.sessions.byMqttLogin(username, password, this.#o.clock.now());
     const ok = session !== undefined && this.#active(session.residentId);
     if (!ok) this.#logger.warn({ username }, 'broker login of an app device refused');
     return ok;
   }
 
   brokerMayAccess(username: string, topic: string, access: BrokerAccess): boolean {
-    const session = APP_DEVICE_ID_PATTERN.test(username) ? this.#o.sessions.byAppDevice(username) : undefined;
+    const session = APP_DEVICE_ID_PATTERN.test(username)
+      ? this.#o.store.sessions.byAppDevice(username)
+      : undefined;
     return session !== undefined && appDeviceMayAccess(username, topic, access);
   }
 
@@ -140,14 +142,14 @@ export class ResidentAccounts {
     const resident = this.#o.store.entities.get('residents', residentId);
     return {
       residentId,
-      name: String(resident['displayName'] ?? resident['name']),
+      name: resident.displayName ?? resident.name,
       appDeviceId,
       panels: residentPanels(this.#o.store, resident, this.#o.clock.now()),
     };
   }
 
   #active(residentId: string): boolean {
-    return this.#o.store.entities.find('residents', residentId)?.['status'] === 'active';
+    return this.#o.store.entities.find('residents', residentId)?.status === 'active';
   }
 
   #removeDevice(appDeviceId: string): void {
@@ -159,7 +161,7 @@ export class ResidentAccounts {
       throw err;
     }
     // The foreign key removes the session with its device; this covers a device deleted meanwhile.
-    this.#o.sessions.deleteByAppDevice(appDeviceId);
+    this.#o.store.sessions.deleteByAppDevice(appDeviceId);
   }
 
   #decoyHash(): string {

@@ -4,54 +4,20 @@
  * picture (from the ringing event, else the call's `call.snapshot` event). Event data comes from panels:
  * every field is checked before it reaches the browser.
  */
-import type { Database } from 'better-sqlite3';
 import { type CallLogEntry, type CallLogOutcome, callLogEntry } from '../../protocol/resident-api.ts';
-import { ENTITY_SPECS, type EntityName } from '../store/entity-specs.ts';
+import type { CallRef, CallStep } from '../store/call-events.ts';
 import type { HubStore } from '../store/hub-store.ts';
 
-interface CallRef {
-  panel_id: string;
-  call_id: string;
-}
-
-interface Step {
-  type: string;
-  ts: number;
-  data: Record<string, unknown>;
-}
-
 export function residentCallLog(store: HubStore, residentId: string, limit: number): CallLogEntry[] {
-  const refs = store.db
-    .prepare(
-      // The expressions match the partial indexes of the resident-sessions migration.
-      `SELECT panel_id, json_extract(data, '$.callId') AS call_id FROM events
-       WHERE type = 'call.ringing' AND json_extract(data, '$.residentId') = ?
-       GROUP BY panel_id, call_id ORDER BY MIN(ts) DESC, MIN(cursor) DESC LIMIT ?`,
-    )
-    .all(residentId, limit) as CallRef[];
   const entries: CallLogEntry[] = [];
-  for (const ref of refs) {
-    if (typeof ref.call_id !== 'string') continue;
-    const entry = buildEntry(store, residentId, ref, callSteps(store.db, ref));
-    const checked = callLogEntry.safeParse(entry);
+  for (const ref of store.calls.rangResident(residentId, limit)) {
+    const checked = callLogEntry.safeParse(buildEntry(store, residentId, ref, store.calls.steps(ref)));
     if (checked.success) entries.push(checked.data);
   }
   return entries;
 }
 
-function callSteps(db: Database, ref: CallRef): Step[] {
-  const rows = db
-    .prepare(
-      // Named: without statistics SQLite prefers the (panel, seq) index and reads all of a panel's events.
-      `SELECT type, ts, data FROM events INDEXED BY events_call_steps
-       WHERE panel_id = ? AND json_extract(data, '$.callId') = ? AND type LIKE 'call.%'
-       ORDER BY seq`,
-    )
-    .all(ref.panel_id, ref.call_id) as { type: string; ts: number; data: string }[];
-  return rows.map((r) => ({ type: r.type, ts: r.ts, data: JSON.parse(r.data) as Record<string, unknown> }));
-}
-
-function buildEntry(store: HubStore, residentId: string, ref: CallRef, steps: Step[]): CallLogEntry {
+function buildEntry(store: HubStore, residentId: string, ref: CallRef, steps: CallStep[]): CallLogEntry {
   const first = (type: string, where: (d: Record<string, unknown>) => boolean = () => true) =>
     steps.find((s) => s.type === type && where(s.data));
   const mine = (d: Record<string, unknown>) => d['residentId'] === residentId;
@@ -71,9 +37,9 @@ function buildEntry(store: HubStore, residentId: string, ref: CallRef, steps: St
   const durationMs = ended?.data['durationMs'];
   const snapshot = ringing?.data['snapshot'] ?? first('call.snapshot')?.data['snapshot'];
   return {
-    callId: ref.call_id,
-    panelId: ref.panel_id,
-    panelName: str(store.entities.find('panels', ref.panel_id)?.['name']) ?? ref.panel_id,
+    callId: ref.callId,
+    panelId: ref.panelId,
+    panelName: str(store.entities.find('panels', ref.panelId)?.name) ?? ref.panelId,
     bellId,
     bellText: bellId === null ? null : bellText(store, bellId),
     startedAt: (started ?? ringing ?? steps[0])?.ts ?? 0,
@@ -93,14 +59,9 @@ function buildEntry(store: HubStore, residentId: string, ref: CallRef, steps: St
   };
 }
 
-/** The bell's text as the admin set it (the directory's bells, or the older doorbells table). */
+/** The bell's text as the admin set it (a panel's bell is compiled from the hub's doorbell). */
 function bellText(store: HubStore, bellId: string): string | null {
-  for (const name of ['bells', 'doorbells']) {
-    if (!Object.hasOwn(ENTITY_SPECS, name)) continue;
-    const bell = store.entities.find(name as EntityName, bellId);
-    if (bell) return str(bell['displayText']);
-  }
-  return null;
+  return str(store.entities.find('doorbells', bellId)?.displayText);
 }
 
 function str(value: unknown): string | null {

@@ -6,15 +6,14 @@
 import { ForbiddenError } from '../../../lib/errors.ts';
 import type { ResidentDoor, ResidentPanel } from '../../protocol/resident-api.ts';
 import { assertResidentMayOpen } from '../signer/resident-access.ts';
-import type { Row } from '../store/entities.ts';
+import type { Panel, Resident } from '../store/entity-specs.ts';
 import type { HubStore } from '../store/hub-store.ts';
 
 /** Door ids the resident has a rule for that has not run out (a rule starting later still counts). */
 export function ruledDoorIds(store: HubStore, residentId: string, now: number): string[] {
   const ids = new Set<string>();
   for (const rule of store.entities.list('accessRules', { residentId })) {
-    const until = rule['validUntil'] as number | null;
-    if (until === null || now < until) ids.add(String(rule['doorId']));
+    if (rule.validUntil === null || now < rule.validUntil) ids.add(rule.doorId);
   }
   return [...ids];
 }
@@ -25,8 +24,8 @@ export function residentDoors(store: HubStore, residentId: string, now: number):
   for (const doorId of ruledDoorIds(store, residentId, now)) {
     const door = e.find('doors', doorId);
     if (!door) continue;
-    const panel = e.get('panels', String(door['panelId']));
-    const building = e.get('buildings', String(panel['buildingId']));
+    const panel = e.get('panels', door.panelId);
+    const building = e.get('buildings', panel.buildingId);
     let reason: string | null = null;
     try {
       assertResidentMayOpen(store, residentId, doorId, now);
@@ -36,11 +35,11 @@ export function residentDoors(store: HubStore, residentId: string, now: number):
     }
     doors.push({
       doorId,
-      doorName: String(door['name']),
-      panelId: String(panel['id']),
-      panelName: String(panel['name']),
-      buildingId: String(building['id']),
-      buildingName: String(building['name']),
+      doorName: door.name,
+      panelId: panel.id,
+      panelName: panel.name,
+      buildingId: building.id,
+      buildingName: building.name,
       allowedNow: reason === null,
       reason,
     });
@@ -50,26 +49,20 @@ export function residentDoors(store: HubStore, residentId: string, now: number):
 }
 
 /** The panels of the resident's building, plus those of any door they have a rule for elsewhere. */
-export function residentPanels(store: HubStore, resident: Row, now: number): ResidentPanel[] {
+export function residentPanels(store: HubStore, resident: Resident, now: number): ResidentPanel[] {
   const e = store.entities;
-  const unit = e.find('units', String(resident['unitId']));
-  const panels = new Map<string, Row>();
+  const unit = e.find('units', resident.unitId);
+  const panels = new Map<string, Panel>();
   if (unit) {
-    for (const p of e.list('panels', { buildingId: String(unit['buildingId']) }))
-      panels.set(String(p['id']), p);
+    for (const p of e.list('panels', { buildingId: unit.buildingId })) panels.set(p.id, p);
   }
-  for (const doorId of ruledDoorIds(store, String(resident['id']), now)) {
+  for (const doorId of ruledDoorIds(store, resident.id, now)) {
     const door = e.find('doors', doorId);
-    const panel = door && e.find('panels', String(door['panelId']));
-    if (panel) panels.set(String(panel['id']), panel);
+    const panel = door && e.find('panels', door.panelId);
+    if (panel) panels.set(panel.id, panel);
   }
   return [...panels.values()].map((p) => {
-    const building = e.get('buildings', String(p['buildingId']));
-    return {
-      id: String(p['id']),
-      name: String(p['name']),
-      buildingId: String(building['id']),
-      buildingName: String(building['name']),
-    };
+    const building = e.get('buildings', p.buildingId);
+    return { id: p.id, name: p.name, buildingId: building.id, buildingName: building.name };
   });
 }

@@ -4,18 +4,36 @@
  * costs an attacker a hub restart they cannot cause. Passwords are random (set by the admin), so this
  * mostly keeps a guessing client from burning the hub's CPU on scrypt.
  */
+import { z } from 'zod';
 import type { Clock } from '../../../lib/clock/clock.ts';
 import { RateLimitedError } from '../../../lib/errors.ts';
 
-export interface LoginLimits {
-  /** Failed logins allowed per resident id in a window. */
-  perResident: number;
-  /** Failed logins allowed per client address in a window. */
-  perAddress: number;
-  windowMs: number;
-}
+/** Part of the hub's settings (settings.ts). */
+export const loginLimitsSchema = z
+  .object({
+    perResident: z
+      .number()
+      .int()
+      .min(1)
+      .default(5)
+      .describe('failed logins allowed per resident id in a window'),
+    perAddress: z
+      .number()
+      .int()
+      .min(1)
+      .default(20)
+      .describe('failed logins allowed per client address in a window'),
+    windowMs: z
+      .number()
+      .int()
+      .min(1)
+      .default(15 * 60_000)
+      .describe('how long failures count'),
+  })
+  .strict();
+export type LoginLimits = z.output<typeof loginLimitsSchema>;
 
-export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perResident: 5, perAddress: 20, windowMs: 15 * 60_000 };
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = loginLimitsSchema.parse({});
 
 /** Beyond this many tracked keys, expired windows are dropped (bounded memory under a spray). */
 const PRUNE_AT = 10_000;

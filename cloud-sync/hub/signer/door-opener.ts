@@ -46,12 +46,11 @@ export class DoorOpener {
   }
 
   async open(request: OpenRequest): Promise<{ nonce: string; panelId: string; expiresAt: number }> {
-    const door = this.#store.entities.get('doors', request.doorId);
-    const panelId = String(door['panelId']);
+    const { panelId } = this.#store.entities.get('doors', request.doorId);
     if (request.onBehalfOf.kind === 'resident') {
       const resident = this.#store.entities.find('residents', request.onBehalfOf.id);
       if (!resident) throw new NotFoundError(`no resident "${request.onBehalfOf.id}"`);
-      if (resident['status'] !== 'active')
+      if (resident.status !== 'active')
         throw new PortvaktError('conflict', `resident "${request.onBehalfOf.id}" is not active`);
       assertResidentMayOpen(this.#store, request.onBehalfOf.id, request.doorId, this.#clock.now());
     }

@@ -4,7 +4,7 @@
  * zone), so an app cannot open what the resident's card would not.
  */
 import { ForbiddenError } from '../../../lib/errors.ts';
-import { isWithinSchedule, type ScheduleInterval } from '../../protocol/schedule.ts';
+import { isWithinSchedule } from '../../protocol/schedule.ts';
 import type { HubStore } from '../store/hub-store.ts';
 
 export function assertResidentMayOpen(
@@ -15,19 +15,14 @@ export function assertResidentMayOpen(
 ): void {
   const e = store.entities;
   const door = e.get('doors', doorId);
-  const building = e.get('buildings', String(e.get('panels', String(door['panelId']))['buildingId']));
-  const timeZone = String(building['timeZone']);
+  const { timeZone } = e.get('buildings', e.get('panels', door.panelId).buildingId);
   const rules = e.list('accessRules', { residentId, doorId });
   const allowed = rules.some((rule) => {
-    const from = rule['validFrom'] as number | null;
-    const until = rule['validUntil'] as number | null;
+    const { validFrom: from, validUntil: until, timeProfileId } = rule;
     if ((from !== null && now < from) || (until !== null && now >= until)) return false;
-    const profileId = rule['timeProfileId'] as string | null;
-    if (profileId === null) return true;
-    const profile = e.find('timeProfiles', profileId);
-    return (
-      profile !== undefined && isWithinSchedule(profile['intervals'] as ScheduleInterval[], now, timeZone)
-    );
+    if (timeProfileId === null) return true;
+    const profile = e.find('timeProfiles', timeProfileId);
+    return profile !== undefined && isWithinSchedule(profile.intervals, now, timeZone);
   });
   if (!allowed)
     throw new ForbiddenError(

@@ -3,20 +3,22 @@
  * the command was addressed to, so one panel cannot mark another's commands done.
  */
 import type { Database } from 'better-sqlite3';
-import type { CommandBody, CommandResultMessage } from '../../protocol/messages.ts';
+import { z } from 'zod';
+import { type CommandBody, type CommandResultMessage, commandBodySchema } from '../../protocol/messages.ts';
 
-export interface CommandView {
-  nonce: string;
-  panelId: string;
-  type: string;
-  body: CommandBody;
-  issuedAt: number;
-  expiresAt: number;
+export const commandViewSchema = z.object({
+  nonce: z.string(),
+  panelId: z.string(),
+  type: z.string(),
+  body: commandBodySchema,
+  issuedAt: z.number().int(),
+  expiresAt: z.number().int(),
   /** `expired`: sent, never answered, and past its expiry (the panel will refuse it now). */
-  status: 'sent' | 'done' | 'refused' | 'failed' | 'expired';
-  reason: string | null;
-  resultAt: number | null;
-}
+  status: z.enum(['sent', 'done', 'refused', 'failed', 'expired']),
+  reason: z.string().nullable(),
+  resultAt: z.number().int().nullable(),
+});
+export type CommandView = z.output<typeof commandViewSchema>;
 
 export class CommandLog {
   readonly #db: Database;

@@ -1,23 +1,43 @@
 /**
  * One generic repository for every admin table in entity-specs.ts: create, read, list, update (a partial
- * body merged onto the stored row, then validated whole), delete. Every write runs in a transaction and
- * tells the change listeners afterwards, so the config publisher recompiles what the change affects.
+ * body merged onto the stored row, then validated whole), delete. Reads return the entity's view type
+ * (`get('doors', id).panelId`). Every write runs in a transaction and tells the change listeners
+ * afterwards, so the config publisher recompiles what the change affects.
  */
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { Clock } from '../../../lib/clock/clock.ts';
 import { NotFoundError, PortvaktError, ValidationError } from '../../../lib/errors.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
+import { decodeRow, toColumns, viewSelect } from './entity-columns.ts';
 import { checkEntityRules } from './entity-rules.ts';
-import { camelCase, ENTITY_SPECS, type EntityName, type EntitySpec, snakeCase } from './entity-specs.ts';
+import {
+  type EntityInput,
+  type EntityName,
+  type EntityView,
+  fieldsOf,
+  snakeCase,
+  specOf,
+  tableOf,
+  viewFieldsOf,
+} from './entity-specs.ts';
+import { Statements } from './statements.ts';
 
-export type Row = Record<string, unknown>;
 /** What changed: `before` is absent for a create, `after` for a delete. */
-export interface EntityChange {
-  entity: EntityName;
+export interface EntityChange<N extends EntityName = EntityName> {
+  entity: N;
   id: string;
-  before?: Row | undefined;
-  after?: Row | undefined;
+  before?: EntityView<N> | undefined;
+  after?: EntityView<N> | undefined;
 }
+
+/**
+ * Narrows a change to one entity's row types. Sound because Entities builds every change from its own
+ * entity's rows.
+ */
+export function isChangeOf<N extends EntityName>(change: EntityChange, name: N): change is EntityChange<N> {
+  return change.entity === name;
+}
+
 /**
  * Called inside the write's transaction, so what it records (a config version, a pending patch) commits
  * with the change or not at all; what it returns runs after the commit (publishing).
@@ -28,10 +48,12 @@ export class Entities {
   readonly #db: Database;
   readonly #clock: Clock;
   readonly #listeners = new Set<ChangeListener>();
+  readonly #statements: Statements;
 
   constructor(db: Database, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
+    this.#statements = new Statements(db);
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -39,98 +61,137 @@ export class Entities {
     return () => this.#listeners.delete(listener);
   }
 
-  list(name: EntityName, filter: Record<string, string> = {}): Row[] {
-    const spec: EntitySpec = ENTITY_SPECS[name];
-    const known = new Set([...spec.fields, ...(spec.derived ?? [])]);
+  /** Rows whose fields equal the filter's values, by id; a field the entity lacks is a ValidationError. */
+  list<N extends EntityName>(name: N, filter: Readonly<Record<string, string>> = {}): EntityView<N>[] {
+    const known = new Set(viewFieldsOf(name));
     const where: string[] = [];
     const values: string[] = [];
     for (const [field, value] of Object.entries(filter)) {
-      if (!known.has(field)) throw new ValidationError(`cannot filter ${spec.name} by "${field}"`);
+      if (!known.has(field)) throw new ValidationError(`cannot filter ${name} by "${field}"`);
       where.push(`${snakeCase(field)} = ?`);
       values.push(value);
     }
-    const sql = `SELECT * FROM ${spec.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-    return (this.#db.prepare(sql).all(...values) as Row[]).map((r) => toView(spec, r));
+    const sql = `SELECT ${viewSelect(name)} FROM ${tableOf(name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+    // Not cached: filters come from API queries, and their combinations are many.
+    return this.#db
+      .prepare(sql)
+      .all(...values)
+      .map((row) => this.#view(name, row));
   }
 
-  find(name: EntityName, id: string): Row | undefined {
-    const spec: EntitySpec = ENTITY_SPECS[name];
-    const row = this.#db.prepare(`SELECT * FROM ${spec.table} WHERE id = ?`).get(id) as Row | undefined;
-    return row && toView(spec, row);
+  find<N extends EntityName>(name: N, id: string): EntityView<N> | undefined {
+    const row = this.#sql(`SELECT ${viewSelect(name)} FROM ${tableOf(name)} WHERE id = ?`).get(id);
+    return row === undefined ? undefined : this.#view(name, row);
   }
 
-  get(name: EntityName, id: string): Row {
+  get<N extends EntityName>(name: N, id: string): EntityView<N> {
     const row = this.find(name, id);
-    if (!row) throw new NotFoundError(`no ${ENTITY_SPECS[name].what} "${id}"`);
+    if (!row) throw new NotFoundError(`no ${specOf(name).what} "${id}"`);
     return row;
   }
 
-  create(name: EntityName, input: unknown): Row {
-    const spec: EntitySpec = ENTITY_SPECS[name];
-    const row = parseInput(spec.schema, input, spec.what) as Row;
-    const id = String(row['id']);
-    this.#write(spec, () => {
-      if (this.find(name, id))
-        throw new PortvaktError('conflict', `${spec.what} "${row['id']}" already exists`);
-      const values = { ...this.#columns(spec, row), ...this.#derive(spec, row, true) };
-      const cols = Object.keys(values);
-      this.#db
-        .prepare(
-          `INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`,
-        )
-        .run(values);
-      return { entity: name, id, after: this.get(name, id) };
-    });
-    return this.get(name, id);
+  /** Ids of every row, in order (cheaper than list() where only ids matter). */
+  ids(name: EntityName): string[] {
+    return this.#sql(`SELECT id FROM ${tableOf(name)} ORDER BY id`)
+      .pluck()
+      .all()
+      .map(String);
   }
 
-  update(name: EntityName, id: string, patch: unknown): Row {
-    const spec: EntitySpec = ENTITY_SPECS[name];
+  create<N extends EntityName>(name: N, input: unknown): EntityView<N> {
+    const row = parseInput(specOf(name).schema, input, specOf(name).what);
+    this.#write(name, [() => this.#insert(name, row)]);
+    return this.get(name, row.id);
+  }
+
+  /**
+   * Creates many rows in one transaction (bulk loads: one commit instead of one per row). Each row is
+   * validated and checked as create() does; the first bad one rolls all of them back.
+   */
+  createMany<N extends EntityName>(name: N, inputs: readonly unknown[]): void {
+    const rows = inputs.map((input) => parseInput(specOf(name).schema, input, specOf(name).what));
+    this.#write(
+      name,
+      rows.map((row) => () => this.#insert(name, row)),
+    );
+  }
+
+  update<N extends EntityName>(name: N, id: string, patch: unknown): EntityView<N> {
+    const what = specOf(name).what;
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
-      throw new ValidationError(`invalid ${spec.what}: body must be a JSON object`);
-    if ('id' in patch && (patch as Row)['id'] !== id)
-      throw new ValidationError(`invalid ${spec.what}: id cannot change (delete and create instead)`);
+      throw new ValidationError(`invalid ${what}: body must be a JSON object`);
+    if ('id' in patch && patch.id !== id)
+      throw new ValidationError(`invalid ${what}: id cannot change (delete and create instead)`);
     const current = this.get(name, id);
-    const merged = Object.fromEntries(spec.fields.map((f) => [f, current[f]]));
-    const row = parseInput(spec.schema, { ...merged, ...patch }, spec.what) as Row;
-    this.#write(spec, () => {
-      const values = { ...this.#columns(spec, row), ...this.#derive(spec, row, false) };
-      const sets = Object.keys(values).filter((c) => c !== 'id');
-      this.#db
-        .prepare(`UPDATE ${spec.table} SET ${sets.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`)
-        .run(values);
-      // A panel moving building takes its doors along (a door's building is always its panel's).
-      if (name === 'panels')
-        this.#db.prepare('UPDATE doors SET building_id = ? WHERE panel_id = ?').run(row['buildingId'], id);
-      return { entity: name, id, before: current, after: this.get(name, id) };
-    });
+    const fields = fieldsOf(name);
+    const stored = Object.fromEntries(Object.entries(current).filter(([field]) => fields.includes(field)));
+    const row = parseInput(specOf(name).schema, { ...stored, ...patch }, what);
+    this.#write(name, [
+      () => {
+        checkEntityRules(this.#statements, name, row);
+        const values = { ...toColumns(name, row), ...this.#derive(name, row, false) };
+        const sets = Object.keys(values).filter((c) => c !== 'id');
+        this.#sql(
+          `UPDATE ${tableOf(name)} SET ${sets.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`,
+        ).run(values);
+        // A panel moving building takes its doors along (a door's building is always its panel's).
+        if (name === 'panels')
+          this.#sql('UPDATE doors SET building_id = ? WHERE panel_id = ?').run(values['building_id'], id);
+        return () => ({ entity: name, id, before: current, after: this.get(name, id) });
+      },
+    ]);
     return this.get(name, id);
   }
 
   remove(name: EntityName, id: string): void {
-    const spec: EntitySpec = ENTITY_SPECS[name];
     const current = this.get(name, id);
-    this.#write(spec, () => {
-      this.#db.prepare(`DELETE FROM ${spec.table} WHERE id = ?`).run(id);
-      return { entity: name, id, before: current };
-    });
+    this.#write(name, [
+      () => {
+        this.#sql(`DELETE FROM ${tableOf(name)} WHERE id = ?`).run(id);
+        return () => ({ entity: name, id, before: current });
+      },
+    ]);
   }
 
-  /** Runs a write and its listeners in one transaction, turning constraint failures into clear conflicts. */
-  #write(spec: EntitySpec, fn: () => EntityChange): void {
+  #insert<N extends EntityName>(name: N, row: EntityInput<N>): () => EntityChange<N> {
+    if (this.#sql(`SELECT 1 FROM ${tableOf(name)} WHERE id = ?`).get(row.id) !== undefined)
+      throw new PortvaktError('conflict', `${specOf(name).what} "${row.id}" already exists`);
+    checkEntityRules(this.#statements, name, row);
+    const values = { ...toColumns(name, row), ...this.#derive(name, row, true) };
+    const cols = Object.keys(values);
+    this.#sql(
+      `INSERT INTO ${tableOf(name)} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`,
+    ).run(values);
+    return () => ({ entity: name, id: row.id, after: this.get(name, row.id) });
+  }
+
+  /**
+   * Runs writes and their listeners in one transaction, turning constraint failures into clear conflicts;
+   * what the listeners return runs once everything has committed. Each write returns how to describe its
+   * change, which is only worked out (a read of the new row) when someone listens.
+   */
+  #write(name: EntityName, writes: readonly (() => () => EntityChange)[]): void {
+    const spec = specOf(name);
     const afterCommit: (() => void)[] = [];
     try {
       this.#db.transaction(() => {
-        const change = fn();
-        for (const listener of this.#listeners) {
-          const after = listener(change);
-          if (after) afterCommit.push(after);
+        for (const write of writes) {
+          const describe = write();
+          if (this.#listeners.size === 0) continue;
+          const change = describe();
+          for (const listener of this.#listeners) {
+            const after = listener(change);
+            if (after) afterCommit.push(after);
+          }
         }
       })();
     } catch (err) {
-      const code = (err as { code?: unknown }).code;
+      const code = err instanceof Error && 'code' in err ? err.code : undefined;
       // RESTRICT violations surface as SQLITE_CONSTRAINT_TRIGGER with the foreign-key message.
-      if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || /FOREIGN KEY/.test((err as Error).message))
+      if (
+        code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ||
+        (err instanceof Error && /FOREIGN KEY/.test(err.message))
+      )
         throw new PortvaktError('conflict', `${spec.what} is still referenced (e.g. a building with panels)`);
       if (code === 'SQLITE_CONSTRAINT_UNIQUE' && spec.unique)
         throw new PortvaktError('conflict', spec.unique);
@@ -139,47 +200,21 @@ export class Entities {
     for (const after of afterCommit) after();
   }
 
-  #columns(spec: EntitySpec, row: Row): Row {
-    const out: Row = {};
-    for (const field of spec.fields) {
-      const value = row[field] ?? null;
-      if (spec.json?.includes(field)) out[snakeCase(field)] = JSON.stringify(value);
-      else if (spec.bool?.includes(field)) out[snakeCase(field)] = value ? 1 : 0;
-      else out[snakeCase(field)] = value;
-    }
-    for (const [field, table] of Object.entries(spec.refs ?? {})) {
-      const ref = row[field];
-      if (ref === null || ref === undefined) continue;
-      if (!this.#db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(ref))
-        throw new ValidationError(`invalid ${spec.what}: ${field} "${ref}" does not exist`, [
-          `${field}: no such ${table.replace(/_/g, ' ').replace(/s$/, '')} "${ref}"`,
-        ]);
-    }
-    checkEntityRules(this.#db, spec.name as EntityName, row);
-    return out;
-  }
-
-  #derive(spec: EntitySpec, row: Row, inserting: boolean): Row {
-    if (spec.name === 'doors') {
-      const panel = this.#db.prepare('SELECT building_id FROM panels WHERE id = ?').get(row['panelId']) as
-        | { building_id: string }
-        | undefined;
-      return { building_id: panel?.building_id };
-    }
-    if (spec.name === 'panels' && inserting)
-      return { broker_username: row['id'], created_at: this.#clock.now() };
+  /** Columns the hub fills in: a door's building (its panel's), a panel's broker username and creation. */
+  #derive(name: EntityName, row: Record<string, unknown>, inserting: boolean): Record<string, unknown> {
+    if (name === 'doors')
+      return {
+        building_id: this.#sql('SELECT building_id FROM panels WHERE id = ?').pluck().get(row['panelId']),
+      };
+    if (name === 'panels' && inserting) return { broker_username: row['id'], created_at: this.#clock.now() };
     return {};
   }
-}
 
-function toView(spec: EntitySpec, row: Row): Row {
-  const out: Row = {};
-  for (const [column, value] of Object.entries(row)) {
-    if (spec.hidden?.includes(column)) continue;
-    const field = camelCase(column);
-    if (spec.json?.includes(field)) out[field] = JSON.parse(String(value));
-    else if (spec.bool?.includes(field)) out[field] = value === 1;
-    else out[field] = value;
+  #view<N extends EntityName>(name: N, row: unknown): EntityView<N> {
+    return specOf(name).view.parse(decodeRow(name, row));
   }
-  return out;
+
+  #sql(sql: string): Statement {
+    return this.#statements.get(sql);
+  }
 }

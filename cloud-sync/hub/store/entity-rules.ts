@@ -1,34 +1,53 @@
 /**
- * Rules between admin rows that foreign keys cannot state, checked in the write's transaction: a row that
- * breaks one is refused with a message, rather than compiling into a snapshot the panel would reject.
+ * Checks of an admin row against the others, in the write's transaction: references first (foreign keys
+ * would refuse them too, but without saying which field), then rules between rows that foreign keys cannot
+ * state. A row that breaks one is refused with a message, rather than compiling into a snapshot the panel
+ * would reject.
  */
-import type { Database } from 'better-sqlite3';
 import { ValidationError } from '../../../lib/errors.ts';
-import type { EntityName } from './entity-specs.ts';
+import { type EntityInput, type EntityName, refsOf, specOf, tableOf } from './entity-specs.ts';
+import type { Statements } from './statements.ts';
 
-type Row = Record<string, unknown>;
+type Rules = { readonly [N in EntityName]?: (statements: Statements, row: EntityInput<N>) => void };
 
-export function checkEntityRules(db: Database, name: EntityName, row: Row): void {
-  if (name === 'doorbells') checkDoorbell(db, row);
-  else if (name === 'doorbellMembers') checkDoorbellMember(db, row);
+const RULES: Rules = { doorbells: checkDoorbell, doorbellMembers: checkDoorbellMember };
+
+export function checkEntityRules<N extends EntityName>(
+  statements: Statements,
+  name: N,
+  row: EntityInput<N>,
+): void {
+  checkRefs(statements, name, row);
+  const rule: Rules[N] = RULES[name];
+  rule?.(statements, row);
 }
 
-function checkDoorbell(db: Database, bell: Row): void {
-  const doorId = bell['doorId'];
-  if (doorId !== null && doorId !== undefined) {
-    const panel = db.prepare('SELECT panel_id FROM doors WHERE id = ?').pluck().get(doorId);
+function checkRefs(statements: Statements, name: EntityName, row: Record<string, unknown>): void {
+  const what = specOf(name).what;
+  for (const [field, target] of refsOf(name)) {
+    const ref = row[field];
+    if (ref === null || ref === undefined) continue;
+    if (!statements.get(`SELECT 1 FROM ${tableOf(target)} WHERE id = ?`).get(ref))
+      throw new ValidationError(`invalid ${what}: ${field} "${ref}" does not exist`, [
+        `${field}: no such ${specOf(target).what} "${ref}"`,
+      ]);
+  }
+}
+
+function checkDoorbell(statements: Statements, bell: EntityInput<'doorbells'>): void {
+  if (bell.doorId !== null) {
+    const panel = statements.get('SELECT panel_id FROM doors WHERE id = ?').pluck().get(bell.doorId);
     // The snapshot of the bell's panel holds only that panel's doors.
-    if (panel !== undefined && panel !== bell['panelId'])
+    if (panel !== undefined && panel !== bell.panelId)
       refuse(
         'doorbell',
-        `doorId: door "${doorId}" is on panel "${panel}", not on the bell's panel "${bell['panelId']}"`,
+        `doorId: door "${bell.doorId}" is on panel "${panel}", not on the bell's panel "${bell.panelId}"`,
       );
   }
-  if (bell['type'] === 'separate') {
-    const members = db
-      .prepare('SELECT count(*) FROM doorbell_members WHERE doorbell_id = ?')
-      .pluck()
-      .get(bell['id']) as number;
+  if (bell.type === 'separate') {
+    const members = Number(
+      statements.get('SELECT count(*) FROM doorbell_members WHERE doorbell_id = ?').pluck().get(bell.id),
+    );
     if (members > 0)
       refuse(
         'doorbell',
@@ -37,13 +56,12 @@ function checkDoorbell(db: Database, bell: Row): void {
   }
 }
 
-function checkDoorbellMember(db: Database, member: Row): void {
-  const bellId = member['doorbellId'];
-  const type = db.prepare('SELECT type FROM doorbells WHERE id = ?').pluck().get(bellId);
+function checkDoorbellMember(statements: Statements, member: EntityInput<'doorbellMembers'>): void {
+  const type = statements.get('SELECT type FROM doorbells WHERE id = ?').pluck().get(member.doorbellId);
   if (type === 'separate')
     refuse(
       'doorbell member',
-      `doorbellId: doorbell "${bellId}" is a separate bell: it rings its own resident and has no members`,
+      `doorbellId: doorbell "${member.doorbellId}" is a separate bell: it rings its own resident and has no members`,
     );
 }
 

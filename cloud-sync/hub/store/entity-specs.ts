@@ -1,9 +1,10 @@
 /**
- * The admin-managed tables, described once: the generic repository (entities.ts), the admin API routes and
- * the OpenAPI document all derive from these specs. Row shapes reuse the protocol's building schemas where
- * the panel receives the row, so the hub can never store a row the panel would reject.
+ * The admin-managed tables, described once: the generic repository (entities.ts), the admin API routes, the
+ * CLI and the OpenAPI document all derive from these specs. Each names the schema that validates what
+ * clients send (its keys are the stored fields; columns are their snake_case, the table the name's) and the
+ * schema of what reads return, from which the row types derive.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   accessRuleSchema,
   buildingSchema,
@@ -12,228 +13,150 @@ import {
   timeProfileSchema,
   unitSchema,
 } from '../../protocol/building.ts';
+import { appDeviceSchema } from '../../protocol/directory.ts';
 import {
-  appDeviceSchema,
-  bellMemberFields,
-  bellResidentIssue,
-  bellTiming,
-  bellTypeSchema,
-} from '../../protocol/directory.ts';
-import { DEVICE_ID_PATTERN } from '../../protocol/topics.ts';
+  doorbellMemberSchema,
+  doorbellSchema,
+  doorInputSchema,
+  doorViewSchema,
+  panelSchema,
+  panelViewSchema,
+} from './entity-schemas.ts';
 
-/** Panel and door ids also appear in the panel's YAML config and MQTT topics: the stricter device-id form. */
-export const deviceStyleId = z
-  .string()
-  .regex(DEVICE_ID_PATTERN, 'must be 1-63 chars of a-z, 0-9, "_" or "-", starting alphanumeric');
-
-/**
- * App devices log in to the broker as `app-…`; a panel with such an id would share its broker identity
- * (and Mosquitto's `%u` ACL patterns) with an app device.
- */
-const panelId = deviceStyleId.refine(
-  (id) => !id.startsWith('app-'),
-  'must not start with "app-" (app device ids do)',
-);
-
-export const panelSchema = z
-  .object({ id: panelId, name: z.string().min(1).max(200), buildingId: z.string().min(1).max(128) })
-  .strict();
-
-/** A door's building is always its panel's, so clients name only the panel. */
-export const doorInputSchema = z
-  .object({ id: deviceStyleId, panelId: deviceStyleId, name: z.string().min(1).max(200) })
-  .strict();
-
-/**
- * A bell on one panel. A separate bell names its resident (its unit is theirs); every other type names
- * the unit it rings. The protocol's bell row is compiled from this.
- */
-export const doorbellSchema = z
-  .object({
-    id: z.string().min(1).max(128),
-    panelId: deviceStyleId,
-    unitId: z.string().min(1).max(128).nullable().default(null),
-    residentId: z.string().min(1).max(128).nullable().default(null),
-    type: bellTypeSchema,
-    displayText: z.string().min(1).max(200),
-    /** A door of the same panel, which a resident may open during a call; null = none. */
-    doorId: deviceStyleId.nullable().default(null),
-    ...bellTiming,
-  })
-  .strict()
-  .refine((b) => (b.unitId === null) !== (b.residentId === null), {
-    message: 'set exactly one of unitId and residentId',
-    path: ['unitId'],
-  })
-  .superRefine((b, ctx) => {
-    const issue = bellResidentIssue(b);
-    if (issue) ctx.addIssue({ code: 'custom', path: ['residentId'], message: issue });
-  });
-
-/** Whom a unit bell rings: the ring order of a sequential bell, the reception group of a business bell. */
-export const doorbellMemberSchema = z
-  .object({
-    id: z.string().min(1).max(128),
-    doorbellId: z.string().min(1).max(128),
-    residentId: z.string().min(1).max(128),
-    ...bellMemberFields,
-  })
-  .strict();
-
-export interface EntitySpec {
-  /** Plural name: API path segment and JSON key. */
-  name: string;
+interface SpecFields {
   /** Singular noun for messages. */
   what: string;
-  table: string;
   /** Validates a whole row as clients send it (create, or an update merged onto the stored row). */
-  schema: z.ZodType;
-  /** Fields stored from the parsed input, camelCase; columns are their snake_case. */
-  fields: readonly string[];
+  schema: z.ZodObject;
+  /** What reads return: the schema, plus the fields the hub fills in (never accepted from clients). */
+  view: z.ZodObject;
   /** Fields stored as JSON text. */
   json?: readonly string[];
   /** Boolean fields, stored as 0/1. */
   bool?: readonly string[];
   /** What a UNIQUE constraint (besides the id) means, for the conflict message. */
   unique?: string;
-  /** Reference fields and the table they point to; checked before writing, for a clear message. */
+  /** Reference fields and the entity they point to; checked before writing, for a clear message. */
   refs?: Readonly<Record<string, string>>;
-  /** Fields the hub fills in (shown in views, never accepted from clients). */
-  derived?: readonly string[];
-  /** Columns never shown (secrets). */
-  hidden?: readonly string[];
 }
 
-const validity = ['validFrom', 'validUntil'] as const;
-
 export const ENTITY_SPECS = {
-  buildings: {
-    name: 'buildings',
-    what: 'building',
-    table: 'buildings',
-    schema: buildingSchema,
-    fields: ['id', 'name', 'timeZone', 'picturesAllowed'],
-    bool: ['picturesAllowed'],
-  },
+  buildings: { what: 'building', schema: buildingSchema, view: buildingSchema, bool: ['picturesAllowed'] },
   panels: {
-    name: 'panels',
     what: 'panel',
-    table: 'panels',
     schema: panelSchema,
-    fields: ['id', 'name', 'buildingId'],
-    refs: { buildingId: 'buildings' },
-    derived: ['brokerUsername', 'createdAt'],
-    hidden: ['password_hash'],
-  },
-  doors: {
-    name: 'doors',
-    what: 'door',
-    table: 'doors',
-    schema: doorInputSchema,
-    fields: ['id', 'panelId', 'name'],
-    refs: { panelId: 'panels' },
-    derived: ['buildingId'],
-  },
-  units: {
-    name: 'units',
-    what: 'unit',
-    table: 'units',
-    schema: unitSchema,
-    fields: ['id', 'buildingId', 'name'],
+    view: panelViewSchema,
+    // Not in the view, so never selected: the broker password hash (panel-status.ts reads it).
     refs: { buildingId: 'buildings' },
   },
+  doors: { what: 'door', schema: doorInputSchema, view: doorViewSchema, refs: { panelId: 'panels' } },
+  units: { what: 'unit', schema: unitSchema, view: unitSchema, refs: { buildingId: 'buildings' } },
   residents: {
-    name: 'residents',
     what: 'resident',
-    table: 'residents',
     schema: residentSchema,
-    fields: [
-      'id',
-      'unitId',
-      'name',
-      'status',
-      'displayName',
-      'picture',
-      'hidden',
-      'hiddenUntil',
-      'hiddenProfileId',
-      'ringtone',
-      'phone',
-    ],
+    view: residentSchema,
     bool: ['hidden'],
-    refs: { unitId: 'units', hiddenProfileId: 'time_profiles' },
+    refs: { unitId: 'units', hiddenProfileId: 'timeProfiles' },
   },
   cards: {
-    name: 'cards',
     what: 'card',
-    table: 'cards',
     schema: cardSchema,
-    fields: ['id', 'uid', 'residentId', 'status', ...validity],
+    view: cardSchema,
     refs: { residentId: 'residents' },
     unique: 'a card with this uid is already registered',
   },
   timeProfiles: {
-    name: 'timeProfiles',
     what: 'time profile',
-    table: 'time_profiles',
     schema: timeProfileSchema,
-    fields: ['id', 'buildingId', 'name', 'intervals'],
+    view: timeProfileSchema,
     json: ['intervals'],
     refs: { buildingId: 'buildings' },
   },
   accessRules: {
-    name: 'accessRules',
     what: 'access rule',
-    table: 'access_rules',
     schema: accessRuleSchema,
-    fields: ['id', 'residentId', 'doorId', 'timeProfileId', ...validity],
-    refs: { residentId: 'residents', doorId: 'doors', timeProfileId: 'time_profiles' },
+    view: accessRuleSchema,
+    refs: { residentId: 'residents', doorId: 'doors', timeProfileId: 'timeProfiles' },
   },
   doorbells: {
-    name: 'doorbells',
     what: 'doorbell',
-    table: 'doorbells',
     schema: doorbellSchema,
-    fields: [
-      'id',
-      'panelId',
-      'unitId',
-      'residentId',
-      'type',
-      'displayText',
-      'doorId',
-      'sortKey',
-      'ringTimeoutS',
-      'stepS',
-    ],
+    view: doorbellSchema,
     refs: { panelId: 'panels', unitId: 'units', residentId: 'residents', doorId: 'doors' },
   },
   doorbellMembers: {
-    name: 'doorbellMembers',
     what: 'doorbell member',
-    table: 'doorbell_members',
     schema: doorbellMemberSchema,
-    fields: ['id', 'doorbellId', 'residentId', 'position', 'ringS'],
+    view: doorbellMemberSchema,
     refs: { doorbellId: 'doorbells', residentId: 'residents' },
     unique: 'this resident is already a member of the doorbell',
   },
   appDevices: {
-    name: 'appDevices',
     what: 'app device',
-    table: 'app_devices',
     schema: appDeviceSchema,
-    fields: ['id', 'residentId', 'name', 'lastSeenAt'],
+    view: appDeviceSchema,
     refs: { residentId: 'residents' },
   },
-} as const satisfies Record<string, EntitySpec>;
+} as const satisfies Record<string, SpecFields>;
 
+/** Plural name: API path segment and JSON key. */
 export type EntityName = keyof typeof ENTITY_SPECS;
-export const ENTITY_NAMES = Object.keys(ENTITY_SPECS) as EntityName[];
+export const ENTITY_NAMES = Object.keys(ENTITY_SPECS).filter(isEntityName);
 
-export function snakeCase(field: string): string {
-  return field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** A row as clients send it, validated (defaults filled in). */
+export type EntityInput<N extends EntityName> = z.output<(typeof ENTITY_SPECS)[N]['schema']>;
+/** A row as reads return it. */
+export type EntityView<N extends EntityName> = z.output<(typeof ENTITY_SPECS)[N]['view']>;
+
+export type Building = EntityView<'buildings'>;
+export type Panel = EntityView<'panels'>;
+export type Door = EntityView<'doors'>;
+export type Unit = EntityView<'units'>;
+export type Resident = EntityView<'residents'>;
+export type Card = EntityView<'cards'>;
+export type TimeProfile = EntityView<'timeProfiles'>;
+export type AccessRule = EntityView<'accessRules'>;
+export type Doorbell = EntityView<'doorbells'>;
+export type DoorbellMember = EntityView<'doorbellMembers'>;
+export type AppDevice = EntityView<'appDevices'>;
+
+/** An entity's spec with its row types: what generic code (`Entities`) works with. */
+export type EntitySpec<N extends EntityName = EntityName> = Omit<SpecFields, 'schema' | 'view' | 'refs'> & {
+  readonly schema: z.ZodType<EntityInput<N>>;
+  readonly view: z.ZodType<EntityView<N>>;
+  readonly refs?: Readonly<Record<string, EntityName>>;
+};
+
+/**
+ * The same specs seen through their row types: TypeScript checks here, once per entity, that each schema
+ * produces its entity's types, so generic code gets `EntityView<N>` for a name `N`.
+ */
+const TYPED: { readonly [N in EntityName]: EntitySpec<N> } = ENTITY_SPECS;
+
+export const specOf = <N extends EntityName>(name: N): EntitySpec<N> => TYPED[name];
+
+/** The stored fields (what clients send), camelCase. */
+export const fieldsOf = (name: EntityName): string[] => Object.keys(ENTITY_SPECS[name].schema.shape);
+/** Every field a read shows, stored or filled in by the hub. */
+export const viewFieldsOf = (name: EntityName): string[] => Object.keys(ENTITY_SPECS[name].view.shape);
+
+export const tableOf = (name: EntityName): string => snakeCase(name);
+
+/** Reference fields of the entity and the entity each points to. */
+export const refsOf = (name: EntityName): [string, EntityName][] => Object.entries(TYPED[name].refs ?? {});
+
+export function isEntityName(name: string): name is EntityName {
+  return Object.hasOwn(ENTITY_SPECS, name);
 }
 
-export function camelCase(column: string): string {
-  return column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const columns = new Map<string, string>();
+
+/** A field's column name; remembered, as bulk writes ask for every field of every row (fields are few). */
+export function snakeCase(field: string): string {
+  let column = columns.get(field);
+  if (column === undefined) {
+    column = field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    columns.set(field, column);
+  }
+  return column;
 }

@@ -4,15 +4,18 @@
  * which the panel's in-order stream is stored without a gap: the only thing ever acknowledged.
  */
 import type { Database } from 'better-sqlite3';
-import type { EventsMessage } from '../../protocol/messages.ts';
+import { z } from 'zod';
+import { auditEventSchema, type EventsMessage } from '../../protocol/messages.ts';
 
 type AuditEvent = EventsMessage['events'][number];
 
-export interface StoredEvent extends AuditEvent {
-  cursor: number;
-  panelId: string;
-  receivedAt: number;
-}
+/** An event as the admin API lists it: the panel's event, with where and when the hub stored it. */
+export const storedEventSchema = auditEventSchema.extend({
+  cursor: z.number().int(),
+  panelId: z.string(),
+  receivedAt: z.number().int(),
+});
+export type StoredEvent = z.output<typeof storedEventSchema>;
 
 export interface InOrderResult {
   /** Rows newly inserted (duplicates are not counted). */

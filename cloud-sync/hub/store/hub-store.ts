@@ -1,26 +1,41 @@
 /**
  * The hub's SQLite database — the only state the hub has (see README.md). One synchronous connection per
- * hub process; WAL lets the CLI and a backup read while the hub writes.
+ * hub process; WAL lets the CLI and a backup read while the hub writes. Everything outside store/ reaches
+ * the database through the classes below, never through the connection itself.
  */
-import type { Database } from 'better-sqlite3';
 import type { Clock } from '../../../lib/clock/clock.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
 import { openSqlite } from '../../../lib/sqlite/open.ts';
+import { CallEvents } from './call-events.ts';
 import { CommandLog } from './command-log.ts';
 import { Entities } from './entities.ts';
 import { EventLog } from './event-log.ts';
 import { migrations } from './migrations.ts';
 import { PanelStatus } from './panel-status.ts';
 import { PendingPatches } from './pending-patches.ts';
+import { ResidentSessions } from './resident-sessions.ts';
+import { SnapshotSource } from './snapshot-source.ts';
 
 export interface HubStore {
   readonly path: string;
-  readonly db: Database;
   readonly entities: Entities;
   readonly panels: PanelStatus;
+  readonly snapshots: SnapshotSource;
   readonly events: EventLog;
+  readonly calls: CallEvents;
   readonly commands: CommandLog;
   readonly pendingPatches: PendingPatches;
+  readonly sessions: ResidentSessions;
+  /**
+   * Runs `fn` in one transaction (nested calls become savepoints). `immediate` takes the write lock at the
+   * start, so two hub workers that read-then-write (a config version) cannot interleave.
+   */
+  transaction<T>(fn: () => T, options?: { immediate?: boolean }): T;
+  /**
+   * SQLite's `data_version`: changes when another connection (the CLI, another hub worker) has committed
+   * since the last call, never for this connection's own writes.
+   */
+  dataVersion(): number;
   close(): void;
 }
 
@@ -30,12 +45,19 @@ export function openHubStore(path: string, options: { clock: Clock; logger: Logg
   const { db } = openSqlite(path, { what: 'hub database', migrations, logger });
   return {
     path,
-    db,
     entities: new Entities(db, options.clock),
     panels: new PanelStatus(db),
+    snapshots: new SnapshotSource(db),
     events: new EventLog(db),
+    calls: new CallEvents(db),
     commands: new CommandLog(db),
     pendingPatches: new PendingPatches(db),
+    sessions: new ResidentSessions(db),
+    transaction: (fn, { immediate = false } = {}) => {
+      const run = db.transaction(fn);
+      return immediate ? run.immediate() : run();
+    },
+    dataVersion: () => Number(db.pragma('data_version', { simple: true })),
     close: () => {
       if (db.open) db.close();
     },

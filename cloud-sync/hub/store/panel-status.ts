@@ -3,6 +3,7 @@
  * what the panel reported applying, whether it is online, and its broker password hash.
  */
 import type { Database } from 'better-sqlite3';
+import { z } from 'zod';
 import type { BuildingSnapshot } from '../../protocol/building-snapshot.ts';
 import type { ConfigReportedMessage, DeviceStateMessage } from '../../protocol/messages.ts';
 
@@ -13,26 +14,30 @@ export interface PublishedConfig {
   publishedAt: number;
 }
 
-export interface PanelStatusView {
-  config: {
-    publishedVersion: number | null;
-    publishedAt: number | null;
-    reportedVersion: number | null;
-    reportedStatus: string | null;
-    rejectedVersion: number | null;
-    rejectReason: string | null;
-    reportedAt: number | null;
-  };
-  online: boolean;
-  state: {
-    status: string;
-    configVersion: number | null;
-    lastSeq: number | null;
-    software: string | null;
-    at: number;
-  } | null;
-  eventPosition: number;
-}
+/** A panel's sync status as the admin API shows it. */
+export const panelStatusViewSchema = z.object({
+  config: z.object({
+    publishedVersion: z.number().int().nullable(),
+    publishedAt: z.number().int().nullable(),
+    reportedVersion: z.number().int().nullable(),
+    reportedStatus: z.string().nullable(),
+    rejectedVersion: z.number().int().nullable(),
+    rejectReason: z.string().nullable(),
+    reportedAt: z.number().int().nullable(),
+  }),
+  online: z.boolean(),
+  state: z
+    .object({
+      status: z.string(),
+      configVersion: z.number().int().nullable(),
+      lastSeq: z.number().int().nullable(),
+      software: z.string().nullable(),
+      at: z.number().int(),
+    })
+    .nullable(),
+  eventPosition: z.number().int(),
+});
+export type PanelStatusView = z.output<typeof panelStatusViewSchema>;
 
 export class PanelStatus {
   readonly #db: Database;
@@ -52,6 +57,11 @@ export class PanelStatus {
       snapshot: JSON.parse(row.snapshot),
       publishedAt: row.published_at,
     };
+  }
+
+  /** Panels that have a published config (the ones to republish after a reconnect). */
+  publishedIds(): string[] {
+    return this.#db.prepare('SELECT panel_id FROM panel_config').pluck().all().map(String);
   }
 
   savePublished(panelId: string, config: PublishedConfig): void {

@@ -88,7 +88,7 @@ function seedDirectory(e: Entities): void {
 
 describe('directory compiled per panel', () => {
   let store: ReturnType<typeof hubStore>;
-  const compile = (panelId: string): BuildingSnapshot => compilePanelSnapshot(store.db, panelId);
+  const compile = (panelId: string): BuildingSnapshot => compilePanelSnapshot(store, panelId);
   const ids = (rows: readonly { id: string }[]) => rows.map((r) => r.id);
   beforeEach(() => {
     store = hubStore();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { compilePanelSnapshot, snapshotHash } from '../../../cloud-sync/hub/config/compile.ts';
 import { RECOMPILE_DELAY_MS } from '../../../cloud-sync/hub/config/publisher.ts';
 import { Hub } from '../../../cloud-sync/hub/main.ts';
+import { parseHubSettings } from '../../../cloud-sync/hub/settings.ts';
 import { configPatchMessage, configSnapshotMessage } from '../../../cloud-sync/protocol/messages.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
@@ -33,15 +34,14 @@ describe('card changes on the fast path', () => {
 
   beforeAll(async () => {
     broker = await startBroker();
-    hub = new Hub({
+    const settings = parseHubSettings({
       dataDir: tempDir(),
       mqtt: { url: broker.url, clientId: 'hub-fast', protocolVersion: 4, sessionExpiryS: 3600 },
       http: { host: '127.0.0.1', port: 0 },
       adminToken: ADMIN_TOKEN,
       recompileIntervalMs: 0,
-      clock,
-      logger: silentLogger,
     });
+    hub = new Hub(settings, { clock, logger: silentLogger });
     await hub.start();
     await waitFor(() => hub.mqttConnected, 'hub connected');
     seed(hub);
@@ -85,7 +85,7 @@ describe('card changes on the fast path', () => {
     expect(hub.store.pendingPatches.list('p1')).toEqual([]);
     const stored = hub.store.panels.published('p1')!;
     expect(stored.version).toBe(version + 1);
-    expect(stored.hash).toBe(snapshotHash(compilePanelSnapshot(hub.store.db, 'p1')));
+    expect(stored.hash).toBe(snapshotHash(compilePanelSnapshot(hub.store, 'p1')));
   });
 
   it('a card moved to a resident of another panel: deleted at one, added at the other', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { Hub } from '../../../cloud-sync/hub/main.ts';
+import { parseHubSettings } from '../../../cloud-sync/hub/settings.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -38,7 +39,7 @@ export function tempDir(): string {
 }
 
 export async function startHub(brokerUrl: string, dataDir = tempDir()): Promise<Hub> {
-  const hub = new Hub({
+  const settings = parseHubSettings({
     dataDir,
     mqtt: {
       url: brokerUrl,
@@ -50,8 +51,8 @@ export async function startHub(brokerUrl: string, dataDir = tempDir()): Promise<
     http: { host: '127.0.0.1', port: 0 },
     adminToken: ADMIN_TOKEN,
     recompileIntervalMs: 0,
-    logger: silentLogger,
   });
+  const hub = new Hub(settings, { logger: silentLogger });
   await hub.start();
   await waitFor(() => hub.mqttConnected, 'hub connected');
   return hub;

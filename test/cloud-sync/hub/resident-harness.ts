@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Hub } from '../../../cloud-sync/hub/main.ts';
 import type { LoginLimits } from '../../../cloud-sync/hub/residents/login-limiter.ts';
+import { parseHubSettings } from '../../../cloud-sync/hub/settings.ts';
 import type { ResidentLoginReply } from '../../../cloud-sync/protocol/resident-api.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { ADMIN_TOKEN, AUTH, type api, tempDir, waitFor } from './hub-harness.ts';
@@ -20,7 +21,7 @@ export interface ResidentHubOptions {
 }
 
 export async function startResidentHub(o: ResidentHubOptions): Promise<Hub> {
-  const hub = new Hub({
+  const settings = parseHubSettings({
     dataDir: tempDir(),
     mqtt: {
       url: o.brokerUrl,
@@ -40,8 +41,8 @@ export async function startResidentHub(o: ResidentHubOptions): Promise<Hub> {
       webDir: o.webDir ?? tempDir(),
       ...(o.loginLimits ? { loginLimits: o.loginLimits } : {}),
     },
-    logger: silentLogger,
   });
+  const hub = new Hub(settings, { logger: silentLogger });
   await hub.start();
   await waitFor(() => hub.mqttConnected, 'hub connected');
   return hub;

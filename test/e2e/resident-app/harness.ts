@@ -12,6 +12,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { EmbeddedBroker } from '../../../cloud-sync/broker/embedded-broker.ts';
 import { hubAppDeviceAuth } from '../../../cloud-sync/broker/hub-auth.ts';
 import { Hub } from '../../../cloud-sync/hub/main.ts';
+import { parseHubSettings } from '../../../cloud-sync/hub/settings.ts';
 import { callTopic, type PanelCallMessageInput } from '../../../cloud-sync/protocol/calls.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { buildResidentApp } from '../../../scripts/build-web.ts';
@@ -55,7 +56,7 @@ export async function startWorld(): Promise<World> {
     logger: silentLogger,
   });
   await broker.start();
-  const hub = new Hub({
+  const settings = parseHubSettings({
     dataDir: mkdtempSync(join(tmpdir(), 'portvakt-hub-')),
     mqtt: {
       url: broker.url(),
@@ -70,8 +71,8 @@ export async function startWorld(): Promise<World> {
     adminToken: ADMIN_TOKEN,
     recompileIntervalMs: 0,
     residentApp: { brokerWsUrl: broker.wsUrl(), brokerAuthSecret, webDir },
-    logger: silentLogger,
   });
+  const hub = new Hub(settings, { logger: silentLogger });
   await hub.start();
   hubBase = `http://127.0.0.1:${hub.apiAddress().port}`;
   seed(hub);

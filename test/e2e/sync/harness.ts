@@ -13,6 +13,7 @@ import { parse } from 'yaml';
 import type { OutboxEvent } from '../../../cloud-sync/agent/ports.ts';
 import { runHubCli } from '../../../cloud-sync/hub/cli.ts';
 import { Hub } from '../../../cloud-sync/hub/main.ts';
+import { parseHubSettings } from '../../../cloud-sync/hub/settings.ts';
 import type { StoredEvent } from '../../../cloud-sync/hub/store/event-log.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { type MosquittoHandle, productAcl, startMosquitto } from '../../../scripts/lab/mosquitto.ts';
@@ -78,7 +79,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     (p.config['sync'] as Record<string, unknown>)['brokerUrl'] = `mqtt://127.0.0.1:${broker.port}`;
   }
 
-  const hub = new Hub({
+  const settings = parseHubSettings({
     dataDir: hubDir,
     mqtt: {
       url: `mqtt://127.0.0.1:${broker.port}`,
@@ -92,8 +93,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     http: { host: '127.0.0.1', port: 0 },
     adminToken: ADMIN_TOKEN,
     recompileIntervalMs: 0,
-    logger: silentLogger,
   });
+  const hub = new Hub(settings, { logger: silentLogger });
   await hub.start();
   await waitFor(() => hub.mqttConnected, 10_000, 'hub connected to mosquitto');
   for (const p of Object.values(panels)) {

@@ -1,0 +1,134 @@
+/**
+ * The hub's settings — one zod schema is the single source of their TypeScript type, defaults,
+ * descriptions (the `serve --help` text) and error messages, as the panel's config is
+ * (device/config/schema.ts). `portvakt-hub serve` maps its flags and environment onto it
+ * (cli/serve-settings.ts); tests build it in code. The `Hub` takes only parsed settings: the type is
+ * branded, so nothing else can pass for it.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError, errorMessage } from '../../lib/errors.ts';
+import { LOG_LEVELS } from '../../lib/log/logger.ts';
+import { brokerOptions } from '../../lib/mqtt/broker-url.ts';
+import { loginLimitsSchema } from './residents/login-limiter.ts';
+
+export const DEFAULT_DATA_DIR = './hub-data';
+/** Where scripts/build-web.ts puts the resident web app in a checkout. */
+export const DEFAULT_WEB_DIR = resolve(import.meta.dirname, '../../dist/web/resident');
+
+/** A shared secret: required where it is set, never a guessable default. */
+const secret = z
+  .string({
+    error: (issue) => (issue.input === undefined ? 'is required (at least 16 characters)' : undefined),
+  })
+  .min(16, 'must be at least 16 characters');
+
+const brokerUrl = z.string().superRefine((url, ctx) => {
+  try {
+    brokerOptions(url);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: errorMessage(err) });
+  }
+});
+
+const mqtt = z
+  .object({
+    url: brokerUrl.default('mqtt://127.0.0.1:1883').describe('the MQTT broker'),
+    clientId: z.string().min(1).default('portvakt-hub').describe('MQTT client id, unique per hub worker'),
+    username: z.string().min(1).optional().describe('broker login'),
+    password: z.string().min(1).optional().describe('broker password'),
+    protocolVersion: z
+      .union([z.literal(5), z.literal(4)], { error: 'must be 4 or 5' })
+      .default(5)
+      .describe('use 4 for brokers without MQTT 5'),
+    sessionExpiryS: z
+      .number()
+      .int()
+      .min(0)
+      .default(7 * 86_400)
+      .describe('how long the broker keeps the session (and queued events) while the hub is away'),
+    sharedGroup: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('subscribe via $share/NAME/… so several workers split the load'),
+    ca: z.string().min(1).optional().describe('CA certificate (PEM file) for mqtts://'),
+    backoff: z
+      .object({ initialMs: z.number().int().min(1), maxMs: z.number().int().min(1) })
+      .strict()
+      .default({ initialMs: 1000, maxMs: 60_000 })
+      .describe('reconnect delays'),
+  })
+  .strict();
+
+const http = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1').describe('admin API listen address'),
+    port: z
+      .number({ error: 'must be a port number' })
+      .int('must be a port number')
+      .min(0, 'must be 0-65535')
+      .max(65_535, 'must be 0-65535')
+      .default(8090)
+      .describe('admin API port (0: any free one)'),
+  })
+  .strict();
+
+const residentApp = z
+  .object({
+    brokerWsUrl: z
+      .string()
+      .regex(/^wss?:\/\/[^\s]+$/, 'must be a ws:// or wss:// URL')
+      .optional()
+      .describe("the broker's MQTT-over-WebSocket URL as residents' browsers reach it; unset: no calls"),
+    brokerAuthSecret: secret
+      .optional()
+      .describe(
+        'turns on POST /api/v1/broker/auth and /acl, the HTTP auth backend the broker asks about app devices (at least 16 characters)',
+      ),
+    webDir: z
+      .string()
+      .min(1)
+      .transform((dir) => resolve(dir))
+      .default(DEFAULT_WEB_DIR)
+      .describe('the built resident web app, served at /app/'),
+    loginLimits: loginLimitsSchema.prefault({}),
+  })
+  .strict();
+
+export const hubSettingsSchema = z
+  .object({
+    dataDir: z.string().min(1).default(DEFAULT_DATA_DIR).describe('holds hub.db and the signing key'),
+    adminToken: secret.describe('bearer token of the admin API (at least 16 characters)'),
+    mqtt: mqtt.prefault({}),
+    http: http.prefault({}),
+    residentApp: residentApp.prefault({}),
+    recompileIntervalMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(30_000)
+      .describe('sweep for changes by the CLI or other workers; 0: never'),
+    log: z
+      .object({
+        level: z
+          .enum(LOG_LEVELS)
+          .default('info')
+          .describe('trace, debug, info, warn, error, fatal or silent'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .brand<'HubSettings'>();
+
+export type HubSettings = z.output<typeof hubSettingsSchema>;
+export type HubSettingsInput = z.input<typeof hubSettingsSchema>;
+
+/** Parses settings built in code; a bad value is a ConfigError naming its path. */
+export function parseHubSettings(input: HubSettingsInput): HubSettings {
+  const result = hubSettingsSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
+  throw new ConfigError(`invalid hub settings: ${issues.join('; ')}`, issues);
+}

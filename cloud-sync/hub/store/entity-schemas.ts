@@ -1,0 +1,67 @@
+/**
+ * The rows only the hub has (panels, doors as the admin names them, doorbells and their members) and the
+ * fields the hub adds to what clients send. The rows a panel receives unchanged (buildings, units,
+ * residents, cards, time profiles, access rules, app devices) use the protocol's schemas as they are, so the
+ * hub can never store a row the panel would reject.
+ */
+import { z } from 'zod';
+import { doorSchema } from '../../protocol/building.ts';
+import { bellMemberFields, bellResidentIssue, bellTiming, bellTypeSchema } from '../../protocol/directory.ts';
+import { entityId, epochMs, name } from '../../protocol/fields.ts';
+import { DEVICE_ID_PATTERN } from '../../protocol/topics.ts';
+
+/** Panel and door ids also appear in the panel's YAML config and MQTT topics: the stricter device-id form. */
+export const deviceStyleId = z
+  .string()
+  .regex(DEVICE_ID_PATTERN, 'must be 1-63 chars of a-z, 0-9, "_" or "-", starting alphanumeric');
+
+/**
+ * App devices log in to the broker as `app-…`; a panel with such an id would share its broker identity
+ * (and Mosquitto's `%u` ACL patterns) with an app device.
+ */
+const panelId = deviceStyleId.refine(
+  (id) => !id.startsWith('app-'),
+  'must not start with "app-" (app device ids do)',
+);
+
+export const panelSchema = z.object({ id: panelId, name, buildingId: entityId }).strict();
+
+/** A panel as the hub shows it: its broker username and creation time are the hub's to set. */
+export const panelViewSchema = panelSchema.extend({ brokerUsername: z.string().min(1), createdAt: epochMs });
+
+/** A door's building is always its panel's, so clients name only the panel. */
+export const doorInputSchema = z.object({ id: deviceStyleId, panelId: deviceStyleId, name }).strict();
+
+/** A door as the hub shows it: the protocol's door (with the building the hub derives) plus its panel. */
+export const doorViewSchema = doorSchema.extend({ id: deviceStyleId, panelId: deviceStyleId });
+
+/**
+ * A bell on one panel. A separate bell names its resident (its unit is theirs); every other type names
+ * the unit it rings. The protocol's bell row is compiled from this.
+ */
+export const doorbellSchema = z
+  .object({
+    id: entityId,
+    panelId: deviceStyleId,
+    unitId: entityId.nullable().default(null),
+    residentId: entityId.nullable().default(null),
+    type: bellTypeSchema,
+    displayText: name,
+    /** A door of the same panel, which a resident may open during a call; null = none. */
+    doorId: deviceStyleId.nullable().default(null),
+    ...bellTiming,
+  })
+  .strict()
+  .refine((b) => (b.unitId === null) !== (b.residentId === null), {
+    message: 'set exactly one of unitId and residentId',
+    path: ['unitId'],
+  })
+  .superRefine((b, ctx) => {
+    const issue = bellResidentIssue(b);
+    if (issue) ctx.addIssue({ code: 'custom', path: ['residentId'], message: issue });
+  });
+
+/** Whom a unit bell rings: the ring order of a sequential bell, the reception group of a business bell. */
+export const doorbellMemberSchema = z
+  .object({ id: entityId, doorbellId: entityId, residentId: entityId, ...bellMemberFields })
+  .strict();
