@@ -8,9 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { until } from './until.ts';
-
-export { until };
+import { holdsWithin, until } from '../lab/until.ts';
 
 const LAUNCHER = new URL('./start.ts', import.meta.url).pathname;
 
@@ -183,12 +181,10 @@ export async function ringUntilRung(
   await until(
     async () => {
       await ring();
-      const rung = await until(
-        async () =>
-          (await Promise.all(pages.map(appCall))).every((c) => c?.state === 'ringing') ? true : null,
-        'ringing',
+      const rung = await holdsWithin(
+        async () => (await Promise.all(pages.map(appCall))).every((c) => c?.state === 'ringing'),
         2500,
-      ).catch(() => false);
+      );
       if (!rung) await hangUpPanel(sim);
       return rung;
     },

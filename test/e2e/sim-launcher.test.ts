@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CARDS } from '../../device/sim/demo-building.ts';
+import { until } from '../../scripts/lab/until.ts';
 import { tempDir } from '../support/panel-process.ts';
 
 const LAUNCHER = new URL('../../scripts/sim/start.ts', import.meta.url).pathname;
@@ -100,14 +101,6 @@ async function waitForBanner(output: () => string, child: ChildProcess): Promise
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`no banner within 50 s:\n${output()}`);
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** PIDs of live processes whose command line names `text` (the launcher passes its data dir to each child). */

@@ -126,18 +126,3 @@ export async function api(
   // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON shapes
   return { status: res.status, body: json as any };
 }
-
-/** Polls until `check` returns a truthy value or the timeout passes (real time: process boundaries). */
-export async function waitFor<T>(
-  check: () => Promise<T> | T,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

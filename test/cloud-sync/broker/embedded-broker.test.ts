@@ -2,6 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedBroker, topicAllowed } from '../../../cloud-sync/broker/embedded-broker.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
+import { until } from '../../../scripts/lab/until.ts';
 
 const users = {
   hub: 'hub-secret-0123456789',
@@ -79,8 +80,8 @@ describe('embedded broker (simulator)', () => {
     // markers: once each subscriber got its marker, anything earlier would have arrived too
     await hub.publishAsync('portvakt/v1/devices/panel-b/commands', 'marker-b', { qos: 1 });
     await hub.publishAsync('portvakt/v1/devices/panel-a/events', 'marker-a', { qos: 1 });
-    await waitUntil(() => seenByB.some((m) => m.includes('marker-b')));
-    await waitUntil(() => seenByHub.some((m) => m.includes('from-b')));
+    await until(() => seenByB.some((m) => m.includes('marker-b')), 'marker-b at panel-b');
+    await until(() => seenByHub.some((m) => m.includes('from-b')), 'from-b at the hub');
 
     expect(seenByB.join('\n')).not.toContain('forged');
     expect(seenByA.join('\n')).not.toContain('from-b');
@@ -107,11 +108,3 @@ describe('embedded broker (simulator)', () => {
     expect(outcome).toBe('refused');
   });
 });
-
-async function waitUntil(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -10,6 +10,7 @@ import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { Hub } from '../../../cloud-sync/hub/main.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
+import { until } from '../../../scripts/lab/until.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
@@ -53,7 +54,7 @@ export async function startHub(brokerUrl: string, dataDir = tempDir()): Promise<
     logger: silentLogger,
   });
   await hub.start();
-  await waitFor(() => hub.mqttConnected, 'hub connected');
+  await until(() => hub.mqttConnected, 'hub connected');
   return hub;
 }
 
@@ -97,14 +98,6 @@ export async function fakePanel(brokerUrl: string, id: string, suffix = ''): Pro
     on: (leaf) => messages.filter((m) => m.topic === leaf),
     close: () => client.endAsync(),
   };
-}
-
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 export function api(hub: Hub) {

@@ -7,7 +7,8 @@ import { Hub } from '../../../cloud-sync/hub/main.ts';
 import type { LoginLimits } from '../../../cloud-sync/hub/residents/login-limiter.ts';
 import type { ResidentLoginReply } from '../../../cloud-sync/protocol/resident-api.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
-import { ADMIN_TOKEN, AUTH, type api, tempDir, waitFor } from './hub-harness.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { ADMIN_TOKEN, AUTH, type api, tempDir } from './hub-harness.ts';
 
 export const BROKER_SECRET = 'broker-secret-0123456789';
 export const WS_URL = 'ws://127.0.0.1:9/mqtt';
@@ -43,7 +44,7 @@ export async function startResidentHub(o: ResidentHubOptions): Promise<Hub> {
     logger: silentLogger,
   });
   await hub.start();
-  await waitFor(() => hub.mqttConnected, 'hub connected');
+  await until(() => hub.mqttConnected, 'hub connected');
   return hub;
 }
 

@@ -2,7 +2,6 @@
  * A running MediaEngine on the sim camera (real gst-launch, real media process) with werift viewers in
  * a separate process. Each test file starts one and stops it (every process by PID).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { MediaEngine, type MediaEngineOptions } from '../../../device/media/engine.ts';
 import { cameraConfigSchema } from '../../../hal/camera/config-schema.ts';
 import { createAvSource, createSpeaker } from '../../../hal/camera/drivers.ts';
@@ -11,19 +10,8 @@ import { SystemClock } from '../../../lib/clock/clock.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { ReceiverProcess } from '../../../scripts/bench/media-receiver-client.ts';
 
-export async function until<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const end = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (performance.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
+/** How long media waits may take: GStreamer, the media worker and werift viewers share two busy cores. */
+export const MEDIA_WAIT_MS = 20_000;
 
 /** Resolves when `peerId` reaches `state`; rejects after `timeoutMs`. */
 export function peerState(

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PanelProcess, waitFor } from '../../support/panel-process.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import type { PanelProcess } from '../../support/panel-process.ts';
 import { crashMidStream } from './crash-scenario.ts';
 import { type Lab, startLab, startSyncPanel } from './harness.ts';
 
@@ -12,7 +13,7 @@ describe('broker SIGKILLed mid-stream, without persistence', () => {
   beforeAll(async () => {
     lab = await startLab({ panelIds: ['p1'], persistence: false });
     panel = await startSyncPanel(lab.panels['p1']!);
-    await waitFor(() => lab.hub.store.panels.view('p1').online, 10_000, 'p1 online at the hub');
+    await until(() => lab.hub.store.panels.view('p1').online, 'p1 online at the hub', 10_000);
   });
   afterAll(async () => {
     await panel?.stop();

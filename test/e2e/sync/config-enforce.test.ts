@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PanelProcess, waitFor } from '../../support/panel-process.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import type { PanelProcess } from '../../support/panel-process.ts';
 import {
   hubApi,
   type Lab,
@@ -57,6 +58,6 @@ describe('config change at the hub, enforced by the panel', () => {
   it('a panel that dies (SIGKILL) is marked offline by its last will', async () => {
     expect(lab.hub.store.panels.view('p1').online).toBe(true);
     await panel.kill();
-    await waitFor(() => !lab.hub.store.panels.view('p1').online, 10_000, 'the last will at the hub');
+    await until(() => !lab.hub.store.panels.view('p1').online, 'the last will at the hub', 10_000);
   });
 });

@@ -1,13 +1,8 @@
-/**
- * The broker dies (SIGKILL) while a panel streams events, panels keep deciding at the door while it is
- * down, and it comes back on the same port. Whatever the broker kept or lost, the hub must end up with
- * the panel's audit log exactly: every event once, none missing, the in-order stream position at the end.
- */
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
-import { type PanelProcess, waitFor } from '../../support/panel-process.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { waitForAutosaveAfter } from '../../support/mosquitto-autosave.ts';
+import type { PanelProcess } from '../../support/panel-process.ts';
 import { hubEvents, type Lab, panelEvents, tap } from './harness.ts';
 
 const TAPS_BEFORE_KILL = 100;
@@ -28,12 +23,12 @@ export async function crashMidStream(lab: Lab, panel: PanelProcess, opts: { wait
     }
   })();
   try {
-    await waitFor(() => taps >= TAPS_BEFORE_KILL, 20_000, 'taps before the kill');
+    await until(() => taps >= TAPS_BEFORE_KILL, 'taps before the kill', 20_000);
     // With persistence, the restored db then holds sessions and queued messages from mid-stream.
-    if (opts.waitForAutosave) await waitForAutosaveAfter(lab, Date.now());
+    if (opts.waitForAutosave) await waitForAutosaveAfter(lab.broker, Date.now());
     await lab.broker.kill('SIGKILL');
     const killedAt = taps;
-    await waitFor(() => taps >= killedAt + TAPS_WHILE_DOWN, 20_000, 'taps while the broker is down');
+    await until(() => taps >= killedAt + TAPS_WHILE_DOWN, 'taps while the broker is down', 20_000);
     await lab.broker.restart();
     stopAt = taps + TAPS_AFTER_RESTART;
   } catch (err) {
@@ -45,10 +40,10 @@ export async function crashMidStream(lab: Lab, panel: PanelProcess, opts: { wait
 
   const local = await panelEvents(panel);
   const last = local.at(-1)!.seq;
-  await waitFor(
+  await until(
     () => lab.hub.store.panels.view('p1').eventPosition >= last,
-    40_000,
     `hub stream position to reach seq ${last}`,
+    40_000,
   );
   const stored = hubEvents(lab.hub, 'p1');
 
@@ -68,10 +63,4 @@ export async function crashMidStream(lab: Lab, panel: PanelProcess, opts: { wait
   });
   expect(bySeq.map(view)).toEqual(local.map(view));
   return { taps, events: local.length };
-}
-
-/** Mosquitto autosaves on whole-second ticks (see scripts/lab/mosquitto.ts): wait for a save after `since`. */
-async function waitForAutosaveAfter(lab: Lab, since: number): Promise<void> {
-  const db = join(lab.broker.dir, 'mosquitto.db');
-  await waitFor(() => existsSync(db) && statSync(db).mtimeMs > since, 10_000, 'a mosquitto autosave');
 }

@@ -16,14 +16,8 @@ import { Hub } from '../../../cloud-sync/hub/main.ts';
 import type { StoredEvent } from '../../../cloud-sync/hub/store/event-log.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { type MosquittoHandle, productAcl, startMosquitto } from '../../../scripts/lab/mosquitto.ts';
-import {
-  api,
-  type PanelProcess,
-  startPanel,
-  tempDir,
-  waitFor,
-  writeConfig,
-} from '../../support/panel-process.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { api, type PanelProcess, startPanel, tempDir, writeConfig } from '../../support/panel-process.ts';
 
 export const ADMIN_TOKEN = 'sync-e2e-admin-token-0123456789';
 export const BUILDING = 'b1';
@@ -95,7 +89,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     logger: silentLogger,
   });
   await hub.start();
-  await waitFor(() => hub.mqttConnected, 10_000, 'hub connected to mosquitto');
+  await until(() => hub.mqttConnected, 'hub connected to mosquitto', 10_000);
   for (const p of Object.values(panels)) {
     hub.store.entities.create('doors', { id: p.doorId, panelId: p.id, name: `Door of ${p.id}` });
   }
@@ -189,7 +183,7 @@ export function seedResident(hub: Hub, panel: ProvisionedPanel, uid: string): { 
  */
 export async function waitForConfigApplied(hub: Hub, panelId: string, timeoutMs = 10_000): Promise<number> {
   try {
-    return await waitFor(
+    return await until(
       () => {
         const { config } = hub.store.panels.view(panelId);
         return config.publishedVersion !== null &&
@@ -198,8 +192,8 @@ export async function waitForConfigApplied(hub: Hub, panelId: string, timeoutMs 
           ? config.reportedVersion
           : 0;
       },
-      timeoutMs,
       `${panelId} to apply the published config`,
+      timeoutMs,
     );
   } catch (err) {
     throw new Error(`${(err as Error).message}: ${JSON.stringify(hub.store.panels.view(panelId))}`);
@@ -278,15 +272,6 @@ export function rawClient(
     client.once('connect', () => resolve({ client, received }));
     client.once('close', () => reject(new Error(`${username}: connection closed before CONNACK`)));
   });
-}
-
-/** waitFor for a value: resolves with it once `check` stops returning undefined or false. */
-export async function waitForValue<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  return (await waitFor(check, timeoutMs, what)) as T;
 }
 
 export const deviceRoot = (id: string): string => `portvakt/v1/devices/${id}`;

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GpioDriver, InputChange } from '../../../hal/gpio/types.ts';
 import type { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { HardwareError } from '../../../lib/errors.ts';
+import { holdsWithin } from '../../../scripts/lab/until.ts';
 
 /** What the shared contract needs to see a driver from the outside. */
 export interface GpioHarness {
@@ -29,13 +30,8 @@ const INPUT_B = 27;
 
 /** Waits (real time, bounded) until the boundary shows the level: hardware drivers apply it asynchronously. */
 export async function expectPhysical(h: GpioHarness, line: number, high: boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const level = await h.relayPhysical(line);
-    if (level === high) return;
-    if (Date.now() > deadline) expect(level, `line ${line} physical level`).toBe(high);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await holdsWithin(async () => (await h.relayPhysical(line)) === high, 5000);
+  expect(await h.relayPhysical(line), `line ${line} physical level`).toBe(high);
 }
 
 export function runGpioContract(name: string, makeHarness: () => Promise<GpioHarness>): void {
