@@ -4,8 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../scripts/lab/until.ts';
 import { FakeSysfsChip, inLab } from '../hal/gpio/fake-sysfs.ts';
 import { panelConfig } from '../support/configs.ts';
-import { api, type PanelProcess, startPanel, tempDir, writeConfig } from '../support/panel-process.ts';
+import { api } from '../support/http.ts';
+import { type PanelProcess, startPanel, writeConfig } from '../support/panel-process.ts';
 import { seedCards } from '../support/seed.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 // The real panel process on the onoff (sysfs) driver, against a fake sysfs tree in the lab namespace:
 // what the relay line holds after SIGKILL mid-pulse, and what a restart does with it.

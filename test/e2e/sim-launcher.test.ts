@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CARDS } from '../../device/sim/demo-building.ts';
 import { until } from '../../scripts/lab/until.ts';
-import { tempDir } from '../support/panel-process.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const LAUNCHER = new URL('../../scripts/sim/start.ts', import.meta.url).pathname;
 

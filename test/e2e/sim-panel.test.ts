@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CARDS } from '../../device/sim/demo-building.ts';
 import { until } from '../../scripts/lab/until.ts';
 import { INSTALLER } from '../support/configs.ts';
-import { api, type PanelProcess, startPanel, tempDir } from '../support/panel-process.ts';
+import { api } from '../support/http.ts';
+import { type PanelProcess, startPanel } from '../support/panel-process.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 // The simulator as a newcomer runs it (`--sim`): demo building, simulated GPIO and readers.
 describe('simulator panel over its local API', () => {

@@ -4,8 +4,10 @@ import { type PcscdHandle, startPcscd } from '../../scripts/lab/pcscd.ts';
 import { until } from '../../scripts/lab/until.ts';
 import { VirtualCard } from '../../scripts/lab/virtual-card.ts';
 import { panelConfig } from '../support/configs.ts';
-import { api, type PanelProcess, startPanel, tempDir, writeConfig } from '../support/panel-process.ts';
+import { api } from '../support/http.ts';
+import { type PanelProcess, startPanel, writeConfig } from '../support/panel-process.ts';
 import { seedCards } from '../support/seed.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 // The whole chain with real parts: virtual MIFARE card → vpcd → pcscd → nfc-pcsc → the panel process
 // → access decision → audit → relay. pcscd polls vpcd every 400 ms, so card waits allow 2 s and more.

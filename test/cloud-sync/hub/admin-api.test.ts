@@ -2,17 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { importPublicKey, verifyCommand } from '../../../cloud-sync/protocol/signing.ts';
 import { until } from '../../../scripts/lab/until.ts';
-import { api, type Broker, fakePanel, startBroker, startHub } from './hub-harness.ts';
+import { type AdminApi, adminApi } from '../../support/hub.ts';
+import { type Broker, fakePanel, startBroker, startHub } from './hub-harness.ts';
 
 describe('hub admin API', () => {
   let broker: Broker;
   let hub: Hub;
-  let call: ReturnType<typeof api>;
+  let call: AdminApi;
 
   beforeAll(async () => {
     broker = await startBroker();
     hub = await startHub(broker.url);
-    call = api(hub);
+    call = adminApi(hub);
   });
   afterAll(async () => {
     await hub.stop();

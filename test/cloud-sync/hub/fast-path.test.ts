@@ -5,20 +5,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { compilePanelSnapshot, snapshotHash } from '../../../cloud-sync/hub/config/compile.ts';
 import { RECOMPILE_DELAY_MS } from '../../../cloud-sync/hub/config/publisher.ts';
-import { Hub } from '../../../cloud-sync/hub/main.ts';
+import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { configPatchMessage, configSnapshotMessage } from '../../../cloud-sync/protocol/messages.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
-import { silentLogger } from '../../../lib/log/logger.ts';
 import { until } from '../../../scripts/lab/until.ts';
-import {
-  ADMIN_TOKEN,
-  type Broker,
-  type FakePanel,
-  fakePanel,
-  seed,
-  startBroker,
-  tempDir,
-} from './hub-harness.ts';
+import { startTestHub } from '../../support/hub.ts';
+import { type Broker, type FakePanel, fakePanel, seed, startBroker } from './hub-harness.ts';
 
 describe('card changes on the fast path', () => {
   let broker: Broker;
@@ -33,17 +25,7 @@ describe('card changes on the fast path', () => {
 
   beforeAll(async () => {
     broker = await startBroker();
-    hub = new Hub({
-      dataDir: tempDir(),
-      mqtt: { url: broker.url, clientId: 'hub-fast', protocolVersion: 4, sessionExpiryS: 3600 },
-      http: { host: '127.0.0.1', port: 0 },
-      adminToken: ADMIN_TOKEN,
-      recompileIntervalMs: 0,
-      clock,
-      logger: silentLogger,
-    });
-    await hub.start();
-    await until(() => hub.mqttConnected, 'hub connected');
+    hub = await startTestHub({ brokerUrl: broker.url, protocolVersion: 4, clock });
     seed(hub);
     p1 = await fakePanel(broker.url, 'p1');
     p2 = await fakePanel(broker.url, 'p2');

@@ -11,7 +11,7 @@ import { verifyPassword } from '../../../cloud-sync/hub/store/passwords.ts';
 import { configSchema } from '../../../device/config/schema.ts';
 import { SystemClock } from '../../../lib/clock/clock.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
-import { tempDir } from './hub-harness.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 function cli(dataDir: string) {
   return async (...argv: string[]) => {

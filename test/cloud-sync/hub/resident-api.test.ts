@@ -4,15 +4,16 @@ import { MAX_APP_DEVICES } from '../../../cloud-sync/hub/residents/accounts.ts';
 import { residentLoginReply } from '../../../cloud-sync/protocol/resident-api.ts';
 import { importPublicKey, verifyCommand } from '../../../cloud-sync/protocol/signing.ts';
 import { until } from '../../../scripts/lab/until.ts';
-import { AUTH, api, type Broker, type FakePanel, fakePanel, seed, startBroker } from './hub-harness.ts';
-import { bearer, type Call, loginResident, startResidentHub, WS_URL } from './resident-harness.ts';
+import { type AdminApi, AUTH, adminApi, bearer } from '../../support/hub.ts';
+import { type Broker, type FakePanel, fakePanel, seed, startBroker } from './hub-harness.ts';
+import { loginResident, startResidentHub, WS_URL } from './resident-harness.ts';
 
 const JSON_ONLY = { 'content-type': 'application/json' };
 
 describe('hub resident API', () => {
   let broker: Broker;
   let hub: Hub;
-  let call: Call;
+  let call: AdminApi;
   let panel: FakePanel;
 
   beforeAll(async () => {
@@ -21,7 +22,7 @@ describe('hub resident API', () => {
       brokerUrl: broker.url,
       loginLimits: { perResident: 3, perAddress: 50, windowMs: 60_000 },
     });
-    call = api(hub);
+    call = adminApi(hub);
     seed(hub);
     const e = hub.store.entities;
     // A rule that starts tomorrow: listed, but not openable now.

@@ -6,10 +6,10 @@ import type { CommandBody } from '../../../cloud-sync/protocol/messages.ts';
 import { generateSigningKeys, type SigningKey, signCommand } from '../../../cloud-sync/protocol/signing.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { until } from '../../../scripts/lab/until.ts';
+import { adminApi } from '../../support/hub.ts';
 import type { PanelProcess } from '../../support/panel-process.ts';
 import {
   deviceRoot,
-  hubApi,
   type Lab,
   type PanelEvent,
   panelEvents,
@@ -108,7 +108,7 @@ describe('door.open commands over a real broker', () => {
   });
 
   it('opens the door for a command the hub signs, then refuses that same command replayed', async () => {
-    const opened = await hubApi(lab.hub)('POST', `/api/v1/doors/${doorId}/open`, {
+    const opened = await adminApi(lab.hub)('POST', `/api/v1/doors/${doorId}/open`, {
       onBehalfOf: { kind: 'admin', id: 'alice' },
       reason: 'delivery',
     });

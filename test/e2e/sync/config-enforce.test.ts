@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../../scripts/lab/until.ts';
+import { adminApi } from '../../support/hub.ts';
 import type { PanelProcess } from '../../support/panel-process.ts';
 import {
-  hubApi,
   type Lab,
   relay,
   seedResident,
@@ -38,7 +38,7 @@ describe('config change at the hub, enforced by the panel', () => {
     expect(granted.body).toMatchObject({ granted: true, reason: 'granted', doorIds: [p1.doorId] });
     expect((await relay(panel, p1.doorId)).energizeCount).toBe(before.energizeCount + 1);
 
-    const revoked = await hubApi(lab.hub)('POST', `/api/v1/cards/${cardId}/revoke`);
+    const revoked = await adminApi(lab.hub)('POST', `/api/v1/cards/${cardId}/revoke`);
     expect(revoked).toMatchObject({ status: 200, body: { id: cardId, status: 'revoked' } });
     const revokedVersion = await waitForConfigApplied(lab.hub, 'p1');
     expect(revokedVersion).toBeGreaterThan(seededVersion);

@@ -1,15 +1,59 @@
+/**
+ * The broker dies (SIGKILL) while a panel streams events, panels keep deciding at the door while it is
+ * down, and it comes back on the same port. Whatever the broker kept or lost, the hub must end up with
+ * the panel's audit log exactly: every event once, none missing, the in-order stream position at the end.
+ */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../../scripts/lab/until.ts';
 import { waitForAutosaveAfter } from '../../support/mosquitto-autosave.ts';
 import type { PanelProcess } from '../../support/panel-process.ts';
-import { hubEvents, type Lab, panelEvents, tap } from './harness.ts';
+import {
+  hubEvents,
+  type Lab,
+  type LabOptions,
+  panelEvents,
+  startLab,
+  startSyncPanel,
+  tap,
+} from './harness.ts';
+
+/**
+ * The scenario as a test file runs it, one file per broker setting so that they run in parallel. With
+ * persistence it waits for an autosave before the kill, so that the restored db holds mid-stream state.
+ */
+export function describeBrokerCrash(
+  title: string,
+  broker: Pick<LabOptions, 'persistence' | 'extraConfig'>,
+): void {
+  describe(title, () => {
+    let lab: Lab;
+    let panel: PanelProcess;
+
+    beforeAll(async () => {
+      lab = await startLab({ panelIds: ['p1'], ...broker });
+      panel = await startSyncPanel(lab.panels['p1']!);
+      await until(() => lab.hub.store.panels.view('p1').online, 'p1 online at the hub', 10_000);
+    });
+    afterAll(async () => {
+      await panel?.stop();
+      await lab?.stop();
+    });
+
+    it('the hub ends with every event of the panel exactly once', { timeout: 60_000 }, async () => {
+      const port = lab.broker.port;
+      const { taps } = await crashMidStream(lab, panel, { waitForAutosave: broker.persistence === true });
+      expect(lab.broker.port).toBe(port);
+      expect(taps).toBeGreaterThanOrEqual(240);
+    });
+  });
+}
 
 const TAPS_BEFORE_KILL = 100;
 const TAPS_WHILE_DOWN = 40;
 const TAPS_AFTER_RESTART = 100;
 
-export async function crashMidStream(lab: Lab, panel: PanelProcess, opts: { waitForAutosave: boolean }) {
+async function crashMidStream(lab: Lab, panel: PanelProcess, opts: { waitForAutosave: boolean }) {
   let taps = 0;
   let stopAt = Number.POSITIVE_INFINITY;
   const tapping = (async () => {

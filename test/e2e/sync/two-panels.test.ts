@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../../scripts/lab/until.ts';
+import { adminApi } from '../../support/hub.ts';
 import type { PanelProcess } from '../../support/panel-process.ts';
 import {
   deviceRoot,
-  hubApi,
   hubEvents,
   type Lab,
   panelEvents,
@@ -101,7 +101,7 @@ describe('two panels with their own credentials', () => {
 
       // Live traffic on B's topics in both directions: an event from B, a command and a config patch to B.
       await grantedAndSynced('p2');
-      const opened = await hubApi(lab.hub)('POST', `/api/v1/doors/${lab.panels['p2']!.doorId}/open`, {
+      const opened = await adminApi(lab.hub)('POST', `/api/v1/doors/${lab.panels['p2']!.doorId}/open`, {
         onBehalfOf: { kind: 'admin', id: 'ops' },
         reason: 'acl test',
       });
