@@ -1,4 +1,4 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDeviceCallFilter, callTopic, panelCallFilter } from '../../cloud-sync/protocol/calls.ts';
 import {
@@ -8,6 +8,7 @@ import {
   startMosquitto,
 } from '../../scripts/lab/mosquitto.ts';
 import { until } from '../../scripts/lab/until.ts';
+import { connectClient } from '../support/mqtt-client.ts';
 
 // Call signaling on a real Mosquitto: residents' app devices connect over WebSocket and the product ACL
 // (productAcl + appDeviceAcl) lets each read only …/calls/to/<itself> and write only …/calls/from/<itself>,
@@ -34,21 +35,11 @@ describe('mosquitto: app device call ACL over WebSocket', () => {
   });
 
   async function connect(url: string, username: keyof typeof USERS) {
-    const client = mqtt.connect(url, {
-      protocolVersion: 5,
-      clientId: username,
-      username,
-      password: USERS[username],
-      reconnectPeriod: 0,
-      connectTimeout: 5000,
-    });
-    open.push(client);
     const received: string[] = [];
-    client.on('message', (topic, payload) => received.push(`${topic} ${payload.toString()}`));
-    await new Promise<void>((resolve, reject) => {
-      client.on('error', reject);
-      client.once('connect', () => resolve());
-    });
+    const { client } = await connectClient(url, { username, password: USERS[username] }, (topic, payload) =>
+      received.push(`${topic} ${payload.toString()}`),
+    );
+    open.push(client);
     return { client, received };
   }
   const overWs = (username: keyof typeof USERS) =>

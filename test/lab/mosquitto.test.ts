@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type MosquittoHandle, startMosquitto } from '../../scripts/lab/mosquitto.ts';
 import { until } from '../../scripts/lab/until.ts';
 import { waitForAutosaveAfter } from '../support/mosquitto-autosave.ts';
+import { connectClient } from '../support/mqtt-client.ts';
 
 // The product's broker authorization on a real Mosquitto: panels are confined to their own subtree,
 // the hub sees everything, and persistent sessions keep queued commands across a broker restart.
@@ -26,32 +27,21 @@ interface TestClient {
 
 const open: MqttClient[] = [];
 
-/**
- * Attaches listeners before the connection is made: a persistent session's queued messages arrive right
- * after CONNACK, before an awaited connectAsync() would let the test attach a 'message' listener.
- */
-function connectTo(port: number, username: string, password: string, extra: IClientOptions = {}) {
-  const client = connect(`mqtt://127.0.0.1:${port}`, {
-    protocolVersion: 5,
-    username,
-    password,
-    // mqtt.js insists on a client id for clean: false; the broker uses the username anyway.
-    clientId: username,
-    reconnectPeriod: 0,
-    connectTimeout: 5000,
-    ...extra,
-  });
-  open.push(client);
+/** A client on one of the broker's listeners, with every message it gets from CONNACK on. */
+async function connectTo(
+  port: number,
+  username: string,
+  password: string,
+  extra: IClientOptions = {},
+): Promise<TestClient> {
   const received: Received[] = [];
-  client.on('message', (topic, payload) => received.push({ topic, payload: payload.toString() }));
-  return new Promise<TestClient>((resolve, reject) => {
-    // Also keeps mqtt.js from crashing the process with an unhandled 'error' later.
-    client.on('error', reject);
-    client.once('connect', (connack) =>
-      resolve({ client, received, sessionPresent: !!connack.sessionPresent }),
-    );
-    client.once('close', () => reject(new Error(`${username}: connection closed before CONNACK`)));
-  });
+  const { client, sessionPresent } = await connectClient(
+    `mqtt://127.0.0.1:${port}`,
+    { username, password, ...extra },
+    (topic, payload) => received.push({ topic, payload: payload.toString() }),
+  );
+  open.push(client);
+  return { client, received, sessionPresent };
 }
 
 async function refusalCode(port: number, username: string, password: string): Promise<number | undefined> {

@@ -1,9 +1,10 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedBroker } from '../../../cloud-sync/broker/embedded-broker.ts';
 import { appDeviceCallFilter, callTopic, panelCallFilter } from '../../../cloud-sync/protocol/calls.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { until } from '../../../scripts/lab/until.ts';
+import { connectClient } from '../../support/mqtt-client.ts';
 
 const users = { hub: 'hub-secret-0123456789', p1: 'p1-secret-0123456789' };
 /** What the hub would answer: these app devices are logged in. */
@@ -33,27 +34,21 @@ describe('embedded broker: app devices over WebSocket', () => {
     await broker.stop();
   });
 
-  function connect(
+  async function connect(
     url: string,
     username: string,
     password: string,
     clientId = username,
   ): Promise<MqttClient> {
-    const client = mqtt.connect(url, {
+    const { client } = await connectClient(url, {
       protocolVersion: 4,
       clientId,
       username,
       password,
-      reconnectPeriod: 0,
       connectTimeout: 3000,
     });
-    client.on('error', () => {});
     clients.push(client);
-    return new Promise((resolve, reject) => {
-      client.once('connect', () => resolve(client));
-      client.once('error', reject);
-      client.once('close', () => reject(new Error('closed')));
-    });
+    return client;
   }
   const app = (id: string) => connect(broker.wsUrl(), id, appDevices[id]!);
   const seen = (client: MqttClient) => {

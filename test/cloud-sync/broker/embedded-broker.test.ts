@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedBroker, topicAllowed } from '../../../cloud-sync/broker/embedded-broker.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { until } from '../../../scripts/lab/until.ts';
+import { connectClient } from '../../support/mqtt-client.ts';
 
 const users = {
   hub: 'hub-secret-0123456789',
@@ -24,21 +25,13 @@ describe('embedded broker (simulator)', () => {
     username: string,
     password = users[username as keyof typeof users],
   ): Promise<MqttClient> {
-    const client = mqtt.connect(broker.url(), {
+    const { client } = await connectClient(broker.url(), {
       protocolVersion: 4,
-      clientId: username,
       username,
       password,
-      reconnectPeriod: 0,
       connectTimeout: 3000,
     });
-    client.on('error', () => {});
     clients.push(client);
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', reject);
-      client.once('close', () => reject(new Error('closed')));
-    });
     return client;
   }
 

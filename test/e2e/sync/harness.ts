@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { parse } from 'yaml';
 import type { OutboxEvent } from '../../../cloud-sync/agent/ports.ts';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
@@ -18,6 +18,7 @@ import { until } from '../../../scripts/lab/until.ts';
 import { api } from '../../support/http.ts';
 import { startTestHub } from '../../support/hub.ts';
 import { hubCli } from '../../support/hub-cli.ts';
+import { connectClient } from '../../support/mqtt-client.ts';
 import { type PanelProcess, startPanel, writeConfig } from '../../support/panel-process.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
@@ -227,29 +228,20 @@ export interface Received {
   payload: Buffer;
 }
 
-/** A raw MQTT 5 client; listeners attach before CONNACK so nothing delivered right after it is missed. */
-export function rawClient(
+/** A raw MQTT 5 client on the lab's broker, with every message it gets from CONNACK on. */
+export async function rawClient(
   port: number,
   username: string,
   password: string,
   extra: IClientOptions = {},
 ): Promise<{ client: MqttClient; received: Received[] }> {
-  const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
-    protocolVersion: 5,
-    clientId: username,
-    username,
-    password,
-    reconnectPeriod: 0,
-    connectTimeout: 5000,
-    ...extra,
-  });
   const received: Received[] = [];
-  client.on('message', (topic, payload) => received.push({ topic, payload }));
-  return new Promise((resolve, reject) => {
-    client.on('error', reject);
-    client.once('connect', () => resolve({ client, received }));
-    client.once('close', () => reject(new Error(`${username}: connection closed before CONNACK`)));
-  });
+  const { client } = await connectClient(
+    `mqtt://127.0.0.1:${port}`,
+    { username, password, ...extra },
+    (topic, payload) => received.push({ topic, payload }),
+  );
+  return { client, received };
 }
 
 export const deviceRoot = (id: string): string => `portvakt/v1/devices/${id}`;

@@ -44,6 +44,15 @@ export function runGpioContract(name: string, makeHarness: () => Promise<GpioHar
       await h.dispose();
     });
 
+    /** INPUT, idle low, opened active-high with a 30 ms debounce; with every change it reports, in order. */
+    const openRecordedInput = (name: string) => {
+      h.presetInput(INPUT, false);
+      const input = h.driver.openInput(name, { chip: h.chip, line: INPUT, activeLow: false, debounceMs: 30 });
+      const changes: InputChange[] = [];
+      input.onChange((c) => changes.push(c));
+      return { input, changes };
+    };
+
     it('opens relays de-energized', async () => {
       const relay = h.driver.openRelay('strike', { chip: h.chip, line: RELAY, activeLow: false });
       expect(relay.name).toBe('strike');
@@ -80,15 +89,7 @@ export function runGpioContract(name: string, makeHarness: () => Promise<GpioHar
     });
 
     it('reports one debounced change for a bouncing input, timed at the last transition', async () => {
-      h.presetInput(INPUT, false);
-      const input = h.driver.openInput('rex', {
-        chip: h.chip,
-        line: INPUT,
-        activeLow: false,
-        debounceMs: 30,
-      });
-      const changes: InputChange[] = [];
-      input.onChange((c) => changes.push(c));
+      const { input, changes } = openRecordedInput('rex');
       expect(input.isActive()).toBe(false);
 
       await h.setInput(INPUT, true);
@@ -110,15 +111,7 @@ export function runGpioContract(name: string, makeHarness: () => Promise<GpioHar
     });
 
     it('ignores a glitch shorter than the debounce time', async () => {
-      h.presetInput(INPUT, false);
-      const input = h.driver.openInput('door', {
-        chip: h.chip,
-        line: INPUT,
-        activeLow: false,
-        debounceMs: 30,
-      });
-      const changes: InputChange[] = [];
-      input.onChange((c) => changes.push(c));
+      const { input, changes } = openRecordedInput('door');
       await h.setInput(INPUT, true);
       h.clock.advance(10);
       await h.setInput(INPUT, false);
@@ -198,15 +191,7 @@ export function runGpioContract(name: string, makeHarness: () => Promise<GpioHar
     });
 
     it('stops reporting input changes after close', async () => {
-      h.presetInput(INPUT, false);
-      const input = h.driver.openInput('rex', {
-        chip: h.chip,
-        line: INPUT,
-        activeLow: false,
-        debounceMs: 30,
-      });
-      const changes: InputChange[] = [];
-      input.onChange((c) => changes.push(c));
+      const { input, changes } = openRecordedInput('rex');
       await h.setInput(INPUT, true);
       input.close();
       h.clock.advance(100);
