@@ -20,7 +20,8 @@ export interface Simulator {
   app: string;
   adminToken: string;
   output: () => string;
-  stop(): Promise<void>;
+  /** SIGTERM, wait, remove the data dir; resolves with the launcher's exit code (null: ended by a signal). */
+  stop(): Promise<number | null>;
 }
 
 export async function startSimulator(extraArgs: string[] = []): Promise<Simulator> {
@@ -38,37 +39,39 @@ export async function startSimulator(extraArgs: string[] = []): Promise<Simulato
   child.stderr?.on('data', (d) => {
     output += d;
   });
-  const deadline = Date.now() + 90_000;
-  for (;;) {
+  const banner = () => {
     const panel = /local API\s+(http:\/\/\S+)/.exec(output)?.[1];
     const hub = /hub API\s+(http:\/\/\S+)/.exec(output)?.[1];
     const app = /Resident app\s+(http:\/\/\S+)/.exec(output)?.[1];
     const adminToken = /revoke -H 'authorization: Bearer ([\w-]+)'/.exec(output)?.[1];
-    if (panel && hub && app && adminToken) {
-      return {
-        dataDir,
-        panel,
-        hub,
-        app,
-        adminToken,
-        output: () => output,
-        stop: async () => {
-          if (child.exitCode === null && child.signalCode === null) {
-            const exited = new Promise((resolve) => child.once('exit', resolve));
-            child.kill('SIGTERM');
-            await exited;
-          }
-          rmSync(tmp, { recursive: true, force: true });
-        },
-      };
-    }
-    if (child.exitCode !== null) throw new Error(`the launcher exited (${child.exitCode}):\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`no banner within 90 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return panel && hub && app && adminToken && { panel, hub, app, adminToken };
+  };
+  const urls = await until(
+    () => {
+      if (child.exitCode !== null) throw new Error(`the launcher exited (${child.exitCode})`);
+      return banner();
+    },
+    'the banner',
+    90_000,
+    100,
+  ).catch((err: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`${err.message}:\n${output}`);
+  });
+  return {
+    dataDir,
+    ...urls,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(tmp, { recursive: true, force: true });
+      return child.exitCode;
+    },
+  };
 }
 
 export async function adminPost(
