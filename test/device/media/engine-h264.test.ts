@@ -1,15 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { until } from '../../../scripts/lab/until.ts';
-import { type Harness, MEDIA_WAIT_MS, startHarness } from './harness.ts';
+import { MEDIA_WAIT_MS, useHarness } from './harness.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('h264');
-}, 60_000);
-afterAll(async () => {
-  await h?.stop();
-}, 30_000);
+const h = useHarness('h264');
 
 describe('MediaEngine (H.264 constrained baseline)', { timeout: 60_000 }, () => {
   it('negotiates H.264 packetization-mode=1, profile-level-id 42e01f and delivers it from a keyframe on', async () => {

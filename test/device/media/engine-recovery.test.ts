@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MediaError } from '../../../device/media/engine.ts';
 import { until } from '../../../scripts/lab/until.ts';
-import { type Harness, MEDIA_WAIT_MS, startHarness } from './harness.ts';
+import { MEDIA_WAIT_MS, useHarness } from './harness.ts';
 
 // The real worker, plus a hook that crashes it on request (see crashing-worker.ts).
 const workerUrl = new URL('./crashing-worker.ts', import.meta.url);
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('vp8', { workerUrl, workerRestartDelayMs: 200 });
-}, 60_000);
-afterAll(async () => {
-  await h?.stop();
-}, 30_000);
+const h = useHarness('vp8', { workerUrl, workerRestartDelayMs: 200 });
 
 describe('MediaEngine recovery', { timeout: 60_000 }, () => {
   it('kill -9 of the camera pipeline mid-stream: restarted, and the peers keep receiving', async () => {

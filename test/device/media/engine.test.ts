@@ -1,18 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '../../../lib/errors.ts';
 import { until } from '../../../scripts/lab/until.ts';
-import { type Harness, MEDIA_WAIT_MS, peerState, startHarness } from './harness.ts';
+import { MEDIA_WAIT_MS, peerState, useHarness } from './harness.ts';
 
 // One VP8 engine for the file: the sim camera in gst-launch, werift in the media worker, viewers in a
 // separate process. Tests build on each other's peers, in order.
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('vp8');
-}, 60_000);
-afterAll(async () => {
-  await h?.stop();
-}, 30_000);
+const h = useHarness('vp8');
 
 describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
   it('fans one encoded stream out to 3 peers: video and audio each, first frame a keyframe', async () => {

@@ -2,6 +2,7 @@
  * A running MediaEngine on the sim camera (real gst-launch, real media process) with werift viewers in
  * a separate process. Each test file starts one and stops it (every process by PID).
  */
+import { afterAll, beforeAll } from 'vitest';
 import { MediaEngine, type MediaEngineOptions } from '../../../device/media/engine.ts';
 import { cameraConfigSchema } from '../../../hal/camera/config-schema.ts';
 import { createAvSource, createSpeaker } from '../../../hal/camera/drivers.ts';
@@ -44,10 +45,9 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(
-  codec: VideoCodec,
-  options: Partial<Pick<MediaEngineOptions, 'workerUrl' | 'workerRestartDelayMs'>> = {},
-): Promise<Harness> {
+export type HarnessOptions = Partial<Pick<MediaEngineOptions, 'workerUrl' | 'workerRestartDelayMs'>>;
+
+export async function startHarness(codec: VideoCodec, options: HarnessOptions = {}): Promise<Harness> {
   const clock = new SystemClock();
   const deps = { clock, logger: silentLogger, restart: { initialDelayMs: 200 } };
   const source = createAvSource(cameraConfigSchema.parse({ codec }), deps);
@@ -77,4 +77,19 @@ export async function startHarness(
       await engine.stop();
     },
   };
+}
+
+/**
+ * One harness for the whole test file, started before its first test and stopped after its last. The
+ * object is filled in by beforeAll, so the file can name it at the top level.
+ */
+export function useHarness(codec: VideoCodec, options: HarnessOptions = {}): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(h, await startHarness(codec, options));
+  }, 60_000);
+  afterAll(async () => {
+    await h.stop?.();
+  }, 30_000);
+  return h;
 }
