@@ -8,10 +8,12 @@ export interface ConnectedClient {
 
 /**
  * Connects (MQTT 5, no reconnect, client id = username unless `options` say otherwise: mqtt.js insists
- * on one for clean: false, and the brokers use the username anyway) and resolves on CONNACK. `onMessage` is attached before connecting: a persistent session's queued messages arrive right
- * after CONNACK, before an awaited connect would let the test attach a listener. A refusal rejects with
- * the broker's error (its reason `code`), a close before CONNACK with an error naming the client; either
- * way the client is ended. After CONNACK errors are left to the test (the client's calls reject).
+ * on one for clean: false, and the brokers use the username anyway) and resolves on CONNACK.
+ *
+ * `onMessage` is attached before connecting: a persistent session's queued messages arrive right after
+ * CONNACK, before an awaited connect would let the test attach a listener. A refusal rejects with the
+ * broker's error (its reason `code`), a close before CONNACK with an error naming the client; either way
+ * the client is ended. After CONNACK errors are left to the test (the client's calls reject).
  */
 export function connectClient(
   url: string,
