@@ -99,9 +99,9 @@ module.exports = {
     },
     {
       name: 'not-to-test-code',
-      comment: 'Production code never imports tests.',
+      comment: 'Production code and the scripts never import tests (tests import scripts/lab, not the reverse).',
       severity: 'error',
-      from: { path: '^(hal|device|cloud-sync|panel-ui)/' },
+      from: { path: '^(lib|hal|device|cloud-sync|panel-ui|scripts)/' },
       to: { path: '^test/' },
     },
   ],

@@ -21,7 +21,7 @@ import { createAvSource } from '../../hal/camera/drivers.ts';
 import type { AvSource } from '../../hal/camera/types.ts';
 import { SystemClock } from '../../lib/clock/clock.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
-import { until } from '../sim/until.ts';
+import { until } from '../lab/until.ts';
 
 /** The page's half, installed as `globalThis.bare` (plain JS: it runs in the browser, not under tsc). */
 const PAGE_SCRIPT = `

@@ -14,6 +14,7 @@
 import type { Page } from 'playwright-core';
 import { DEMO_DIRECTORY } from '../../device/sim/demo-directory.ts';
 import { launchChromiumBrowser } from '../lab/chromium.ts';
+import { until } from '../lab/until.ts';
 import {
   appCall,
   hangUpPanel,
@@ -23,7 +24,6 @@ import {
   ringUntilRung,
   type Simulator,
   startSimulator,
-  until,
 } from '../sim/simulator.ts';
 import { BareCall } from './bare-call.ts';
 import { type BenchLine, round, summarize } from './stats.ts';

@@ -18,9 +18,10 @@
 import { AccessDecider, readerDoorsFromConfig } from '../../device/access/decide.ts';
 import { uidHashFromConfig } from '../../device/access/uid-hash.ts';
 import { SystemClock } from '../../lib/clock/clock.ts';
+import { until } from '../lab/until.ts';
 import { BUILDING_10K, benchCardId, benchCardUid, type HubBuildingSize } from './hub-building.ts';
 import { type BenchLine, round, summarize } from './stats.ts';
-import { startSyncLab, until, within } from './sync-lab.ts';
+import { startSyncLab, within } from './sync-lab.ts';
 
 /** The version of a config/desired payload, read without parsing megabytes of JSON a second time. */
 const snapshotVersion = (payload: Buffer): number =>
@@ -78,7 +79,7 @@ export async function benchPatchLatency(
       if (!res.ok) throw new Error(`revoke answered ${res.status}: ${await res.text()}`);
       const responseMs = performance.now() - t0;
       const version = lab.replica.version();
-      await until(() => snapshotHandled >= version, `the retained snapshot of version ${version}`);
+      await until(() => snapshotHandled >= version, `the retained snapshot of version ${version}`, 30_000);
       // Let the hub finish the recompile that follows every change (and its garbage collection) before
       // the next revocation: an administrator's changes are seconds apart, not back to back.
       await new Promise((r) => setTimeout(r, SETTLE_MS));

@@ -214,15 +214,6 @@ async function spawnHub(
   };
 }
 
-/** Resolves when `check` holds, polling every 5 ms; rejects after `timeoutMs`. */
-export async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /** `promise`, or a rejection after `timeoutMs` (the timer is cleared, so it does not hold the process). */
 export async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { PanelConfigInput } from '../../device/config/schema.ts';
 import { demoBuilding } from '../../device/sim/demo-building.ts';
 import { DEMO_DIRECTORY } from '../../device/sim/demo-directory.ts';
-import { until } from '../sim/until.ts';
+import { until } from '../lab/until.ts';
 import { ReceiverProcess } from './media-receiver-client.ts';
 import type { ReceiverPeerStats } from './media-receivers.ts';
 import { startPanelBroker } from './panel-broker.ts';

@@ -9,9 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { callState } from '../../cloud-sync/protocol/panel-api.ts';
-import { until } from './until.ts';
-
-export { until };
+import { holdsWithin, until } from '../lab/until.ts';
 
 const LAUNCHER = new URL('./start.ts', import.meta.url).pathname;
 
@@ -23,7 +21,8 @@ export interface Simulator {
   app: string;
   adminToken: string;
   output: () => string;
-  stop(): Promise<void>;
+  /** SIGTERM, wait, remove the data dir; resolves with the launcher's exit code (null: ended by a signal). */
+  stop(): Promise<number | null>;
 }
 
 export async function startSimulator(extraArgs: string[] = []): Promise<Simulator> {
@@ -41,37 +40,39 @@ export async function startSimulator(extraArgs: string[] = []): Promise<Simulato
   child.stderr?.on('data', (d) => {
     output += d;
   });
-  const deadline = Date.now() + 90_000;
-  for (;;) {
+  const banner = () => {
     const panel = /local API\s+(http:\/\/\S+)/.exec(output)?.[1];
     const hub = /hub API\s+(http:\/\/\S+)/.exec(output)?.[1];
     const app = /Resident app\s+(http:\/\/\S+)/.exec(output)?.[1];
     const adminToken = /revoke -H 'authorization: Bearer ([\w-]+)'/.exec(output)?.[1];
-    if (panel && hub && app && adminToken) {
-      return {
-        dataDir,
-        panel,
-        hub,
-        app,
-        adminToken,
-        output: () => output,
-        stop: async () => {
-          if (child.exitCode === null && child.signalCode === null) {
-            const exited = new Promise((resolve) => child.once('exit', resolve));
-            child.kill('SIGTERM');
-            await exited;
-          }
-          rmSync(tmp, { recursive: true, force: true });
-        },
-      };
-    }
-    if (child.exitCode !== null) throw new Error(`the launcher exited (${child.exitCode}):\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`no banner within 90 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return panel && hub && app && adminToken && { panel, hub, app, adminToken };
+  };
+  const urls = await until(
+    () => {
+      if (child.exitCode !== null) throw new Error(`the launcher exited (${child.exitCode})`);
+      return banner();
+    },
+    'the banner',
+    90_000,
+    100,
+  ).catch((err: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`${err.message}:\n${output}`);
+  });
+  return {
+    dataDir,
+    ...urls,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(tmp, { recursive: true, force: true });
+      return child.exitCode;
+    },
+  };
 }
 
 export async function adminPost(
@@ -184,12 +185,10 @@ export async function ringUntilRung(
   await until(
     async () => {
       await ring();
-      const rung = await until(
-        async () =>
-          (await Promise.all(pages.map(appCall))).every((c) => c?.state === 'ringing') ? true : null,
-        'ringing',
+      const rung = await holdsWithin(
+        async () => (await Promise.all(pages.map(appCall))).every((c) => c?.state === 'ringing'),
         2500,
-      ).catch(() => false);
+      );
       if (!rung) await hangUpPanel(sim);
       return rung;
     },

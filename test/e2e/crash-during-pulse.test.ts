@@ -1,17 +1,13 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../scripts/lab/until.ts';
 import { FakeSysfsChip, inLab } from '../hal/gpio/fake-sysfs.ts';
 import { panelConfig } from '../support/configs.ts';
-import {
-  api,
-  type PanelProcess,
-  startPanel,
-  tempDir,
-  waitFor,
-  writeConfig,
-} from '../support/panel-process.ts';
+import { api } from '../support/http.ts';
+import { type PanelProcess, startPanel, writeConfig } from '../support/panel-process.ts';
 import { seedCards } from '../support/seed.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 // The real panel process on the onoff (sysfs) driver, against a fake sysfs tree in the lab namespace:
 // what the relay line holds after SIGKILL mid-pulse, and what a restart does with it.
@@ -86,7 +82,7 @@ describe.runIf(inLab)('panel killed during an unlock pulse', () => {
   it('locks every relay on SIGTERM, even mid-pulse', async () => {
     if (!panel) panel = await startPanel(['--config', configPath]);
     await api(panel.base, 'POST', '/api/v1/sim/readers/entrance-reader/tap', { uid: '04A1B2C3' });
-    await waitFor(() => chip.physical(RELAY), 5000, 'relay energized');
+    await until(() => chip.physical(RELAY), 'relay energized', 5000);
     expect(await panel.stop()).toBe(0);
     panel = undefined;
     expect(chip.physical(RELAY)).toBe(false);

@@ -2,42 +2,21 @@
  * `npm start`'s launcher: embedded broker + hub process + panel process, the demo building loaded through
  * the hub. Drives it only through what the banner prints, as a newcomer would.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CARDS } from '../../device/sim/demo-building.ts';
-import { tempDir } from '../support/panel-process.ts';
-
-const LAUNCHER = new URL('../../scripts/sim/start.ts', import.meta.url).pathname;
-
-interface Banner {
-  panel: string;
-  hub: string;
-  adminToken: string;
-}
+import { until } from '../../scripts/lab/until.ts';
+import { type Simulator, startSimulator } from '../../scripts/sim/simulator.ts';
 
 describe('npm start: panel, hub and embedded broker', () => {
-  const dataDir = join(tempDir(), 'sim');
-  let child: ChildProcess;
-  let output = '';
-  let banner: Banner;
+  let sim: Simulator;
 
   beforeAll(async () => {
-    child = spawn(process.execPath, [LAUNCHER, '--data-dir', dataDir, '--port', '0', '--hub-port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (d) => {
-      output += d;
-    });
-    child.stderr?.on('data', (d) => {
-      output += d;
-    });
-    banner = await waitForBanner(() => output, child);
-  }, 60_000);
+    sim = await startSimulator();
+  }, 120_000);
 
   afterAll(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await sim?.stop();
   });
 
   const post = (url: string, body?: unknown, token?: string) =>
@@ -50,7 +29,7 @@ describe('npm start: panel, hub and embedded broker', () => {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
 
-  const tap = (uid: string) => post(`${banner.panel}/api/v1/sim/readers/entrance-reader/tap`, { uid });
+  const tap = (uid: string) => post(`${sim.panel}/api/v1/sim/readers/entrance-reader/tap`, { uid });
 
   it('the panel got the demo building from the hub: a resident card opens the door', async () => {
     const res = await tap(DEMO_CARDS.resident7Byte);
@@ -58,11 +37,7 @@ describe('npm start: panel, hub and embedded broker', () => {
   });
 
   it('a card revoked at the hub is denied on its next tap', async () => {
-    const revoke = await post(
-      `${banner.hub}/api/v1/cards/card-resident-01/revoke`,
-      undefined,
-      banner.adminToken,
-    );
+    const revoke = await post(`${sim.hub}/api/v1/cards/card-resident-01/revoke`, undefined, sim.adminToken);
     expect(revoke.status).toBe(200);
     await until(
       async () => (await tap(DEMO_CARDS.resident)).body.reason === 'card_revoked',
@@ -72,8 +47,8 @@ describe('npm start: panel, hub and embedded broker', () => {
 
   it('the panel events reach the hub', async () => {
     await until(async () => {
-      const res = await fetch(`${banner.hub}/api/v1/events?panel=demo-panel&limit=1000`, {
-        headers: { authorization: `Bearer ${banner.adminToken}` },
+      const res = await fetch(`${sim.hub}/api/v1/events?panel=demo-panel&limit=1000`, {
+        headers: { authorization: `Bearer ${sim.adminToken}` },
       });
       const { events } = (await res.json()) as { events: { type: string }[] };
       return events.some((e) => e.type === 'access.granted');
@@ -81,34 +56,10 @@ describe('npm start: panel, hub and embedded broker', () => {
   });
 
   it('SIGTERM stops everything: exit 0, no process of the simulator left', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(processesMentioning(dataDir)).toEqual([]);
+    expect(await sim.stop()).toBe(0);
+    expect(processesMentioning(sim.dataDir)).toEqual([]);
   });
 });
-
-async function waitForBanner(output: () => string, child: ChildProcess): Promise<Banner> {
-  const deadline = Date.now() + 50_000;
-  while (Date.now() < deadline) {
-    const text = output();
-    const panel = /local API\s+(http:\/\/\S+)/.exec(text)?.[1];
-    const hub = /hub API\s+(http:\/\/\S+)/.exec(text)?.[1];
-    const adminToken = /revoke -H 'authorization: Bearer ([\w-]+)'/.exec(text)?.[1];
-    if (panel && hub && adminToken) return { panel, hub, adminToken };
-    if (child.exitCode !== null) throw new Error(`the launcher exited (${child.exitCode}):\n${text}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no banner within 50 s:\n${output()}`);
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** PIDs of live processes whose command line names `text` (the launcher passes its data dir to each child). */
 function processesMentioning(text: string): number[] {

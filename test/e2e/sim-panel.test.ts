@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CARDS } from '../../device/sim/demo-building.ts';
+import { until } from '../../scripts/lab/until.ts';
 import { INSTALLER } from '../support/configs.ts';
-import { api, type PanelProcess, startPanel, tempDir, waitFor } from '../support/panel-process.ts';
+import { api } from '../support/http.ts';
+import { type PanelProcess, startPanel } from '../support/panel-process.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 // The simulator as a newcomer runs it (`--sim`): demo building, simulated GPIO and readers.
 describe('simulator panel over its local API', () => {
@@ -11,7 +14,7 @@ describe('simulator panel over its local API', () => {
   beforeAll(async () => {
     panel = await startPanel(['--sim', '--port', '0', '--data-dir', tempDir()]);
     // The banner follows the "panel ready" log line; it may arrive in a later chunk.
-    token = await waitFor(() => /Bearer ([0-9a-f]{32})/.exec(panel.output())?.[1] ?? '', 5000, 'the banner');
+    token = await until(() => /Bearer ([0-9a-f]{32})/.exec(panel.output())?.[1] ?? '', 'the banner', 5000);
   });
   afterAll(async () => {
     await panel?.stop();
@@ -33,7 +36,7 @@ describe('simulator panel over its local API', () => {
     const during = await relay('main-entrance.relay');
     expect(during.energized).toBe(true);
     expect(during.energizeCount).toBe(before.energizeCount + 1);
-    await waitFor(async () => !(await relay('main-entrance.relay')).energized, 10_000, 'relay to lock again');
+    await until(async () => !(await relay('main-entrance.relay')).energized, 'relay to lock again', 10_000);
   });
 
   it('denies with a reason and never energizes the relay', async () => {
@@ -70,15 +73,23 @@ describe('simulator panel over its local API', () => {
 
   it('raises forced-open when the door opens without an unlock, and clears it on close', async () => {
     await api(panel.base, 'POST', '/api/v1/sim/inputs/main-entrance.doorContact', { active: true });
-    await waitFor(async () => {
-      const { body } = await api(panel.base, 'GET', '/api/v1/doors');
-      return body.doors[0].alarms.includes('forced_open');
-    });
+    await until(
+      async () => {
+        const { body } = await api(panel.base, 'GET', '/api/v1/doors');
+        return body.doors[0].alarms.includes('forced_open');
+      },
+      'the forced_open alarm',
+      5000,
+    );
     await api(panel.base, 'POST', '/api/v1/sim/inputs/main-entrance.doorContact', { active: false });
-    await waitFor(async () => {
-      const { body } = await api(panel.base, 'GET', '/api/v1/doors');
-      return body.doors[0].alarms.length === 0;
-    });
+    await until(
+      async () => {
+        const { body } = await api(panel.base, 'GET', '/api/v1/doors');
+        return body.doors[0].alarms.length === 0;
+      },
+      'the alarms to clear',
+      5000,
+    );
   });
 
   it('unlocks for an installer with the token only', async () => {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../support/panel-process.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const CHILD = new URL('../support/apply-snapshot-child.ts', import.meta.url).pathname;
 const RUNS = 200;

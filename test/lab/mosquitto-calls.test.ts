@@ -1,4 +1,4 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDeviceCallFilter, callTopic, panelCallFilter } from '../../cloud-sync/protocol/calls.ts';
 import {
@@ -7,6 +7,8 @@ import {
   productAcl,
   startMosquitto,
 } from '../../scripts/lab/mosquitto.ts';
+import { until } from '../../scripts/lab/until.ts';
+import { connectClient } from '../support/mqtt-client.ts';
 
 // Call signaling on a real Mosquitto: residents' app devices connect over WebSocket and the product ACL
 // (productAcl + appDeviceAcl) lets each read only …/calls/to/<itself> and write only …/calls/from/<itself>,
@@ -33,21 +35,11 @@ describe('mosquitto: app device call ACL over WebSocket', () => {
   });
 
   async function connect(url: string, username: keyof typeof USERS) {
-    const client = mqtt.connect(url, {
-      protocolVersion: 5,
-      clientId: username,
-      username,
-      password: USERS[username],
-      reconnectPeriod: 0,
-      connectTimeout: 5000,
-    });
-    open.push(client);
     const received: string[] = [];
-    client.on('message', (topic, payload) => received.push(`${topic} ${payload.toString()}`));
-    await new Promise<void>((resolve, reject) => {
-      client.on('error', reject);
-      client.once('connect', () => resolve());
-    });
+    const { client } = await connectClient(url, { username, password: USERS[username] }, (topic, payload) =>
+      received.push(`${topic} ${payload.toString()}`),
+    );
+    open.push(client);
     return { client, received };
   }
   const overWs = (username: keyof typeof USERS) =>
@@ -67,7 +59,7 @@ describe('mosquitto: app device call ACL over WebSocket', () => {
     ).rejects.toMatchObject({ code: NOT_AUTHORIZED });
 
     await a.client.publishAsync(callTopic('p1', 'from', 'app-aaaa'), 'decline', { qos: 1 });
-    await waitUntil(() => panel.received.length > 0);
+    await until(() => panel.received.length > 0, 'the decline at the panel');
     expect(panel.received).toEqual([`${callTopic('p1', 'from', 'app-aaaa')} decline`]);
   });
 
@@ -81,16 +73,8 @@ describe('mosquitto: app device call ACL over WebSocket', () => {
     await b.client.subscribeAsync(appDeviceCallFilter('app-bbbb'), { qos: 1 });
     await panel.client.publishAsync(callTopic('p1', 'to', 'app-bbbb'), 'ring-b', { qos: 1 });
     await panel.client.publishAsync(callTopic('p1', 'to', 'app-aaaa'), 'ring-a', { qos: 1 });
-    await waitUntil(() => a.received.length > 0 && b.received.length > 0);
+    await until(() => a.received.length > 0 && b.received.length > 0, 'a ring at each app device');
     expect(a.received).toEqual([`${callTopic('p1', 'to', 'app-aaaa')} ring-a`]);
     expect(b.received).toEqual([`${callTopic('p1', 'to', 'app-bbbb')} ring-b`]);
   });
 });
-
-async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

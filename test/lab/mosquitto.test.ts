@@ -1,8 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { existsSync } from 'node:fs';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type MosquittoHandle, startMosquitto } from '../../scripts/lab/mosquitto.ts';
+import { until } from '../../scripts/lab/until.ts';
+import { waitForAutosaveAfter } from '../support/mosquitto-autosave.ts';
+import { connectClient } from '../support/mqtt-client.ts';
 
 // The product's broker authorization on a real Mosquitto: panels are confined to their own subtree,
 // the hub sees everything, and persistent sessions keep queued commands across a broker restart.
@@ -25,32 +27,21 @@ interface TestClient {
 
 const open: MqttClient[] = [];
 
-/**
- * Attaches listeners before the connection is made: a persistent session's queued messages arrive right
- * after CONNACK, before an awaited connectAsync() would let the test attach a 'message' listener.
- */
-function connectTo(port: number, username: string, password: string, extra: IClientOptions = {}) {
-  const client = connect(`mqtt://127.0.0.1:${port}`, {
-    protocolVersion: 5,
-    username,
-    password,
-    // mqtt.js insists on a client id for clean: false; the broker uses the username anyway.
-    clientId: username,
-    reconnectPeriod: 0,
-    connectTimeout: 5000,
-    ...extra,
-  });
-  open.push(client);
+/** A client on one of the broker's listeners, with every message it gets from CONNACK on. */
+async function connectTo(
+  port: number,
+  username: string,
+  password: string,
+  extra: IClientOptions = {},
+): Promise<TestClient> {
   const received: Received[] = [];
-  client.on('message', (topic, payload) => received.push({ topic, payload: payload.toString() }));
-  return new Promise<TestClient>((resolve, reject) => {
-    // Also keeps mqtt.js from crashing the process with an unhandled 'error' later.
-    client.on('error', reject);
-    client.once('connect', (connack) =>
-      resolve({ client, received, sessionPresent: !!connack.sessionPresent }),
-    );
-    client.once('close', () => reject(new Error(`${username}: connection closed before CONNACK`)));
-  });
+  const { client, sessionPresent } = await connectClient(
+    `mqtt://127.0.0.1:${port}`,
+    { username, password, ...extra },
+    (topic, payload) => received.push({ topic, payload: payload.toString() }),
+  );
+  open.push(client);
+  return { client, received, sessionPresent };
 }
 
 async function refusalCode(port: number, username: string, password: string): Promise<number | undefined> {
@@ -62,14 +53,6 @@ async function refusalCode(port: number, username: string, password: string): Pr
   throw new Error(`${username} was admitted`);
 }
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /**
  * Publishes a sentinel the subscriber may read and waits for it. Mosquitto is single-threaded and writes
  * to one client in order, so whatever an earlier, already acknowledged publish would have delivered to
@@ -78,7 +61,7 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 5000): Pr
 async function flush(publisher: MqttClient, subscriber: TestClient, topic: string): Promise<void> {
   const marker = `sentinel-${Math.random()}`;
   await publisher.publishAsync(topic, marker, { qos: 1 });
-  await waitFor(`sentinel on ${topic}`, () => subscriber.received.some((m) => m.payload === marker));
+  await until(() => subscriber.received.some((m) => m.payload === marker), `sentinel on ${topic}`);
 }
 
 afterEach(async () => {
@@ -121,7 +104,7 @@ describe('mosquitto with the product ACL', () => {
     await hub.client.publishAsync('portvakt/v1/broadcast', 'hub-broadcast', { qos: 1 });
 
     // The messages really went out: the hub's own subscription got them.
-    await waitFor('hub copies', () => hub.received.length === 3);
+    await until(() => hub.received.length === 3, 'hub copies');
     await flush(a.client, a, `${devices('panel-a')}/sentinel`);
     expect(a.received.map((m) => m.topic)).toEqual([`${devices('panel-a')}/sentinel`]);
   });
@@ -130,7 +113,7 @@ describe('mosquitto with the product ACL', () => {
     const a = await connectTo(broker.port, 'panel-a', USERS['panel-a']);
     await a.client.subscribeAsync(`${devices('panel-a')}/#`, { qos: 1 });
     await a.client.publishAsync(`${devices('panel-a')}/events`, 'door-opened', { qos: 1 });
-    await waitFor('own event', () => a.received.length === 1);
+    await until(() => a.received.length === 1, 'own event');
     expect(a.received).toEqual([{ topic: `${devices('panel-a')}/events`, payload: 'door-opened' }]);
   });
 
@@ -145,14 +128,14 @@ describe('mosquitto with the product ACL', () => {
     await b.client.publishAsync(`${devices('panel-b')}/events`, 'from-b', { qos: 1 });
     await hub.client.publishAsync(`${devices('panel-b')}/commands`, 'unlock', { qos: 1 });
 
-    await waitFor('both panels at the hub', () => hub.received.length === 2);
+    await until(() => hub.received.length === 2, 'both panels at the hub');
     expect(hub.received).toEqual(
       expect.arrayContaining([
         { topic: `${devices('panel-a')}/events`, payload: 'from-a' },
         { topic: `${devices('panel-b')}/events`, payload: 'from-b' },
       ]),
     );
-    await waitFor('command at panel-b', () => b.received.length === 1);
+    await until(() => b.received.length === 1, 'command at panel-b');
     expect(b.received[0]).toEqual({ topic: `${devices('panel-b')}/commands`, payload: 'unlock' });
   });
 
@@ -170,7 +153,7 @@ describe('mosquitto with the product ACL', () => {
     });
     await anonymous.client.subscribeAsync('anything/#', { qos: 1 });
     await anonymous.client.publishAsync('anything/at/all', 'hello', { qos: 1 });
-    await waitFor('anonymous echo', () => anonymous.received.length === 1);
+    await until(() => anonymous.received.length === 1, 'anonymous echo');
   });
 });
 
@@ -199,7 +182,7 @@ describe('mosquitto persistence', () => {
 
       const panel = await connectTo(broker.port, 'panel-p', USERS['panel-p'], session);
       expect(panel.sessionPresent).toBe(true);
-      await waitFor('queued command', () => panel.received.length === 1);
+      await until(() => panel.received.length === 1, 'queued command');
       expect(panel.received[0]).toEqual({ topic: commands, payload: 'unlock-after-restart' });
     } finally {
       await broker.stop();
@@ -221,24 +204,13 @@ describe('mosquitto persistence', () => {
 
       const panel = await connectTo(broker.port, 'panel-p', USERS['panel-p'], session);
       expect(panel.sessionPresent).toBe(true);
-      await waitFor('queued command', () => panel.received.length === 1);
+      await until(() => panel.received.length === 1, 'queued command');
       expect(panel.received[0]?.payload).toBe('unlock-after-crash');
     } finally {
       await broker.stop();
     }
   });
 });
-
-/**
- * Waits for a db write that began after `since`. A sleep is not enough: autosave runs from the broker's
- * main loop on whole-second clock ticks, so with autosave_interval 1 it came 1 to ~2.5 s later (a 1.5 s
- * sleep failed). A save is synchronous in the single-threaded broker, so one that ends after the hub's
- * PUBACK (taken before `since`) also started after the publish was queued.
- */
-async function waitForAutosaveAfter(broker: MosquittoHandle, since: number): Promise<void> {
-  const db = join(broker.dir, 'mosquitto.db');
-  await waitFor('an autosave', () => existsSync(db) && statSync(db).mtimeMs > since, 10_000);
-}
 
 describe('mosquitto harness', () => {
   it('stop() leaves no process and no temp dir behind', async () => {

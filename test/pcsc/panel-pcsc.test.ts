@@ -1,17 +1,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PcscdHandle, startPcscd } from '../../scripts/lab/pcscd.ts';
+import { until } from '../../scripts/lab/until.ts';
 import { VirtualCard } from '../../scripts/lab/virtual-card.ts';
 import { panelConfig } from '../support/configs.ts';
-import {
-  api,
-  type PanelProcess,
-  startPanel,
-  tempDir,
-  waitFor,
-  writeConfig,
-} from '../support/panel-process.ts';
+import { api } from '../support/http.ts';
+import { type PanelProcess, startPanel, writeConfig } from '../support/panel-process.ts';
 import { seedCards } from '../support/seed.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 // The whole chain with real parts: virtual MIFARE card → vpcd → pcscd → nfc-pcsc → the panel process
 // → access decision → audit → relay. pcscd polls vpcd every 400 ms, so card waits allow 2 s and more.
@@ -36,7 +32,7 @@ describe('panel with a PC/SC reader (pcscd + vpcd)', () => {
     );
     panel = await startPanel(['--config', configPath]);
     seedCards(join(dir, 'panel.db'), 'entrance', [KNOWN_4, KNOWN_7]);
-    await waitFor(async () => (await health()).readers.length > 0, 10_000, 'reader attached');
+    await until(async () => (await health()).readers.length > 0, 'reader attached', 10_000);
   });
   afterAll(async () => {
     await panel?.stop();
@@ -66,9 +62,9 @@ describe('panel with a PC/SC reader (pcscd + vpcd)', () => {
   ])('a known %s UID pulses the relay, which locks again', async (_kind, uid) => {
     const before = (await relay()).energizeCount;
     await present(uid, async () => {
-      await waitFor(async () => (await relay()).energizeCount === before + 1, 3000, 'relay energized');
+      await until(async () => (await relay()).energizeCount === before + 1, 'relay energized', 3000);
     });
-    await waitFor(async () => !(await relay()).energized, 5000, 'relay locked again');
+    await until(async () => !(await relay()).energized, 'relay locked again', 5000);
     const granted = (await events()).filter((e) => e.type === 'access.granted');
     expect(granted.length).toBeGreaterThan(0);
     expect(JSON.stringify(granted)).not.toContain(uid);
@@ -78,10 +74,10 @@ describe('panel with a PC/SC reader (pcscd + vpcd)', () => {
     const before = (await relay()).energizeCount;
     const denied = (await events()).filter((e) => e.type === 'access.denied').length;
     await present('0BADCAFE', async () => {
-      await waitFor(
+      await until(
         async () => (await events()).filter((e) => e.type === 'access.denied').length === denied + 1,
-        3000,
         'denial',
+        3000,
       );
     });
     const last = (await events()).filter((e) => e.type === 'access.denied').at(-1);
@@ -93,10 +89,10 @@ describe('panel with a PC/SC reader (pcscd + vpcd)', () => {
   it('a card answering a garbage UID is a reader error, not a decision', async () => {
     const before = (await events()).length;
     await present('0102AB', async () => {
-      await waitFor(
+      await until(
         async () => (await events()).slice(before).some((e) => e.type === 'reader.error'),
-        3000,
         'error',
+        3000,
       );
     });
     const after = (await events()).slice(before);
@@ -107,12 +103,12 @@ describe('panel with a PC/SC reader (pcscd + vpcd)', () => {
   it('pcscd killed and restarted: the reader comes back and the next tap works', async () => {
     const port = pcscd.port;
     await pcscd.kill('SIGKILL');
-    await waitFor(async () => (await events()).some((e) => e.type === 'reader.detached'), 10_000, 'detached');
+    await until(async () => (await events()).some((e) => e.type === 'reader.detached'), 'detached', 10_000);
     pcscd = await startPcscd({ port });
-    await waitFor(async () => (await health()).readers.length > 0, 15_000, 'reader back');
+    await until(async () => (await health()).readers.length > 0, 'reader back', 15_000);
     const before = (await relay()).energizeCount;
     await present(KNOWN_4, async () => {
-      await waitFor(async () => (await relay()).energizeCount === before + 1, 3000, 'relay energized');
+      await until(async () => (await relay()).energizeCount === before + 1, 'relay energized', 3000);
     });
   });
 });

@@ -11,6 +11,7 @@ import { type NfcReader, openNfcPcsc } from '../../hal/reader/pcsc-lib.ts';
 import type { CardReaderEvents } from '../../hal/reader/types.ts';
 import { HardwareError, ValidationError } from '../../lib/errors.ts';
 import { type PcscdHandle, startPcscd } from '../../scripts/lab/pcscd.ts';
+import { holdsWithin } from '../../scripts/lab/until.ts';
 import {
   MIFARE_CLASSIC_1K_ATR,
   VirtualCard,
@@ -205,9 +206,7 @@ describe('PcscCardReaderDriver with pcscd + vpcd', () => {
     const subsystemError = await eventAfter('error', from);
     expect(subsystemError.error).toBeInstanceOf(HardwareError);
     // vpcd shows two slots ("00 00" and "00 01"); the second may end a moment after the first.
-    const deadline = Date.now() + CARD_TIMEOUT;
-    while (driver.attachedReaders().length > 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
+    await holdsWithin(() => driver.attachedReaders().length === 0, CARD_TIMEOUT);
     expect(driver.attachedReaders()).toEqual([]);
     await c.remove();
 

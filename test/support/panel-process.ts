@@ -3,8 +3,7 @@
  * its local API. Stopped by PID; every test that starts one stops it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
@@ -20,10 +19,6 @@ export interface PanelProcess {
   /** SIGKILL and wait. */
   kill(): Promise<void>;
   exited: Promise<number | null>;
-}
-
-export function tempDir(prefix = 'portvakt-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }
 
 export function writeConfig(dir: string, config: unknown, name = 'panel.yaml'): string {
@@ -101,43 +96,4 @@ export async function startPanel(
       await exited;
     },
   };
-}
-
-export async function api(
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const init: RequestInit = { method, headers: { ...headers } };
-  if (body !== undefined) {
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
-    (init.headers as Record<string, string>)['content-type'] = 'application/json';
-  }
-  const res = await fetch(base + path, init);
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = text;
-  }
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON shapes
-  return { status: res.status, body: json as any };
-}
-
-/** Polls until `check` returns a truthy value or the timeout passes (real time: process boundaries). */
-export async function waitFor<T>(
-  check: () => Promise<T> | T,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

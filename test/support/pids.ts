@@ -1,7 +1,7 @@
 /** Whether a process is alive, and waiting for one to be gone (tests that no child outlives its parent). */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { holdsWithin } from '../../scripts/lab/until.ts';
 
 export function alive(pid: number): boolean {
   try {
@@ -12,10 +12,9 @@ export function alive(pid: number): boolean {
   }
 }
 
-export async function gone(pid: number, timeoutMs = 5000): Promise<boolean> {
-  const until = performance.now() + timeoutMs;
-  while (alive(pid) && performance.now() < until) await sleep(20);
-  return !alive(pid);
+/** Whether `pid` is gone within `timeoutMs`; the caller asserts it, so a failure names the process. */
+export function gone(pid: number, timeoutMs = 5000): Promise<boolean> {
+  return holdsWithin(() => !alive(pid), timeoutMs);
 }
 
 export interface ParentOfChild {

@@ -19,48 +19,19 @@ function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 });
 }
 
+/** `openssl req` arguments for a new P-256 key without a passphrase, written to NAME.key, for CN=NAME. */
+const newKey = (name: string) => [
+  ...['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'],
+  ...['-subj', `/CN=${name}`, '-keyout', `${name}.key`],
+];
+
 function selfSignedCa(dir: string, name: string): void {
-  openssl(
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.crt`,
-    ],
-    dir,
-  );
+  openssl(['req', '-x509', ...newKey(name), '-days', '2', '-out', `${name}.crt`], dir);
 }
 
 function signedBy(dir: string, ca: string, name: string, extensions: string): void {
   writeFileSync(join(dir, `${name}.ext`), extensions);
-  openssl(
-    [
-      'req',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-subj',
-      `/CN=${name}`,
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.csr`,
-    ],
-    dir,
-  );
+  openssl(['req', ...newKey(name), '-out', `${name}.csr`], dir);
   openssl(
     [
       'x509',

@@ -44,12 +44,3 @@ export async function hubClient(port: number, deviceId: string) {
     close: () => client.endAsync(true),
   };
 }
-
-/** Polls until `check` is true (never asserts how long it took). */
-export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -3,7 +3,8 @@ import { MqttLink } from '../../../cloud-sync/agent/mqtt-link.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { type Logger, silentLogger } from '../../../lib/log/logger.ts';
 import type { MosquittoHandle } from '../../../scripts/lab/mosquitto.ts';
-import { hubClient, PANEL_PASSWORD, startBroker, until } from './broker.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { hubClient, PANEL_PASSWORD, startBroker } from './broker.ts';
 
 const DEVICE = 'link-panel';
 

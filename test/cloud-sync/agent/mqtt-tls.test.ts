@@ -9,9 +9,10 @@ import { MqttLink } from '../../../cloud-sync/agent/mqtt-link.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
 import { type MosquittoHandle, startMosquitto } from '../../../scripts/lab/mosquitto.ts';
-import { tempDir } from '../../support/panel-process.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 import { makeTestPki, type TestPki } from '../../support/tls-certs.ts';
-import { HUB_PASSWORD, PANEL_PASSWORD, until } from './broker.ts';
+import { HUB_PASSWORD, PANEL_PASSWORD } from './broker.ts';
 
 const DEVICE = 'tls-panel';
 

@@ -1,8 +1,10 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedBroker } from '../../../cloud-sync/broker/embedded-broker.ts';
 import { appDeviceCallFilter, callTopic, panelCallFilter } from '../../../cloud-sync/protocol/calls.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { connectClient } from '../../support/mqtt-client.ts';
 
 const users = { hub: 'hub-secret-0123456789', p1: 'p1-secret-0123456789' };
 /** What the hub would answer: these app devices are logged in. */
@@ -32,27 +34,21 @@ describe('embedded broker: app devices over WebSocket', () => {
     await broker.stop();
   });
 
-  function connect(
+  async function connect(
     url: string,
     username: string,
     password: string,
     clientId = username,
   ): Promise<MqttClient> {
-    const client = mqtt.connect(url, {
+    const { client } = await connectClient(url, {
       protocolVersion: 4,
       clientId,
       username,
       password,
-      reconnectPeriod: 0,
       connectTimeout: 3000,
     });
-    client.on('error', () => {});
     clients.push(client);
-    return new Promise((resolve, reject) => {
-      client.once('connect', () => resolve(client));
-      client.once('error', reject);
-      client.once('close', () => reject(new Error('closed')));
-    });
+    return client;
   }
   const app = (id: string) => connect(broker.wsUrl(), id, appDevices[id]!);
   const seen = (client: MqttClient) => {
@@ -91,7 +87,7 @@ describe('embedded broker: app devices over WebSocket', () => {
     }
     await panel.publishAsync(callTopic('p1', 'to', 'app-bbbb'), 'ring-for-b', { qos: 1 });
     await panel.publishAsync(callTopic('p1', 'to', 'app-aaaa'), 'ring-for-a', { qos: 1 });
-    await waitUntil(() => seenByA.length === 1 && seenByB.length === 1);
+    await until(() => seenByA.length === 1 && seenByB.length === 1, 'one ring at each app device');
     expect(seenByA).toEqual([`${callTopic('p1', 'to', 'app-aaaa')} ring-for-a`]);
   });
 
@@ -104,7 +100,7 @@ describe('embedded broker: app devices over WebSocket', () => {
     await panel.subscribeAsync(panelCallFilter('p1'), { qos: 1 });
     await b.subscribeAsync(appDeviceCallFilter('app-bbbb'), { qos: 1 });
     await a.publishAsync(callTopic('p1', 'from', 'app-aaaa'), 'decline-from-a', { qos: 1 });
-    await waitUntil(() => seenByPanel.length === 1);
+    await until(() => seenByPanel.length === 1, 'the decline at the panel');
     expect(seenByPanel).toEqual([`${callTopic('p1', 'from', 'app-aaaa')} decline-from-a`]);
 
     // Forged: as another device, as a panel (its "own subtree" must not apply to app devices).
@@ -120,15 +116,7 @@ describe('embedded broker: app devices over WebSocket', () => {
     // Markers: once both arrived, anything forged earlier would have arrived too.
     await panel.publishAsync(callTopic('p1', 'to', 'app-bbbb'), 'marker', { qos: 1 });
     await a.publishAsync(callTopic('p1', 'from', 'app-aaaa'), 'marker', { qos: 1 });
-    await waitUntil(() => seenByB.length === 1 && seenByPanel.length === 2);
+    await until(() => seenByB.length === 1 && seenByPanel.length === 2, 'the markers');
     expect([...seenByB, ...seenByPanel].join('\n')).not.toContain('forged');
   });
 });
-
-async function waitUntil(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -2,6 +2,8 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedBroker, topicAllowed } from '../../../cloud-sync/broker/embedded-broker.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { connectClient } from '../../support/mqtt-client.ts';
 
 const users = {
   hub: 'hub-secret-0123456789',
@@ -23,21 +25,13 @@ describe('embedded broker (simulator)', () => {
     username: string,
     password = users[username as keyof typeof users],
   ): Promise<MqttClient> {
-    const client = mqtt.connect(broker.url(), {
+    const { client } = await connectClient(broker.url(), {
       protocolVersion: 4,
-      clientId: username,
       username,
       password,
-      reconnectPeriod: 0,
       connectTimeout: 3000,
     });
-    client.on('error', () => {});
     clients.push(client);
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', reject);
-      client.once('close', () => reject(new Error('closed')));
-    });
     return client;
   }
 
@@ -79,8 +73,8 @@ describe('embedded broker (simulator)', () => {
     // markers: once each subscriber got its marker, anything earlier would have arrived too
     await hub.publishAsync('portvakt/v1/devices/panel-b/commands', 'marker-b', { qos: 1 });
     await hub.publishAsync('portvakt/v1/devices/panel-a/events', 'marker-a', { qos: 1 });
-    await waitUntil(() => seenByB.some((m) => m.includes('marker-b')));
-    await waitUntil(() => seenByHub.some((m) => m.includes('from-b')));
+    await until(() => seenByB.some((m) => m.includes('marker-b')), 'marker-b at panel-b');
+    await until(() => seenByHub.some((m) => m.includes('from-b')), 'from-b at the hub');
 
     expect(seenByB.join('\n')).not.toContain('forged');
     expect(seenByA.join('\n')).not.toContain('from-b');
@@ -107,11 +101,3 @@ describe('embedded broker (simulator)', () => {
     expect(outcome).toBe('refused');
   });
 });
-
-async function waitUntil(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -1,17 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { importPublicKey, verifyCommand } from '../../../cloud-sync/protocol/signing.ts';
-import { api, type Broker, fakePanel, startBroker, startHub, waitFor } from './hub-harness.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { type AdminApi, adminApi } from '../../support/hub.ts';
+import { type Broker, fakePanel, startBroker, startHub } from './hub-harness.ts';
 
 describe('hub admin API', () => {
   let broker: Broker;
   let hub: Hub;
-  let call: ReturnType<typeof api>;
+  let call: AdminApi;
 
   beforeAll(async () => {
     broker = await startBroker();
     hub = await startHub(broker.url);
-    call = api(hub);
+    call = adminApi(hub);
   });
   afterAll(async () => {
     await hub.stop();
@@ -147,7 +149,7 @@ describe('hub admin API', () => {
         pulseMs: 3000,
       });
       expect(res.status).toBe(202);
-      await waitFor(() => panel.on('commands').length === 1, 'command');
+      await until(() => panel.on('commands').length === 1, 'command');
       const key = await importPublicKey(hub.publicKey);
       const verified = await verifyCommand(key, panel.on('commands')[0]!.payload, {
         deviceId: 'p1',
@@ -175,7 +177,7 @@ describe('hub admin API', () => {
         status: 'done',
         at: Date.now(),
       });
-      await waitFor(() => hub.store.commands.get(res.body.nonce, Date.now())?.status === 'done', 'result');
+      await until(() => hub.store.commands.get(res.body.nonce, Date.now())?.status === 'done', 'result');
       expect((await call('GET', `/api/v1/commands/${res.body.nonce}`)).body).toMatchObject({
         status: 'done',
         panelId: 'p1',
@@ -197,7 +199,7 @@ describe('hub admin API', () => {
       data: {},
     }));
     await panel.publish('events', { protocol: 1, afterSeq: 0, events });
-    await waitFor(() => panel.on('events/ack').length === 1, 'ack');
+    await until(() => panel.on('events/ack').length === 1, 'ack');
     await panel.close();
     const first = await call('GET', '/api/v1/events?panel=p1&limit=2');
     expect(first.body.events.map((e: { id: string }) => e.id)).toEqual(['e1', 'e2']);

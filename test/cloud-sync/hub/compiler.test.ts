@@ -1,15 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { configPatchMessage, configSnapshotMessage } from '../../../cloud-sync/protocol/messages.ts';
-import {
-  type Broker,
-  type FakePanel,
-  fakePanel,
-  seed,
-  startBroker,
-  startHub,
-  waitFor,
-} from './hub-harness.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { type Broker, type FakePanel, fakePanel, seed, startBroker, startHub } from './hub-harness.ts';
 
 describe('config compiler and publisher', () => {
   let broker: Broker;
@@ -28,7 +21,7 @@ describe('config compiler and publisher', () => {
     panel = await fakePanel(broker.url, 'p1');
     // seed() publishes a version per change; wait for the last one before each test starts.
     const latest = hub.store.panels.published('p1')!.version;
-    await waitFor(
+    await until(
       () => panel.on('config/desired').some((m) => (m.payload as { version: number }).version === latest),
       'snapshot',
     );
@@ -41,7 +34,7 @@ describe('config compiler and publisher', () => {
   it("gives a panel only its doors' residents, cards and time profiles, retained", async () => {
     // A panel connecting later gets the snapshot from the broker's retained store.
     const late = await fakePanel(broker.url, 'p1', 'late');
-    await waitFor(() => late.on('config/desired').length > 0, 'retained snapshot');
+    await until(() => late.on('config/desired').length > 0, 'retained snapshot');
     await late.close();
     const retained = late.on('config/desired')[0]!;
     expect(retained.retain).toBe(true);
@@ -59,7 +52,7 @@ describe('config compiler and publisher', () => {
     const before = configSnapshotMessage.parse(panel.on('config/desired').at(-1)!.payload);
     panel.messages.length = 0;
     hub.store.entities.update('cards', 'card-alice', { status: 'revoked' });
-    await waitFor(
+    await until(
       () => panel.on('config/patch').length === 1 && panel.on('config/desired').length === 1,
       'patch',
     );
@@ -78,7 +71,7 @@ describe('config compiler and publisher', () => {
   it('deletes a removed card by id in the patch', async () => {
     panel.messages.length = 0;
     hub.store.entities.remove('cards', 'card-alice');
-    await waitFor(() => panel.on('config/patch').length === 1, 'patch');
+    await until(() => panel.on('config/patch').length === 1, 'patch');
     const patch = configPatchMessage.parse(panel.on('config/patch')[0]!.payload);
     expect(patch.delete).toEqual({ cards: ['card-alice'] });
     expect(patch.upsert).toEqual({});
@@ -99,7 +92,7 @@ describe('config compiler and publisher', () => {
     const version = hub.store.panels.published('p1')!.version;
     panel.messages.length = 0;
     await panel.publish('config/request', { protocol: 1, haveVersion: 0, reason: 'gap', at: 1 });
-    await waitFor(() => panel.on('config/desired').length === 1, 'republished snapshot');
+    await until(() => panel.on('config/desired').length === 1, 'republished snapshot');
     expect(configSnapshotMessage.parse(panel.on('config/desired')[0]!.payload).version).toBe(version);
   });
 
@@ -113,8 +106,8 @@ describe('config compiler and publisher', () => {
       at: 5,
     });
     await panel.publish('state', { protocol: 1, status: 'online', configVersion: 1, at: 6 });
-    await waitFor(() => hub.store.panels.view('p1').online, 'state');
-    await waitFor(() => hub.store.panels.view('p1').config.reportedStatus === 'rejected', 'reported');
+    await until(() => hub.store.panels.view('p1').online, 'state');
+    await until(() => hub.store.panels.view('p1').config.reportedStatus === 'rejected', 'reported');
     expect(hub.store.panels.view('p1').config).toMatchObject({
       reportedVersion: 1,
       rejectedVersion: 2,

@@ -1,15 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
-import {
-  type Broker,
-  type FakePanel,
-  fakePanel,
-  seed,
-  startBroker,
-  startHub,
-  waitFor,
-} from './hub-harness.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { type Broker, type FakePanel, fakePanel, seed, startBroker, startHub } from './hub-harness.ts';
 
 const event = (seq: number) => ({
   id: `ev-${seq}`,
@@ -50,10 +43,10 @@ describe('event consumer', () => {
 
   it('stores an in-order batch once, even when resent, and acks it', async () => {
     await panel.publish('events', batch(0, [1, 2, 3]));
-    await waitFor(() => acks().includes(3), 'ack 3');
+    await until(() => acks().includes(3), 'ack 3');
     await panel.publish('events', batch(0, [1, 2, 3]));
     await panel.publish('events', batch(2, [3, 5]));
-    await waitFor(() => acks().includes(5), 'ack 5');
+    await until(() => acks().includes(5), 'ack 5');
     expect(hub.store.events.count('p1')).toBe(4);
     expect(hub.store.events.position('p1')).toBe(5);
   });
@@ -61,23 +54,23 @@ describe('event consumer', () => {
   it('stores nothing past a gap and acks the position, so the panel resends', async () => {
     const before = hub.store.events.count('p1');
     await panel.publish('events', batch(7, [8, 9]));
-    await waitFor(() => acks().length === 1, 'ack');
+    await until(() => acks().length === 1, 'ack');
     expect(acks()).toEqual([5]);
     expect(hub.store.events.count('p1')).toBe(before);
     await panel.publish('events', batch(5, [6, 7, 8, 9]));
-    await waitFor(() => acks().includes(9), 'ack 9');
+    await until(() => acks().includes(9), 'ack 9');
     expect(hub.store.events.count('p1')).toBe(before + 4);
   });
 
   it('stores live copies without moving the position; the in-order copy is not duplicated', async () => {
     await panel.publish('events', batch(12, [13], true));
-    await waitFor(
+    await until(
       () => hub.store.events.list({ panelId: 'p1', after: 0, limit: 1000 }).some((e) => e.seq === 13),
       'live',
     );
     expect(hub.store.events.position('p1')).toBe(9);
     await panel.publish('events', batch(9, [10, 11, 12, 13]));
-    await waitFor(() => acks().includes(13), 'ack 13');
+    await until(() => acks().includes(13), 'ack 13');
     const seqs = hub.store.events.list({ panelId: 'p1', after: 0, limit: 1000 }).map((e) => e.seq);
     expect(seqs.filter((s) => s === 13)).toHaveLength(1);
     expect(acks()).toEqual([13]);
@@ -87,10 +80,10 @@ describe('event consumer', () => {
     const count = hub.store.events.count('p1');
     const invalid = hub.inboxStats().invalid;
     await panel.publish('events', batch(13, [15, 14]));
-    await waitFor(() => hub.inboxStats().invalid === invalid + 1, 'counted');
+    await until(() => hub.inboxStats().invalid === invalid + 1, 'counted');
     const stranger = await fakePanel(broker.url, 'p9');
     await stranger.publish('events', batch(0, [1]));
-    await waitFor(() => hub.inboxStats().unknownPanel === 1, 'unknown panel counted');
+    await until(() => hub.inboxStats().unknownPanel === 1, 'unknown panel counted');
     await stranger.close();
     expect(hub.store.events.count('p1')).toBe(count);
     expect(hub.store.events.count('p9')).toBe(0);
@@ -117,10 +110,10 @@ describe('event consumer', () => {
       { numRuns: 150 },
     );
     const received = hub.inboxStats().received;
-    await waitFor(() => hub.inboxStats().received >= received, 'delivered');
+    await until(() => hub.inboxStats().received >= received, 'delivered');
     // A valid batch after the garbage proves the hub is alive and the ordering still holds.
     await panel.publish('events', batch(position, [position + 1]));
-    await waitFor(() => acks().includes(position + 1), 'ack after fuzz');
+    await until(() => acks().includes(position + 1), 'ack after fuzz');
     expect(hub.store.events.count('p1')).toBe(count + 1);
   });
 });

@@ -5,21 +5,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { compilePanelSnapshot, snapshotHash } from '../../../cloud-sync/hub/config/compile.ts';
 import { RECOMPILE_DELAY_MS } from '../../../cloud-sync/hub/config/publisher.ts';
-import { Hub } from '../../../cloud-sync/hub/main.ts';
-import { parseHubSettings } from '../../../cloud-sync/hub/settings.ts';
+import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { configPatchMessage, configSnapshotMessage } from '../../../cloud-sync/protocol/messages.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
-import { silentLogger } from '../../../lib/log/logger.ts';
-import {
-  ADMIN_TOKEN,
-  type Broker,
-  type FakePanel,
-  fakePanel,
-  seed,
-  startBroker,
-  tempDir,
-  waitFor,
-} from './hub-harness.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { startTestHub } from '../../support/hub.ts';
+import { type Broker, type FakePanel, fakePanel, seed, startBroker } from './hub-harness.ts';
 
 describe('card changes on the fast path', () => {
   let broker: Broker;
@@ -34,20 +25,11 @@ describe('card changes on the fast path', () => {
 
   beforeAll(async () => {
     broker = await startBroker();
-    const settings = parseHubSettings({
-      dataDir: tempDir(),
-      mqtt: { url: broker.url, clientId: 'hub-fast', protocolVersion: 4, sessionExpiryS: 3600 },
-      http: { host: '127.0.0.1', port: 0 },
-      adminToken: ADMIN_TOKEN,
-      recompileIntervalMs: 0,
-    });
-    hub = new Hub(settings, { clock, logger: silentLogger });
-    await hub.start();
-    await waitFor(() => hub.mqttConnected, 'hub connected');
+    hub = await startTestHub({ brokerUrl: broker.url, protocolVersion: 4, clock });
     seed(hub);
     p1 = await fakePanel(broker.url, 'p1');
     p2 = await fakePanel(broker.url, 'p2');
-    await waitFor(() => snapshots(p1).length > 0 && snapshots(p2).length > 0, 'retained snapshots');
+    await until(() => snapshots(p1).length > 0 && snapshots(p2).length > 0, 'retained snapshots');
   });
   afterAll(async () => {
     await p1.close();
@@ -66,7 +48,7 @@ describe('card changes on the fast path', () => {
   it('sends a revocation as a one-card patch at once; the recompile republishes the same version', async () => {
     const version = published('p1');
     hub.store.entities.update('cards', 'card-alice', { status: 'revoked' });
-    await waitFor(() => patches(p1).length === 1, 'the patch');
+    await until(() => patches(p1).length === 1, 'the patch');
     expect(patches(p1)[0]).toMatchObject({
       baseVersion: version,
       version: version + 1,
@@ -78,7 +60,7 @@ describe('card changes on the fast path', () => {
     expect(snapshots(p1)).toEqual([]);
 
     clock.advance(RECOMPILE_DELAY_MS);
-    await waitFor(() => snapshots(p1).length === 1, 'the retained snapshot');
+    await until(() => snapshots(p1).length === 1, 'the retained snapshot');
     expect(snapshots(p1)[0]!.version).toBe(version + 1);
     expect(snapshots(p1)[0]!.data.cards[0]).toMatchObject({ id: 'card-alice', status: 'revoked' });
     expect(patches(p1)).toHaveLength(1);
@@ -91,7 +73,7 @@ describe('card changes on the fast path', () => {
   it('a card moved to a resident of another panel: deleted at one, added at the other', async () => {
     const [v1, v2] = [published('p1'), published('p2')];
     hub.store.entities.update('cards', 'card-alice', { residentId: 'bob' });
-    await waitFor(() => patches(p1).length === 1 && patches(p2).length === 1, 'both patches');
+    await until(() => patches(p1).length === 1 && patches(p2).length === 1, 'both patches');
     expect(patches(p1)[0]).toMatchObject({ version: v1 + 1, delete: { cards: ['card-alice'] }, upsert: {} });
     expect(patches(p2)[0]).toMatchObject({
       version: v2 + 1,
@@ -103,10 +85,10 @@ describe('card changes on the fast path', () => {
     const version = published('p1');
     const patchAt = (v: number) => patches(p1).find((p) => p.version === v);
     hub.store.entities.update('cards', 'card-bob', { residentId: 'alice', status: 'blocked' });
-    await waitFor(() => patchAt(version + 1) !== undefined, 'the fast patch');
+    await until(() => patchAt(version + 1) !== undefined, 'the fast patch');
     // A resident rename recompiles at once, folding the pending card patch in.
     hub.store.entities.update('residents', 'alice', { name: 'Alice A.' });
-    await waitFor(
+    await until(
       () => patchAt(version + 2) !== undefined && snapshots(p1).some((s) => s.version === version + 2),
       'the full patch and snapshot',
     );

@@ -1,19 +1,13 @@
 /**
  * Test harness: an aedes broker on a free loopback port (MQTT 3.1.1 — aedes has no MQTT 5, so the hub
- * runs with protocolVersion 4 here), a hub on a temp data dir, and mqtt.js clients as fake panels.
+ * runs with protocolVersion 4 here), a hub on a temp data dir (test/support/hub.ts), and mqtt.js clients
+ * as fake panels.
  */
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
-import { Hub } from '../../../cloud-sync/hub/main.ts';
-import { parseHubSettings } from '../../../cloud-sync/hub/settings.ts';
-import { silentLogger } from '../../../lib/log/logger.ts';
-
-export const ADMIN_TOKEN = 'test-admin-token-0123456789';
-export const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+import type { Hub } from '../../../cloud-sync/hub/main.ts';
+import { startTestHub } from '../../support/hub.ts';
 
 export interface Broker {
   url: string;
@@ -34,28 +28,8 @@ export async function startBroker(): Promise<Broker> {
   };
 }
 
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'portvakt-hub-'));
-}
-
-export async function startHub(brokerUrl: string, dataDir = tempDir()): Promise<Hub> {
-  const settings = parseHubSettings({
-    dataDir,
-    mqtt: {
-      url: brokerUrl,
-      clientId: `hub-${Math.random().toString(16).slice(2)}`,
-      protocolVersion: 4,
-      sessionExpiryS: 3600,
-      backoff: { initialMs: 50, maxMs: 500 },
-    },
-    http: { host: '127.0.0.1', port: 0 },
-    adminToken: ADMIN_TOKEN,
-    recompileIntervalMs: 0,
-  });
-  const hub = new Hub(settings, { logger: silentLogger });
-  await hub.start();
-  await waitFor(() => hub.mqttConnected, 'hub connected');
-  return hub;
+export function startHub(brokerUrl: string): Promise<Hub> {
+  return startTestHub({ brokerUrl, protocolVersion: 4 });
 }
 
 export interface FakePanel {
@@ -97,27 +71,6 @@ export async function fakePanel(brokerUrl: string, id: string, suffix = ''): Pro
     },
     on: (leaf) => messages.filter((m) => m.topic === leaf),
     close: () => client.endAsync(),
-  };
-}
-
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-export function api(hub: Hub) {
-  const { port } = hub.apiAddress();
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = AUTH) => {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
 }
 

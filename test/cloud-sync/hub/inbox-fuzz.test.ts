@@ -7,15 +7,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { INBOUND_LEAVES } from '../../../cloud-sync/hub/mqtt/inbox.ts';
-import {
-  type Broker,
-  type FakePanel,
-  fakePanel,
-  seed,
-  startBroker,
-  startHub,
-  waitFor,
-} from './hub-harness.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { type Broker, type FakePanel, fakePanel, seed, startBroker, startHub } from './hub-harness.ts';
 
 /** Garbage and near-misses: bytes, any JSON, and objects shaped like protocol messages with wrong fields. */
 const payloads = fc.oneof(
@@ -64,7 +57,7 @@ describe('hub inbox under fuzzing', () => {
         }),
         { numRuns: 100 },
       );
-      await waitFor(() => hub.inboxStats().received >= stats.received + sent, `${sent} messages delivered`);
+      await until(() => hub.inboxStats().received >= stats.received + sent, `${sent} messages delivered`);
       const after = hub.inboxStats();
       expect(after.invalid - stats.invalid).toBe(sent);
       expect(after.handled).toBe(stats.handled);
@@ -74,6 +67,6 @@ describe('hub inbox under fuzzing', () => {
 
   it('is still alive: a valid state message is stored', async () => {
     await panel.publish('state', { protocol: 1, status: 'online', configVersion: 0, lastSeq: 0 });
-    await waitFor(() => hub.store.panels.view('p1').online, 'the state stored');
+    await until(() => hub.store.panels.view('p1').online, 'the state stored');
   });
 });

@@ -3,29 +3,26 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { CliIo } from '../../../cloud-sync/hub/cli/common.ts';
-import { runHubCli } from '../../../cloud-sync/hub/cli.ts';
 import { KEY_FILE } from '../../../cloud-sync/hub/signer/keys.ts';
 import { openHubStore } from '../../../cloud-sync/hub/store/hub-store.ts';
 import { verifyPassword } from '../../../cloud-sync/hub/store/passwords.ts';
 import { configSchema } from '../../../device/config/schema.ts';
 import { SystemClock } from '../../../lib/clock/clock.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
-import { tempDir } from './hub-harness.ts';
+import { hubCli } from '../../support/hub-cli.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
+/** The hub CLI on one data dir; `json()` parses what it printed. */
 function cli(dataDir: string) {
   return async (...argv: string[]) => {
-    let out = '';
-    let err = '';
-    const io: CliIo = {
-      out: (t) => (out += t),
-      err: (t) => (err += t),
-      env: { PORTVAKT_HUB_DATA_DIR: dataDir },
-    };
-    const code = await runHubCli(argv, io);
-    return { code, out, err, json: () => JSON.parse(out) };
+    const run = await hubCli(dataDir, ...argv);
+    return { ...run, json: () => JSON.parse(run.out) };
   };
 }
+
+/** `provision` of panel p1 in building b1, the installer's one command. */
+const provisionP1 = (run: ReturnType<typeof cli>, brokerUrl: string, out: string) =>
+  run('provision', '--panel-id', 'p1', '--building', 'b1', '--broker-url', brokerUrl, '--out', out);
 
 describe('hub CLI', () => {
   it('provisions a panel: panel.yaml with the sync section and hub key, broker files, hashed password', async () => {
@@ -36,17 +33,7 @@ describe('hub CLI', () => {
       (await run('building', 'add', '--id', 'b1', '--name', 'Storgatan', '--time-zone', 'Europe/Stockholm'))
         .code,
     ).toBe(0);
-    const res = await run(
-      'provision',
-      '--panel-id',
-      'p1',
-      '--building',
-      'b1',
-      '--broker-url',
-      'mqtts://broker.example:8883',
-      '--out',
-      out,
-    );
+    const res = await provisionP1(run, 'mqtts://broker.example:8883', out);
     expect(res.err).toBe('');
     expect(res.code).toBe(0);
     const printed = res.json();
@@ -85,21 +72,7 @@ describe('hub CLI', () => {
       store.close();
     }
     // Provisioning twice is refused, leaving the first credentials valid.
-    expect(
-      (
-        await run(
-          'provision',
-          '--panel-id',
-          'p1',
-          '--building',
-          'b1',
-          '--broker-url',
-          'mqtt://x',
-          '--out',
-          out,
-        )
-      ).code,
-    ).toBe(1);
+    expect((await provisionP1(run, 'mqtt://x', out)).code).toBe(1);
   });
 
   it('adds admin rows and revokes cards, printing JSON', async () => {

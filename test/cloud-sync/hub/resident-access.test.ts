@@ -4,7 +4,7 @@ import { assertResidentMayOpen } from '../../../cloud-sync/hub/signer/resident-a
 import { type HubStore, openHubStore } from '../../../cloud-sync/hub/store/hub-store.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
-import { tempDir } from './hub-harness.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 // Monday 30 November 2026, 10:00 in Stockholm (UTC+1), and the Saturday before at the same hour.
 const MONDAY_10 = Date.UTC(2026, 10, 30, 9, 0);

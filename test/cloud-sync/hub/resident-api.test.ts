@@ -3,24 +3,17 @@ import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { MAX_APP_DEVICES } from '../../../cloud-sync/hub/residents/accounts.ts';
 import { residentLoginReply } from '../../../cloud-sync/protocol/resident-api.ts';
 import { importPublicKey, verifyCommand } from '../../../cloud-sync/protocol/signing.ts';
-import {
-  AUTH,
-  api,
-  type Broker,
-  type FakePanel,
-  fakePanel,
-  seed,
-  startBroker,
-  waitFor,
-} from './hub-harness.ts';
-import { bearer, type Call, loginResident, startResidentHub, WS_URL } from './resident-harness.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { type AdminApi, AUTH, adminApi, bearer } from '../../support/hub.ts';
+import { type Broker, type FakePanel, fakePanel, seed, startBroker } from './hub-harness.ts';
+import { loginResident, startResidentHub, WS_URL } from './resident-harness.ts';
 
 const JSON_ONLY = { 'content-type': 'application/json' };
 
 describe('hub resident API', () => {
   let broker: Broker;
   let hub: Hub;
-  let call: Call;
+  let call: AdminApi;
   let panel: FakePanel;
 
   beforeAll(async () => {
@@ -29,7 +22,7 @@ describe('hub resident API', () => {
       brokerUrl: broker.url,
       loginLimits: { perResident: 3, perAddress: 50, windowMs: 60_000 },
     });
-    call = api(hub);
+    call = adminApi(hub);
     seed(hub);
     const e = hub.store.entities;
     // A rule that starts tomorrow: listed, but not openable now.
@@ -85,7 +78,7 @@ describe('hub resident API', () => {
       name: 'Alice phone',
     });
     // The compiled snapshot of the panels carries the device, so the panel can ring it.
-    await waitFor(
+    await until(
       () => JSON.stringify(hub.store.panels.published('p1')?.snapshot ?? {}).includes(login.appDeviceId),
       'the app device in the published config',
     );
@@ -154,7 +147,7 @@ describe('hub resident API', () => {
     const res = await call('POST', '/api/v1/resident/doors/door-b/open', undefined, bearer(token));
     expect(res.status).toBe(202);
     expect(res.body.panelId).toBe('p2');
-    await waitFor(() => panel.on('commands').length > 0, 'command at the panel');
+    await until(() => panel.on('commands').length > 0, 'command at the panel');
     const key = await importPublicKey(hub.publicKey);
     const verified = await verifyCommand(key, panel.on('commands')[0]!.payload, {
       deviceId: 'p2',
@@ -184,10 +177,7 @@ describe('hub resident API', () => {
       at: Date.now(),
     });
     const path = `/api/v1/resident/commands/${res.body.nonce}`;
-    await waitFor(
-      () => hub.store.commands.get(res.body.nonce, Date.now())?.status === 'done',
-      'result stored',
-    );
+    await until(() => hub.store.commands.get(res.body.nonce, Date.now())?.status === 'done', 'result stored');
     expect((await call('GET', path, undefined, bearer(token))).body).toEqual({
       nonce: res.body.nonce,
       doorId: 'door-b',

@@ -3,8 +3,10 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
-import { api, type Broker, seed, startBroker, tempDir } from './hub-harness.ts';
-import { BROKER_SECRET, bearer, type Call, loginResident, startResidentHub } from './resident-harness.ts';
+import { type AdminApi, adminApi, bearer } from '../../support/hub.ts';
+import { tempDir } from '../../support/temp-dir.ts';
+import { type Broker, seed, startBroker } from './hub-harness.ts';
+import { BROKER_SECRET, loginResident, startResidentHub } from './resident-harness.ts';
 
 const NO_SECRET = { authorization: '', 'content-type': 'application/json' };
 const BROKER = { authorization: `Bearer ${BROKER_SECRET}`, 'content-type': 'application/json' };
@@ -12,7 +14,7 @@ const BROKER = { authorization: `Bearer ${BROKER_SECRET}`, 'content-type': 'appl
 describe('hub broker auth backend and static app', () => {
   let broker: Broker;
   let hub: Hub;
-  let call: Call;
+  let call: AdminApi;
   const webDir = tempDir();
 
   beforeAll(async () => {
@@ -21,7 +23,7 @@ describe('hub broker auth backend and static app', () => {
     writeFileSync(join(webDir, 'notes.txt'), 'not served: unknown type');
     broker = await startBroker();
     hub = await startResidentHub({ brokerUrl: broker.url, webDir });
-    call = api(hub);
+    call = adminApi(hub);
     seed(hub);
   });
   afterAll(async () => {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { callLogReply } from '../../../cloud-sync/protocol/resident-api.ts';
-import { api, type Broker, seed, startBroker } from './hub-harness.ts';
-import { bearer, type Call, loginResident, startResidentHub } from './resident-harness.ts';
+import { type AdminApi, adminApi, bearer } from '../../support/hub.ts';
+import { type Broker, seed, startBroker } from './hub-harness.ts';
+import { loginResident, startResidentHub } from './resident-harness.ts';
 
 const SNAPSHOT = `data:image/jpeg;base64,${Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]).toString('base64')}`;
 const T0 = 1_750_000_000_000;
@@ -28,12 +29,12 @@ function storeCallEvents(hub: Hub, panelId: string, steps: [string, Record<strin
 describe('hub resident call log', () => {
   let broker: Broker;
   let hub: Hub;
-  let call: Call;
+  let call: AdminApi;
 
   beforeAll(async () => {
     broker = await startBroker();
     hub = await startResidentHub({ brokerUrl: broker.url });
-    call = api(hub);
+    call = adminApi(hub);
     seed(hub);
     hub.store.entities.create('doorbells', {
       id: 'bell-u1',

@@ -3,12 +3,12 @@
  * aedes test broker of hub-harness.ts, plus small helpers to log residents in through the real API.
  */
 import { randomBytes } from 'node:crypto';
-import { Hub } from '../../../cloud-sync/hub/main.ts';
+import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import type { LoginLimits } from '../../../cloud-sync/hub/residents/login-limiter.ts';
 import { parseHubSettings } from '../../../cloud-sync/hub/settings.ts';
 import type { ResidentLoginReply } from '../../../cloud-sync/protocol/resident-api.ts';
-import { silentLogger } from '../../../lib/log/logger.ts';
-import { ADMIN_TOKEN, AUTH, type api, tempDir, waitFor } from './hub-harness.ts';
+import { type AdminApi, AUTH, startTestHub } from '../../support/hub.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 export const BROKER_SECRET = 'broker-secret-0123456789';
 export const WS_URL = 'ws://127.0.0.1:9/mqtt';
@@ -20,21 +20,13 @@ export interface ResidentHubOptions {
   loginLimits?: LoginLimits;
 }
 
-export async function startResidentHub(o: ResidentHubOptions): Promise<Hub> {
-  const settings = parseHubSettings({
-    dataDir: tempDir(),
-    mqtt: {
-      url: o.brokerUrl,
-      clientId: 'hub',
-      username: 'hub',
-      password: HUB_BROKER_PASSWORD,
-      protocolVersion: 4,
-      sessionExpiryS: 3600,
-      backoff: { initialMs: 50, maxMs: 500 },
-    },
-    http: { host: '127.0.0.1', port: 0 },
-    adminToken: ADMIN_TOKEN,
-    recompileIntervalMs: 0,
+export function startResidentHub(o: ResidentHubOptions): Promise<Hub> {
+  return startTestHub({
+    brokerUrl: o.brokerUrl,
+    protocolVersion: 4,
+    clientId: 'hub',
+    username: 'hub',
+    password: HUB_BROKER_PASSWORD,
     residentApp: {
       brokerWsUrl: o.brokerWsUrl ?? WS_URL,
       brokerAuthSecret: BROKER_SECRET,
@@ -42,25 +34,14 @@ export async function startResidentHub(o: ResidentHubOptions): Promise<Hub> {
       ...(o.loginLimits ? { loginLimits: o.loginLimits } : {}),
     },
   });
-  const hub = new Hub(settings, { logger: silentLogger });
-  await hub.start();
-  await waitFor(() => hub.mqttConnected, 'hub connected');
-  return hub;
 }
 
 /** The hub's broker password where a test broker checks logins (the aedes harness broker does not). */
 export const HUB_BROKER_PASSWORD = randomBytes(18).toString('base64url');
 
-export type Call = ReturnType<typeof api>;
-
-export const bearer = (token: string) => ({
-  authorization: `Bearer ${token}`,
-  'content-type': 'application/json',
-});
-
 /** Sets the resident's password with the admin API and logs in with it. */
 export async function loginResident(
-  call: Call,
+  call: AdminApi,
   residentId: string,
   deviceName = 'Phone',
 ): Promise<ResidentLoginReply & { loginPassword: string }> {

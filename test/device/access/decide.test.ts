@@ -93,17 +93,20 @@ describe('AccessDecider', () => {
   let cleanup: () => void;
   let clock: FakeClock;
   let decider: AccessDecider;
-  beforeEach(() => {
-    clock = new FakeClock(NOW);
-    ({ store, cleanup } = openTempStore(clock));
-    store.buildingData.replaceBuildingData(snapshot);
-    decider = new AccessDecider({
+  /** A decider on this test's store and clock; repeated taps are decided again unless a window is given. */
+  const deciderWith = (repeatTapWindowMs: number) =>
+    new AccessDecider({
       store,
       clock,
       readerDoors: readerDoorsFromConfig(readers),
       uidHash,
-      repeatTapWindowMs: 0,
+      repeatTapWindowMs,
     });
+  beforeEach(() => {
+    clock = new FakeClock(NOW);
+    ({ store, cleanup } = openTempStore(clock));
+    store.buildingData.replaceBuildingData(snapshot);
+    decider = deciderWith(0);
   });
   afterEach(() => cleanup());
 
@@ -161,13 +164,7 @@ describe('AccessDecider', () => {
   });
 
   it('rate-limits repeated taps on one reader without deciding again', () => {
-    const limited = new AccessDecider({
-      store,
-      clock,
-      readerDoors: readerDoorsFromConfig(readers),
-      uidHash,
-      repeatTapWindowMs: 1500,
-    });
+    const limited = deciderWith(1500);
     expect(limited.decide('r-front', '04A1B2C3').granted).toBe(true);
     clock.advance(1000);
     expect(limited.decide('r-front', '04A1B2C3')).toMatchObject({ granted: false, reason: 'rate_limited' });
@@ -193,13 +190,7 @@ describe('AccessDecider', () => {
   });
 
   it('never throws for arbitrary reader ids and UIDs', () => {
-    const limited = new AccessDecider({
-      store,
-      clock,
-      readerDoors: readerDoorsFromConfig(readers),
-      uidHash,
-      repeatTapWindowMs: 1500,
-    });
+    const limited = deciderWith(1500);
     const knownUids = (snapshot.cards ?? []).map((c) => c.uid);
     const uidArb = fc.oneof(
       fc.string(),

@@ -5,7 +5,7 @@ import { validateConfig } from '../../../device/config/load.ts';
 import { Panel } from '../../../device/main.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { panelConfig } from '../../support/configs.ts';
-import { tempDir } from '../../support/panel-process.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 // Property: whatever a client sends to any route, the panel answers 4xx (or 2xx for valid input), never
 // 5xx, never crashes, and no relay moves unless a request was a valid granted tap or installer unlock.

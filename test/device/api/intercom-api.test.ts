@@ -10,7 +10,7 @@ import { Panel } from '../../../device/main.ts';
 import { demoBuilding } from '../../../device/sim/demo-building.ts';
 import { demoConfig } from '../../../device/sim/demo-config.ts';
 import { type Logger, silentLogger } from '../../../lib/log/logger.ts';
-import { tempDir } from '../../support/panel-process.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 /** A logger that keeps every message, in order, whichever child logged it. */
 function recordingLogger(messages: string[]): Logger {

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { loadConfigFile, parseConfigText } from '../../../device/config/load.ts';
 import { configSchema } from '../../../device/config/schema.ts';
 import { ConfigError } from '../../../lib/errors.ts';
-import { runCli, tempDir, writeConfig } from '../../support/panel-process.ts';
+import { runCli, writeConfig } from '../../support/panel-process.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 const minimal = `
 panel: { id: p1 }

@@ -1,14 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, until } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { until } from '../../../scripts/lab/until.ts';
+import { MEDIA_WAIT_MS, useHarness } from './harness.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('h264');
-}, 60_000);
-afterAll(async () => {
-  await h?.stop();
-}, 30_000);
+const h = useHarness('h264');
 
 describe('MediaEngine (H.264 constrained baseline)', { timeout: 60_000 }, () => {
   it('negotiates H.264 packetization-mode=1, profile-level-id 42e01f and delivers it from a keyframe on', async () => {
@@ -21,10 +16,14 @@ describe('MediaEngine (H.264 constrained baseline)', { timeout: 60_000 }, () => 
     await h.engine.acceptAnswer('h1', await h.viewers.answer('h1', sdp));
     await h.connect('h2');
     for (const id of ['h1', 'h2']) {
-      const s = await until(`${id} receiving`, async () => {
-        const p = await h.viewers.peer(id);
-        return p.videoFrames > 20 && p.audioPackets > 20 && p;
-      });
+      const s = await until(
+        async () => {
+          const p = await h.viewers.peer(id);
+          return p.videoFrames > 20 && p.audioPackets > 20 && p;
+        },
+        `${id} receiving`,
+        MEDIA_WAIT_MS,
+      );
       expect(s.firstVideoIsKeyframe).toBe(true);
     }
   });
@@ -34,8 +33,8 @@ describe('MediaEngine (H.264 constrained baseline)', { timeout: 60_000 }, () => 
     const before = (await h.viewers.peer('h1')).keyframes;
     await h.viewers.pli('h1');
     await until(
-      'a keyframe after the PLI',
       async () => (await h.viewers.peer('h1')).keyframes > before,
+      'a keyframe after the PLI',
       5000,
     );
   });

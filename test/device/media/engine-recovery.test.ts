@@ -1,23 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MediaError } from '../../../device/media/engine.ts';
-import { type Harness, startHarness, until } from './harness.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { MEDIA_WAIT_MS, useHarness } from './harness.ts';
 
 // The real worker, plus a hook that crashes it on request (see crashing-worker.ts).
 const workerUrl = new URL('./crashing-worker.ts', import.meta.url);
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('vp8', { workerUrl, workerRestartDelayMs: 200 });
-}, 60_000);
-afterAll(async () => {
-  await h?.stop();
-}, 30_000);
+const h = useHarness('vp8', { workerUrl, workerRestartDelayMs: 200 });
 
 describe('MediaEngine recovery', { timeout: 60_000 }, () => {
   it('kill -9 of the camera pipeline mid-stream: restarted, and the peers keep receiving', async () => {
     await h.connect('r1');
     await h.connect('r2');
-    await until('video flowing', async () => (await h.viewers.peer('r2')).videoPackets > 30);
+    await until(async () => (await h.viewers.peer('r2')).videoPackets > 30, 'video flowing', MEDIA_WAIT_MS);
     const pid = h.source.pid!;
     const restarted = new Promise<{ pid: number }>((resolve) =>
       h.engine.events.once('source-restarted', resolve),
@@ -26,10 +21,16 @@ describe('MediaEngine recovery', { timeout: 60_000 }, () => {
     expect((await restarted).pid).not.toBe(pid);
     const after = await h.viewers.stats();
     for (const id of ['r1', 'r2']) {
-      await until(`${id} receiving again`, async () => {
-        const p = await h.viewers.peer(id);
-        return p.videoPackets > after[id]!.videoPackets + 30 && p.audioPackets > after[id]!.audioPackets + 30;
-      });
+      await until(
+        async () => {
+          const p = await h.viewers.peer(id);
+          return (
+            p.videoPackets > after[id]!.videoPackets + 30 && p.audioPackets > after[id]!.audioPackets + 30
+          );
+        },
+        `${id} receiving again`,
+        MEDIA_WAIT_MS,
+      );
     }
     expect((await h.engine.stats()).peers.every((p) => p.state === 'connected')).toBe(true);
   });
@@ -55,7 +56,11 @@ describe('MediaEngine recovery', { timeout: 60_000 }, () => {
     expect((await restarted).restarts).toBe(1);
 
     await h.connect('r3');
-    await until('video at the new peer', async () => (await h.viewers.peer('r3')).videoPackets > 10);
+    await until(
+      async () => (await h.viewers.peer('r3')).videoPackets > 10,
+      'video at the new peer',
+      MEDIA_WAIT_MS,
+    );
     const stats = await h.engine.stats();
     expect(stats.peers.map((p) => p.peerId)).toEqual(['r3']);
     expect(stats.workerRestarts).toBe(1);

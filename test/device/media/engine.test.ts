@@ -1,26 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '../../../lib/errors.ts';
-import { type Harness, peerState, startHarness, until } from './harness.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { MEDIA_WAIT_MS, peerState, useHarness } from './harness.ts';
 
 // One VP8 engine for the file: the sim camera in gst-launch, werift in the media worker, viewers in a
 // separate process. Tests build on each other's peers, in order.
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('vp8');
-}, 60_000);
-afterAll(async () => {
-  await h?.stop();
-}, 30_000);
+const h = useHarness('vp8');
 
 describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
   it('fans one encoded stream out to 3 peers: video and audio each, first frame a keyframe', async () => {
     await Promise.all(['p1', 'p2', 'p3'].map((id) => h.connect(id)));
     for (const id of ['p1', 'p2', 'p3']) {
-      const s = await until(`${id} receiving`, async () => {
-        const peer = await h.viewers.peer(id);
-        return peer.videoPackets > 30 && peer.audioPackets > 30 && peer;
-      });
+      const s = await until(
+        async () => {
+          const peer = await h.viewers.peer(id);
+          return peer.videoPackets > 30 && peer.audioPackets > 30 && peer;
+        },
+        `${id} receiving`,
+        MEDIA_WAIT_MS,
+      );
       expect(s.firstVideoIsKeyframe).toBe(true);
     }
     const stats = await h.engine.stats();
@@ -42,12 +41,13 @@ describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
     const requested = (await h.engine.stats()).keyframes.requested.pli;
     await h.viewers.pli('p2');
     await until(
-      'the PLI to reach the panel',
       async () => (await h.engine.stats()).keyframes.requested.pli > requested,
+      'the PLI to reach the panel',
+      MEDIA_WAIT_MS,
     );
     await until(
-      'a keyframe after the PLI',
       async () => (await h.viewers.peer('p2')).keyframes > before.keyframes,
+      'a keyframe after the PLI',
       5000,
     );
   });
@@ -58,17 +58,22 @@ describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
     const fir = (await h.engine.stats()).keyframes.requested.fir;
     await h.viewers.fir('p1', 7);
     await until(
-      'the FIR to reach the panel',
       async () => (await h.engine.stats()).keyframes.requested.fir === fir + 1,
+      'the FIR to reach the panel',
+      MEDIA_WAIT_MS,
     );
     await until(
-      'a keyframe after the FIR',
       async () => (await h.viewers.peer('p1')).keyframes > before.keyframes,
+      'a keyframe after the FIR',
       5000,
     );
     await h.viewers.fir('p1', 7);
     await h.viewers.fir('p1', 8);
-    await until('the next FIR', async () => (await h.engine.stats()).keyframes.requested.fir >= fir + 2);
+    await until(
+      async () => (await h.engine.stats()).keyframes.requested.fir >= fir + 2,
+      'the next FIR',
+      MEDIA_WAIT_MS,
+    );
     await sleep(300);
     expect((await h.engine.stats()).keyframes.requested.fir).toBe(fir + 2);
   });
@@ -88,10 +93,14 @@ describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
 
     await h.viewers.mark('p3');
     await h.engine.setVideo('p3', true);
-    const resumed = await until('video again', async () => {
-      const p = await h.viewers.peer('p3');
-      return p.videoPackets > later.videoPackets + 10 && p;
-    });
+    const resumed = await until(
+      async () => {
+        const p = await h.viewers.peer('p3');
+        return p.videoPackets > later.videoPackets + 10 && p;
+      },
+      'video again',
+      MEDIA_WAIT_MS,
+    );
     expect(resumed.markedIsKeyframe).toBe(true);
   });
 
@@ -99,7 +108,7 @@ describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
     await h.viewers.talk('p1', true);
     await h.viewers.talk('p2', true);
     await h.engine.setTalker('p1');
-    await until('50 packets at the speaker', () => h.speaker.stats().packets >= 50);
+    await until(() => h.speaker.stats().packets >= 50, '50 packets at the speaker', MEDIA_WAIT_MS);
     const stats = await h.engine.stats();
     const p1 = stats.peers.find((p) => p.peerId === 'p1')!;
     const p2 = stats.peers.find((p) => p.peerId === 'p2')!;
@@ -144,7 +153,11 @@ describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
     const connected = peerState(engine, 'late', 'connected');
     await engine.acceptAnswer('late', await h.viewers.answer('late', sdp));
     await connected;
-    await until('video at the late peer', async () => (await h.viewers.peer('late')).videoPackets > 10);
+    await until(
+      async () => (await h.viewers.peer('late')).videoPackets > 10,
+      'video at the late peer',
+      MEDIA_WAIT_MS,
+    );
     expect((await h.viewers.peer('late')).firstVideoIsKeyframe).toBe(true);
     await expect(engine.acceptAnswer('late', sdp)).rejects.toThrow(/not waiting for an answer/);
 
@@ -155,18 +168,18 @@ describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
 
   it('keeps spare peers ready: ringing takes one, whose offer is complete, and the pool refills', async () => {
     const { engine } = h;
-    await until('4 spare peers', async () => (await engine.stats()).sparePeers === 4);
+    await until(async () => (await engine.stats()).sparePeers === 4, '4 spare peers', MEDIA_WAIT_MS);
     const { sdp } = await engine.openPeer('from-spare', { video: false });
     expect((await engine.stats()).sparePeers).toBe(3);
     expect(sdp).toMatch(/a=candidate:.* 127\.0\.0\.1 /);
     expect((await engine.stats()).peers.find((p) => p.peerId === 'from-spare')?.video).toBe(false);
-    await until('the pool refilled', async () => (await engine.stats()).sparePeers === 4);
+    await until(async () => (await engine.stats()).sparePeers === 4, 'the pool refilled', MEDIA_WAIT_MS);
     await engine.closePeer('from-spare');
   });
 
   it('a closed peer gives back its UDP sockets: calls do not leak file descriptors', async () => {
     const { engine } = h;
-    await until('4 spare peers', async () => (await engine.stats()).sparePeers === 4);
+    await until(async () => (await engine.stats()).sparePeers === 4, '4 spare peers', MEDIA_WAIT_MS);
     const baseline = (await engine.stats()).udpSockets;
     for (const round of [1, 2, 3]) {
       const ids = [`leak${round}a`, `leak${round}b`];
@@ -174,7 +187,7 @@ describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
       for (const id of ids) await engine.closePeer(id);
       for (const id of ids) await h.viewers.close(id);
     }
-    await until('the pool refilled', async () => (await engine.stats()).sparePeers === 4);
+    await until(async () => (await engine.stats()).sparePeers === 4, 'the pool refilled', MEDIA_WAIT_MS);
     expect((await engine.stats()).udpSockets).toBe(baseline);
   });
 });

@@ -2,7 +2,7 @@
  * A running MediaEngine on the sim camera (real gst-launch, real media process) with werift viewers in
  * a separate process. Each test file starts one and stops it (every process by PID).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll } from 'vitest';
 import { MediaEngine, type MediaEngineOptions } from '../../../device/media/engine.ts';
 import { cameraConfigSchema } from '../../../hal/camera/config-schema.ts';
 import { createAvSource, createSpeaker } from '../../../hal/camera/drivers.ts';
@@ -11,19 +11,8 @@ import { SystemClock } from '../../../lib/clock/clock.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { ReceiverProcess } from '../../../scripts/bench/media-receiver-client.ts';
 
-export async function until<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const end = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (performance.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
+/** How long media waits may take: GStreamer, the media worker and werift viewers share two busy cores. */
+export const MEDIA_WAIT_MS = 20_000;
 
 /** Resolves when `peerId` reaches `state`; rejects after `timeoutMs`. */
 export function peerState(
@@ -56,10 +45,9 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(
-  codec: VideoCodec,
-  options: Partial<Pick<MediaEngineOptions, 'workerUrl' | 'workerRestartDelayMs'>> = {},
-): Promise<Harness> {
+export type HarnessOptions = Partial<Pick<MediaEngineOptions, 'workerUrl' | 'workerRestartDelayMs'>>;
+
+export async function startHarness(codec: VideoCodec, options: HarnessOptions = {}): Promise<Harness> {
   const clock = new SystemClock();
   const deps = { clock, logger: silentLogger, restart: { initialDelayMs: 200 } };
   const source = createAvSource(cameraConfigSchema.parse({ codec }), deps);
@@ -89,4 +77,19 @@ export async function startHarness(
       await engine.stop();
     },
   };
+}
+
+/**
+ * One harness for the whole test file, started before its first test and stopped after its last. The
+ * object is filled in by beforeAll, so the file can name it at the top level.
+ */
+export function useHarness(codec: VideoCodec, options: HarnessOptions = {}): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(h, await startHarness(codec, options));
+  }, 60_000);
+  afterAll(async () => {
+    await h.stop?.();
+  }, 30_000);
+  return h;
 }

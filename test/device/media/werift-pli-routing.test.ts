@@ -13,7 +13,8 @@ import {
   type RTCRtpTransceiver,
   RtcpPayloadSpecificFeedback,
 } from 'werift';
-import { until } from './harness.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { MEDIA_WAIT_MS } from './harness.ts';
 
 const loopback = {
   iceServers: [],
@@ -54,8 +55,9 @@ describe('werift 0.25.2 RTCP routing', () => {
     await gathered(viewer);
     await panel.setRemoteDescription(viewer.localDescription!);
     await until(
-      'connected',
       () => panel.connectionState === 'connected' && viewer.connectionState === 'connected',
+      'connected',
+      MEDIA_WAIT_MS,
     );
     panel.dtlsTransports[0]!.onRtcp.subscribe((p) => {
       if (p instanceof RtcpPayloadSpecificFeedback && p.feedback instanceof PictureLossIndication)
@@ -70,11 +72,11 @@ describe('werift 0.25.2 RTCP routing', () => {
       ]);
     // As Chrome does: the viewer's own audio SSRC as sender SSRC.
     await pli(viewerAudio.sender.ssrc);
-    await until('the PLI at the DTLS transport', () => transportPlis === 1);
+    await until(() => transportPlis === 1, 'the PLI at the DTLS transport', MEDIA_WAIT_MS);
     expect(senderPlis).toBe(0);
     // A sender SSRC werift does not know falls through to the media SSRC and works.
     await pli(12345);
-    await until('the second PLI', () => transportPlis === 2);
-    await until('the video sender to see it', () => senderPlis === 1, 2000);
+    await until(() => transportPlis === 2, 'the second PLI', MEDIA_WAIT_MS);
+    await until(() => senderPlis === 1, 'the video sender to see it', 2000);
   });
 });

@@ -12,7 +12,7 @@ import { demoConfig } from '../../../device/sim/demo-config.ts';
 import type { SimGpioDriver } from '../../../hal/gpio/sim.ts';
 import type { SimCardReaderDriver } from '../../../hal/reader/sim.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
-import { tempDir } from '../../support/panel-process.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 let panel: Panel | undefined;
 afterEach(async () => {

@@ -1,9 +1,8 @@
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BuildingSnapshotInput } from '../../../device/store/snapshot.ts';
 import type { Store } from '../../../device/store/store.ts';
 import { ValidationError } from '../../../lib/errors.ts';
-import { openTempStore, smallSnapshot } from './temp-store.ts';
+import { openTempStore, readStoreFile, smallSnapshot } from './temp-store.ts';
 
 describe('building data', () => {
   let store: Store;
@@ -14,14 +13,8 @@ describe('building data', () => {
   });
   afterEach(() => cleanup());
 
-  const count = (table: string): number => {
-    const db = new Database(path, { readonly: true });
-    try {
-      return db.prepare<[], number>(`SELECT count(*) FROM ${table}`).pluck().get()!;
-    } finally {
-      db.close();
-    }
-  };
+  const count = (table: string): number =>
+    readStoreFile(path, (db) => db.prepare<[], number>(`SELECT count(*) FROM ${table}`).pluck().get()!);
 
   it('writes a snapshot and reports what it wrote', () => {
     const counts = store.buildingData.replaceBuildingData(smallSnapshot());

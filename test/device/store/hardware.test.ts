@@ -1,8 +1,7 @@
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, type PanelConfigInput } from '../../../device/config/schema.ts';
 import type { Store } from '../../../device/store/store.ts';
-import { openTempStore, smallSnapshot } from './temp-store.ts';
+import { openTempStore, readStoreFile, smallSnapshot } from './temp-store.ts';
 
 const config = (over: Partial<PanelConfigInput> = {}) =>
   configSchema.parse({
@@ -24,14 +23,7 @@ describe('syncHardware', () => {
   });
   afterEach(() => cleanup());
 
-  const query = (sql: string): unknown[] => {
-    const db = new Database(path, { readonly: true });
-    try {
-      return db.prepare(sql).all();
-    } finally {
-      db.close();
-    }
-  };
+  const query = (sql: string): unknown[] => readStoreFile(path, (db) => db.prepare(sql).all());
 
   it('mirrors relays and readers, creating unknown doors under the local building', () => {
     store.buildingData.replaceBuildingData(smallSnapshot());

@@ -1,15 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { BuildingSnapshotInput } from '../../../device/store/snapshot.ts';
 import { openStore, type Store } from '../../../device/store/store.ts';
 import type { Clock } from '../../../lib/clock/clock.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
+import { tempDir as scratchDir } from '../../support/temp-dir.ts';
 
 /** A scratch directory for database files, removed by `cleanup`. */
 export function tempDir(): { dir: string; path: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'portvakt-store-'));
+  const dir = scratchDir('portvakt-store-');
   return { dir, path: join(dir, 'panel.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -28,6 +29,19 @@ export function openTempStore(clock: Clock = new FakeClock()): {
       t.cleanup();
     },
   };
+}
+
+/**
+ * Reads the database file through a second, read-only connection: what is on disk, not what the store's
+ * own connection may hold.
+ */
+export function readStoreFile<T>(path: string, read: (db: Database.Database) => T): T {
+  const db = new Database(path, { readonly: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
 }
 
 /** One building in Stockholm with two doors, one unit, one resident and one card allowed at the front. */

@@ -17,9 +17,10 @@ import { Panel } from '../../../device/main.ts';
 import { simGpioOf } from '../../../device/panel/sim-hardware.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import type { MosquittoHandle } from '../../../scripts/lab/mosquitto.ts';
-import { hubClient, PANEL_PASSWORD, startBroker, until } from '../../cloud-sync/agent/broker.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { hubClient, PANEL_PASSWORD, startBroker } from '../../cloud-sync/agent/broker.ts';
 import { panelConfig } from '../../support/configs.ts';
-import { tempDir } from '../../support/panel-process.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 import { smallSnapshot } from '../store/temp-store.ts';
 
 const DEVICE = 'test-panel';

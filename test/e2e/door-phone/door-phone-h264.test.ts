@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumBrowser } from '../../../scripts/lab/chromium.ts';
+import { until } from '../../../scripts/lab/until.ts';
 import {
   appCall,
   cameraPipelinePid,
@@ -12,7 +13,6 @@ import {
   ringUntilRung,
   type Simulator,
   startSimulator,
-  until,
 } from '../../../scripts/sim/simulator.ts';
 
 describe('video door phone with H.264', () => {

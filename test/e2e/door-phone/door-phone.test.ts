@@ -8,6 +8,7 @@ import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumBrowser } from '../../../scripts/lab/chromium.ts';
+import { until } from '../../../scripts/lab/until.ts';
 import {
   appCall,
   cameraPipelinePid,
@@ -18,7 +19,6 @@ import {
   ringUntilRung as ringUntil,
   type Simulator,
   startSimulator,
-  until,
 } from '../../../scripts/sim/simulator.ts';
 
 describe('video door phone, end to end', () => {

@@ -1,9 +1,7 @@
 /** Driving the resident app's page: logging in, reading `window.portvaktApp`, waiting for conditions. */
 import type { Page } from 'playwright-core';
-import { until } from '../../../scripts/sim/until.ts';
+import { until } from '../../../scripts/lab/until.ts';
 import type { World } from './harness.ts';
-
-export { until };
 
 /** What the tests read from window.portvaktApp (the app's read-only status). */
 export interface AppStatus {

@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
+import { holdsWithin } from '../../../scripts/lab/until.ts';
 
 export class FakeMediaPanel {
   audioPacketsFromApp = 0;
@@ -59,10 +60,8 @@ export class FakeMediaPanel {
   /** The complete offer (every candidate in it), as the panel sends it after `ring`. */
   async offer(): Promise<string> {
     await this.#pc.setLocalDescription(await this.#pc.createOffer());
-    const deadline = Date.now() + 5000;
-    while (this.#pc.iceGatheringState !== 'complete' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // At most 5 s: then the offer goes out with the candidates gathered so far.
+    await holdsWithin(() => this.#pc.iceGatheringState === 'complete', 5000);
     return this.#pc.localDescription!.sdp;
   }
 

@@ -5,19 +5,16 @@
  * receives the hub's commands and plays the panel's side of call signaling.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { EmbeddedBroker } from '../../../cloud-sync/broker/embedded-broker.ts';
 import { hubAppDeviceAuth } from '../../../cloud-sync/broker/hub-auth.ts';
-import { Hub } from '../../../cloud-sync/hub/main.ts';
-import { parseHubSettings } from '../../../cloud-sync/hub/settings.ts';
+import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { callTopic, type PanelCallMessageInput } from '../../../cloud-sync/protocol/calls.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { buildResidentApp } from '../../../scripts/build-web.ts';
+import { adminApi, startTestHub } from '../../support/hub.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
-export const ADMIN_TOKEN = 'resident-app-admin-token-0123';
 export const PANEL = 'p1';
 /** A 1x1 JPEG: what a panel's visitor picture looks like on the wire. */
 export const SNAPSHOT =
@@ -42,7 +39,7 @@ export interface World {
 }
 
 export async function startWorld(): Promise<World> {
-  const webDir = mkdtempSync(join(tmpdir(), 'portvakt-web-'));
+  const webDir = tempDir('portvakt-web-');
   await buildResidentApp(webDir);
   const secret = (): string => randomBytes(18).toString('base64url');
   const users = { hub: secret(), [PANEL]: secret() };
@@ -56,31 +53,18 @@ export async function startWorld(): Promise<World> {
     logger: silentLogger,
   });
   await broker.start();
-  const settings = parseHubSettings({
-    dataDir: mkdtempSync(join(tmpdir(), 'portvakt-hub-')),
-    mqtt: {
-      url: broker.url(),
-      clientId: 'hub',
-      username: 'hub',
-      password: users.hub,
-      protocolVersion: 4,
-      sessionExpiryS: 3600,
-      backoff: { initialMs: 50, maxMs: 500 },
-    },
-    http: { host: '127.0.0.1', port: 0 },
-    adminToken: ADMIN_TOKEN,
-    recompileIntervalMs: 0,
+  const hub = await startTestHub({
+    brokerUrl: broker.url(),
+    protocolVersion: 4,
+    clientId: 'hub',
+    username: 'hub',
+    password: users.hub,
     residentApp: { brokerWsUrl: broker.wsUrl(), brokerAuthSecret, webDir },
   });
-  const hub = new Hub(settings, { logger: silentLogger });
-  await hub.start();
   hubBase = `http://127.0.0.1:${hub.apiAddress().port}`;
   seed(hub);
-  const set = await fetch(`${hubBase}/api/v1/residents/alice/login`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-  });
-  const { password } = (await set.json()) as { password: string };
+  const set = await adminApi(hub)('POST', '/api/v1/residents/alice/login');
+  const { password } = set.body as { password: string };
 
   const panel = await mqtt.connectAsync(broker.url(), {
     protocolVersion: 4,

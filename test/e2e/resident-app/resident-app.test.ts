@@ -6,7 +6,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPublicKey, verifyCommand } from '../../../cloud-sync/protocol/signing.ts';
 import { type Browser, launchChromium } from '../../../scripts/lab/chromium.ts';
-import { appStatus, fromApp, until } from './app-page.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { appStatus, fromApp } from './app-page.ts';
 import { PANEL, ring, SNAPSHOT, startWorld, type World } from './harness.ts';
 
 describe('resident web app (Chromium)', () => {

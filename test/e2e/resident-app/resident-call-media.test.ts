@@ -6,7 +6,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, launchChromium } from '../../../scripts/lab/chromium.ts';
-import { appStatus, fromApp, logIn, until } from './app-page.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { appStatus, fromApp, logIn } from './app-page.ts';
 import { FakeMediaPanel } from './fake-media-panel.ts';
 import { ring, startWorld, type World } from './harness.ts';
 

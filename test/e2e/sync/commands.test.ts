@@ -5,10 +5,11 @@ import { loadOrCreateKeys } from '../../../cloud-sync/hub/signer/keys.ts';
 import type { CommandBody } from '../../../cloud-sync/protocol/messages.ts';
 import { generateSigningKeys, type SigningKey, signCommand } from '../../../cloud-sync/protocol/signing.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
-import { type PanelProcess, waitFor } from '../../support/panel-process.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { adminApi } from '../../support/hub.ts';
+import type { PanelProcess } from '../../support/panel-process.ts';
 import {
   deviceRoot,
-  hubApi,
   type Lab,
   type PanelEvent,
   panelEvents,
@@ -17,7 +18,6 @@ import {
   relay,
   startLab,
   startSyncPanel,
-  waitForValue,
 } from './harness.ts';
 
 // Commands that open doors are verified on the panel, not trusted because the broker delivered them:
@@ -43,7 +43,7 @@ describe('door.open commands over a real broker', () => {
     doorId = lab.panels['p1']!.doorId;
     hubKey = (await loadOrCreateKeys(lab.hubDir, silentLogger)).privateKey;
     panel = await startSyncPanel(lab.panels['p1']!);
-    await waitFor(() => lab.hub.store.panels.view('p1').online, 10_000, 'p1 online at the hub');
+    await until(() => lab.hub.store.panels.view('p1').online, 'p1 online at the hub', 10_000);
     tester = await rawClient(lab.broker.port, TESTER.name, TESTER.password);
     await tester.client.subscribeAsync([COMMANDS, RESULTS], { qos: 1 });
   });
@@ -62,7 +62,7 @@ describe('door.open commands over a real broker', () => {
   });
 
   const resultFor = (nonce: string) =>
-    waitForValue(() => results().find((r) => r['nonce'] === nonce), 10_000, `commands/result for ${nonce}`);
+    until(() => results().find((r) => r['nonce'] === nonce), `commands/result for ${nonce}`, 10_000);
   const results = () =>
     tester.received
       .filter((m) => m.topic === RESULTS)
@@ -75,13 +75,13 @@ describe('door.open commands over a real broker', () => {
     const result = await resultFor(nonce);
     expect(result).toMatchObject({ status: 'refused', nonce });
     expect(String(result['reason'])).toMatch(new RegExp(`^${reason}:`));
-    const refusals = await waitForValue(
+    const refusals = await until(
       async () => {
         const found = refusalsFor(await panelEvents(panel), nonce);
         return found.length > 0 && found;
       },
-      5000,
       `command.refused for ${nonce}`,
+      5000,
     );
     expect(refusals.map((e) => e.data['reason'])).toEqual([reason]);
   }
@@ -108,14 +108,14 @@ describe('door.open commands over a real broker', () => {
   });
 
   it('opens the door for a command the hub signs, then refuses that same command replayed', async () => {
-    const opened = await hubApi(lab.hub)('POST', `/api/v1/doors/${doorId}/open`, {
+    const opened = await adminApi(lab.hub)('POST', `/api/v1/doors/${doorId}/open`, {
       onBehalfOf: { kind: 'admin', id: 'alice' },
       reason: 'delivery',
     });
     expect(opened.status).toBe(202);
     const nonce: string = opened.body.nonce;
     expect(await resultFor(nonce)).toMatchObject({ status: 'done', nonce });
-    await waitFor(() => lab.hub.store.commands.get(nonce, Date.now())?.status === 'done', 5000, 'hub: done');
+    await until(() => lab.hub.store.commands.get(nonce, Date.now())?.status === 'done', 'hub: done', 5000);
     expect((await relay(panel, doorId)).energizeCount).toBe(1);
     const executed = (await panelEvents(panel)).filter((e) => e.type === 'command.executed');
     expect(executed).toHaveLength(1);
@@ -126,10 +126,10 @@ describe('door.open commands over a real broker', () => {
     expect(recorded).toBeDefined();
     const resultsBefore = results().filter((r) => r['nonce'] === nonce).length;
     await tester.client.publishAsync(COMMANDS, recorded!.payload, { qos: 1 });
-    await waitFor(
+    await until(
       () => results().filter((r) => r['nonce'] === nonce).length > resultsBefore,
-      10_000,
       'replay result',
+      10_000,
     );
     expect(
       results()
@@ -143,10 +143,10 @@ describe('door.open commands over a real broker', () => {
           .at(-1)?.['reason'],
       ),
     ).toMatch(/^replayed:/);
-    await waitFor(
+    await until(
       async () => refusalsFor(await panelEvents(panel), nonce).length === 1,
-      5000,
       'replay audited',
+      5000,
     );
 
     expect((await relay(panel, doorId)).energizeCount).toBe(1);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PanelProcess, waitFor } from '../../support/panel-process.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { adminApi } from '../../support/hub.ts';
+import type { PanelProcess } from '../../support/panel-process.ts';
 import {
-  hubApi,
   type Lab,
   relay,
   seedResident,
@@ -37,7 +38,7 @@ describe('config change at the hub, enforced by the panel', () => {
     expect(granted.body).toMatchObject({ granted: true, reason: 'granted', doorIds: [p1.doorId] });
     expect((await relay(panel, p1.doorId)).energizeCount).toBe(before.energizeCount + 1);
 
-    const revoked = await hubApi(lab.hub)('POST', `/api/v1/cards/${cardId}/revoke`);
+    const revoked = await adminApi(lab.hub)('POST', `/api/v1/cards/${cardId}/revoke`);
     expect(revoked).toMatchObject({ status: 200, body: { id: cardId, status: 'revoked' } });
     const revokedVersion = await waitForConfigApplied(lab.hub, 'p1');
     expect(revokedVersion).toBeGreaterThan(seededVersion);
@@ -57,6 +58,6 @@ describe('config change at the hub, enforced by the panel', () => {
   it('a panel that dies (SIGKILL) is marked offline by its last will', async () => {
     expect(lab.hub.store.panels.view('p1').online).toBe(true);
     await panel.kill();
-    await waitFor(() => !lab.hub.store.panels.view('p1').online, 10_000, 'the last will at the hub');
+    await until(() => !lab.hub.store.panels.view('p1').online, 'the last will at the hub', 10_000);
   });
 });

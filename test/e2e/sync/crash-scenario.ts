@@ -3,18 +3,57 @@
  * down, and it comes back on the same port. Whatever the broker kept or lost, the hub must end up with
  * the panel's audit log exactly: every event once, none missing, the in-order stream position at the end.
  */
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { expect } from 'vitest';
-import { type PanelProcess, waitFor } from '../../support/panel-process.ts';
-import { hubEvents, type Lab, panelEvents, tap } from './harness.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../../scripts/lab/until.ts';
+import { waitForAutosaveAfter } from '../../support/mosquitto-autosave.ts';
+import type { PanelProcess } from '../../support/panel-process.ts';
+import {
+  hubEvents,
+  type Lab,
+  type LabOptions,
+  panelEvents,
+  startLab,
+  startSyncPanel,
+  tap,
+} from './harness.ts';
+
+/**
+ * The scenario as a test file runs it, one file per broker setting so that they run in parallel. With
+ * persistence it waits for an autosave before the kill, so that the restored db holds mid-stream state.
+ */
+export function describeBrokerCrash(
+  title: string,
+  broker: Pick<LabOptions, 'persistence' | 'extraConfig'>,
+): void {
+  describe(title, () => {
+    let lab: Lab;
+    let panel: PanelProcess;
+
+    beforeAll(async () => {
+      lab = await startLab({ panelIds: ['p1'], ...broker });
+      panel = await startSyncPanel(lab.panels['p1']!);
+      await until(() => lab.hub.store.panels.view('p1').online, 'p1 online at the hub', 10_000);
+    });
+    afterAll(async () => {
+      await panel?.stop();
+      await lab?.stop();
+    });
+
+    it('the hub ends with every event of the panel exactly once', { timeout: 60_000 }, async () => {
+      const port = lab.broker.port;
+      const { taps } = await crashMidStream(lab, panel, { waitForAutosave: broker.persistence === true });
+      expect(lab.broker.port).toBe(port);
+      expect(taps).toBeGreaterThanOrEqual(240);
+    });
+  });
+}
 
 const TAPS_BEFORE_KILL = 100;
 const TAPS_WHILE_DOWN = 40;
 const TAPS_AFTER_RESTART = 100;
 
-export async function crashMidStream(lab: Lab, panel: PanelProcess, opts: { waitForAutosave: boolean }) {
+async function crashMidStream(lab: Lab, panel: PanelProcess, opts: { waitForAutosave: boolean }) {
   let taps = 0;
   let stopAt = Number.POSITIVE_INFINITY;
   const tapping = (async () => {
@@ -28,12 +67,12 @@ export async function crashMidStream(lab: Lab, panel: PanelProcess, opts: { wait
     }
   })();
   try {
-    await waitFor(() => taps >= TAPS_BEFORE_KILL, 20_000, 'taps before the kill');
+    await until(() => taps >= TAPS_BEFORE_KILL, 'taps before the kill', 20_000);
     // With persistence, the restored db then holds sessions and queued messages from mid-stream.
-    if (opts.waitForAutosave) await waitForAutosaveAfter(lab, Date.now());
+    if (opts.waitForAutosave) await waitForAutosaveAfter(lab.broker, Date.now());
     await lab.broker.kill('SIGKILL');
     const killedAt = taps;
-    await waitFor(() => taps >= killedAt + TAPS_WHILE_DOWN, 20_000, 'taps while the broker is down');
+    await until(() => taps >= killedAt + TAPS_WHILE_DOWN, 'taps while the broker is down', 20_000);
     await lab.broker.restart();
     stopAt = taps + TAPS_AFTER_RESTART;
   } catch (err) {
@@ -45,10 +84,10 @@ export async function crashMidStream(lab: Lab, panel: PanelProcess, opts: { wait
 
   const local = await panelEvents(panel);
   const last = local.at(-1)!.seq;
-  await waitFor(
+  await until(
     () => lab.hub.store.panels.view('p1').eventPosition >= last,
-    40_000,
     `hub stream position to reach seq ${last}`,
+    40_000,
   );
   const stored = hubEvents(lab.hub, 'p1');
 
@@ -68,10 +107,4 @@ export async function crashMidStream(lab: Lab, panel: PanelProcess, opts: { wait
   });
   expect(bySeq.map(view)).toEqual(local.map(view));
   return { taps, events: local.length };
-}
-
-/** Mosquitto autosaves on whole-second ticks (see scripts/lab/mosquitto.ts): wait for a save after `since`. */
-async function waitForAutosaveAfter(lab: Lab, since: number): Promise<void> {
-  const db = join(lab.broker.dir, 'mosquitto.db');
-  await waitFor(() => existsSync(db) && statSync(db).mtimeMs > since, 10_000, 'a mosquitto autosave');
 }

@@ -2,10 +2,10 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bellTarget, visibleDirectory } from '../../../device/intercom/directory.ts';
 import { DirectoryLookup } from '../../../device/store/directory-lookup.ts';
+import { adminApi } from '../../support/hub.ts';
 import type { PanelProcess } from '../../support/panel-process.ts';
 import {
   BUILDING,
-  hubApi,
   type Lab,
   panelEvents,
   startLab,
@@ -41,7 +41,7 @@ describe('doorbell directory synced from the hub', () => {
     (await panelEvents(panel)).filter((e) => e.type === 'config.applied').at(-1)?.data['kind'];
 
   it('a bell added at the hub appears on the panel, with its resident and app device', async () => {
-    const call = hubApi(lab.hub);
+    const call = adminApi(lab.hub);
     const doorId = lab.panels['p1']!.doorId;
     await call('POST', '/api/v1/units', { id: 'u1', buildingId: BUILDING, name: '1101' });
     await call('POST', '/api/v1/residents', { id: 'anna', unitId: 'u1', name: 'Anna Andersson' });
@@ -75,7 +75,7 @@ describe('doorbell directory synced from the hub', () => {
   });
 
   it('changes to bells, members and hiding reach the panel as patches', async () => {
-    const call = hubApi(lab.hub);
+    const call = adminApi(lab.hub);
     await call('POST', '/api/v1/doorbells', {
       id: 'bell-1101',
       panelId: 'p1',

@@ -8,25 +8,20 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { parse } from 'yaml';
 import type { OutboxEvent } from '../../../cloud-sync/agent/ports.ts';
-import { runHubCli } from '../../../cloud-sync/hub/cli.ts';
-import { Hub } from '../../../cloud-sync/hub/main.ts';
-import { parseHubSettings } from '../../../cloud-sync/hub/settings.ts';
+import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import type { StoredEvent } from '../../../cloud-sync/hub/store/event-log.ts';
-import { silentLogger } from '../../../lib/log/logger.ts';
 import { type MosquittoHandle, productAcl, startMosquitto } from '../../../scripts/lab/mosquitto.ts';
-import {
-  api,
-  type PanelProcess,
-  startPanel,
-  tempDir,
-  waitFor,
-  writeConfig,
-} from '../../support/panel-process.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { api } from '../../support/http.ts';
+import { startTestHub } from '../../support/hub.ts';
+import { hubCli } from '../../support/hub-cli.ts';
+import { connectClient } from '../../support/mqtt-client.ts';
+import { type PanelProcess, startPanel, writeConfig } from '../../support/panel-process.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
-export const ADMIN_TOKEN = 'sync-e2e-admin-token-0123456789';
 export const BUILDING = 'b1';
 export const READER = 'reader-1';
 
@@ -62,7 +57,7 @@ export interface LabOptions {
 /** Provisions the panels, starts Mosquitto with their credentials and a hub on it. */
 export async function startLab(options: LabOptions): Promise<Lab> {
   const hubDir = tempDir('portvakt-hub-');
-  await hubCli(hubDir, 'building', 'add', '--id', BUILDING, '--name', 'Storgatan 12', '--time-zone', 'UTC');
+  await hubCliOk(hubDir, 'building', 'add', '--id', BUILDING, '--name', 'Storgatan 12', '--time-zone', 'UTC');
   const panels: Record<string, ProvisionedPanel> = {};
   for (const id of options.panelIds) panels[id] = await provision(hubDir, id);
 
@@ -79,24 +74,14 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     (p.config['sync'] as Record<string, unknown>)['brokerUrl'] = `mqtt://127.0.0.1:${broker.port}`;
   }
 
-  const settings = parseHubSettings({
+  const hub = await startTestHub({
+    brokerUrl: `mqtt://127.0.0.1:${broker.port}`,
+    protocolVersion: 5,
+    clientId: 'hub',
+    username: 'hub',
+    password: hubPassword,
     dataDir: hubDir,
-    mqtt: {
-      url: `mqtt://127.0.0.1:${broker.port}`,
-      clientId: 'hub',
-      username: 'hub',
-      password: hubPassword,
-      protocolVersion: 5,
-      sessionExpiryS: 3600,
-      backoff: { initialMs: 50, maxMs: 500 },
-    },
-    http: { host: '127.0.0.1', port: 0 },
-    adminToken: ADMIN_TOKEN,
-    recompileIntervalMs: 0,
   });
-  const hub = new Hub(settings, { logger: silentLogger });
-  await hub.start();
-  await waitFor(() => hub.mqttConnected, 10_000, 'hub connected to mosquitto');
   for (const p of Object.values(panels)) {
     hub.store.entities.create('doors', { id: p.doorId, panelId: p.id, name: `Door of ${p.id}` });
   }
@@ -113,24 +98,17 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   };
 }
 
-async function hubCli(dataDir: string, ...argv: string[]): Promise<string> {
-  let out = '';
-  let err = '';
-  const io = {
-    out: (t: string) => (out += t),
-    err: (t: string) => (err += t),
-    env: { PORTVAKT_HUB_DATA_DIR: dataDir },
-  };
-  const code = await runHubCli(argv, io);
+/** Runs `portvakt-hub …` on the hub's data dir, as the installer would; fails the setup on an error. */
+async function hubCliOk(dataDir: string, ...argv: string[]): Promise<void> {
+  const { code, err } = await hubCli(dataDir, ...argv);
   if (code !== 0) throw new Error(`portvakt-hub ${argv.join(' ')} failed (${code}): ${err}`);
-  return out;
 }
 
 async function provision(hubDir: string, id: string): Promise<ProvisionedPanel> {
   const dir = tempDir(`portvakt-${id}-`);
   const kit = join(dir, 'kit');
   // The real port is known only once the broker runs, and the broker needs the password first.
-  await hubCli(
+  await hubCliOk(
     hubDir,
     'provision',
     '--panel-id',
@@ -190,7 +168,7 @@ export function seedResident(hub: Hub, panel: ProvisionedPanel, uid: string): { 
  */
 export async function waitForConfigApplied(hub: Hub, panelId: string, timeoutMs = 10_000): Promise<number> {
   try {
-    return await waitFor(
+    return await until(
       () => {
         const { config } = hub.store.panels.view(panelId);
         return config.publishedVersion !== null &&
@@ -199,18 +177,12 @@ export async function waitForConfigApplied(hub: Hub, panelId: string, timeoutMs 
           ? config.reportedVersion
           : 0;
       },
-      timeoutMs,
       `${panelId} to apply the published config`,
+      timeoutMs,
     );
   } catch (err) {
     throw new Error(`${(err as Error).message}: ${JSON.stringify(hub.store.panels.view(panelId))}`);
   }
-}
-
-export function hubApi(hub: Hub) {
-  const base = `http://127.0.0.1:${hub.apiAddress().port}`;
-  return (method: string, path: string, body?: unknown) =>
-    api(base, method, path, body, { authorization: `Bearer ${ADMIN_TOKEN}` });
 }
 
 export const tap = (panel: PanelProcess, uid: string) =>
@@ -256,38 +228,20 @@ export interface Received {
   payload: Buffer;
 }
 
-/** A raw MQTT 5 client; listeners attach before CONNACK so nothing delivered right after it is missed. */
-export function rawClient(
+/** A raw MQTT 5 client on the lab's broker, with every message it gets from CONNACK on. */
+export async function rawClient(
   port: number,
   username: string,
   password: string,
   extra: IClientOptions = {},
 ): Promise<{ client: MqttClient; received: Received[] }> {
-  const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
-    protocolVersion: 5,
-    clientId: username,
-    username,
-    password,
-    reconnectPeriod: 0,
-    connectTimeout: 5000,
-    ...extra,
-  });
   const received: Received[] = [];
-  client.on('message', (topic, payload) => received.push({ topic, payload }));
-  return new Promise((resolve, reject) => {
-    client.on('error', reject);
-    client.once('connect', () => resolve({ client, received }));
-    client.once('close', () => reject(new Error(`${username}: connection closed before CONNACK`)));
-  });
-}
-
-/** waitFor for a value: resolves with it once `check` stops returning undefined or false. */
-export async function waitForValue<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  return (await waitFor(check, timeoutMs, what)) as T;
+  const { client } = await connectClient(
+    `mqtt://127.0.0.1:${port}`,
+    { username, password, ...extra },
+    (topic, payload) => received.push({ topic, payload }),
+  );
+  return { client, received };
 }
 
 export const deviceRoot = (id: string): string => `portvakt/v1/devices/${id}`;

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PanelProcess, waitFor } from '../../support/panel-process.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { adminApi } from '../../support/hub.ts';
+import type { PanelProcess } from '../../support/panel-process.ts';
 import {
   deviceRoot,
-  hubApi,
   hubEvents,
   type Lab,
   panelEvents,
@@ -42,10 +43,10 @@ describe('two panels with their own credentials', () => {
     const res = await tap(running[id]!, UID[id]);
     expect(res.body).toMatchObject({ granted: true, doorIds: [lab.panels[id]!.doorId] });
     const local = (await panelEvents(running[id]!)).filter((e) => e.type === 'access.granted').at(-1)!;
-    await waitFor(
+    await until(
       () => hubEvents(lab.hub, id).some((e) => e.id === local.id),
-      10_000,
       `${id}'s access.granted at the hub`,
+      10_000,
     );
   }
 
@@ -100,14 +101,14 @@ describe('two panels with their own credentials', () => {
 
       // Live traffic on B's topics in both directions: an event from B, a command and a config patch to B.
       await grantedAndSynced('p2');
-      const opened = await hubApi(lab.hub)('POST', `/api/v1/doors/${lab.panels['p2']!.doorId}/open`, {
+      const opened = await adminApi(lab.hub)('POST', `/api/v1/doors/${lab.panels['p2']!.doorId}/open`, {
         onBehalfOf: { kind: 'admin', id: 'ops' },
         reason: 'acl test',
       });
-      await waitFor(
+      await until(
         () => lab.hub.store.commands.get(opened.body.nonce, Date.now())?.status === 'done',
-        10_000,
         'p2 executed the hub command',
+        10_000,
       );
       lab.hub.store.entities.update('residents', 'p2-resident', { name: 'Renamed' });
       await waitForConfigApplied(lab.hub, 'p2');
@@ -115,7 +116,7 @@ describe('two panels with their own credentials', () => {
       // A sentinel on A's own subtree, sent after all of that: delivery to one client is in order, so
       // once it is here anything of B's that would have reached A has too.
       await asA.client.publishAsync(`${deviceRoot('p1')}/sentinel`, 'sentinel', { qos: 1 });
-      await waitFor(() => asA.received.some((m) => m.topic.endsWith('/sentinel')), 5000, 'sentinel');
+      await until(() => asA.received.some((m) => m.topic.endsWith('/sentinel')), 'sentinel', 5000);
       expect(asA.received.filter((m) => m.topic.startsWith(`${deviceRoot('p2')}/`))).toEqual([]);
 
       expect(hubEvents(lab.hub, 'p2').some((e) => e.id === 'forged-by-a')).toBe(false);
@@ -129,14 +130,14 @@ describe('two panels with their own credentials', () => {
 
   it('panel A comes back on its own credentials and both keep syncing', async () => {
     running['p1'] = await startSyncPanel(lab.panels['p1']!);
-    await waitFor(() => lab.hub.store.panels.view('p1').online, 10_000, 'p1 online again');
+    await until(() => lab.hub.store.panels.view('p1').online, 'p1 online again', 10_000);
     await Promise.all([grantedAndSynced('p1'), grantedAndSynced('p2')]);
     for (const id of ['p1', 'p2'] as const) {
       const local = await panelEvents(running[id]!);
-      await waitFor(
+      await until(
         () => lab.hub.store.panels.view(id).eventPosition >= local.at(-1)!.seq,
-        10_000,
         `${id} stream caught up`,
+        10_000,
       );
       const stored = new Set(hubEvents(lab.hub, id).map((e) => e.id));
       expect(local.filter((e) => !stored.has(e.id))).toEqual([]);

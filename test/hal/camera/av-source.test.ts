@@ -7,20 +7,10 @@ import { createAvSource } from '../../../hal/camera/drivers.ts';
 import type { AvSource, AvSourcePorts } from '../../../hal/camera/types.ts';
 import { SystemClock } from '../../../lib/clock/clock.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
+import { until } from '../../../scripts/lab/until.ts';
 
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 15_000,
-) {
-  const end = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+/** GStreamer starting up on a loaded machine: longer than until's default. */
+const START_MS = 15_000;
 
 /** Width and height from a baseline/progressive JPEG's SOF marker. */
 function jpegSize(jpeg: Buffer): { width: number; height: number } | undefined {
@@ -68,24 +58,24 @@ describe('GstAvSource (sim camera, real gst-launch)', () => {
   it('sends video and Opus RTP to its loopback ports with the announced SSRCs and payload types', async () => {
     expect(ports.host).toBe('127.0.0.1');
     expect(new Set([ports.video.rtpPort, ports.video.rtcpPort, ports.audio.rtpPort]).size).toBe(3);
-    await until('video and audio RTP', () => seen.video > 10 && seen.audio > 10);
+    await until(() => seen.video > 10 && seen.audio > 10, 'video and audio RTP', START_MS);
     expect([...seen.videoSsrcs]).toEqual([ports.video.ssrc]);
   });
 
   it('snapshot() gives the newest 320x240 JPEG of the visitor', async () => {
-    const jpeg = await until('a snapshot', () => source.snapshot(), 10_000);
+    const jpeg = await until(() => source.snapshot(), 'a snapshot', 10_000);
     expect(jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect(jpeg.subarray(-2)).toEqual(Buffer.from([0xff, 0xd9]));
     expect(jpegSize(jpeg)).toEqual({ width: 320, height: 240 });
   });
 
   it('requestKeyframe() sends a PLI that the encoder answers with a keyframe', async () => {
-    await until('the first keyframe', () => seen.keyframes >= 1);
+    await until(() => seen.keyframes >= 1, 'the first keyframe', START_MS);
     // The natural interval is 300 frames (10 s): a keyframe within a few seconds is the PLI's.
     await sleep(300);
     const before = seen.keyframes;
     source.requestKeyframe();
-    await until('a requested keyframe', () => seen.keyframes > before, 5000);
+    await until(() => seen.keyframes > before, 'a requested keyframe', 5000);
   });
 
   it('a SIGKILLed pipeline comes back on the same ports and SSRCs', async () => {
@@ -95,8 +85,8 @@ describe('GstAvSource (sim camera, real gst-launch)', () => {
     const next = await restarted;
     expect(next.pid).not.toBe(pid);
     const before = seen.video;
-    await until('video after the restart', () => seen.video > before + 10);
+    await until(() => seen.video > before + 10, 'video after the restart', START_MS);
     expect([...seen.videoSsrcs]).toEqual([ports.video.ssrc]);
-    await until('a snapshot from the new run', () => source.snapshot(), 10_000);
+    await until(() => source.snapshot(), 'a snapshot from the new run', 10_000);
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GpioDriver, InputChange } from '../../../hal/gpio/types.ts';
 import type { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { HardwareError } from '../../../lib/errors.ts';
+import { holdsWithin } from '../../../scripts/lab/until.ts';
 
 /** What the shared contract needs to see a driver from the outside. */
 export interface GpioHarness {
@@ -29,13 +30,8 @@ const INPUT_B = 27;
 
 /** Waits (real time, bounded) until the boundary shows the level: hardware drivers apply it asynchronously. */
 export async function expectPhysical(h: GpioHarness, line: number, high: boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const level = await h.relayPhysical(line);
-    if (level === high) return;
-    if (Date.now() > deadline) expect(level, `line ${line} physical level`).toBe(high);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await holdsWithin(async () => (await h.relayPhysical(line)) === high, 5000);
+  expect(await h.relayPhysical(line), `line ${line} physical level`).toBe(high);
 }
 
 export function runGpioContract(name: string, makeHarness: () => Promise<GpioHarness>): void {
@@ -47,6 +43,15 @@ export function runGpioContract(name: string, makeHarness: () => Promise<GpioHar
     afterEach(async () => {
       await h.dispose();
     });
+
+    /** INPUT, idle low, opened active-high with a 30 ms debounce; with every change it reports, in order. */
+    const openRecordedInput = (name: string) => {
+      h.presetInput(INPUT, false);
+      const input = h.driver.openInput(name, { chip: h.chip, line: INPUT, activeLow: false, debounceMs: 30 });
+      const changes: InputChange[] = [];
+      input.onChange((c) => changes.push(c));
+      return { input, changes };
+    };
 
     it('opens relays de-energized', async () => {
       const relay = h.driver.openRelay('strike', { chip: h.chip, line: RELAY, activeLow: false });
@@ -84,15 +89,7 @@ export function runGpioContract(name: string, makeHarness: () => Promise<GpioHar
     });
 
     it('reports one debounced change for a bouncing input, timed at the last transition', async () => {
-      h.presetInput(INPUT, false);
-      const input = h.driver.openInput('rex', {
-        chip: h.chip,
-        line: INPUT,
-        activeLow: false,
-        debounceMs: 30,
-      });
-      const changes: InputChange[] = [];
-      input.onChange((c) => changes.push(c));
+      const { input, changes } = openRecordedInput('rex');
       expect(input.isActive()).toBe(false);
 
       await h.setInput(INPUT, true);
@@ -114,15 +111,7 @@ export function runGpioContract(name: string, makeHarness: () => Promise<GpioHar
     });
 
     it('ignores a glitch shorter than the debounce time', async () => {
-      h.presetInput(INPUT, false);
-      const input = h.driver.openInput('door', {
-        chip: h.chip,
-        line: INPUT,
-        activeLow: false,
-        debounceMs: 30,
-      });
-      const changes: InputChange[] = [];
-      input.onChange((c) => changes.push(c));
+      const { input, changes } = openRecordedInput('door');
       await h.setInput(INPUT, true);
       h.clock.advance(10);
       await h.setInput(INPUT, false);
@@ -202,15 +191,7 @@ export function runGpioContract(name: string, makeHarness: () => Promise<GpioHar
     });
 
     it('stops reporting input changes after close', async () => {
-      h.presetInput(INPUT, false);
-      const input = h.driver.openInput('rex', {
-        chip: h.chip,
-        line: INPUT,
-        activeLow: false,
-        debounceMs: 30,
-      });
-      const changes: InputChange[] = [];
-      input.onChange((c) => changes.push(c));
+      const { input, changes } = openRecordedInput('rex');
       await h.setInput(INPUT, true);
       input.close();
       h.clock.advance(100);

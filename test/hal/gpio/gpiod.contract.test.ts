@@ -3,6 +3,8 @@ import { GpiodGpioDriver } from '../../../hal/gpio/gpiod.ts';
 import { parseGpiodetect, parseGpiomonLine } from '../../../hal/gpio/gpiod-tools.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { ConfigError, HardwareError } from '../../../lib/errors.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { alive } from '../../support/pids.ts';
 import { runGpioContract } from './contract.ts';
 import { FakeGpiod } from './fake-gpiod/index.ts';
 import { recordingLogger } from './recording-logger.ts';
@@ -12,30 +14,12 @@ const CHIPS = [
   { name: 'gpiochip1', label: 'raspberrypi-exp-gpio', lines: 8 },
 ];
 
-/** Real time is unavoidable with child processes: wait for a condition, bounded. */
-async function until(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Resolves when gpiomon (a live one) holds the line, i.e. edges from now on are seen. */
-function monitored(fake: FakeGpiod, line: number, chip = 'gpiochip0'): Promise<void> {
-  return until(`gpiomon on ${chip}:${line}`, () => {
+async function monitored(fake: FakeGpiod, line: number, chip = 'gpiochip0'): Promise<void> {
+  await until(() => {
     const holder = fake.holder(chip, line);
-    return holder?.tool === 'gpiomon' && isAlive(holder.pid);
-  });
+    return holder?.tool === 'gpiomon' && alive(holder.pid);
+  }, `gpiomon on ${chip}:${line}`);
 }
 
 /** Changes an input's level and resolves once the driver has received the edge; fails if it never does. */
@@ -54,8 +38,8 @@ async function setInput(
   try {
     fake.setLevel('gpiochip0', line, high);
     await until(
-      `the driver to receive the ${high ? 'rising' : 'falling'} edge on line ${line}`,
       () => received,
+      `the driver to receive the ${high ? 'rising' : 'falling'} edge on line ${line}`,
     );
   } finally {
     off();
@@ -106,11 +90,11 @@ describe('GpiodGpioDriver', () => {
     const relay = driver.openRelay('strike', { chip: 'pinctrl-bcm2711', line: 4, activeLow: true });
     relay.setEnergized(true);
     await until(
-      'energized',
       () =>
         fake.calls().includes('gpioset --mode=wait gpiochip0 4=0') &&
         fake.level('gpiochip0', 4) === false &&
         fake.holder('gpiochip0', 4) !== undefined,
+      'energized',
     );
     expect(fake.calls().filter((c) => c.startsWith('gpioset'))).toEqual([
       'gpioset --mode=wait gpiochip0 4=1',
@@ -124,20 +108,20 @@ describe('GpiodGpioDriver', () => {
     const relay = driver.openRelay('strike', { chip: 'gpiochip0', line: 4, activeLow: false });
     relay.setEnergized(true);
     await until(
-      'energized and held',
       () => fake.level('gpiochip0', 4) && fake.holder('gpiochip0', 4) !== undefined,
+      'energized and held',
     );
     const first = fake.holder('gpiochip0', 4)!;
     const timers = clock.pendingTimers();
     process.kill(first.pid, 'SIGKILL');
-    await until('restart scheduled', () => clock.pendingTimers() > timers);
+    await until(() => clock.pendingTimers() > timers, 'restart scheduled');
     expect(logger.warnings().map((w) => w.msg)).toContain('gpioset exited unexpectedly; restarting it');
     fake.setLevel('gpiochip0', 4, false); // what the kernel may do to a released line
     clock.advance(500);
-    await until('new gpioset', () => {
+    await until(() => {
       const h = fake.holder('gpiochip0', 4);
-      return h !== undefined && h.pid !== first.pid && isAlive(h.pid) && fake.level('gpiochip0', 4);
-    });
+      return h !== undefined && h.pid !== first.pid && alive(h.pid) && fake.level('gpiochip0', 4);
+    }, 'new gpioset');
     expect(relay.isEnergized()).toBe(true);
   });
 
@@ -149,9 +133,9 @@ describe('GpiodGpioDriver', () => {
     onTestFinished(() => {
       other.kill('SIGKILL');
     });
-    await until('line taken', () => fake.holder('gpiochip0', 6)?.pid === other.pid);
+    await until(() => fake.holder('gpiochip0', 6)?.pid === other.pid, 'line taken');
     const relay = driver.openRelay('strike', { chip: 'gpiochip0', line: 6, activeLow: false });
-    await until('stderr logged', () => logger.warnings().some((w) => JSON.stringify(w.obj).includes('busy')));
+    await until(() => logger.warnings().some((w) => JSON.stringify(w.obj).includes('busy')), 'stderr logged');
     expect(logger.warnings().map((w) => w.obj)).toContainEqual({
       stderr: 'gpioset: error setting the GPIO line values: Device or resource busy',
     });
@@ -159,11 +143,11 @@ describe('GpiodGpioDriver', () => {
     const exited = new Promise((r) => other.once('exit', r));
     other.kill('SIGTERM');
     await exited;
-    await until('restart scheduled', () => clock.pendingTimers() > 0);
+    await until(() => clock.pendingTimers() > 0, 'restart scheduled');
     clock.advance(500);
     await until(
-      'energized',
       () => fake.level('gpiochip0', 6) && fake.holder('gpiochip0', 6)?.tool === 'gpioset',
+      'energized',
     );
   });
 
@@ -178,7 +162,7 @@ describe('GpiodGpioDriver', () => {
     await monitored(fake, 17);
     const timers = clock.pendingTimers();
     process.kill(fake.holder('gpiochip0', 17)!.pid, 'SIGKILL');
-    await until('restart scheduled', () => clock.pendingTimers() > timers);
+    await until(() => clock.pendingTimers() > timers, 'restart scheduled');
     fake.setLevel('gpiochip0', 17, true);
     clock.advance(500);
     expect(door.isActive()).toBe(true);
@@ -197,8 +181,8 @@ describe('GpiodGpioDriver', () => {
     const second = driver.openRelay('strike', { chip: 'gpiochip0', line: 4, activeLow: false });
     second.setEnergized(true);
     await until(
-      'energized by the new relay',
       () => fake.level('gpiochip0', 4) && fake.holder('gpiochip0', 4) !== undefined,
+      'energized by the new relay',
     );
     second.close();
     driver.openInput('rex', { chip: 'gpiochip0', line: 4, activeLow: false, debounceMs: 0 });
@@ -217,7 +201,7 @@ describe('GpiodGpioDriver', () => {
     const relay = broken.openRelay('strike', { chip: 'gpiochip0', line: 4, activeLow: false });
     relay.setEnergized(true);
     expect(relay.isEnergized()).toBe(true);
-    await until('failure logged', () => logger.warnings().length > 0);
+    await until(() => logger.warnings().length > 0, 'failure logged');
     const { err } = logger.warnings()[0]!.obj as { err?: Error };
     expect(err?.message).toMatch(/^\/nonexistent\/gpioset not found/);
     broken.close();

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pcscdListeningNow } from '../../../hal/reader/pcsc-lib.ts';
-import { tempDir } from '../../support/panel-process.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 describe('pcscdListeningNow (/proc/net/unix)', () => {
   it('is true only while a process listens on the socket path', async () => {

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../support/panel-process.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 describe('pcsclite without pcscd', () => {
   it('opening a PC/SC context throws at once instead of spinning', async () => {

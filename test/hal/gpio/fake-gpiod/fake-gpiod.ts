@@ -8,6 +8,8 @@
  */
 import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { alive } from '../../../support/pids.ts';
+import { readIfExists } from './read-if-exists.ts';
 
 interface Chip {
   name: string;
@@ -36,15 +38,6 @@ function readLevel(chip: Chip, offset: number): number {
     return readFileSync(linePath(chip, offset, 'value'), 'utf8').trim() === '1' ? 1 : 0;
   } catch {
     return 0;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -87,22 +80,12 @@ function writeAtomic(path: string, content: string): void {
   renameSync(tmp, path);
 }
 
-/** The file's content, or undefined when it does not exist (now): other tools release lines at any moment. */
-function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
 function request(chip: Chip, offsets: number[], what: string): () => void {
   for (const offset of offsets) {
     const holder = readIfExists(linePath(chip, offset, 'holder'));
     if (holder === undefined) continue;
     const pid = Number(holder.split(' ')[1]);
-    if (pid !== process.pid && isAlive(pid)) fail(`${tool}: error ${what}: Device or resource busy`);
+    if (pid !== process.pid && alive(pid)) fail(`${tool}: error ${what}: Device or resource busy`);
   }
   for (const offset of offsets) writeAtomic(linePath(chip, offset, 'holder'), `${tool} ${process.pid}`);
   return () => {

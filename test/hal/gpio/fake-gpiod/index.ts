@@ -11,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GpiodTools } from '../../../../hal/gpio/gpiod-tools.ts';
+import { readIfExists } from './read-if-exists.ts';
 
 export interface FakeChip {
   name: string;
@@ -82,15 +83,5 @@ export class FakeGpiod {
 
   #path(chip: string, line: number, ext: string): string {
     return join(this.dir, 'lines', `${chip}-${line}.${ext}`);
-  }
-}
-
-/** The file's content, or undefined when it does not exist (now). */
-function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
   }
 }

@@ -1,0 +1,36 @@
+/** The tests' HTTP client for the panel's local API and the hub's APIs: JSON in, JSON (or text) out. */
+
+export interface Reply {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON shapes
+  body: any;
+}
+
+/**
+ * `body` goes out as JSON (a string as it is, for malformed input) unless `headers` name another content
+ * type; the reply body is parsed when it is JSON, and undefined when empty.
+ */
+export async function api(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
+  const init: RequestInit =
+    body === undefined
+      ? { method, headers }
+      : {
+          method,
+          headers: { 'content-type': 'application/json', ...headers },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        };
+  const res = await fetch(base + path, init);
+  const text = await res.text();
+  if (!text) return { status: res.status, body: undefined };
+  try {
+    return { status: res.status, body: JSON.parse(text) };
+  } catch {
+    return { status: res.status, body: text };
+  }
+}

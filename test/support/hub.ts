@@ -1,0 +1,78 @@
+/**
+ * The hub in-process, as every hub test runs it: the aedes unit tests (hub-harness.ts), the resident app
+ * (resident-harness.ts), the Mosquitto lab (e2e/sync) and the browser world (e2e/resident-app) all start it
+ * here, so the Hub's options are written once, and all talk to its admin API with one client.
+ */
+import { Hub } from '../../cloud-sync/hub/main.ts';
+import { type HubSettingsInput, parseHubSettings } from '../../cloud-sync/hub/settings.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { silentLogger } from '../../lib/log/logger.ts';
+import { until } from '../../scripts/lab/until.ts';
+import { api, type Reply } from './http.ts';
+import { tempDir } from './temp-dir.ts';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** Headers of a JSON request with a bearer token. */
+export const bearer = (token: string) => ({
+  authorization: `Bearer ${token}`,
+  'content-type': 'application/json',
+});
+
+/** The administrator's headers. */
+export const AUTH = bearer(ADMIN_TOKEN);
+
+export interface TestHubOptions {
+  brokerUrl: string;
+  /** 4 on aedes and the embedded broker (MQTT 3.1.1 only), 5 on Mosquitto. */
+  protocolVersion: 4 | 5;
+  /** A unique one by default, so that a restarted or second hub never takes over another's session. */
+  clientId?: string;
+  /** The hub's broker login, where the broker checks one. */
+  username?: string;
+  password?: string;
+  /** Holds hub.db and the signing key; a fresh temp dir by default. */
+  dataDir?: string;
+  residentApp?: HubSettingsInput['residentApp'];
+  /** A FakeClock for tests of the hub's own timers (the recompile after a change). */
+  clock?: Clock;
+}
+
+/** Starts a hub on a loopback HTTP port and resolves once it is connected to its broker. */
+export async function startTestHub(o: TestHubOptions): Promise<Hub> {
+  const settings = parseHubSettings({
+    dataDir: o.dataDir ?? tempDir('portvakt-hub-'),
+    mqtt: {
+      url: o.brokerUrl,
+      clientId: o.clientId ?? `hub-${Math.random().toString(16).slice(2)}`,
+      ...(o.username === undefined ? {} : { username: o.username, password: o.password }),
+      protocolVersion: o.protocolVersion,
+      sessionExpiryS: 3600,
+      // Short, so that a test that restarts the broker does not wait for the production backoff.
+      backoff: { initialMs: 50, maxMs: 500 },
+    },
+    http: { host: '127.0.0.1', port: 0 },
+    adminToken: ADMIN_TOKEN,
+    // Off: tests publish through the API or the store, which compiles at once; the periodic pass would
+    // only add publishes at times the test does not control.
+    recompileIntervalMs: 0,
+    ...(o.residentApp ? { residentApp: o.residentApp } : {}),
+  });
+  const hub = new Hub(settings, { logger: silentLogger, ...(o.clock ? { clock: o.clock } : {}) });
+  await hub.start();
+  await until(() => hub.mqttConnected, 'the hub to connect to its broker');
+  return hub;
+}
+
+export type AdminApi = (
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<Reply>;
+
+/** A client of the hub's HTTP API, as the administrator unless a call passes other headers. */
+export function adminApi(hub: Hub): AdminApi {
+  const base = `http://127.0.0.1:${hub.apiAddress().port}`;
+  return (method, path, body, headers = AUTH) => api(base, method, path, body, headers);
+}
