@@ -23,17 +23,17 @@ import { PublishingAuditLog } from './audit/publishing-audit-log.ts';
 import type { AuditLog } from './audit/types.ts';
 import { EventBus } from './bus/event-bus.ts';
 import type { PanelConfig } from './config/schema.ts';
+import { Doors } from './door/doors.ts';
 import { CallChannel } from './intercom/call-channel.ts';
 import { PanelDirectory } from './intercom/directory.ts';
 import { createIntercomModule } from './intercom/intercom-module.ts';
-import { createApiContext } from './panel/api-context.ts';
-import { CardTaps } from './panel/card-taps.ts';
-import { Doors } from './panel/doors.ts';
-import { ModuleRunner } from './panel/modules.ts';
-import { watchReaders } from './panel/reader-events.ts';
 import { IdleCheckpointer } from './store/checkpointer.ts';
 import { openStore, type Store } from './store/store.ts';
 import { createSyncModule } from './sync/sync-module.ts';
+import { CardTaps } from './taps/card-taps.ts';
+import { watchReaders } from './taps/reader-events.ts';
+import { createApiContext } from './wiring/api-context.ts';
+import { ModuleRunner } from './wiring/modules.ts';
 
 export interface PanelOptions {
   config: PanelConfig;

@@ -10,7 +10,7 @@
 import { errorMessage, PortvaktError } from '../../lib/errors.ts';
 import type { CallStateView, IntercomApi } from '../api/context.ts';
 import type { IntercomConfig } from '../config/schema.ts';
-import type { Module } from '../panel/modules.ts';
+import type { Module } from '../wiring/modules.ts';
 import type { Intercom } from './intercom.ts';
 import type { IntercomDeps } from './intercom-deps.ts';
 

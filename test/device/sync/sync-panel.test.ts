@@ -14,7 +14,7 @@ import {
 } from '../../../cloud-sync/protocol/signing.ts';
 import { validateConfig } from '../../../device/config/load.ts';
 import { Panel } from '../../../device/main.ts';
-import { simGpioOf } from '../../../device/panel/sim-hardware.ts';
+import { simGpioOf } from '../../../device/sim/sim-hardware.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import type { MosquittoHandle } from '../../../scripts/lab/mosquitto.ts';
 import { hubClient, PANEL_PASSWORD, startBroker, until } from '../../cloud-sync/agent/broker.ts';

@@ -12,7 +12,7 @@ import type { AccessDecision } from '../access/types.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { ReaderConfig } from '../config/schema.ts';
-import type { Doors } from './doors.ts';
+import type { Doors } from '../door/doors.ts';
 
 export class CardTaps {
   readonly #readers: readonly ReaderConfig[];
