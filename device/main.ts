@@ -23,6 +23,7 @@ import { PublishingAuditLog } from './audit/publishing-audit-log.ts';
 import type { AuditLog } from './audit/types.ts';
 import { EventBus } from './bus/event-bus.ts';
 import type { PanelConfig } from './config/schema.ts';
+import { DoorOpener } from './door/door-opener.ts';
 import { Doors } from './door/doors.ts';
 import { CallChannel } from './intercom/call-channel.ts';
 import { PanelDirectory } from './intercom/directory.ts';
@@ -58,6 +59,7 @@ export class Panel {
   #audit: AuditLog | undefined;
   #api: ApiServer | undefined;
   #taps: CardTaps | undefined;
+  #opener: DoorOpener | undefined;
   #startedAt = 0;
 
   constructor(options: PanelOptions) {
@@ -96,6 +98,9 @@ export class Panel {
 
     const doors = this.#doors;
     const gpio = this.#gpio;
+    // Every cause that opens a door (tap, installer, cloud command, call) opens through this one path.
+    const opener = new DoorOpener({ doors, audit, logger: moduleLogger(logger, 'door') });
+    this.#opener = opener;
     const uidHash = uidHashFromConfig(config);
     const decider = new AccessDecider({
       store,
@@ -115,7 +120,7 @@ export class Panel {
       readers: config.readers,
       decider,
       audit,
-      doors,
+      opener,
       bus: this.bus,
       logger: moduleLogger(logger, 'access'),
     });
@@ -126,7 +131,7 @@ export class Panel {
       panelName: config.panel.name,
       directory: new PanelDirectory(() => store.directory.read()),
       channel: callChannel,
-      doors,
+      opener,
       audit,
       clock,
       logger: moduleLogger(logger, 'intercom'),
@@ -141,6 +146,7 @@ export class Panel {
         clock,
         audit,
         doors,
+        opener,
         taps,
         gpio,
         readers,
@@ -160,7 +166,7 @@ export class Panel {
       store,
       audit,
       bus: this.bus,
-      doors,
+      opener,
       clock,
       logger: moduleLogger(logger, 'sync'),
       calls: callChannel,
@@ -214,7 +220,7 @@ export class Panel {
     return this.#api.address();
   }
 
-  /** Milliseconds from start() to ready (doors locked, readers listening, API up). */
+  /** The monotonic clock's reading when start() began (a timestamp, not a duration; 0 before start). */
   get startedAtMonotonic(): number {
     return this.#startedAt;
   }
@@ -237,5 +243,10 @@ export class Panel {
 
   get cardTaps(): CardTaps | undefined {
     return this.#taps;
+  }
+
+  /** The one door-open path every cause uses (tests drive the cloud and call causes through it). */
+  get doorOpener(): DoorOpener | undefined {
+    return this.#opener;
   }
 }

@@ -39,7 +39,7 @@ export async function startIntercom(config: IntercomConfig, deps: IntercomDeps) 
     directory: deps.directory,
     media,
     channel: deps.channel,
-    doors: callDoorOpener(deps.doors, deps.audit, logger),
+    doors: callDoorOpener(deps.opener),
     // The SIP fallback is a later issue: until then a call nobody can take is recorded and ends.
     fallback: {
       handOver: (callId, bellId, residentIds, why) =>

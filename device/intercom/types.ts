@@ -2,7 +2,7 @@
  * The doorbell routing vocabulary: who a bell rings, how, and what can happen to a call. Kept free of
  * media and transport, so routing is decided (and tested) on its own, with fake time.
  */
-import type { AuditEventType } from '../audit/types.ts';
+import type { AuditEventType, AuditPayloads } from '../audit/types.ts';
 
 export type BellType = 'separate' | 'sequential' | 'parallel' | 'family' | 'business';
 
@@ -49,6 +49,6 @@ export interface CallFallback {
 }
 
 /** Every call step is an audit event. */
-export type CallAudit = (type: CallEventType, data: Record<string, unknown>) => void;
+export type CallAudit = <T extends CallEventType>(type: T, data: AuditPayloads[T]) => void;
 
 export type CallEventType = Extract<AuditEventType, `call.${string}`>;

@@ -7,6 +7,7 @@ import { NotFoundError } from '../../lib/errors.ts';
 import type { ApiContext, IntercomApi } from '../api/context.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { PanelConfig } from '../config/schema.ts';
+import type { DoorOpener } from '../door/door-opener.ts';
 import type { Doors } from '../door/doors.ts';
 import { createSimControls } from '../sim/sim-controls.ts';
 import type { CardTaps } from '../taps/card-taps.ts';
@@ -16,6 +17,7 @@ export function createApiContext(deps: {
   clock: Clock;
   audit: AuditLog;
   doors: Doors;
+  opener: DoorOpener;
   taps: CardTaps;
   gpio: GpioDriver;
   readers: CardReaderDriver;
@@ -40,20 +42,19 @@ export function createApiContext(deps: {
       }),
     events: (after, limit) => audit.after(after, limit),
     unlockDoor: (doorId, requestedBy, pulseMs) => {
-      const door = doors.get(doorId);
-      if (!door)
+      if (!doors.get(doorId))
         throw new NotFoundError(
           `no door "${doorId}"; doors: ${doors
             .all()
             .map((d) => d.id)
             .join(', ')}`,
         );
-      const decision = audit.append({ type: 'api.unlock_requested', doorId, data: { requestedBy, pulseMs } });
-      const result = door.unlock({
-        kind: 'api',
-        eventSeq: decision.seq,
-        ...(pulseMs ? { ms: pulseMs } : {}),
-      });
+      // The request is the decision: it and door.unlocked commit together before the relay moves.
+      const result = deps.opener.openOne(
+        { type: 'api.unlock_requested', doorId, data: { requestedBy, pulseMs } },
+        doorId,
+        pulseMs,
+      );
       return { seq: result.seq, pulseMs: result.pulseMs };
     },
     installerToken: config.api.installerToken,

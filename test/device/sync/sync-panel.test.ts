@@ -20,6 +20,7 @@ import type { MosquittoHandle } from '../../../scripts/lab/mosquitto.ts';
 import { hubClient, PANEL_PASSWORD, startBroker, until } from '../../cloud-sync/agent/broker.ts';
 import { panelConfig } from '../../support/configs.ts';
 import { tempDir } from '../../support/panel-process.ts';
+import { SAMPLE_PAYLOADS } from '../audit/sample-events.ts';
 import { smallSnapshot } from '../store/temp-store.ts';
 
 const DEVICE = 'test-panel';
@@ -132,7 +133,11 @@ describe('panel with cloud sync', () => {
     await broker.kill();
     // Events while offline.
     for (let i = 0; i < 3; i++)
-      panel.audit!.append({ type: 'access.denied', doorId: 'entrance', data: { i } });
+      panel.audit!.append({
+        type: 'access.denied',
+        doorId: 'entrance',
+        data: { ...SAMPLE_PAYLOADS['access.denied'], uidHash: `offline-${i}` },
+      });
     await broker.restart();
     const lastSeq = panel.audit!.lastSeq();
     await until(() => streamedSeqs().includes(lastSeq), 'backlog after reconnect', 20_000);
