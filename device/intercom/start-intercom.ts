@@ -1,5 +1,5 @@
 /**
- * Starts the media engine (camera, microphone and speaker pipelines, werift in its worker) and the
+ * Starts the media engine (camera, microphone and speaker pipelines, werift in its child process) and the
  * intercom on it. A camera that cannot start does not silence the door phone: residents are still rung,
  * can answer and open the door; the calls just carry no media, and every failed offer is recorded.
  */
