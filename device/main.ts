@@ -98,7 +98,8 @@ export class Panel {
 
     const doors = this.#doors;
     const gpio = this.#gpio;
-    // Every cause that opens a door (tap, installer, cloud command, call) opens through this one path.
+    // The one door-open path: taps, the installer, cloud commands and calls open through it (exit presses
+    // take the same path inside their door controller).
     const opener = new DoorOpener({ doors, audit, logger: moduleLogger(logger, 'door') });
     this.#opener = opener;
     const uidHash = uidHashFromConfig(config);
