@@ -1,8 +1,8 @@
 /**
  * What each audit event type carries in `data`. `AuditLog.append` takes `{type, data}` checked against
- * this map, so an event is written with the fields its readers expect (the hub's call log reads
- * `call.ringing`'s residentId, the outbox and the live feed read the rest) and a type nobody emits cannot
- * be declared without a payload here. Only event types some part of the panel writes are listed.
+ * this map, so every event is written with the fields its readers expect (the hub's call log reads
+ * `call.ringing`'s residentId, the outbox and the live feed read the rest). Only types some part of the
+ * panel writes are listed: a new type comes with its payload.
  *
  * Object type literals, not interfaces: they must stay assignable to the stored `Record<string, unknown>`.
  * Call vocabulary (outcomes, stop reasons, bell types) is typed as text here because the intercom types

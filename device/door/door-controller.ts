@@ -23,7 +23,7 @@ import type { DoorConfig } from '../config/schema.ts';
 import { DoorAlarms } from './door-alarms.ts';
 import { DoorAudit } from './door-audit.ts';
 import { DoorContact } from './door-contact.ts';
-import { openDoors } from './door-opener.ts';
+import { type OpeningDecision, openDoors } from './door-opener.ts';
 import { LockDrive } from './lock-drive.ts';
 import { LockPulse } from './lock-pulse.ts';
 import type {
@@ -244,10 +244,9 @@ export class DoorController {
   #onExit(pressed: boolean): void {
     if (!pressed) return;
     this.#exitShuntUntil = this.#clock.monotonic() + this.#door.pulseMs;
+    const request: OpeningDecision = { type: 'door.exit_requested', doorId: this.id, data: {} };
     try {
-      openDoors(this.#auditLog, this.#log, { type: 'door.exit_requested', doorId: this.id, data: {} }, [
-        this,
-      ]);
+      openDoors(this.#auditLog, this.#log, request, [this]);
     } catch (err) {
       // Logged by openDoors: the exit press was not recorded, so the door stays locked.
       if (!(err instanceof AuditWriteError)) throw err;
