@@ -23,17 +23,18 @@ import { PublishingAuditLog } from './audit/publishing-audit-log.ts';
 import type { AuditLog } from './audit/types.ts';
 import { EventBus } from './bus/event-bus.ts';
 import type { PanelConfig } from './config/schema.ts';
+import { DoorOpener } from './door/door-opener.ts';
+import { Doors } from './door/doors.ts';
 import { CallChannel } from './intercom/call-channel.ts';
 import { PanelDirectory } from './intercom/directory.ts';
 import { createIntercomModule } from './intercom/intercom-module.ts';
-import { createApiContext } from './panel/api-context.ts';
-import { CardTaps } from './panel/card-taps.ts';
-import { Doors } from './panel/doors.ts';
-import { ModuleRunner } from './panel/modules.ts';
-import { watchReaders } from './panel/reader-events.ts';
 import { IdleCheckpointer } from './store/checkpointer.ts';
 import { openStore, type Store } from './store/store.ts';
 import { createSyncModule } from './sync/sync-module.ts';
+import { CardTaps } from './taps/card-taps.ts';
+import { watchReaders } from './taps/reader-events.ts';
+import { createApiContext } from './wiring/api-context.ts';
+import { ModuleRunner } from './wiring/modules.ts';
 
 export interface PanelOptions {
   config: PanelConfig;
@@ -58,6 +59,7 @@ export class Panel {
   #audit: AuditLog | undefined;
   #api: ApiServer | undefined;
   #taps: CardTaps | undefined;
+  #opener: DoorOpener | undefined;
   #startedAt = 0;
 
   constructor(options: PanelOptions) {
@@ -96,6 +98,10 @@ export class Panel {
 
     const doors = this.#doors;
     const gpio = this.#gpio;
+    // The one door-open path: taps, the installer, cloud commands and calls open through it (exit presses
+    // take the same path inside their door controller).
+    const opener = new DoorOpener({ doors, audit, logger: moduleLogger(logger, 'door') });
+    this.#opener = opener;
     const uidHash = uidHashFromConfig(config);
     const decider = new AccessDecider({
       store,
@@ -115,7 +121,7 @@ export class Panel {
       readers: config.readers,
       decider,
       audit,
-      doors,
+      opener,
       bus: this.bus,
       logger: moduleLogger(logger, 'access'),
     });
@@ -126,7 +132,7 @@ export class Panel {
       panelName: config.panel.name,
       directory: new PanelDirectory(() => store.directory.read()),
       channel: callChannel,
-      doors,
+      opener,
       audit,
       clock,
       logger: moduleLogger(logger, 'intercom'),
@@ -141,6 +147,7 @@ export class Panel {
         clock,
         audit,
         doors,
+        opener,
         taps,
         gpio,
         readers,
@@ -160,7 +167,7 @@ export class Panel {
       store,
       audit,
       bus: this.bus,
-      doors,
+      opener,
       clock,
       logger: moduleLogger(logger, 'sync'),
       calls: callChannel,
@@ -214,7 +221,7 @@ export class Panel {
     return this.#api.address();
   }
 
-  /** Milliseconds from start() to ready (doors locked, readers listening, API up). */
+  /** The monotonic clock's reading when start() began (a timestamp, not a duration; 0 before start). */
   get startedAtMonotonic(): number {
     return this.#startedAt;
   }
@@ -237,5 +244,10 @@ export class Panel {
 
   get cardTaps(): CardTaps | undefined {
     return this.#taps;
+  }
+
+  /** The one door-open path every cause uses (tests drive the cloud and call causes through it). */
+  get doorOpener(): DoorOpener | undefined {
+    return this.#opener;
   }
 }

@@ -1,5 +1,5 @@
 import type { EventBus } from '../bus/event-bus.ts';
-import type { AuditEvent, AuditEventInput, AuditLog } from './types.ts';
+import type { AuditEvent, AuditEventInput, AuditEventType, AuditLog } from './types.ts';
 
 /** Announces every committed audit event on the bus (live feed, later the sync agent's wake-up). */
 export class PublishingAuditLog implements AuditLog {
@@ -13,7 +13,7 @@ export class PublishingAuditLog implements AuditLog {
     this.#bus = bus;
   }
 
-  append(event: AuditEventInput): AuditEvent {
+  append<T extends AuditEventType>(event: AuditEventInput<T>): AuditEvent {
     const written = this.#inner.append(event);
     if (this.#uncommitted) this.#uncommitted.push(written);
     else this.#bus.emit('audit', written);

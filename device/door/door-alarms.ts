@@ -1,3 +1,4 @@
+import type { AlarmDetail } from '../audit/payloads.ts';
 import type { DoorAudit } from './door-audit.ts';
 import type { DoorAlarm } from './types.ts';
 
@@ -13,7 +14,7 @@ export class DoorAlarms {
   }
 
   /** Returns true when the alarm was not active before. */
-  raise(alarm: DoorAlarm, data: Record<string, unknown> = {}): boolean {
+  raise(alarm: DoorAlarm, data: AlarmDetail = {}): boolean {
     if (this.#raisedAt.has(alarm)) return false;
     this.#raisedAt.set(alarm, this.#now());
     this.#audit.report('alarm.raised', { alarm, ...data });
@@ -21,7 +22,7 @@ export class DoorAlarms {
   }
 
   /** Returns true when the alarm was active. */
-  clear(alarm: DoorAlarm, data: Record<string, unknown> = {}): boolean {
+  clear(alarm: DoorAlarm, data: AlarmDetail = {}): boolean {
     const since = this.#raisedAt.get(alarm);
     if (since === undefined) return false;
     this.#raisedAt.delete(alarm);

@@ -4,33 +4,54 @@
  *
  * Safety rules kept here and in LockPulse:
  * - An unlock is written to the audit log (`door.unlocked`) before the relay moves; if that write fails
- *   the relay is not touched. Locking goes the other way: relay first, audit after, and a failed write
- *   never delays it.
+ *   the relay is not touched. DoorOpener commits that row with the decision it cites, in one
+ *   transaction, for every cause (exit presses included). Locking goes the other way: relay first,
+ *   audit after, and a failed write never delays it.
  * - Every unlock is a pulse of at most MAX_PULSE_MS from the latest audited unlock; nothing holds the
  *   door unlocked without new decisions.
  * - Input and timer callbacks never throw; on an unexpected error the door is relocked.
  */
 
-import type { DigitalInput } from '../../hal/gpio/types.ts';
+import type { DigitalInput, Relay } from '../../hal/gpio/types.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
 import { errorMessage, HardwareError, PortvaktError } from '../../lib/errors.ts';
 import { type Listener, SafeEmitter } from '../../lib/events.ts';
 import type { Logger } from '../../lib/log/logger.ts';
+import { AuditWriteError } from '../audit/audit-write-error.ts';
+import type { AuditLog } from '../audit/types.ts';
 import type { DoorConfig } from '../config/schema.ts';
 import { DoorAlarms } from './door-alarms.ts';
 import { DoorAudit } from './door-audit.ts';
 import { DoorContact } from './door-contact.ts';
+import { type OpeningDecision, openDoors } from './door-opener.ts';
 import { LockDrive } from './lock-drive.ts';
 import { LockPulse } from './lock-pulse.ts';
 import type {
   DoorControllerEvents,
-  DoorControllerOptions,
   DoorState,
+  PreparedUnlock,
   UnlockCause,
   UnlockKind,
   UnlockResult,
 } from './types.ts';
 import { checkUnlockCause } from './unlock-cause.ts';
+
+export interface DoorControllerOptions {
+  door: DoorConfig;
+  relay: Relay;
+  exitButton?: DigitalInput | undefined;
+  doorContact?: DigitalInput | undefined;
+  tamper?: DigitalInput | undefined;
+  clock: Clock;
+  audit: AuditLog;
+  logger: Logger;
+  /**
+   * Relock as soon as the door closes after having been opened during the pulse, instead of waiting for
+   * the pulse to run out. Off by default: whether it is safe depends on the contact and the door closer
+   * (a bouncing door can relock on the person still passing), so it is an installer's choice.
+   */
+  relockOnClose?: boolean | undefined;
+}
 
 export class DoorController {
   readonly id: string;
@@ -39,6 +60,8 @@ export class DoorController {
   readonly #inputs: Pick<DoorControllerOptions, 'exitButton' | 'doorContact' | 'tamper'>;
   readonly #clock: Clock;
   readonly #log: Logger;
+  /** The panel's log itself: an exit press commits its decision there with the door's unlock. */
+  readonly #auditLog: AuditLog;
   readonly #alarms: DoorAlarms;
   readonly #audit: DoorAudit;
   readonly #pulse: LockPulse;
@@ -63,7 +86,8 @@ export class DoorController {
     };
     this.#clock = clock;
     this.#log = options.logger.child({ doorId: door.id });
-    this.#audit = new DoorAudit(options.audit, door.id, this.#log);
+    this.#auditLog = options.audit;
+    this.#audit = new DoorAudit({ audit: options.audit, doorId: door.id, log: this.#log });
     this.#alarms = new DoorAlarms(this.#audit, () => clock.monotonic());
     const guard = (what: string, fn: () => void) => this.#guard(what, fn);
     this.#pulse = new LockPulse({
@@ -150,24 +174,22 @@ export class DoorController {
   }
 
   /**
-   * Unlocks for one bounded pulse, or extends the running pulse (never shortens it). Throws with the relay
-   * untouched when the door is not running, the cause is invalid (ValidationError) or `door.unlocked`
-   * cannot be written (code 'audit_failed'); throws HardwareError, door relocked, when the relay refuses.
+   * Unlocks for one bounded pulse, or extends the running pulse (never shortens it), citing a decision
+   * already committed. The panel's causes go through DoorOpener instead, which commits the decision and
+   * `door.unlocked` together; this is prepareUnlock and drive in one step. Throws with the relay untouched
+   * when the door is not running, the cause is invalid (ValidationError) or `door.unlocked` cannot be
+   * written (AuditWriteError); throws HardwareError, door relocked, when the relay refuses.
    */
   unlock(cause: UnlockCause): UnlockResult {
-    try {
-      return this.#unlock(cause);
-    } finally {
-      this.#changed();
-    }
+    return this.prepareUnlock(cause).drive();
   }
 
   /**
-   * unlock() in two steps, for a caller that commits `door.unlocked` in its own audit transaction: this
-   * writes the row (same checks and errors as unlock, relay untouched); the returned `drive` moves the
-   * relay and must be called only after that transaction has committed.
+   * The first step of an unlock, for a caller that commits `door.unlocked` in its own audit transaction:
+   * writes the row (relay untouched); the returned `drive` moves the relay and must be called only after
+   * that transaction has committed.
    */
-  prepareUnlock(cause: UnlockCause): { drive: () => UnlockResult } {
+  prepareUnlock(cause: UnlockCause): PreparedUnlock {
     const recorded = this.#pulse.record(cause.kind, cause.eventSeq, this.#checkedPulseMs(cause));
     return {
       drive: () => {
@@ -178,10 +200,6 @@ export class DoorController {
         }
       },
     };
-  }
-
-  #unlock(cause: UnlockCause): UnlockResult {
-    return this.#pulse.unlock(cause.kind, cause.eventSeq, this.#checkedPulseMs(cause));
   }
 
   #checkedPulseMs(cause: UnlockCause): number {
@@ -218,19 +236,20 @@ export class DoorController {
     return this.#pulse.kind ?? (this.#clock.monotonic() < this.#exitShuntUntil ? 'exit_button' : undefined);
   }
 
-  /** The `door.exit_requested` event is the decision an exit unlock cites; unrecorded, the relay stays put. */
+  /**
+   * `door.exit_requested` is the decision an exit unlock cites, committed with its `door.unlocked` like
+   * every other opening; unrecorded, the relay stays put. Egress does not wait on that: the shunt set
+   * first keeps a door pushed open by hand (mechanical egress) from counting as forced.
+   */
   #onExit(pressed: boolean): void {
     if (!pressed) return;
     this.#exitShuntUntil = this.#clock.monotonic() + this.#door.pulseMs;
-    const request = this.#audit.report('door.exit_requested', {});
-    if (!request) {
-      this.#log.error('exit request could not be recorded; door stays locked');
-      return;
-    }
+    const request: OpeningDecision = { type: 'door.exit_requested', doorId: this.id, data: {} };
     try {
-      this.#unlock({ kind: 'exit_button', eventSeq: request.seq });
+      openDoors(this.#auditLog, this.#log, request, [this]);
     } catch (err) {
-      this.#log.error({ err }, `exit unlock failed: ${errorMessage(err)}`);
+      // Logged by openDoors: the exit press was not recorded, so the door stays locked.
+      if (!(err instanceof AuditWriteError)) throw err;
     }
   }
 

@@ -1,6 +1,7 @@
 import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
-import { errorMessage, HardwareError, PortvaktError } from '../../lib/errors.ts';
+import { errorMessage, HardwareError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log/logger.ts';
+import { AuditWriteError } from '../audit/audit-write-error.ts';
 import type { DoorAlarms } from './door-alarms.ts';
 import type { DoorAudit } from './door-audit.ts';
 import type { LockDrive } from './lock-drive.ts';
@@ -70,19 +71,12 @@ export class LockPulse {
   }
 
   /**
-   * Starts a pulse of `pulseMs` (already validated and clamped), or extends the running one to end no
-   * earlier than now + pulseMs. Throws with the relay untouched if `door.unlocked` cannot be written.
-   */
-  unlock(kind: UnlockKind, decisionSeq: number, pulseMs: number): UnlockResult {
-    return this.drive(this.record(kind, decisionSeq, pulseMs));
-  }
-
-  /**
-   * The first half of unlock: writes `door.unlocked` and nothing else. Inside an audit transaction (a
-   * card tap commits its decision and this row with one fsync) the caller drives only after the commit.
+   * The first half of an unlock of `pulseMs` (already validated and clamped): writes `door.unlocked` and
+   * nothing else. Inside an audit transaction (DoorOpener commits the decision and this row with one
+   * fsync) the caller drives only after the commit. Throws AuditWriteError if the row cannot be written.
    */
   record(kind: UnlockKind, decisionSeq: number, pulseMs: number): RecordedUnlock {
-    const { clock, audit, log } = this.#o;
+    const { clock, audit } = this.#o;
     const now = clock.monotonic();
     const untilMono = Math.max(now + pulseMs, this.#pulse?.untilMono ?? now);
     const unlockedUntil = clock.now() + (untilMono - now);
@@ -92,14 +86,14 @@ export class LockPulse {
       const { seq } = audit.required('door.unlocked', data);
       return { kind, seq, pulseMs, unlockedUntil, extended, untilMono };
     } catch (err) {
-      log.error({ err, kind, decisionSeq }, 'unlock refused: door.unlocked could not be recorded');
-      throw new PortvaktError('audit_failed', 'door stays locked: the unlock could not be recorded', {
-        cause: err,
-      });
+      throw new AuditWriteError('door stays locked: the unlock could not be recorded', { cause: err });
     }
   }
 
-  /** The second half of unlock: the relay, then the pulse timer. */
+  /**
+   * The second half: the relay, then the pulse timer. Starts the pulse, or extends the running one to end
+   * no earlier than the recorded end (never shortens it).
+   */
   drive(recorded: RecordedUnlock): UnlockResult {
     const { clock, log } = this.#o;
     const { kind, seq, pulseMs, unlockedUntil, extended } = recorded;

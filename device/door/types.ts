@@ -1,11 +1,5 @@
 /** The door controller's public surface, shared with the access module, the API and the UI stream. */
 
-import type { DigitalInput, Relay } from '../../hal/gpio/types.ts';
-import type { Clock } from '../../lib/clock/clock.ts';
-import type { Logger } from '../../lib/log/logger.ts';
-import type { AuditLog } from '../audit/types.ts';
-import type { DoorConfig } from '../config/schema.ts';
-
 export type UnlockKind = 'access' | 'exit_button' | 'api' | 'command' | 'intercom';
 export const UNLOCK_KINDS: readonly UnlockKind[] = ['access', 'exit_button', 'api', 'command', 'intercom'];
 
@@ -31,6 +25,14 @@ export interface UnlockResult {
   extended: boolean;
 }
 
+/**
+ * An unlock whose `door.unlocked` row is written but not yet committed: `drive` moves the relay and may be
+ * called only once the transaction holding that row has committed.
+ */
+export interface PreparedUnlock {
+  drive(): UnlockResult;
+}
+
 export type DoorAlarm = 'forced_open' | 'held_open' | 'tamper' | 'relay_fault';
 
 export interface DoorState {
@@ -46,20 +48,3 @@ export interface DoorState {
 }
 
 export type DoorControllerEvents = { change: DoorState };
-
-export interface DoorControllerOptions {
-  door: DoorConfig;
-  relay: Relay;
-  exitButton?: DigitalInput | undefined;
-  doorContact?: DigitalInput | undefined;
-  tamper?: DigitalInput | undefined;
-  clock: Clock;
-  audit: AuditLog;
-  logger: Logger;
-  /**
-   * Relock as soon as the door closes after having been opened during the pulse, instead of waiting for
-   * the pulse to run out. Off by default: whether it is safe depends on the contact and the door closer
-   * (a bouncing door can relock on the person still passing), so it is an installer's choice.
-   */
-  relockOnClose?: boolean | undefined;
-}

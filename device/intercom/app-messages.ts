@@ -10,7 +10,7 @@ import type { Logger } from '../../lib/log/logger.ts';
 import type { CallRouter } from './call-router.ts';
 import type { LiveCall, Peer } from './live-call.ts';
 import type { CallDoorOpener, IntercomDirectory, IntercomMedia } from './ports.ts';
-import type { CallEventType } from './types.ts';
+import type { CallAudit } from './types.ts';
 
 export interface AppMessageContext {
   live: LiveCall | undefined;
@@ -21,7 +21,7 @@ export interface AppMessageContext {
   clock: Clock;
   logger: Logger;
   send(appDeviceId: string, message: PanelCallMessageInput): void;
-  record(type: CallEventType, data: Record<string, unknown>): void;
+  record: CallAudit;
   closePeer(peer: Peer): void;
   changed(): void;
 }

@@ -3,15 +3,16 @@ import type { DirectoryEntry } from '../../cloud-sync/protocol/panel-api.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditLog } from '../audit/types.ts';
+import type { DoorOpener } from '../door/door-opener.ts';
 import type { CallChannel } from './call-channel.ts';
-import type { CallDoors } from './call-door.ts';
 import type { IntercomDirectory } from './ports.ts';
 
 export interface IntercomDeps {
   panelName: string;
   directory: IntercomDirectory & { visibleDirectory(now: number): DirectoryEntry[] };
   channel: CallChannel;
-  doors: CallDoors;
+  /** Opens the call's door for the resident who answered. */
+  opener: DoorOpener;
   audit: AuditLog;
   clock: Clock;
   logger: Logger;

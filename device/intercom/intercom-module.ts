@@ -1,7 +1,8 @@
 /**
  * Wires the intercom into the panel. The directory is served from the panel's own replica at once (it
- * works offline and without a camera); ringing needs the intercom module, which loads the media stack
- * (werift, GStreamer supervision) on demand, so a panel without an intercom never loads it.
+ * works offline and without a camera); ringing needs the intercom module, which starts the media stack
+ * (the werift media process, GStreamer supervision) on demand, so a panel without an intercom never
+ * loads it.
  *
  * The media stack comes up behind the panel's readiness: after a power cut the doors, card readers and
  * API are ready without waiting for the camera and the media process (~0.5 s). A bell pressed meanwhile
@@ -9,7 +10,7 @@
  */
 import { errorMessage, PortvaktError } from '../../lib/errors.ts';
 import type { IntercomConfig } from '../config/schema.ts';
-import type { Module } from '../panel/modules.ts';
+import type { Module } from '../wiring/modules.ts';
 import type { Intercom } from './intercom.ts';
 import type { IntercomApi } from './intercom-api.ts';
 import type { IntercomDeps } from './intercom-deps.ts';

@@ -10,14 +10,14 @@ import type { Clock } from '../../lib/clock/clock.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { SafeEmitter } from '../../lib/events.ts';
 import type { Logger } from '../../lib/log/logger.ts';
-import type { AuditLog } from '../audit/types.ts';
+import type { AuditLog, AuditPayloads } from '../audit/types.ts';
 import { createUuidV7 } from '../store/uuid7.ts';
-import { handleAppMessage } from './app-messages.ts';
+import { type AppMessageContext, handleAppMessage } from './app-messages.ts';
 import type { CallChannel } from './call-channel.ts';
 import { CallRouter, type RingResult } from './call-router.ts';
 import { type LiveCall, type Peer, peerIdOf } from './live-call.ts';
 import type { CallDoorOpener, IntercomDirectory, IntercomMedia } from './ports.ts';
-import type { CallFallback, CallOutcome } from './types.ts';
+import type { CallEventType, CallFallback, CallOutcome } from './types.ts';
 
 export interface IntercomOptions {
   panelName: string;
@@ -137,7 +137,7 @@ export class Intercom {
     });
   }
 
-  #handlerContext() {
+  #handlerContext(): AppMessageContext {
     return {
       live: this.#live,
       router: this.#router,
@@ -147,10 +147,7 @@ export class Intercom {
       clock: this.#o.clock,
       logger: this.#o.logger,
       send: (appDeviceId: string, message: PanelCallMessageInput) => this.send(appDeviceId, message),
-      record: (
-        type: Parameters<IntercomOptions['audit']['append']>[0]['type'],
-        data: Record<string, unknown>,
-      ) => this.#record(type, data),
+      record: (type, data) => this.#record(type, data),
       closePeer: (peer: Peer) => this.#closePeer(peer),
       changed: () => this.#emitState(),
     };
@@ -284,7 +281,7 @@ export class Intercom {
     return uri;
   }
 
-  #record(type: Parameters<AuditLog['append']>[0]['type'], data: Record<string, unknown>): void {
+  #record<T extends CallEventType>(type: T, data: AuditPayloads[T]): void {
     try {
       this.#o.audit.append({ type, data });
     } catch (err) {

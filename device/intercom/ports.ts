@@ -1,7 +1,7 @@
 /**
  * What the intercom needs from the rest of the panel, as small ports: the synced directory, the media
- * engine (werift in its own thread), the broker link for call signaling and the doors. Each has a real
- * implementation elsewhere; tests plug in their own real, small ones.
+ * engine (werift runs in its own child process), the broker link for call signaling and the doors. Each
+ * has a real implementation elsewhere; tests plug in their own real, small ones.
  */
 
 import type { Ringtone } from '../../cloud-sync/protocol/calls.ts';

@@ -1,5 +1,5 @@
 /**
- * Starts the media engine (camera, microphone and speaker pipelines, werift in its worker) and the
+ * Starts the media engine (camera, microphone and speaker pipelines, werift in its child process) and the
  * intercom on it. A camera that cannot start does not silence the door phone: residents are still rung,
  * can answer and open the door; the calls just carry no media, and every failed offer is recorded.
  */
@@ -39,7 +39,7 @@ export async function startIntercom(config: IntercomConfig, deps: IntercomDeps) 
     directory: deps.directory,
     media,
     channel: deps.channel,
-    doors: callDoorOpener(deps.doors, deps.audit, logger),
+    doors: callDoorOpener(deps.opener),
     // The SIP fallback is a later issue: until then a call nobody can take is recorded and ends.
     fallback: {
       handOver: (callId, bellId, residentIds, why) =>

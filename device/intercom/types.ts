@@ -4,7 +4,7 @@
  */
 import type { StopReason } from '../../cloud-sync/protocol/calls.ts';
 import type { BellType } from '../../cloud-sync/protocol/directory.ts';
-import type { AuditEventType } from '../audit/types.ts';
+import type { AuditEventType, AuditPayloads } from '../audit/types.ts';
 
 /** A resident a bell may ring, as the synced directory describes them at ring time. */
 export interface Callee {
@@ -47,6 +47,6 @@ export interface CallFallback {
 }
 
 /** Every call step is an audit event. */
-export type CallAudit = (type: CallEventType, data: Record<string, unknown>) => void;
+export type CallAudit = <T extends CallEventType>(type: T, data: AuditPayloads[T]) => void;
 
 export type CallEventType = Extract<AuditEventType, `call.${string}`>;

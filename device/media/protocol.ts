@@ -1,7 +1,8 @@
 /**
- * Messages between MediaEngine (main thread) and the media worker. Requests are validated on both
- * sides with the same schemas: by the engine, to answer a bad call at once, and by the worker, because
- * a message it cannot understand must get an error answer rather than crash it.
+ * Messages between MediaEngine (in the panel process) and the media process (media-worker.ts, a child
+ * process). Requests are validated on both sides with the same schemas: by the engine, to answer a bad
+ * call at once, and by the media process, because a message it cannot understand must get an error
+ * answer rather than crash it.
  */
 import { z } from 'zod';
 import { iceCandidateFields } from '../../cloud-sync/protocol/ice.ts';

@@ -10,10 +10,21 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Clock } from '../../lib/clock/clock.ts';
-import type { AuditEvent, AuditEventInput, AuditEventType, AuditLog } from '../audit/types.ts';
+import type { AuditEvent, AuditEventType, AuditLog } from '../audit/types.ts';
 import { createUuidV7 } from './uuid7.ts';
 
 export const MAX_AFTER_LIMIT = 1000;
+
+/**
+ * A row as the store writes it: any JSON object as data. What each event type carries is checked where
+ * events are made, against device/audit/payloads.ts (AuditLog.append); the store only persists.
+ */
+export interface AuditRow {
+  type: AuditEventType;
+  doorId?: string | undefined;
+  readerId?: string | undefined;
+  data?: Record<string, unknown> | undefined;
+}
 
 interface Row {
   seq: number;
@@ -50,7 +61,7 @@ export class SqliteAuditLog implements AuditLog {
       .pluck();
   }
 
-  append(event: AuditEventInput): AuditEvent {
+  append(event: AuditRow): AuditEvent {
     // Serialize first: a non-JSON payload (BigInt, cycle) must throw before anything is written.
     const json = JSON.stringify(event.data ?? {});
     const id = this.#nextId();

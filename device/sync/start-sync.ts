@@ -53,7 +53,7 @@ export async function startSync(deviceId: string, sync: SyncConfig, deps: SyncMo
     link,
     replica: new StoreConfigReplica(store, audit, logger),
     outbox,
-    target: new PanelCommandTarget(deps.doors, audit, logger),
+    target: new PanelCommandTarget({ opener: deps.opener, audit, logger }),
     nonces: new SqliteNonceStore(store.sync),
     hubPublicKey,
     clock,

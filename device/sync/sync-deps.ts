@@ -4,14 +4,15 @@ import type { Clock } from '../../lib/clock/clock.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { EventBus } from '../bus/event-bus.ts';
+import type { DoorOpener } from '../door/door-opener.ts';
 import type { Store } from '../store/store.ts';
-import type { CommandDoors } from './command-target.ts';
 
 export interface SyncModuleDeps {
   store: Store;
   audit: AuditLog;
   bus: EventBus;
-  doors: CommandDoors;
+  /** Carries out signed door.open commands. */
+  opener: DoorOpener;
   clock: Clock;
   logger: Logger;
   /** Call signaling rides on the sync connection: attached when sync starts, detached when it stops. */

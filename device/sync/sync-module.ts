@@ -4,7 +4,7 @@
  * file or a bad key is logged and the panel keeps working offline on the building data it has.
  */
 import type { PanelConfig } from '../config/schema.ts';
-import type { Module } from '../panel/modules.ts';
+import type { Module } from '../wiring/modules.ts';
 import type { SyncModuleDeps } from './sync-deps.ts';
 
 export type { SyncModuleDeps } from './sync-deps.ts';

@@ -28,7 +28,7 @@ export async function benchOutboxDrain(options: { events?: number } = {}): Promi
         const uidHash = (i * 2654435761).toString(16).padStart(16, '0');
         const readerId = 'entrance-reader';
         const doorId = 'main-entrance';
-        audit.append({
+        const granted = audit.append({
           type: 'access.granted',
           readerId,
           data: {
@@ -39,10 +39,20 @@ export async function benchOutboxDrain(options: { events?: number } = {}): Promi
             residentId: `res-${i}`,
           },
         });
-        audit.append({ type: 'door.unlocked', doorId, data: { cause: 'access', pulseMs: 5000 } });
-        audit.append({ type: 'door.opened', doorId, data: {} });
-        audit.append({ type: 'door.closed', doorId, data: {} });
-        audit.append({ type: 'door.locked', doorId, data: {} });
+        audit.append({
+          type: 'door.unlocked',
+          doorId,
+          data: {
+            cause: 'access',
+            decisionSeq: granted.seq,
+            pulseMs: 5000,
+            unlockedUntil: granted.ts + 5000,
+            extended: false,
+          },
+        });
+        audit.append({ type: 'door.opened', doorId, data: { authorized: true, by: 'access' } });
+        audit.append({ type: 'door.closed', doorId, data: { openMs: 2000 } });
+        audit.append({ type: 'door.locked', doorId, data: { reason: 'pulse_end' } });
       }
     });
     const backlog = lab.outbox.size();

@@ -20,6 +20,7 @@ import { importPublicKey } from '../../cloud-sync/protocol/signing.ts';
 import type { DeviceLeaf } from '../../cloud-sync/protocol/topics.ts';
 import { validateConfig } from '../../device/config/load.ts';
 import type { PanelConfig, SyncConfig } from '../../device/config/schema.ts';
+import { DoorOpener } from '../../device/door/door-opener.ts';
 import { Panel } from '../../device/main.ts';
 import { demoConfig } from '../../device/sim/demo-config.ts';
 import { PanelCommandTarget } from '../../device/sync/command-target.ts';
@@ -131,7 +132,12 @@ export async function startSyncLab(options: { building: HubBuildingSize }): Prom
       link,
       replica,
       outbox,
-      target: new PanelCommandTarget({ get: () => undefined }, audit, silentLogger),
+      // No doors in the lab: a door.open is refused as unknown, before anything is recorded.
+      target: new PanelCommandTarget({
+        opener: new DoorOpener({ doors: { get: () => undefined }, audit, logger: silentLogger }),
+        audit,
+        logger: silentLogger,
+      }),
       nonces: new SqliteNonceStore(store.sync),
       hubPublicKey: await importPublicKey(keys.publicKeyText),
       clock,

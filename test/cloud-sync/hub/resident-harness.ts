@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import type { LoginLimits } from '../../../cloud-sync/hub/residents/login-limiter.ts';
-import { parseHubSettings } from '../../../cloud-sync/hub/settings.ts';
 import type { ResidentLoginReply } from '../../../cloud-sync/protocol/resident-api.ts';
 import { type AdminApi, AUTH, startTestHub } from '../../support/hub.ts';
 import { tempDir } from '../../support/temp-dir.ts';

@@ -3,6 +3,7 @@ import { DoorController } from '../../../device/door/door-controller.ts';
 import type { DoorState } from '../../../device/door/types.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
+import { sampleEvent } from '../audit/sample-events.ts';
 import { doorConfig, FakeAudit, FakeRelay, grant, makeDoor } from './fakes.ts';
 
 describe('DoorController door contact, exit button and tamper', () => {
@@ -130,7 +131,7 @@ describe('DoorController door contact, exit button and tamper', () => {
     const door = new DoorController({ door: doorConfig(), relay, clock, audit, logger: silentLogger });
     door.start();
     expect(door.state()).toEqual({ id: 'front', name: 'Front door', locked: true, open: null, alarms: [] });
-    door.unlock({ kind: 'api', eventSeq: audit.append({ type: 'api.unlock_requested' }).seq });
+    door.unlock({ kind: 'api', eventSeq: audit.append(sampleEvent('api.unlock_requested')).seq });
     clock.advance(5000);
     expect(door.state().locked).toBe(true);
     door.stop();

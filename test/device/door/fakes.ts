@@ -1,11 +1,12 @@
 /** Small in-memory stand-ins for the door controller's collaborators. */
 
-import type { AuditEvent, AuditEventInput, AuditLog } from '../../../device/audit/types.ts';
+import type { AuditEvent, AuditEventInput, AuditEventType, AuditLog } from '../../../device/audit/types.ts';
 import type { DoorConfig } from '../../../device/config/schema.ts';
 import { DoorController } from '../../../device/door/door-controller.ts';
 import type { DigitalInput, InputChange, Relay } from '../../../hal/gpio/types.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
+import { sampleEvent } from '../audit/sample-events.ts';
 
 export class FakeAudit implements AuditLog {
   readonly events: AuditEvent[] = [];
@@ -17,7 +18,7 @@ export class FakeAudit implements AuditLog {
     this.#clock = clock;
   }
 
-  append(input: AuditEventInput): AuditEvent {
+  append<T extends AuditEventType>(input: AuditEventInput<T>): AuditEvent {
     if (this.failing) throw new Error('disk I/O error');
     const event: AuditEvent = {
       id: `ev-${this.events.length + 1}`,
@@ -200,5 +201,5 @@ export function makeDoor(options: HarnessOptions = {}): Harness {
 
 /** Records an access.granted decision the way the access module would, and returns its seq. */
 export function grant(h: Harness): number {
-  return h.audit.append({ type: 'access.granted', doorId: h.door.id, readerId: 'r1' }).seq;
+  return h.audit.append(sampleEvent('access.granted', { doorId: h.door.id, readerId: 'r1' })).seq;
 }

@@ -5,6 +5,7 @@ import { EventBus } from '../../../device/bus/event-bus.ts';
 import { openStore } from '../../../device/store/store.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
+import { SAMPLE_PAYLOADS, sampleEvent } from '../audit/sample-events.ts';
 import { tempDir } from './temp-store.ts';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -91,8 +92,12 @@ describe('SqliteAuditLog', () => {
     const announced: AuditEvent[] = [];
     bus.on('audit', (e) => announced.push(e));
     const seqs = audit.transaction(() => {
-      const a = audit.append({ type: 'access.granted', readerId: 'r1' });
-      const b = audit.append({ type: 'door.unlocked', doorId: 'front', data: { decisionSeq: a.seq } });
+      const a = audit.append(sampleEvent('access.granted', { readerId: 'r1' }));
+      const b = audit.append({
+        type: 'door.unlocked',
+        doorId: 'front',
+        data: { ...SAMPLE_PAYLOADS['door.unlocked'], decisionSeq: a.seq },
+      });
       expect(announced).toEqual([]);
       return [a.seq, b.seq];
     });
@@ -101,12 +106,12 @@ describe('SqliteAuditLog', () => {
 
     expect(() =>
       audit.transaction(() => {
-        audit.append({ type: 'access.granted', readerId: 'r1' });
+        audit.append(sampleEvent('access.granted', { readerId: 'r1' }));
         throw new Error('disk I/O error');
       }),
     ).toThrow('disk I/O error');
     expect(announced).toHaveLength(2);
     expect(audit.after(0, 10).map((e) => e.seq)).toEqual([1, 2]);
-    expect(audit.append({ type: 'reader.error' }).seq).toBe(3);
+    expect(audit.append(sampleEvent('reader.error')).seq).toBe(3);
   });
 });

@@ -4,6 +4,7 @@ import type { AuditEventType } from '../../../device/audit/types.ts';
 import { EventBus } from '../../../device/bus/event-bus.ts';
 import { StoreOutbox } from '../../../device/sync/outbox.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
+import { sampleEvent } from '../audit/sample-events.ts';
 import { openTempStore } from '../store/temp-store.ts';
 
 function setup(opts: { maxRows?: number; retainAckedRows?: number } = {}) {
@@ -21,7 +22,7 @@ function setup(opts: { maxRows?: number; retainAckedRows?: number } = {}) {
     });
   const outbox = make();
   const append = (type: AuditEventType, n = 1) => {
-    for (let i = 0; i < n; i++) audit.append({ type });
+    for (let i = 0; i < n; i++) audit.append(sampleEvent(type));
   };
   const types = () => t.store.audit.after(0, 1000).map((e) => e.type);
   return { ...t, audit, outbox, append, types, make };

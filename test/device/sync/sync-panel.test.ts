@@ -14,13 +14,14 @@ import {
 } from '../../../cloud-sync/protocol/signing.ts';
 import { validateConfig } from '../../../device/config/load.ts';
 import { Panel } from '../../../device/main.ts';
-import { simGpioOf } from '../../../device/panel/sim-hardware.ts';
+import { simGpioOf } from '../../../device/sim/sim-hardware.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import type { MosquittoHandle } from '../../../scripts/lab/mosquitto.ts';
 import { until } from '../../../scripts/lab/until.ts';
 import { hubClient, PANEL_PASSWORD, startBroker } from '../../cloud-sync/agent/broker.ts';
 import { panelConfig } from '../../support/configs.ts';
 import { tempDir } from '../../support/temp-dir.ts';
+import { SAMPLE_PAYLOADS } from '../audit/sample-events.ts';
 import { smallSnapshot } from '../store/temp-store.ts';
 
 const DEVICE = 'test-panel';
@@ -133,7 +134,11 @@ describe('panel with cloud sync', () => {
     await broker.kill();
     // Events while offline.
     for (let i = 0; i < 3; i++)
-      panel.audit!.append({ type: 'access.denied', doorId: 'entrance', data: { i } });
+      panel.audit!.append({
+        type: 'access.denied',
+        doorId: 'entrance',
+        data: { ...SAMPLE_PAYLOADS['access.denied'], uidHash: `offline-${i}` },
+      });
     await broker.restart();
     const lastSeq = panel.audit!.lastSeq();
     await until(() => streamedSeqs().includes(lastSeq), 'backlog after reconnect', 20_000);

@@ -3,7 +3,7 @@
 import type { CardReaderDriver } from '../../hal/reader/types.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log/logger.ts';
-import type { AuditLog } from '../audit/types.ts';
+import type { AuditLog, AuditPayloads } from '../audit/types.ts';
 import type { CardTaps } from './card-taps.ts';
 
 export function watchReaders(
@@ -11,17 +11,12 @@ export function watchReaders(
   deps: { taps: CardTaps; audit: AuditLog; logger: Logger },
 ): () => void {
   const { taps, audit, logger } = deps;
-  const record = (
-    type: 'reader.attached' | 'reader.detached' | 'reader.error',
-    reader: string | undefined,
-    data = {},
+  const record = <T extends 'reader.attached' | 'reader.detached' | 'reader.error'>(
+    type: T,
+    data: AuditPayloads[T],
   ) => {
     try {
-      audit.append({
-        type,
-        readerId: reader ? taps.readerIdFor(reader) : undefined,
-        data: { reader, ...data },
-      });
+      audit.append({ type, readerId: data.reader ? taps.readerIdFor(data.reader) : undefined, data });
     } catch (err) {
       logger.error({ err: errorMessage(err) }, 'could not record reader event');
     }
@@ -40,15 +35,15 @@ export function watchReaders(
     }),
     readers.on('reader.attached', ({ reader }) => {
       logger.info({ reader }, 'reader attached');
-      record('reader.attached', reader);
+      record('reader.attached', { reader });
     }),
     readers.on('reader.detached', ({ reader }) => {
       logger.warn({ reader }, 'reader detached');
-      record('reader.detached', reader);
+      record('reader.detached', { reader });
     }),
     readers.on('error', ({ reader, error }) => {
       logger.warn({ reader, err: error.message }, 'reader error');
-      record('reader.error', reader, { message: error.message });
+      record('reader.error', { reader, message: error.message });
     }),
   ];
   return () => {

@@ -8,7 +8,7 @@ import type { Clock } from '../../lib/clock/clock.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { DoorConfig, InputConfig } from '../config/schema.ts';
-import { DoorController } from '../door/door-controller.ts';
+import { DoorController } from './door-controller.ts';
 
 export const INPUT_ROLES = ['exitButton', 'doorContact', 'tamper'] as const;
 export type InputRole = (typeof INPUT_ROLES)[number];

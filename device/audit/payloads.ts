@@ -1,0 +1,90 @@
+/**
+ * What each audit event type carries in `data`. `AuditLog.append` takes `{type, data}` checked against
+ * this map, so every event is written with the fields its readers expect (the hub's call log reads
+ * `call.ringing`'s residentId, the outbox and the live feed read the rest). Only types some part of the
+ * panel writes are listed: a new type comes with its payload.
+ *
+ * Object type literals, not interfaces: they must stay assignable to the stored `Record<string, unknown>`.
+ * Call vocabulary (outcomes, stop reasons, bell types) is typed as text here because the intercom types
+ * import this module; the intercom passes its own literal types.
+ */
+import type { AccessDecision } from '../access/types.ts';
+import type { DoorAlarm, UnlockKind } from '../door/types.ts';
+
+/** A card decision as recorded; the reader is the event's own `readerId` column. */
+type TapDecision = Pick<AccessDecision, 'reason' | 'doorIds' | 'uidHash' | 'cardId' | 'residentId'>;
+
+/** Details some alarms carry: the relay's error, the held-open limit that was passed. */
+export type AlarmDetail = { error?: string; heldOpenAfterS?: number };
+
+type ReaderSeen = { reader: string | undefined };
+
+/** A message from the cloud that failed validation (leaf is the topic leaf it came on). */
+type ProtocolRejection = { leaf: string; reason: string; rejectedVersion?: number };
+
+type Lifecycle = { panelId: string };
+
+export type AuditPayloads = {
+  'system.started': Lifecycle;
+  'system.stopped': Lifecycle;
+  'access.granted': TapDecision;
+  'access.denied': TapDecision;
+  'door.unlocked': {
+    cause: UnlockKind;
+    /** Seq of the decision this unlock cites (committed in the same transaction). */
+    decisionSeq: number;
+    pulseMs: number;
+    unlockedUntil: number;
+    extended: boolean;
+  };
+  'door.locked': { reason: string };
+  'door.opened': { atStart: true } | { authorized: boolean; by: UnlockKind | null };
+  'door.closed': { openMs: number };
+  /** The decision an exit-button unlock cites; the press itself says all there is. */
+  'door.exit_requested': Record<string, never>;
+  'alarm.raised': { alarm: DoorAlarm } & AlarmDetail;
+  'alarm.cleared': { alarm: DoorAlarm; activeMs: number } & AlarmDetail;
+  'reader.attached': ReaderSeen;
+  'reader.detached': ReaderSeen;
+  'reader.error': ReaderSeen & { message: string };
+  'api.unlock_requested': { requestedBy: string; pulseMs?: number | undefined };
+  /** A verified cloud command was carried out; for door.open it is the decision the unlock cites. */
+  'command.executed':
+    | {
+        command: 'door.open';
+        onBehalfOf: { kind: string; id: string };
+        reason: string;
+        pulseMs?: number | undefined;
+      }
+    | { command: 'identify'; durationS: number };
+  'command.refused': { reason: string; detail: string; nonce?: string };
+  /** A message from the cloud failed validation (config ones are config.rejected). */
+  'sync.rejected': ProtocolRejection;
+  'config.rejected': ProtocolRejection;
+  'config.applied': { version: number; kind: 'snapshot' | 'patch' };
+  /** The unacked outbox hit its bound and the oldest low-priority events were dropped (counts by type). */
+  'outbox.overflow': { dropped: Record<string, number>; total: number; maxRows: number };
+  'call.started': { callId: string; bellId: string; type: string };
+  'call.ringing': { callId: string; residentId: string; devices: number };
+  'call.ring_stopped': { callId: string; residentId: string; reason: string };
+  'call.answered': { callId: string; residentId: string; deviceId: string };
+  'call.declined': { callId: string; residentId: string };
+  'call.ended': { callId: string; bellId: string; outcome: string; durationMs?: number };
+  'call.fallback': {
+    callId: string;
+    bellId: string;
+    residentIds: readonly string[];
+    why: 'no_answer' | 'no_app_device';
+  };
+  'call.busy': { bellId: string; activeCallId: string };
+  /** The visitor picture, once per call (a data: URI). */
+  'call.snapshot': { callId: string; snapshot: string };
+  /** Signaling from an app device that was refused (callId absent when the message named none). */
+  'call.refused': { appDeviceId: string; callId?: string; type?: string; reason: string };
+  /** The resident who answered opened the door: the decision the unlock cites. */
+  'call.door_opened': { residentId: string; appDeviceId: string; callId: string };
+  'call.door_refused': { callId: string; doorId: string; reason: string };
+  'call.media_error': { callId: string; appDeviceId?: string; reason: string };
+};
+
+export type AuditEventType = keyof AuditPayloads;

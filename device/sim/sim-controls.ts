@@ -1,0 +1,70 @@
+/**
+ * The simulator's control surface for the local API: tap a card, press an input, read the relays. Only
+ * simulated drivers have one; on real hardware the API gets none and its sim routes answer 404.
+ */
+import type { GpioDriver } from '../../hal/gpio/types.ts';
+import type { CardReaderDriver } from '../../hal/reader/types.ts';
+import { NotFoundError, ValidationError } from '../../lib/errors.ts';
+import type { AccessDecision } from '../access/types.ts';
+import type { SimControls } from '../api/context.ts';
+import type { PanelConfig } from '../config/schema.ts';
+import { INPUT_ROLES, inputId } from '../door/doors.ts';
+import { simGpioOf, simReadersOf } from './sim-hardware.ts';
+
+/** Where a simulated tap's decision is heard (the card-tap path announces each one). */
+export interface TapDecisions {
+  onDecision(readerId: string, listener: (decision: AccessDecision) => void): () => void;
+}
+
+export function createSimControls(deps: {
+  config: PanelConfig;
+  decisions: TapDecisions;
+  gpio: GpioDriver;
+  readers: CardReaderDriver;
+}): SimControls | undefined {
+  const gpio = simGpioOf(deps.gpio);
+  const readers = simReadersOf(deps.readers);
+  if (!gpio && !readers) return undefined;
+  const inputIds = deps.config.doors.flatMap((d) =>
+    INPUT_ROLES.filter((r) => d[r]).map((r) => inputId(d.id, r)),
+  );
+  return {
+    tap: async (readerId, uid): Promise<AccessDecision> => {
+      if (!readers) throw new ValidationError('card readers are real hardware here; tap a real card');
+      const reader = deps.config.readers.find((r) => r.id === readerId);
+      if (!reader) {
+        throw new NotFoundError(
+          `no reader "${readerId}"; readers: ${deps.config.readers.map((r) => r.id).join(', ')}`,
+        );
+      }
+      return new Promise<AccessDecision>((resolve, reject) => {
+        const off = deps.decisions.onDecision(readerId, (decision) => {
+          off();
+          resolve(decision);
+        });
+        try {
+          readers.tap(reader.name, uid);
+        } catch (err) {
+          off();
+          reject(err);
+        }
+      });
+    },
+    setInput: (id, active) => {
+      if (!gpio) throw new ValidationError('GPIO is real hardware here');
+      if (!inputIds.includes(id)) throw new NotFoundError(`no input "${id}"; inputs: ${inputIds.join(', ')}`);
+      gpio.setInput(id, active);
+    },
+    inputIds: () => inputIds,
+    relays: () =>
+      gpio
+        ? gpio.relays().map((r) => ({
+            name: r.name,
+            chip: r.chip,
+            line: r.line,
+            energized: r.energized,
+            energizeCount: r.energizeCount,
+          }))
+        : [],
+  };
+}

@@ -1,0 +1,64 @@
+/** Implements the local API's view of the panel on top of the running modules. */
+
+import type { GpioDriver } from '../../hal/gpio/types.ts';
+import type { CardReaderDriver } from '../../hal/reader/types.ts';
+import type { Clock } from '../../lib/clock/clock.ts';
+import { NotFoundError } from '../../lib/errors.ts';
+import type { ApiContext } from '../api/context.ts';
+import type { AuditLog } from '../audit/types.ts';
+import type { PanelConfig } from '../config/schema.ts';
+import type { DoorOpener } from '../door/door-opener.ts';
+import type { Doors } from '../door/doors.ts';
+import type { IntercomApi } from '../intercom/intercom-api.ts';
+import { createSimControls } from '../sim/sim-controls.ts';
+import type { CardTaps } from '../taps/card-taps.ts';
+
+export function createApiContext(deps: {
+  config: PanelConfig;
+  clock: Clock;
+  audit: AuditLog;
+  doors: Doors;
+  opener: DoorOpener;
+  taps: CardTaps;
+  gpio: GpioDriver;
+  readers: CardReaderDriver;
+  startedAt: number;
+  intercom?: IntercomApi | undefined;
+}): ApiContext {
+  const { config, clock, audit, doors } = deps;
+  return {
+    intercom: deps.intercom,
+    health: () => ({
+      status: deps.readers.attachedReaders().length >= config.readers.length ? 'ok' : 'degraded',
+      panelId: config.panel.id,
+      panelName: config.panel.name,
+      uptimeS: Math.round((clock.monotonic() - deps.startedAt) / 1000),
+      lastSeq: audit.lastSeq(),
+      readers: deps.readers.attachedReaders(),
+    }),
+    doors: () =>
+      doors.all().map((d) => {
+        const s = d.state();
+        return { id: s.id, name: s.name, locked: s.locked, open: s.open, alarms: s.alarms };
+      }),
+    events: (after, limit) => audit.after(after, limit),
+    unlockDoor: (doorId, requestedBy, pulseMs) => {
+      if (!doors.get(doorId))
+        throw new NotFoundError(
+          `no door "${doorId}"; doors: ${doors
+            .all()
+            .map((d) => d.id)
+            .join(', ')}`,
+        );
+      // The request is the decision: it and door.unlocked commit together before the relay moves.
+      const result = deps.opener.openOne(
+        { type: 'api.unlock_requested', doorId, data: { requestedBy, pulseMs } },
+        doorId,
+        pulseMs,
+      );
+      return { seq: result.seq, pulseMs: result.pulseMs };
+    },
+    installerToken: config.api.installerToken,
+    sim: createSimControls({ ...deps, decisions: deps.taps }),
+  };
+}

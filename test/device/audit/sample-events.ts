@@ -1,0 +1,60 @@
+/**
+ * A valid payload for every audit event type, for tests that need events of some type rather than of some
+ * content (filling an outbox, grouping rows in a transaction). Typed against the payload map, so a type
+ * added there without a sample here does not compile.
+ */
+import type { AuditEventInput, AuditEventType, AuditPayloads } from '../../../device/audit/types.ts';
+
+const uidHash = '0011223344556677';
+const call = { callId: 'call-1', bellId: 'bell-1', residentId: 'alice' };
+
+export const SAMPLE_PAYLOADS: { [T in AuditEventType]: AuditPayloads[T] } = {
+  'system.started': { panelId: 'test-panel' },
+  'system.stopped': { panelId: 'test-panel' },
+  'access.granted': {
+    reason: 'granted',
+    doorIds: ['front'],
+    uidHash,
+    cardId: 'c-alice',
+    residentId: 'alice',
+  },
+  'access.denied': { reason: 'unknown_card', doorIds: [], uidHash },
+  'door.unlocked': { cause: 'access', decisionSeq: 1, pulseMs: 5000, unlockedUntil: 5000, extended: false },
+  'door.locked': { reason: 'pulse_end' },
+  'door.opened': { authorized: true, by: 'access' },
+  'door.closed': { openMs: 2000 },
+  'door.exit_requested': {},
+  'alarm.raised': { alarm: 'forced_open' },
+  'alarm.cleared': { alarm: 'forced_open', activeMs: 1000 },
+  'reader.attached': { reader: 'Sim Reader' },
+  'reader.detached': { reader: 'Sim Reader' },
+  'reader.error': { reader: 'Sim Reader', message: 'reader gone' },
+  'api.unlock_requested': { requestedBy: 'installer' },
+  'command.executed': { command: 'identify', durationS: 10 },
+  'command.refused': { reason: 'replayed', detail: 'nonce seen before' },
+  'sync.rejected': { leaf: 'commands', reason: 'not JSON' },
+  'config.rejected': { leaf: 'config/desired', reason: 'invalid' },
+  'config.applied': { version: 1, kind: 'snapshot' },
+  'outbox.overflow': { dropped: { 'door.opened': 1 }, total: 1, maxRows: 1000 },
+  'call.started': { callId: call.callId, bellId: call.bellId, type: 'parallel' },
+  'call.ringing': { callId: call.callId, residentId: call.residentId, devices: 1 },
+  'call.ring_stopped': { callId: call.callId, residentId: call.residentId, reason: 'timeout' },
+  'call.answered': { callId: call.callId, residentId: call.residentId, deviceId: 'alice-phone' },
+  'call.declined': { callId: call.callId, residentId: call.residentId },
+  'call.ended': { callId: call.callId, bellId: call.bellId, outcome: 'no_answer' },
+  'call.fallback': { callId: call.callId, bellId: call.bellId, residentIds: ['alice'], why: 'no_answer' },
+  'call.busy': { bellId: call.bellId, activeCallId: call.callId },
+  'call.snapshot': { callId: call.callId, snapshot: 'data:image/jpeg;base64,' },
+  'call.refused': { appDeviceId: 'mallory-phone', reason: 'not rung' },
+  'call.door_opened': { callId: call.callId, residentId: call.residentId, appDeviceId: 'alice-phone' },
+  'call.door_refused': { callId: call.callId, doorId: 'front', reason: 'door is not running' },
+  'call.media_error': { callId: call.callId, reason: 'no media' },
+};
+
+/** An event of `type` with its sample payload. */
+export function sampleEvent<T extends AuditEventType>(
+  type: T,
+  ids: { doorId?: string; readerId?: string } = {},
+): AuditEventInput<T> {
+  return { type, ...ids, data: SAMPLE_PAYLOADS[type] };
+}
