@@ -3,7 +3,7 @@
  * residents' own choices (display text, picture, hiding, ringtone) and the app devices they are logged in
  * on. The panel computes its screen and its call routing from these rows alone, so it works offline.
  *
- * Bell types (DESIGN.md): a separate bell is one resident's own and names them; every other type belongs
+ * Bell types (docs/architecture.md, "Doorbell types"): a separate bell is one resident's own and names them; every other type belongs
  * to a unit and rings its members (the ring order of a sequential bell, the reception group of a business
  * bell) or, when it lists none, every resident of the unit.
  */

@@ -32,7 +32,10 @@ describe('agent fuzz', () => {
         fc.asyncProperty(payloads, async (payload) => {
           const reports = h.errors.length + h.target.refusals.length;
           await expect(h.agent.handle(leaf, payload)).resolves.toBeUndefined();
-          expect(h.errors.length + h.target.refusals.length).toBe(reports + 1);
+          // A snapshot no newer than the one in force is dropped before it is validated (the hub
+          // republishes its retained snapshot after every change): ignored, so not reported.
+          const ignored = leaf === 'config/desired' && isStaleSnapshot(payload, before.version);
+          expect(h.errors.length + h.target.refusals.length).toBe(reports + (ignored ? 0 : 1));
           expect(h.replica.version()).toBe(before.version);
           expect(h.outbox.ackedSeq()).toBe(before.acked);
           expect(h.outbox.size()).toBe(before.size);
@@ -43,3 +46,16 @@ describe('agent fuzz', () => {
     });
   }
 });
+
+/** Whether the agent may drop this config/desired payload unvalidated: its version is not newer. */
+function isStaleSnapshot(payload: Buffer, current: number): boolean {
+  let json: unknown;
+  try {
+    json = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return false;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
+  const version = (json as Record<string, unknown>)['version'];
+  return typeof version === 'number' && Number.isSafeInteger(version) && version >= 0 && version <= current;
+}
