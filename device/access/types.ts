@@ -1,27 +1,36 @@
-export type DenyReason =
-  | 'invalid_uid'
-  | 'unknown_reader'
-  | 'unknown_card'
-  | 'card_blocked'
-  | 'card_revoked'
-  | 'card_not_yet_valid'
-  | 'card_expired'
-  | 'resident_removed'
-  | 'not_allowed_at_door'
-  | 'outside_schedule'
-  | 'not_yet_valid'
-  | 'expired'
-  | 'rate_limited';
+/**
+ * An access decision: the one schema from which the decider's type, the tap's audit payload and the
+ * simulator's tap reply (and its OpenAPI document) derive.
+ */
+import { z } from 'zod';
 
-export interface AccessDecision {
-  granted: boolean;
+export const DENY_REASONS = [
+  'invalid_uid',
+  'unknown_reader',
+  'unknown_card',
+  'card_blocked',
+  'card_revoked',
+  'card_not_yet_valid',
+  'card_expired',
+  'resident_removed',
+  'not_allowed_at_door',
+  'outside_schedule',
+  'not_yet_valid',
+  'expired',
+  'rate_limited',
+] as const;
+export type DenyReason = (typeof DENY_REASONS)[number];
+
+export const accessDecisionSchema = z.object({
+  granted: z.boolean(),
   /** 'granted' or why not. When several doors are checked, the reason of the most specific refusal. */
-  reason: 'granted' | DenyReason;
-  readerId: string;
+  reason: z.enum(['granted', ...DENY_REASONS]),
+  readerId: z.string(),
   /** Doors that open (empty when denied). */
-  doorIds: string[];
-  cardId?: string | undefined;
-  residentId?: string | undefined;
+  doorIds: z.array(z.string()),
+  cardId: z.string().optional(),
+  residentId: z.string().optional(),
   /** Keyed hash of the UID: lets logs and events correlate taps without revealing the card number. */
-  uidHash: string;
-}
+  uidHash: z.string(),
+});
+export type AccessDecision = z.output<typeof accessDecisionSchema>;

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { PanelHealth } from '../../cloud-sync/protocol/panel-api.ts';
 import type { AccessDecision } from '../access/types.ts';
 import type { AuditEvent } from '../audit/types.ts';
-import type { DoorStateView } from '../bus/event-bus.ts';
+import type { DoorStateView } from '../door/door-state.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
 import type { relayView } from './schemas.ts';
 

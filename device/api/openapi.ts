@@ -1,18 +1,12 @@
 /** The OpenAPI 3.1 document of the local API, derived from the same zod schemas that validate requests. */
 import { z } from 'zod';
+import { auditEventSchema } from '../../cloud-sync/protocol/messages.ts';
 import { callState, directoryReply, panelHealth, ringReply } from '../../cloud-sync/protocol/panel-api.ts';
 import { errorBody } from '../../lib/http/error-body.ts';
 import { json, jsonIn, pathId, queryParameters } from '../../lib/http/openapi-parts.ts';
-import {
-  auditEventView,
-  decisionView,
-  doorView,
-  eventsQuery,
-  inputBody,
-  relayView,
-  tapBody,
-  unlockBody,
-} from './schemas.ts';
+import { accessDecisionSchema } from '../access/types.ts';
+import { doorStateView } from '../door/door-state.ts';
+import { eventsQuery, inputBody, relayView, tapBody, unlockBody } from './schemas.ts';
 
 const errors = { '4XX': { description: 'bad request, unknown id or missing token', ...json(errorBody) } };
 
@@ -27,7 +21,7 @@ export function openApiDocument(options: { sim: boolean; intercom?: boolean }): 
     '/api/v1/doors': {
       get: {
         summary: 'Doors with lock, contact and alarm state',
-        responses: { 200: { description: 'doors', ...json(z.object({ doors: z.array(doorView) })) } },
+        responses: { 200: { description: 'doors', ...json(z.object({ doors: z.array(doorStateView) })) } },
       },
     },
     '/api/v1/events': {
@@ -37,7 +31,7 @@ export function openApiDocument(options: { sim: boolean; intercom?: boolean }): 
         responses: {
           200: {
             description: 'events',
-            ...json(z.object({ events: z.array(auditEventView), lastSeq: z.number() })),
+            ...json(z.object({ events: z.array(auditEventSchema), lastSeq: z.number() })),
           },
           ...errors,
         },
@@ -65,7 +59,7 @@ export function openApiDocument(options: { sim: boolean; intercom?: boolean }): 
         summary: 'Simulator: tap a card on a reader',
         parameters: [pathId('readerId')],
         requestBody: jsonIn(tapBody),
-        responses: { 200: { description: 'the access decision', ...json(decisionView) }, ...errors },
+        responses: { 200: { description: 'the access decision', ...json(accessDecisionSchema) }, ...errors },
       },
     };
     paths['/api/v1/sim/inputs/{inputId}'] = {

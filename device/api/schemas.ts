@@ -29,32 +29,6 @@ export const tapBody = z.object({ uid: z.string().min(1).max(64).describe('card 
 
 export const inputBody = z.object({ active: z.boolean() }).strict();
 
-export const doorView = z.object({
-  id: z.string(),
-  name: z.string(),
-  locked: z.boolean(),
-  open: z.boolean().nullable().describe('null when the door has no contact'),
-  alarms: z.array(z.enum(['forced_open', 'held_open', 'tamper'])),
-});
-
-export const auditEventView = z.object({
-  id: z.string(),
-  seq: z.number().int(),
-  ts: z.number().int(),
-  type: z.string(),
-  doorId: z.string().nullable(),
-  readerId: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()),
-});
-
-export const decisionView = z.object({
-  granted: z.boolean(),
-  reason: z.string(),
-  readerId: z.string(),
-  doorIds: z.array(z.string()),
-  uidHash: z.string(),
-});
-
 export const relayView = z.object({
   name: z.string(),
   chip: z.string(),

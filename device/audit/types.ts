@@ -3,6 +3,8 @@
  * row with a unique id and a per-panel sequence number, committed (WAL, synchronous=FULL) before any
  * relay moves.
  */
+import type { z } from 'zod';
+import type { auditEventSchema } from '../../cloud-sync/protocol/messages.ts';
 import type { AuditEventType, AuditPayloads } from './payloads.ts';
 
 export type { AuditEventType, AuditPayloads } from './payloads.ts';
@@ -21,19 +23,12 @@ export type AuditEventInput<T extends AuditEventType = AuditEventType> = {
   };
 }[T];
 
-export interface AuditEvent {
-  /** Globally unique (UUIDv7: time-ordered). */
-  id: string;
-  /** Per-panel, strictly increasing; assigned gap-free (sync's overflow policy may later drop rows). */
-  seq: number;
-  /** Wall time, ms since epoch. */
-  ts: number;
-  type: AuditEventType;
-  doorId: string | null;
-  readerId: string | null;
-  /** As stored and read back: rows written by an older version may predate a payload's current shape. */
-  data: Record<string, unknown>;
-}
+/**
+ * A stored event, as the outbox sends it (the protocol's `auditEventSchema`: id UUIDv7, per-panel seq,
+ * wall-time ts, door and reader, `data` as stored — rows written by an older version may predate a
+ * payload's current shape), with its type narrowed to the types this panel writes.
+ */
+export type AuditEvent = Omit<z.output<typeof auditEventSchema>, 'type'> & { type: AuditEventType };
 
 export interface AuditLog {
   /** Durably appends one event and returns it; throws if it could not be written. */

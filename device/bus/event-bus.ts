@@ -7,14 +7,7 @@ import { SafeEmitter } from '../../lib/events.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { AccessDecision } from '../access/types.ts';
 import type { AuditEvent } from '../audit/types.ts';
-
-export interface DoorStateView {
-  id: string;
-  name: string;
-  locked: boolean;
-  open: boolean | null;
-  alarms: string[];
-}
+import type { DoorStateView } from '../door/door-state.ts';
 
 export type PanelEvents = {
   audit: AuditEvent;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { pulseMsSchema } from '../../cloud-sync/protocol/door-pulse.ts';
 import { isTimeZone, reportDuplicates } from '../../cloud-sync/protocol/rules.ts';
 import { mediaConfigSchema } from '../../hal/camera/config-schema.ts';
+import { LOG_LEVELS } from '../../lib/log/logger.ts';
 
 const id = z
   .string()
@@ -232,7 +233,7 @@ export const configSchema = z
       .prefault({}),
     log: z
       .object({
-        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+        level: z.enum(LOG_LEVELS).default('info'),
         uidHashKey: z
           .string()
           .min(16)

@@ -33,18 +33,8 @@ export interface PreparedUnlock {
   drive(): UnlockResult;
 }
 
-export type DoorAlarm = 'forced_open' | 'held_open' | 'tamper' | 'relay_fault';
+import type { DoorState } from './door-state.ts';
 
-export interface DoorState {
-  id: string;
-  name: string;
-  /** What the relay driver reports, mapped through failMode (not merely what was last commanded). */
-  locked: boolean;
-  /** null when the door has no contact (or its level is not known yet). */
-  open: boolean | null;
-  alarms: DoorAlarm[];
-  /** Wall time (ms since epoch) the current unlock pulse ends; absent while locked. */
-  unlockedUntil?: number;
-}
+export type { DoorAlarm, DoorState } from './door-state.ts';
 
 export type DoorControllerEvents = { change: DoorState };
