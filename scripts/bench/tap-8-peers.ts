@@ -108,6 +108,14 @@ export async function benchTapEightPeers(
     const clock = rig.clock;
     ticker = setInterval(() => clock.advance(10), 10);
     await until(() => broker.isOnline(), 'the panel to come online at the broker', 20_000);
+    // The taps below run the fake clock a second per tap: started then, the media process would miss its
+    // start-up deadline (fake time) and the calls would go out without media. The panel answers this
+    // once the intercom has started.
+    const { host, port } = rig.panel.apiAddress();
+    const media = (await (await fetch(`http://${host}:${port}/api/v1/sim/media`)).json()) as {
+      unavailable?: boolean;
+    };
+    if (media.unavailable) throw new Error('the panel started without its media process');
     viewers = await ReceiverProcess.start();
     await viewers.appDevices({ brokerUrl: broker.url, panelId: rig.config.panel.id, devices });
     const zero: TapSamples = { latencies: [], waits: [] };
