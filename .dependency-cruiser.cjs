@@ -84,6 +84,14 @@ module.exports = {
       to: { path: '^cloud-sync/hub/' },
     },
     {
+      name: 'hub-does-not-import-the-panel',
+      comment:
+        'The hub and the panel are separate programs; what they share lives in lib/ and cloud-sync/protocol/.',
+      severity: 'error',
+      from: { path: '^cloud-sync/(hub|broker)/' },
+      to: { path: ['^device/', '^cloud-sync/agent/'] },
+    },
+    {
       name: 'hub-database-only-in-its-store',
       comment:
         'The hub reaches its SQLite database only through cloud-sync/hub/store/ (named queries, typed rows); nothing else opens it or holds the connection.',
