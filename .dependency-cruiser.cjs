@@ -92,6 +92,14 @@ module.exports = {
       to: { path: ['^device/', '^cloud-sync/agent/'] },
     },
     {
+      name: 'panel-modules-do-not-import-the-api-layer',
+      comment:
+        'The local API calls into the panel through ports that the modules own (intercom-api.ts, sim-controls.ts); only the composition root and its adapters (device/wiring/) know the API layer.',
+      severity: 'error',
+      from: { path: '^device/', pathNot: ['^device/api/', '^device/wiring/', '^device/main\\.ts$'] },
+      to: { path: '^device/api/' },
+    },
+    {
       name: 'hub-database-only-in-its-store',
       comment:
         'The hub reaches its SQLite database only through cloud-sync/hub/store/ (named queries, typed rows); nothing else opens it or holds the connection.',

@@ -2,24 +2,11 @@
  * What the local API needs from the panel. The composition root implements it; the API never reaches
  * into modules directly, which keeps the HTTP layer testable and the modules unaware of HTTP.
  */
-import type { z } from 'zod';
 import type { PanelHealth } from '../../cloud-sync/protocol/panel-api.ts';
-import type { AccessDecision } from '../access/types.ts';
 import type { AuditEvent } from '../audit/types.ts';
 import type { DoorStateView } from '../door/door-state.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
-import type { relayView } from './schemas.ts';
-
-export type SimRelayView = z.output<typeof relayView>;
-
-export interface SimControls {
-  /** Taps a card on a configured reader (by reader id); resolves with the decision it caused. */
-  tap(readerId: string, uid: string): Promise<AccessDecision>;
-  /** Sets a simulated input (`<doorId>.exitButton|doorContact|tamper`) active or inactive. */
-  setInput(inputId: string, active: boolean): void;
-  inputIds(): string[];
-  relays(): SimRelayView[];
-}
+import type { SimControls } from '../sim/sim-controls.ts';
 
 export interface ApiContext {
   health(): PanelHealth;

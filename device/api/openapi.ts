@@ -6,7 +6,8 @@ import { errorBody } from '../../lib/http/error-body.ts';
 import { json, jsonIn, pathId, queryParameters } from '../../lib/http/openapi-parts.ts';
 import { accessDecisionSchema } from '../access/types.ts';
 import { doorStateView } from '../door/door-state.ts';
-import { eventsQuery, inputBody, relayView, tapBody, unlockBody } from './schemas.ts';
+import { simRelayView } from '../sim/sim-controls.ts';
+import { eventsQuery, inputBody, tapBody, unlockBody } from './schemas.ts';
 
 const errors = { '4XX': { description: 'bad request, unknown id or missing token', ...json(errorBody) } };
 
@@ -73,7 +74,7 @@ export function openApiDocument(options: { sim: boolean; intercom?: boolean }): 
     paths['/api/v1/sim/relays'] = {
       get: {
         summary: 'Simulator: relay states',
-        responses: { 200: { description: 'relays', ...json(z.object({ relays: z.array(relayView) })) } },
+        responses: { 200: { description: 'relays', ...json(z.object({ relays: z.array(simRelayView) })) } },
       },
     };
   }

@@ -29,14 +29,6 @@ export const tapBody = z.object({ uid: z.string().min(1).max(64).describe('card 
 
 export const inputBody = z.object({ active: z.boolean() }).strict();
 
-export const relayView = z.object({
-  name: z.string(),
-  chip: z.string(),
-  line: z.number().int(),
-  energized: z.boolean(),
-  energizeCount: z.number().int(),
-});
-
 /** Bell ids come from the synced directory (hub entity ids), not the stricter device-id form. */
 export const bellIdParam = z
   .string()

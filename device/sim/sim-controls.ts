@@ -2,14 +2,34 @@
  * The simulator's control surface for the local API: tap a card, press an input, read the relays. Only
  * simulated drivers have one; on real hardware the API gets none and its sim routes answer 404.
  */
+import { z } from 'zod';
 import type { GpioDriver } from '../../hal/gpio/types.ts';
 import type { CardReaderDriver } from '../../hal/reader/types.ts';
 import { NotFoundError, ValidationError } from '../../lib/errors.ts';
 import type { AccessDecision } from '../access/types.ts';
-import type { SimControls } from '../api/context.ts';
 import type { PanelConfig } from '../config/schema.ts';
 import { INPUT_ROLES, inputId } from '../door/doors.ts';
 import { simGpioOf, simReadersOf } from './sim-hardware.ts';
+
+/** A relay as the simulator shows it: its line, its level and how often it was energized. */
+export const simRelayView = z.object({
+  name: z.string(),
+  chip: z.string(),
+  line: z.number().int(),
+  energized: z.boolean(),
+  energizeCount: z.number().int(),
+});
+export type SimRelayView = z.output<typeof simRelayView>;
+
+/** What the local API's simulator routes drive; the sim owns it, the API only calls it. */
+export interface SimControls {
+  /** Taps a card on a configured reader (by reader id); resolves with the decision it caused. */
+  tap(readerId: string, uid: string): Promise<AccessDecision>;
+  /** Sets a simulated input (`<doorId>.exitButton|doorContact|tamper`) active or inactive. */
+  setInput(inputId: string, active: boolean): void;
+  inputIds(): string[];
+  relays(): SimRelayView[];
+}
 
 /** Where a simulated tap's decision is heard (the card-tap path announces each one). */
 export interface TapDecisions {

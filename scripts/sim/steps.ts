@@ -1,6 +1,7 @@
 /** The launcher's waiting steps: readiness polls with a deadline, provisioning, signals. */
 import { spawn } from 'node:child_process';
 import { type AddressInfo, createServer } from 'node:net';
+import { until } from '../lab/until.ts';
 import type { Child } from './children.ts';
 import type { HubAdmin } from './demo-seed.ts';
 
@@ -15,21 +16,21 @@ export async function waitFor(
   void child.exited.then((code) => {
     exited = code;
   });
-  const deadline = Date.now() + timeoutMs;
   let lastError = '';
-  while (Date.now() < deadline) {
+  const check = async (): Promise<boolean> => {
     if (exited !== undefined)
       throw new Error(`${child.name} exited (${exited}) while waiting for ${what}:\n${child.tail()}`);
     try {
-      if (await ready()) return;
+      return await ready();
     } catch (err) {
       lastError = err instanceof Error ? err.message : String(err);
+      return false;
     }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(
-    `timed out waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}:\n${child.tail()}`,
-  );
+  };
+  await until(check, what, timeoutMs, 100).catch((err: unknown) => {
+    if (exited !== undefined || !(err instanceof Error) || !err.message.startsWith('timed out')) throw err;
+    throw new Error(`${err.message}${lastError ? ` (last error: ${lastError})` : ''}:\n${child.tail()}`);
+  });
 }
 
 /** True once the panel reports the config version the hub last published for it. */

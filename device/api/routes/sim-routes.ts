@@ -1,6 +1,6 @@
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Router } from '../../../lib/http/router.ts';
-import type { SimControls } from '../context.ts';
+import type { SimControls } from '../../sim/sim-controls.ts';
 import { idParam, inputBody, tapBody } from '../schemas.ts';
 
 /** Controls that stand in for hardware; registered only when the panel runs with simulated drivers. */
