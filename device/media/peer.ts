@@ -206,10 +206,6 @@ export class MediaPeer {
     else if (this.state === 'connected') this.audio.open();
   }
 
-  get talking(): boolean {
-    return this.#talking;
-  }
-
   async close(): Promise<void> {
     this.#talking = false;
     this.video.close();
