@@ -113,8 +113,12 @@ describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
   });
 
   it('an audio-only peer gets no video RTP at all, but the microphone once it answers; video resumes at a keyframe', async () => {
-    await h.connect('a1', false);
+    // The answer comes before the peer is connected: the microphone starts once it is.
+    const connected = peerState(h.engine, 'a1', 'connected');
+    const { sdp } = await h.engine.openPeer('a1', { video: false });
     await h.engine.setTalker('a1');
+    await h.engine.acceptAnswer('a1', await h.viewers.answer('a1', sdp));
+    await connected;
     await h.engine.setVideo('p3', false);
     await sleep(300); // packets already in flight
     const off = await h.viewers.peer('p3');
