@@ -38,7 +38,10 @@ export interface IntercomMedia {
   addRemoteCandidate(peerId: string, candidate: IceCandidate): Promise<void>;
   /** false: that peer gets no video packets at all (audio only). */
   setVideo(peerId: string, enabled: boolean): Promise<void>;
-  /** Only the talker's audio reaches the speaker; undefined silences it. */
+  /**
+   * The device that answered: only its audio reaches the speaker, and only it gets the panel's
+   * microphone (rung devices see the visitor but hear nothing before the answer); undefined: nobody.
+   */
   setTalker(peerId: string | undefined): Promise<void>;
   closePeer(peerId: string): Promise<void>;
   /** The newest visitor picture as a JPEG, if the camera has one. */

@@ -70,8 +70,9 @@ const defaultWorkerUrl = import.meta.url.endsWith('.ts')
 
 /**
  * WebRTC for the door phone, run in a media process of its own so that SRTP and RTP fan-out never delay
- * the main event loop (card taps, doors). One encoded stream (the AvSource) goes to every peer; the talker's audio
- * goes to the Speaker. The panel is always the offerer.
+ * the main event loop (card taps, doors). One encoded video stream (the AvSource) goes to every peer,
+ * the microphone to the talker alone; the talker's audio goes to the Speaker. The panel is always the
+ * offerer.
  */
 export class MediaEngine {
   readonly events = new SafeEmitter<MediaEngineEvents>();
@@ -145,7 +146,11 @@ export class MediaEngine {
     await this.#call({ type: 'set-video', peerId, enabled });
   }
 
-  /** Whose audio plays on the panel's speaker (undefined: nobody's). The panel's mic goes to all peers. */
+  /**
+   * The talker: the one peer (the device that answered) whose audio plays on the panel's speaker and
+   * the only one that gets the panel's microphone; undefined: nobody. Until a talker is set, peers get
+   * video alone (early media never carries the entrance's sound).
+   */
   async setTalker(peerId: string | undefined): Promise<void> {
     await this.#call({ type: 'set-talker', peerId: peerId ?? null });
   }

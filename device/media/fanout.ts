@@ -16,8 +16,10 @@ const MAX_PEERS = 32;
 
 /**
  * The media worker's state: the camera's RTP arrives on two UDP sockets and goes, buffer for buffer,
- * to every peer's outlets; keyframe requests go back to the encoder as RTCP PLI; the talker's audio goes
- * to the speaker pipeline. Runs in the media process, so none of it touches the panel's event loop.
+ * to the peers' outlets: video to every peer that wants it, the microphone to the talker alone (the
+ * device that answered; nobody before the answer). Keyframe requests go back to the encoder as RTCP
+ * PLI; the talker's audio goes to the speaker pipeline. Runs in the media process, so none of it
+ * touches the panel's event loop.
  */
 export class FanOut {
   readonly #init: WorkerInit;
@@ -122,8 +124,7 @@ export class FanOut {
       case 'set-video':
         return this.#peer(request.peerId).setVideo(request.enabled);
       case 'set-talker':
-        if (request.peerId !== null) this.#peer(request.peerId);
-        this.#talker = request.peerId;
+        this.#setTalker(request.peerId === null ? null : this.#peer(request.peerId));
         return undefined;
       case 'close-peer': {
         const peer = this.#peer(request.peerId);
@@ -224,10 +225,20 @@ export class FanOut {
     this.#ingress.audioPackets++;
     const restarted = isDiscontinuity(this.#lastAudio, header);
     this.#lastAudio = header;
-    for (const peer of this.#peers.values()) {
-      if (restarted) peer.audio.sourceChanged();
-      peer.audio.push(packet, true);
-    }
+    // The microphone goes to the talker alone (the device that answered), never to a device that is
+    // only ringing. An outlet that opens later marks its own gap, so only the talker needs the restart.
+    const talker = this.#talker === null ? undefined : this.#peers.get(this.#talker);
+    if (!talker) return;
+    if (restarted) talker.audio.sourceChanged();
+    talker.audio.push(packet, true);
+  }
+
+  /** One talker at most: the old one stops getting the microphone before the new one starts. */
+  #setTalker(peer: MediaPeer | null): void {
+    const previous = this.#talker === null ? undefined : this.#peers.get(this.#talker);
+    if (previous && previous !== peer) previous.setTalking(false);
+    this.#talker = peer?.id ?? null;
+    peer?.setTalking(true);
   }
 
   #onPeerAudio(peer: MediaPeer, rtp: RtpPacket): void {

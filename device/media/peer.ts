@@ -66,6 +66,8 @@ const opus = () =>
 /**
  * One viewer: a werift peer connection offering the shared video (send only) and two-way audio. The
  * panel is the offerer and returns a complete SDP (all candidates gathered), so trickle is optional.
+ * Audio is negotiated both ways from the offer on, but the panel sends its microphone only while the
+ * peer is the talker (setTalking): rung devices get the visitor's video alone until one answers.
  */
 export class MediaPeer {
   #id: string;
@@ -78,6 +80,8 @@ export class MediaPeer {
   readonly #videoSsrc: number;
   readonly #watchedTransports = new Set<object>();
   #videoEnabled: boolean;
+  /** Whether this peer answered: only then does it get the panel's microphone (see setTalking). */
+  #talking = false;
   #lastFirSeq: number | undefined;
   state: PeerState = 'new';
   /** RTP packets received from this peer's microphone. */
@@ -191,7 +195,19 @@ export class MediaPeer {
     this.#hooks.onKeyframeNeeded('video-resumed');
   }
 
+  /**
+   * The panel's microphone reaches a peer only once it answered the call: before that (early media)
+   * every rung device sees the visitor but must not hear the entrance. Gated here, where the packets
+   * are written, so no SDP direction a modified client might send can open it.
+   */
+  setTalking(talking: boolean): void {
+    this.#talking = talking;
+    if (!talking) this.audio.close();
+    else if (this.state === 'connected') this.audio.open();
+  }
+
   async close(): Promise<void> {
+    this.#talking = false;
     this.video.close();
     this.audio.close();
     await this.#pc.close();
@@ -201,7 +217,7 @@ export class MediaPeer {
     this.state = state;
     if (state === 'connected') {
       this.#watchRtcp();
-      this.audio.open();
+      if (this.#talking) this.audio.open();
       if (this.#videoEnabled && !this.video.isOpen) {
         this.video.open();
         this.#hooks.onKeyframeNeeded('peer-connected');

@@ -1,7 +1,8 @@
 /**
  * The reference for the media bench: werift fan-out written as simply as possible, on the main thread.
  * The same camera pipeline as the product feeds two UDP sockets; each peer gets its own video and audio
- * track, written from the same buffers. No keyframe gating, PLI handling, talker or validation.
+ * track, written from the same buffers: video to every peer, audio to the first one connected (the one
+ * that answered, as the product's talker). No keyframe gating, PLI handling or validation.
  */
 import { createSocket } from 'node:dgram';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
@@ -26,8 +27,9 @@ await serveSender(async () => {
   video.on('message', (buf: Buffer) => {
     for (const p of peers.values()) p.video.writeRtp(buf);
   });
+  let talker: string | undefined;
   audio.on('message', (buf: Buffer) => {
-    for (const p of peers.values()) p.audio.writeRtp(buf);
+    if (talker !== undefined) peers.get(talker)?.audio.writeRtp(buf);
   });
   return {
     async open(peerId) {
@@ -59,8 +61,10 @@ await serveSender(async () => {
       await pc.setRemoteDescription({ type: 'answer', sdp });
       if (pc.connectionState !== 'connected')
         await pc.connectionStateChange.watch((s) => s === 'connected', 15_000);
+      talker ??= peerId;
     },
     async close(peerId) {
+      if (talker === peerId) talker = undefined;
       await peers.get(peerId)?.pc.close();
       peers.delete(peerId);
     },

@@ -1,4 +1,8 @@
-/** The product side of the media bench: MediaEngine (media process, werift) on the sim camera, VP8. */
+/**
+ * The product side of the media bench: MediaEngine (media process, werift) on the sim camera, VP8. The
+ * first peer to connect is the one that answered (the talker): video goes to every peer, the microphone
+ * to that one alone, as in a call; media-bare-fanout.ts does the same work.
+ */
 import { MediaEngine } from '../../device/media/engine.ts';
 import { cameraConfigSchema } from '../../hal/camera/config-schema.ts';
 import { createAvSource, createSpeaker } from '../../hal/camera/drivers.ts';
@@ -16,6 +20,7 @@ await serveSender(async () => {
     logger: silentLogger,
   });
   await engine.start();
+  let talker: string | undefined;
   return {
     async open(peerId) {
       return (await engine.openPeer(peerId, { video: true })).sdp;
@@ -33,8 +38,15 @@ await serveSender(async () => {
       });
       await engine.acceptAnswer(peerId, sdp);
       await connected;
+      if (talker === undefined) {
+        talker = peerId;
+        await engine.setTalker(peerId);
+      }
     },
-    close: (peerId) => engine.closePeer(peerId),
+    close: async (peerId) => {
+      if (talker === peerId) talker = undefined;
+      await engine.closePeer(peerId);
+    },
     stats: () => engine.stats(),
     stop: () => engine.stop(),
     helperPids: async () => {

@@ -12,6 +12,8 @@ describe('MediaEngine recovery', { timeout: 60_000 }, () => {
   it('kill -9 of the camera pipeline mid-stream: restarted, and the peers keep receiving', async () => {
     await h.connect('r1');
     await h.connect('r2');
+    await h.engine.setTalker('r1');
+    await until(async () => (await h.viewers.peer('r1')).audioPackets > 30, 'audio flowing', MEDIA_WAIT_MS);
     await until(async () => (await h.viewers.peer('r2')).videoPackets > 30, 'video flowing', MEDIA_WAIT_MS);
     const pid = h.source.pid!;
     const restarted = new Promise<{ pid: number }>((resolve) =>
@@ -24,9 +26,9 @@ describe('MediaEngine recovery', { timeout: 60_000 }, () => {
       await until(
         async () => {
           const p = await h.viewers.peer(id);
-          return (
-            p.videoPackets > after[id]!.videoPackets + 30 && p.audioPackets > after[id]!.audioPackets + 30
-          );
+          // r1 answered (the talker): its microphone resumes too; r2 only rings and gets video alone.
+          const audio = id === 'r1' ? p.audioPackets > after[id]!.audioPackets + 30 : p.audioPackets === 0;
+          return p.videoPackets > after[id]!.videoPackets + 30 && audio;
         },
         `${id} receiving again`,
         MEDIA_WAIT_MS,

@@ -9,13 +9,13 @@ import { MEDIA_WAIT_MS, peerState, useHarness } from './harness.ts';
 const h = useHarness('vp8');
 
 describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
-  it('fans one encoded stream out to 3 peers: video and audio each, first frame a keyframe', async () => {
+  it('fans one encoded video stream out to 3 peers, first frame a keyframe; no microphone before an answer', async () => {
     await Promise.all(['p1', 'p2', 'p3'].map((id) => h.connect(id)));
     for (const id of ['p1', 'p2', 'p3']) {
       const s = await until(
         async () => {
           const peer = await h.viewers.peer(id);
-          return peer.videoPackets > 30 && peer.audioPackets > 30 && peer;
+          return peer.videoPackets > 30 && peer;
         },
         `${id} receiving`,
         MEDIA_WAIT_MS,
@@ -33,6 +33,40 @@ describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
     expect(stats.keyframes.requested['peer-connected']).toBe(3);
     expect(stats.keyframes.sent).toBeLessThanOrEqual(3);
     expect(stats.sourcePid).toBe(h.source.pid);
+    // Early media: the microphone runs, but nobody has answered, so not one packet of it leaves.
+    expect(stats.talker).toBeNull();
+    expect(stats.ingress.audioPackets).toBeGreaterThan(25);
+    for (const p of stats.peers) expect(p.audioPacketsSent).toBe(0);
+    for (const id of ['p1', 'p2', 'p3']) expect((await h.viewers.peer(id)).audioPackets).toBe(0);
+  });
+
+  it('from the answer on the microphone reaches the talker alone; another talker or none stops it', async () => {
+    const audio = async () => {
+      const all = await h.viewers.stats();
+      return ['p1', 'p2', 'p3'].map((id) => all[id]!.audioPackets);
+    };
+    await h.engine.setTalker('p1');
+    await until(async () => (await audio())[0]! > 30, 'the microphone at the talker', MEDIA_WAIT_MS);
+    const [, p2, p3] = await audio();
+    expect([p2, p3]).toEqual([0, 0]);
+    expect((await h.engine.stats()).peers.map((p) => p.audioPacketsSent > 0)).toEqual([true, false, false]);
+
+    await h.engine.setTalker('p2');
+    await until(async () => (await audio())[1]! > 30, 'the microphone at the new talker', MEDIA_WAIT_MS);
+    await sleep(300); // packets already in flight to p1
+    const switched = await audio();
+    await sleep(800);
+    const later = await audio();
+    expect(later[0]).toBe(switched[0]);
+    expect(later[1]).toBeGreaterThan(switched[1]! + 20);
+    expect(later[2]).toBe(0);
+
+    await h.engine.setTalker(undefined);
+    await sleep(300);
+    const silenced = await audio();
+    await sleep(800);
+    expect(await audio()).toEqual(silenced);
+    expect((await h.engine.stats()).talker).toBeNull();
   });
 
   it("a viewer's PLI, sent as Chrome sends it (from its audio SSRC), gets a keyframe from the encoder", async () => {
@@ -78,18 +112,23 @@ describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
     expect((await h.engine.stats()).keyframes.requested.fir).toBe(fir + 2);
   });
 
-  it('an audio-only peer gets no video RTP at all; switching video on resumes at a keyframe', async () => {
-    await h.connect('a1', false);
+  it('an audio-only peer gets no video RTP at all, but the microphone once it answers; video resumes at a keyframe', async () => {
+    // The answer comes before the peer is connected: the microphone starts once it is.
+    const connected = peerState(h.engine, 'a1', 'connected');
+    const { sdp } = await h.engine.openPeer('a1', { video: false });
+    await h.engine.setTalker('a1');
+    await h.engine.acceptAnswer('a1', await h.viewers.answer('a1', sdp));
+    await connected;
     await h.engine.setVideo('p3', false);
     await sleep(300); // packets already in flight
     const off = await h.viewers.peer('p3');
     await sleep(1500);
     const later = await h.viewers.peer('p3');
     expect(later.videoPackets).toBe(off.videoPackets);
-    expect(later.audioPackets).toBeGreaterThan(off.audioPackets + 20);
     const audioOnly = await h.viewers.peer('a1');
     expect(audioOnly.audioPackets).toBeGreaterThan(20);
     expect(audioOnly.videoPackets).toBe(0);
+    await h.engine.setTalker(undefined);
 
     await h.viewers.mark('p3');
     await h.engine.setVideo('p3', true);
@@ -134,6 +173,7 @@ describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
     await expect(engine.openPeer('bad id!', { video: true })).rejects.toThrow(ValidationError);
     await expect(engine.openPeer('p1', { video: true })).rejects.toThrow('peer "p1" is already open');
     await expect(engine.setTalker('ghost')).rejects.toThrow(NotFoundError);
+    expect((await engine.stats()).talker).toBeNull();
 
     const { sdp } = await engine.openPeer('late', { video: true });
     await expect(engine.acceptAnswer('late', 'this is not SDP')).rejects.toThrow(/^malformed SDP answer: /);
