@@ -71,6 +71,17 @@ const http = z
       .max(65_535, 'must be 0-65535')
       .default(8090)
       .describe('admin API port (0: any free one)'),
+    allowedOrigins: z
+      .array(
+        z
+          .string()
+          .regex(/^https?:\/\/[^\s/?#]+$/, 'must be origins such as "https://hub.example.com" (no path)'),
+      )
+      .max(32)
+      .optional()
+      .describe(
+        'origins browsers reach the hub under (comma-separated), besides its IP addresses and localhost: their host names are accepted in Host and they may send state-changing requests',
+      ),
   })
   .strict();
 

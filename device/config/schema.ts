@@ -228,6 +228,27 @@ export const configSchema = z
           .min(16, 'must be at least 16 characters (no default passwords)')
           .optional()
           .describe('bearer token for installer actions (door unlock); unset disables them'),
+        readToken: z
+          .string()
+          .min(16, 'must be at least 16 characters (no default passwords)')
+          .optional()
+          .describe(
+            'bearer token for reading the audit log (GET /api/v1/events); the installer token reads it too',
+          ),
+        allowedOrigins: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^https?:\/\/[^\s/?#]+$/,
+                'must be an origin such as "http://panel.local:8080" (no path)',
+              ),
+          )
+          .max(16)
+          .default([])
+          .describe(
+            'origins a browser may reach this API under besides its IP addresses and localhost (their host names are accepted in Host, and they may ring and hang up)',
+          ),
       })
       .strict()
       .prefault({}),

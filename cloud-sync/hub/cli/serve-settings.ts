@@ -19,6 +19,8 @@ interface Source {
   env?: string;
   /** Flags and variables are text; these settings are numbers. */
   number?: boolean;
+  /** A comma-separated list. */
+  list?: boolean;
   /** Never echoed in an error message. */
   secret?: boolean;
 }
@@ -32,6 +34,13 @@ const SOURCES: readonly Source[] = [
   { path: ['mqtt', 'protocolVersion'], flag: 'mqtt-version', arg: '4|5', number: true },
   { path: ['http', 'host'], flag: 'http-host', arg: 'H' },
   { path: ['http', 'port'], flag: 'http-port', arg: 'N', number: true },
+  {
+    path: ['http', 'allowedOrigins'],
+    flag: 'allowed-origins',
+    arg: 'URLS',
+    env: 'PORTVAKT_HUB_ALLOWED_ORIGINS',
+    list: true,
+  },
   { path: ['log', 'level'], flag: 'log-level', arg: 'L' },
   {
     path: ['residentApp', 'brokerWsUrl'],
@@ -67,7 +76,7 @@ export function serveSettings(
     const text = fromFlag ?? fromEnv;
     if (text === undefined) continue;
     given.set(source, { name: fromFlag !== undefined ? `--${source.flag}` : `${source.env}`, text });
-    setAt(input, source.path, source.number && /^-?\d+$/.test(text) ? Number(text) : text);
+    setAt(input, source.path, settingValue(source, text));
   }
   const result = hubSettingsSchema.safeParse(input);
   if (result.success) return result.data;
@@ -119,6 +128,15 @@ function wrap(head: string, text: string): string {
     current += `${word} `;
   }
   return [...lines, current.trimEnd()].join('\n');
+}
+
+function settingValue(source: Source, text: string): unknown {
+  if (source.list)
+    return text
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  return source.number && /^-?\d+$/.test(text) ? Number(text) : text;
 }
 
 function setAt(target: Record<string, unknown>, path: readonly string[], value: unknown): void {

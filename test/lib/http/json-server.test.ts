@@ -149,7 +149,7 @@ describe('JsonServer connections and request targets', () => {
     method: string,
     path: string,
     body?: Buffer,
-  ): Promise<{ status: number; connection: string | undefined; socket: object }> {
+  ): Promise<{ status: number; connection: string | undefined; socket: object | null }> {
     return new Promise((resolve, reject) => {
       const req = httpRequest(`${base}${path}`, {
         method,
