@@ -1,11 +1,13 @@
 /**
  * Loads and validates the device config. Any problem is a ConfigError whose issues each name the key
- * path and the offending value, so an installer can fix the file without reading source code.
+ * path and the offending value (not for secrets: tokens, passwords, keys), so an installer can fix the
+ * file without reading source code.
  */
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, errorMessage } from '../../lib/errors.ts';
+import { isSecretAt } from '../../lib/log/secret-settings.ts';
 import { configSchema, type PanelConfig } from './schema.ts';
 
 export function loadConfigFile(path: string): PanelConfig {
@@ -36,7 +38,8 @@ export function validateConfig(raw: unknown, source = 'config'): PanelConfig {
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   const key = formatPath(issue.path);
-  const value = valueAt(raw, issue.path);
+  // A password of the wrong type or length is still the password: name the key, never show the value.
+  const value = isSecretAt(configSchema, issue.path) ? undefined : valueAt(raw, issue.path);
   const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
   if (issue.code === 'unrecognized_keys') {
     return `${key || '(top level)'}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;

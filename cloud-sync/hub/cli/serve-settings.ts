@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../../../lib/errors.ts';
+import { isSecretAt } from '../../../lib/log/secret-settings.ts';
 import { type HubSettings, hubSettingsSchema } from '../settings.ts';
 import { type Options, optional } from './common.ts';
 
@@ -21,8 +22,6 @@ interface Source {
   number?: boolean;
   /** A comma-separated list. */
   list?: boolean;
-  /** Never echoed in an error message. */
-  secret?: boolean;
 }
 
 const SOURCES: readonly Source[] = [
@@ -50,9 +49,9 @@ const SOURCES: readonly Source[] = [
   },
   { path: ['residentApp', 'webDir'], flag: 'web-dir', arg: 'DIR' },
   { path: ['dataDir'], flag: 'data-dir', arg: 'DIR', env: 'PORTVAKT_HUB_DATA_DIR' },
-  { path: ['adminToken'], env: 'PORTVAKT_HUB_ADMIN_TOKEN', secret: true },
-  { path: ['mqtt', 'password'], env: 'PORTVAKT_HUB_BROKER_PASSWORD', secret: true },
-  { path: ['residentApp', 'brokerAuthSecret'], env: 'PORTVAKT_HUB_BROKER_AUTH_SECRET', secret: true },
+  { path: ['adminToken'], env: 'PORTVAKT_HUB_ADMIN_TOKEN' },
+  { path: ['mqtt', 'password'], env: 'PORTVAKT_HUB_BROKER_PASSWORD' },
+  { path: ['residentApp', 'brokerAuthSecret'], env: 'PORTVAKT_HUB_BROKER_AUTH_SECRET' },
 ];
 
 /** The flags of `serve` for node:util's parseArgs (`--data-dir` comes with the common options). */
@@ -85,7 +84,7 @@ export function serveSettings(
     if (!source) return `${issue.path.join('.')}: ${issue.message}`;
     const value = given.get(source);
     const name = value?.name ?? source.env ?? `--${source.flag}`;
-    const shown = value && !source.secret ? ` (got ${JSON.stringify(value.text)})` : '';
+    const shown = value && !isSecret(source) ? ` (got ${JSON.stringify(value.text)})` : '';
     return `${name}: ${issue.message}${shown}`;
   });
   throw new ValidationError(issues.join('; '), issues);
@@ -96,7 +95,7 @@ export function serveOptionsHelp(): string {
   const defaults = settingsDefaults();
   const line = (source: Source, name: string) => {
     const schema = schemaAt(source.path);
-    const fallback = source.secret ? undefined : valueAt(defaults, source.path);
+    const fallback = isSecret(source) ? undefined : valueAt(defaults, source.path);
     const notes = [
       ...(source.flag && source.env ? [`env ${source.env}`] : []),
       ...(fallback === undefined ? [] : [`default ${fallback}`]),
@@ -128,6 +127,11 @@ function wrap(head: string, text: string): string {
     current += `${word} `;
   }
   return [...lines, current.trimEnd()].join('\n');
+}
+
+/** Marked in the settings schema (secretSetting): never echoed in an error, no default shown. */
+function isSecret(source: Source): boolean {
+  return isSecretAt(hubSettingsSchema, source.path);
 }
 
 function settingValue(source: Source, text: string): unknown {
