@@ -3,7 +3,7 @@
  * path and the offending value (not for secrets: tokens, passwords, keys), so an installer can fix the
  * file without reading source code.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, errorMessage } from '../../lib/errors.ts';
@@ -18,6 +18,21 @@ export function loadConfigFile(path: string): PanelConfig {
     throw new ConfigError(`cannot read config file ${path}: ${errorMessage(err)}`);
   }
   return parseConfigText(text, path);
+}
+
+/**
+ * A warning when the config file (broker password, tokens) can be read by other users than the panel's;
+ * the file belongs to the operator, so the panel says so rather than changing it.
+ */
+export function configFileExposure(path: string): string | undefined {
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch {
+    return undefined;
+  }
+  if ((mode & 0o077) === 0) return undefined;
+  return `config file ${path} holds secrets and is readable by other users (mode ${(mode & 0o777).toString(8)}); chmod 600 it`;
 }
 
 export function parseConfigText(text: string, source = 'config'): PanelConfig {

@@ -3,11 +3,12 @@
  * every new file world-readable, every folder they create is 0700 and every file (databases with -wal and
  * -shm, the hub's signing key) 0600; files an older version left 0644 in a 0755 folder are tightened.
  */
-import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../../device/config/load.ts';
 import { Panel } from '../../../device/main.ts';
+import { writePrivateFile } from '../../../lib/fs/private-files.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { openSqlite } from '../../../lib/sqlite/open.ts';
 import { startBroker } from '../../cloud-sync/hub/hub-harness.ts';
@@ -122,5 +123,17 @@ describe('file modes', () => {
     } finally {
       opened.db.close();
     }
+  });
+
+  it('writes provisioned files 0600, also over an existing file that was 0644', () => {
+    const dir = tempDir();
+    const path = join(dir, 'panel.yaml');
+    writeFileSync(path, 'old');
+    chmodSync(path, 0o644);
+    writePrivateFile(path, 'sync: { password: x }\n');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path, 'utf8')).toBe('sync: { password: x }\n');
+    writePrivateFile(join(dir, 'new.line'), 'p1:hash\n');
+    expect(statSync(join(dir, 'new.line')).mode & 0o777).toBe(0o600);
   });
 });

@@ -3,14 +3,17 @@
  * value, on the panel (config file) and the hub (environment); and every setting marked secret is a key
  * the logger censors, so the schemas and REDACTED_KEYS cannot drift apart.
  */
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serveSettings } from '../../../cloud-sync/hub/cli/serve-settings.ts';
 import { hubSettingsSchema, parseHubSettings } from '../../../cloud-sync/hub/settings.ts';
-import { validateConfig } from '../../../device/config/load.ts';
+import { configFileExposure, validateConfig } from '../../../device/config/load.ts';
 import { configSchema } from '../../../device/config/schema.ts';
 import { ConfigError, ValidationError } from '../../../lib/errors.ts';
 import { REDACTED_KEYS } from '../../../lib/log/logger.ts';
 import { isSecretAt, secretKeyNames } from '../../../lib/log/secret-settings.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 const base = {
   panel: { id: 'p1' },
@@ -81,5 +84,16 @@ describe('secret settings', () => {
     expect(isSecretAt(configSchema, ['intercom', 'iceServers', 0, 'credential'])).toBe(true);
     expect(isSecretAt(configSchema, ['api', 'port'])).toBe(false);
     expect(isSecretAt(hubSettingsSchema, ['mqtt', 'url'])).toBe(false);
+  });
+});
+
+describe('config file exposure', () => {
+  it('warns when the panel config is readable by other users, not when it is 0600', () => {
+    const path = join(tempDir(), 'panel.yaml');
+    writeFileSync(path, 'panel: { id: p1 }\n');
+    chmodSync(path, 0o644);
+    expect(configFileExposure(path)).toMatch(/readable by other users \(mode 644\); chmod 600/);
+    chmodSync(path, 0o600);
+    expect(configFileExposure(path)).toBeUndefined();
   });
 });
