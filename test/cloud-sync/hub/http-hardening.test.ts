@@ -5,6 +5,7 @@
  */
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveSettings } from '../../../cloud-sync/hub/cli/serve-settings.ts';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { AUTH } from '../../support/hub.ts';
 import { rawHttp, rawRequestText } from '../../support/raw-http.ts';
@@ -81,5 +82,17 @@ describe('hub HTTP hardening', () => {
     );
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
     expect(reply).toContain('bad_request_target');
+  });
+
+  it('takes allowed origins from --allowed-origins / PORTVAKT_HUB_ALLOWED_ORIGINS, comma-separated', () => {
+    const env = { PORTVAKT_HUB_ADMIN_TOKEN: 'x'.repeat(16) };
+    const settings = serveSettings(
+      {},
+      { ...env, PORTVAKT_HUB_ALLOWED_ORIGINS: 'https://hub.example.com, https://hub.example.com:8443' },
+    );
+    expect(settings.http.allowedOrigins).toEqual(['https://hub.example.com', 'https://hub.example.com:8443']);
+    expect(() => serveSettings({ 'allowed-origins': 'https://hub.example.com/app/' }, env)).toThrow(
+      /--allowed-origins: .*no path/,
+    );
   });
 });
