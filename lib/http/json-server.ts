@@ -90,7 +90,7 @@ export class JsonServer {
     try {
       const { url, absolute } = parseTarget(req.url ?? '/');
       path = url.pathname;
-      if (originPolicy) checkRequestOrigin(req, absolute ? url : undefined, originPolicy);
+      if (originPolicy) checkRequestOrigin(req, url, absolute, originPolicy);
       authorize?.(req, url.pathname);
       const match = router.match(req.method ?? 'GET', url.pathname);
       if (match === undefined) throw new HttpError(404, 'not_found', `no route ${url.pathname}`);

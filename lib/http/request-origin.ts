@@ -27,6 +27,11 @@ export interface OriginPolicy {
   allowedOrigins: readonly string[];
   /** Names the setting that lists allowed origins, in refusals ("api.allowedOrigins"). */
   setting: string;
+  /**
+   * Paths only other servers call, each guarded by its own secret (the broker's auth backend): a broker
+   * reaches the hub under whatever name its operator configured, and no browser holds that secret.
+   */
+  serverToServer?: (pathname: string) => boolean;
 }
 
 /** Methods that change nothing; only their Host is checked. */
@@ -35,15 +40,17 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Refuses (ForbiddenError, HTTP 403) a request under a foreign Host, or a cross-site state change. */
 export function checkRequestOrigin(
   req: Pick<IncomingMessage, 'headers' | 'method'>,
-  target: URL | undefined,
+  target: URL,
+  absolute: boolean,
   policy: OriginPolicy,
 ): void {
+  if (policy.serverToServer?.(target.pathname)) return;
   const hosts = allowedHostNames(policy);
   // HTTP/1.0 may omit Host (Node refuses an HTTP/1.1 request without one); browsers always send it.
   const host = req.headers.host;
   if (host !== undefined) requireKnownHost(hostNameOf(host), hosts, policy, 'Host');
   // An absolute-form target names the host too, and takes precedence over the Host header (RFC 9112 §3.2.2).
-  if (target !== undefined) requireKnownHost(target.hostname, hosts, policy, 'request target host');
+  if (absolute) requireKnownHost(stripBrackets(target.hostname), hosts, policy, 'request target host');
   if (SAFE_METHODS.has(req.method ?? 'GET')) return;
   const origin = req.headers.origin;
   if (origin !== undefined) {

@@ -61,6 +61,7 @@ export class HubApiServer extends JsonServer {
         boundHost: host,
         allowedOrigins: options.allowedOrigins ?? [],
         setting: 'http.allowedOrigins (--allowed-origins)',
+        serverToServer: (pathname) => pathname.startsWith(BROKER_PREFIX),
       },
       authorize: (req, pathname) => {
         if (needsAdminToken(pathname)) requireBearer(req, context.adminToken, 'admin token');

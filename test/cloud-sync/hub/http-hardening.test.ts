@@ -33,6 +33,13 @@ describe('hub HTTP hardening', () => {
     expect(rebound.status).toBe(403);
     expect(rebound.body).toMatch(/http\.allowedOrigins/);
     expect((await rawHttp(port, 'GET', '/api/v1/buildings', { headers: AUTH })).status).toBe(200);
+    // The broker's auth backend is called server to server, under whatever name the broker was given;
+    // its own secret guards it.
+    const broker = await rawHttp(port, 'POST', '/api/v1/broker/auth', {
+      headers: { host: 'hub.internal:8090', authorization: 'Bearer wrong-secret' },
+      body: JSON.stringify({ username: 'u', password: 'p' }),
+    });
+    expect(broker.status).not.toBe(403);
     expect((await rawHttp(port, 'GET', '/healthz', { headers: { host: `localhost:${port}` } })).status).toBe(
       200,
     );
