@@ -38,10 +38,27 @@ export function configFileExposure(path: string): string | undefined {
 export function parseConfigText(text: string, source = 'config'): PanelConfig {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const issues = doc.errors.map((e) => e.message.split('\n')[0] ?? e.message);
+    const issues = doc.errors.map((e) => withoutSourceText(e.message.split('\n')[0] ?? e.message));
     throw new ConfigError(`${source} is not valid YAML: ${issues.join('; ')}`, issues);
   }
-  return validateConfig(doc.toJS(), source);
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch {
+    // The YAML library names the alias, which may be a password that begins with "*": not repeated here.
+    const issue = 'an alias (*name) refers to no anchor; quote values that begin with * or &';
+    throw new ConfigError(`${source} is not valid YAML: ${issue}`, [issue]);
+  }
+  return validateConfig(raw, source);
+}
+
+/**
+ * A YAML error message without the source text it quotes (`Unexpected … token: "…"`, `Unresolved tag:
+ * !…` — a password that begins with "!" is a tag to YAML): the text around a syntax error may be a
+ * secret. The line and column still say where to look.
+ */
+function withoutSourceText(message: string): string {
+  return message.replace(/"(?:[^"\\]|\\.)*"/g, '"…"').replace(/(^|\s)([!%])\S+/g, '$1$2…');
 }
 
 export function validateConfig(raw: unknown, source = 'config'): PanelConfig {

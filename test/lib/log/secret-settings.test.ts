@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serveSettings } from '../../../cloud-sync/hub/cli/serve-settings.ts';
 import { hubSettingsSchema, parseHubSettings } from '../../../cloud-sync/hub/settings.ts';
-import { configFileExposure, validateConfig } from '../../../device/config/load.ts';
+import { configFileExposure, parseConfigText, validateConfig } from '../../../device/config/load.ts';
 import { configSchema } from '../../../device/config/schema.ts';
 import { ConfigError, ValidationError } from '../../../lib/errors.ts';
 import { REDACTED_KEYS } from '../../../lib/log/logger.ts';
@@ -47,6 +47,16 @@ describe('secret settings', () => {
       const message = messageOf(() => validateConfig({ ...base, ...extra }));
       expect(message, key).toContain(key);
       expect(message, key).not.toContain(secret);
+    }
+    // Nor in YAML errors: a password that begins with "*" is an alias to YAML, and error messages quote
+    // the text around a syntax error.
+    for (const text of [
+      'sync:\n  password: *s3cret-value-abcdefgh\n',
+      'sync:\n  password: !s3cret-value-abcdefgh\n',
+      'sync: {password: s3cret-value}}\n',
+    ]) {
+      const message = messageOf(() => parseConfigText(text));
+      expect(message).not.toContain('s3cret');
     }
     // Other values are still shown, so an installer can see what was wrong.
     expect(messageOf(() => validateConfig({ ...base, api: { port: 99999 } }))).toContain('(got 99999)');
