@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, errorMessage } from '../lib/errors.ts';
 import { createRootLogger, type Logger } from '../lib/log/logger.ts';
-import { loadConfigFile, validateConfig } from './config/load.ts';
+import { configFileExposure, loadConfigFile, validateConfig } from './config/load.ts';
 import type { PanelConfig } from './config/schema.ts';
 import { Panel } from './main.ts';
 import { printSimulatorBanner } from './sim/banner.ts';
@@ -78,6 +78,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (args['log-level']) config.log.level = args['log-level'] as PanelConfig['log']['level'];
   const logger = createRootLogger({ level: config.log.level });
+  const exposure = args.config ? configFileExposure(args.config) : undefined;
+  if (exposure) logger.warn(exposure);
   return run(config, logger, { seedDemo: Boolean(args.sim && !args.config), simToken });
 }
 

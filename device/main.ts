@@ -142,6 +142,7 @@ export class Panel {
       port: config.api.port,
       logger: moduleLogger(logger, 'api'),
       panelUiDir: this.#options.panelUiDir,
+      allowedOrigins: config.api.allowedOrigins,
       context: createApiContext({
         config,
         clock,

@@ -58,6 +58,8 @@ export class Commands {
     const body = verified.body;
     const verdict = this.#d.nonces.accept(body.nonce, body.expiresAt, this.#d.clock.now());
     if (verdict === 'replayed') return this.#refuse('replayed', 'nonce already used', body.nonce);
+    if (verdict === 'stale')
+      return this.#refuse('stale', 'expired before the last command the panel forgot', body.nonce);
     if (verdict === 'full') return this.#refuse('busy', 'too many commands in flight', body.nonce);
     return this.#execute(body);
   }

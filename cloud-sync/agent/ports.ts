@@ -69,8 +69,16 @@ export interface NonceStore {
   has(nonce: string): boolean;
   remember(nonce: string, expiresAt: number): boolean;
   count(): number;
-  /** Forgets nonces whose command expired before `now`. */
+  /**
+   * Forgets nonces whose command expired at or before `now`, and raises the horizon to the latest expiry
+   * it forgot. Durable stores keep the horizon across restarts.
+   */
   prune(now: number): void;
+  /**
+   * The latest expiry among the nonces forgotten so far (-Infinity: none). A command expiring at or
+   * before it may have been executed and forgotten, so it must be refused whatever the clock says now.
+   */
+  horizon(): number;
 }
 
 /** A message the agent received and refused (bad JSON, schema, config the replica rejected). */

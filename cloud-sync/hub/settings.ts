@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, errorMessage } from '../../lib/errors.ts';
 import { LOG_LEVELS } from '../../lib/log/logger.ts';
+import { secretSetting } from '../../lib/log/secret-settings.ts';
 import { brokerOptions } from '../../lib/mqtt/broker-url.ts';
 import { loginLimitsSchema } from './residents/login-limiter.ts';
 
@@ -17,11 +18,13 @@ export const DEFAULT_DATA_DIR = './hub-data';
 export const DEFAULT_WEB_DIR = resolve(import.meta.dirname, '../../dist/web/resident');
 
 /** A shared secret: required where it is set, never a guessable default. */
-const secret = z
-  .string({
-    error: (issue) => (issue.input === undefined ? 'is required (at least 16 characters)' : undefined),
-  })
-  .min(16, 'must be at least 16 characters');
+const secret = secretSetting(
+  z
+    .string({
+      error: (issue) => (issue.input === undefined ? 'is required (at least 16 characters)' : undefined),
+    })
+    .min(16, 'must be at least 16 characters'),
+);
 
 const brokerUrl = z.string().superRefine((url, ctx) => {
   try {
@@ -36,7 +39,7 @@ const mqtt = z
     url: brokerUrl.default('mqtt://127.0.0.1:1883').describe('the MQTT broker'),
     clientId: z.string().min(1).default('portvakt-hub').describe('MQTT client id, unique per hub worker'),
     username: z.string().min(1).optional().describe('broker login'),
-    password: z.string().min(1).optional().describe('broker password'),
+    password: secretSetting(z.string().min(1)).optional().describe('broker password'),
     protocolVersion: z
       .union([z.literal(5), z.literal(4)], { error: 'must be 4 or 5' })
       .default(5)
@@ -71,6 +74,17 @@ const http = z
       .max(65_535, 'must be 0-65535')
       .default(8090)
       .describe('admin API port (0: any free one)'),
+    allowedOrigins: z
+      .array(
+        z
+          .string()
+          .regex(/^https?:\/\/[^\s/?#]+$/, 'must be origins such as "https://hub.example.com" (no path)'),
+      )
+      .max(32)
+      .optional()
+      .describe(
+        'origins browsers reach the hub under (comma-separated), besides its IP addresses and localhost: their host names are accepted in Host and they may send state-changing requests',
+      ),
   })
   .strict();
 

@@ -15,6 +15,8 @@ export interface ApiContext {
   /** Records the positive decision, then pulses the door. Throws NotFoundError for an unknown door. */
   unlockDoor(doorId: string, requestedBy: string, pulseMs?: number): { seq: number; pulseMs: number };
   installerToken: string | undefined;
+  /** Reads the audit log (the installer token does too); unset with no installer token: nobody can. */
+  readToken?: string | undefined;
   sim: SimControls | undefined;
   intercom?: IntercomApi | undefined;
 }

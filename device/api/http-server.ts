@@ -22,6 +22,8 @@ export interface ApiServerOptions {
   logger: Logger;
   /** The built panel page (panel-ui); absent = API only. */
   panelUiDir?: string | undefined;
+  /** api.allowedOrigins: names and origins a browser may use besides IP addresses and localhost. */
+  allowedOrigins?: readonly string[] | undefined;
 }
 
 export class ApiServer extends JsonServer {
@@ -34,6 +36,19 @@ export class ApiServer extends JsonServer {
     addStaticRoutes(router, options.panelUiDir, logger);
     const doc = openApiDocument({ sim: Boolean(context.sim), intercom: Boolean(context.intercom) });
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
-    super({ name: 'panel API', host, port, router, logger, maxBodyBytes: MAX_BODY_BYTES });
+    super({
+      name: 'panel API',
+      host,
+      port,
+      router,
+      logger,
+      maxBodyBytes: MAX_BODY_BYTES,
+      // The panel page is served from here: ring and hang-up come same-origin, from the kiosk on loopback.
+      originPolicy: {
+        boundHost: host,
+        allowedOrigins: options.allowedOrigins ?? [],
+        setting: 'api.allowedOrigins',
+      },
+    });
   }
 }

@@ -9,7 +9,13 @@ import { doorStateView } from '../door/door-state.ts';
 import { simRelayView } from '../sim/sim-controls.ts';
 import { eventsQuery, inputBody, tapBody, unlockBody } from './schemas.ts';
 
-const errors = { '4XX': { description: 'bad request, unknown id or missing token', ...json(errorBody) } };
+const errors = {
+  '4XX': {
+    description:
+      'bad request, unknown id, missing token, or (403) a foreign Host or cross-site Origin (see api.allowedOrigins)',
+    ...json(errorBody),
+  },
+};
 
 export function openApiDocument(options: { sim: boolean; intercom?: boolean }): Record<string, unknown> {
   const paths: Record<string, unknown> = {
@@ -27,7 +33,8 @@ export function openApiDocument(options: { sim: boolean; intercom?: boolean }): 
     },
     '/api/v1/events': {
       get: {
-        summary: 'Audit events after a sequence number, oldest first',
+        summary: 'Audit events after a sequence number, oldest first (read token or installer token)',
+        security: [{ reader: [] }, { installer: [] }],
         parameters: queryParameters(eventsQuery),
         responses: {
           200: {
@@ -90,7 +97,12 @@ export function openApiDocument(options: { sim: boolean; intercom?: boolean }): 
   return {
     openapi: '3.1.0',
     info: { title: 'portvakt panel local API', version: '1.0.0' },
-    components: { securitySchemes: { installer: { type: 'http', scheme: 'bearer' } } },
+    components: {
+      securitySchemes: {
+        installer: { type: 'http', scheme: 'bearer', description: 'api.installerToken' },
+        reader: { type: 'http', scheme: 'bearer', description: 'api.readToken' },
+      },
+    },
     paths,
   };
 }

@@ -1,11 +1,13 @@
 /**
  * Loads and validates the device config. Any problem is a ConfigError whose issues each name the key
- * path and the offending value, so an installer can fix the file without reading source code.
+ * path and the offending value (not for secrets: tokens, passwords, keys), so an installer can fix the
+ * file without reading source code.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, errorMessage } from '../../lib/errors.ts';
+import { isSecretAt } from '../../lib/log/secret-settings.ts';
 import { configSchema, type PanelConfig } from './schema.ts';
 
 export function loadConfigFile(path: string): PanelConfig {
@@ -18,13 +20,45 @@ export function loadConfigFile(path: string): PanelConfig {
   return parseConfigText(text, path);
 }
 
+/**
+ * A warning when the config file (broker password, tokens) can be read by other users than the panel's;
+ * the file belongs to the operator, so the panel says so rather than changing it.
+ */
+export function configFileExposure(path: string): string | undefined {
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch {
+    return undefined;
+  }
+  if ((mode & 0o077) === 0) return undefined;
+  return `config file ${path} holds secrets and is readable by other users (mode ${(mode & 0o777).toString(8)}); chmod 600 it`;
+}
+
 export function parseConfigText(text: string, source = 'config'): PanelConfig {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const issues = doc.errors.map((e) => e.message.split('\n')[0] ?? e.message);
+    const issues = doc.errors.map((e) => withoutSourceText(e.message.split('\n')[0] ?? e.message));
     throw new ConfigError(`${source} is not valid YAML: ${issues.join('; ')}`, issues);
   }
-  return validateConfig(doc.toJS(), source);
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch {
+    // The YAML library names the alias, which may be a password that begins with "*": not repeated here.
+    const issue = 'an alias (*name) refers to no anchor; quote values that begin with * or &';
+    throw new ConfigError(`${source} is not valid YAML: ${issue}`, [issue]);
+  }
+  return validateConfig(raw, source);
+}
+
+/**
+ * A YAML error message without the source text it quotes (`Unexpected … token: "…"`, `Unresolved tag:
+ * !…` — a password that begins with "!" is a tag to YAML): the text around a syntax error may be a
+ * secret. The line and column still say where to look.
+ */
+function withoutSourceText(message: string): string {
+  return message.replace(/"(?:[^"\\]|\\.)*"/g, '"…"').replace(/(^|\s)([!%])\S+/g, '$1$2…');
 }
 
 export function validateConfig(raw: unknown, source = 'config'): PanelConfig {
@@ -36,7 +70,8 @@ export function validateConfig(raw: unknown, source = 'config'): PanelConfig {
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   const key = formatPath(issue.path);
-  const value = valueAt(raw, issue.path);
+  // A password of the wrong type or length is still the password: name the key, never show the value.
+  const value = isSecretAt(configSchema, issue.path) ? undefined : valueAt(raw, issue.path);
   const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
   if (issue.code === 'unrecognized_keys') {
     return `${key || '(top level)'}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;

@@ -7,6 +7,11 @@ import { pulseMsSchema } from '../../cloud-sync/protocol/door-pulse.ts';
 import { isTimeZone, reportDuplicates } from '../../cloud-sync/protocol/rules.ts';
 import { mediaConfigSchema } from '../../hal/camera/config-schema.ts';
 import { LOG_LEVELS } from '../../lib/log/logger.ts';
+import { secretSetting } from '../../lib/log/secret-settings.ts';
+
+/** A password or token: at least 16 characters, never echoed in a config error (secret-settings.ts). */
+const secretText = () =>
+  secretSetting(z.string().min(16, 'must be at least 16 characters (no default passwords)'));
 
 const id = z
   .string()
@@ -98,7 +103,7 @@ const intercom = z
           .object({
             urls: z.string().regex(/^(stun|turns?):[^\s]{1,250}$/, 'must be a stun:, turn: or turns: URL'),
             username: z.string().min(1).max(200).optional(),
-            credential: z.string().min(1).max(200).optional(),
+            credential: secretSetting(z.string().min(1).max(200)).optional(),
           })
           .strict(),
       )
@@ -119,11 +124,7 @@ const sync = z
       )
       .describe('MQTT broker; the device id (panel.id) is the client id'),
     username: z.string().min(1).max(128).optional().describe('broker login; defaults to panel.id'),
-    password: z
-      .string()
-      .min(16, 'must be at least 16 characters (no default passwords)')
-      .max(1024)
-      .describe('broker password'),
+    password: secretText().max(1024).describe('broker password'),
     ca: filePath.optional().describe('PEM file of the CA the broker certificate must chain to (pinned)'),
     cert: filePath.optional().describe('PEM client certificate, for brokers that require one'),
     key: filePath.optional().describe('PEM private key of the client certificate'),
@@ -223,20 +224,35 @@ export const configSchema = z
           .default('127.0.0.1')
           .describe('listen address; keep on loopback unless firewalled'),
         port: z.number().int().min(0).max(65535).default(8080),
-        installerToken: z
-          .string()
-          .min(16, 'must be at least 16 characters (no default passwords)')
+        installerToken: secretText()
           .optional()
           .describe('bearer token for installer actions (door unlock); unset disables them'),
+        readToken: secretText()
+          .optional()
+          .describe(
+            'bearer token for reading the audit log (GET /api/v1/events); the installer token reads it too',
+          ),
+        allowedOrigins: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^https?:\/\/[^\s/?#]+$/,
+                'must be an origin such as "http://panel.local:8080" (no path)',
+              ),
+          )
+          .max(16)
+          .default([])
+          .describe(
+            'origins a browser may reach this API under besides its IP addresses and localhost (their host names are accepted in Host, and they may ring and hang up)',
+          ),
       })
       .strict()
       .prefault({}),
     log: z
       .object({
         level: z.enum(LOG_LEVELS).default('info'),
-        uidHashKey: z
-          .string()
-          .min(16)
+        uidHashKey: secretSetting(z.string().min(16))
           .optional()
           .describe('key for hashing card UIDs in logs and events; random per start when unset'),
       })

@@ -27,6 +27,9 @@ export function panelBannerLines(
   const base = `http://${address.host}:${address.port}`;
   const reader = config.readers[0]?.id ?? 'READER';
   const door = config.doors[0]?.id ?? 'DOOR';
+  // The audit log needs a token: the read token, or the installer token, which reads it too.
+  const readToken = config.api.readToken ?? installerToken;
+  const eventsAuth = readToken ? ` -H 'authorization: Bearer ${readToken}'` : '';
   const lines = [
     `  local API     ${base}   (OpenAPI: ${base}/api/v1/openapi.json)`,
     ...(config.intercom?.enabled
@@ -41,7 +44,7 @@ export function panelBannerLines(
     '  Tap an unknown card (denied):',
     `    curl -s -X POST ${base}/api/v1/sim/readers/${reader}/tap -H 'content-type: application/json' -d '{"uid":"${DEMO_CARDS.unknown}"}'`,
     '  Watch relays, doors and the audit log:',
-    `    curl -s ${base}/api/v1/sim/relays; curl -s ${base}/api/v1/doors; curl -s '${base}/api/v1/events?after=0&limit=20'`,
+    `    curl -s ${base}/api/v1/sim/relays; curl -s ${base}/api/v1/doors; curl -s '${base}/api/v1/events?after=0&limit=20'${eventsAuth}`,
     '  Open the door without a card (forced-open alarm), then close it:',
     `    curl -s -X POST ${base}/api/v1/sim/inputs/${door}.doorContact -H 'content-type: application/json' -d '{"active":true}'`,
   ];

@@ -7,13 +7,22 @@ import type { Database, Statement } from 'better-sqlite3';
 
 type Key = 'config_version' | 'acked_seq';
 
+/**
+ * The row of sync_nonces that holds the nonce horizon (the latest expiry ever pruned) instead of a
+ * nonce: shorter than any command nonce (16+ characters), so no command can name it.
+ */
+const HORIZON_ROW = '~horizon';
+
 export class SyncState {
   readonly #get: Statement<[Key], number>;
   readonly #set: Statement<[number, Key]>;
   readonly #hasNonce: Statement<[string], number>;
   readonly #addNonce: Statement<[string, number]>;
-  readonly #pruneNonces: Statement<[number]>;
-  readonly #countNonces: Statement<[], number>;
+  readonly #pruneNonces: Statement<[number, string]>;
+  readonly #latestExpired: Statement<[number, string], number | null>;
+  readonly #raiseHorizon: Statement<[string, number]>;
+  readonly #horizon: Statement<[string], number>;
+  readonly #countNonces: Statement<[string], number>;
   readonly #countAfter: Statement<[number], number>;
   readonly #pruneAcked: Statement<[number, number, number]>;
   readonly #pruneAllAcked: Statement<[number]>;
@@ -25,8 +34,22 @@ export class SyncState {
     this.#set = db.prepare('UPDATE sync_state SET value = ? WHERE key = ?');
     this.#hasNonce = db.prepare<[string], number>('SELECT 1 FROM sync_nonces WHERE nonce = ?').pluck();
     this.#addNonce = db.prepare('INSERT OR IGNORE INTO sync_nonces (nonce, expires_at) VALUES (?, ?)');
-    this.#pruneNonces = db.prepare('DELETE FROM sync_nonces WHERE expires_at <= ?');
-    this.#countNonces = db.prepare<[], number>('SELECT count(*) FROM sync_nonces').pluck();
+    this.#pruneNonces = db.prepare('DELETE FROM sync_nonces WHERE expires_at <= ? AND nonce <> ?');
+    this.#latestExpired = db
+      .prepare<[number, string], number | null>(
+        'SELECT max(expires_at) FROM sync_nonces WHERE expires_at <= ? AND nonce <> ?',
+      )
+      .pluck();
+    this.#raiseHorizon = db.prepare(
+      `INSERT INTO sync_nonces (nonce, expires_at) VALUES (?, ?)
+       ON CONFLICT (nonce) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`,
+    );
+    this.#horizon = db
+      .prepare<[string], number>('SELECT expires_at FROM sync_nonces WHERE nonce = ?')
+      .pluck();
+    this.#countNonces = db
+      .prepare<[string], number>('SELECT count(*) FROM sync_nonces WHERE nonce <> ?')
+      .pluck();
     this.#countAfter = db
       .prepare<[number], number>('SELECT count(*) FROM audit_events WHERE seq > ?')
       .pluck();
@@ -100,11 +123,25 @@ export class SyncState {
     return this.#addNonce.run(nonce, expiresAt).changes > 0;
   }
 
-  pruneNonces(now: number): void {
-    this.#pruneNonces.run(now);
+  /**
+   * Forgets the nonces that expired at or before `cutoff`, raising the horizon to the latest expiry
+   * forgotten, in one transaction: a nonce is never gone without the horizon covering its command.
+   */
+  pruneNonces(cutoff: number): void {
+    this.#db.transaction(() => {
+      const latest = this.#latestExpired.get(cutoff, HORIZON_ROW);
+      if (latest === null || latest === undefined) return;
+      this.#raiseHorizon.run(HORIZON_ROW, latest);
+      this.#pruneNonces.run(cutoff, HORIZON_ROW);
+    })();
+  }
+
+  /** The latest expiry of a pruned nonce (survives restarts); -Infinity before the first prune. */
+  nonceHorizon(): number {
+    return this.#horizon.get(HORIZON_ROW) ?? Number.NEGATIVE_INFINITY;
   }
 
   nonceCount(): number {
-    return this.#countNonces.get() ?? 0;
+    return this.#countNonces.get(HORIZON_ROW) ?? 0;
   }
 }

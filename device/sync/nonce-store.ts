@@ -1,4 +1,7 @@
-/** Command nonces in SQLite (sync_nonces), so single use survives a reboot inside a command's window. */
+/**
+ * Command nonces in SQLite (sync_nonces), so single use survives a reboot inside a command's window; the
+ * horizon (latest expiry pruned) is kept there too, so it survives the reboot as well.
+ */
 import type { NonceStore } from '../../cloud-sync/agent/ports.ts';
 import type { SyncState } from '../store/sync-state.ts';
 
@@ -19,6 +22,10 @@ export class SqliteNonceStore implements NonceStore {
 
   prune(now: number): void {
     this.#sync.pruneNonces(now);
+  }
+
+  horizon(): number {
+    return this.#sync.nonceHorizon();
   }
 
   count(): number {

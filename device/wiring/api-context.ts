@@ -59,6 +59,7 @@ export function createApiContext(deps: {
       return { seq: result.seq, pulseMs: result.pulseMs };
     },
     installerToken: config.api.installerToken,
+    readToken: config.api.readToken,
     sim: createSimControls({ ...deps, decisions: deps.taps }),
   };
 }

@@ -1,8 +1,13 @@
 /**
  * The HTTP server of the panel's local API and of the hub: routes from a Router, JSON in and out, every
  * failure a JSON error `{error:{code,message,issues?}}` with a 4xx/5xx status mapped from the domain error
- * classes; nothing a client sends can throw out of a request handler. Bodies are capped so a client
- * cannot exhaust memory, and slow clients are cut off by header and request timeouts.
+ * classes; nothing a client sends can throw out of a request handler — a request target that does not
+ * parse is a 400 like any other bad input. Bodies are capped so a client cannot exhaust memory, and slow
+ * clients are cut off by header and request timeouts. A request whose body is refused (too large, wrong
+ * type, unauthorized …) is answered with `Connection: close` after the rest of its body has been read and
+ * discarded (up to a bound): closing while the client still sends would make the kernel reset the
+ * connection, and the client could lose the answer or try its next request on a dead keep-alive socket.
+ * Host and Origin are checked first (request-origin.ts) when the server has an origin policy.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +21,11 @@ import {
 } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ErrorBody } from './error-body.ts';
+import { checkRequestOrigin, type OriginPolicy } from './request-origin.ts';
 import type { Router } from './router.ts';
+
+/** How much of a refused body is read and discarded before the connection is closed anyway. */
+const DRAIN_LIMIT_BYTES = 1024 * 1024;
 
 export interface JsonServerOptions {
   /** Names the server in log lines and errors ("panel API", "hub API"). */
@@ -28,6 +37,8 @@ export interface JsonServerOptions {
   maxBodyBytes: number;
   /** Runs before routing, for every request; throws (AuthError …) to refuse it. */
   authorize?: (req: IncomingMessage, pathname: string) => void;
+  /** Host and Origin checks (DNS rebinding, cross-site requests); absent = none (tests of other parts). */
+  originPolicy?: OriginPolicy | undefined;
 }
 
 export class JsonServer {
@@ -74,26 +85,78 @@ export class JsonServer {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { router, logger, authorize, maxBodyBytes } = this.#options;
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const { router, logger, authorize, maxBodyBytes, originPolicy } = this.#options;
+    let path = '(unparsed target)';
     try {
+      const { url, absolute } = parseTarget(req.url ?? '/');
+      path = url.pathname;
+      if (originPolicy) checkRequestOrigin(req, url, absolute, originPolicy);
       authorize?.(req, url.pathname);
       const match = router.match(req.method ?? 'GET', url.pathname);
-      if (match === undefined) return sendJson(res, 404, errorBody('not_found', `no route ${url.pathname}`));
+      if (match === undefined) throw new HttpError(404, 'not_found', `no route ${url.pathname}`);
       if (match === 'method')
-        return sendJson(res, 405, errorBody('method_not_allowed', `${req.method} not allowed here`));
+        throw new HttpError(405, 'method_not_allowed', `${req.method} not allowed here`);
       const body = await readJsonBody(req, maxBodyBytes);
       const reply = await match.handler({ req, params: match.params, query: url.searchParams, body });
       sendReply(req, res, reply.status, reply.body, reply.headers);
     } catch (err) {
       const [status, body] = toErrorReply(err);
-      if (status >= 500) logger.error({ err, path: url.pathname }, `${this.#options.name} handler failed`);
-      else logger.debug({ status, path: url.pathname, code: body.error.code }, 'request rejected');
-      const retry: Record<string, string> =
+      if (status >= 500) logger.error({ err, path }, `${this.#options.name} handler failed`);
+      else logger.debug({ status, path, code: body.error.code }, 'request rejected');
+      const extra: Record<string, string> =
         err instanceof RateLimitedError ? { 'retry-after': String(err.retryAfterS) } : {};
-      sendJson(res, status, body, retry);
+      if (hasBody(req)) {
+        // A refused body may be half sent: take the rest (bounded), then answer and close.
+        await discardBody(req, DRAIN_LIMIT_BYTES);
+        extra['connection'] = 'close';
+      }
+      if (!res.headersSent && !res.destroyed) sendJson(res, status, body, extra);
     }
   }
+}
+
+/**
+ * The URL of a request target: origin-form (`/path?query`) or absolute-form (`http://host/path`, which a
+ * proxy may send); anything else, or a URL that does not parse (`http://a:99999/`), is a 400.
+ */
+function parseTarget(target: string): { url: URL; absolute: boolean } {
+  if (target.startsWith('/')) {
+    // Concatenated, not resolved: `//a:99999/x` is a path here, not a host.
+    const url = URL.parse(`http://localhost${target}`);
+    if (url) return { url, absolute: false };
+  } else {
+    const url = URL.parse(target);
+    if (url && (url.protocol === 'http:' || url.protocol === 'https:')) return { url, absolute: true };
+  }
+  throw new HttpError(400, 'bad_request_target', 'the request target is not a valid path or http(s) URL');
+}
+
+/** Whether the request announces a body (a length above zero, or chunked). */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Reads and drops what is left of a request body, until its end or `limit` more bytes (then the
+ * connection is closed under the sender anyway; the server's request timeout bounds a slow sender).
+ */
+async function discardBody(req: IncomingMessage, limit: number): Promise<void> {
+  if (req.readableEnded || req.destroyed) return;
+  await new Promise<void>((resolve) => {
+    let seen = 0;
+    const done = () => {
+      req.off('data', onData).off('end', done).off('close', done).off('error', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > limit) done();
+    };
+    req.on('data', onData).once('end', done).once('close', done).once('error', done);
+    // Still flowing after `done`: the rest is dropped until the socket closes.
+    req.resume();
+  });
 }
 
 /** Methods whose requests carry no body worth reading. */
@@ -101,21 +164,41 @@ const BODYLESS = new Set(['GET', 'HEAD', 'DELETE']);
 
 async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   if (BODYLESS.has(req.method ?? 'GET')) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new HttpError(413, 'body_too_large', `body exceeds ${maxBytes} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) return undefined;
+  const raw = await readBody(req, maxBytes);
+  if (raw.length === 0) return undefined;
   if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
     throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(raw.toString('utf8'));
   } catch (err) {
     throw new ValidationError(`body is not valid JSON: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The body, up to `maxBytes`; beyond it a 413 that leaves the stream open (breaking a `for await` would
+ * destroy the socket before the answer is written), so the caller can drain it and answer.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const tooLarge = () => new HttpError(413, 'body_too_large', `body exceeds ${maxBytes} bytes`);
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (outcome: () => void) => {
+      req.off('data', onData).off('end', onEnd).off('close', onClose).off('error', onClose);
+      outcome();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) finish(() => reject(tooLarge()));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish(() => resolve(Buffer.concat(chunks, size)));
+    const onClose = () =>
+      finish(() => reject(new HttpError(400, 'body_incomplete', 'the request body was cut off')));
+    req.on('data', onData).on('end', onEnd).on('close', onClose).on('error', onClose);
+  });
 }
 
 class HttpError extends PortvaktError {

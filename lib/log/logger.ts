@@ -24,7 +24,10 @@ export const silentLogger: Logger = {
   child: () => silentLogger,
 };
 
-/** Keys censored wherever they appear (up to two levels deep), for the panel and the hub alike. */
+/**
+ * Keys censored wherever they appear (up to two levels deep), for the panel and the hub alike. Every
+ * setting the config schemas mark secret (secret-settings.ts) is named here too (a test checks it).
+ */
 export const REDACTED_KEYS = [
   'uid',
   'cardUid',
@@ -32,7 +35,10 @@ export const REDACTED_KEYS = [
   'brokerPassword',
   'token',
   'installerToken',
+  'readToken',
   'adminToken',
+  'brokerAuthSecret',
+  'credential',
   'uidHashKey',
   'authorization',
   'secret',

@@ -3,12 +3,14 @@
  * never block the writer), `synchronous = FULL` (a committed row — an audit event, an acked event —
  * survives power loss; NORMAL could lose the last commits), foreign keys on, a bounded busy timeout, and
  * the schema brought up to date by the migration runner. A failure closes the handle and says which
- * database could not be opened.
+ * database could not be opened. The database holds card hashes, residents and the audit log: its folder is
+ * 0700 and the file 0600 before SQLite first opens it (SQLite gives -wal and -shm the database file's
+ * mode), and files an older version left open to others are tightened (lib/fs/private-files.ts).
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import DatabaseConstructor, { type Database } from 'better-sqlite3';
 import { errorMessage, PortvaktError } from '../errors.ts';
+import { createPrivateFile, ensurePrivateDir, restrictFile } from '../fs/private-files.ts';
 import type { Logger } from '../log/logger.ts';
 import { type Migration, migrate } from './migrations.ts';
 
@@ -27,9 +29,14 @@ export function openSqlite(
   path: string,
   options: OpenSqliteOptions,
 ): { db: Database; schemaVersion: number } {
-  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+  const onDisk = path !== ':memory:' && !path.startsWith('file:');
   let db: Database;
   try {
+    if (onDisk) {
+      ensurePrivateDir(dirname(path), options.logger);
+      for (const suffix of ['-wal', '-shm', '-journal']) restrictFile(`${path}${suffix}`, options.logger);
+      if (!restrictFile(path, options.logger)) createPrivateFile(path);
+    }
     db = new DatabaseConstructor(path);
   } catch (err) {
     throw new PortvaktError(
@@ -46,6 +53,8 @@ export function openSqlite(
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     for (const pragma of options.pragmas ?? []) db.pragma(pragma);
+    // WAL mode has created -wal and -shm by now: with the database's mode, checked all the same.
+    if (onDisk) for (const suffix of ['-wal', '-shm']) restrictFile(`${path}${suffix}`, options.logger);
     const schemaVersion = migrate(db, options.logger, options.migrations, options.what);
     return { db, schemaVersion };
   } catch (err) {

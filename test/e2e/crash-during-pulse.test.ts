@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../scripts/lab/until.ts';
 import { FakeSysfsChip, inLab } from '../hal/gpio/fake-sysfs.ts';
-import { panelConfig } from '../support/configs.ts';
+import { INSTALLER, panelConfig } from '../support/configs.ts';
 import { api } from '../support/http.ts';
 import { type PanelProcess, startPanel, writeConfig } from '../support/panel-process.ts';
 import { seedCards } from '../support/seed.ts';
@@ -55,7 +55,8 @@ describe.runIf(inLab)('panel killed during an unlock pulse', () => {
     const { body } = await api(panel.base, 'GET', '/api/v1/doors');
     expect(body.doors[0]).toMatchObject({ id: 'entrance', locked: true });
 
-    const events = (await api(panel.base, 'GET', '/api/v1/events?after=0&limit=1000')).body.events as {
+    const events = (await api(panel.base, 'GET', '/api/v1/events?after=0&limit=1000', undefined, INSTALLER))
+      .body.events as {
       seq: number;
       type: string;
     }[];

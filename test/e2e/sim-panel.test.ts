@@ -55,7 +55,10 @@ describe('simulator panel over its local API', () => {
   });
 
   it('records every decision in the audit log, card numbers only as hashes', async () => {
-    const { body } = await api(panel.base, 'GET', '/api/v1/events?after=0&limit=1000');
+    // The installer token the banner printed reads the audit log too.
+    const { body } = await api(panel.base, 'GET', '/api/v1/events?after=0&limit=1000', undefined, {
+      authorization: `Bearer ${token}`,
+    });
     const types = body.events.map((e: { type: string }) => e.type);
     expect(types).toContain('access.granted');
     expect(types).toContain('access.denied');
@@ -127,7 +130,7 @@ describe('simulator panel over its local API', () => {
       ['POST', '/api/v1/sim/readers/entrance-reader/tap', { uid: 'A'.repeat(20000) }, 413, /exceeds/],
     ];
     for (const [method, path, body, status, message] of bad) {
-      const res = await api(panel.base, method, path, body);
+      const res = await api(panel.base, method, path, body, { authorization: `Bearer ${token}` });
       expect(res.status, `${method} ${path}`).toBe(status);
       expect(res.body.error.message, `${method} ${path}`).toMatch(message);
     }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PcscdHandle, startPcscd } from '../../scripts/lab/pcscd.ts';
 import { until } from '../../scripts/lab/until.ts';
 import { VirtualCard } from '../../scripts/lab/virtual-card.ts';
-import { panelConfig } from '../support/configs.ts';
+import { INSTALLER, panelConfig } from '../support/configs.ts';
 import { api } from '../support/http.ts';
 import { type PanelProcess, startPanel, writeConfig } from '../support/panel-process.ts';
 import { seedCards } from '../support/seed.ts';
@@ -42,7 +42,7 @@ describe('panel with a PC/SC reader (pcscd + vpcd)', () => {
   const health = async () => (await api(panel.base, 'GET', '/healthz')).body;
   const relay = async () => (await api(panel.base, 'GET', '/api/v1/sim/relays')).body.relays[0];
   const events = async () =>
-    (await api(panel.base, 'GET', '/api/v1/events?after=0&limit=1000')).body.events as {
+    (await api(panel.base, 'GET', '/api/v1/events?after=0&limit=1000', undefined, INSTALLER)).body.events as {
       type: string;
       data: Record<string, unknown>;
     }[];

@@ -2,7 +2,8 @@
  * The hub's HTTP API on the shared JSON server. Everything under /api/v1 except the OpenAPI document needs
  * the admin bearer token, apart from the resident app's routes (resident session token) and the broker's
  * auth backend (broker secret), whose handlers authenticate themselves. The resident web app's static
- * files are public at /app/.
+ * files are public at /app/. Every request must name the hub in Host, and a state-changing one from a
+ * browser must come from the hub's own origin or an allowed one (lib/http/request-origin.ts).
  */
 import { requireBearer } from '../../../lib/http/bearer.ts';
 import { JsonServer } from '../../../lib/http/json-server.ts';
@@ -30,7 +31,14 @@ function needsAdminToken(pathname: string): boolean {
 }
 
 export class HubApiServer extends JsonServer {
-  constructor(options: { host: string; port: number; context: HubApiContext; logger: Logger }) {
+  constructor(options: {
+    host: string;
+    port: number;
+    /** settings http.allowedOrigins: names and origins browsers use besides IP addresses and localhost. */
+    allowedOrigins?: readonly string[] | undefined;
+    context: HubApiContext;
+    logger: Logger;
+  }) {
     const { context, host, port } = options;
     const router = new Router();
     const doc = openApiDocument();
@@ -47,6 +55,14 @@ export class HubApiServer extends JsonServer {
       router,
       logger: options.logger.child({ component: 'api' }),
       maxBodyBytes: MAX_BODY_BYTES,
+      // The resident web app is served from here, so its logins and opens are same-origin; a page
+      // elsewhere (or a DNS-rebound name) gets a 403 before any credential is looked at.
+      originPolicy: {
+        boundHost: host,
+        allowedOrigins: options.allowedOrigins ?? [],
+        setting: 'http.allowedOrigins (--allowed-origins)',
+        serverToServer: (pathname) => pathname.startsWith(BROKER_PREFIX),
+      },
       authorize: (req, pathname) => {
         if (needsAdminToken(pathname)) requireBearer(req, context.adminToken, 'admin token');
       },

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { SystemClock } from '../../../lib/clock/clock.ts';
 import { ValidationError } from '../../../lib/errors.ts';
+import { writePrivateFile } from '../../../lib/fs/private-files.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { loadOrCreateKeys } from '../signer/keys.ts';
 import type { Door } from '../store/entity-specs.ts';
@@ -84,13 +85,14 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
       password,
       hubPublicKey: keys.publicKeyText,
     });
-    writeFileSync(join(out, 'panel.yaml'), config, { mode: 0o600 });
+    // 0600 also when an earlier run left the file (writeFile's mode applies at creation only).
+    writePrivateFile(join(out, 'panel.yaml'), config);
     writeFileSync(
       join(out, 'mosquitto.acl.lines'),
       `# or once for all panels: pattern readwrite portvakt/v1/devices/%u/#\nuser ${panelId}\ntopic readwrite portvakt/v1/devices/${panelId}/#\n`,
     );
     const passwdLine = mosquittoPasswdLine(panelId, password);
-    if (passwdLine) writeFileSync(join(out, 'mosquitto.passwd.line'), passwdLine, { mode: 0o600 });
+    if (passwdLine) writePrivateFile(join(out, 'mosquitto.passwd.line'), passwdLine);
     else
       io.err(
         `mosquitto_passwd not found: on the broker run\n  mosquitto_passwd -b /etc/mosquitto/passwd ${panelId} '<sync.password from panel.yaml>'\n`,

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../../../lib/errors.ts';
+import { isSecretAt } from '../../../lib/log/secret-settings.ts';
 import { type HubSettings, hubSettingsSchema } from '../settings.ts';
 import { type Options, optional } from './common.ts';
 
@@ -19,8 +20,8 @@ interface Source {
   env?: string;
   /** Flags and variables are text; these settings are numbers. */
   number?: boolean;
-  /** Never echoed in an error message. */
-  secret?: boolean;
+  /** A comma-separated list. */
+  list?: boolean;
 }
 
 const SOURCES: readonly Source[] = [
@@ -32,6 +33,13 @@ const SOURCES: readonly Source[] = [
   { path: ['mqtt', 'protocolVersion'], flag: 'mqtt-version', arg: '4|5', number: true },
   { path: ['http', 'host'], flag: 'http-host', arg: 'H' },
   { path: ['http', 'port'], flag: 'http-port', arg: 'N', number: true },
+  {
+    path: ['http', 'allowedOrigins'],
+    flag: 'allowed-origins',
+    arg: 'URLS',
+    env: 'PORTVAKT_HUB_ALLOWED_ORIGINS',
+    list: true,
+  },
   { path: ['log', 'level'], flag: 'log-level', arg: 'L' },
   {
     path: ['residentApp', 'brokerWsUrl'],
@@ -41,9 +49,9 @@ const SOURCES: readonly Source[] = [
   },
   { path: ['residentApp', 'webDir'], flag: 'web-dir', arg: 'DIR' },
   { path: ['dataDir'], flag: 'data-dir', arg: 'DIR', env: 'PORTVAKT_HUB_DATA_DIR' },
-  { path: ['adminToken'], env: 'PORTVAKT_HUB_ADMIN_TOKEN', secret: true },
-  { path: ['mqtt', 'password'], env: 'PORTVAKT_HUB_BROKER_PASSWORD', secret: true },
-  { path: ['residentApp', 'brokerAuthSecret'], env: 'PORTVAKT_HUB_BROKER_AUTH_SECRET', secret: true },
+  { path: ['adminToken'], env: 'PORTVAKT_HUB_ADMIN_TOKEN' },
+  { path: ['mqtt', 'password'], env: 'PORTVAKT_HUB_BROKER_PASSWORD' },
+  { path: ['residentApp', 'brokerAuthSecret'], env: 'PORTVAKT_HUB_BROKER_AUTH_SECRET' },
 ];
 
 /** The flags of `serve` for node:util's parseArgs (`--data-dir` comes with the common options). */
@@ -67,7 +75,7 @@ export function serveSettings(
     const text = fromFlag ?? fromEnv;
     if (text === undefined) continue;
     given.set(source, { name: fromFlag !== undefined ? `--${source.flag}` : `${source.env}`, text });
-    setAt(input, source.path, source.number && /^-?\d+$/.test(text) ? Number(text) : text);
+    setAt(input, source.path, settingValue(source, text));
   }
   const result = hubSettingsSchema.safeParse(input);
   if (result.success) return result.data;
@@ -76,7 +84,7 @@ export function serveSettings(
     if (!source) return `${issue.path.join('.')}: ${issue.message}`;
     const value = given.get(source);
     const name = value?.name ?? source.env ?? `--${source.flag}`;
-    const shown = value && !source.secret ? ` (got ${JSON.stringify(value.text)})` : '';
+    const shown = value && !isSecret(source) ? ` (got ${JSON.stringify(value.text)})` : '';
     return `${name}: ${issue.message}${shown}`;
   });
   throw new ValidationError(issues.join('; '), issues);
@@ -87,7 +95,7 @@ export function serveOptionsHelp(): string {
   const defaults = settingsDefaults();
   const line = (source: Source, name: string) => {
     const schema = schemaAt(source.path);
-    const fallback = source.secret ? undefined : valueAt(defaults, source.path);
+    const fallback = isSecret(source) ? undefined : valueAt(defaults, source.path);
     const notes = [
       ...(source.flag && source.env ? [`env ${source.env}`] : []),
       ...(fallback === undefined ? [] : [`default ${fallback}`]),
@@ -119,6 +127,20 @@ function wrap(head: string, text: string): string {
     current += `${word} `;
   }
   return [...lines, current.trimEnd()].join('\n');
+}
+
+/** Marked in the settings schema (secretSetting): never echoed in an error, no default shown. */
+function isSecret(source: Source): boolean {
+  return isSecretAt(hubSettingsSchema, source.path);
+}
+
+function settingValue(source: Source, text: string): unknown {
+  if (source.list)
+    return text
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  return source.number && /^-?\d+$/.test(text) ? Number(text) : text;
 }
 
 function setAt(target: Record<string, unknown>, path: readonly string[], value: unknown): void {

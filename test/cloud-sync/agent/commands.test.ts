@@ -127,3 +127,42 @@ describe('commands', () => {
     expect(h.target.refusals.map((r) => r.reason)).toEqual(['expired']);
   });
 });
+
+describe('commands across clock steps', () => {
+  it('a command whose nonce was pruned stays refused after the clock is stepped back', async () => {
+    const h = await harness();
+    const t0 = h.clock.now();
+    const first = body(t0);
+    const firstMsg = await h.sign(first);
+    await h.send('commands', firstMsg);
+    // Forward past the first command's expiry (+ skew): the next command prunes its nonce.
+    h.clock.setWallTime(t0 + 40_000);
+    const second = body(t0 + 40_000);
+    await h.send('commands', await h.sign(second));
+    // Stepped back inside the first command's validity window: by the clock it would be valid again.
+    h.clock.setWallTime(t0 + 1_000);
+    await h.send('commands', firstMsg);
+    expect(h.target.opened).toHaveLength(2);
+    expect(h.target.refusals).toEqual([expect.objectContaining({ reason: 'stale', nonce: first.nonce })]);
+    // A new command expiring after everything pruned is accepted; a live nonce is still a replay.
+    const freshMsg = await h.sign(body(t0 + 1_000, { expiresAt: t0 + 31_000 }));
+    await h.send('commands', freshMsg);
+    expect(h.target.opened).toHaveLength(3);
+    await h.send('commands', freshMsg);
+    expect(h.target.refusals.map((r) => r.reason)).toEqual(['stale', 'replayed']);
+  });
+
+  it('a clock stepped far forward and back refuses only commands older than the last one forgotten', async () => {
+    const h = await harness();
+    const t0 = h.clock.now();
+    const early = body(t0);
+    await h.send('commands', await h.sign(early));
+    h.clock.setWallTime(t0 + 10 * 365 * 86_400_000);
+    await h.send('commands', await h.sign(body(h.clock.now())));
+    // Back to real time, after the forgotten command's expiry: commands are accepted again at once.
+    h.clock.setWallTime(t0 + 31_000);
+    await h.send('commands', await h.sign(body(h.clock.now())));
+    expect(h.target.opened).toHaveLength(3);
+    expect(h.target.refusals).toEqual([]);
+  });
+});

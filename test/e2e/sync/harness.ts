@@ -139,7 +139,12 @@ async function provision(hubDir: string, id: string): Promise<ProvisionedPanel> 
   config['readers'] = [{ id: READER, name: 'Sim Reader', doors: [doorId] }];
   config['access'] = { repeatTapWindowMs: 0 };
   config['store'] = { path: join(dir, 'store') };
-  config['api'] = { host: '127.0.0.1', port: 0, installerToken: 'sync-e2e-installer-token-0123' };
+  config['api'] = {
+    host: '127.0.0.1',
+    port: 0,
+    installerToken: 'sync-e2e-installer-token-0123',
+    readToken: READ_TOKEN,
+  };
   config['log'] = { level: 'info' };
   return { id, doorId, password: sync.password, config, dir };
 }
@@ -198,6 +203,9 @@ export async function relay(
   return found;
 }
 
+/** The panels' api.readToken: the harness reads their audit logs with it. */
+const READ_TOKEN = 'sync-e2e-read-token-0123456789';
+
 /** An audit event as the panel's API lists it: the same row the agent ships. */
 export type PanelEvent = OutboxEvent;
 
@@ -205,7 +213,9 @@ export type PanelEvent = OutboxEvent;
 export async function panelEvents(panel: PanelProcess): Promise<PanelEvent[]> {
   const all: PanelEvent[] = [];
   for (let after = 0; ; ) {
-    const { body } = await api(panel.base, 'GET', `/api/v1/events?after=${after}&limit=1000`);
+    const { body } = await api(panel.base, 'GET', `/api/v1/events?after=${after}&limit=1000`, undefined, {
+      authorization: `Bearer ${READ_TOKEN}`,
+    });
     all.push(...body.events);
     if (body.events.length < 1000) return all;
     after = body.lastSeq;
