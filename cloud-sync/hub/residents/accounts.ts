@@ -106,7 +106,11 @@ export class ResidentAccounts {
     if (resident.status !== 'active')
       throw new PortvaktError('conflict', `resident "${residentId}" is not active`);
     const password = randomPassword();
-    const ended = this.#o.store.sessions.setLoginHash(residentId, hashPassword(password), this.#o.clock.now());
+    const ended = this.#o.store.sessions.setLoginHash(
+      residentId,
+      hashPassword(password),
+      this.#o.clock.now(),
+    );
     this.#logger.info({ residentId, endedSessions: ended }, 'resident login set');
     await this.revocations.drain();
     return { residentId, password };
@@ -147,7 +151,9 @@ export class ResidentAccounts {
   /** The session behind an `Authorization: Bearer …` header; AuthError when there is none. */
   authenticate(authorization: string | undefined): ResidentSession {
     const token = BEARER.exec(authorization ?? '')?.[1];
-    const session = token ? this.#o.store.sessions.byToken(token, this.#o.clock.now(), this.#lifetime) : undefined;
+    const session = token
+      ? this.#o.store.sessions.byToken(token, this.#o.clock.now(), this.#lifetime)
+      : undefined;
     // An expired one was deleted just now: hand it to the broker.
     if (token && !session) void this.revocations.drain();
     if (!session || !this.#active(session.residentId))
@@ -178,7 +184,12 @@ export class ResidentAccounts {
   /** Broker login of an app device (username = app device id, password from its login). */
   brokerLogin(username: string, password: string): boolean {
     if (!APP_DEVICE_ID_PATTERN.test(username)) return false;
-    const session = this.#o.store.sessions.byMqttLogin(username, password, this.#o.clock.now(), this.#lifetime);
+    const session = this.#o.store.sessions.byMqttLogin(
+      username,
+      password,
+      this.#o.clock.now(),
+      this.#lifetime,
+    );
     const ok = session !== undefined && this.#active(session.residentId);
     if (!ok) {
       this.#logger.warn({ username }, 'broker login of an app device refused');

@@ -27,7 +27,8 @@ export function appDeviceForLogin(
   const held = login.appDeviceId ? store.entities.find('appDevices', login.appDeviceId) : undefined;
   if (held?.residentId === residentId) {
     // Renaming is the one change that still makes a config version, and only when the name changed.
-    if (held.name !== login.deviceName) store.entities.update('appDevices', held.id, { name: login.deviceName });
+    if (held.name !== login.deviceName)
+      store.entities.update('appDevices', held.id, { name: login.deviceName });
     return held.id;
   }
   makeRoom(store, logger, residentId);
@@ -44,7 +45,9 @@ export function appDeviceForLogin(
 function makeRoom(store: HubStore, logger: Logger, residentId: string): void {
   const devices = store.entities.list('appDevices', { residentId });
   if (devices.length < MAX_APP_DEVICES) return;
-  const lastUsed = new Map(store.sessions.listByResident(residentId).map((s) => [s.appDeviceId, s.lastUsedAt]));
+  const lastUsed = new Map(
+    store.sessions.listByResident(residentId).map((s) => [s.appDeviceId, s.lastUsedAt]),
+  );
   const order = (d: (typeof devices)[number]) => lastUsed.get(d.id) ?? d.lastSeenAt ?? 0;
   const byAge = devices
     .map((d) => ({ d, key: order(d), session: lastUsed.has(d.id) }))

@@ -11,7 +11,10 @@ import { z } from 'zod';
 const proxyEntry = z
   .string()
   .trim()
-  .refine((entry) => parseEntry(entry) !== undefined, 'must be an IP address or CIDR block (e.g. 10.0.0.0/8)');
+  .refine(
+    (entry) => parseEntry(entry) !== undefined,
+    'must be an IP address or CIDR block (e.g. 10.0.0.0/8)',
+  );
 
 /** Part of the hub's settings (settings.ts). */
 export const trustedProxiesSchema = z

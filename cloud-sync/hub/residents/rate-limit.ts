@@ -21,7 +21,9 @@ const bucket = (burst: number, perMinute: number) =>
 export const residentRateLimitsSchema = z
   .object({
     loginsPerAddress: bucket(30, 30).describe('login attempts per client address'),
-    opensPerResident: bucket(5, 10).describe("remote door opens per resident (the resident app's open button)"),
+    opensPerResident: bucket(5, 10).describe(
+      "remote door opens per resident (the resident app's open button)",
+    ),
   })
   .strict();
 export type ResidentRateLimits = z.output<typeof residentRateLimitsSchema>;
