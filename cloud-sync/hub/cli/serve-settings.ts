@@ -19,6 +19,8 @@ interface Source {
   env?: string;
   /** Flags and variables are text; these settings are numbers. */
   number?: boolean;
+  /** A comma-separated list (spaces around the commas allowed). */
+  list?: boolean;
   /** Never echoed in an error message. */
   secret?: boolean;
 }
@@ -40,6 +42,13 @@ const SOURCES: readonly Source[] = [
     env: 'PORTVAKT_HUB_BROKER_WS_URL',
   },
   { path: ['residentApp', 'webDir'], flag: 'web-dir', arg: 'DIR' },
+  {
+    path: ['residentApp', 'trustedProxies'],
+    flag: 'trusted-proxies',
+    arg: 'LIST',
+    env: 'PORTVAKT_HUB_TRUSTED_PROXIES',
+    list: true,
+  },
   { path: ['dataDir'], flag: 'data-dir', arg: 'DIR', env: 'PORTVAKT_HUB_DATA_DIR' },
   { path: ['adminToken'], env: 'PORTVAKT_HUB_ADMIN_TOKEN', secret: true },
   { path: ['mqtt', 'password'], env: 'PORTVAKT_HUB_BROKER_PASSWORD', secret: true },
@@ -67,7 +76,7 @@ export function serveSettings(
     const text = fromFlag ?? fromEnv;
     if (text === undefined) continue;
     given.set(source, { name: fromFlag !== undefined ? `--${source.flag}` : `${source.env}`, text });
-    setAt(input, source.path, source.number && /^-?\d+$/.test(text) ? Number(text) : text);
+    setAt(input, source.path, parseText(source, text));
   }
   const result = hubSettingsSchema.safeParse(input);
   if (result.success) return result.data;
@@ -82,6 +91,15 @@ export function serveSettings(
   throw new ValidationError(issues.join('; '), issues);
 }
 
+function parseText(source: Source, text: string): unknown {
+  if (source.list)
+    return text
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  return source.number && /^-?\d+$/.test(text) ? Number(text) : text;
+}
+
 /** The options part of `serve --help`: each flag and variable with the schema's description and default. */
 export function serveOptionsHelp(): string {
   const defaults = settingsDefaults();
@@ -90,7 +108,9 @@ export function serveOptionsHelp(): string {
     const fallback = source.secret ? undefined : valueAt(defaults, source.path);
     const notes = [
       ...(source.flag && source.env ? [`env ${source.env}`] : []),
-      ...(fallback === undefined ? [] : [`default ${fallback}`]),
+      ...(fallback === undefined
+        ? []
+        : [`default ${Array.isArray(fallback) ? fallback.join(',') || 'none' : fallback}`]),
     ];
     const description = schema && z.globalRegistry.get(schema)?.description;
     return wrap(

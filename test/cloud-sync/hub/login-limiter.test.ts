@@ -109,7 +109,9 @@ describe('client address behind trusted proxies', () => {
   });
 
   it('takes the rightmost address no trusted proxy added, whatever the client wrote before it', () => {
-    expect(addresses.of('127.0.0.1', 'spoofed-1.1.1.1, 1.1.1.1, 198.51.100.1, 10.1.2.3')).toBe('198.51.100.1');
+    expect(addresses.of('127.0.0.1', 'spoofed-1.1.1.1, 1.1.1.1, 198.51.100.1, 10.1.2.3')).toBe(
+      '198.51.100.1',
+    );
     expect(addresses.of('fd00::1', ['1.1.1.1', '2001:db8::5'])).toBe('2001:db8::5');
     // Garbage right behind our proxies: stop at the last hop a trusted proxy vouched for.
     expect(addresses.of('127.0.0.1', 'not-an-address')).toBe('127.0.0.1');

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import type { AppDeviceRevoker } from '../../../cloud-sync/hub/residents/app-device-revoker.ts';
 import type { HubSettingsInput } from '../../../cloud-sync/hub/settings.ts';
-import type { Clock } from '../../../lib/clock/clock.ts';
 import type { ResidentLoginReply } from '../../../cloud-sync/protocol/resident-api.ts';
+import type { Clock } from '../../../lib/clock/clock.ts';
 import { type AdminApi, AUTH, startTestHub } from '../../support/hub.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
@@ -19,7 +19,10 @@ export interface ResidentHubOptions {
   brokerWsUrl?: string;
   webDir?: string;
   /** Resident app settings beyond the harness's own (login limits, rate limits, sessions, proxies). */
-  residentApp?: Omit<NonNullable<HubSettingsInput['residentApp']>, 'brokerWsUrl' | 'brokerAuthSecret' | 'webDir'>;
+  residentApp?: Omit<
+    NonNullable<HubSettingsInput['residentApp']>,
+    'brokerWsUrl' | 'brokerAuthSecret' | 'webDir'
+  >;
   clock?: Clock;
   appDeviceRevoker?: AppDeviceRevoker;
 }
