@@ -82,7 +82,9 @@ const DAY_MS = 86_400_000;
  * Resident sessions. Idle 30 days: the app is a door phone that must stay logged in to ring, and every
  * API call and broker connect counts as use, so a phone in use never idles out, while a lost or abandoned
  * one stops ringing and opening within a month. Absolute 90 days: bounds what a stolen token or broker
- * password is worth whatever its use, at the cost of typing the password once a quarter.
+ * password is worth whatever its use, at the cost of typing the password once a quarter. Dormant devices
+ * one hour: a logout followed by a login (switching accounts, trouble-shooting) publishes no config, while
+ * a resident who really logged out is skipped by the panels' bells (phone fallback) an hour later.
  */
 const residentSessions = z
   .object({
@@ -98,6 +100,14 @@ const residentSessions = z
       .min(60_000)
       .default(90 * DAY_MS)
       .describe('a session ends this long after its login, used or not'),
+    dormantDeviceMs: z
+      .number()
+      .int()
+      .min(60_000)
+      .default(3_600_000)
+      .describe(
+        "an app device without a session this long leaves the panels' directory (they stop ringing it and fall back to the phone); a re-login of the install within it changes no config",
+      ),
     sweepIntervalMs: z
       .number()
       .int()

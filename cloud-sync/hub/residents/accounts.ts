@@ -5,7 +5,8 @@
  * brokerMayAccess) when the app connects and subscribes or publishes.
  *
  * Sessions end on logout, password reset, idle or absolute expiry (checked on every use and swept
- * periodically), and with their app device or resident. Every ended session is queued for the broker
+ * periodically), and with their app device or resident. An app device left without a session leaves the
+ * panels' directory after a grace period (a re-login of the same install within it changes no config). Every ended session is queued for the broker
  * (revocation-queue.ts → AppDeviceRevoker), and the hub's auth backend refuses it from that moment.
  */
 import { randomBytes } from 'node:crypto';
@@ -37,20 +38,25 @@ export interface ResidentAccountsOptions {
   limiter?: LoginLimiter;
   rateLimits?: ResidentRateLimits;
   /** Session expiry, and how often expired sessions are ended unasked (settings.ts has the defaults). */
-  sessions?: SessionLifetime & { sweepIntervalMs: number };
+  sessions?: SessionLifetime & { dormantDeviceMs: number; sweepIntervalMs: number };
   /** Ends broker connections of ended sessions; the default only logs (the auth backend refuses them). */
   revoker?: AppDeviceRevoker;
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{32,200})$/;
 const DAY_MS = 86_400_000;
-const DEFAULT_SESSIONS = { idleMs: 30 * DAY_MS, absoluteMs: 90 * DAY_MS, sweepIntervalMs: 60_000 };
+const DEFAULT_SESSIONS = {
+  idleMs: 30 * DAY_MS,
+  absoluteMs: 90 * DAY_MS,
+  dormantDeviceMs: 3_600_000,
+  sweepIntervalMs: 60_000,
+};
 
 export class ResidentAccounts {
   readonly #o: ResidentAccountsOptions;
   readonly #limiter: LoginLimiter;
   readonly #logger: Logger;
-  readonly #lifetime: SessionLifetime & { sweepIntervalMs: number };
+  readonly #lifetime: SessionLifetime & { dormantDeviceMs: number; sweepIntervalMs: number };
   readonly #loginRate: RateLimit;
   readonly #openRate: RateLimit;
   /** Hands ended sessions to the broker's revoker; tests and the lead's wiring may await `drain()`. */
@@ -171,12 +177,12 @@ export class ResidentAccounts {
   }
 
   /**
-   * Ends the session and its broker connection. The app device stays (the install logs in to it again,
-   * without a config version); panels may still ring it, but nobody can read those messages without a
-   * session. Removing it for good is the admin's (or the device cap's) job.
+   * Ends the session and its broker connection. The app device stays for `dormantDeviceMs` (the install
+   * logs in to it again without a config version); panels may ring it meanwhile, but nobody can read
+   * those messages without a session. The sweep then removes it.
    */
   async logout(session: ResidentSession): Promise<void> {
-    this.#o.store.sessions.deleteByAppDevice(session.appDeviceId);
+    this.#o.store.sessions.deleteByAppDevice(session.appDeviceId, this.#o.clock.now());
     this.#logger.info({ residentId: session.residentId, appDeviceId: session.appDeviceId }, 'logged out');
     await this.revocations.drain();
   }
@@ -207,19 +213,27 @@ export class ResidentAccounts {
     );
   }
 
-  /** Ends expired sessions now (the periodic sweep); returns how many. */
-  async endExpired(): Promise<number> {
-    const ended = this.#o.store.sessions.deleteExpired(this.#o.clock.now(), this.#lifetime);
+  /**
+   * The periodic sweep: ends expired sessions (and revokes them at the broker), and removes app devices
+   * that have had no session for `dormantDeviceMs` from the panels' directory (one config version each).
+   */
+  async sweep(): Promise<void> {
+    const { store, clock } = this.#o;
+    const now = clock.now();
+    const ended = store.sessions.deleteExpired(now, this.#lifetime);
     if (ended > 0) this.#logger.info({ ended }, 'expired resident sessions ended');
+    for (const appDeviceId of store.sessions.dormantDevices(now, now - this.#lifetime.dormantDeviceMs)) {
+      this.#logger.info({ appDeviceId }, 'app device without a session removed from the directory');
+      if (store.entities.find('appDevices', appDeviceId)) store.entities.remove('appDevices', appDeviceId);
+    }
     await this.revocations.drain();
-    return ended;
   }
 
   #scheduleSweep(): void {
     this.#sweep = this.#o.clock.setTimeout(() => {
-      void this.endExpired()
+      void this.sweep()
         .catch((err: unknown) =>
-          this.#logger.error({ err: errorMessage(err) }, 'could not end expired resident sessions'),
+          this.#logger.error({ err: errorMessage(err) }, 'resident session sweep failed; next one retries'),
         )
         .finally(() => {
           if (this.#sweep) this.#scheduleSweep();

@@ -247,7 +247,7 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 5,
-    name: 'resident session revocation outbox',
+    name: 'resident session revocation outbox, dormant app devices',
     sql: `
       -- Every ended resident session (logout, expiry, password reset, a removed app device or resident, a
       -- deactivated resident) leaves its app device id here, in the same transaction, however it ended:
@@ -262,6 +262,13 @@ export const migrations: readonly Migration[] = [
       CREATE TRIGGER resident_sessions_revoke AFTER DELETE ON resident_sessions BEGIN
         INSERT OR IGNORE INTO app_device_revocations (app_device_id) VALUES (old.app_device_id);
       END;
+
+      -- App devices without a session (logged out, expired), since when (residents/accounts.ts sweep):
+      -- after a grace period they leave the panels' directory, so panels stop ringing them.
+      CREATE TABLE app_device_dormancy (
+        app_device_id TEXT PRIMARY KEY REFERENCES app_devices(id) ON DELETE CASCADE,
+        since INTEGER NOT NULL
+      ) STRICT;
 
       -- A resident who is no longer active loses every session (the API and the broker refused them
       -- already; this also ends their live broker connections).

@@ -61,7 +61,7 @@ export class ResidentSessions {
            ON CONFLICT (resident_id) DO UPDATE SET password_hash = excluded.password_hash, set_at = excluded.set_at`,
         )
         .run(residentId, passwordHash, now);
-      return this.deleteByResident(residentId);
+      return this.deleteByResident(residentId, now);
     })();
   }
 
@@ -83,14 +83,16 @@ export class ResidentSessions {
     appDeviceId: string;
     now: number;
   }): void {
-    this.deleteByAppDevice(s.appDeviceId);
-    this.#db
-      .prepare(
-        `INSERT INTO resident_sessions
-           (token_hash, app_device_id, resident_id, mqtt_password_hash, created_at, last_used_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      )
-      .run(sha256(s.token), s.appDeviceId, s.residentId, sha256(s.mqttPassword), s.now, s.now);
+    this.#db.transaction(() => {
+      this.#db.prepare('DELETE FROM resident_sessions WHERE app_device_id = ?').run(s.appDeviceId);
+      this.#db
+        .prepare(
+          `INSERT INTO resident_sessions
+             (token_hash, app_device_id, resident_id, mqtt_password_hash, created_at, last_used_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(sha256(s.token), s.appDeviceId, s.residentId, sha256(s.mqttPassword), s.now, s.now);
+    })();
   }
 
   byToken(token: string, now: number, lifetime: SessionLifetime): ResidentSession | undefined {
@@ -123,17 +125,24 @@ export class ResidentSessions {
 
   /** Deletes every expired session (they are also deleted when found); returns how many. */
   deleteExpired(now: number, lifetime: SessionLifetime): number {
-    return this.#db
-      .prepare('DELETE FROM resident_sessions WHERE last_used_at <= ? OR created_at <= ?')
-      .run(now - lifetime.idleMs, now - lifetime.absoluteMs).changes;
+    const ended = this.#db
+      .prepare(
+        'DELETE FROM resident_sessions WHERE last_used_at <= ? OR created_at <= ? RETURNING app_device_id',
+      )
+      .pluck()
+      .all(now - lifetime.idleMs, now - lifetime.absoluteMs) as string[];
+    this.#dormantFrom(ended, now);
+    return ended.length;
   }
 
   /** Ends every session of the resident (a password reset); returns the app device ids. */
-  deleteByResident(residentId: string): string[] {
-    return this.#db
+  deleteByResident(residentId: string, now: number): string[] {
+    const ended = this.#db
       .prepare('DELETE FROM resident_sessions WHERE resident_id = ? RETURNING app_device_id')
       .pluck()
       .all(residentId) as string[];
+    this.#dormantFrom(ended, now);
+    return ended;
   }
 
   /** App device ids whose sessions ended and whose broker revocation is not confirmed yet, oldest first. */
@@ -152,10 +161,36 @@ export class ResidentSessions {
     })();
   }
 
+  /**
+   * App devices that have had no session since at least `before` (logged out or expired, not logged in
+   * again). Ending a session notes its device as dormant; this also notes devices found without a session
+   * otherwise (from `now`), and forgets those that have one again.
+   */
+  dormantDevices(now: number, before: number): string[] {
+    return this.#db.transaction(() => {
+      this.#db
+        .prepare(
+          `DELETE FROM app_device_dormancy
+             WHERE app_device_id IN (SELECT app_device_id FROM resident_sessions)`,
+        )
+        .run();
+      this.#db
+        .prepare(
+          `INSERT OR IGNORE INTO app_device_dormancy (app_device_id, since)
+             SELECT id, ? FROM app_devices WHERE id NOT IN (SELECT app_device_id FROM resident_sessions)`,
+        )
+        .run(now);
+      return this.#db
+        .prepare('SELECT app_device_id FROM app_device_dormancy WHERE since <= ? ORDER BY since')
+        .pluck()
+        .all(before) as string[];
+    })();
+  }
+
   /** A row in use: expired ones are deleted (and so queued for revocation), others touched now and then. */
   #used(row: SessionRow, now: number, lifetime: SessionLifetime): ResidentSession | undefined {
     if (now - row.last_used_at >= lifetime.idleMs || now - row.created_at >= lifetime.absoluteMs) {
-      this.deleteByAppDevice(row.app_device_id);
+      this.deleteByAppDevice(row.app_device_id, now);
       return undefined;
     }
     if (now - row.last_used_at >= TOUCH_EVERY_MS)
@@ -179,8 +214,18 @@ export class ResidentSessions {
     return rows.map(view);
   }
 
-  deleteByAppDevice(appDeviceId: string): void {
+  /** Ends the app device's session (logout); the device counts as dormant from `now`. */
+  deleteByAppDevice(appDeviceId: string, now: number): void {
     this.#db.prepare('DELETE FROM resident_sessions WHERE app_device_id = ?').run(appDeviceId);
+    this.#dormantFrom([appDeviceId], now);
+  }
+
+  #dormantFrom(appDeviceIds: readonly string[], now: number): void {
+    const note = this.#db.prepare(
+      `INSERT OR IGNORE INTO app_device_dormancy (app_device_id, since)
+         SELECT id, ? FROM app_devices WHERE id = ?`,
+    );
+    for (const id of appDeviceIds) note.run(now, id);
   }
 }
 

@@ -5,6 +5,7 @@
  * proxy, the login and remote-open rate limits, and re-logins that publish no config version.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compilePanelSnapshot } from '../../../cloud-sync/hub/config/compile.ts';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import type { AppDeviceRevoker } from '../../../cloud-sync/hub/residents/app-device-revoker.ts';
 import { residentLoginReply } from '../../../cloud-sync/protocol/resident-api.ts';
@@ -67,6 +68,14 @@ async function startWorld(trustedProxies: string[]): Promise<World> {
     },
   });
   seed(hub);
+  // The unit's bell on p1: its residents' app devices are in p1's directory, so they count in its config.
+  hub.store.entities.create('doorbells', {
+    id: 'bell-u1',
+    panelId: 'p1',
+    unitId: 'u1',
+    type: 'family',
+    displayText: 'U1',
+  });
   const base = `http://127.0.0.1:${hub.apiAddress().port}`;
   const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(base + path, {
@@ -128,6 +137,10 @@ async function loggedIn(w: World, who: { residentId: string; password: string },
   expect(res.status).toBe(201);
   return residentLoginReply.parse(res.body);
 }
+
+/** Whether p1's compiled config names the app device (panels ring only devices in their directory). */
+const inP1Config = (w: World, appDeviceId: string) =>
+  JSON.stringify(compilePanelSnapshot(w.hub.store, 'p1')).includes(appDeviceId);
 
 const me = async (w: World, token: string) =>
   (await w.send('GET', '/api/v1/resident/me', undefined, bearer(token))).status;
@@ -191,6 +204,28 @@ describe('resident session expiry and revocation', () => {
     expect(await brokerAuth(w, s.mqtt!)).toBe(403);
     expect(await me(w, s.token)).toBe(401);
     expect(w.hub.store.entities.find('appDevices', s.appDeviceId)).toBeDefined();
+  });
+
+  it('removes an app device left without a session for an hour, so panels stop ringing it', async () => {
+    // Earlier tests' logged-out devices go first, so that this one's removal is the only change below.
+    w.clock.advance(2 * 3_600_000);
+    await w.hub.residents.sweep();
+    const who = await newResident(w);
+    const s = await loggedIn(w, who);
+    expect((await w.send('POST', '/api/v1/resident/logout', undefined, bearer(s.token))).status).toBe(204);
+    const version = w.hub.store.pendingPatches.currentVersion('p1')!;
+    w.clock.advance(59 * 60_000);
+    await w.hub.residents.sweep();
+    expect(w.hub.store.entities.find('appDevices', s.appDeviceId)).toBeDefined();
+    expect(inP1Config(w, s.appDeviceId)).toBe(true);
+    w.clock.advance(60_000);
+    await w.hub.residents.sweep();
+    expect(w.hub.store.entities.find('appDevices', s.appDeviceId)).toBeUndefined();
+    expect(inP1Config(w, s.appDeviceId)).toBe(false);
+    expect(w.hub.store.pendingPatches.currentVersion('p1')).toBe(version + 1);
+    // The install's next login gets a new app device (the old id is not re-created).
+    const again = await loggedIn(w, who, { appDeviceId: s.appDeviceId });
+    expect(again.appDeviceId).not.toBe(s.appDeviceId);
   });
 
   it('revokes every session of a resident whose password is reset', async () => {
@@ -257,6 +292,7 @@ describe('resident session expiry and revocation', () => {
     const first = await loggedIn(w, who, { address: '198.51.100.10' });
     const version = w.hub.store.pendingPatches.currentVersion('p1');
     expect(version).toBeDefined();
+    expect(inP1Config(w, first.appDeviceId)).toBe(true);
     let previous = first;
     for (let i = 0; i < 10; i++) {
       expect(
