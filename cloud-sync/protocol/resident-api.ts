@@ -19,7 +19,7 @@ export const residentLoginBody = z
     appDeviceId: appDeviceId
       .optional()
       .describe(
-        "the app device this install had (kept across logouts): re-used when it is still this resident's, so a re-login changes no config panels hold",
+        "the app device this install had (kept across logouts): re-used when it is still this resident's and has no session, so a re-login changes no config panels hold",
       ),
   })
   .strict();

@@ -53,7 +53,7 @@ export function residentApiPaths(): Record<string, unknown> {
       post: {
         summary:
           'Log a resident in: session token, app device id and broker credentials. The app device named in ' +
-          "the body is re-used when it is the resident's (no config change), else a new one is created. " +
+          "the body is re-used when it is the resident's and logged out (no config change), else a new one is made. " +
           'Attempts are rate-limited per client address and failed ones back off per resident and address: ' +
           '429 with Retry-After',
         security: [],

@@ -141,9 +141,9 @@ export class ResidentAccounts {
     const appDeviceId = appDeviceForLogin(store, this.#logger, { ...input, now });
     const token = randomBytes(32).toString('base64url');
     const mqttPassword = randomPassword();
-    // Replaces the device's earlier session, if any: its token and broker password stop working now.
     sessions.create({ token, mqttPassword, residentId: input.residentId, appDeviceId, now });
-    // Before the new credentials leave the hub, so that revoking the old ones cannot cut the new connection.
+    // Before the new credentials leave the hub: a revocation of this device still queued (its logout, a
+    // broker that was down) must not cut the connection the new credentials are about to open.
     await this.revocations.drain();
     this.#logger.info({ residentId: input.residentId, appDeviceId }, 'resident logged in');
     const url = this.#o.brokerWsUrl;

@@ -4,8 +4,10 @@
  * version to every panel of the building. Sessions and broker credentials are not in it. So an install
  * of the app keeps its app device id across logouts (the web app keeps it in localStorage and sends it
  * with the login) and a re-login re-uses it: only the session and credentials rotate, and no config
- * version is made. An id that is unknown or another resident's is ignored (a new one is created); the
- * hub always chooses ids, so an app device id can never collide with a panel's broker username.
+ * version is made. Only a device without a session is re-used (after a logout, an expiry or a password
+ * reset): knowing the password does not let a second install take over a device that is logged in.
+ * An id that is unknown, in use or another resident's is ignored and a new device created; the hub always
+ * chooses ids, so an app device id can never collide with a panel's broker username.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../../lib/log/logger.ts';
@@ -25,7 +27,7 @@ export function appDeviceForLogin(
 ): string {
   const { residentId } = login;
   const held = login.appDeviceId ? store.entities.find('appDevices', login.appDeviceId) : undefined;
-  if (held?.residentId === residentId) {
+  if (held?.residentId === residentId && !store.sessions.hasSession(held.id)) {
     // Renaming is the one change that still makes a config version, and only when the name changed.
     if (held.name !== login.deviceName)
       store.entities.update('appDevices', held.id, { name: login.deviceName });

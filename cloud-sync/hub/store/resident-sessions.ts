@@ -73,8 +73,8 @@ export class ResidentSessions {
   }
 
   /**
-   * A new session for the app device; one it had is replaced (deleted first, so its app device id is
-   * queued for revocation: the old broker credentials stop working and their connection is ended).
+   * A new session for the app device. Logins re-use only devices without one; should one exist anyway,
+   * it is replaced (deleted first, so its app device id is queued for revocation).
    */
   create(s: {
     token: string;
@@ -121,6 +121,11 @@ export class ResidentSessions {
   byAppDevice(appDeviceId: string, now: number, lifetime: SessionLifetime): ResidentSession | undefined {
     const row = this.#row(appDeviceId);
     return row && this.#used(row, now, lifetime);
+  }
+
+  /** Whether the app device has a session row (live, or expired and not yet found or swept). */
+  hasSession(appDeviceId: string): boolean {
+    return this.#row(appDeviceId) !== undefined;
   }
 
   /** Deletes every expired session (they are also deleted when found); returns how many. */
