@@ -2,8 +2,9 @@
  * Hands ended sessions' app device ids to the broker (AppDeviceRevoker). The ids come from the
  * `app_device_revocations` outbox, which the database fills in the same transaction that ends a session
  * (however it ended: logout, expiry, password reset, a cascade), and an id leaves it only once the
- * revoker resolved. A failed revocation is logged as an error and retried with exponential backoff,
- * after a restart too: never silently dropped. Passes run one at a time, in order.
+ * revoker resolved. A failed (or, after `timeoutMs`, unanswered) revocation is logged as an error and
+ * retried with exponential backoff, after a restart too: never silently dropped. Passes run one at a
+ * time, in order; callers that await one (logout, password reset, login) wait at most `timeoutMs`.
  */
 import type { Clock, TimerHandle } from '../../../lib/clock/clock.ts';
 import { errorMessage } from '../../../lib/errors.ts';
@@ -17,11 +18,14 @@ export interface RevocationQueueOptions {
   clock: Clock;
   logger: Logger;
   retry?: { initialMs: number; maxMs: number };
+  /** A revoker call not settled by then counts as failed (a hung broker must not hang logins). */
+  timeoutMs?: number;
 }
 
 /** Ids per revoker call: bounds one call after, say, a building's residents were all removed. */
 const BATCH = 100;
 const DEFAULT_RETRY = { initialMs: 1000, maxMs: 5 * 60_000 };
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 export class RevocationQueue {
   readonly #o: RevocationQueueOptions;
@@ -68,7 +72,7 @@ export class RevocationQueue {
         return true;
       }
       try {
-        await revoker.revoke(ids);
+        await this.#withTimeout(revoker.revoke(ids));
       } catch (err) {
         this.#failures++;
         this.#logger.error(
@@ -81,6 +85,16 @@ export class RevocationQueue {
       sessions.revocationsDone(ids);
       this.#logger.info({ appDeviceIds: ids }, 'app devices revoked at the broker');
     }
+  }
+
+  #withTimeout(revoking: Promise<void>): Promise<void> {
+    const { clock } = this.#o;
+    const ms = this.#o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    let timer: TimerHandle | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = clock.setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    });
+    return Promise.race([revoking, timeout]).finally(() => clock.clearTimeout(timer));
   }
 
   #scheduleRetry(): void {
