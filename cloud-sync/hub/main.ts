@@ -14,6 +14,7 @@ import { MqttConnection } from './mqtt/connection.ts';
 import { EventConsumer } from './mqtt/event-consumer.ts';
 import { INBOUND_TOPICS, Inbox, type InboxStats } from './mqtt/inbox.ts';
 import { ResidentAccounts } from './residents/accounts.ts';
+import type { AppDeviceRevoker } from './residents/app-device-revoker.ts';
 import { LoginLimiter } from './residents/login-limiter.ts';
 import type { HubSettings } from './settings.ts';
 import { DoorOpener } from './signer/door-opener.ts';
@@ -24,6 +25,8 @@ import { type HubStore, openHubStore } from './store/hub-store.ts';
 export interface HubDeps {
   logger: Logger;
   clock?: Clock;
+  /** Cuts broker connections of ended resident sessions; default: log only (the auth backend refuses them). */
+  appDeviceRevoker?: AppDeviceRevoker;
 }
 
 export class Hub {
@@ -38,6 +41,8 @@ export class Hub {
   #publisher: ConfigPublisher | undefined;
   #sweep: TimerHandle | undefined;
   #stopped = false;
+  #residents: ResidentAccounts | undefined;
+  readonly #revoker: AppDeviceRevoker | undefined;
   #sweptDataVersion: number | undefined;
 
   /** `settings` come from settings.ts (`parseHubSettings`, or `serve`'s flags and environment). */
@@ -45,6 +50,7 @@ export class Hub {
     this.#settings = settings;
     this.#logger = deps.logger;
     this.#clock = deps.clock ?? new SystemClock();
+    this.#revoker = deps.appDeviceRevoker;
   }
 
   async start(): Promise<void> {
@@ -84,7 +90,12 @@ export class Hub {
       logger,
       brokerWsUrl: app.brokerWsUrl,
       limiter: new LoginLimiter(clock, app.loginLimits),
+      rateLimits: app.rateLimits,
+      sessions: app.sessions,
+      ...(this.#revoker ? { revoker: this.#revoker } : {}),
     });
+    this.#residents = residents;
+    residents.start();
     this.#api = new HubApiServer({
       ...this.#settings.http,
       logger,
@@ -96,6 +107,7 @@ export class Hub {
         adminToken: this.#settings.adminToken,
         brokerAuthSecret: app.brokerAuthSecret,
         webDir: app.webDir,
+        trustedProxies: app.trustedProxies,
         mqttConnected: () => mqtt.connected,
         inboxStats: () => ({ ...this.inboxStats() }),
       },
@@ -111,6 +123,12 @@ export class Hub {
   get store(): HubStore {
     if (!this.#store) throw new Error('hub not started');
     return this.#store;
+  }
+
+  /** The resident accounts (tests await their revocation queue). */
+  get residents(): ResidentAccounts {
+    if (!this.#residents) throw new Error('hub not started');
+    return this.#residents;
   }
 
   get publicKey(): string {
@@ -135,6 +153,7 @@ export class Hub {
     this.#stopped = true;
     this.#clock.clearTimeout(this.#sweep);
     this.#publisher?.stop();
+    this.#residents?.stop();
     await this.#api?.stop();
     await this.#mqtt?.stop();
     this.#store?.close();

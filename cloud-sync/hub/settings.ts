@@ -11,7 +11,9 @@ import { ConfigError, errorMessage } from '../../lib/errors.ts';
 import { LOG_LEVELS } from '../../lib/log/logger.ts';
 import { secretSetting } from '../../lib/log/secret-settings.ts';
 import { brokerOptions } from '../../lib/mqtt/broker-url.ts';
+import { trustedProxiesSchema } from './residents/client-address.ts';
 import { loginLimitsSchema } from './residents/login-limiter.ts';
+import { residentRateLimitsSchema } from './residents/rate-limit.ts';
 
 export const DEFAULT_DATA_DIR = './hub-data';
 /** Where scripts/build-web.ts puts the resident web app in a checkout. */
@@ -88,6 +90,48 @@ const http = z
   })
   .strict();
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Resident sessions. Idle 30 days: the app is a door phone that must stay logged in to ring, and every
+ * API call and broker connect counts as use, so a phone in use never idles out, while a lost or abandoned
+ * one stops ringing and opening within a month. Absolute 90 days: bounds what a stolen token or broker
+ * password is worth whatever its use, at the cost of typing the password once a quarter. Dormant devices
+ * one hour: a logout followed by a login (switching accounts, trouble-shooting) publishes no config, while
+ * a resident who really logged out is skipped by the panels' bells (phone fallback) an hour later.
+ */
+const residentSessions = z
+  .object({
+    idleMs: z
+      .number()
+      .int()
+      .min(60_000)
+      .default(30 * DAY_MS)
+      .describe('a session unused this long ends'),
+    absoluteMs: z
+      .number()
+      .int()
+      .min(60_000)
+      .default(90 * DAY_MS)
+      .describe('a session ends this long after its login, used or not'),
+    dormantDeviceMs: z
+      .number()
+      .int()
+      .min(60_000)
+      .default(3_600_000)
+      .describe(
+        "an app device without a session this long leaves the panels' directory (they stop ringing it and fall back to the phone); a re-login of the install within it changes no config",
+      ),
+    sweepIntervalMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(60_000)
+      .describe('how often expired sessions are ended (and their broker connections cut) unasked'),
+  })
+  .strict()
+  .refine((s) => s.idleMs <= s.absoluteMs, 'idleMs must not exceed absoluteMs');
+
 const residentApp = z
   .object({
     brokerWsUrl: z
@@ -107,6 +151,9 @@ const residentApp = z
       .default(DEFAULT_WEB_DIR)
       .describe('the built resident web app, served at /app/'),
     loginLimits: loginLimitsSchema.prefault({}),
+    rateLimits: residentRateLimitsSchema.prefault({}),
+    sessions: residentSessions.prefault({}),
+    trustedProxies: trustedProxiesSchema,
   })
   .strict();
 

@@ -16,6 +16,11 @@ export const residentLoginBody = z
     residentId: id,
     password: z.string().min(1).max(200),
     deviceName: z.string().trim().min(1).max(100).describe('shown to the resident and the admin'),
+    appDeviceId: appDeviceId
+      .optional()
+      .describe(
+        "the app device this install had (kept across logouts): re-used when it is still this resident's and has no session, so a re-login changes no config panels hold",
+      ),
   })
   .strict();
 

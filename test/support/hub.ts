@@ -4,6 +4,7 @@
  * here, so the Hub's options are written once, and all talk to its admin API with one client.
  */
 import { Hub } from '../../cloud-sync/hub/main.ts';
+import type { AppDeviceRevoker } from '../../cloud-sync/hub/residents/app-device-revoker.ts';
 import { type HubSettingsInput, parseHubSettings } from '../../cloud-sync/hub/settings.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
@@ -36,6 +37,8 @@ export interface TestHubOptions {
   residentApp?: HubSettingsInput['residentApp'];
   /** A FakeClock for tests of the hub's own timers (the recompile after a change). */
   clock?: Clock;
+  /** What cuts ended resident sessions' broker connections (HubDeps.appDeviceRevoker). */
+  appDeviceRevoker?: AppDeviceRevoker;
 }
 
 /** Starts a hub on a loopback HTTP port and resolves once it is connected to its broker. */
@@ -58,7 +61,11 @@ export async function startTestHub(o: TestHubOptions): Promise<Hub> {
     recompileIntervalMs: 0,
     ...(o.residentApp ? { residentApp: o.residentApp } : {}),
   });
-  const hub = new Hub(settings, { logger: silentLogger, ...(o.clock ? { clock: o.clock } : {}) });
+  const hub = new Hub(settings, {
+    logger: silentLogger,
+    ...(o.clock ? { clock: o.clock } : {}),
+    ...(o.appDeviceRevoker ? { appDeviceRevoker: o.appDeviceRevoker } : {}),
+  });
   await hub.start();
   await until(() => hub.mqttConnected, 'the hub to connect to its broker');
   return hub;

@@ -8,10 +8,11 @@ import type { HubStore } from '../store/hub-store.ts';
 
 /**
  * The settings the routes use (settings.ts): the admin token; the broker's credential for the HTTP auth
- * backend (unset: the backend is off); the built resident web app, served at /app/.
+ * backend (unset: the backend is off); the built resident web app, served at /app/; the reverse proxies
+ * whose X-Forwarded-For names the client (client-address.ts).
  */
 type ApiSettings = Pick<HubSettings, 'adminToken'> &
-  Pick<HubSettings['residentApp'], 'brokerAuthSecret' | 'webDir'>;
+  Pick<HubSettings['residentApp'], 'brokerAuthSecret' | 'webDir' | 'trustedProxies'>;
 
 export interface HubApiContext extends ApiSettings {
   store: HubStore;

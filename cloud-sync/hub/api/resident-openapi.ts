@@ -52,8 +52,10 @@ export function residentApiPaths(): Record<string, unknown> {
     '/api/v1/resident/login': {
       post: {
         summary:
-          'Log a resident in on a new app device: session token, app device id and broker credentials ' +
-          '(failed logins are rate-limited: 429 with Retry-After)',
+          'Log a resident in: session token, app device id and broker credentials. The app device named in ' +
+          "the body is re-used when it is the resident's and logged out (no config change), else a new one is made. " +
+          'Attempts are rate-limited per client address and failed ones back off per resident and address: ' +
+          '429 with Retry-After',
         security: [],
         requestBody: jsonIn(residentLoginBody),
         responses: { 201: { description: 'logged in', ...json(residentLoginReply) }, ...errors },
@@ -61,7 +63,8 @@ export function residentApiPaths(): Record<string, unknown> {
     },
     '/api/v1/resident/logout': {
       post: {
-        summary: 'End the session and remove its app device (panels stop ringing it)',
+        summary:
+          'End the session and revoke its broker credentials (the app device stays for the next login of this install)',
         security: resident,
         responses: { 204: { description: 'logged out' }, ...errors },
       },
@@ -82,7 +85,9 @@ export function residentApiPaths(): Record<string, unknown> {
     },
     '/api/v1/resident/doors/{doorId}/open': {
       post: {
-        summary: 'Open a door remotely: a signed door.open on behalf of the resident (403 when not allowed)',
+        summary:
+          'Open a door remotely: a signed door.open on behalf of the resident (403 when not allowed; 429 with ' +
+          'Retry-After beyond the rate limit per resident)',
         security: resident,
         parameters: [pathId('doorId')],
         responses: { 202: { description: 'sent', ...json(residentOpenReply) }, ...errors },

@@ -13,6 +13,7 @@ import {
   residentLoginBody,
 } from '../../protocol/resident-api.ts';
 import { residentCallLog } from '../residents/call-log.ts';
+import { ClientAddresses } from '../residents/client-address.ts';
 import { residentDoors, ruledDoorIds } from '../residents/doors.ts';
 import type { HubApiContext } from './context.ts';
 
@@ -20,22 +21,23 @@ export const RESIDENT_PREFIX = '/api/v1/resident/';
 
 export function addResidentRoutes(router: Router, ctx: HubApiContext): void {
   const { residents, store, clock } = ctx;
+  const addresses = new ClientAddresses(ctx.trustedProxies);
   const session = (req: { headers: { authorization?: string | undefined } }) =>
     residents.authenticate(req.headers.authorization);
   router
-    .add('POST', '/api/v1/residents/{id}/login', ({ params }) => ({
+    .add('POST', '/api/v1/residents/{id}/login', async ({ params }) => ({
       status: 201,
-      body: residents.setLogin(params['id']!),
+      body: await residents.setLogin(params['id']!),
     }))
-    .add('POST', `${RESIDENT_PREFIX}login`, ({ req, body }) => ({
+    .add('POST', `${RESIDENT_PREFIX}login`, async ({ req, body }) => ({
       status: 201,
-      body: residents.login(
+      body: await residents.login(
         parseInput(residentLoginBody, body, 'login'),
-        req.socket.remoteAddress ?? 'unknown',
+        addresses.of(req.socket.remoteAddress, req.headers['x-forwarded-for']),
       ),
     }))
-    .add('POST', `${RESIDENT_PREFIX}logout`, ({ req }) => {
-      residents.logout(session(req));
+    .add('POST', `${RESIDENT_PREFIX}logout`, async ({ req }) => {
+      await residents.logout(session(req));
       return { status: 204, body: undefined };
     })
     .add('GET', `${RESIDENT_PREFIX}me`, ({ req }) => ({ status: 200, body: residents.profile(session(req)) }))
@@ -49,6 +51,7 @@ export function addResidentRoutes(router: Router, ctx: HubApiContext): void {
       // Unknown doors and doors without a rule look alike: a resident learns nothing about other doors.
       if (!ruledDoorIds(store, s.residentId, clock.now()).includes(doorId))
         throw new ForbiddenError(`you have no access to door "${doorId}"`);
+      residents.takeOpen(s);
       const sent = await ctx.opener.open({
         doorId,
         onBehalfOf: { kind: 'resident', id: s.residentId },

@@ -20,7 +20,7 @@ interface Source {
   env?: string;
   /** Flags and variables are text; these settings are numbers. */
   number?: boolean;
-  /** A comma-separated list. */
+  /** A comma-separated list (spaces around the commas allowed). */
   list?: boolean;
 }
 
@@ -48,6 +48,13 @@ const SOURCES: readonly Source[] = [
     env: 'PORTVAKT_HUB_BROKER_WS_URL',
   },
   { path: ['residentApp', 'webDir'], flag: 'web-dir', arg: 'DIR' },
+  {
+    path: ['residentApp', 'trustedProxies'],
+    flag: 'trusted-proxies',
+    arg: 'LIST',
+    env: 'PORTVAKT_HUB_TRUSTED_PROXIES',
+    list: true,
+  },
   { path: ['dataDir'], flag: 'data-dir', arg: 'DIR', env: 'PORTVAKT_HUB_DATA_DIR' },
   { path: ['adminToken'], env: 'PORTVAKT_HUB_ADMIN_TOKEN' },
   { path: ['mqtt', 'password'], env: 'PORTVAKT_HUB_BROKER_PASSWORD' },
@@ -98,7 +105,9 @@ export function serveOptionsHelp(): string {
     const fallback = isSecret(source) ? undefined : valueAt(defaults, source.path);
     const notes = [
       ...(source.flag && source.env ? [`env ${source.env}`] : []),
-      ...(fallback === undefined ? [] : [`default ${fallback}`]),
+      ...(fallback === undefined
+        ? []
+        : [`default ${Array.isArray(fallback) ? fallback.join(',') || 'none' : fallback}`]),
     ];
     const description = schema && z.globalRegistry.get(schema)?.description;
     return wrap(

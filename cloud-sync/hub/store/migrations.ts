@@ -245,4 +245,37 @@ export const migrations: readonly Migration[] = [
         WHERE type LIKE 'call.%';
     `,
   },
+  {
+    version: 5,
+    name: 'resident session revocation outbox, dormant app devices',
+    sql: `
+      -- Every ended resident session (logout, expiry, password reset, a removed app device or resident, a
+      -- deactivated resident) leaves its app device id here, in the same transaction, however it ended:
+      -- cascades included. residents/revocation-queue.ts hands the ids to the broker (AppDeviceRevoker) and
+      -- deletes them only once the broker confirmed, so a failed or interrupted revocation is retried, also
+      -- after a restart and by any hub worker.
+      CREATE TABLE app_device_revocations (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        app_device_id TEXT NOT NULL UNIQUE
+      ) STRICT;
+
+      CREATE TRIGGER resident_sessions_revoke AFTER DELETE ON resident_sessions BEGIN
+        INSERT OR IGNORE INTO app_device_revocations (app_device_id) VALUES (old.app_device_id);
+      END;
+
+      -- App devices without a session (logged out, expired), since when (residents/accounts.ts sweep):
+      -- after a grace period they leave the panels' directory, so panels stop ringing them.
+      CREATE TABLE app_device_dormancy (
+        app_device_id TEXT PRIMARY KEY REFERENCES app_devices(id) ON DELETE CASCADE,
+        since INTEGER NOT NULL
+      ) STRICT;
+
+      -- A resident who is no longer active loses every session (the API and the broker refused them
+      -- already; this also ends their live broker connections).
+      CREATE TRIGGER residents_inactive_end_sessions AFTER UPDATE OF status ON residents
+        WHEN new.status <> 'active' BEGIN
+        DELETE FROM resident_sessions WHERE resident_id = new.id;
+      END;
+    `,
+  },
 ];

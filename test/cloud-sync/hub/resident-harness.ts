@@ -4,8 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
-import type { LoginLimits } from '../../../cloud-sync/hub/residents/login-limiter.ts';
+import type { AppDeviceRevoker } from '../../../cloud-sync/hub/residents/app-device-revoker.ts';
+import type { HubSettingsInput } from '../../../cloud-sync/hub/settings.ts';
 import type { ResidentLoginReply } from '../../../cloud-sync/protocol/resident-api.ts';
+import type { Clock } from '../../../lib/clock/clock.ts';
 import { type AdminApi, AUTH, startTestHub } from '../../support/hub.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
@@ -16,7 +18,13 @@ export interface ResidentHubOptions {
   brokerUrl: string;
   brokerWsUrl?: string;
   webDir?: string;
-  loginLimits?: LoginLimits;
+  /** Resident app settings beyond the harness's own (login limits, rate limits, sessions, proxies). */
+  residentApp?: Omit<
+    NonNullable<HubSettingsInput['residentApp']>,
+    'brokerWsUrl' | 'brokerAuthSecret' | 'webDir'
+  >;
+  clock?: Clock;
+  appDeviceRevoker?: AppDeviceRevoker;
 }
 
 export function startResidentHub(o: ResidentHubOptions): Promise<Hub> {
@@ -30,15 +38,17 @@ export function startResidentHub(o: ResidentHubOptions): Promise<Hub> {
       brokerWsUrl: o.brokerWsUrl ?? WS_URL,
       brokerAuthSecret: BROKER_SECRET,
       webDir: o.webDir ?? tempDir(),
-      ...(o.loginLimits ? { loginLimits: o.loginLimits } : {}),
+      ...o.residentApp,
     },
+    ...(o.clock ? { clock: o.clock } : {}),
+    ...(o.appDeviceRevoker ? { appDeviceRevoker: o.appDeviceRevoker } : {}),
   });
 }
 
 /** The hub's broker password where a test broker checks logins (the aedes harness broker does not). */
 export const HUB_BROKER_PASSWORD = randomBytes(18).toString('base64url');
 
-/** Sets the resident's password with the admin API and logs in with it. */
+/** Sets the resident's password with the admin API and logs in with it (which ends earlier sessions). */
 export async function loginResident(
   call: AdminApi,
   residentId: string,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPublicKey, verifyCommand } from '../../../cloud-sync/protocol/signing.ts';
 import { type Browser, launchChromium } from '../../../scripts/lab/chromium.ts';
 import { until } from '../../../scripts/lab/until.ts';
-import { appStatus, fromApp } from './app-page.ts';
+import { appStatus, fromApp, logIn } from './app-page.ts';
 import { PANEL, ring, SNAPSHOT, startWorld, type World } from './harness.ts';
 
 describe('resident web app (Chromium)', () => {
@@ -158,5 +158,21 @@ describe('resident web app (Chromium)', () => {
     expect(await entry.getAttribute('data-outcome')).toBe('declined');
     expect(await entry.getByTestId('call-snapshot').getAttribute('src')).toBe(SNAPSHOT);
     expect(await entry.textContent()).toContain('Andersson');
+  });
+  it('logs out and in again in the same browser on the same app device, publishing no config version', async () => {
+    const version = world.hub.store.pendingPatches.currentVersion(PANEL);
+    expect(version).toBeDefined();
+    let token = (await page.evaluate(() => localStorage.getItem('portvakt.resident.session'))) ?? '';
+    for (let i = 0; i < 3; i++) {
+      await page.getByTestId('logout').click();
+      await page.getByTestId('login-form').waitFor();
+      // Logged out: the broker connection's credentials no longer pass the hub's auth backend.
+      const old = JSON.parse(token) as { mqtt: { username: string; password: string } };
+      expect(world.hub.residents.brokerLogin(old.mqtt.username, old.mqtt.password)).toBe(false);
+      expect(await logIn(page, world)).toBe(appDeviceId);
+      token = (await page.evaluate(() => localStorage.getItem('portvakt.resident.session'))) ?? '';
+    }
+    expect(world.hub.store.pendingPatches.currentVersion(PANEL)).toBe(version);
+    expect(world.hub.store.entities.list('appDevices', { residentId: 'alice' })).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@ import type { ResidentLoginReply } from '../../../../protocol/resident-api.ts';
 import { ApiError, login } from '../api.ts';
 import { h } from '../dom.ts';
 import { unlockAudio } from '../ringtone.ts';
+import { installAppDeviceId } from '../session.ts';
 
 function guessDeviceName(): string {
   const ua = navigator.userAgent;
@@ -64,6 +65,7 @@ export function loginScreen(onLoggedIn: (session: ResidentLoginReply) => void): 
           residentId: residentId.value.trim(),
           password: password.value,
           deviceName: deviceName.value.trim() || 'Browser',
+          appDeviceId: installAppDeviceId(),
         }),
       );
     } catch (err) {
