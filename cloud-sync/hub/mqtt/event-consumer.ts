@@ -88,10 +88,14 @@ export class EventConsumer {
       this.#answer(panelId, position);
       return undefined;
     }
-    if (problem || !fits) {
-      const detail = problem ?? `${payload.length} bytes, over ${EVENTS_MESSAGE_MAX_BYTES}`;
-      const reason = problem ? 'invalid' : 'too_large';
-      this.#answer(panelId, position, { fromSeq: first, toSeq: last, reason, detail: detail.slice(0, 200) });
+    if (problem) {
+      // Seqs out of order: a broken batch, not a bad event, so no range the panel could skip.
+      this.#answer(panelId, position, { fromSeq: position + 1, reason: 'invalid', detail: problem });
+      return problem;
+    }
+    if (!fits) {
+      const detail = `${payload.length} bytes, over ${EVENTS_MESSAGE_MAX_BYTES}`;
+      this.#answer(panelId, position, { fromSeq: first, toSeq: last, reason: 'too_large', detail });
       return `events ${first}..${last} refused: ${detail}`;
     }
     if (strict.success) {
