@@ -174,12 +174,13 @@ export class EventStream {
       this.#d.logger.debug({ rejected }, 'stale events rejection ignored');
       return;
     }
+    let skip: OutboxEvent | undefined;
     if (toSeq === fromSeq) {
       // The hub read this event and refuses it alone: no resend can change that.
-      const event = this.#d.outbox.pending(fromSeq - 1, 1)[0];
-      if (event?.seq === fromSeq) this.#skip(event, reason, rejected.detail ?? '');
+      skip = this.#d.outbox.pending(fromSeq - 1, 1).find((e) => e.seq === fromSeq);
     } else if (oldest.count > 1) {
-      this.#split = { count: Math.max(1, Math.floor(oldest.count / 2)), until: oldest.last };
+      const until = Math.max(oldest.last, this.#split?.until ?? 0);
+      this.#split = { count: Math.max(1, Math.floor(oldest.count / 2)), until };
       this.#d.logger.warn({ rejected, split: this.#split }, 'hub refused a batch; splitting it');
     } else {
       // One event, refused without being read: nothing proves that one is at fault, so it is not
@@ -189,7 +190,11 @@ export class EventStream {
     }
     // The batches sent after the refused one come back as repeats of the position: expected, let pass.
     this.#resentOnRepeat = true;
-    this.#rewind();
+    // Back to the acked seq before the note is appended, so that its announcement finds the stream
+    // already resending from there.
+    this.#reset();
+    if (skip) this.#skip(skip, reason, rejected.detail ?? '');
+    this.#pump();
   }
 
   /** Records once that `event` is given up on, and leaves it out of every batch from now on. */
@@ -201,11 +206,16 @@ export class EventStream {
   }
 
   #rewind(): void {
+    this.#reset();
+    this.#pump();
+  }
+
+  /** Forgets what is in flight: the next batch goes after the acked seq. */
+  #reset(): void {
     this.#inflight = [];
     this.#clearTimers();
     this.#lastSent = this.#d.outbox.ackedSeq();
     this.#cursor = this.#lastSent;
-    this.#pump();
   }
 
   #pump(): void {
