@@ -56,7 +56,11 @@ interface InFlight {
   first: number;
   last: number;
   count: number;
+  bytes: number;
 }
+
+/** The least byte budget a too_large refusal can teach (one larger event still goes alone). */
+export const MIN_BATCH_BYTES = 16 * 1024;
 
 /** After a refused range: at most `count` events per batch, one batch in flight, until `until` is acked. */
 interface Split {
@@ -68,7 +72,8 @@ export class EventStream {
   readonly #d: EventStreamDeps;
   readonly #bucket: TokenBucket;
   readonly #window: number;
-  readonly #maxBytes: number;
+  /** The byte budget; lowered for good when the hub refuses a batch as too large (its limit is lower). */
+  #maxBytes: number;
   #up = false;
   /** Seq of the last event sent on this connection (the next batch's afterSeq). */
   #lastSent = 0;
@@ -180,8 +185,13 @@ export class EventStream {
       skip = this.#d.outbox.pending(fromSeq - 1, 1).find((e) => e.seq === fromSeq);
     } else if (oldest.count > 1) {
       const until = Math.max(oldest.last, this.#split?.until ?? 0);
+      if (reason === 'too_large')
+        this.#maxBytes = Math.min(this.#maxBytes, Math.max(MIN_BATCH_BYTES, Math.floor(oldest.bytes / 2)));
       this.#split = { count: Math.max(1, Math.floor(oldest.count / 2)), until };
-      this.#d.logger.warn({ rejected, split: this.#split }, 'hub refused a batch; splitting it');
+      this.#d.logger.warn(
+        { rejected, split: this.#split, maxBatchBytes: this.#maxBytes },
+        'hub refused a batch; splitting it',
+      );
     } else {
       // One event, refused without being read: nothing proves that one is at fault, so it is not
       // skipped; the ack timeout resends it (the hub answers, so this cannot spin).
@@ -260,7 +270,7 @@ export class EventStream {
       const first = events[0]!.seq;
       this.#lastSent = events[events.length - 1]!.seq;
       this.#cursor = batch.cursor;
-      this.#inflight.push({ first, last: this.#lastSent, count: events.length });
+      this.#inflight.push({ first, last: this.#lastSent, count: events.length, bytes: batch.bytes });
       this.#armAckTimer(false);
       this.#send({ protocol: PROTOCOL_VERSION, afterSeq, live: false, events });
     }

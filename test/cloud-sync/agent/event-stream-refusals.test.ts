@@ -44,11 +44,11 @@ describe('event stream refusals', () => {
     h.link.up();
     expect(h.inOrder()).toHaveLength(DEFAULT_WINDOW);
     h.link.clear();
-    await h.send('events/ack', ack(0, { fromSeq: 1, toSeq: 200, reason: 'too_large' }));
+    await h.send('events/ack', ack(0, { fromSeq: 1, toSeq: 200, reason: 'invalid' }));
     expect(h.inOrder().map((b) => [b.afterSeq, b.events.length])).toEqual([[0, 100]]);
     // Refused again: halved again.
     h.link.clear();
-    await h.send('events/ack', ack(0, { fromSeq: 1, toSeq: 100, reason: 'too_large' }));
+    await h.send('events/ack', ack(0, { fromSeq: 1, toSeq: 100, reason: 'invalid' }));
     expect(h.inOrder().map((b) => [b.afterSeq, b.events.length])).toEqual([[0, 50]]);
     // Accepted: the next part of the refused range, still one at a time.
     h.link.clear();
@@ -65,6 +65,23 @@ describe('event stream refusals', () => {
     await h.send('events/ack', ack(200));
     expect(h.inOrder().map((b) => b.events.length)).toEqual(Array(DEFAULT_WINDOW).fill(MAX_BATCH));
     expect(h.outbox.skips).toEqual([]);
+  });
+
+  it('learns a lower byte budget from a too_large refusal and keeps it', async () => {
+    const h = await harness();
+    for (let i = 0; i < 40; i++) h.outbox.append('call.snapshot', { callId: `c${i}`, snapshot: PICTURE });
+    h.link.up();
+    expect(h.seqsOf(h.inOrder()[0])).toEqual([1, 2, 3]);
+    h.link.clear();
+    await h.send('events/ack', ack(0, { fromSeq: 1, toSeq: 3, reason: 'too_large' }));
+    for (let round = 0; round < 60 && h.outbox.size() > 0; round++)
+      await h.send('events/ack', ack(h.agent.events.lastSentSeq()));
+    expect(h.outbox.size()).toBe(0);
+    // Half the refused batch (3 pictures) holds one picture: every batch since, past the refused range
+    // too, carries one.
+    const counts = h.inOrder().map((b) => b.events.length);
+    expect(counts.length).toBeGreaterThan(30);
+    expect(counts.every((n) => n === 1)).toBe(true);
   });
 
   it('skips an event the hub refuses alone, notes it once, and goes on after it in order', async () => {
