@@ -107,7 +107,8 @@ export const eventsMessage = z
     /** Events in sequence order. */
     events: z.array(auditEventSchema).min(1).max(500),
   })
-  .strict();
+  .strict()
+  .describe(`at most ${EVENTS_MESSAGE_MAX_BYTES} bytes serialized; a larger one is refused as too_large`);
 
 /** Why the hub refused (part of) an in-order events message. */
 export const EVENTS_REJECTIONS = ['too_large', 'invalid'] as const;
@@ -135,7 +136,11 @@ export const eventsAckMessage = z
      * Added in the same protocol version (panels of before refuse such an ack, and would have retried
      * forever anyway): the hub stored up to `upToSeq` and refuses what follows, instead of staying silent.
      */
-    rejected: eventsRejection.optional(),
+    rejected: eventsRejection
+      .optional()
+      .describe(
+        'the hub refuses what follows upToSeq: a range (split it) or one event (fromSeq = toSeq: skip it and record why)',
+      ),
   })
   .strict();
 
