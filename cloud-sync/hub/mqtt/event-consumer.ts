@@ -122,6 +122,8 @@ export class EventConsumer {
         head.push(event.data);
         continue;
       }
+      // Stored before (so once valid): a resend's copy changes nothing, whatever it looks like now.
+      if (raw.seq <= position) continue;
       const issue = event.error.issues[0];
       const detail = `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`.slice(0, 200);
       const upTo =
