@@ -58,6 +58,13 @@ export class EventConsumer {
     } catch {
       return this.#refuseUnread(panelId, 'invalid', 'payload is not UTF-8 JSON');
     }
+    const fits = payload.length <= EVENTS_MESSAGE_MAX_BYTES;
+    // The common case first, with one schema pass: a valid batch in order.
+    const strict = eventsMessage.safeParse(json);
+    if (strict.success && fits && !orderProblem(strict.data.afterSeq, strict.data.events))
+      return strict.data.live
+        ? this.#storeLive(panelId, strict.data.events)
+        : this.#storeInOrder(panelId, strict.data.afterSeq, strict.data.events);
     // Another protocol version's message is no question this hub can answer.
     if ((json as { protocol?: unknown } | null)?.protocol !== PROTOCOL_VERSION)
       return 'not an events message of this protocol version';
@@ -65,22 +72,11 @@ export class EventConsumer {
     if (!envelope.success) return this.#refuseUnread(panelId, 'invalid', 'not an events message');
     const { afterSeq, live, events } = envelope.data;
     const problem = orderProblem(afterSeq, events);
-    const strict = eventsMessage.safeParse(json);
-    const fits = payload.length <= EVENTS_MESSAGE_MAX_BYTES;
     // Live copies are stored when all is well and otherwise dropped unanswered: their in-order originals
     // get the answer.
-    if (live) {
-      if (problem || !strict.success || !fits) return problem ?? 'live events refused';
-      const inserted = this.#events.storeLive(panelId, strict.data.events, this.#clock.now());
-      this.#logger.debug({ panelId, inserted }, 'live events stored');
-      return undefined;
-    }
+    if (live) return problem ?? 'live events refused';
     const position = this.#events.position(panelId);
-    if (afterSeq > position) {
-      this.#logger.info({ panelId, afterSeq, position }, 'event gap; asking resend');
-      this.#answer(panelId, position);
-      return undefined;
-    }
+    if (afterSeq > position) return this.#storeInOrder(panelId, afterSeq, []);
     const fresh = events.filter((e) => e.seq > position);
     const first = fresh[0]?.seq;
     const last = fresh.at(-1)?.seq;
@@ -98,13 +94,25 @@ export class EventConsumer {
       this.#answer(panelId, position, { fromSeq: first, toSeq: last, reason: 'too_large', detail });
       return `events ${first}..${last} refused: ${detail}`;
     }
-    if (strict.success) {
-      const result = this.#events.storeInOrder(panelId, afterSeq, strict.data.events, this.#clock.now());
-      this.#logger.debug({ panelId, inserted: result.inserted, position: result.position }, 'events stored');
-      this.#answer(panelId, result.position);
-      return undefined;
-    }
     return this.#storeValidHead(panelId, afterSeq, position, events, { first, last });
+  }
+
+  #storeLive(panelId: string, events: readonly AuditEvent[]): undefined {
+    const inserted = this.#events.storeLive(panelId, events, this.#clock.now());
+    this.#logger.debug({ panelId, inserted }, 'live events stored');
+  }
+
+  /** Stores a valid in-order batch (nothing after a gap) and acks the position. */
+  #storeInOrder(panelId: string, afterSeq: number, events: readonly AuditEvent[]): undefined {
+    const position = this.#events.position(panelId);
+    if (afterSeq > position) {
+      this.#logger.info({ panelId, afterSeq, position }, 'event gap; asking resend');
+      this.#answer(panelId, position);
+      return;
+    }
+    const result = this.#events.storeInOrder(panelId, afterSeq, events, this.#clock.now());
+    this.#logger.debug({ panelId, inserted: result.inserted, position: result.position }, 'events stored');
+    this.#answer(panelId, result.position);
   }
 
   /** Stores the events before the first invalid one and names that one alone. */
