@@ -41,6 +41,19 @@ export interface Outbox {
   size(): number;
   /** Calls `listener` for every event appended from now on; returns the unsubscribe function. */
   onAppend(listener: (event: OutboxEvent) => void): () => void;
+  /**
+   * Records (as a new event, itself uploaded) that the upload gave up on the event `seq`: the hub refused
+   * it alone, or it is too large for any message. Never throws.
+   */
+  noteSkipped(skip: UploadSkip): void;
+}
+
+/** Why the upload left an event out: the `sync.event_skipped` audit payload. */
+export interface UploadSkip {
+  seq: number;
+  eventType: string;
+  reason: 'too_large' | 'invalid';
+  detail: string;
 }
 
 /** `reason` UNKNOWN_DOOR means nothing was recorded or moved: the agent refuses the command. */

@@ -83,6 +83,12 @@ export const auditEventSchema = z
   })
   .strict();
 
+/**
+ * The most an events message may be, serialized (UTF-8 JSON bytes): the hub refuses a larger one as
+ * `too_large`. A quarter of the hub's inbox limit (1 MiB), so a refusal is an answer, not silence.
+ */
+export const EVENTS_MESSAGE_MAX_BYTES = 256 * 1024;
+
 export const eventsMessage = z
   .object({
     protocol,
@@ -101,6 +107,24 @@ export const eventsMessage = z
     /** Events in sequence order. */
     events: z.array(auditEventSchema).min(1).max(500),
   })
+  .strict()
+  .describe(`at most ${EVENTS_MESSAGE_MAX_BYTES} bytes serialized; a larger one is refused as too_large`);
+
+/** Why the hub refused (part of) an in-order events message. */
+export const EVENTS_REJECTIONS = ['too_large', 'invalid'] as const;
+
+export const eventsRejection = z
+  .object({
+    /** The first seq the hub did not store: the one after its position. */
+    fromSeq: z.number().int().min(1),
+    /**
+     * The last seq of the refused range, when the hub could read it. `fromSeq === toSeq` names one event
+     * the hub refuses on its own (the panel skips it); a longer or unknown range is split by the panel.
+     */
+    toSeq: z.number().int().min(1).optional(),
+    reason: z.enum(EVENTS_REJECTIONS),
+    detail: z.string().max(200).optional(),
+  })
   .strict();
 
 export const eventsAckMessage = z
@@ -108,8 +132,30 @@ export const eventsAckMessage = z
     protocol,
     /** Every event with seq ≤ upToSeq is stored at the cloud and may leave the outbox. */
     upToSeq: z.number().int().min(0),
+    /**
+     * Added in the same protocol version (panels of before refuse such an ack, and would have retried
+     * forever anyway): the hub stored up to `upToSeq` and refuses what follows, instead of staying silent.
+     */
+    rejected: eventsRejection
+      .optional()
+      .describe(
+        'the hub refuses what follows upToSeq: a range (split it) or one event (fromSeq = toSeq: skip it and record why)',
+      ),
   })
   .strict();
+
+/**
+ * Just enough of an events message to answer it: what the hub reads from a message that fails
+ * `eventsMessage`, to store its valid head and name the first event it refuses.
+ */
+export const eventsEnvelope = z.object({
+  afterSeq: z.number().int().min(0),
+  live: z.boolean().default(false),
+  events: z
+    .array(z.looseObject({ seq: z.number().int().min(1) }))
+    .min(1)
+    .max(500),
+});
 
 export const deviceStateMessage = z
   .object({
@@ -178,6 +224,7 @@ export type ConfigReportedMessage = z.output<typeof configReportedMessage>;
 export type ConfigRequestMessage = z.output<typeof configRequestMessage>;
 export type EventsMessage = z.output<typeof eventsMessage>;
 export type EventsAckMessage = z.output<typeof eventsAckMessage>;
+export type EventsRejection = z.output<typeof eventsRejection>;
 export type DeviceStateMessage = z.output<typeof deviceStateMessage>;
 export type CommandBody = z.output<typeof commandBodySchema>;
 export type SignedCommandMessage = z.output<typeof signedCommandMessage>;

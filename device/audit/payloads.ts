@@ -8,8 +8,26 @@
  * Call vocabulary (outcomes, stop reasons, bell types) is typed as text here because the intercom types
  * import this module; the intercom passes its own literal types.
  */
+import { SNAPSHOT_MAX_CHARS } from '../../cloud-sync/protocol/calls.ts';
 import type { AccessDecision } from '../access/types.ts';
 import type { DoorAlarm, UnlockKind } from '../door/types.ts';
+
+/**
+ * Every string in an event's `data` is at most this long once recorded (device/audit/bounds.ts cuts
+ * longer ones at record time and marks the cut): refusal reasons and details quote what others sent, and
+ * an attacker's 64 KB must not become 64 KB per event in the outbox, the upload and the hub.
+ */
+export const AUDIT_TEXT_MAX_CHARS = 200;
+/**
+ * Pictures are the one large field: `call.snapshot`'s `snapshot`, a JPEG data URI of at most
+ * SNAPSHOT_MAX_CHARS (64 KiB; the intercom records JPEGs up to 48,000 bytes). A longer one is replaced by
+ * a short marker, never cut (a cut picture is no picture).
+ */
+export const AUDIT_PICTURE_MAX_CHARS = SNAPSHOT_MAX_CHARS;
+/** The picture fields, by event type: the only strings allowed past AUDIT_TEXT_MAX_CHARS. */
+export const AUDIT_PICTURE_FIELDS: Readonly<Partial<Record<AuditEventType, string>>> = {
+  'call.snapshot': 'snapshot',
+};
 
 /** A card decision as recorded; the reader is the event's own `readerId` column. */
 type TapDecision = Pick<AccessDecision, 'reason' | 'doorIds' | 'uidHash' | 'cardId' | 'residentId'>;
@@ -61,6 +79,11 @@ export type AuditPayloads = {
   /** A message from the cloud failed validation (config ones are config.rejected). */
   'sync.rejected': ProtocolRejection;
   'config.rejected': ProtocolRejection;
+  /**
+   * An event the upload gave up on: the hub refused it alone (`invalid`), or it is larger than any events
+   * message may be (`too_large`). Its seq is the one gap at the hub that no `outbox.overflow` explains.
+   */
+  'sync.event_skipped': { seq: number; eventType: string; reason: 'too_large' | 'invalid'; detail: string };
   'config.applied': { version: number; kind: 'snapshot' | 'patch' };
   /** The unacked outbox hit its bound and the oldest low-priority events were dropped (counts by type). */
   'outbox.overflow': { dropped: Record<string, number>; total: number; maxRows: number };

@@ -10,6 +10,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Clock } from '../../lib/clock/clock.ts';
+import { boundAuditData } from '../audit/bounds.ts';
 import type { AuditEvent, AuditEventType, AuditLog } from '../audit/types.ts';
 import { createUuidV7 } from './uuid7.ts';
 
@@ -62,8 +63,9 @@ export class SqliteAuditLog implements AuditLog {
   }
 
   append(event: AuditRow): AuditEvent {
-    // Serialize first: a non-JSON payload (BigInt, cycle) must throw before anything is written.
-    const json = JSON.stringify(event.data ?? {});
+    // Serialize first: a non-JSON payload (BigInt, cycle) must throw before anything is written. Strings
+    // are bounded here, where every event passes, so no writer can forget (device/audit/bounds.ts).
+    const json = JSON.stringify(boundAuditData(event.type, event.data ?? {}));
     const id = this.#nextId();
     const ts = this.#clock.now();
     const doorId = event.doorId ?? null;

@@ -10,7 +10,7 @@
  * - Acked rows are history only; beyond the newest `retainAckedRows` (default 50,000) they are deleted,
  *   so the local API still shows recent events.
  */
-import type { Outbox, OutboxEvent } from '../../cloud-sync/agent/ports.ts';
+import type { Outbox, OutboxEvent, UploadSkip } from '../../cloud-sync/agent/ports.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditEvent, AuditLog } from '../audit/types.ts';
@@ -78,6 +78,15 @@ export class StoreOutbox implements Outbox {
    */
   onAppend(listener: (event: OutboxEvent) => void): () => void {
     return this.#o.bus.on('audit', (event: AuditEvent) => queueMicrotask(() => listener(event)));
+  }
+
+  noteSkipped(skip: UploadSkip): void {
+    try {
+      this.#o.audit.append({ type: 'sync.event_skipped', data: { ...skip } });
+    } catch (err) {
+      // The skip itself stands (the hub has moved on or will); only its note is lost.
+      this.#o.logger.error({ ...skip, err: errorMessage(err) }, 'could not record a skipped event');
+    }
   }
 
   #enforceBound(): void {

@@ -11,7 +11,7 @@ import { messageSchemas } from '../../protocol/messages.ts';
 import { allDevicesTopic, parseDeviceTopic } from '../../protocol/topics.ts';
 import type { ConfigPublisher } from '../config/publisher.ts';
 import type { HubStore } from '../store/hub-store.ts';
-import type { EventConsumer } from './event-consumer.ts';
+import { type EventConsumer, INBOX_MAX_PAYLOAD_BYTES } from './event-consumer.ts';
 
 /** The leaves panels publish on; the hub subscribes to exactly these. */
 export const INBOUND_LEAVES = [
@@ -23,7 +23,8 @@ export const INBOUND_LEAVES = [
 ] as const;
 export const INBOUND_TOPICS: readonly string[] = INBOUND_LEAVES.map((leaf) => allDevicesTopic(leaf));
 
-type InboundLeaf = (typeof INBOUND_LEAVES)[number];
+/** `events` goes to the event consumer raw: it answers what it refuses, which needs more than a schema. */
+type InboundLeaf = Exclude<(typeof INBOUND_LEAVES)[number], 'events'>;
 type InboundMessage<L extends InboundLeaf> = z.output<(typeof messageSchemas)[L]>;
 /** What each leaf does with its validated message; an error text marks a well-formed but unusable one. */
 type Handlers = {
@@ -32,9 +33,10 @@ type Handlers = {
 /** The protocol's schemas seen through their message types, so a leaf `L` parses into `InboundMessage<L>`. */
 const SCHEMAS: { readonly [L in InboundLeaf]: z.ZodType<InboundMessage<L>> } = messageSchemas;
 
-const isInbound = (leaf: string): leaf is InboundLeaf => INBOUND_LEAVES.some((inbound) => inbound === leaf);
+const isInbound = (leaf: string): leaf is InboundLeaf =>
+  leaf !== 'events' && INBOUND_LEAVES.some((inbound) => inbound === leaf);
 
-const MAX_PAYLOAD_BYTES = 1024 * 1024;
+const MAX_PAYLOAD_BYTES = INBOX_MAX_PAYLOAD_BYTES;
 
 export interface InboxStats {
   received: number;
@@ -56,13 +58,14 @@ export class Inbox {
   readonly #logger: Logger;
   readonly #handlers: Handlers;
   readonly #isPanel: (id: string) => boolean;
+  readonly #consumer: EventConsumer;
 
   constructor(options: InboxOptions) {
     const { store, consumer, publisher, clock } = options;
     const logger = options.logger.child({ component: 'inbox' });
     this.#logger = logger;
+    this.#consumer = consumer;
     this.#handlers = {
-      events: (panelId, message) => consumer.handle(panelId, message),
       state: (panelId, message) => {
         store.panels.saveState(panelId, message, clock.now());
       },
@@ -84,6 +87,10 @@ export class Inbox {
   handle(topic: string, payload: Buffer): void {
     this.stats.received++;
     const where = parseDeviceTopic(topic);
+    if (where?.leaf === 'events') {
+      this.#receiveEvents(topic, where.deviceId, payload);
+      return;
+    }
     if (!where || !isInbound(where.leaf)) {
       this.#invalid(topic, 'not a panel-to-hub topic');
       return;
@@ -123,6 +130,22 @@ export class Inbox {
       return;
     }
     this.stats.handled++;
+  }
+
+  /**
+   * Events are answered even when refused, so that one bad message cannot wedge a panel's upload; the
+   * consumer reads the payload itself (it bounds what it parses).
+   */
+  #receiveEvents(topic: string, panelId: string, payload: Buffer): void {
+    if (payload.length === 0) return;
+    if (!this.#isPanel(panelId)) {
+      this.stats.unknownPanel++;
+      this.#logger.warn({ topic }, 'message from an unknown panel ignored');
+      return;
+    }
+    const problem = this.#consumer.receive(panelId, payload);
+    if (problem) this.#invalid(topic, problem);
+    else this.stats.handled++;
   }
 
   #invalid(topic: string, reason: string): void {

@@ -9,6 +9,7 @@ import {
   type OutboxEvent,
   type ProtocolError,
   UNKNOWN_DOOR,
+  type UploadSkip,
 } from '../../../cloud-sync/agent/ports.ts';
 import { SyncAgent } from '../../../cloud-sync/agent/sync-agent.ts';
 import type { ConfigPatchMessage } from '../../../cloud-sync/protocol/messages.ts';
@@ -95,7 +96,7 @@ export class FakeOutbox implements Outbox {
     this.#clock = clock;
   }
 
-  append(type = 'access.granted'): OutboxEvent {
+  append(type = 'access.granted', data: Record<string, unknown> = {}): OutboxEvent {
     const seq = (this.rows.at(-1)?.seq ?? this.#acked) + 1;
     const event = {
       id: `ev-${seq}`,
@@ -104,7 +105,7 @@ export class FakeOutbox implements Outbox {
       type,
       doorId: null,
       readerId: null,
-      data: {},
+      data,
     };
     this.rows.push(event);
     for (const l of this.#listeners) l(event);
@@ -135,6 +136,13 @@ export class FakeOutbox implements Outbox {
   onAppend(listener: (event: OutboxEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  readonly skips: UploadSkip[] = [];
+
+  noteSkipped(skip: UploadSkip): void {
+    this.skips.push(skip);
+    this.append('sync.event_skipped', { ...skip });
   }
 }
 

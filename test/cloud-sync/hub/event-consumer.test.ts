@@ -76,7 +76,7 @@ describe('event consumer', () => {
     expect(acks()).toEqual([13]);
   });
 
-  it('ignores batches whose seqs do not rise, and messages from unknown panels', async () => {
+  it('refuses batches whose seqs do not rise (an answer, no range to skip); ignores unknown panels', async () => {
     const count = hub.store.events.count('p1');
     const invalid = hub.inboxStats().invalid;
     await panel.publish('events', batch(13, [15, 14]));
@@ -87,7 +87,13 @@ describe('event consumer', () => {
     await stranger.close();
     expect(hub.store.events.count('p1')).toBe(count);
     expect(hub.store.events.count('p9')).toBe(0);
-    expect(acks()).toEqual([]);
+    expect(panel.on('events/ack').map((m) => m.payload)).toEqual([
+      {
+        protocol: 1,
+        upToSeq: 13,
+        rejected: { fromSeq: 14, reason: 'invalid', detail: 'event seq 14 is not above 15' },
+      },
+    ]);
   });
 
   it('survives arbitrary bytes and JSON on the events topic without storing anything', async () => {

@@ -33,6 +33,7 @@ export const SAMPLE_PAYLOADS: { [T in AuditEventType]: AuditPayloads[T] } = {
   'command.executed': { command: 'identify', durationS: 10 },
   'command.refused': { reason: 'replayed', detail: 'nonce seen before' },
   'sync.rejected': { leaf: 'commands', reason: 'not JSON' },
+  'sync.event_skipped': { seq: 7, eventType: 'call.refused', reason: 'invalid', detail: 'data: invalid' },
   'config.rejected': { leaf: 'config/desired', reason: 'invalid' },
   'config.applied': { version: 1, kind: 'snapshot' },
   'outbox.overflow': { dropped: { 'door.opened': 1 }, total: 1, maxRows: 1000 },
