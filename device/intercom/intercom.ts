@@ -169,7 +169,8 @@ export class Intercom {
   #refuse(appDeviceId: string, refusal: Refusal): void {
     const reply = this.#refusals.refused(appDeviceId, refusal);
     const { callId, reason } = refusal;
-    if (reply && callId) this.send(appDeviceId, { protocol: 1, type: 'refused', callId, reason: reason.slice(0, 200) });
+    if (reply && callId)
+      this.send(appDeviceId, { protocol: 1, type: 'refused', callId, reason: reason.slice(0, 200) });
   }
 
   #startCall(): string {

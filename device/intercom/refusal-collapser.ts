@@ -7,7 +7,8 @@
  *   a bug shows up with its reason, as before), and answered;
  * - everything refused or rate-limited after it, until the window closes, is only counted; at the close
  *   one `call.flood` row carries the counts and the first and last reason, and the next window opens;
- *   a window that closes with nothing counted ends the source's state;
+ *   a window that closes with nothing counted ends the source's state; a window opened by a rate-limited
+ *   message (a flood outruns the parsing of what was admitted) writes only its summary;
  * - replies to refusals are rate-limited too (a reply is work a sender makes us do); a rate-limited
  *   message is never answered.
  *
@@ -60,7 +61,7 @@ export class RefusalCollapser {
     this.#o = options;
   }
 
-  /** A message was refused after it was parsed. Returns whether to answer it with `refused`. */
+  /** A message was refused after it was read. Returns whether to answer it with `refused` (it names a call). */
   refused(appDeviceId: string, refusal: Refusal): boolean {
     const reason = refusal.reason.slice(0, MAX_REASON_CHARS);
     const source = this.#sourceOf(appDeviceId);
@@ -78,7 +79,8 @@ export class RefusalCollapser {
       window.firstReason ??= reason;
       window.lastReason = reason;
     }
-    if (window.replies.available() < 1) return false;
+    // Only a refusal that names a call is answered, so only those spend the reply budget.
+    if (refusal.callId === undefined || window.replies.available() < 1) return false;
     window.replies.take(1);
     return true;
   }
