@@ -121,7 +121,9 @@ describe('intercom under a flood from one app device', () => {
       { id: 'anna', devices: ['anna-phone'] },
       { id: 'mallory', devices: ['mallory-phone'] },
     ]);
-    const { callId } = h.intercom.ring('bell-1');
+    const rung = h.intercom.ring('bell-1');
+    if (!rung.ok) throw new Error(`not rung: ${rung.reason}`);
+    const { callId } = rung;
     await settle();
     const rowsBefore = h.audit.events.length;
     for (let i = 0; i < 20_000; i++) h.link.deliver('mallory-phone', msg(callId, 'open'));
