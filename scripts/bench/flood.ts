@@ -6,15 +6,15 @@
  * sync to a private Mosquitto with the product ACL; the attacker is `mosquitto_pub -l` in its own process,
  * logged in as an app device, publishing batches of 20,000 small call messages (QoS 0, valid JSON naming
  * no call in progress: each is refused) back to back for the flood phase. Meanwhile:
- * - card taps on the entrance reader every few ms, delivered through the event loop as a reader's event
+ * - card taps on the entrance reader every 10-20 ms, delivered through the event loop as a reader's event
  *   would be (tap-to-relay.ts's `viaEventLoop`): ms from queued to the relay energized;
  * - 1 s unlock pulses on two other doors, one after the other: ms from relay energized to relay off,
  *   beyond the 1 s (the relock timer's lateness).
  * The same figures without the flood are measured first, on the same panel, for the ratios.
  * Needs the lab namespace (Mosquitto on the namespace's loopback).
  */
-import { spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextLoopTurn, setTimeout as sleep } from 'node:timers/promises';
@@ -65,22 +65,38 @@ async function flood(brokerPort: number, panelId: string, dir: string, stop: { d
     });
   writeFileSync(file, `${Array.from({ length: BATCH }, (_, i) => junk(i)).join('\n')}\n`);
   const topic = callTopic(panelId, 'from', ATTACKER);
-  let sent = 0;
-  while (!stop.done) {
-    const pub = spawn(
+  const pub = [
+    ...[
       'mosquitto_pub',
-      [
-        ...['-h', '127.0.0.1', '-p', String(brokerPort), '-u', ATTACKER, '-P', ATTACKER_PASSWORD],
-        ...['-i', ATTACKER, '-V', 'mqttv5', '-q', '0', '-t', topic, '-l'],
-      ],
-      { stdio: ['pipe', 'ignore', 'inherit'] },
-    );
-    const exited = new Promise<number | null>((resolve) => pub.once('exit', resolve));
-    createReadStream(file).pipe(pub.stdin);
-    const code = await exited;
-    if (code !== 0) throw new Error(`mosquitto_pub exited with ${code}`);
-    sent += BATCH;
-  }
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(brokerPort),
+      '-u',
+      ATTACKER,
+      '-P',
+      ATTACKER_PASSWORD,
+    ],
+    ...['-i', ATTACKER, '-V', 'mqttv5', '-q', '0', '-t', topic, '-l'],
+  ].join(' ');
+  // One shell runs the batches back to back: spawning from here would block the panel's event loop (fork)
+  // for each batch. At the lowest priority: on a real site the attacker and the broker are other
+  // machines, and on this one they must not take the panel's CPU (the figures are about the panel's work).
+  const child = spawn(
+    'nice',
+    ['-n', '19', 'sh', '-c', `while :; do ${pub} < '${file}' || exit 1; echo sent; done`],
+    { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+  );
+  let sent = 0;
+  child.stdout.on('data', (d: Buffer) => {
+    sent += BATCH * (d.toString().match(/sent/g)?.length ?? 0);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  while (!stop.done && child.exitCode === null) await sleep(100);
+  if (child.exitCode !== null) throw new Error(`the flooder exited with ${child.exitCode}`);
+  // The shell and the batch it is publishing: its process group, which this bench started.
+  process.kill(-child.pid!, 'SIGTERM');
+  await exited;
   return sent;
 }
 
@@ -107,7 +123,7 @@ async function measure(panel: Panel, stop: { done: boolean }): Promise<Samples> 
   });
   const tapLoop = async () => {
     for (let i = 0; !stop.done; i++) {
-      await sleep(3 + (i % 5));
+      await sleep(10 + (i % 10));
       energizedAt = 0;
       const t0 = performance.now();
       await nextLoopTurn();
@@ -162,6 +178,7 @@ export async function benchFlood(options: FloodOptions = {}): Promise<BenchLine[
       acl: productAcl() + appDeviceAcl(),
     });
     cleanups.push(() => broker.stop());
+    spawnSync('renice', ['-n', '19', '-p', String(broker.pid)]);
     const brokerUrl = `mqtt://127.0.0.1:${broker.port}`;
     const hub = await standInHub(brokerUrl, panelId);
     cleanups.push(() => hub.stop());
@@ -254,5 +271,7 @@ async function standInHub(brokerUrl: string, panelId: string) {
 }
 
 if (import.meta.main) {
-  for (const line of await benchFlood()) console.log(JSON.stringify(line));
+  const seconds = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+  const options = { baselineS: seconds('FLOOD_BASELINE_S'), floodS: seconds('FLOOD_S') };
+  for (const line of await benchFlood(options)) console.log(JSON.stringify(line));
 }
