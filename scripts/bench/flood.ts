@@ -51,6 +51,8 @@ export interface FloodOptions {
 
 interface Samples {
   taps: number[];
+  /** Of each tap: ms it waited for the event loop (the rest is the tap's own work, fsync included). */
+  waits: number[];
   overruns: number[];
 }
 
@@ -105,7 +107,7 @@ async function measure(panel: Panel, stop: { done: boolean }): Promise<Samples> 
   const gpio = panel.gpio as SimGpioDriver;
   const readers = panel.readers as SimCardReaderDriver;
   const opener = panel.doorOpener!;
-  const samples: Samples = { taps: [], overruns: [] };
+  const samples: Samples = { taps: [], waits: [], overruns: [] };
   let energizedAt = 0;
   const pulseStart = new Map<string, number>();
   const pulseEnded = new Map<string, () => void>();
@@ -127,6 +129,7 @@ async function measure(panel: Panel, stop: { done: boolean }): Promise<Samples> 
       energizedAt = 0;
       const t0 = performance.now();
       await nextLoopTurn();
+      samples.waits.push(performance.now() - t0);
       readers.tap('Sim Reader Entrance', DEMO_CARDS.resident);
       if (energizedAt === 0) throw new Error('relay was not energized by a granted tap');
       samples.taps.push(energizedAt - t0);
@@ -226,7 +229,9 @@ export async function benchFlood(options: FloodOptions = {}): Promise<BenchLine[
         max: round(tap.max),
         n: tap.n,
         target: 5,
+        loop_wait_p99_ms: round(p99(flooded.samples.waits)),
         baseline_p99_ms: round(p99(baseline.samples.taps)),
+        baseline_loop_wait_p99_ms: round(p99(baseline.samples.waits)),
         ratio_vs_baseline: round(tap.p99 / p99(baseline.samples.taps), 2),
         junk_messages_sent: flooded.sent,
         note: `sim reader tap through the event loop -> relay energized, real clock; ${note}`,
