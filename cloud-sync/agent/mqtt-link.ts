@@ -217,20 +217,22 @@ export class MqttLink implements Link {
     const now = () => this.#options.clock.monotonic();
     let count = 0;
     let sliceStart = now();
-    let turn = 0;
-    let sliceTurn = -1;
+    let lastAt = sliceStart;
     client.handleMessage = (_packet, callback) => {
-      if (sliceTurn !== turn) {
-        sliceTurn = turn;
+      const at = now();
+      // A pause since the last packet starts a new slice: a lone message is never deferred.
+      if (at - lastAt > INTAKE_SLICE_MS) {
         count = 0;
-        sliceStart = now();
+        sliceStart = at;
       }
-      if (++count < INTAKE_SLICE_MESSAGES && now() - sliceStart < INTAKE_SLICE_MS) {
+      lastAt = at;
+      if (++count < INTAKE_SLICE_MESSAGES && at - sliceStart < INTAKE_SLICE_MS) {
         callback();
         return;
       }
       setImmediate(() => {
-        turn++;
+        count = 0;
+        sliceStart = lastAt = now();
         callback();
       });
     };
