@@ -127,7 +127,10 @@ export class Panel {
     });
     this.#taps = taps;
     // Calls ride on the sync connection: the channel exists first, sync attaches its link when it starts.
-    const callChannel = new CallChannel(moduleLogger(logger, 'intercom'));
+    const callChannel = new CallChannel(moduleLogger(logger, 'intercom'), {
+      clock,
+      limits: config.intercom?.callLimits,
+    });
     const intercom = createIntercomModule(config.intercom, {
       panelName: config.panel.name,
       directory: new PanelDirectory(() => store.directory.read()),

@@ -19,6 +19,14 @@ import { deviceTopic, PROTOCOL_VERSION, parseDeviceTopic } from '../protocol/top
 import { Backoff, type BackoffOptions } from './backoff.ts';
 import type { CallLink, CallLinkEvents, Link, LinkEvents, PublishOptions } from './link.ts';
 
+/**
+ * mqtt.js handles every packet of a socket read in one chain of process.nextTick callbacks, so hundreds of
+ * small messages (a flood on the call topic) would run before any timer or reader event. After this many
+ * messages, or this much time, the link hands the next packet over on a later event-loop turn instead.
+ */
+const INTAKE_SLICE_MESSAGES = 64;
+const INTAKE_SLICE_MS = 2;
+
 /** Leaves the panel subscribes to (QoS 1). */
 export const SUBSCRIBED_LEAVES = ['config/desired', 'config/patch', 'events/ack', 'commands'] as const;
 
@@ -167,6 +175,7 @@ export class MqttLink implements Link {
     }
     this.#client = client;
     this.#early = [];
+    this.#sliceIntake(client);
     client.on('error', (err) => this.#reportError(err));
     client.on('connect', (connack) => {
       if (client !== this.#client) return;
@@ -197,6 +206,36 @@ export class MqttLink implements Link {
       client.end(true);
       this.#scheduleRetry();
     });
+  }
+
+  /**
+   * mqtt.js waits for `handleMessage`'s callback before it takes the next packet (and before it acks a
+   * QoS 1 one): deferring that callback with setImmediate every slice lets timers (a relock) and I/O (a
+   * card tap) run between slices, and holds the socket, so a flood queues at the broker, not here.
+   */
+  #sliceIntake(client: MqttClient): void {
+    const now = () => this.#options.clock.monotonic();
+    let count = 0;
+    let sliceStart = now();
+    let lastAt = sliceStart;
+    client.handleMessage = (_packet, callback) => {
+      const at = now();
+      // A pause since the last packet starts a new slice: a lone message is never deferred.
+      if (at - lastAt > INTAKE_SLICE_MS) {
+        count = 0;
+        sliceStart = at;
+      }
+      lastAt = at;
+      if (++count < INTAKE_SLICE_MESSAGES && at - sliceStart < INTAKE_SLICE_MS) {
+        callback();
+        return;
+      }
+      setImmediate(() => {
+        count = 0;
+        sliceStart = lastAt = now();
+        callback();
+      });
+    };
   }
 
   async #subscribe(client: MqttClient, sessionPresent: boolean): Promise<void> {

@@ -104,6 +104,18 @@ export type AuditPayloads = {
   'call.snapshot': { callId: string; snapshot: string };
   /** Signaling from an app device that was refused (callId absent when the message named none). */
   'call.refused': { appDeviceId: string; callId?: string; type?: string; reason: string };
+  /**
+   * Call messages of one app device ("*": senders beyond those tracked) refused or rate-limited after its
+   * first `call.refused`, counted over a window instead of one row each (device/intercom/refusal-collapser.ts).
+   */
+  'call.flood': {
+    appDeviceId: string;
+    refused: number;
+    rateLimited: number;
+    firstReason: string;
+    lastReason: string;
+    windowMs: number;
+  };
   /** The resident who answered opened the door: the decision the unlock cites. */
   'call.door_opened': { residentId: string; appDeviceId: string; callId: string };
   'call.door_refused': { callId: string; doorId: string; reason: string };

@@ -78,6 +78,54 @@ const reader = z
 
 const filePath = z.string().min(1);
 
+/**
+ * Bounds on the call signaling app devices send, checked before a message is parsed: any resident's app
+ * login can publish on a panel's call topic, so these keep a flood from costing the panel more than
+ * counting it. The defaults sit far above a real call (a ring, an answer, tens of ICE candidates in a
+ * burst, accept, open): only traffic no app sends is turned away.
+ */
+const callLimits = z
+  .object({
+    perAppDeviceRatePerS: z
+      .number()
+      .min(1)
+      .max(1000)
+      .default(20)
+      .describe('messages a second one app device may send, sustained'),
+    perAppDeviceBurst: z
+      .number()
+      .int()
+      .min(10)
+      .max(10000)
+      .default(100)
+      .describe('messages one app device may send at once (a real call sends a few dozen)'),
+    perPanelRatePerS: z
+      .number()
+      .min(1)
+      .max(10000)
+      .default(100)
+      .describe('messages a second all app devices together may send, sustained'),
+    perPanelBurst: z
+      .number()
+      .int()
+      .min(10)
+      .max(100000)
+      .default(400)
+      .describe('messages all app devices together may send at once'),
+    refusalWindowS: z
+      .number()
+      .int()
+      .min(1)
+      .max(3600)
+      .default(60)
+      .describe('refused and rate-limited messages of one app device are audited as one row per window'),
+  })
+  .strict();
+
+export type CallLimitsConfig = z.output<typeof callLimits>;
+/** The limits of a panel whose config has no intercom section (its call topic is still subscribed). */
+export const DEFAULT_CALL_LIMITS: CallLimitsConfig = callLimits.parse({});
+
 /** The video door phone. Calls reach residents' app devices over the sync broker, so it needs `sync`. */
 const intercom = z
   .object({
@@ -110,6 +158,7 @@ const intercom = z
       .max(8)
       .default([])
       .describe('STUN/TURN servers, for app devices outside the panel network (NAT)'),
+    callLimits: callLimits.prefault({}).describe('rate limits on call signaling from app devices'),
   })
   .strict();
 

@@ -1,7 +1,8 @@
 /**
  * What the panel does with each message an app device sends during a call. The broker proved which app
  * device sent it (the topic); here the directory says whose device it is, and the call says whether that
- * device was rung. Anything else is refused with a reason, recorded, and changes nothing.
+ * device was rung. Anything else is refused with a reason, recorded (collapsed per source and window:
+ * refusal-collapser.ts), and changes nothing.
  */
 import type { AppCallMessage, PanelCallMessageInput } from '../../cloud-sync/protocol/calls.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
@@ -10,6 +11,7 @@ import type { Logger } from '../../lib/log/logger.ts';
 import type { CallRouter } from './call-router.ts';
 import type { LiveCall, Peer } from './live-call.ts';
 import type { CallDoorOpener, IntercomDirectory, IntercomMedia } from './ports.ts';
+import type { Refusal } from './refusal-collapser.ts';
 import type { CallAudit } from './types.ts';
 
 export interface AppMessageContext {
@@ -22,6 +24,8 @@ export interface AppMessageContext {
   logger: Logger;
   send(appDeviceId: string, message: PanelCallMessageInput): void;
   record: CallAudit;
+  /** Records (or counts) a refusal and answers it with `refused` when the reply budget allows. */
+  refuse(appDeviceId: string, refusal: Refusal): void;
   closePeer(peer: Peer): void;
   changed(): void;
 }
@@ -29,10 +33,7 @@ export interface AppMessageContext {
 export function handleAppMessage(ctx: AppMessageContext, appDeviceId: string, message: AppCallMessage): void {
   const { live } = ctx;
   const { callId } = message;
-  const refuse = (reason: string) => {
-    ctx.record('call.refused', { callId, appDeviceId, type: message.type, reason });
-    ctx.send(appDeviceId, { protocol: 1, type: 'refused', callId, reason });
-  };
+  const refuse = (reason: string) => ctx.refuse(appDeviceId, { callId, type: message.type, reason });
   if (!live || live.callId !== callId) {
     refuse('no such call in progress on this panel');
     return;

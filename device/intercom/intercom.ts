@@ -17,6 +17,7 @@ import type { CallChannel } from './call-channel.ts';
 import { CallRouter, type RingResult } from './call-router.ts';
 import { type LiveCall, type Peer, peerIdOf } from './live-call.ts';
 import type { CallDoorOpener, IntercomDirectory, IntercomMedia } from './ports.ts';
+import { type Refusal, RefusalCollapser } from './refusal-collapser.ts';
 import type { CallEventType, CallFallback, CallOutcome } from './types.ts';
 
 export interface IntercomOptions {
@@ -31,6 +32,8 @@ export interface IntercomOptions {
   logger: Logger;
   /** How long a ring waits for the visitor picture before going out without it. */
   snapshotWaitMs?: number;
+  /** Refused and rate-limited messages of one app device are audited as one row per window. */
+  refusalWindowMs?: number;
 }
 
 export type IntercomEvents = {
@@ -41,6 +44,7 @@ export class Intercom {
   readonly events: SafeEmitter<IntercomEvents>;
   readonly #o: IntercomOptions;
   readonly #router: CallRouter;
+  readonly #refusals: RefusalCollapser;
   #live: LiveCall | undefined;
   /** The bell being rung while the router picks the call id (it rings synchronously inside ring()). */
   #pending: { bellId: string; bellText: string; doorId: string | null; ringTimeoutS: number } | undefined;
@@ -53,6 +57,12 @@ export class Intercom {
     this.events = new SafeEmitter((event, err) =>
       options.logger.error({ event, err: errorMessage(err) }, 'intercom listener failed'),
     );
+    this.#refusals = new RefusalCollapser({
+      clock: options.clock,
+      windowMs: options.refusalWindowMs ?? 60_000,
+      record: (type, data) => this.#record(type, data),
+      logger: options.logger,
+    });
     this.#router = new CallRouter({
       clock: options.clock,
       audit: (type, data) => this.#record(type, data),
@@ -72,10 +82,10 @@ export class Intercom {
       channel.events.on('message', ({ appDeviceId, message }) =>
         handleAppMessage(this.#handlerContext(), appDeviceId, message),
       ),
-      channel.events.on('invalid', ({ appDeviceId, callId, reason }) => {
-        this.#record('call.refused', { appDeviceId, ...(callId ? { callId } : {}), reason });
-        if (callId) this.send(appDeviceId, { protocol: 1, type: 'refused', callId, reason });
-      }),
+      channel.events.on('invalid', ({ appDeviceId, callId, reason }) =>
+        this.#refuse(appDeviceId, { callId, reason }),
+      ),
+      channel.events.on('dropped', ({ appDeviceId, reason }) => this.#refusals.dropped(appDeviceId, reason)),
       media.events.on('source-failed', ({ reason }) => this.#mediaFailed(reason)),
     ];
   }
@@ -88,6 +98,7 @@ export class Intercom {
     }
     for (const off of this.#unlisten) off();
     this.#unlisten = [];
+    this.#refusals.flush();
   }
 
   state(): CallState {
@@ -148,9 +159,18 @@ export class Intercom {
       logger: this.#o.logger,
       send: (appDeviceId: string, message: PanelCallMessageInput) => this.send(appDeviceId, message),
       record: (type, data) => this.#record(type, data),
+      refuse: (appDeviceId, refusal) => this.#refuse(appDeviceId, refusal),
       closePeer: (peer: Peer) => this.#closePeer(peer),
       changed: () => this.#emitState(),
     };
+  }
+
+  /** Audited once per source and window; answered only when it names a call and the reply budget allows. */
+  #refuse(appDeviceId: string, refusal: Refusal): void {
+    const reply = this.#refusals.refused(appDeviceId, refusal);
+    const { callId, reason } = refusal;
+    if (reply && callId)
+      this.send(appDeviceId, { protocol: 1, type: 'refused', callId, reason: reason.slice(0, 200) });
   }
 
   #startCall(): string {

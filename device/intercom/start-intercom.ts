@@ -49,6 +49,7 @@ export async function startIntercom(config: IntercomConfig, deps: IntercomDeps) 
     clock,
     logger,
     snapshotWaitMs: config.snapshotWaitMs,
+    refusalWindowMs: config.callLimits.refusalWindowS * 1000,
   });
   intercom.start();
   return {

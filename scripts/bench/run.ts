@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { benchDecision } from './decision.ts';
 import { benchDoorPhone } from './door-phone.ts';
+import { benchFlood } from './flood.ts';
 import { benchMediaFanout } from './media-fanout.ts';
 import { benchOutboxDrain } from './outbox-drain.ts';
 import { benchPatchLatency } from './patch-latency.ts';
@@ -46,6 +47,8 @@ const GROUPS: Record<string, { run: () => Promise<BenchLine[]>; lab?: true }> = 
   // Each cycle waits for the hub's recompile of the 10k building that follows a change (~1 s a cycle).
   patch: { run: () => benchPatchLatency({ revocations: 100, warmup: 3 }), lab: true },
   outbox: { run: benchOutboxDrain, lab: true },
+  // ~1.2 min: 25 s without, 40 s with one app login flooding the call topic through Mosquitto.
+  flood: { run: benchFlood, lab: true },
 };
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? (process.argv[onlyIndex + 1] ?? '').split(',').filter(Boolean) : undefined;

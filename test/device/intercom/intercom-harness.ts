@@ -107,7 +107,7 @@ export function intercomHarness(
   const audit = new FakeAudit(clock);
   const link = new MemoryCallLink();
   const media = new RecordingMedia();
-  const channel = new CallChannel(silentLogger);
+  const channel = new CallChannel(silentLogger, { clock });
   channel.attach(link);
   const opened: { doorId: string; residentId: string; callId: string }[] = [];
   const fallbacks: string[] = [];

@@ -110,9 +110,17 @@ describe('intercom: ringing app devices', () => {
     await settle();
     expect(h.opened).toEqual([]);
     expect(h.intercom.state()).toMatchObject({ phase: 'ringing' });
+    // One row per source at once, the rest counted into one call.flood per source when the window closes.
     const refused = h.audit.events.filter((e) => e.type === 'call.refused');
-    expect(refused).toHaveLength(4);
+    expect(refused.map((e) => e.data['appDeviceId'])).toEqual(['mallory-phone', 'stranger']);
     expect(refused[0]!.data).toMatchObject({ appDeviceId: 'mallory-phone', reason: /not rung/ });
+    expect(h.audit.events.filter((e) => e.type === 'call.flood')).toHaveLength(0);
+    h.clock.advance(60_000);
+    const floods = h.audit.events.filter((e) => e.type === 'call.flood').map((e) => e.data);
+    expect(floods).toEqual([
+      expect.objectContaining({ appDeviceId: 'mallory-phone', refused: 1, rateLimited: 0 }),
+      expect.objectContaining({ appDeviceId: 'stranger', refused: 1, rateLimited: 0 }),
+    ]);
   });
 
   it('refuses malformed messages with a reason, answering when they name a call, and never throws', async () => {
@@ -132,10 +140,20 @@ describe('intercom: ringing app devices', () => {
     for (const payload of bad) h.link.deliver('anna-phone', payload);
     await settle();
     const refused = h.audit.events.filter((e) => e.type === 'call.refused');
-    expect(refused).toHaveLength(bad.length);
-    expect(refused.map((e) => e.data['reason'])).toContain('not JSON');
-    expect(h.link.to('anna-phone').filter((m) => m.type === 'refused').length).toBe(4);
+    expect(refused.map((e) => e.data['reason'])).toEqual(['not JSON']);
     expect(h.intercom.state()).toMatchObject({ phase: 'ringing', callId });
+    h.clock.advance(60_000);
+    const flood = h.audit.events.filter((e) => e.type === 'call.flood');
+    expect(flood.map((e) => e.data)).toEqual([
+      expect.objectContaining({
+        appDeviceId: 'anna-phone',
+        refused: bad.length - 1,
+        rateLimited: 0,
+        firstReason: expect.stringMatching(/^invalid message/),
+        lastReason: 'message over 65536 bytes',
+      }),
+    ]);
+    expect(h.link.to('anna-phone').filter((m) => m.type === 'refused').length).toBe(4);
   });
 
   it('a media error on an answer is reported to that device; the call goes on', async () => {

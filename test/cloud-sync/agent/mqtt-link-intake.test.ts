@@ -1,0 +1,63 @@
+/**
+ * A burst on the call topic must not hold the panel's event loop: mqtt.js handles all packets of a socket
+ * read in one chain of nextTicks (unsliced, 800-1000 junk messages ran in one turn here), and the link
+ * hands packets over in slices, so a timer (the relock of a door) or a reader event runs between slices.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { MqttLink } from '../../../cloud-sync/agent/mqtt-link.ts';
+import { callTopic } from '../../../cloud-sync/protocol/calls.ts';
+import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { silentLogger } from '../../../lib/log/logger.ts';
+import type { MosquittoHandle } from '../../../scripts/lab/mosquitto.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { hubClient, PANEL_PASSWORD, startBroker } from './broker.ts';
+
+const DEVICE = 'intake-panel';
+const BURST = 3000;
+
+describe('MqttLink intake under a burst of call messages', () => {
+  let broker: MosquittoHandle | undefined;
+  let link: MqttLink | undefined;
+  afterEach(async () => {
+    await link?.stop();
+    await broker?.stop();
+  });
+
+  it('hands a burst over a slice per event-loop turn, so timers and I/O run in between', async () => {
+    broker = await startBroker(DEVICE);
+    const hub = await hubClient(broker.port, DEVICE);
+    link = new MqttLink({
+      deviceId: DEVICE,
+      brokerUrl: `mqtt://127.0.0.1:${broker.port}`,
+      username: DEVICE,
+      password: PANEL_PASSWORD,
+      sessionExpiryS: 3600,
+      clock: new FakeClock(),
+      logger: silentLogger,
+    });
+    // Counts event-loop turns: one tick per check phase, as long as the test runs.
+    let turn = 0;
+    let ticking = true;
+    const tick = () => {
+      turn++;
+      if (ticking) setImmediate(tick);
+    };
+    tick();
+    const perTurn = new Map<number, number>();
+    let received = 0;
+    link.calls.events.on('message', () => {
+      received++;
+      perTurn.set(turn, (perTurn.get(turn) ?? 0) + 1);
+    });
+    link.start();
+    await until(() => link!.isUp(), 'link up');
+    const topic = callTopic(DEVICE, 'from', 'app-flooder');
+    // Published in one synchronous loop: they reach the panel back to back, as a flood does.
+    for (let i = 0; i < BURST; i++) hub.client.publish(topic, '{}', { qos: 0 });
+    await until(() => received === BURST, `all ${BURST} messages`, 20_000);
+    ticking = false;
+    await hub.close();
+    // A slice is at most 64 messages; unsliced, a turn handled a whole socket read (hundreds).
+    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(2 * 64);
+  }, 30_000);
+});

@@ -1,0 +1,183 @@
+/**
+ * One resident's app login floods a panel's call topic (the broker lets any app device write there):
+ * the panel as a real process, Mosquitto with the product ACL, the attacker `mosquitto_pub` publishing
+ * batches of 20,000 junk call messages back to back, while card taps come in through the simulator's
+ * reader and a 5 s installer pulse runs on another door.
+ *
+ * Unprotected, each refused message cost an fsync'd audit row, a reply and a live copy: 20,000 of them
+ * delayed a tap by 39 s and kept a 5 s pulse unlocked for 15.7 s. The bounds here are generous (a second)
+ * so they hold on a loaded machine, and far below what the unprotected panel did.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callTopic } from '../../cloud-sync/protocol/calls.ts';
+import { exportPublicKey, generateSigningKeys } from '../../cloud-sync/protocol/signing.ts';
+import {
+  appDeviceAcl,
+  type MosquittoHandle,
+  productAcl,
+  startMosquitto,
+} from '../../scripts/lab/mosquitto.ts';
+import { until } from '../../scripts/lab/until.ts';
+import { INSTALLER, panelConfig } from '../support/configs.ts';
+import { api } from '../support/http.ts';
+import { type PanelProcess, startPanel, writeConfig } from '../support/panel-process.ts';
+import { seedCards } from '../support/seed.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+const PANEL_ID = 'test-panel';
+const PANEL_PASSWORD = 'test-panel-password-0123456789';
+const ATTACKER = 'app-mallory';
+const ATTACKER_PASSWORD = 'mallory-password-0123456789';
+const CARD = '04A1B2C3D4E5F6';
+const BATCH = 20_000;
+const PULSE_MS = 5000;
+const WINDOW_S = 2;
+
+type AuditRow = { seq: number; ts: number; type: string; doorId?: string; data: Record<string, unknown> };
+
+describe('a panel under a flood of junk call messages from one app login', () => {
+  let broker: MosquittoHandle;
+  let panel: PanelProcess;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = tempDir('portvakt-flood-');
+    broker = await startMosquitto({
+      users: { [PANEL_ID]: PANEL_PASSWORD, [ATTACKER]: ATTACKER_PASSWORD },
+      acl: productAcl() + appDeviceAcl(),
+    });
+    const storePath = join(dir, 'panel.db');
+    const base = panelConfig({ storePath, pulseMs: 1000 });
+    const { publicKey } = await generateSigningKeys();
+    const config = {
+      ...base,
+      doors: [
+        ...(base['doors'] as object[]),
+        { id: 'bike-room', name: 'Bike room', relay: { chip: 'pinctrl-sim', line: 18 }, pulseMs: PULSE_MS },
+      ],
+      sync: {
+        brokerUrl: `mqtt://127.0.0.1:${broker.port}`,
+        password: PANEL_PASSWORD,
+        hubPublicKey: await exportPublicKey(publicKey),
+      },
+      intercom: {
+        media: { camera: { driver: 'sim', audio: { driver: 'sim' } } },
+        loopbackOnly: true,
+        callLimits: { refusalWindowS: WINDOW_S },
+      },
+      log: { level: 'info' },
+    };
+    panel = await startPanel(['--config', writeConfig(dir, config)]);
+    seedCards(storePath, 'entrance', [CARD]);
+    await until(
+      () => /connected to the sync broker/.test(panel.output()) && /intercom ready/.test(panel.output()),
+      'the panel online at the broker with its intercom running',
+      20_000,
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await panel?.stop();
+    await broker?.stop();
+  });
+
+  /** Batches of junk (valid JSON naming no call in progress: each one is refused) until `stop.done`. */
+  const flood = async (stop: { done: boolean }): Promise<number> => {
+    const file = join(dir, 'junk.txt');
+    const junk = (i: number) =>
+      JSON.stringify({
+        protocol: 1,
+        type: 'open',
+        callId: `0190a8c0-0000-7000-8000-${String(i).padStart(12, '0')}`,
+      });
+    writeFileSync(file, `${Array.from({ length: BATCH }, (_, i) => junk(i)).join('\n')}\n`);
+    let sent = 0;
+    do {
+      const pub = spawn(
+        'mosquitto_pub',
+        [
+          ...['-h', '127.0.0.1', '-p', String(broker.port), '-u', ATTACKER, '-P', ATTACKER_PASSWORD],
+          ...['-i', ATTACKER, '-V', 'mqttv5', '-q', '0', '-t', callTopic(PANEL_ID, 'from', ATTACKER), '-l'],
+        ],
+        { stdio: ['pipe', 'ignore', 'pipe'] },
+      );
+      let err = '';
+      pub.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => pub.once('exit', resolve));
+      createReadStream(file).pipe(pub.stdin);
+      const code = await exited;
+      if (code !== 0) throw new Error(`mosquitto_pub exited with ${code}: ${err}`);
+      sent += BATCH;
+    } while (!stop.done);
+    return sent;
+  };
+
+  it('taps keep their latency, a 5 s pulse relocks on time, refusals take a bounded number of rows', async () => {
+    const stop = { done: false };
+    const flooding = flood(stop);
+    // The pulse starts with the flood and ends while it still runs.
+    const unlock = await api(panel.base, 'POST', '/api/v1/doors/bike-room/unlock', {}, INSTALLER);
+    expect(unlock.status).toBe(202);
+    const tapMs: number[] = [];
+    const tapsUntil = Date.now() + PULSE_MS + 2000;
+    while (Date.now() < tapsUntil) {
+      const t0 = performance.now();
+      const tap = await api(panel.base, 'POST', '/api/v1/sim/readers/entrance-reader/tap', { uid: CARD });
+      tapMs.push(performance.now() - t0);
+      expect(tap.body).toMatchObject({ granted: true });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    stop.done = true;
+    const sent = await flooding;
+    expect(sent).toBeGreaterThanOrEqual(BATCH);
+    // Unprotected, a tap waited tens of seconds behind 20,000 messages.
+    expect(tapMs.length).toBeGreaterThan(50);
+    expect(Math.max(...tapMs)).toBeLessThan(1000);
+
+    // Let what the broker still holds arrive, and the last window close.
+    const events = async (): Promise<AuditRow[]> =>
+      (await api(panel.base, 'GET', '/api/v1/events?after=0&limit=1000', undefined, INSTALLER)).body.events;
+    await new Promise((resolve) => setTimeout(resolve, (WINDOW_S + 1) * 1000));
+    const rows = await events();
+
+    // The pulse's relock, as the panel recorded it: unprotected it came 10 s late.
+    const unlocked = rows.find((e) => e.type === 'door.unlocked' && e.doorId === 'bike-room');
+    const locked = rows.find((e) => e.type === 'door.locked' && e.doorId === 'bike-room');
+    expect(unlocked?.data['pulseMs']).toBe(PULSE_MS);
+    expect(locked).toBeDefined();
+    const overrunMs = locked!.ts - (unlocked!.data['unlockedUntil'] as number);
+    expect(overrunMs).toBeLessThan(1000);
+
+    // A row when the flood began and one per window after, not one per message.
+    const floodRows = rows.filter(
+      (e) => (e.type === 'call.refused' || e.type === 'call.flood') && e.data['appDeviceId'] === ATTACKER,
+    );
+    const floodSeconds = (floodRows.at(-1)!.ts - floodRows[0]!.ts) / 1000;
+    expect(floodRows.length).toBeLessThanOrEqual(2 + Math.ceil(floodSeconds / WINDOW_S) + 1);
+    const counted = floodRows.reduce(
+      (n, e) =>
+        n +
+        (e.type === 'call.refused' ? 1 : (e.data['refused'] as number) + (e.data['rateLimited'] as number)),
+      0,
+    );
+    // QoS 0: the broker may drop some of a slow reader's messages, never invent any.
+    expect(counted).toBeGreaterThan(BATCH / 2);
+    expect(counted).toBeLessThanOrEqual(sent);
+    expect(rows.filter((e) => e.type.startsWith('call.')).length).toBe(floodRows.length);
+
+    // Still healthy and quick: the process runs, answers, and a tap opens at once.
+    const health = await api(panel.base, 'GET', '/healthz');
+    expect(health.status).toBe(200);
+    const t0 = performance.now();
+    expect(
+      (await api(panel.base, 'POST', '/api/v1/sim/readers/entrance-reader/tap', { uid: CARD })).body,
+    ).toMatchObject({ granted: true });
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(panel.output()).not.toMatch(/uncaught exception/);
+  }, 120_000);
+});
