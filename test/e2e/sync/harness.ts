@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 import type { OutboxEvent } from '../../../cloud-sync/agent/ports.ts';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import type { StoredEvent } from '../../../cloud-sync/hub/store/event-log.ts';
-import { type MosquittoHandle, productAcl, startMosquitto } from '../../../scripts/lab/mosquitto.ts';
+import { type MosquittoHandle, startMosquitto } from '../../../scripts/lab/mosquitto.ts';
 import { until } from '../../../scripts/lab/until.ts';
 import { api } from '../../support/http.ts';
 import { startTestHub } from '../../support/hub.ts';
@@ -66,7 +66,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   for (const p of Object.values(panels)) users[p.id] = p.password;
   const broker = await startMosquitto({
     users,
-    acl: productAcl() + (options.extraAcl ?? ''),
+    ...(options.extraAcl ? { extraAcl: options.extraAcl } : {}),
     persistence: options.persistence ?? false,
     ...(options.extraConfig ? { extraConfig: options.extraConfig } : {}),
   });
