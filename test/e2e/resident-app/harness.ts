@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { EmbeddedBroker } from '../../../cloud-sync/broker/embedded-broker.ts';
-import { hubAppDeviceAuth } from '../../../cloud-sync/broker/hub-auth.ts';
+import { hubAppDeviceAcl, hubAppDeviceAuth } from '../../../cloud-sync/broker/hub-auth.ts';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { callTopic, type PanelCallMessageInput } from '../../../cloud-sync/protocol/calls.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
@@ -50,6 +50,7 @@ export async function startWorld(): Promise<World> {
     hubUser: 'hub',
     websocket: { port: 0 },
     appDeviceAuth: (username, password) => hubAppDeviceAuth(hubBase, brokerAuthSecret)(username, password),
+    appDeviceAcl: (username, topic, access) => hubAppDeviceAcl(hubBase, brokerAuthSecret)(username, topic, access),
     logger: silentLogger,
   });
   await broker.start();
