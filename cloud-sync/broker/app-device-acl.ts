@@ -48,6 +48,7 @@ export class AppDeviceAclCache {
   /** Drops what is known about these devices (revoked: nothing cached may outlive them). */
   forget(appDeviceIds: readonly string[]): void {
     const ids = new Set(appDeviceIds);
-    for (const key of this.#answers.keys()) if (ids.has(key.slice(0, key.indexOf('\n')))) this.#answers.delete(key);
+    for (const key of this.#answers.keys())
+      if (ids.has(key.slice(0, key.indexOf('\n')))) this.#answers.delete(key);
   }
 }

@@ -25,7 +25,7 @@ import type { Logger } from '../../lib/log/logger.ts';
 import { partyMayAccess, RETAINED_LEAVES } from '../protocol/broker-rights.ts';
 import { APP_DEVICE_ID_PATTERN } from '../protocol/calls.ts';
 import { parseDeviceTopic } from '../protocol/topics.ts';
-import { type AppDeviceAclPort, AppDeviceAclCache } from './app-device-acl.ts';
+import { AppDeviceAclCache, type AppDeviceAclPort } from './app-device-acl.ts';
 import { parseControl } from './embedded-control.ts';
 import { DYNSEC_RESPONSE_TOPIC, DYNSEC_TOPIC } from './mosquitto-dynsec.ts';
 import { DEFAULT_APP_DEVICE_PUBLISH_LIMITS, PublishLimiter, type PublishLimits } from './publish-limiter.ts';
@@ -130,7 +130,11 @@ export class EmbeddedBroker {
   async start(): Promise<void> {
     const { hubUser, logger } = this.#options;
     const users = new WeakMap<object, BrokerUser>();
-    const staticAllowed = (user: BrokerUser, topic: string, access: 'write' | 'read' | 'subscribe'): boolean => {
+    const staticAllowed = (
+      user: BrokerUser,
+      topic: string,
+      access: 'write' | 'read' | 'subscribe',
+    ): boolean => {
       if (user.name === hubUser && topic.startsWith('$CONTROL/'))
         return access === 'write' ? topic === DYNSEC_TOPIC : topic === DYNSEC_RESPONSE_TOPIC;
       return topicAllowed(user.name, hubUser, topic, access);
@@ -141,10 +145,16 @@ export class EmbeddedBroker {
       access: 'write' | 'read' | 'subscribe',
     ): Promise<boolean> => {
       if (!user) return false;
-      if (user.kind === 'app') return !this.#revoked.has(user.name) && this.#acl.mayAccess(user.name, topic, access);
+      if (user.kind === 'app')
+        return !this.#revoked.has(user.name) && this.#acl.mayAccess(user.name, topic, access);
       return staticAllowed(user, topic, access);
     };
-    const authorizePublish = async (client: Client | null, topic: string, retain: boolean, payload: Buffer) => {
+    const authorizePublish = async (
+      client: Client | null,
+      topic: string,
+      retain: boolean,
+      payload: Buffer,
+    ) => {
       const user = client ? users.get(client) : undefined;
       if (!user) return false;
       if (user.kind === 'app' && !this.#limiter.allow(user.name)) return false;

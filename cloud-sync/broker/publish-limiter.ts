@@ -34,7 +34,8 @@ export class PublishLimiter {
   #refusedTotal = 0;
 
   constructor(limits: PublishLimits, clock: Clock, logger: Logger) {
-    if (!(limits.ratePerS > 0) || !(limits.burst >= 1)) throw new RangeError('rate and burst must be positive');
+    if (!(limits.ratePerS > 0) || !(limits.burst >= 1))
+      throw new RangeError('rate and burst must be positive');
     this.#limits = limits;
     this.#clock = clock;
     this.#logger = logger;
@@ -70,7 +71,12 @@ export class PublishLimiter {
   forget(clientId: string): void {
     const b = this.#buckets.get(clientId);
     // Keep a refusing client's bucket for its log window, so reconnect-and-flood stays limited and quiet.
-    if (b && b.refused > 0 && b.loggedAt !== undefined && this.#clock.monotonic() - b.loggedAt < LOG_WINDOW_MS)
+    if (
+      b &&
+      b.refused > 0 &&
+      b.loggedAt !== undefined &&
+      this.#clock.monotonic() - b.loggedAt < LOG_WINDOW_MS
+    )
       return;
     this.#buckets.delete(clientId);
   }

@@ -29,7 +29,11 @@ export const LEAF_SENDER: { readonly [L in DeviceLeaf]: BrokerParty } = {
  * Leaves their sender publishes retained. The embedded broker refuses any other retained publish; a
  * retained message on a leaf nobody retains would be replayed to every later subscriber.
  */
-export const RETAINED_LEAVES: ReadonlySet<DeviceLeaf> = new Set(['state', 'config/desired', 'config/reported']);
+export const RETAINED_LEAVES: ReadonlySet<DeviceLeaf> = new Set([
+  'state',
+  'config/desired',
+  'config/reported',
+]);
 
 /** Call channels under a panel's subtree (calls.ts): the panel writes `to`, reads `from`; the hub neither. */
 export const PANEL_CALL_LEAVES = { write: 'calls/to/+', read: 'calls/from/+' } as const;

@@ -59,5 +59,5 @@ export function labConfig(shipped: string, o: LabConfigOptions): string {
     if (!seen.has(anchor)) throw new Error(`deploy/mosquitto/mosquitto.conf has no "${anchor}" line`);
   if (o.websocketPort !== undefined && !seen.has('listener 8884'))
     throw new Error('deploy/mosquitto/mosquitto.conf has no WebSocket listener (listener 8884)');
-  return `${out.join('\n')}\n`;
+  return out.join('\n');
 }

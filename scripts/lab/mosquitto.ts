@@ -115,7 +115,10 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
   let websocketPort: number | undefined;
   try {
     await writePasswordFile(join(dir, 'passwd'), options.users);
-    await writeFile(join(dir, 'acl'), options.acl ?? productAcl(panelUsers(options.users)) + (options.extraAcl ?? ''));
+    await writeFile(
+      join(dir, 'acl'),
+      options.acl ?? productAcl(panelUsers(options.users)) + (options.extraAcl ?? ''),
+    );
     await writeFile(join(dir, 'dynamic-security.json'), shippedFile('dynamic-security.json'));
     if (options.tls) {
       await copyFile(options.tls.caFile, join(dir, 'ca.crt'));

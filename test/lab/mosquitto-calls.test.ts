@@ -1,7 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appDeviceCallFilter, callTopic, panelCallFilter } from '../../cloud-sync/protocol/calls.ts';
 import { MosquittoAppDevices } from '../../cloud-sync/broker/mosquitto-dynsec.ts';
+import { appDeviceCallFilter, callTopic, panelCallFilter } from '../../cloud-sync/protocol/calls.ts';
 import { type MosquittoHandle, startMosquitto } from '../../scripts/lab/mosquitto.ts';
 import { until } from '../../scripts/lab/until.ts';
 import { connectClient } from '../support/mqtt-client.ts';

@@ -50,7 +50,8 @@ export async function startWorld(): Promise<World> {
     hubUser: 'hub',
     websocket: { port: 0 },
     appDeviceAuth: (username, password) => hubAppDeviceAuth(hubBase, brokerAuthSecret)(username, password),
-    appDeviceAcl: (username, topic, access) => hubAppDeviceAcl(hubBase, brokerAuthSecret)(username, topic, access),
+    appDeviceAcl: (username, topic, access) =>
+      hubAppDeviceAcl(hubBase, brokerAuthSecret)(username, topic, access),
     logger: silentLogger,
   });
   await broker.start();
