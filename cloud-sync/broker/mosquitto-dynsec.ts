@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { z } from 'zod';
 import { PortvaktError } from '../../lib/errors.ts';
+import { publishJson } from '../../lib/mqtt/publish-json.ts';
 import { appDeviceCallFilter, callTopic } from '../protocol/calls.ts';
 
 export const DYNSEC_TOPIC = '$CONTROL/dynamic-security/v1';
@@ -49,31 +50,53 @@ export function appDeviceRoleAcls(appDeviceId: string, panelIds: readonly string
   ];
 }
 
+/** Publishing JSON as the hub (the hub's MqttPublisher port has this shape). */
+export interface DynsecPublisher {
+  publish(topic: string, payload: unknown, options: { qos: 0 | 1 }): Promise<void>;
+}
+
 export interface DynsecOptions {
-  /** A connected MQTT client logged in as the hub (allowed on `$CONTROL/dynamic-security/#`). */
-  client: MqttClient;
+  /**
+   * The hub's login (allowed on `$CONTROL/dynamic-security/#`). Its connection must subscribe to
+   * DYNSEC_RESPONSE_TOPIC (never as a shared subscription: every worker needs its own answers) and hand
+   * those messages to handleResponse().
+   */
+  mqtt: DynsecPublisher;
   timeoutMs?: number;
 }
 
 /** Admits, re-scopes and revokes app devices; implements the hub's AppDeviceRevoker port. */
 export class MosquittoAppDevices {
-  readonly #client: MqttClient;
+  readonly #mqtt: DynsecPublisher;
   readonly #timeoutMs: number;
   readonly #pending = new Map<string, (r: DynsecResponse) => void>();
-  #subscribed: Promise<unknown> | undefined;
 
   constructor(options: DynsecOptions) {
-    this.#client = options.client;
+    this.#mqtt = options.mqtt;
     this.#timeoutMs = options.timeoutMs ?? 5000;
-    this.#client.on('message', (topic, payload) => {
-      if (topic !== DYNSEC_RESPONSE_TOPIC) return;
-      const parsed = responsesSchema.safeParse(safeJson(payload.toString()));
-      if (!parsed.success) return;
-      for (const r of parsed.data.responses) {
-        const done = r.correlationData === undefined ? undefined : this.#pending.get(r.correlationData);
-        done?.(r);
-      }
+  }
+
+  /** Over a plain mqtt.js client logged in as the hub: subscribes to the answers and routes them. */
+  static async overClient(client: MqttClient, timeoutMs?: number): Promise<MosquittoAppDevices> {
+    const devices = new MosquittoAppDevices({
+      mqtt: { publish: (topic, payload, o) => publishJson(client, topic, payload, o) },
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
+    client.on('message', (topic, payload) => {
+      if (topic === DYNSEC_RESPONSE_TOPIC) devices.handleResponse(payload);
+    });
+    await client.subscribeAsync(DYNSEC_RESPONSE_TOPIC, { qos: 1 });
+    return devices;
+  }
+
+  /** A message on DYNSEC_RESPONSE_TOPIC: settles the commands it answers; anything else is ignored. */
+  handleResponse(payload: Buffer): void {
+    const parsed = responsesSchema.safeParse(safeJson(payload.toString()));
+    if (!parsed.success) return;
+    for (const r of parsed.data.responses) {
+      const done = r.correlationData === undefined ? undefined : this.#pending.get(r.correlationData);
+      done?.(r);
+    }
   }
 
   /** A new app device: its role (calls to `panelIds` only) and its client, bound to its own client id. */
@@ -113,11 +136,9 @@ export class MosquittoAppDevices {
 
   /** Sends the commands as one message and waits for every answer; an error not `tolerated` throws. */
   async #run(commands: readonly DynsecCommand[], tolerated?: RegExp): Promise<void> {
-    this.#subscribed ??= this.#client.subscribeAsync(DYNSEC_RESPONSE_TOPIC, { qos: 1 });
-    await this.#subscribed;
     const tagged = commands.map((c) => ({ ...c, correlationData: randomUUID() }));
     const answers = tagged.map((c) => this.#answer(c.correlationData));
-    await this.#client.publishAsync(DYNSEC_TOPIC, JSON.stringify({ commands: tagged }), { qos: 1 });
+    await this.#mqtt.publish(DYNSEC_TOPIC, { commands: tagged }, { qos: 1 });
     const responses = await Promise.all(answers);
     const failed = responses.filter((r) => r.error && !tolerated?.test(r.error));
     if (failed.length)

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type Clock, SystemClock, type TimerHandle } from '../../lib/clock/clock.ts';
 import { ConfigError, errorMessage } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log/logger.ts';
+import { DYNSEC_RESPONSE_TOPIC, MosquittoAppDevices } from '../broker/mosquitto-dynsec.ts';
 import { HubApiServer } from './api/http-server.ts';
 import { ConfigPublisher } from './config/publisher.ts';
 import { MqttConnection } from './mqtt/connection.ts';
@@ -33,6 +34,7 @@ export class Hub {
   #store: HubStore | undefined;
   #keys: HubKeys | undefined;
   #mqtt: MqttConnection | undefined;
+  #appDevices: MosquittoAppDevices | undefined;
   #inbox: Inbox | undefined;
   #api: HubApiServer | undefined;
   #publisher: ConfigPublisher | undefined;
@@ -61,11 +63,17 @@ export class Hub {
       ...mqttSettings,
       ca,
       subscriptions: INBOUND_TOPICS,
+      privateSubscriptions: [DYNSEC_RESPONSE_TOPIC],
       logger,
-      onMessage: (topic, payload) => this.#inbox?.handle(topic, payload),
+      onMessage: (topic, payload) =>
+        topic === DYNSEC_RESPONSE_TOPIC
+          ? this.#appDevices?.handleResponse(payload)
+          : this.#inbox?.handle(topic, payload),
       onConnected: () => this.#safely('republish after connect', () => publisher.republishAll()),
     });
     this.#mqtt = mqtt;
+    // The broker side of app devices: revoke (both brokers), admit (Mosquitto's dynamic security).
+    this.#appDevices = new MosquittoAppDevices({ mqtt });
     const publisher = new ConfigPublisher({ store, mqtt, clock, logger });
     this.#publisher = publisher;
     const consumer = new EventConsumer({ events: store.events, mqtt, clock, logger });
@@ -106,6 +114,15 @@ export class Hub {
       { api: this.#api.address(), mqtt: mqttSettings.url, publicKey: keys.publicKeyText },
       'hub started',
     );
+  }
+
+  /**
+   * Revokes app devices at the broker (the AppDeviceRevoker port): `deleteClient` on the dynamic
+   * security control topic, which Mosquitto and the embedded broker both act on by disconnecting them.
+   */
+  get appDeviceBroker(): MosquittoAppDevices {
+    if (!this.#appDevices) throw new Error('hub not started');
+    return this.#appDevices;
   }
 
   get store(): HubStore {

@@ -101,19 +101,27 @@ function leafMatches(rule: string, levels: readonly string[], subscribe: boolean
  * apply to every login, also to a resident's app device, which must get nothing from this file.
  * `dynsecAdmin` lets the hub admit and revoke app devices through the dynamic security plugin.
  */
-export function mosquittoAcl(hubUser: string, options: { dynsecAdmin?: boolean } = {}): string {
+export function mosquittoAcl(
+  hubUsers: string | readonly string[],
+  options: { dynsecAdmin?: boolean } = {},
+): string {
   const hub = leafRights('hub');
+  // Client id = username: several hub workers (sharedGroup) need one login each, with the same rights.
+  const blocks = (typeof hubUsers === 'string' ? [hubUsers] : hubUsers).flatMap((user) => [
+    `user ${user}`,
+    ...hub.write.map((l) => `topic write ${DEVICES}+/${l}`),
+    ...hub.read.map((l) => `topic read ${DEVICES}+/${l}`),
+    ...(options.dynsecAdmin ? ['topic readwrite $CONTROL/dynamic-security/#'] : []),
+    '',
+  ]);
   return [
     '# Generated from cloud-sync/protocol/broker-rights.ts (test/cloud-sync/broker/deploy-files.test.ts',
     '# checks deploy/mosquitto/acl against it). Append one block per panel: the mosquitto.acl.lines that',
     '# `portvakt-hub provision` writes. Then reload Mosquitto (SIGHUP).',
     '',
-    '# The hub writes what it sends to every panel and reads what every panel sends.',
-    `user ${hubUser}`,
-    ...hub.write.map((l) => `topic write ${DEVICES}+/${l}`),
-    ...hub.read.map((l) => `topic read ${DEVICES}+/${l}`),
-    ...(options.dynsecAdmin ? ['topic readwrite $CONTROL/dynamic-security/#'] : []),
-    '',
+    '# The hub writes what it sends to every panel and reads what every panel sends. Several hub workers',
+    '# need one login each (client id = username): repeat this block for each.',
+    ...blocks,
   ].join('\n');
 }
 

@@ -26,7 +26,7 @@ describe('mosquitto: app device call ACL over WebSocket', () => {
   beforeAll(async () => {
     broker = await startMosquitto({ users: BROKER_USERS, websockets: true });
     const hub = await connect(`mqtt://127.0.0.1:${broker.port}`, 'hub');
-    const appDevices = new MosquittoAppDevices({ client: hub.client });
+    const appDevices = await MosquittoAppDevices.overClient(hub.client);
     await appDevices.admit('app-aaaa', USERS['app-aaaa'], ['p1']);
     await appDevices.admit('app-bbbb', USERS['app-bbbb'], ['p1']);
   });

@@ -64,7 +64,7 @@ describe('the shipped Mosquitto deployment (TLS, ACL, dynamic security)', () => 
       tls: { caFile: pki.caCert, certFile: pki.serverCert, keyFile: pki.serverKey },
     });
     hub = await connect('hub', USERS.hub, { clientId: 'hub' });
-    appDevices = new MosquittoAppDevices({ client: hub.client });
+    appDevices = await MosquittoAppDevices.overClient(hub.client);
   });
   afterEach(async () => {
     await Promise.all(open.splice(1).map((c) => c.endAsync(true)));

@@ -100,7 +100,7 @@ describe('embedded broker: app devices', () => {
   it("revokes through the hub's deleteClient control command, as on Mosquitto", async () => {
     const hub = await connect('hub', users.hub);
     const app = await connect('app-a3', APP_PASSWORD);
-    await new MosquittoAppDevices({ client: hub.client }).revoke(['app-a3']);
+    await (await MosquittoAppDevices.overClient(hub.client)).revoke(['app-a3']);
     await until(() => app.closed(), 'the revoked device disconnected');
     await expect(connect('app-a3', APP_PASSWORD)).rejects.toThrow();
     // Only the hub may send control commands.
