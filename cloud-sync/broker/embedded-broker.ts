@@ -48,8 +48,11 @@ export interface EmbeddedBrokerOptions {
    * Unset: the local call rule alone (own `calls/from` topic on any panel).
    */
   appDeviceAcl?: AppDeviceAclPort;
-  /** Per app device publish rate; beyond it the client is disconnected. */
-  appDevicePublishLimits?: PublishLimits;
+  /**
+   * Per app device publish rate; beyond it the client is disconnected. `false` turns it off (a bench
+   * that floods a panel on purpose, to measure the panel's own limit).
+   */
+  appDevicePublishLimits?: PublishLimits | false;
   clock?: Clock;
   logger: Logger;
 }
@@ -87,7 +90,7 @@ export class EmbeddedBroker {
   #wsServer: HttpServer | undefined;
   #wss: WebSocketServer | undefined;
   readonly #acl: AppDeviceAclCache;
-  readonly #limiter: PublishLimiter;
+  readonly #limiter: PublishLimiter | undefined;
   readonly #revoked = new Set<string>();
   /** Connected clients by client id (= username for everyone but the hub). */
   readonly #clients = new Map<string, Client>();
@@ -96,11 +99,8 @@ export class EmbeddedBroker {
     this.#options = options;
     const clock = options.clock ?? new SystemClock();
     this.#acl = new AppDeviceAclCache(options.appDeviceAcl, clock);
-    this.#limiter = new PublishLimiter(
-      options.appDevicePublishLimits ?? DEFAULT_APP_DEVICE_PUBLISH_LIMITS,
-      clock,
-      options.logger,
-    );
+    const limits = options.appDevicePublishLimits ?? DEFAULT_APP_DEVICE_PUBLISH_LIMITS;
+    this.#limiter = limits === false ? undefined : new PublishLimiter(limits, clock, options.logger);
   }
 
   /**
@@ -124,7 +124,7 @@ export class EmbeddedBroker {
 
   /** Publishes refused by the app device rate limit since start. */
   refusedPublishes(): number {
-    return this.#limiter.refused();
+    return this.#limiter?.refused() ?? 0;
   }
 
   async start(): Promise<void> {
@@ -157,7 +157,7 @@ export class EmbeddedBroker {
     ) => {
       const user = client ? users.get(client) : undefined;
       if (!user) return false;
-      if (user.kind === 'app' && !this.#limiter.allow(user.name)) return false;
+      if (user.kind === 'app' && this.#limiter && !this.#limiter.allow(user.name)) return false;
       if (retain && !retainAllowed(topic)) return false;
       if (!(await allowed(user, topic, 'write'))) return false;
       if (topic === DYNSEC_TOPIC) await this.#control(payload);
@@ -197,7 +197,7 @@ export class EmbeddedBroker {
     aedes.on('client', (client) => this.#clients.set(client.id, client));
     aedes.on('clientDisconnect', (client) => {
       if (this.#clients.get(client.id) === client) this.#clients.delete(client.id);
-      this.#limiter.forget(client.id);
+      this.#limiter?.forget(client.id);
     });
     aedes.on('clientError', (client, err) =>
       logger.debug({ clientId: client.id, err: err.message }, 'client error'),
