@@ -100,6 +100,7 @@ export class Hub {
         store,
         opener,
         residents,
+        appDeviceAdmission: app.brokerAdmission === 'dynamic-security' ? this.#appDevices : undefined,
         clock,
         adminToken: this.#settings.adminToken,
         brokerAuthSecret: app.brokerAuthSecret,

@@ -4,8 +4,11 @@ import type { Hub } from '../../cloud-sync/hub/main.ts';
 import { callTopic } from '../../cloud-sync/protocol/calls.ts';
 import { type MosquittoHandle, startMosquitto } from '../../scripts/lab/mosquitto.ts';
 import { until } from '../../scripts/lab/until.ts';
-import { startTestHub } from '../support/hub.ts';
+import { seed } from '../cloud-sync/hub/hub-harness.ts';
+import { loginResident } from '../cloud-sync/hub/resident-harness.ts';
+import { adminApi, startTestHub } from '../support/hub.ts';
 import { connectClient } from '../support/mqtt-client.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 // The hub's own MQTT connection manages app devices on the shipped Mosquitto deployment: the answers
 // to its dynamic security commands come back on its private subscription, and a revoke disconnects.
@@ -27,7 +30,15 @@ describe('hub ↔ Mosquitto dynamic security', () => {
       protocolVersion: 5,
       username: 'hub',
       password: USERS.hub,
+      residentApp: {
+        brokerWsUrl: 'ws://127.0.0.1:9/mqtt',
+        brokerAdmission: 'dynamic-security',
+        webDir: tempDir(),
+      },
     });
+    seed(hub);
+    hub.store.entities.create('buildings', { id: 'b2', name: 'Elsewhere 1', timeZone: 'Europe/Stockholm' });
+    hub.store.entities.create('panels', { id: 'p9', name: 'Elsewhere', buildingId: 'b2' });
   });
   afterAll(async () => {
     await Promise.all(open.map((c) => c.endAsync(true)));
@@ -35,11 +46,8 @@ describe('hub ↔ Mosquitto dynamic security', () => {
     await broker?.stop();
   });
 
-  async function connectApp() {
-    const { client } = await connectClient(`mqtt://127.0.0.1:${broker.port}`, {
-      username: APP,
-      password: APP_PASSWORD,
-    });
+  async function connectApp(username = APP, password = APP_PASSWORD) {
+    const { client } = await connectClient(`mqtt://127.0.0.1:${broker.port}`, { username, password });
     open.push(client);
     let closed = false;
     client.on('close', () => {
@@ -60,5 +68,17 @@ describe('hub ↔ Mosquitto dynamic security', () => {
     await hub.appDeviceBroker.revoke([APP]);
     await until(() => app.closed(), 'the revoked app device disconnected');
     await expect(connectApp()).rejects.toMatchObject({ code: NOT_AUTHORIZED });
+  });
+
+  it("admits a resident's app device at login, for the panels of the resident's building only", async () => {
+    const { mqtt } = await loginResident(adminApi(hub), 'alice');
+    const app = await connectApp(mqtt!.username, mqtt!.password);
+    await app.client.publishAsync(callTopic('p1', 'from', mqtt!.username), 'answer', { qos: 1 });
+    await app.client.publishAsync(callTopic('p2', 'from', mqtt!.username), 'answer', { qos: 1 });
+    await expect(
+      app.client.publishAsync(callTopic('p9', 'from', mqtt!.username), 'cross-building', { qos: 1 }),
+    ).rejects.toMatchObject({ code: NOT_AUTHORIZED });
+    await hub.appDeviceBroker.revoke([mqtt!.username]);
+    await until(() => app.closed(), 'the revoked app device disconnected');
   });
 });

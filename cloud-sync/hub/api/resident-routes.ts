@@ -27,13 +27,21 @@ export function addResidentRoutes(router: Router, ctx: HubApiContext): void {
       status: 201,
       body: residents.setLogin(params['id']!),
     }))
-    .add('POST', `${RESIDENT_PREFIX}login`, ({ req, body }) => ({
-      status: 201,
-      body: residents.login(
+    .add('POST', `${RESIDENT_PREFIX}login`, async ({ req, body }) => {
+      const reply = residents.login(
         parseInput(residentLoginBody, body, 'login'),
         req.socket.remoteAddress ?? 'unknown',
-      ),
-    }))
+      );
+      // On Mosquitto the hub creates the device's broker login itself: its password, its client id and
+      // calls to the panels of its resident's buildings only (the panels the reply lists).
+      if (reply.mqtt && ctx.appDeviceAdmission)
+        await ctx.appDeviceAdmission.admit(
+          reply.appDeviceId,
+          reply.mqtt.password,
+          reply.panels.map((p) => p.id),
+        );
+      return { status: 201, body: reply };
+    })
     .add('POST', `${RESIDENT_PREFIX}logout`, ({ req }) => {
       residents.logout(session(req));
       return { status: 204, body: undefined };

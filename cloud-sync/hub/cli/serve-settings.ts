@@ -40,6 +40,11 @@ const SOURCES: readonly Source[] = [
     env: 'PORTVAKT_HUB_BROKER_WS_URL',
   },
   { path: ['residentApp', 'webDir'], flag: 'web-dir', arg: 'DIR' },
+  {
+    path: ['residentApp', 'brokerAdmission'],
+    flag: 'broker-admission',
+    arg: 'auth-backend|dynamic-security',
+  },
   { path: ['dataDir'], flag: 'data-dir', arg: 'DIR', env: 'PORTVAKT_HUB_DATA_DIR' },
   { path: ['adminToken'], env: 'PORTVAKT_HUB_ADMIN_TOKEN', secret: true },
   { path: ['mqtt', 'password'], env: 'PORTVAKT_HUB_BROKER_PASSWORD', secret: true },
