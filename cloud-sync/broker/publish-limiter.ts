@@ -18,6 +18,8 @@ export interface PublishLimits {
 export const DEFAULT_APP_DEVICE_PUBLISH_LIMITS: PublishLimits = { ratePerS: 20, burst: 60 };
 
 const LOG_WINDOW_MS = 60_000;
+/** Beyond this many buckets, idle ones are dropped (bounded memory under many flooding devices). */
+const PRUNE_AT = 1000;
 
 interface Bucket {
   tokens: number;
@@ -69,16 +71,17 @@ export class PublishLimiter {
 
   /** A client gone: its bucket goes too (a reconnect starts full, but needs a fresh hub-checked login). */
   forget(clientId: string): void {
+    const now = this.#clock.monotonic();
     const b = this.#buckets.get(clientId);
     // Keep a refusing client's bucket for its log window, so reconnect-and-flood stays limited and quiet.
-    if (
-      b &&
-      b.refused > 0 &&
-      b.loggedAt !== undefined &&
-      this.#clock.monotonic() - b.loggedAt < LOG_WINDOW_MS
-    )
-      return;
-    this.#buckets.delete(clientId);
+    if (!(b && b.refused > 0 && b.loggedAt !== undefined && now - b.loggedAt < LOG_WINDOW_MS))
+      this.#buckets.delete(clientId);
+    // Buckets kept that way go once untouched for longer than a window and a full refill: by then they
+    // would be full again, so dropping them changes nothing but memory.
+    if (this.#buckets.size > PRUNE_AT) {
+      const idleMs = Math.max(LOG_WINDOW_MS, (this.#limits.burst / this.#limits.ratePerS) * 1000);
+      for (const [id, bucket] of this.#buckets) if (now - bucket.at >= idleMs) this.#buckets.delete(id);
+    }
   }
 
   /** Publishes refused since start, over all clients. */
