@@ -1,9 +1,14 @@
 /**
  * An MQTT broker inside the simulator process (aedes), so `npm start` needs no daemon. It enforces the
- * same rules as the production Mosquitto ACL: each panel logs in with its device id and reaches only
- * `portvakt/v1/devices/<id>/#`; the hub user reaches everything under `portvakt/v1/`; a resident's app
- * device (username = app device id, checked by the optional `appDeviceAuth` port, i.e. the hub) reads
- * only its own `…/calls/to/<id>` and writes only its own `…/calls/from/<id>` (protocol/call-acl.ts).
+ * same rights as the shipped Mosquitto deployment (deploy/mosquitto/), from the same table
+ * (protocol/broker-rights.ts): each panel (username = device id = client id) writes only the leaves it
+ * sends and reads only those it receives, in its own subtree; the hub user the other way round, over all
+ * panels; retained messages only on the leaves that are retained. A resident's app device (username =
+ * app device id, checked by the optional `appDeviceAuth` port, i.e. the hub) reads only its own
+ * `…/calls/to/<id>` and writes only its own `…/calls/from/<id>` (protocol/call-acl.ts), and that only to
+ * panels of its resident's buildings (the `appDeviceAcl` port, cached: app-device-acl.ts), within a
+ * publish rate (publish-limiter.ts). revoke() (the hub's AppDeviceRevoker port, also reachable as
+ * Mosquitto's `deleteClient` control command) disconnects app devices and refuses them from then on.
  * An optional WebSocket listener carries MQTT for the resident web app (browsers cannot speak TCP).
  * aedes speaks MQTT 3.1.1 only (no MQTT 5), so panels and hub connect to it with protocol version 4 —
  * production brokers (Mosquitto, EMQX, HiveMQ) use MQTT 5.
@@ -11,13 +16,19 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:net';
-import { Aedes } from 'aedes';
+import { Aedes, type Client } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
+import { type Clock, SystemClock } from '../../lib/clock/clock.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { secretsEqual } from '../../lib/http/bearer.ts';
 import type { Logger } from '../../lib/log/logger.ts';
-import { appDeviceMayAccess } from '../protocol/call-acl.ts';
+import { partyMayAccess, RETAINED_LEAVES } from '../protocol/broker-rights.ts';
 import { APP_DEVICE_ID_PATTERN } from '../protocol/calls.ts';
+import { parseDeviceTopic } from '../protocol/topics.ts';
+import { AppDeviceAclCache, type AppDeviceAclPort } from './app-device-acl.ts';
+import { parseControl } from './embedded-control.ts';
+import { DYNSEC_RESPONSE_TOPIC, DYNSEC_TOPIC } from './mosquitto-dynsec.ts';
+import { DEFAULT_APP_DEVICE_PUBLISH_LIMITS, PublishLimiter, type PublishLimits } from './publish-limiter.ts';
 
 export interface EmbeddedBrokerOptions {
   host?: string;
@@ -32,15 +43,38 @@ export interface EmbeddedBrokerOptions {
    * credentials only the hub knows. Unset: such logins are refused.
    */
   appDeviceAuth?: (username: string, password: string) => Promise<boolean>;
+  /**
+   * Whether an app device may publish to a topic (the hub: only panels of its resident's buildings).
+   * Unset: the local call rule alone (own `calls/from` topic on any panel).
+   */
+  appDeviceAcl?: AppDeviceAclPort;
+  /**
+   * Per app device publish rate; beyond it the client is disconnected. `false` turns it off (a bench
+   * that floods a panel on purpose, to measure the panel's own limit).
+   */
+  appDevicePublishLimits?: PublishLimits | false;
+  clock?: Clock;
   logger: Logger;
 }
 
-const ROOT = 'portvakt/v1/';
+/** Revoked app device ids remembered (they are random and never reused); oldest forgotten first. */
+const MAX_REVOKED = 100_000;
 
-/** The product ACL: the hub under `portvakt/v1/`, a panel only under its own device subtree. */
-export function topicAllowed(username: string, hubUser: string, topic: string): boolean {
-  if (username === hubUser) return topic.startsWith(ROOT);
-  return topic.startsWith(`${ROOT}devices/${username}/`);
+/** A static user's rights (the hub, or a panel whose username is its device id) from broker-rights.ts. */
+export function topicAllowed(
+  username: string,
+  hubUser: string,
+  topic: string,
+  access: 'read' | 'write' | 'subscribe',
+): boolean {
+  if (username === hubUser) return partyMayAccess('hub', undefined, topic, access);
+  return partyMayAccess('panel', username, topic, access);
+}
+
+/** Only the leaves their sender retains (state, config/desired, config/reported) may be retained. */
+function retainAllowed(topic: string): boolean {
+  const parsed = parseDeviceTopic(topic);
+  return parsed !== undefined && RETAINED_LEAVES.has(parsed.leaf);
 }
 
 /** Who a connection logged in as: an app device gets only the call ACL, never a panel's subtree. */
@@ -55,18 +89,79 @@ export class EmbeddedBroker {
   #server: Server | undefined;
   #wsServer: HttpServer | undefined;
   #wss: WebSocketServer | undefined;
+  readonly #acl: AppDeviceAclCache;
+  readonly #limiter: PublishLimiter | undefined;
+  readonly #revoked = new Set<string>();
+  /** Connected clients by client id (= username for everyone but the hub). */
+  readonly #clients = new Map<string, Client>();
 
   constructor(options: EmbeddedBrokerOptions) {
     this.#options = options;
+    const clock = options.clock ?? new SystemClock();
+    this.#acl = new AppDeviceAclCache(options.appDeviceAcl, clock);
+    const limits = options.appDevicePublishLimits ?? DEFAULT_APP_DEVICE_PUBLISH_LIMITS;
+    this.#limiter = limits === false ? undefined : new PublishLimiter(limits, clock, options.logger);
+  }
+
+  /**
+   * The hub's AppDeviceRevoker port: these app devices are disconnected now and refused from then on
+   * (also a login whose hub check was already under way).
+   */
+  async revoke(appDeviceIds: readonly string[]): Promise<void> {
+    for (const id of appDeviceIds) {
+      this.#revoked.add(id);
+      if (this.#revoked.size > MAX_REVOKED) this.#revoked.delete(this.#revoked.values().next().value!);
+    }
+    this.#acl.forget(appDeviceIds);
+    for (const id of appDeviceIds) {
+      const client = this.#clients.get(id);
+      if (client) {
+        this.#options.logger.info({ appDeviceId: id }, 'app device revoked; disconnected');
+        client.close();
+      }
+    }
+  }
+
+  /** Publishes refused by the app device rate limit since start. */
+  refusedPublishes(): number {
+    return this.#limiter?.refused() ?? 0;
   }
 
   async start(): Promise<void> {
     const { hubUser, logger } = this.#options;
     const users = new WeakMap<object, BrokerUser>();
-    const allowed = (user: BrokerUser | undefined, topic: string, action: 'write' | 'subscribe'): boolean => {
+    const staticAllowed = (
+      user: BrokerUser,
+      topic: string,
+      access: 'write' | 'read' | 'subscribe',
+    ): boolean => {
+      if (user.name === hubUser && topic.startsWith('$CONTROL/'))
+        return access === 'write' ? topic === DYNSEC_TOPIC : topic === DYNSEC_RESPONSE_TOPIC;
+      return topicAllowed(user.name, hubUser, topic, access);
+    };
+    const allowed = async (
+      user: BrokerUser | undefined,
+      topic: string,
+      access: 'write' | 'read' | 'subscribe',
+    ): Promise<boolean> => {
       if (!user) return false;
-      if (user.kind === 'app') return appDeviceMayAccess(user.name, topic, action);
-      return topicAllowed(user.name, hubUser, topic);
+      if (user.kind === 'app')
+        return !this.#revoked.has(user.name) && this.#acl.mayAccess(user.name, topic, access);
+      return staticAllowed(user, topic, access);
+    };
+    const authorizePublish = async (
+      client: Client | null,
+      topic: string,
+      retain: boolean,
+      payload: Buffer,
+    ) => {
+      const user = client ? users.get(client) : undefined;
+      if (!user) return false;
+      if (user.kind === 'app' && this.#limiter && !this.#limiter.allow(user.name)) return false;
+      if (retain && !retainAllowed(topic)) return false;
+      if (!(await allowed(user, topic, 'write'))) return false;
+      if (topic === DYNSEC_TOPIC) await this.#control(payload);
+      return true;
     };
     const aedes = await Aedes.createBroker({
       authenticate: (client, username, password, done) => {
@@ -81,15 +176,28 @@ export class EmbeddedBroker {
             done(null, false);
           });
       },
+      // A refusal disconnects the publisher (MQTT 3.1.1 has no negative PUBACK).
       authorizePublish: (client, packet, done) => {
-        if (client && allowed(users.get(client), packet.topic, 'write')) return done(null);
-        done(new Error(`not authorized to publish to ${packet.topic}`));
+        authorizePublish(client, packet.topic, packet.retain, Buffer.from(packet.payload))
+          .then((ok) => done(ok ? null : new Error(`not authorized to publish to ${packet.topic}`)))
+          .catch((err: unknown) => done(err instanceof Error ? err : new Error(String(err))));
       },
       authorizeSubscribe: (client, sub, done) => {
         // A foreign filter is refused (SUBACK failure); Mosquitto instead grants it and delivers nothing.
-        if (allowed(users.get(client), sub.topic, 'subscribe')) return done(null, sub);
-        done(null, null);
+        allowed(users.get(client), sub.topic, 'subscribe')
+          .then((ok) => done(null, ok ? sub : null))
+          .catch(() => done(null, null));
       },
+      // Delivery: a subscription was allowed, but a revoked app device gets nothing more.
+      authorizeForward: (client, packet) => {
+        const user = users.get(client);
+        return user?.kind === 'app' && this.#revoked.has(user.name) ? null : packet;
+      },
+    });
+    aedes.on('client', (client) => this.#clients.set(client.id, client));
+    aedes.on('clientDisconnect', (client) => {
+      if (this.#clients.get(client.id) === client) this.#clients.delete(client.id);
+      this.#limiter?.forget(client.id);
     });
     aedes.on('clientError', (client, err) =>
       logger.debug({ clientId: client.id, err: err.message }, 'client error'),
@@ -130,10 +238,23 @@ export class EmbeddedBroker {
     if (expected !== undefined) {
       return secretsEqual(given, expected) ? { name: username, kind: 'static' } : undefined;
     }
-    if (!appDeviceAuth || !APP_DEVICE_ID_PATTERN.test(username)) return undefined;
-    return (await appDeviceAuth(username, given.toString('utf8')))
-      ? { name: username, kind: 'app' }
-      : undefined;
+    if (!appDeviceAuth || !APP_DEVICE_ID_PATTERN.test(username) || this.#revoked.has(username))
+      return undefined;
+    const ok = await appDeviceAuth(username, given.toString('utf8'));
+    // Revoked while the hub was being asked: the hub's yes predates the revocation.
+    return ok && !this.#revoked.has(username) ? { name: username, kind: 'app' } : undefined;
+  }
+
+  /** The hub's `deleteClient` control command (embedded-control.ts); answers like Mosquitto's plugin. */
+  async #control(payload: Buffer): Promise<void> {
+    const control = parseControl(payload);
+    if (!control) return;
+    await this.revoke(control.revoke);
+    const response = Buffer.from(JSON.stringify({ responses: control.responses }));
+    this.#aedes?.publish(
+      { cmd: 'publish', topic: DYNSEC_RESPONSE_TOPIC, payload: response, qos: 0, retain: false, dup: false },
+      () => {},
+    );
   }
 
   url(): string {

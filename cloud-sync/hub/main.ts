@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type Clock, SystemClock, type TimerHandle } from '../../lib/clock/clock.ts';
 import { ConfigError, errorMessage } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log/logger.ts';
+import { DYNSEC_RESPONSE_TOPIC, MosquittoAppDevices } from '../broker/mosquitto-dynsec.ts';
 import { HubApiServer } from './api/http-server.ts';
 import { ConfigPublisher } from './config/publisher.ts';
 import { MqttConnection } from './mqtt/connection.ts';
@@ -36,6 +37,7 @@ export class Hub {
   #store: HubStore | undefined;
   #keys: HubKeys | undefined;
   #mqtt: MqttConnection | undefined;
+  #appDevices: MosquittoAppDevices | undefined;
   #inbox: Inbox | undefined;
   #api: HubApiServer | undefined;
   #publisher: ConfigPublisher | undefined;
@@ -67,11 +69,17 @@ export class Hub {
       ...mqttSettings,
       ca,
       subscriptions: INBOUND_TOPICS,
+      privateSubscriptions: [DYNSEC_RESPONSE_TOPIC],
       logger,
-      onMessage: (topic, payload) => this.#inbox?.handle(topic, payload),
+      onMessage: (topic, payload) =>
+        topic === DYNSEC_RESPONSE_TOPIC
+          ? this.#appDevices?.handleResponse(payload)
+          : this.#inbox?.handle(topic, payload),
       onConnected: () => this.#safely('republish after connect', () => publisher.republishAll()),
     });
     this.#mqtt = mqtt;
+    // The broker side of app devices: revoke (both brokers), admit (Mosquitto's dynamic security).
+    this.#appDevices = new MosquittoAppDevices({ mqtt });
     const publisher = new ConfigPublisher({ store, mqtt, clock, logger });
     this.#publisher = publisher;
     const consumer = new EventConsumer({ events: store.events, mqtt, clock, logger });
@@ -92,7 +100,9 @@ export class Hub {
       limiter: new LoginLimiter(clock, app.loginLimits),
       rateLimits: app.rateLimits,
       sessions: app.sessions,
-      ...(this.#revoker ? { revoker: this.#revoker } : {}),
+      // Ended sessions are cut at the broker: deleteClient, which Mosquitto's dynamic security and the
+      // embedded broker both carry out (a broker that does neither gets retries and logged errors).
+      revoker: this.#revoker ?? this.#appDevices,
     });
     this.#residents = residents;
     residents.start();
@@ -103,6 +113,7 @@ export class Hub {
         store,
         opener,
         residents,
+        appDeviceAdmission: app.brokerAdmission === 'dynamic-security' ? this.#appDevices : undefined,
         clock,
         adminToken: this.#settings.adminToken,
         brokerAuthSecret: app.brokerAuthSecret,
@@ -118,6 +129,15 @@ export class Hub {
       { api: this.#api.address(), mqtt: mqttSettings.url, publicKey: keys.publicKeyText },
       'hub started',
     );
+  }
+
+  /**
+   * Revokes app devices at the broker (the AppDeviceRevoker port): `deleteClient` on the dynamic
+   * security control topic, which Mosquitto and the embedded broker both act on by disconnecting them.
+   */
+  get appDeviceBroker(): MosquittoAppDevices {
+    if (!this.#appDevices) throw new Error('hub not started');
+    return this.#appDevices;
   }
 
   get store(): HubStore {

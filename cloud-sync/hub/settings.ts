@@ -150,6 +150,12 @@ const residentApp = z
       .transform((dir) => resolve(dir))
       .default(DEFAULT_WEB_DIR)
       .describe('the built resident web app, served at /app/'),
+    brokerAdmission: z
+      .enum(['auth-backend', 'dynamic-security'])
+      .default('auth-backend')
+      .describe(
+        "how the broker learns an app device's login: it asks the hub's auth backend (the embedded broker, EMQX), or the hub creates it in Mosquitto's dynamic security plugin at login (deploy/mosquitto/)",
+      ),
     loginLimits: loginLimitsSchema.prefault({}),
     rateLimits: residentRateLimitsSchema.prefault({}),
     sessions: residentSessions.prefault({}),

@@ -2,8 +2,9 @@
  * The broker ACL for residents' app devices (username = app device id), as calls.ts describes it: read
  * only `…/devices/+/calls/to/<itself>`, write only `…/devices/<panel>/calls/from/<itself>`. Shared by the
  * embedded broker and the hub's HTTP ACL endpoint (for Mosquitto with an HTTP auth plugin or EMQX), so
- * both enforce exactly the same rule. Panels and the hub are not covered here: they have their subtree
- * rules (topics.ts).
+ * both enforce exactly the same rule. On top of it the hub lets an app device write only to panels of
+ * its resident's buildings (api/broker-routes.ts; on Mosquitto, the device's dynamic security role).
+ * Panels and the hub are not covered here: their rights are in broker-rights.ts.
  */
 import { APP_DEVICE_ID_PATTERN, appDeviceCallFilter, parseCallTopic } from './calls.ts';
 

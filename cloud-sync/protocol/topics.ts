@@ -1,7 +1,7 @@
 /**
- * MQTT protocol v1 topic layout. Everything of one panel lives under `portvakt/v1/devices/{deviceId}/`,
- * so one broker ACL pattern (`portvakt/v1/devices/%u/#`, username = device id) confines each panel to its
- * own subtree, and the hub reads and writes all of them.
+ * MQTT protocol v1 topic layout. Everything of one panel lives under `portvakt/v1/devices/{deviceId}/`
+ * (username = device id). Who writes and who reads each leaf is in broker-rights.ts, from which every
+ * broker's rules are generated: a panel writes only what it sends, the hub only what it sends to panels.
  */
 export const PROTOCOL_VERSION = 1;
 export const TOPIC_ROOT = 'portvakt/v1';

@@ -30,7 +30,8 @@ import type { SimGpioDriver } from '../../hal/gpio/sim.ts';
 import type { SimCardReaderDriver } from '../../hal/reader/sim.ts';
 import { SystemClock } from '../../lib/clock/clock.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
-import { appDeviceAcl, type MosquittoHandle, productAcl, startMosquitto } from '../lab/mosquitto.ts';
+import { type MosquittoHandle, startMosquitto } from '../lab/mosquitto.ts';
+import { admitAppDevices } from '../lab/mosquitto-app-devices.ts';
 import { until } from '../lab/until.ts';
 import { type BenchLine, round, summarize } from './stats.ts';
 
@@ -177,9 +178,11 @@ export async function benchFlood(options: FloodOptions = {}): Promise<BenchLine[
   try {
     const panelId = 'demo-panel';
     const broker: MosquittoHandle = await startMosquitto({
-      users: { [panelId]: PANEL_PASSWORD, hub: HUB_PASSWORD, [ATTACKER]: ATTACKER_PASSWORD },
-      acl: productAcl() + appDeviceAcl(),
+      users: { [panelId]: PANEL_PASSWORD, hub: HUB_PASSWORD },
     });
+    await admitAppDevices(broker.port, HUB_PASSWORD, [
+      { id: ATTACKER, password: ATTACKER_PASSWORD, panelIds: [panelId] },
+    ]);
     cleanups.push(() => broker.stop());
     spawnSync('renice', ['-n', '19', '-p', String(broker.pid)]);
     const brokerUrl = `mqtt://127.0.0.1:${broker.port}`;

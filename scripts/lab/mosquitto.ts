@@ -1,16 +1,25 @@
 /**
- * Starts a private Mosquitto broker (Debian's /usr/sbin/mosquitto, 2.0.x) for tests: two loopback
- * listeners, an authenticated one with the product's password file and ACL, and an anonymous one for tests
- * about other things; optionally a third, MQTT over WebSocket with the same password file and ACL (what
- * the resident web app connects to). Everything (config, passwords, ACL, persistence db) lives in one
- * temp dir. Mosquitto 2.0.11 refuses to start with a WebSocket listener alone ("Unable to start any
- * listening sockets"); here there is always a TCP listener beside it.
+ * Starts a private Mosquitto broker (Debian's /usr/sbin/mosquitto, 2.0.x) for tests, from the shipped
+ * deployment deploy/mosquitto/mosquitto.conf as written, with only these substitutions (deploy/mosquitto/
+ * README.md lists them too):
+ *   - paths: /etc/mosquitto/portvakt/, /var/lib/mosquitto/, /run/mosquitto/ → one temp dir; the log goes
+ *     to stderr (collected for failure messages) instead of /var/log/mosquitto/;
+ *   - ports: `listener 8883` / `listener 8884` → free loopback ports (`port`, `websocketPort`);
+ *   - `user mosquitto` → `user root` when the tests run as root (the temp dir is root's, mode 0700);
+ *   - TLS: a test's own PKI (options.tls) is copied in as ca.crt/broker.crt/broker.key; a test without one
+ *     gets plain MQTT on loopback (the certificate and tls_version lines are left out);
+ *   - `persistence true` only when asked (options.persistence); options.extraConfig goes before the
+ *     first listener.
+ * The ACL is the shipped deploy/mosquitto/acl plus one provisioning block per panel user
+ * (broker-rights.ts), the password file holds `users`, and the dynamic security plugin starts from the
+ * shipped dynamic-security.json: the hub admits residents' app devices there (cloud-sync/broker/
+ * mosquitto-dynsec.ts).
  *
  * Unlike pcscd nothing here has a fixed path or port, so it also runs outside the lab namespace; inside it
  * (scripts/lab/in-lab-ns.sh) the broker is unreachable from the host.
  *
- * Persistence: Mosquitto writes its db only on graceful shutdown and every `autosave_interval` seconds
- * (default 1800). restart() and stop() use SIGTERM, so sessions and queued QoS 1 messages survive them;
+ * Persistence: Mosquitto writes its db only on graceful shutdown and every `autosave_interval` seconds.
+ * restart() and stop() use SIGTERM, so sessions and queued QoS 1 messages survive them;
  * after a SIGKILL the broker restarts from the last autosave (without one: no session, no message). A
  * crash test passes `extraConfig: 'autosave_interval 1'` and waits until DIR/mosquitto.db's mtime is
  * later than the state it wants kept (the save comes 1 to ~2.5 s later, on whole-second ticks).
@@ -18,12 +27,14 @@
  * If the test process itself dies, the broker outlives it (nothing ties its lifetime to ours).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { panelAclLines } from '../../cloud-sync/protocol/broker-rights.ts';
+import { labConfig, shippedFile } from './mosquitto-config.ts';
 import { freePort } from './pcscd.ts';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
@@ -31,32 +42,32 @@ const MOSQUITTO_PASSWD = '/usr/bin/mosquitto_passwd';
 const run = promisify(execFile);
 
 export interface StartMosquittoOptions {
-  /** username → password for the authenticated listener. */
+  /** username → password for the password file: the hub (`hub`), panels, and test-only users. */
   users: Record<string, string>;
-  /** ACL file text for the authenticated listener; default productAcl(). */
+  /** The whole ACL file text; default productAcl() for the panel users among `users`. */
   acl?: string;
+  /** Lines appended to the default ACL (test-only users). */
+  extraAcl?: string;
   /** Keep sessions and queued messages in DIR/mosquitto.db across restart(). Default false. */
   persistence?: boolean;
   /** Extra global config lines, written before the listener blocks (e.g. 'autosave_interval 1'). */
   extraConfig?: string;
   /** Give up waiting for the listeners after this long. Default 10 s. */
   readyTimeoutMs?: number;
-  /** TLS on the authenticated listener (PEM file paths); a client certificate is required if asked. */
+  /** TLS on the listeners (PEM file paths); without it plain MQTT on loopback. */
   tls?: { caFile: string; certFile: string; keyFile: string; requireCertificate?: boolean };
-  /** Add an authenticated MQTT-over-WebSocket listener (same users and ACL). Default false. */
+  /** Start the shipped MQTT-over-WebSocket listener too (same users and ACL). Default false. */
   websockets?: boolean;
 }
 
 export interface MosquittoHandle {
   /** PID of the current broker process (changes on restart()). */
   readonly pid: number;
-  /** The authenticated listener (password file + ACL, client id = username). */
+  /** The MQTT listener (password file + ACL + dynamic security, client id = username). */
   readonly port: number;
-  /** The anonymous listener (no ACL). */
-  readonly anonymousPort: number;
   /** The WebSocket listener (password file + ACL), when asked for; else undefined. */
   readonly websocketPort: number | undefined;
-  /** Temp dir with mosquitto.conf, passwd, acl and the persistence db. */
+  /** Temp dir with mosquitto.conf, passwd, acl, dynamic-security.json and the persistence db. */
   readonly dir: string;
   /** SIGTERM (SIGKILL after 5 s), wait for exit, remove dir. Idempotent; also cleans up after kill(). */
   stop(): Promise<void>;
@@ -68,32 +79,20 @@ export interface MosquittoHandle {
   output(): string;
 }
 
-/** The product's authorization: the cloud hub sees everything, each panel only its own subtree. */
-export function productAcl(): string {
-  return [
-    '# The cloud hub reads and writes every portvakt topic.',
-    'user hub',
-    'topic readwrite portvakt/v1/#',
-    '',
-    '# A panel logs in with username = its device id and owns only its subtree (applies to every user).',
-    'pattern readwrite portvakt/v1/devices/%u/#',
-    '',
-  ].join('\n');
-}
+/** The hub's login in the lab (the shipped ACL names it). */
+export const LAB_HUB_USER = 'hub';
 
 /**
- * Residents' app devices (username = app device id): read only the calls panels send to them, write
- * only the calls they send to panels (cloud-sync/protocol/call-acl.ts). Mosquitto patterns apply to
- * every user, so the panel subtree pattern above also gives an app device `devices/<its id>/#` — which
- * no panel owns, as long as panel ids never take the app device form (`app-…`).
+ * The shipped ACL (deploy/mosquitto/acl: the hub's rights) plus each panel's provisioning block
+ * (broker-rights.ts), as an installer builds it.
  */
-export function appDeviceAcl(): string {
-  return [
-    '# A resident app device reads its calls from any panel and writes its answers to any panel.',
-    'pattern read portvakt/v1/devices/+/calls/to/%u',
-    'pattern write portvakt/v1/devices/+/calls/from/%u',
-    '',
-  ].join('\n');
+export function productAcl(panelIds: readonly string[]): string {
+  return [shippedFile('acl'), ...panelIds.map((id) => panelAclLines(id))].join('\n');
+}
+
+/** Users that are panels: not the hub, not a resident's app device (those live in dynamic security). */
+function panelUsers(users: Record<string, string>): string[] {
+  return Object.keys(users).filter((u) => u !== LAB_HUB_USER && !u.startsWith('app-'));
 }
 
 interface Running {
@@ -113,22 +112,39 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
 
   let current: Running | undefined;
   let port = 0;
-  let anonymousPort = 0;
   let websocketPort: number | undefined;
   try {
     await writePasswordFile(join(dir, 'passwd'), options.users);
-    await writeFile(join(dir, 'acl'), options.acl ?? productAcl());
+    await writeFile(
+      join(dir, 'acl'),
+      options.acl ?? productAcl(panelUsers(options.users)) + (options.extraAcl ?? ''),
+    );
+    await writeFile(join(dir, 'dynamic-security.json'), shippedFile('dynamic-security.json'));
+    if (options.tls) {
+      await copyFile(options.tls.caFile, join(dir, 'ca.crt'));
+      await copyFile(options.tls.certFile, join(dir, 'broker.crt'));
+      await copyFile(options.tls.keyFile, join(dir, 'broker.key'));
+    }
+    const shipped = shippedFile('mosquitto.conf');
     // freePort() only says a port was free a moment ago: retry with new ports if another process won it.
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      do anonymousPort = await freePort();
-      while (anonymousPort === port);
       websocketPort = undefined;
       if (options.websockets) {
         do websocketPort = await freePort();
-        while (websocketPort === port || websocketPort === anonymousPort);
+        while (websocketPort === port);
       }
-      await writeFile(configPath, brokerConfig(dir, { port, anonymousPort, websocketPort }, options));
+      const config = labConfig(shipped, {
+        dir,
+        port,
+        websocketPort,
+        tls: options.tls !== undefined,
+        requireCertificate: options.tls?.requireCertificate ?? false,
+        persistence: options.persistence ?? false,
+        extraConfig: options.extraConfig ?? '',
+        asRoot: process.getuid?.() === 0,
+      });
+      await writeFile(configPath, config);
       const outputBefore = output.length;
       try {
         current = await startBroker(configPath, listening(), readyTimeoutMs, collect, () => output);
@@ -144,7 +160,7 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
   }
 
   function listening(): number[] {
-    return [port, anonymousPort, ...(websocketPort === undefined ? [] : [websocketPort])];
+    return [port, ...(websocketPort === undefined ? [] : [websocketPort])];
   }
   let running: Running = current;
   let stopped = false;
@@ -162,7 +178,6 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
       return running.pid;
     },
     port,
-    anonymousPort,
     websocketPort,
     dir,
     async stop() {
@@ -181,56 +196,6 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
     },
     output: () => output,
   };
-}
-
-function brokerConfig(
-  dir: string,
-  ports: { port: number; anonymousPort: number; websocketPort: number | undefined },
-  options: StartMosquittoOptions,
-): string {
-  const { port, anonymousPort, websocketPort } = ports;
-  const authenticated = [
-    'allow_anonymous false',
-    // The ACL's %u patterns then also pin the client id, and one login cannot hold two sessions.
-    'use_username_as_clientid true',
-    `password_file ${join(dir, 'passwd')}`,
-    `acl_file ${join(dir, 'acl')}`,
-  ];
-  return [
-    '# Generated by scripts/lab/mosquitto.ts',
-    // Each listener gets its own auth settings instead of sharing the global ones.
-    'per_listener_settings true',
-    // Started as root, Mosquitto drops to user mosquitto, which cannot read this 0700 temp dir.
-    'user root',
-    'log_dest stderr',
-    'log_type error',
-    'log_type warning',
-    'log_type notice',
-    'log_type information',
-    'connection_messages true',
-    `persistence ${options.persistence ? 'true' : 'false'}`,
-    // The trailing slash matters: Mosquitto concatenates location and file name.
-    `persistence_location ${dir}/`,
-    options.extraConfig ?? '',
-    '',
-    `listener ${port} 127.0.0.1`,
-    ...authenticated,
-    ...(options.tls
-      ? [
-          `cafile ${options.tls.caFile}`,
-          `certfile ${options.tls.certFile}`,
-          `keyfile ${options.tls.keyFile}`,
-          `require_certificate ${options.tls.requireCertificate ? 'true' : 'false'}`,
-        ]
-      : []),
-    '',
-    `listener ${anonymousPort} 127.0.0.1`,
-    'allow_anonymous true',
-    '',
-    ...(websocketPort === undefined
-      ? []
-      : [`listener ${websocketPort} 127.0.0.1`, 'protocol websockets', ...authenticated, '']),
-  ].join('\n');
 }
 
 async function writePasswordFile(path: string, users: Record<string, string>): Promise<void> {

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml, stringify } from 'yaml';
 import { EmbeddedBroker } from '../../cloud-sync/broker/embedded-broker.ts';
-import { hubAppDeviceAuth } from '../../cloud-sync/broker/hub-auth.ts';
+import { hubAppDeviceAcl, hubAppDeviceAuth } from '../../cloud-sync/broker/hub-auth.ts';
 import { validateConfig } from '../../device/config/load.ts';
 import type { PanelConfigInput } from '../../device/config/schema.ts';
 import { demoConfig } from '../../device/sim/demo-config.ts';
@@ -88,6 +88,7 @@ async function main(): Promise<number> {
     hubUser: HUB_USER,
     websocket: { host: '127.0.0.1', port: ports.brokerWs },
     appDeviceAuth: hubAppDeviceAuth(hubBase, brokerAuthSecret),
+    appDeviceAcl: hubAppDeviceAcl(hubBase, brokerAuthSecret),
     logger,
   });
   await broker.start();

@@ -14,12 +14,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callTopic } from '../../cloud-sync/protocol/calls.ts';
 import { exportPublicKey, generateSigningKeys } from '../../cloud-sync/protocol/signing.ts';
-import {
-  appDeviceAcl,
-  type MosquittoHandle,
-  productAcl,
-  startMosquitto,
-} from '../../scripts/lab/mosquitto.ts';
+import { type MosquittoHandle, productAcl, startMosquitto } from '../../scripts/lab/mosquitto.ts';
+import { admitAppDevices } from '../../scripts/lab/mosquitto-app-devices.ts';
 import { until } from '../../scripts/lab/until.ts';
 import { INSTALLER, panelConfig } from '../support/configs.ts';
 import { api } from '../support/http.ts';
@@ -31,6 +27,7 @@ const PANEL_ID = 'test-panel';
 const PANEL_PASSWORD = 'test-panel-password-0123456789';
 const ATTACKER = 'app-mallory';
 const ATTACKER_PASSWORD = 'mallory-password-0123456789';
+const HUB_PASSWORD = 'hub-password-0123456789';
 const CARD = '04A1B2C3D4E5F6';
 const BATCH = 20_000;
 const PULSE_MS = 5000;
@@ -46,9 +43,11 @@ describe('a panel under a flood of junk call messages from one app login', () =>
   beforeAll(async () => {
     dir = tempDir('portvakt-flood-');
     broker = await startMosquitto({
-      users: { [PANEL_ID]: PANEL_PASSWORD, [ATTACKER]: ATTACKER_PASSWORD },
-      acl: productAcl() + appDeviceAcl(),
+      users: { [PANEL_ID]: PANEL_PASSWORD, hub: HUB_PASSWORD },
     });
+    await admitAppDevices(broker.port, HUB_PASSWORD, [
+      { id: ATTACKER, password: ATTACKER_PASSWORD, panelIds: [PANEL_ID] },
+    ]);
     const storePath = join(dir, 'panel.db');
     const base = panelConfig({ storePath, pulseMs: 1000 });
     const { publicKey } = await generateSigningKeys();

@@ -1,18 +1,14 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MosquittoAppDevices } from '../../cloud-sync/broker/mosquitto-dynsec.ts';
 import { appDeviceCallFilter, callTopic, panelCallFilter } from '../../cloud-sync/protocol/calls.ts';
-import {
-  appDeviceAcl,
-  type MosquittoHandle,
-  productAcl,
-  startMosquitto,
-} from '../../scripts/lab/mosquitto.ts';
+import { type MosquittoHandle, startMosquitto } from '../../scripts/lab/mosquitto.ts';
 import { until } from '../../scripts/lab/until.ts';
 import { connectClient } from '../support/mqtt-client.ts';
 
-// Call signaling on a real Mosquitto: residents' app devices connect over WebSocket and the product ACL
-// (productAcl + appDeviceAcl) lets each read only …/calls/to/<itself> and write only …/calls/from/<itself>,
-// so the topic a panel receives a message on proves which app device sent it.
+// Call signaling on a real Mosquitto: residents' app devices connect over WebSocket; the hub admits them
+// through the dynamic security plugin (mosquitto-dynsec.ts), so each reads only …/calls/to/<itself> and
+// writes only …/calls/from/<itself>: the topic a panel receives a message on proves which device sent it.
 
 const USERS = {
   hub: 'hub-secret-0123',
@@ -20,6 +16,7 @@ const USERS = {
   'app-aaaa': 'app-a-secret-0123',
   'app-bbbb': 'app-b-secret-0123',
 };
+const BROKER_USERS = { hub: USERS.hub, p1: USERS.p1 };
 const NOT_AUTHORIZED = 135;
 
 describe('mosquitto: app device call ACL over WebSocket', () => {
@@ -27,7 +24,11 @@ describe('mosquitto: app device call ACL over WebSocket', () => {
   const open: MqttClient[] = [];
 
   beforeAll(async () => {
-    broker = await startMosquitto({ users: USERS, acl: productAcl() + appDeviceAcl(), websockets: true });
+    broker = await startMosquitto({ users: BROKER_USERS, websockets: true });
+    const hub = await connect(`mqtt://127.0.0.1:${broker.port}`, 'hub');
+    const appDevices = await MosquittoAppDevices.overClient(hub.client);
+    await appDevices.admit('app-aaaa', USERS['app-aaaa'], ['p1']);
+    await appDevices.admit('app-bbbb', USERS['app-bbbb'], ['p1']);
   });
   afterAll(async () => {
     await Promise.all(open.map((c) => c.endAsync(true)));
@@ -52,8 +53,7 @@ describe('mosquitto: app device call ACL over WebSocket', () => {
 
     const forged = a.client.publishAsync(callTopic('p1', 'from', 'app-bbbb'), 'forged-open', { qos: 1 });
     await expect(forged).rejects.toMatchObject({ code: NOT_AUTHORIZED });
-    // Pretending to be a panel that rings another device: no panel owns the app device's id subtree,
-    // so this is outside every rule that matters (the calls/to pattern is read-only for it).
+    // Pretending to be the panel that rings another device.
     await expect(
       a.client.publishAsync(callTopic('p1', 'to', 'app-bbbb'), 'fake-ring', { qos: 1 }),
     ).rejects.toMatchObject({ code: NOT_AUTHORIZED });

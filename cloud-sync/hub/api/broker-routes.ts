@@ -4,6 +4,10 @@
  * 200 `{result:"allow", ok:true}` or 403 `{result:"deny", ok:false}`. Panels and the hub stay in the
  * broker's own password file; only app devices (random credentials created at each login) are asked
  * here. The broker authenticates itself with the broker secret from the hub's config.
+ *
+ * A login whose client id is not its username is refused (one login could otherwise hold another's
+ * session), and an app device writes calls only to the panels of its resident's buildings (plus those of
+ * doors it has a rule for elsewhere: the panels that may call it, residents/doors.ts).
  */
 import { z } from 'zod';
 import { NotFoundError } from '../../../lib/errors.ts';
@@ -11,6 +15,8 @@ import { requireBearer } from '../../../lib/http/bearer.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Reply, Router } from '../../../lib/http/router.ts';
 import type { BrokerAccess } from '../../protocol/call-acl.ts';
+import { parseCallTopic } from '../../protocol/calls.ts';
+import { residentPanels } from '../residents/doors.ts';
 import type { HubApiContext } from './context.ts';
 
 export const BROKER_PREFIX = '/api/v1/broker/';
@@ -45,6 +51,7 @@ export function addBrokerRoutes(router: Router, ctx: HubApiContext): void {
     .add('POST', `${BROKER_PREFIX}auth`, ({ req, body }) => {
       guard(req);
       const b = parseInput(brokerAuthBody, body, 'body');
+      if (b.clientid !== undefined && b.clientid !== b.username) return decision(false);
       return decision(ctx.residents.brokerLogin(b.username, b.password));
     })
     .add('POST', `${BROKER_PREFIX}acl`, ({ req, body }) => {
@@ -52,8 +59,20 @@ export function addBrokerRoutes(router: Router, ctx: HubApiContext): void {
       const b = parseInput(brokerAclBody, body, 'body');
       const access: BrokerAccess =
         b.access === 'publish' ? 'write' : (b.access ?? ACC[b.acc ?? 0] ?? 'write');
-      return decision(ctx.residents.brokerMayAccess(b.username, b.topic, access));
+      if (b.clientid !== undefined && b.clientid !== b.username) return decision(false);
+      const allowed = ctx.residents.brokerMayAccess(b.username, b.topic, access);
+      return decision(allowed && (access !== 'write' || mayCallPanel(ctx, b.username, b.topic)));
     });
+}
+
+/** Whether the app device's resident may reach the panel the call topic names. */
+function mayCallPanel(ctx: HubApiContext, appDeviceId: string, topic: string): boolean {
+  const call = parseCallTopic(topic);
+  if (!call) return false;
+  const device = ctx.store.entities.find('appDevices', appDeviceId);
+  const resident = device && ctx.store.entities.find('residents', device.residentId);
+  if (!resident) return false;
+  return residentPanels(ctx.store, resident, ctx.clock.now()).some((p) => p.id === call.deviceId);
 }
 
 function decision(allowed: boolean): Reply {

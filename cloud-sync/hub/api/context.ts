@@ -14,10 +14,16 @@ import type { HubStore } from '../store/hub-store.ts';
 type ApiSettings = Pick<HubSettings, 'adminToken'> &
   Pick<HubSettings['residentApp'], 'brokerAuthSecret' | 'webDir' | 'trustedProxies'>;
 
+/** Admits a new app device at the broker (Mosquitto's dynamic security); unset: the broker asks the hub. */
+export interface AppDeviceAdmission {
+  admit(appDeviceId: string, password: string, panelIds: readonly string[]): Promise<void>;
+}
+
 export interface HubApiContext extends ApiSettings {
   store: HubStore;
   opener: DoorOpener;
   residents: ResidentAccounts;
+  appDeviceAdmission?: AppDeviceAdmission | undefined;
   clock: Clock;
   mqttConnected(): boolean;
   inboxStats(): InboxStats;

@@ -111,7 +111,8 @@ export function residentApiPaths(): Record<string, unknown> {
     },
     '/api/v1/broker/auth': {
       post: {
-        summary: 'Broker HTTP auth backend: may this app device log in (username = app device id)?',
+        summary:
+          'Broker HTTP auth backend: may this app device log in (username = app device id = client id)?',
         security: broker,
         requestBody: jsonIn(brokerAuthBody),
         responses: decision,
@@ -121,7 +122,7 @@ export function residentApiPaths(): Record<string, unknown> {
       post: {
         summary:
           'Broker HTTP ACL backend: an app device reads/subscribes only …/calls/to/<itself> and ' +
-          'writes only …/calls/from/<itself>',
+          "writes only …/<panel>/calls/from/<itself>, for the panels of its resident's buildings",
         security: broker,
         requestBody: jsonIn(brokerAclBody),
         responses: decision,

@@ -29,13 +29,21 @@ export function addResidentRoutes(router: Router, ctx: HubApiContext): void {
       status: 201,
       body: await residents.setLogin(params['id']!),
     }))
-    .add('POST', `${RESIDENT_PREFIX}login`, async ({ req, body }) => ({
-      status: 201,
-      body: await residents.login(
+    .add('POST', `${RESIDENT_PREFIX}login`, async ({ req, body }) => {
+      const reply = await residents.login(
         parseInput(residentLoginBody, body, 'login'),
         addresses.of(req.socket.remoteAddress, req.headers['x-forwarded-for']),
-      ),
-    }))
+      );
+      // On Mosquitto the hub creates the device's broker login itself: its password, its client id and
+      // calls to the panels of its resident's buildings only (the panels the reply lists).
+      if (reply.mqtt && ctx.appDeviceAdmission)
+        await ctx.appDeviceAdmission.admit(
+          reply.appDeviceId,
+          reply.mqtt.password,
+          reply.panels.map((p) => p.id),
+        );
+      return { status: 201, body: reply };
+    })
     .add('POST', `${RESIDENT_PREFIX}logout`, async ({ req }) => {
       await residents.logout(session(req));
       return { status: 204, body: undefined };

@@ -3,7 +3,8 @@
  * a random broker password (the hub keeps only its scrypt hash) and writes to the out dir:
  *   panel.yaml             panel config with the `sync:` section (0600: it holds the password)
  *   mosquitto.passwd.line  `id:$7$…` from mosquitto_passwd, when installed
- *   mosquitto.acl.lines    `user <id>` + `topic readwrite portvakt/v1/devices/<id>/#`
+ *   mosquitto.acl.lines    the panel's block for deploy/mosquitto/acl: per leaf, it writes what it sends
+ *                          and reads what it receives (protocol/broker-rights.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { SystemClock } from '../../../lib/clock/clock.ts';
 import { ValidationError } from '../../../lib/errors.ts';
 import { writePrivateFile } from '../../../lib/fs/private-files.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
+import { panelAclLines } from '../../protocol/broker-rights.ts';
 import { loadOrCreateKeys } from '../signer/keys.ts';
 import type { Door } from '../store/entity-specs.ts';
 import { openHubStore } from '../store/hub-store.ts';
@@ -89,7 +91,7 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
     writePrivateFile(join(out, 'panel.yaml'), config);
     writeFileSync(
       join(out, 'mosquitto.acl.lines'),
-      `# or once for all panels: pattern readwrite portvakt/v1/devices/%u/#\nuser ${panelId}\ntopic readwrite portvakt/v1/devices/${panelId}/#\n`,
+      `# Append to /etc/mosquitto/portvakt/acl (deploy/mosquitto/README.md), then reload Mosquitto.\n${panelAclLines(panelId)}`,
     );
     const passwdLine = mosquittoPasswdLine(panelId, password);
     if (passwdLine) writePrivateFile(join(out, 'mosquitto.passwd.line'), passwdLine);

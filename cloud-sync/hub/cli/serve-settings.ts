@@ -55,6 +55,11 @@ const SOURCES: readonly Source[] = [
     env: 'PORTVAKT_HUB_TRUSTED_PROXIES',
     list: true,
   },
+  {
+    path: ['residentApp', 'brokerAdmission'],
+    flag: 'broker-admission',
+    arg: 'auth-backend|dynamic-security',
+  },
   { path: ['dataDir'], flag: 'data-dir', arg: 'DIR', env: 'PORTVAKT_HUB_DATA_DIR' },
   { path: ['adminToken'], env: 'PORTVAKT_HUB_ADMIN_TOKEN' },
   { path: ['mqtt', 'password'], env: 'PORTVAKT_HUB_BROKER_PASSWORD' },

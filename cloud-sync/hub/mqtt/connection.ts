@@ -21,6 +21,8 @@ export interface MqttConnectionOptions extends Omit<HubSettings['mqtt'], 'ca'> {
   ca?: Buffer | undefined;
   /** Topic filters, without any `$share/` prefix. */
   subscriptions: readonly string[];
+  /** Filters every worker needs for itself (answers to its own requests): never shared. */
+  privateSubscriptions?: readonly string[];
   logger: Logger;
   onMessage(topic: string, payload: Buffer): void;
   /** After each successful (re)connect and subscribe. */
@@ -104,8 +106,11 @@ export class MqttConnection implements MqttPublisher {
   }
 
   #subscribe(client: MqttClient): void {
-    const { sharedGroup, subscriptions } = this.#options;
-    const filters = subscriptions.map((f) => (sharedGroup ? `$share/${sharedGroup}/${f}` : f));
+    const { sharedGroup, subscriptions, privateSubscriptions = [] } = this.#options;
+    const filters = [
+      ...subscriptions.map((f) => (sharedGroup ? `$share/${sharedGroup}/${f}` : f)),
+      ...privateSubscriptions,
+    ];
     client.subscribe(Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])), (err, granted) => {
       if (err) {
         this.#logger.error({ err: errorMessage(err) }, 'MQTT subscribe failed');

@@ -18,7 +18,7 @@ import { EventBus } from '../../../device/bus/event-bus.ts';
 import { StoreOutbox } from '../../../device/sync/outbox.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
-import { type MosquittoHandle, productAcl, startMosquitto } from '../../../scripts/lab/mosquitto.ts';
+import { type MosquittoHandle, startMosquitto } from '../../../scripts/lab/mosquitto.ts';
 import { until } from '../../../scripts/lab/until.ts';
 import { openTempStore } from '../../device/store/temp-store.ts';
 import { startTestHub } from '../../support/hub.ts';
@@ -41,7 +41,7 @@ const OBSERVER_PASSWORD = 'observer-password-0123456789';
 function startBroker(): Promise<MosquittoHandle> {
   return startMosquitto({
     users: { [DEVICE]: PANEL_PASSWORD, hub: HUB_PASSWORD, observer: OBSERVER_PASSWORD },
-    acl: `${productAcl()}\nuser observer\ntopic read portvakt/v1/#\n`,
+    extraAcl: '\nuser observer\ntopic read portvakt/v1/#\n',
   });
 }
 

@@ -54,9 +54,18 @@ describe('hub CLI', () => {
     // The panel's own config schema (with its sync section) accepts the file as written.
     expect(configSchema.safeParse(config).error?.issues).toBeUndefined();
 
-    expect(readFileSync(join(out, 'mosquitto.acl.lines'), 'utf8')).toContain(
-      'user p1\ntopic readwrite portvakt/v1/devices/p1/#',
-    );
+    // Per leaf: the panel writes what it sends and reads what it receives, nothing else.
+    const acl = readFileSync(join(out, 'mosquitto.acl.lines'), 'utf8');
+    const rules = acl.split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(rules).toEqual([
+      'user p1',
+      ...['state', 'config/reported', 'config/request', 'events', 'commands/result', 'calls/to/+'].map(
+        (l) => `topic write portvakt/v1/devices/p1/${l}`,
+      ),
+      ...['config/desired', 'config/patch', 'events/ack', 'commands', 'calls/from/+'].map(
+        (l) => `topic read portvakt/v1/devices/p1/${l}`,
+      ),
+    ]);
     let hasMosquitto = true;
     try {
       execFileSync('which', ['mosquitto_passwd'], { stdio: 'ignore' });

@@ -41,6 +41,11 @@ describe('hub broker auth backend and static app', () => {
         body: { result: 'allow', ok: true },
       },
     );
+    // A client id other than the username would let this login take another device's session.
+    expect(
+      (await auth({ username: mqtt.username, password: mqtt.password, clientid: 'app-0000000000000000' }))
+        .status,
+    ).toBe(403);
     expect(await auth({ username: mqtt.username, password: `${mqtt.password}x` })).toEqual({
       status: 403,
       body: { result: 'deny', ok: false },
@@ -87,6 +92,21 @@ describe('hub broker auth backend and static app', () => {
     }
     expect(await acl(`${root}/p1/calls/to/p1`, { access: 'read' }, 'p1')).toBe('deny');
     expect((await call('POST', '/api/v1/broker/acl', { username: me, topic: 'x' }, BROKER)).status).toBe(400);
+  });
+
+  it("lets an app device write calls only to panels of its resident's buildings", async () => {
+    const e = hub.store.entities;
+    e.create('buildings', { id: 'b2', name: 'Other street 1', timeZone: 'Europe/Stockholm' });
+    e.create('panels', { id: 'p9', name: 'Elsewhere', buildingId: 'b2' });
+    const { appDeviceId: me } = await loginResident(call, 'alice');
+    const acl = async (topic: string, body: Record<string, unknown> = {}) =>
+      (await call('POST', '/api/v1/broker/acl', { username: me, topic, access: 'write', ...body }, BROKER))
+        .body.result;
+    const root = 'portvakt/v1/devices';
+    expect(await acl(`${root}/p1/calls/from/${me}`)).toBe('allow');
+    expect(await acl(`${root}/p2/calls/from/${me}`)).toBe('allow');
+    expect(await acl(`${root}/p9/calls/from/${me}`)).toBe('deny');
+    expect(await acl(`${root}/p1/calls/from/${me}`, { clientid: 'someone-else' })).toBe('deny');
   });
 
   it('serves the built resident app at /app/ without a token, and nothing else from its folder', async () => {

@@ -7,9 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { EmbeddedBroker } from '../../../cloud-sync/broker/embedded-broker.ts';
-import { hubAppDeviceAuth } from '../../../cloud-sync/broker/hub-auth.ts';
+import { hubAppDeviceAcl, hubAppDeviceAuth } from '../../../cloud-sync/broker/hub-auth.ts';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
-import { callTopic, type PanelCallMessageInput } from '../../../cloud-sync/protocol/calls.ts';
+import {
+  callTopic,
+  type PanelCallMessageInput,
+  panelCallFilter,
+} from '../../../cloud-sync/protocol/calls.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { buildResidentApp } from '../../../scripts/build-web.ts';
 import { adminApi, startTestHub } from '../../support/hub.ts';
@@ -50,6 +54,8 @@ export async function startWorld(): Promise<World> {
     hubUser: 'hub',
     websocket: { port: 0 },
     appDeviceAuth: (username, password) => hubAppDeviceAuth(hubBase, brokerAuthSecret)(username, password),
+    appDeviceAcl: (username, topic, access) =>
+      hubAppDeviceAcl(hubBase, brokerAuthSecret)(username, topic, access),
     logger: silentLogger,
   });
   await broker.start();
@@ -79,7 +85,8 @@ export async function startWorld(): Promise<World> {
       received.push({ topic, payload: JSON.parse(payload.toString()) as Record<string, unknown> });
     } catch {}
   });
-  await panel.subscribeAsync(`portvakt/v1/devices/${PANEL}/#`, { qos: 1 });
+  // What a panel may read (broker-rights.ts): call messages from app devices and the hub's commands.
+  await panel.subscribeAsync([panelCallFilter(PANEL), `portvakt/v1/devices/${PANEL}/commands`], { qos: 1 });
   return {
     hub,
     broker,

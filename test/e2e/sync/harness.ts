@@ -13,7 +13,8 @@ import { parse } from 'yaml';
 import type { OutboxEvent } from '../../../cloud-sync/agent/ports.ts';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import type { StoredEvent } from '../../../cloud-sync/hub/store/event-log.ts';
-import { type MosquittoHandle, productAcl, startMosquitto } from '../../../scripts/lab/mosquitto.ts';
+import { type MosquittoHandle, startMosquitto } from '../../../scripts/lab/mosquitto.ts';
+import { shippedFile } from '../../../scripts/lab/mosquitto-config.ts';
 import { until } from '../../../scripts/lab/until.ts';
 import { api } from '../../support/http.ts';
 import { startTestHub } from '../../support/hub.ts';
@@ -34,6 +35,8 @@ export interface ProvisionedPanel {
   config: Record<string, unknown>;
   /** Store and config dir; kept across restarts of the panel process. */
   dir: string;
+  /** The `mosquitto.acl.lines` provisioning wrote: what the installer appends to the broker's ACL. */
+  aclLines: string;
 }
 
 export interface Lab {
@@ -66,7 +69,10 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   for (const p of Object.values(panels)) users[p.id] = p.password;
   const broker = await startMosquitto({
     users,
-    acl: productAcl() + (options.extraAcl ?? ''),
+    // The shipped ACL plus the lines provisioning printed for each panel, as an installer builds it.
+    acl: [shippedFile('acl'), ...Object.values(panels).map((p) => p.aclLines), options.extraAcl ?? ''].join(
+      '\n',
+    ),
     persistence: options.persistence ?? false,
     ...(options.extraConfig ? { extraConfig: options.extraConfig } : {}),
   });
@@ -146,7 +152,8 @@ async function provision(hubDir: string, id: string): Promise<ProvisionedPanel> 
     readToken: READ_TOKEN,
   };
   config['log'] = { level: 'info' };
-  return { id, doorId, password: sync.password, config, dir };
+  const aclLines = readFileSync(join(kit, 'mosquitto.acl.lines'), 'utf8');
+  return { id, doorId, password: sync.password, config, dir, aclLines };
 }
 
 export function startSyncPanel(panel: ProvisionedPanel): Promise<PanelProcess> {

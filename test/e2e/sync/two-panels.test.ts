@@ -113,10 +113,18 @@ describe('two panels with their own credentials', () => {
       lab.hub.store.entities.update('residents', 'p2-resident', { name: 'Renamed' });
       await waitForConfigApplied(lab.hub, 'p2');
 
-      // A sentinel on A's own subtree, sent after all of that: delivery to one client is in order, so
-      // once it is here anything of B's that would have reached A has too.
-      await asA.client.publishAsync(`${deviceRoot('p1')}/sentinel`, 'sentinel', { qos: 1 });
-      await until(() => asA.received.some((m) => m.topic.endsWith('/sentinel')), 'sentinel', 5000);
+      // A sentinel A may read, sent after all of that: a hub command to A itself (a panel cannot write
+      // what it reads). Delivery to one client is in order, so once it is here anything of B's that
+      // would have reached A has too.
+      await adminApi(lab.hub)('POST', `/api/v1/doors/${lab.panels['p1']!.doorId}/open`, {
+        onBehalfOf: { kind: 'admin', id: 'ops' },
+        reason: 'sentinel',
+      });
+      await until(
+        () => asA.received.some((m) => m.topic === `${deviceRoot('p1')}/commands`),
+        'sentinel command',
+        5000,
+      );
       expect(asA.received.filter((m) => m.topic.startsWith(`${deviceRoot('p2')}/`))).toEqual([]);
 
       expect(hubEvents(lab.hub, 'p2').some((e) => e.id === 'forged-by-a')).toBe(false);
