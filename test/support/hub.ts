@@ -4,7 +4,10 @@
  * here, so the Hub's options are written once, and all talk to its admin API with one client.
  */
 import { Hub } from '../../cloud-sync/hub/main.ts';
-import type { AppDeviceRevoker } from '../../cloud-sync/hub/residents/app-device-revoker.ts';
+import {
+  type AppDeviceRevoker,
+  LoggingAppDeviceRevoker,
+} from '../../cloud-sync/hub/residents/app-device-revoker.ts';
 import { type HubSettingsInput, parseHubSettings } from '../../cloud-sync/hub/settings.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
@@ -37,8 +40,12 @@ export interface TestHubOptions {
   residentApp?: HubSettingsInput['residentApp'];
   /** A FakeClock for tests of the hub's own timers (the recompile after a change). */
   clock?: Clock;
-  /** What cuts ended resident sessions' broker connections (HubDeps.appDeviceRevoker). */
-  appDeviceRevoker?: AppDeviceRevoker;
+  /**
+   * What cuts ended resident sessions' broker connections (HubDeps.appDeviceRevoker). Default: only
+   * logged, since most hub tests run on plain aedes, which answers no `deleteClient`; 'broker' is the
+   * product's own (Mosquitto's dynamic security or the embedded broker).
+   */
+  appDeviceRevoker?: AppDeviceRevoker | 'broker';
 }
 
 /** Starts a hub on a loopback HTTP port and resolves once it is connected to its broker. */
@@ -64,7 +71,9 @@ export async function startTestHub(o: TestHubOptions): Promise<Hub> {
   const hub = new Hub(settings, {
     logger: silentLogger,
     ...(o.clock ? { clock: o.clock } : {}),
-    ...(o.appDeviceRevoker ? { appDeviceRevoker: o.appDeviceRevoker } : {}),
+    ...(o.appDeviceRevoker === 'broker'
+      ? {}
+      : { appDeviceRevoker: o.appDeviceRevoker ?? new LoggingAppDeviceRevoker(silentLogger) }),
   });
   await hub.start();
   await until(() => hub.mqttConnected, 'the hub to connect to its broker');

@@ -3,17 +3,21 @@
  * read in one chain of nextTicks (unsliced, 800-1000 junk messages ran in one turn here), and the link
  * hands packets over in slices, so a timer (the relock of a door) or a reader event runs between slices.
  */
+import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MqttLink } from '../../../cloud-sync/agent/mqtt-link.ts';
 import { callTopic } from '../../../cloud-sync/protocol/calls.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import type { MosquittoHandle } from '../../../scripts/lab/mosquitto.ts';
+import { admitAppDevices } from '../../../scripts/lab/mosquitto-app-devices.ts';
 import { until } from '../../../scripts/lab/until.ts';
-import { hubClient, PANEL_PASSWORD, startBroker } from './broker.ts';
+import { HUB_PASSWORD, PANEL_PASSWORD, startBroker } from './broker.ts';
 
 const DEVICE = 'intake-panel';
 const BURST = 3000;
+const FLOODER = 'app-flooder';
+const FLOODER_PASSWORD = 'flooder-password-0123456789';
 
 describe('MqttLink intake under a burst of call messages', () => {
   let broker: MosquittoHandle | undefined;
@@ -25,7 +29,17 @@ describe('MqttLink intake under a burst of call messages', () => {
 
   it('hands a burst over a slice per event-loop turn, so timers and I/O run in between', async () => {
     broker = await startBroker(DEVICE);
-    const hub = await hubClient(broker.port, DEVICE);
+    // The flooder is an ordinary resident's app device, admitted as the hub admits one.
+    await admitAppDevices(broker.port, HUB_PASSWORD, [
+      { id: FLOODER, password: FLOODER_PASSWORD, panelIds: [DEVICE] },
+    ]);
+    const flooder = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, {
+      protocolVersion: 5,
+      clientId: FLOODER,
+      username: FLOODER,
+      password: FLOODER_PASSWORD,
+      reconnectPeriod: 0,
+    });
     link = new MqttLink({
       deviceId: DEVICE,
       brokerUrl: `mqtt://127.0.0.1:${broker.port}`,
@@ -51,12 +65,12 @@ describe('MqttLink intake under a burst of call messages', () => {
     });
     link.start();
     await until(() => link!.isUp(), 'link up');
-    const topic = callTopic(DEVICE, 'from', 'app-flooder');
+    const topic = callTopic(DEVICE, 'from', FLOODER);
     // Published in one synchronous loop: they reach the panel back to back, as a flood does.
-    for (let i = 0; i < BURST; i++) hub.client.publish(topic, '{}', { qos: 0 });
+    for (let i = 0; i < BURST; i++) flooder.publish(topic, '{}', { qos: 0 });
     await until(() => received === BURST, `all ${BURST} messages`, 20_000);
     ticking = false;
-    await hub.close();
+    await flooder.endAsync(true);
     // A slice is at most 64 messages; unsliced, a turn handled a whole socket read (hundreds).
     expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(2 * 64);
   }, 30_000);
