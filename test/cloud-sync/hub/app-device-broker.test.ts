@@ -28,7 +28,7 @@ describe('hub ↔ embedded broker: app devices', () => {
       logger: silentLogger,
     });
     await broker.start();
-    hub = await startResidentHub({ brokerUrl: broker.url() });
+    hub = await startResidentHub({ brokerUrl: broker.url(), appDeviceRevoker: 'broker' });
     hubBase = `http://127.0.0.1:${hub.apiAddress().port}`;
     call = adminApi(hub);
     seed(hub);
@@ -74,5 +74,24 @@ describe('hub ↔ embedded broker: app devices', () => {
         password: app.mqtt.password,
       }),
     ).rejects.toThrow();
+  });
+
+  it("cuts the app device at the broker when its resident logs out, through the hub's own revoker", async () => {
+    const login = await loginResident(call, 'alice', 'Tablet');
+    const { client } = await connectClient(broker.url(), {
+      protocolVersion: 4,
+      username: login.mqtt!.username,
+      password: login.mqtt!.password,
+    });
+    let closed = false;
+    client.on('close', () => {
+      closed = true;
+    });
+    const out = await call('POST', '/api/v1/resident/logout', undefined, {
+      authorization: `Bearer ${login.token}`,
+    });
+    expect(out.status).toBe(204);
+    // Logout answers once the broker confirmed: the connection is already going.
+    await until(() => closed, 'the logged-out device disconnected');
   });
 });

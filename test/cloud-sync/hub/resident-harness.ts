@@ -24,7 +24,7 @@ export interface ResidentHubOptions {
     'brokerWsUrl' | 'brokerAuthSecret' | 'webDir'
   >;
   clock?: Clock;
-  appDeviceRevoker?: AppDeviceRevoker;
+  appDeviceRevoker?: AppDeviceRevoker | 'broker';
 }
 
 export function startResidentHub(o: ResidentHubOptions): Promise<Hub> {
