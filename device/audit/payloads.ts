@@ -61,7 +61,7 @@ export type AuditPayloads = {
   /** A message from the cloud failed validation (config ones are config.rejected). */
   'sync.rejected': ProtocolRejection;
   'config.rejected': ProtocolRejection;
-  'config.applied': { version: number; kind: 'snapshot' | 'patch' };
+  'config.applied': { version: number; kind: 'snapshot' | 'patch'; epoch?: number };
   /** The unacked outbox hit its bound and the oldest low-priority events were dropped (counts by type). */
   'outbox.overflow': { dropped: Record<string, number>; total: number; maxRows: number };
   'call.started': { callId: string; bellId: string; type: string };

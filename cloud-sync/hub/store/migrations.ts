@@ -245,4 +245,21 @@ export const migrations: readonly Migration[] = [
         WHERE type LIKE 'call.%';
     `,
   },
+  {
+    version: 5,
+    name: 'signed config: epochs and the unpublished-version alarm',
+    sql: `
+      -- A snapshot of a newer epoch replaces a panel's config whatever version the panel holds: how the hub
+      -- alone recovers a panel whose replica is poisoned or ahead of the hub (a restored backup).
+      ALTER TABLE panel_config ADD COLUMN epoch INTEGER NOT NULL DEFAULT 1;
+
+      -- A panel that reports a config version the hub never published for it.
+      CREATE TABLE panel_config_alarms (
+        panel_id TEXT PRIMARY KEY REFERENCES panels(id) ON DELETE CASCADE,
+        reported_version INTEGER NOT NULL,
+        published_version INTEGER,
+        at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
