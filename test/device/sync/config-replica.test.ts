@@ -32,6 +32,9 @@ function setup() {
 
 const patch = (p: Partial<ConfigPatchMessage> & { baseVersion: number }): ConfigPatchMessage => ({
   protocol: 1,
+  deviceId: 'p1',
+  epoch: 1,
+  hubKeys: ['A'.repeat(43)],
   version: p.baseVersion + 1,
   issuedAt: 1,
   upsert: {},
@@ -48,7 +51,7 @@ describe('StoreConfigReplica', () => {
     cleanup = h.cleanup;
     expect(h.replica.version()).toBe(0);
     h.store.transaction(() => {
-      h.replica.applySnapshot(5, smallSnapshot());
+      h.replica.applySnapshot({ epoch: 1, version: 5 }, smallSnapshot());
       // Inside the (still open) transaction another connection sees the old config with the old version.
       expect(h.seen()).toEqual({ version: 0, cards: [] });
     });
@@ -59,19 +62,19 @@ describe('StoreConfigReplica', () => {
   it('an invalid snapshot changes nothing and throws a ValidationError with the reason', () => {
     const h = setup();
     cleanup = h.cleanup;
-    h.replica.applySnapshot(5, smallSnapshot());
+    h.replica.applySnapshot({ epoch: 1, version: 5 }, smallSnapshot());
     const bad = smallSnapshot();
     bad.accessRules = [{ id: 'r2', residentId: 'nobody', doorId: 'front' }];
-    expect(() => h.replica.applySnapshot(6, bad)).toThrow(ValidationError);
-    expect(() => h.replica.applySnapshot(6, { cards: 'x' })).toThrow(/cards/);
+    expect(() => h.replica.applySnapshot({ epoch: 1, version: 6 }, bad)).toThrow(ValidationError);
+    expect(() => h.replica.applySnapshot({ epoch: 1, version: 6 }, { cards: 'x' })).toThrow(/cards/);
     expect(h.seen()).toEqual({ version: 5, cards: ['c-alice'] });
-    expect(() => h.replica.applySnapshot(5, smallSnapshot())).toThrow(/not newer/);
+    expect(() => h.replica.applySnapshot({ epoch: 1, version: 5 }, smallSnapshot())).toThrow(/not newer/);
   });
 
   it('applies a patch: deletes, then upserts, and the version', () => {
     const h = setup();
     cleanup = h.cleanup;
-    h.replica.applySnapshot(5, smallSnapshot());
+    h.replica.applySnapshot({ epoch: 1, version: 5 }, smallSnapshot());
     h.replica.applyPatch(
       patch({
         baseVersion: 5,
@@ -85,7 +88,7 @@ describe('StoreConfigReplica', () => {
   it('a patch with a bad row or the wrong base changes nothing', () => {
     const h = setup();
     cleanup = h.cleanup;
-    h.replica.applySnapshot(5, smallSnapshot());
+    h.replica.applySnapshot({ epoch: 1, version: 5 }, smallSnapshot());
     const bad = patch({
       baseVersion: 5,
       delete: { cards: ['c-alice'] },
@@ -104,7 +107,7 @@ describe('StoreConfigReplica', () => {
   it('a patch that deletes a wired door moves it to the local building instead', () => {
     const h = setup();
     cleanup = h.cleanup;
-    h.replica.applySnapshot(5, smallSnapshot());
+    h.replica.applySnapshot({ epoch: 1, version: 5 }, smallSnapshot());
     const db = new Database(h.path);
     db.prepare(
       `INSERT INTO relays (door_id, chip, line, active_low, pulse_ms, fail_mode) VALUES ('front', 'c', 1, 0, 1000, 'secure')`,
