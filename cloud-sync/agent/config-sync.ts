@@ -78,7 +78,10 @@ export class ConfigSync {
     const header = await this.#peek(payload, 'snapshot');
     if (!header) return;
     if (!isNewer(header, replica)) {
-      this.#d.logger.debug({ version: header.version, epoch: header.epoch }, 'config snapshot not newer; ignored');
+      this.#d.logger.debug(
+        { version: header.version, epoch: header.epoch },
+        'config snapshot not newer; ignored',
+      );
       return;
     }
     const msg = await this.#verify(payload, 'snapshot');
@@ -98,8 +101,14 @@ export class ConfigSync {
     const { replica } = this.#d;
     const header = await this.#peek(payload, 'patch');
     if (!header) return;
-    if (header.epoch < replica.epoch() || (header.epoch === replica.epoch() && header.version <= replica.version())) {
-      this.#d.logger.debug({ version: header.version, epoch: header.epoch }, 'config patch already applied; ignored');
+    if (
+      header.epoch < replica.epoch() ||
+      (header.epoch === replica.epoch() && header.version <= replica.version())
+    ) {
+      this.#d.logger.debug(
+        { version: header.version, epoch: header.epoch },
+        'config patch already applied; ignored',
+      );
       return;
     }
     const patch = await this.#verify(payload, 'patch');
@@ -146,7 +155,12 @@ export class ConfigSync {
       return undefined;
     }
     if (split.header.deviceId !== this.#d.deviceId) {
-      await this.#refuse(payload, kind, `wrong_device: addressed to ${split.header.deviceId}`, split.header.version);
+      await this.#refuse(
+        payload,
+        kind,
+        `wrong_device: addressed to ${split.header.deviceId}`,
+        split.header.version,
+      );
       return undefined;
     }
     return split.header;

@@ -15,7 +15,12 @@ export class TrustedKeys {
   #texts: readonly string[];
   #keys: readonly SigningKey[];
 
-  private constructor(store: HubKeyStore, logger: Logger, texts: readonly string[], keys: readonly SigningKey[]) {
+  private constructor(
+    store: HubKeyStore,
+    logger: Logger,
+    texts: readonly string[],
+    keys: readonly SigningKey[],
+  ) {
     this.#store = store;
     this.#logger = logger;
     this.#texts = texts;
@@ -27,7 +32,12 @@ export class TrustedKeys {
     const learned = store.load();
     if (learned && learned.length > 0) {
       try {
-        return new TrustedKeys(store, logger, learned, await Promise.all(learned.map((k) => importPublicKey(k))));
+        return new TrustedKeys(
+          store,
+          logger,
+          learned,
+          await Promise.all(learned.map((k) => importPublicKey(k))),
+        );
       } catch (err) {
         logger.error({ err: errorMessage(err) }, 'stored hub keys unreadable; trusting the configured key');
       }

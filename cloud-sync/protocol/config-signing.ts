@@ -18,7 +18,7 @@
  *   hub/signer/rotation.ts).
  */
 import { z } from 'zod';
-import { configPatchMessage, configSnapshotMessage } from './messages.ts';
+import type { configPatchMessage, configSnapshotMessage } from './messages.ts';
 import { fromBase64Url, type SigningKey, toBase64Url } from './signing.ts';
 import { PROTOCOL_VERSION } from './topics.ts';
 

@@ -33,7 +33,9 @@ export async function snapshotBody(
 }
 
 export async function signedSnapshot(signer: TestSigner, stamp: Stamp, data: unknown = {}): Promise<Buffer> {
-  return Buffer.from(await signConfig(signer.privateKey, 'snapshot', await snapshotBody(signer, stamp, data)));
+  return Buffer.from(
+    await signConfig(signer.privateKey, 'snapshot', await snapshotBody(signer, stamp, data)),
+  );
 }
 
 export async function signedPatch(

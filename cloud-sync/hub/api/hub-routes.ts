@@ -8,8 +8,8 @@ import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Router } from '../../../lib/http/router.ts';
 import { type CardAction, changeCardStatus } from '../store/card-status.ts';
 import { hashPassword, randomPassword } from '../store/passwords.ts';
-import type { HubApiContext } from './context.ts';
 import { withConfigOutcome } from './config-wait.ts';
+import type { HubApiContext } from './context.ts';
 import { eventsQuery, openDoorBody, rotationBody } from './schemas.ts';
 
 export function addHubRoutes(router: Router, ctx: HubApiContext): void {
@@ -52,7 +52,9 @@ export function addHubRoutes(router: Router, ctx: HubApiContext): void {
     .add('POST', '/api/v1/signing-keys/rotation', async ({ body }) => {
       const input = parseInput(rotationBody, body ?? {}, 'body');
       const status =
-        input.step === 'begin' ? await ctx.rotation.begin() : await ctx.rotation.finish({ force: input.force });
+        input.step === 'begin'
+          ? await ctx.rotation.begin()
+          : await ctx.rotation.finish({ force: input.force });
       return { status: 200, body: status };
     });
   router

@@ -40,7 +40,12 @@ export class ConfigReports {
   readonly #bumpEpoch: (panelId: string) => void;
   readonly #waiters = new Set<() => void>();
 
-  constructor(options: { store: HubStore; clock: Clock; logger: Logger; bumpEpoch: (panelId: string) => void }) {
+  constructor(options: {
+    store: HubStore;
+    clock: Clock;
+    logger: Logger;
+    bumpEpoch: (panelId: string) => void;
+  }) {
     this.#store = options.store;
     this.#clock = options.clock;
     this.#logger = options.logger;

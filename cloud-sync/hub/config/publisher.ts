@@ -43,14 +43,23 @@ export class ConfigPublisher {
   /** Signing is asynchronous; this chain keeps messages in the order they were decided (patch, snapshot). */
   #sending: Promise<void> = Promise.resolve();
 
-  constructor(options: { store: HubStore; mqtt: MqttPublisher; keys: HubKeys; clock: Clock; logger: Logger }) {
+  constructor(options: {
+    store: HubStore;
+    mqtt: MqttPublisher;
+    keys: HubKeys;
+    clock: Clock;
+    logger: Logger;
+  }) {
     this.#store = options.store;
     this.#mqtt = options.mqtt;
     this.#keys = options.keys;
     this.#clock = options.clock;
     this.#logger = options.logger.child({ component: 'config-publisher' });
-    this.#versions = new ConfigVersions(options.store, this.#logger, () => options.clock.now(), () =>
-      trustedKeyTexts(options.keys),
+    this.#versions = new ConfigVersions(
+      options.store,
+      this.#logger,
+      () => options.clock.now(),
+      () => trustedKeyTexts(options.keys),
     );
     this.reports = new ConfigReports({
       store: options.store,
@@ -191,4 +200,5 @@ export class ConfigPublisher {
   }
 }
 
-const byPanel = (a: PanelVersion, b: PanelVersion) => (a.panelId < b.panelId ? -1 : a.panelId > b.panelId ? 1 : 0);
+const byPanel = (a: PanelVersion, b: PanelVersion) =>
+  a.panelId < b.panelId ? -1 : a.panelId > b.panelId ? 1 : 0;

@@ -43,7 +43,10 @@ interface KeyFileEntry {
 }
 
 export async function exportKeyPair(pair: { privateKey: SigningKey; publicKey: SigningKey }) {
-  return { privateKey: await exportPrivateKey(pair.privateKey), publicKey: await exportPublicKey(pair.publicKey) };
+  return {
+    privateKey: await exportPrivateKey(pair.privateKey),
+    publicKey: await exportPublicKey(pair.publicKey),
+  };
 }
 
 export async function loadOrCreateKeys(dataDir: string, logger: Logger): Promise<HubKeys> {

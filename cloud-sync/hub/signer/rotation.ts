@@ -32,7 +32,13 @@ export class KeyRotation {
   readonly #onChange: () => void;
 
   /** `onChange` republishes every panel's config with the new trusted keys. */
-  constructor(options: { dataDir: string; keys: HubKeys; store: HubStore; logger: Logger; onChange: () => void }) {
+  constructor(options: {
+    dataDir: string;
+    keys: HubKeys;
+    store: HubStore;
+    logger: Logger;
+    onChange: () => void;
+  }) {
     this.#dataDir = options.dataDir;
     this.#keys = options.keys;
     this.#store = options.store;
@@ -69,7 +75,10 @@ export class KeyRotation {
     this.#keys.publicKey = next.publicKey;
     this.#keys.publicKeyText = next.publicKeyText;
     this.#keys.next = undefined;
-    this.#logger.warn({ current: next.publicKeyText, behind }, 'key rotation finished: the old key is dropped');
+    this.#logger.warn(
+      { current: next.publicKeyText, behind },
+      'key rotation finished: the old key is dropped',
+    );
     this.#onChange();
     return { ...this.status(), behind };
   }

@@ -32,7 +32,11 @@ export const panelStatusViewSchema = z.object({
      * replica); cleared when it reports one the hub did publish.
      */
     alarm: z
-      .object({ reportedVersion: z.number().int(), publishedVersion: z.number().int().nullable(), at: z.number().int() })
+      .object({
+        reportedVersion: z.number().int(),
+        publishedVersion: z.number().int().nullable(),
+        at: z.number().int(),
+      })
       .nullable(),
   }),
   online: z.boolean(),
@@ -194,7 +198,11 @@ export class PanelStatus {
         reportedAt: rep?.at ?? null,
         epoch: pub?.epoch ?? null,
         alarm: alarm
-          ? { reportedVersion: alarm.reported_version, publishedVersion: alarm.published_version, at: alarm.at }
+          ? {
+              reportedVersion: alarm.reported_version,
+              publishedVersion: alarm.published_version,
+              at: alarm.at,
+            }
           : null,
       },
       online: st?.status === 'online',

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIG_REQUEST_INTERVAL_MS } from '../../../cloud-sync/agent/config-sync.ts';
-import { signCommand } from '../../../cloud-sync/protocol/signing.ts';
-import { exportPublicKey, generateSigningKeys, type SigningKey } from '../../../cloud-sync/protocol/signing.ts';
+import {
+  exportPublicKey,
+  generateSigningKeys,
+  type SigningKey,
+  signCommand,
+} from '../../../cloud-sync/protocol/signing.ts';
 import { signedSnapshot } from '../../support/signed-config.ts';
 import { agentHarness, DEVICE_ID } from './fakes.ts';
 
@@ -67,7 +71,11 @@ describe('config sync', () => {
     // Signed by the hub, for another panel (replayed onto this panel's stream).
     await h.send('config/desired', await h.snapshot(11, {}, { deviceId: 'panel-2' }));
     expect(h.replica.version()).toBe(3);
-    expect(h.errors.map((e) => e.reason.split(':')[0])).toEqual(['unsigned', 'bad_signature', 'wrong_device']);
+    expect(h.errors.map((e) => e.reason.split(':')[0])).toEqual([
+      'unsigned',
+      'bad_signature',
+      'wrong_device',
+    ]);
     expect(h.link.on('config/reported')).toEqual([
       expect.objectContaining({ status: 'rejected', version: 3 }),
       expect.objectContaining({ status: 'rejected', version: 3, rejectedVersion: 10 }),
@@ -83,7 +91,9 @@ describe('config sync', () => {
     expect(tampered).not.toBe(signed);
     await h.send('config/desired', tampered);
     expect(h.replica.version()).toBe(0);
-    expect(h.errors).toEqual([expect.objectContaining({ reason: expect.stringMatching(/header does not match/) })]);
+    expect(h.errors).toEqual([
+      expect.objectContaining({ reason: expect.stringMatching(/header does not match/) }),
+    ]);
   });
 
   it('audits a refused message once however often it is redelivered (bounded memory)', async () => {
@@ -111,18 +121,28 @@ describe('config sync', () => {
     });
     // The command's signed bytes as a snapshot body under its own signature.
     const body = Buffer.from(command.body, 'base64url');
-    const header = { protocol: 1, kind: 'snapshot', deviceId: DEVICE_ID, epoch: 1, version: 5, signature: command.signature };
+    const header = {
+      protocol: 1,
+      kind: 'snapshot',
+      deviceId: DEVICE_ID,
+      epoch: 1,
+      version: 5,
+      signature: command.signature,
+    };
     await h.send('config/desired', Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]));
     expect(h.errors).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^bad_signature/) })]);
     expect(h.replica.version()).toBe(0);
   });
 
-  it('versions are the hub\'s: a huge signed-by-nobody version changes nothing, and real changes keep applying', async () => {
+  it("versions are the hub's: a huge signed-by-nobody version changes nothing, and real changes keep applying", async () => {
     const h = await agentHarness();
     h.link.up();
     await h.send('config/desired', await h.snapshot(3));
     const forger = await generateSigningKeys();
-    await h.send('config/desired', await signedSnapshot(forger, { deviceId: DEVICE_ID, version: Number.MAX_SAFE_INTEGER }));
+    await h.send(
+      'config/desired',
+      await signedSnapshot(forger, { deviceId: DEVICE_ID, version: Number.MAX_SAFE_INTEGER }),
+    );
     await h.send('config/patch', await h.patch(3, { delete: { cards: ['c1'] } }));
     expect(h.replica.version()).toBe(4);
     expect(h.replica.patches).toHaveLength(1);
@@ -218,7 +238,10 @@ describe('config sync', () => {
     await h.send('config/desired', await h.snapshot(3, {}, { hubKeys: [oldKey, nextKey] }));
     expect(h.keyStore.keys).toEqual([oldKey, nextKey]);
     // Step 2, signed by the next key: trust only it.
-    await h.send('config/desired', await signedSnapshot(next, { deviceId: DEVICE_ID, version: 4, hubKeys: [nextKey] }));
+    await h.send(
+      'config/desired',
+      await signedSnapshot(next, { deviceId: DEVICE_ID, version: 4, hubKeys: [nextKey] }),
+    );
     expect(h.replica.version()).toBe(4);
     expect(h.keyStore.keys).toEqual([nextKey]);
     // The old key is refused for config and for commands.

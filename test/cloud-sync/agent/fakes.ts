@@ -12,15 +12,19 @@ import {
   UNKNOWN_DOOR,
 } from '../../../cloud-sync/agent/ports.ts';
 import { SyncAgent } from '../../../cloud-sync/agent/sync-agent.ts';
-import type { ConfigPatchMessage } from '../../../cloud-sync/protocol/messages.ts';
-import { exportPublicKey, generateSigningKeys, type SigningKey } from '../../../cloud-sync/protocol/signing.ts';
 import { TrustedKeys } from '../../../cloud-sync/agent/trusted-keys.ts';
-import { type Stamp, signedPatch, signedSnapshot, type TestSigner } from '../../support/signed-config.ts';
+import type { ConfigPatchMessage } from '../../../cloud-sync/protocol/messages.ts';
+import {
+  exportPublicKey,
+  generateSigningKeys,
+  type SigningKey,
+} from '../../../cloud-sync/protocol/signing.ts';
 import type { DeviceLeaf } from '../../../cloud-sync/protocol/topics.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { ValidationError } from '../../../lib/errors.ts';
 import { SafeEmitter } from '../../../lib/events.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
+import { type Stamp, signedPatch, signedSnapshot, type TestSigner } from '../../support/signed-config.ts';
 
 export interface Published {
   leaf: DeviceLeaf;
@@ -185,7 +189,9 @@ export class MemoryHubKeyStore implements HubKeyStore {
 export const DEVICE_ID = 'panel-1';
 
 /** A started agent on fakes, with the hub's signing key. */
-export async function agentHarness(options: { backlogEventsPerS?: number; keyStore?: MemoryHubKeyStore } = {}) {
+export async function agentHarness(
+  options: { backlogEventsPerS?: number; keyStore?: MemoryHubKeyStore } = {},
+) {
   const clock = new FakeClock();
   const link = new FakeLink();
   const replica = new FakeReplica();
@@ -194,7 +200,11 @@ export async function agentHarness(options: { backlogEventsPerS?: number; keySto
   const errors: ProtocolError[] = [];
   const keys = await generateSigningKeys();
   const keyStore = options.keyStore ?? new MemoryHubKeyStore();
-  const trustedKeys = await TrustedKeys.open(await exportPublicKey(keys.publicKey as SigningKey), keyStore, silentLogger);
+  const trustedKeys = await TrustedKeys.open(
+    await exportPublicKey(keys.publicKey as SigningKey),
+    keyStore,
+    silentLogger,
+  );
   const agent = new SyncAgent({
     deviceId: DEVICE_ID,
     link,
@@ -225,5 +235,20 @@ export async function agentHarness(options: { backlogEventsPerS?: number; keySto
     changes: Parameters<typeof signedPatch>[2] = {},
     stamp: Partial<Stamp> = {},
   ) => signedPatch(signer, { deviceId: DEVICE_ID, baseVersion, version: baseVersion + 1, ...stamp }, changes);
-  return { clock, link, replica, outbox, target, errors, keys, signer, keyStore, trustedKeys, agent, send, snapshot, patch };
+  return {
+    clock,
+    link,
+    replica,
+    outbox,
+    target,
+    errors,
+    keys,
+    signer,
+    keyStore,
+    trustedKeys,
+    agent,
+    send,
+    snapshot,
+    patch,
+  };
 }

@@ -63,7 +63,13 @@ export async function fakePanel(brokerUrl: string, id: string, suffix = ''): Pro
         parsed = JSON.parse(payload.subarray(newline + 1).toString());
       } catch {}
     }
-    messages.push({ topic: topic.slice(prefix.length), payload: parsed, header, raw: payload, retain: packet.retain });
+    messages.push({
+      topic: topic.slice(prefix.length),
+      payload: parsed,
+      header,
+      raw: payload,
+      retain: packet.retain,
+    });
   });
   await client.subscribeAsync(`${prefix}#`, { qos: 1 });
   return {

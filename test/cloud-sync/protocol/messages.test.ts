@@ -146,7 +146,13 @@ describe('message schemas', () => {
   });
 
   it('applies defaults to what a sender may omit', () => {
-    const patch = configPatchMessage.parse({ protocol: 1, ...stamp, baseVersion: 1, version: 2, issuedAt: T });
+    const patch = configPatchMessage.parse({
+      protocol: 1,
+      ...stamp,
+      baseVersion: 1,
+      version: 2,
+      issuedAt: T,
+    });
     expect(patch.upsert).toEqual({});
     expect(patch.delete).toEqual({});
     const events = eventsMessage.parse(examples.events);
