@@ -57,7 +57,7 @@ export class ConfigReports {
     store.panels.saveReported(panelId, message);
     const published = store.pendingPatches.currentVersion(panelId) ?? null;
     if (message.version > (published ?? 0)) {
-      const isNew = store.panels.setConfigAlarm(panelId, {
+      const isNew = store.panels.raiseConfigAlarm(panelId, {
         reportedVersion: message.version,
         publishedVersion: published,
         at: this.#clock.now(),
@@ -73,7 +73,8 @@ export class ConfigReports {
         if (message.epoch !== undefined && hubEpoch !== undefined && message.epoch >= hubEpoch)
           this.#bumpEpoch(panelId);
       }
-    } else if (message.version > 0) store.panels.setConfigAlarm(panelId, undefined);
+    } else if (store.panels.clearConfigAlarm(panelId, this.#clock.now()))
+      this.#logger.warn({ panelId, version: message.version }, 'panel config back on a published version');
     for (const wake of [...this.#waiters]) wake();
   }
 
@@ -107,8 +108,8 @@ export class ConfigReports {
       const view = this.#store.panels.view(target.panelId);
       const reported = view.config.reportedVersion;
       // A panel under the unpublished-version alarm reports numbers that prove nothing.
-      if (view.config.alarm === null && reported !== null && reported >= target.version)
-        outcome.applied.push(target);
+      const alarmed = view.config.alarm !== null && view.config.alarm.clearedAt === null;
+      if (!alarmed && reported !== null && reported >= target.version) outcome.applied.push(target);
       else
         outcome.notApplied.push({
           ...target,

@@ -253,12 +253,14 @@ export const migrations: readonly Migration[] = [
       -- alone recovers a panel whose replica is poisoned or ahead of the hub (a restored backup).
       ALTER TABLE panel_config ADD COLUMN epoch INTEGER NOT NULL DEFAULT 1;
 
-      -- A panel that reports a config version the hub never published for it.
+      -- The last time a panel reported a config version the hub never published for it; cleared_at is set
+      -- once it reports a published one again (kept, so an operator sees that it happened).
       CREATE TABLE panel_config_alarms (
         panel_id TEXT PRIMARY KEY REFERENCES panels(id) ON DELETE CASCADE,
         reported_version INTEGER NOT NULL,
         published_version INTEGER,
-        at INTEGER NOT NULL
+        at INTEGER NOT NULL,
+        cleared_at INTEGER
       ) STRICT;
     `,
   },

@@ -28,11 +28,12 @@ export const panelStatusViewSchema = z.object({
     reportedAt: z.number().int().nullable(),
     epoch: z.number().int().nullable(),
     /**
-     * Set while the panel reports a config version the hub never published for it (a forged or diverged
-     * replica); cleared when it reports one the hub did publish.
+     * The last time the panel reported a config version the hub never published for it (a forged or
+     * diverged replica); active while clearedAt is null, cleared when it reports a published one again.
      */
     alarm: z
       .object({
+        clearedAt: z.number().int().nullable(),
         reportedVersion: z.number().int(),
         publishedVersion: z.number().int().nullable(),
         at: z.number().int(),
@@ -97,26 +98,32 @@ export class PanelStatus {
       );
   }
 
-  /** Raises (or, with undefined, clears) the panel's unpublished-version alarm; true when it is new. */
-  setConfigAlarm(
+  /** Raises the panel's unpublished-version alarm; true when it was not already raised for this version. */
+  raiseConfigAlarm(
     panelId: string,
-    alarm: { reportedVersion: number; publishedVersion: number | null; at: number } | undefined,
+    alarm: { reportedVersion: number; publishedVersion: number | null; at: number },
   ): boolean {
-    if (!alarm) {
-      this.#db.prepare('DELETE FROM panel_config_alarms WHERE panel_id = ?').run(panelId);
-      return false;
-    }
-    const existing = this.#db
-      .prepare('SELECT reported_version FROM panel_config_alarms WHERE panel_id = ?')
+    const active = this.#db
+      .prepare('SELECT reported_version FROM panel_config_alarms WHERE panel_id = ? AND cleared_at IS NULL')
       .pluck()
       .get(panelId) as number | undefined;
+    if (active === alarm.reportedVersion) return false;
     this.#db
       .prepare(
-        `INSERT OR REPLACE INTO panel_config_alarms (panel_id, reported_version, published_version, at)
-         VALUES (?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO panel_config_alarms (panel_id, reported_version, published_version, at, cleared_at)
+         VALUES (?, ?, ?, ?, NULL)`,
       )
       .run(panelId, alarm.reportedVersion, alarm.publishedVersion, alarm.at);
-    return existing !== alarm.reportedVersion;
+    return true;
+  }
+
+  /** Clears an active alarm (the panel reports a published version again); true when one was active. */
+  clearConfigAlarm(panelId: string, at: number): boolean {
+    return (
+      this.#db
+        .prepare('UPDATE panel_config_alarms SET cleared_at = ? WHERE panel_id = ? AND cleared_at IS NULL')
+        .run(at, panelId).changes > 0
+    );
   }
 
   saveReported(panelId: string, msg: ConfigReportedMessage): void {
@@ -164,7 +171,7 @@ export class PanelStatus {
       )
       .get({ p: panelId }) as { version: number; epoch: number; published_at: number } | undefined;
     const alarm = this.#db.prepare('SELECT * FROM panel_config_alarms WHERE panel_id = ?').get(panelId) as
-      | { reported_version: number; published_version: number | null; at: number }
+      | { reported_version: number; published_version: number | null; at: number; cleared_at: number | null }
       | undefined;
     const rep = this.#db.prepare('SELECT * FROM panel_reported WHERE panel_id = ?').get(panelId) as
       | {
@@ -202,6 +209,7 @@ export class PanelStatus {
               reportedVersion: alarm.reported_version,
               publishedVersion: alarm.published_version,
               at: alarm.at,
+              clearedAt: alarm.cleared_at,
             }
           : null,
       },
