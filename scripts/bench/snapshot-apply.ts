@@ -27,7 +27,7 @@ import { silentLogger } from '../../lib/log/logger.ts';
 import { BENCH_PANEL_ID, BUILDING_10K, type HubBuildingSize, seedHubBuilding } from './hub-building.ts';
 import { type BenchLine, round, summarize } from './stats.ts';
 
-/** The hub's `config/desired` payload (ConfigPublisher publishes JSON.stringify of this message). */
+/** The signed body of the hub's `config/desired` (ConfigPublisher signs JSON.stringify of this message). */
 function compileSnapshotPayload(size: HubBuildingSize, generation: number): Buffer {
   const hub = openHubStore(':memory:', { clock: new SystemClock(), logger: silentLogger });
   try {

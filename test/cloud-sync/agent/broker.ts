@@ -28,9 +28,9 @@ export async function hubClient(port: number, deviceId: string) {
   const received: HubMessage[] = [];
   const prefix = `portvakt/v1/devices/${deviceId}/`;
   client.on('message', (topic, payload, packet) => {
-    let json: unknown;
+    let json: Record<string, unknown>;
     try {
-      json = JSON.parse(payload.toString());
+      json = JSON.parse(payload.toString()) as Record<string, unknown>;
     } catch {
       return; // its own signed config, back through the subtree subscription: not JSON
     }
