@@ -131,9 +131,12 @@ export class ConfigSync {
     await this.#applied(patch.version, patch.hubKeys);
   }
 
-  /** Asks the hub for a fresh snapshot. Gap requests are rate-limited; the others are rare by nature. */
+  /**
+   * Asks the hub for a fresh snapshot. Gap and invalid requests are rate-limited (anyone with broker access
+   * can cause them); the others are rare by nature.
+   */
   request(reason: ConfigRequestMessage['reason']): void {
-    if (reason === 'gap') {
+    if (reason === 'gap' || reason === 'invalid') {
       const now = this.#d.clock.monotonic();
       if (now - this.#lastGapRequestAt < CONFIG_REQUEST_INTERVAL_MS) return;
       this.#lastGapRequestAt = now;
@@ -223,6 +226,9 @@ export class ConfigSync {
       reason: reason.slice(0, 2000),
       ...(rejectedVersion !== undefined ? { rejectedVersion } : {}),
     });
+    // A refused retained snapshot may have replaced the hub's real one at the broker: ask the hub to
+    // publish it again, so a panel that missed changes while offline still gets them.
+    if (kind === 'snapshot') this.request('invalid');
   }
 
   #report(fields: Pick<ConfigReportedMessage, 'status' | 'version' | 'reason' | 'rejectedVersion'>): void {

@@ -107,6 +107,9 @@ describe('config sync', () => {
     // Other bytes are another refusal.
     await h.send('config/desired', await signedSnapshot(forger, { deviceId: DEVICE_ID, version: 6 }));
     expect(h.errors).toHaveLength(2);
+    // The forgery may have replaced the hub's retained snapshot: the hub is asked to send it again, at most
+    // once per interval however many forgeries arrive.
+    expect(h.link.on('config/request').filter((r) => r['reason'] === 'invalid')).toHaveLength(1);
   });
 
   it('a command signature is never accepted as config', async () => {
