@@ -11,7 +11,7 @@
  * `finish` refuses while a panel has not applied its latest config (it would not know the new key and
  * would refuse everything from then on), unless forced.
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PortvaktError } from '../../../lib/errors.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
@@ -100,6 +100,7 @@ export class KeyRotation {
     const path = join(this.#dataDir, KEY_FILE);
     const tmp = `${path}.tmp`;
     writeFileSync(tmp, text, { mode: 0o600 });
+    chmodSync(tmp, 0o600); // a leftover tmp from a crash keeps its mode otherwise
     renameSync(tmp, path);
   }
 }
