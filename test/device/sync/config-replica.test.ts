@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigPatchMessage } from '../../../cloud-sync/protocol/messages.ts';
-import { StoreConfigReplica } from '../../../device/sync/config-replica.ts';
+import { StoreConfigReplica, StoreHubKeys } from '../../../device/sync/config-replica.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { ValidationError } from '../../../lib/errors.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
@@ -118,5 +118,17 @@ describe('StoreConfigReplica', () => {
     expect(check.prepare(`SELECT building_id FROM doors WHERE id = 'front'`).pluck().get()).toBe('local');
     expect(check.prepare('SELECT count(*) FROM relays').pluck().get()).toBe(1);
     check.close();
+  });
+
+  it('keeps learned hub keys in the store, under the configured key they were learned from', () => {
+    const h = setup();
+    cleanup = h.cleanup;
+    const anchor = 'A'.repeat(43);
+    const learned = new StoreHubKeys(h.store.sync, anchor);
+    expect(learned.load()).toBeUndefined();
+    learned.save(['B'.repeat(43), 'C'.repeat(43)]);
+    // The same store opened again (a restart) knows them; re-provisioned with another key it starts over.
+    expect(new StoreHubKeys(h.store.sync, anchor).load()).toEqual(['B'.repeat(43), 'C'.repeat(43)]);
+    expect(new StoreHubKeys(h.store.sync, 'D'.repeat(43)).load()).toBeUndefined();
   });
 });
