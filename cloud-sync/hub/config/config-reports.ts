@@ -69,7 +69,7 @@ export class ConfigReports {
         );
         // A panel still in an older epoch gets the current epoch's snapshot anyway; one without epochs
         // (older software) cannot be recovered this way.
-        const hubEpoch = store.panels.published(panelId)?.epoch;
+        const hubEpoch = store.panels.epoch(panelId);
         if (message.epoch !== undefined && hubEpoch !== undefined && message.epoch >= hubEpoch)
           this.#bumpEpoch(panelId);
       }

@@ -84,14 +84,15 @@ export class ConfigVersions {
   /** The fast path: records `diff` as the next version; undefined when the panel has none published yet. */
   addPatch(panelId: string, diff: SnapshotDiff): Outgoing | undefined {
     const base = this.#store.pendingPatches.currentVersion(panelId);
-    const stored = this.#store.panels.published(panelId);
-    if (base === undefined || !stored) return undefined;
+    // Not published(): that parses the whole stored snapshot, on the path that must be fast.
+    const epoch = this.#store.panels.epoch(panelId);
+    if (base === undefined || epoch === undefined) return undefined;
     this.#store.pendingPatches.add(panelId, base + 1, diff);
     this.#logger.info({ panelId, version: base + 1 }, 'panel config changed (fast path)');
     const message = configPatchMessage.parse({
       protocol: PROTOCOL_VERSION,
       deviceId: panelId,
-      epoch: stored.epoch,
+      epoch,
       hubKeys: this.#hubKeys(),
       baseVersion: base,
       version: base + 1,

@@ -75,6 +75,13 @@ export class PanelStatus {
     };
   }
 
+  /** The config epoch of the panel's published config (without reading the snapshot). */
+  epoch(panelId: string): number | undefined {
+    return this.#db.prepare('SELECT epoch FROM panel_config WHERE panel_id = ?').pluck().get(panelId) as
+      | number
+      | undefined;
+  }
+
   /** Panels that have a published config (the ones to republish after a reconnect). */
   publishedIds(): string[] {
     return this.#db.prepare('SELECT panel_id FROM panel_config').pluck().all().map(String);
