@@ -7,16 +7,17 @@ import type { Clock } from '../../lib/clock/clock.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { CommandBody, CommandResultMessage } from '../protocol/messages.ts';
-import { fromBase64Url, type SigningKey, verifyCommand } from '../protocol/signing.ts';
+import { fromBase64Url, verifyCommand } from '../protocol/signing.ts';
 import { PROTOCOL_VERSION } from '../protocol/topics.ts';
 import type { Link } from './link.ts';
 import type { NonceCache } from './nonce-cache.ts';
 import { parseJson } from './parse.ts';
 import { type CommandTarget, UNKNOWN_DOOR } from './ports.ts';
+import type { TrustedKeys } from './trusted-keys.ts';
 
 export interface CommandsDeps {
   deviceId: string;
-  hubPublicKey: SigningKey;
+  trustedKeys: TrustedKeys;
   nonces: NonceCache;
   target: CommandTarget;
   link: Link;
@@ -50,7 +51,7 @@ export class Commands {
   async #process(payload: Uint8Array): Promise<Outcome> {
     const json = parseJson(payload);
     if (!json.ok) return this.#refuse('malformed', json.reason, undefined);
-    const verified = await verifyCommand(this.#d.hubPublicKey, json.json, {
+    const verified = await verifyCommand(this.#d.trustedKeys.keys(), json.json, {
       deviceId: this.#d.deviceId,
       now: this.#d.clock.now(),
     });

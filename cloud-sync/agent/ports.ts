@@ -16,17 +16,30 @@ export interface OutboxEvent {
   data: Record<string, unknown>;
 }
 
-/** The building data the panel decides on, with the config version it was built from. */
+/** The building data the panel decides on, with the config version and epoch it was built from. */
 export interface ConfigReplica {
   /** The version in force; 0 = never synced. */
   version(): number;
+  /** The epoch of that version; 0 = never synced (or synced before config was signed). */
+  epoch(): number;
   /**
-   * Validates `data` and makes it the building data, in one transaction with the new version, so a
-   * decision sees the old config or the new one, never a mix. Throws a ValidationError (nothing changed).
+   * Validates `data` and makes it the building data, in one transaction with the new epoch and version,
+   * so a decision sees the old config or the new one, never a mix. Accepts only a newer epoch, or the same
+   * epoch and a newer version. Throws a ValidationError (nothing changed).
    */
-  applySnapshot(version: number, data: unknown): void;
-  /** Applies deletes then upserts and sets `patch.version`, in one transaction; throws like applySnapshot. */
+  applySnapshot(stamp: { epoch: number; version: number }, data: unknown): void;
+  /**
+   * Applies deletes then upserts and sets `patch.version`, in one transaction; only on the patch's epoch and
+   * base version. Throws like applySnapshot.
+   */
   applyPatch(patch: ConfigPatchMessage): void;
+}
+
+/** Where the panel keeps the hub keys it learned from verified config (trusted-keys.ts). */
+export interface HubKeyStore {
+  /** The learned key set; undefined when none (then the configured key is trusted). */
+  load(): string[] | undefined;
+  save(keys: string[]): void;
 }
 
 /** The durable event queue toward the cloud (on the panel: the audit log plus an acked seq). */

@@ -8,7 +8,6 @@ import type { Clock } from '../../lib/clock/clock.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { DeviceStateMessage } from '../protocol/messages.ts';
-import type { SigningKey } from '../protocol/signing.ts';
 import { type DeviceLeaf, PROTOCOL_VERSION } from '../protocol/topics.ts';
 import { Commands } from './commands.ts';
 import { ConfigSync } from './config-sync.ts';
@@ -16,6 +15,7 @@ import { EventStream } from './event-stream.ts';
 import type { Link } from './link.ts';
 import { NonceCache } from './nonce-cache.ts';
 import type { CommandTarget, ConfigReplica, NonceStore, Outbox, ProtocolErrorSink } from './ports.ts';
+import type { TrustedKeys } from './trusted-keys.ts';
 
 export interface SyncAgentDeps {
   deviceId: string;
@@ -24,7 +24,8 @@ export interface SyncAgentDeps {
   outbox: Outbox;
   target: CommandTarget;
   nonces: NonceStore;
-  hubPublicKey: SigningKey;
+  /** The hub keys config and commands must be signed with (learned keys persist: trusted-keys.ts). */
+  trustedKeys: TrustedKeys;
   clock: Clock;
   logger: Logger;
   onProtocolError: ProtocolErrorSink;
@@ -40,6 +41,8 @@ export class SyncAgent {
   #unsubscribe: Array<() => void> = [];
   /** Commands are verified asynchronously; this chain keeps them in arrival order. */
   #commandQueue: Promise<void> = Promise.resolve();
+  /** Config too (signature checks): patches apply in the order they arrive, after the snapshot before them. */
+  #configQueue: Promise<void> = Promise.resolve();
 
   constructor(deps: SyncAgentDeps) {
     this.#d = deps;
@@ -51,7 +54,12 @@ export class SyncAgent {
       }
     };
     const common = { link: deps.link, clock: deps.clock, logger: deps.logger, onProtocolError };
-    this.config = new ConfigSync({ ...common, replica: deps.replica });
+    this.config = new ConfigSync({
+      ...common,
+      deviceId: deps.deviceId,
+      replica: deps.replica,
+      trustedKeys: deps.trustedKeys,
+    });
     this.events = new EventStream({
       ...common,
       outbox: deps.outbox,
@@ -60,7 +68,7 @@ export class SyncAgent {
     this.#commands = new Commands({
       ...common,
       deviceId: deps.deviceId,
-      hubPublicKey: deps.hubPublicKey,
+      trustedKeys: deps.trustedKeys,
       nonces: new NonceCache(deps.nonces),
       target: deps.target,
       requestResync: () => this.config.request('command'),
@@ -90,11 +98,11 @@ export class SyncAgent {
     try {
       switch (leaf) {
         case 'config/desired':
-          this.config.handleSnapshot(payload);
-          break;
+          this.#configQueue = this.#configQueue.then(() => this.config.handleSnapshot(payload));
+          return this.#configQueue;
         case 'config/patch':
-          this.config.handlePatch(payload);
-          break;
+          this.#configQueue = this.#configQueue.then(() => this.config.handlePatch(payload));
+          return this.#configQueue;
         case 'events/ack':
           this.events.handleAck(payload);
           break;

@@ -20,6 +20,7 @@ import { LoginLimiter } from './residents/login-limiter.ts';
 import type { HubSettings } from './settings.ts';
 import { DoorOpener } from './signer/door-opener.ts';
 import { type HubKeys, loadOrCreateKeys } from './signer/keys.ts';
+import { KeyRotation } from './signer/rotation.ts';
 import { type HubStore, openHubStore } from './store/hub-store.ts';
 
 /** What the hub runs with besides its settings. */
@@ -80,11 +81,18 @@ export class Hub {
     this.#mqtt = mqtt;
     // The broker side of app devices: revoke (both brokers), admit (Mosquitto's dynamic security).
     this.#appDevices = new MosquittoAppDevices({ mqtt });
-    const publisher = new ConfigPublisher({ store, mqtt, clock, logger });
+    const publisher = new ConfigPublisher({ store, mqtt, keys, clock, logger });
     this.#publisher = publisher;
     const consumer = new EventConsumer({ events: store.events, mqtt, clock, logger });
     this.#inbox = new Inbox({ store, consumer, publisher, clock, logger });
     const opener = new DoorOpener({ store, keys, mqtt, clock, logger });
+    const rotation = new KeyRotation({
+      dataDir,
+      keys,
+      store,
+      logger,
+      onChange: () => this.#safely('republish after a key rotation step', () => publisher.recompileAll()),
+    });
     // Inside the admin write's transaction: a failure to record the new config version rolls the write back,
     // so the hub never holds data it has not published.
     store.entities.onChange((change) => publisher.onChange(change));
@@ -112,6 +120,8 @@ export class Hub {
       context: {
         store,
         opener,
+        publisher,
+        rotation,
         residents,
         appDeviceAdmission: app.brokerAdmission === 'dynamic-security' ? this.#appDevices : undefined,
         clock,

@@ -13,9 +13,27 @@ const epochMs = z.number().int().min(0).max(8.64e15);
 const configVersion = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const id = z.string().min(1).max(128);
 
+/** Which panel a signed config is for, in which epoch, and the hub keys to trust from now on. */
+const configStamp = {
+  deviceId: z.string().min(1).max(63).describe('the panel this config is for; any other panel refuses it'),
+  epoch: z
+    .number()
+    .int()
+    .min(1)
+    .max(Number.MAX_SAFE_INTEGER)
+    .describe('a snapshot of a newer epoch replaces the panel config whatever its version (recovery)'),
+  hubKeys: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url Ed25519 public key'))
+    .min(1)
+    .max(4)
+    .describe('the hub public keys the panel trusts from now on, for config and commands (rotation)'),
+};
+
+/** The signed body of `config/desired` (see config-signing.ts for the wire format). */
 export const configSnapshotMessage = z
   .object({
     protocol,
+    ...configStamp,
     version: configVersion.describe('rises with every change; a panel ignores versions it has seen'),
     issuedAt: epochMs,
     data: buildingSnapshotSchema,
@@ -32,9 +50,11 @@ const deleteLists = z
   .object(perEntity((list) => z.array(id).max(ENTITIES[list].patchMax).optional()))
   .strict();
 
+/** The signed body of `config/patch` (see config-signing.ts for the wire format). */
 export const configPatchMessage = z
   .object({
     protocol,
+    ...configStamp,
     baseVersion: configVersion,
     version: configVersion,
     issuedAt: epochMs,
@@ -54,6 +74,8 @@ export const configReportedMessage = z
     protocol,
     /** The version in force on the panel (0 = none yet). */
     version: z.number().int().min(0),
+    /** The epoch of that version (0 = none yet); absent from panels before signed config. */
+    epoch: z.number().int().min(0).optional(),
     status: z.enum(['applied', 'rejected', 'unchanged']),
     /** The version that was rejected, and why. */
     rejectedVersion: z.number().int().min(0).optional(),

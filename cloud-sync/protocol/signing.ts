@@ -58,11 +58,14 @@ export async function signCommand(privateKey: SigningKey, body: CommandBody): Pr
 }
 
 /**
- * Checks form, signature, addressee and validity window. Single use (nonces) is the receiver's job: it
- * must remember each accepted nonce until the command's expiry.
+ * Checks form, signature (by any of the trusted keys: more than one during a key rotation), addressee and
+ * validity window. Single use (nonces) is the receiver's job: it must remember each accepted nonce until
+ * the command's expiry. A command signature is over the JSON body alone, which starts with "{": it can
+ * never verify as config, whose signatures cover a "portvakt/v1 config/…" context first
+ * (config-signing.ts).
  */
 export async function verifyCommand(
-  publicKey: SigningKey,
+  publicKeys: SigningKey | readonly SigningKey[],
   message: unknown,
   expect: { deviceId: string; now: number },
 ): Promise<VerifiedCommand> {
@@ -71,7 +74,13 @@ export async function verifyCommand(
   const bytes = fromBase64Url(envelope.data.body);
   const signature = fromBase64Url(envelope.data.signature);
   if (!bytes || !signature) return refuse('malformed', 'body or signature is not base64url');
-  const valid = await crypto.subtle.verify({ name: 'Ed25519' }, publicKey, signature, bytes);
+  let valid = false;
+  for (const key of Array.isArray(publicKeys) ? publicKeys : [publicKeys]) {
+    if (await crypto.subtle.verify({ name: 'Ed25519' }, key, signature, bytes)) {
+      valid = true;
+      break;
+    }
+  }
   if (!valid) return refuse('bad_signature', 'signature does not match the hub key');
   let json: unknown;
   try {

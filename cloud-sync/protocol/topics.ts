@@ -11,8 +11,10 @@ export const DEVICE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** Leaves under a device's subtree, with their direction. */
 export const DEVICE_LEAVES = {
   state: 'panel → cloud, retained; online/offline (last will), versions',
-  'config/desired': 'cloud → panel, retained; full config snapshot with a rising version',
-  'config/patch': 'cloud → panel; a change from version N to N+1',
+  'config/desired':
+    'cloud → panel, retained; full config snapshot with a rising version, signed by the hub: a JSON header line ' +
+    '({protocol, kind, deviceId, epoch, version, signature}), a newline, then the body described here',
+  'config/patch': 'cloud → panel; a change from version N to N+1, signed like config/desired',
   'config/reported': 'panel → cloud, retained; the version the panel enforces, or why it rejected one',
   'config/request': 'panel → cloud; asks for a fresh snapshot (a gap in the patch chain)',
   events: 'panel → cloud, QoS 1; audit events in sequence order',

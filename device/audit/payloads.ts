@@ -84,7 +84,7 @@ export type AuditPayloads = {
    * message may be (`too_large`). Its seq is the one gap at the hub that no `outbox.overflow` explains.
    */
   'sync.event_skipped': { seq: number; eventType: string; reason: 'too_large' | 'invalid'; detail: string };
-  'config.applied': { version: number; kind: 'snapshot' | 'patch' };
+  'config.applied': { version: number; kind: 'snapshot' | 'patch'; epoch?: number };
   /** The unacked outbox hit its bound and the oldest low-priority events were dropped (counts by type). */
   'outbox.overflow': { dropped: Record<string, number>; total: number; maxRows: number };
   'call.started': { callId: string; bellId: string; type: string };

@@ -191,6 +191,23 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX app_devices_resident ON app_devices(resident_id);
     `,
   },
+  {
+    version: 4,
+    name: 'signed config: epoch and learned hub keys',
+    sql: `
+      -- The epoch of the config in force (0 = synced before config was signed, or never): a signed snapshot
+      -- of a newer epoch replaces the config whatever its version.
+      INSERT INTO sync_state (key, value) VALUES ('config_epoch', 0);
+
+      -- The hub keys learned from verified config (a key rotation), and the configured key they were
+      -- learned under: re-provisioning with another key starts over from that key.
+      CREATE TABLE sync_hub_keys (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        anchor TEXT NOT NULL,
+        keys TEXT NOT NULL CHECK (json_valid(keys))
+      ) STRICT;
+    `,
+  },
 ];
 
 export const latestVersion: number = latestVersionOf(migrations);

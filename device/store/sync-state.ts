@@ -5,7 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 
-type Key = 'config_version' | 'acked_seq';
+type Key = 'config_version' | 'config_epoch' | 'acked_seq';
 
 /**
  * The row of sync_nonces that holds the nonce horizon (the latest expiry ever pruned) instead of a
@@ -68,6 +68,31 @@ export class SyncState {
   /** Call inside the transaction that changes the building data. */
   setConfigVersion(version: number): void {
     this.#set.run(version, 'config_version');
+  }
+
+  configEpoch(): number {
+    return this.#get.get('config_epoch') ?? 0;
+  }
+
+  /** Call inside the transaction that changes the building data. */
+  setConfigEpoch(epoch: number): void {
+    this.#set.run(epoch, 'config_epoch');
+  }
+
+  /** The hub keys learned under `anchor` (the configured key); undefined when none or another anchor. */
+  hubKeys(anchor: string): string[] | undefined {
+    const row = this.#db.prepare('SELECT anchor, keys FROM sync_hub_keys WHERE id = 1').get() as
+      | { anchor: string; keys: string }
+      | undefined;
+    if (!row || row.anchor !== anchor) return undefined;
+    const keys: unknown = JSON.parse(row.keys);
+    return Array.isArray(keys) && keys.every((k) => typeof k === 'string') ? keys : undefined;
+  }
+
+  setHubKeys(anchor: string, keys: readonly string[]): void {
+    this.#db
+      .prepare('INSERT OR REPLACE INTO sync_hub_keys (id, anchor, keys) VALUES (1, ?, ?)')
+      .run(anchor, JSON.stringify(keys));
   }
 
   ackedSeq(): number {

@@ -2,7 +2,7 @@
  * ConfigReplica on the store: the building data and its version change in one SQLite transaction, so an
  * access decision (which reads in its own implicit transaction) sees the old config or the new one.
  */
-import type { ConfigReplica } from '../../cloud-sync/agent/ports.ts';
+import type { ConfigReplica, HubKeyStore } from '../../cloud-sync/agent/ports.ts';
 import type { ConfigPatchMessage } from '../../cloud-sync/protocol/messages.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log/logger.ts';
@@ -25,36 +25,67 @@ export class StoreConfigReplica implements ConfigReplica {
     return this.#store.sync.configVersion();
   }
 
-  applySnapshot(version: number, data: unknown): void {
+  epoch(): number {
+    return this.#store.sync.configEpoch();
+  }
+
+  applySnapshot(stamp: { epoch: number; version: number }, data: unknown): void {
     const { sync, buildingData } = this.#store;
+    const { epoch, version } = stamp;
     this.#store.transaction(() => {
       // The agent checks this too; here it guards the invariant for any other caller.
       const current = sync.configVersion();
-      if (!(version > current)) throw new ValidationError(`version ${version} is not newer than ${current}`);
+      const currentEpoch = sync.configEpoch();
+      if (!(epoch > currentEpoch || (epoch === currentEpoch && version > current)))
+        throw new ValidationError(
+          `version ${version} of epoch ${epoch} is not newer than ${current} of epoch ${currentEpoch}`,
+        );
       buildingData.replaceBuildingData(data as BuildingSnapshotInput);
       sync.setConfigVersion(version);
+      sync.setConfigEpoch(epoch);
     });
-    this.#applied(version, 'snapshot');
+    this.#applied(version, 'snapshot', epoch);
   }
 
   applyPatch(patch: ConfigPatchMessage): void {
     const { sync, buildingPatch } = this.#store;
     this.#store.transaction(() => {
       const current = sync.configVersion();
+      if (patch.epoch !== sync.configEpoch())
+        throw new ValidationError(`patch is of epoch ${patch.epoch}, the panel has ${sync.configEpoch()}`);
       if (patch.baseVersion !== current)
         throw new ValidationError(`patch is based on version ${patch.baseVersion}, the panel has ${current}`);
       buildingPatch.apply(patch);
       sync.setConfigVersion(patch.version);
     });
-    this.#applied(patch.version, 'patch');
+    this.#applied(patch.version, 'patch', patch.epoch);
   }
 
-  #applied(version: number, kind: 'snapshot' | 'patch'): void {
+  #applied(version: number, kind: 'snapshot' | 'patch', epoch: number): void {
     // After the commit: the change stands even if this record fails.
     try {
-      this.#audit.append({ type: 'config.applied', data: { version, kind } });
+      this.#audit.append({ type: 'config.applied', data: { version, kind, epoch } });
     } catch (err) {
       this.#log.error({ err, version }, 'could not audit an applied config');
     }
+  }
+}
+
+/** The learned hub keys in the store, under the configured key (re-provisioning starts over). */
+export class StoreHubKeys implements HubKeyStore {
+  readonly #sync: Store['sync'];
+  readonly #anchor: string;
+
+  constructor(sync: Store['sync'], anchor: string) {
+    this.#sync = sync;
+    this.#anchor = anchor;
+  }
+
+  load(): string[] | undefined {
+    return this.#sync.hubKeys(this.#anchor);
+  }
+
+  save(keys: string[]): void {
+    this.#sync.setHubKeys(this.#anchor, keys);
   }
 }

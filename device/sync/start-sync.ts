@@ -6,11 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { MqttLink } from '../../cloud-sync/agent/mqtt-link.ts';
 import type { ProtocolError } from '../../cloud-sync/agent/ports.ts';
 import { SyncAgent } from '../../cloud-sync/agent/sync-agent.ts';
-import { importPublicKey } from '../../cloud-sync/protocol/signing.ts';
+import { TrustedKeys } from '../../cloud-sync/agent/trusted-keys.ts';
 import { ConfigError, errorMessage } from '../../lib/errors.ts';
 import type { SyncConfig } from '../config/schema.ts';
 import { PanelCommandTarget } from './command-target.ts';
-import { StoreConfigReplica } from './config-replica.ts';
+import { StoreConfigReplica, StoreHubKeys } from './config-replica.ts';
 import { SqliteNonceStore } from './nonce-store.ts';
 import { StoreOutbox } from './outbox.ts';
 import type { SyncModuleDeps } from './sync-deps.ts';
@@ -22,7 +22,12 @@ export async function startSync(deviceId: string, sync: SyncConfig, deps: SyncMo
     pem(sync.cert, 'cert'),
     pem(sync.key, 'key'),
   ]);
-  const hubPublicKey = await importPublicKey(sync.hubPublicKey).catch((err: unknown) => {
+  // The configured key is the anchor; keys learned from verified config (rotation) live in the store.
+  const trustedKeys = await TrustedKeys.open(
+    sync.hubPublicKey,
+    new StoreHubKeys(store.sync, sync.hubPublicKey),
+    logger,
+  ).catch((err: unknown) => {
     throw new ConfigError(`sync.hubPublicKey: ${errorMessage(err)}`);
   });
   if (sync.brokerUrl.startsWith('mqtt://'))
@@ -55,7 +60,7 @@ export async function startSync(deviceId: string, sync: SyncConfig, deps: SyncMo
     outbox,
     target: new PanelCommandTarget({ opener: deps.opener, audit, logger }),
     nonces: new SqliteNonceStore(store.sync),
-    hubPublicKey,
+    trustedKeys,
     clock,
     logger,
     onProtocolError: (e) => audit.append(protocolErrorEvent(e)),

@@ -1,4 +1,7 @@
-/** Publishes a JSON payload; settles when the broker has taken the message (the PUBACK, at QoS 1). */
+/**
+ * Publishes a JSON payload (bytes are sent as they are: signed messages); settles when the broker has
+ * taken the message (the PUBACK, at QoS 1).
+ */
 import type { MqttClient } from 'mqtt';
 
 export function publishJson(
@@ -10,7 +13,7 @@ export function publishJson(
   return new Promise((resolve, reject) => {
     client.publish(
       topic,
-      JSON.stringify(payload),
+      payload instanceof Uint8Array ? Buffer.from(payload) : JSON.stringify(payload),
       { qos: options.qos, retain: options.retain ?? false },
       (err) => (err ? reject(err) : resolve()),
     );

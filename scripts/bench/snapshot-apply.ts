@@ -27,13 +27,22 @@ import { silentLogger } from '../../lib/log/logger.ts';
 import { BENCH_PANEL_ID, BUILDING_10K, type HubBuildingSize, seedHubBuilding } from './hub-building.ts';
 import { type BenchLine, round, summarize } from './stats.ts';
 
-/** The hub's `config/desired` payload (ConfigPublisher publishes JSON.stringify of this message). */
+/** The signed body of the hub's `config/desired` (ConfigPublisher signs JSON.stringify of this message). */
 function compileSnapshotPayload(size: HubBuildingSize, generation: number): Buffer {
   const hub = openHubStore(':memory:', { clock: new SystemClock(), logger: silentLogger });
   try {
     seedHubBuilding(hub, size, generation);
     const data = compilePanelSnapshot(hub, BENCH_PANEL_ID);
-    const message = { protocol: PROTOCOL_VERSION, version: 1, issuedAt: Date.now(), data };
+    // The signed body (the signature is checked before this parse and not measured here).
+    const message = {
+      protocol: PROTOCOL_VERSION,
+      version: 1,
+      deviceId: BENCH_PANEL_ID,
+      epoch: 1,
+      hubKeys: ['A'.repeat(43)],
+      issuedAt: Date.now(),
+      data,
+    };
     return Buffer.from(JSON.stringify(message));
   } finally {
     hub.close();
@@ -68,7 +77,7 @@ export async function benchSnapshotApply(options: { runs?: number } = {}): Promi
       const msg = parseMessage(configSnapshotMessage, payload);
       if (!msg.ok) throw new Error(`snapshot rejected by the agent's parser: ${msg.reason}`);
       const t1 = performance.now();
-      replica.applySnapshot(msg.value.version, msg.value.data);
+      replica.applySnapshot({ epoch: 1, version: msg.value.version }, msg.value.data);
       const t2 = performance.now();
       if (replica.version() !== v) throw new Error(`replica at version ${replica.version()}, expected ${v}`);
       if (v > 1) {

@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { MqttLink } from '../../cloud-sync/agent/mqtt-link.ts';
 import type { ConfigReplica } from '../../cloud-sync/agent/ports.ts';
 import { SyncAgent } from '../../cloud-sync/agent/sync-agent.ts';
+import { TrustedKeys } from '../../cloud-sync/agent/trusted-keys.ts';
 import { loadOrCreateKeys } from '../../cloud-sync/hub/signer/keys.ts';
 import { openHubStore } from '../../cloud-sync/hub/store/hub-store.ts';
 import type { ConfigPatchMessage } from '../../cloud-sync/protocol/messages.ts';
-import { importPublicKey } from '../../cloud-sync/protocol/signing.ts';
 import type { DeviceLeaf } from '../../cloud-sync/protocol/topics.ts';
 import { validateConfig } from '../../device/config/load.ts';
 import type { PanelConfig, SyncConfig } from '../../device/config/schema.ts';
@@ -24,7 +24,7 @@ import { DoorOpener } from '../../device/door/door-opener.ts';
 import { Panel } from '../../device/main.ts';
 import { demoConfig } from '../../device/sim/demo-config.ts';
 import { PanelCommandTarget } from '../../device/sync/command-target.ts';
-import { StoreConfigReplica } from '../../device/sync/config-replica.ts';
+import { StoreConfigReplica, StoreHubKeys } from '../../device/sync/config-replica.ts';
 import { SqliteNonceStore } from '../../device/sync/nonce-store.ts';
 import { StoreOutbox } from '../../device/sync/outbox.ts';
 import { protocolErrorEvent } from '../../device/sync/start-sync.ts';
@@ -42,9 +42,9 @@ const HUB_PASSWORD = 'bench-hub-password-0123456789';
 class ObservedReplica extends StoreConfigReplica implements ConfigReplica {
   onApplied: (version: number) => void = () => {};
 
-  override applySnapshot(version: number, data: unknown): void {
-    super.applySnapshot(version, data);
-    this.onApplied(version);
+  override applySnapshot(stamp: { epoch: number; version: number }, data: unknown): void {
+    super.applySnapshot(stamp, data);
+    this.onApplied(stamp.version);
   }
 
   override applyPatch(patch: ConfigPatchMessage): void {
@@ -139,7 +139,11 @@ export async function startSyncLab(options: { building: HubBuildingSize }): Prom
         logger: silentLogger,
       }),
       nonces: new SqliteNonceStore(store.sync),
-      hubPublicKey: await importPublicKey(keys.publicKeyText),
+      trustedKeys: await TrustedKeys.open(
+        keys.publicKeyText,
+        new StoreHubKeys(store.sync, keys.publicKeyText),
+        silentLogger,
+      ),
       clock,
       logger: silentLogger,
       onProtocolError: (e) => audit.append(protocolErrorEvent(e)),

@@ -44,7 +44,7 @@ export async function startSimulator(extraArgs: string[] = []): Promise<Simulato
     const panel = /local API\s+(http:\/\/\S+)/.exec(output)?.[1];
     const hub = /hub API\s+(http:\/\/\S+)/.exec(output)?.[1];
     const app = /Resident app\s+(http:\/\/\S+)/.exec(output)?.[1];
-    const adminToken = /revoke -H 'authorization: Bearer ([\w-]+)'/.exec(output)?.[1];
+    const adminToken = /revoke(?:\?wait=\d+')? -H 'authorization: Bearer ([\w-]+)'/.exec(output)?.[1];
     return panel && hub && app && adminToken && { panel, hub, app, adminToken };
   };
   const urls = await until(

@@ -36,13 +36,19 @@ describe('npm start: panel, hub and embedded broker', () => {
     expect(res.body).toMatchObject({ granted: true, residentId: 'resident-02' });
   });
 
-  it('a card revoked at the hub is denied on its next tap', async () => {
-    const revoke = await post(`${sim.hub}/api/v1/cards/card-resident-01/revoke`, undefined, sim.adminToken);
-    expect(revoke.status).toBe(200);
-    await until(
-      async () => (await tap(DEMO_CARDS.resident)).body.reason === 'card_revoked',
-      'the revocation',
+  it('a card revoked at the hub with ?wait (as the banner prints) is denied on the very next tap', async () => {
+    const revoke = await post(
+      `${sim.hub}/api/v1/cards/card-resident-01/revoke?wait=5000`,
+      undefined,
+      sim.adminToken,
     );
+    expect(revoke.status).toBe(200);
+    expect(revoke.body['config']).toMatchObject({
+      applied: [{ panelId: 'demo-panel', version: expect.any(Number) }],
+      notApplied: [],
+    });
+    // No waiting here: the answer came once the panel had applied the revocation.
+    expect((await tap(DEMO_CARDS.resident)).body).toMatchObject({ granted: false, reason: 'card_revoked' });
   });
 
   it('the panel events reach the hub', async () => {

@@ -36,6 +36,6 @@ for (;;) {
   const snapshot = snapshotFor(next, residents);
   process.stdout.write(`apply ${next}\n`);
   const t0 = performance.now();
-  replica.applySnapshot(next, snapshot);
+  replica.applySnapshot({ epoch: 1, version: next }, snapshot);
   process.stdout.write(`done ${next} ${(performance.now() - t0).toFixed(1)}\n`);
 }

@@ -1,9 +1,11 @@
 /** What the admin API needs from the hub; the composition root (main.ts) provides it. */
 import type { Clock } from '../../../lib/clock/clock.ts';
+import type { ConfigPublisher } from '../config/publisher.ts';
 import type { InboxStats } from '../mqtt/inbox.ts';
 import type { ResidentAccounts } from '../residents/accounts.ts';
 import type { HubSettings } from '../settings.ts';
 import type { DoorOpener } from '../signer/door-opener.ts';
+import type { KeyRotation } from '../signer/rotation.ts';
 import type { HubStore } from '../store/hub-store.ts';
 
 /**
@@ -22,6 +24,9 @@ export interface AppDeviceAdmission {
 export interface HubApiContext extends ApiSettings {
   store: HubStore;
   opener: DoorOpener;
+  /** Config versions an admin change produced, waiting for panels to apply them, epoch recovery. */
+  publisher: Pick<ConfigPublisher, 'track' | 'reports' | 'bumpEpoch'>;
+  rotation: KeyRotation;
   residents: ResidentAccounts;
   appDeviceAdmission?: AppDeviceAdmission | undefined;
   clock: Clock;

@@ -8,8 +8,9 @@ import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Router } from '../../../lib/http/router.ts';
 import { type CardAction, changeCardStatus } from '../store/card-status.ts';
 import { hashPassword, randomPassword } from '../store/passwords.ts';
+import { withConfigOutcome } from './config-wait.ts';
 import type { HubApiContext } from './context.ts';
-import { eventsQuery, openDoorBody } from './schemas.ts';
+import { eventsQuery, openDoorBody, rotationBody } from './schemas.ts';
 
 export function addHubRoutes(router: Router, ctx: HubApiContext): void {
   const { store } = ctx;
@@ -34,11 +35,28 @@ export function addHubRoutes(router: Router, ctx: HubApiContext): void {
       return { status: 200, body: { ...panel, ...store.panels.view(params['id']!) } };
     });
   for (const action of ['block', 'unblock', 'revoke'] as const satisfies CardAction[]) {
-    router.add('POST', `/api/v1/cards/{id}/${action}`, ({ params }) => ({
-      status: 200,
-      body: changeCardStatus(store.entities, params['id']!, action),
-    }));
+    router.add('POST', `/api/v1/cards/{id}/${action}`, async ({ params, query }) => {
+      const { result, config } = await withConfigOutcome(ctx, query, () =>
+        changeCardStatus(store.entities, params['id']!, action),
+      );
+      return { status: 200, body: { ...result, config } };
+    });
   }
+  router
+    // Recovery: the panel's next snapshot replaces its config whatever version it holds.
+    .add('POST', '/api/v1/panels/{id}/config-epoch', ({ params }) => {
+      store.entities.get('panels', params['id']!);
+      return { status: 200, body: ctx.publisher.bumpEpoch(params['id']!) };
+    })
+    .add('GET', '/api/v1/signing-keys', () => ({ status: 200, body: ctx.rotation.status() }))
+    .add('POST', '/api/v1/signing-keys/rotation', async ({ body }) => {
+      const input = parseInput(rotationBody, body ?? {}, 'body');
+      const status =
+        input.step === 'begin'
+          ? await ctx.rotation.begin()
+          : await ctx.rotation.finish({ force: input.force });
+      return { status: 200, body: status };
+    });
   router
     .add('POST', '/api/v1/doors/{doorId}/open', async ({ params, body }) => {
       const input = parseInput(openDoorBody, body, 'body');

@@ -6,20 +6,28 @@ import { commandViewSchema } from '../store/command-log.ts';
 import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
 import { storedEventSchema } from '../store/event-log.ts';
 import { panelStatusViewSchema } from '../store/panel-status.ts';
+import { CONFIRMABLE } from './admin-routes.ts';
+import { configOutcomeView, waitQuery } from './config-wait.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
-import { eventsQuery, openDoorBody, openDoorReply } from './schemas.ts';
+import { eventsQuery, openDoorBody, openDoorReply, rotationBody } from './schemas.ts';
 
 const errors = {
   '4XX': { description: 'bad request, unknown id, conflict or missing token', ...json(errorBody) },
 };
 const anyObject = { content: { 'application/json': { schema: { type: 'object' } } } };
 
+const rotationStatus = z.object({ current: z.string(), next: z.string().nullable() });
+
 function entityPaths(): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
   for (const name of ENTITY_NAMES) {
     const spec = ENTITY_SPECS[name];
+    // Card and resident changes also answer their config outcome, and take ?wait= (config-wait.ts).
+    const confirmable = CONFIRMABLE.includes(name);
+    const view = confirmable ? spec.view.extend({ config: configOutcomeView }) : spec.view;
+    const wait = confirmable ? { parameters: queryParameters(waitQuery) } : {};
     // Responses show the view (with the fields the hub fills in), requests the input schema.
-    const row = { description: spec.what, ...json(spec.view) };
+    const row = { description: spec.what, ...json(view) };
     const list = json(z.object({ [name]: z.array(spec.view) }));
     paths[`/api/v1/${name}`] = {
       get: {
@@ -28,6 +36,7 @@ function entityPaths(): Record<string, unknown> {
       },
       post: {
         summary: `Create a ${spec.what}`,
+        ...wait,
         requestBody: jsonIn(spec.schema),
         responses: { 201: row, ...errors },
       },
@@ -37,12 +46,22 @@ function entityPaths(): Record<string, unknown> {
       get: { summary: `Get a ${spec.what}`, responses: { 200: row, ...errors } },
       patch: {
         summary: `Change fields of a ${spec.what} (merged, then validated whole; id cannot change)`,
+        ...wait,
         requestBody: { required: true, ...anyObject },
         responses: { 200: row, ...errors },
       },
       delete: {
         summary: `Delete a ${spec.what} (cascades to what depends on it)`,
-        responses: { 204: { description: 'deleted' }, ...errors },
+        ...wait,
+        responses: {
+          204: { description: 'deleted' },
+          ...(confirmable
+            ? {
+                200: { description: 'deleted (with wait)', ...json(z.object({ config: configOutcomeView })) },
+              }
+            : {}),
+          ...errors,
+        },
       },
     };
   }
@@ -79,12 +98,49 @@ export function openApiDocument(): Record<string, unknown> {
   for (const action of ['block', 'unblock', 'revoke']) {
     paths[`/api/v1/cards/{id}/${action}`] = {
       post: {
-        summary: `${action[0]!.toUpperCase()}${action.slice(1)} a card (revocation is final)`,
-        parameters: [pathId('id')],
-        responses: { 200: { description: 'the card', ...json(ENTITY_SPECS.cards.view) }, ...errors },
+        summary: `${action[0]!.toUpperCase()}${action.slice(1)} a card (revocation is final); with ?wait=MS the answer comes once every online panel has applied it`,
+        parameters: [pathId('id'), ...queryParameters(waitQuery)],
+        responses: {
+          200: {
+            description: 'the card, and the config versions the change produced',
+            ...json(ENTITY_SPECS.cards.view.extend({ config: configOutcomeView })),
+          },
+          ...errors,
+        },
       },
     };
   }
+  paths['/api/v1/panels/{id}/config-epoch'] = {
+    post: {
+      summary:
+        "Start a new config epoch for the panel: its next snapshot replaces the panel's config whatever version it holds (recovery)",
+      parameters: [pathId('id')],
+      responses: {
+        200: { description: 'the new epoch', ...json(z.object({ epoch: z.number(), version: z.number() })) },
+        ...errors,
+      },
+    },
+  };
+  paths['/api/v1/signing-keys'] = {
+    get: {
+      summary: 'The public key the hub signs with, and the next one during a rotation',
+      responses: { 200: { description: 'keys', ...json(rotationStatus) }, ...errors },
+    },
+  };
+  paths['/api/v1/signing-keys/rotation'] = {
+    post: {
+      summary:
+        'Key rotation: begin (panels learn a next key from signed config), then finish once every panel applied it (sign with the next key only)',
+      requestBody: jsonIn(rotationBody),
+      responses: {
+        200: {
+          description: 'keys after the step',
+          ...json(rotationStatus.extend({ behind: z.array(z.string()).optional() })),
+        },
+        ...errors,
+      },
+    },
+  };
   paths['/api/v1/doors/{doorId}/open'] = {
     post: {
       summary: "Send a signed, 30-second door.open command to the door's panel",

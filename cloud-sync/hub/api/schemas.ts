@@ -28,3 +28,10 @@ export const openDoorReply = z.object({
   panelId: z.string(),
   expiresAt: z.number().int(),
 });
+
+export const rotationBody = z
+  .object({
+    step: z.enum(['begin', 'finish']).describe('begin: panels learn the next key; finish: sign with it only'),
+    force: z.boolean().default(false).describe('finish although some panels have not applied the begin step'),
+  })
+  .strict();

@@ -84,7 +84,7 @@ export function runCardRevoke(args: string[], io: CliIo): number {
   if (values['help'])
     return showHelp(
       io,
-      `usage: portvakt-hub card revoke --id CARD\n\nRevokes a card (final).\n${DATA_DIR_HELP}\n`,
+      `usage: portvakt-hub card revoke --id CARD\n\nRevokes a card (final). A running hub publishes the change on its next sweep; to learn when\nevery panel has applied it, revoke through the admin API instead:\n  POST /api/v1/cards/CARD/revoke?wait=5000  (answers the panels that applied it, and those that did not)\n${DATA_DIR_HELP}\n`,
     );
   const id = required(values, 'id');
   return withStore(values, io, (store) => printJson(io, changeCardStatus(store.entities, id, 'revoke')));

@@ -13,10 +13,13 @@
 import type { Clock, TimerHandle } from '../../../lib/clock/clock.ts';
 import { errorMessage } from '../../../lib/errors.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
+import { signConfig } from '../../protocol/config-signing.ts';
 import type { MqttPublisher } from '../mqtt/port.ts';
+import { type HubKeys, trustedKeyTexts } from '../signer/keys.ts';
 import { type EntityChange, isChangeOf } from '../store/entities.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import { cardChangeDiffs } from './card-changes.ts';
+import { ConfigReports, type PanelVersion } from './config-reports.ts';
 import { ConfigVersions, type Outgoing, type RecompileResult } from './config-versions.ts';
 
 export type { RecompileResult } from './config-versions.ts';
@@ -30,15 +33,55 @@ export class ConfigPublisher {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #versions: ConfigVersions;
+  readonly #keys: HubKeys;
+  /** What panels report applying: the unpublished-version alarm, and waiting for a change to apply. */
+  readonly reports: ConfigReports;
+  /** Collects the versions admin changes produce while `track` runs. */
+  #tracked: Map<string, number> | undefined;
   readonly #due = new Set<string>();
   #timer: TimerHandle | undefined;
+  /** Signing is asynchronous; this chain keeps messages in the order they were decided (patch, snapshot). */
+  #sending: Promise<void> = Promise.resolve();
 
-  constructor(options: { store: HubStore; mqtt: MqttPublisher; clock: Clock; logger: Logger }) {
+  constructor(options: {
+    store: HubStore;
+    mqtt: MqttPublisher;
+    keys: HubKeys;
+    clock: Clock;
+    logger: Logger;
+  }) {
     this.#store = options.store;
     this.#mqtt = options.mqtt;
+    this.#keys = options.keys;
     this.#clock = options.clock;
     this.#logger = options.logger.child({ component: 'config-publisher' });
-    this.#versions = new ConfigVersions(options.store, this.#logger, () => options.clock.now());
+    this.#versions = new ConfigVersions(
+      options.store,
+      this.#logger,
+      () => options.clock.now(),
+      () => trustedKeyTexts(options.keys),
+    );
+    this.reports = new ConfigReports({
+      store: options.store,
+      clock: options.clock,
+      logger: this.#logger,
+      bumpEpoch: (panelId) => this.bumpEpoch(panelId),
+    });
+  }
+
+  /** Runs an admin change and returns, beside its result, the config version it produced per panel. */
+  track<T>(change: () => T): { result: T; versions: PanelVersion[] } {
+    const tracked = new Map<string, number>();
+    this.#tracked = tracked;
+    try {
+      const result = change();
+      return {
+        result,
+        versions: [...tracked].map(([panelId, version]) => ({ panelId, version })).sort(byPanel),
+      };
+    } finally {
+      this.#tracked = undefined;
+    }
   }
 
   /**
@@ -73,6 +116,10 @@ export class ConfigPublisher {
       for (const id of this.#store.entities.ids('panels'))
         messages.push(...this.#versions.recompile(id).messages);
     }
+    for (const m of messages) {
+      const seen = this.#tracked?.get(m.body.deviceId) ?? 0;
+      if (m.body.version > seen) this.#tracked?.set(m.body.deviceId, m.body.version);
+    }
     return () => {
       this.#sendAll(messages);
       this.#scheduleRecompile();
@@ -82,6 +129,22 @@ export class ConfigPublisher {
   /** Answers `config/request`: the retained snapshot again (compiling first if it is behind). */
   republish(panelId: string): void {
     this.#sendAll(this.#store.transaction(() => this.#versions.current(panelId), { immediate: true }));
+  }
+
+  /**
+   * Starts a new config epoch for the panel and publishes its snapshot: the panel replaces its config with
+   * it whatever version it holds (recovery from a poisoned or diverged replica). Returns the new epoch.
+   */
+  bumpEpoch(panelId: string): { epoch: number; version: number } {
+    const messages = this.#store.transaction(() => this.#versions.bumpEpoch(panelId), { immediate: true });
+    this.#sendAll(messages);
+    const published = this.#store.panels.published(panelId);
+    return { epoch: published?.epoch ?? 0, version: published?.version ?? 0 };
+  }
+
+  /** Resolves once every message decided so far has been signed and handed to the broker client. */
+  flushed(): Promise<void> {
+    return this.#sending;
   }
 
   /** After (re)connecting: the broker may have lost retained messages, or never got the last one. */
@@ -115,10 +178,27 @@ export class ConfigPublisher {
   }
 
   #sendAll(messages: readonly Outgoing[]): void {
-    for (const { topic, payload, retain } of messages) {
-      this.#mqtt.publish(topic, payload, { qos: 1, retain }).catch((err) => {
-        this.#logger.error({ topic, err: errorMessage(err) }, 'config publish failed; resent on reconnect');
-      });
-    }
+    if (messages.length === 0) return;
+    // The key is read when signing, so a rotation step applies to everything sent after it.
+    this.#sending = this.#sending.then(async () => {
+      for (const message of messages) {
+        let payload: Uint8Array;
+        try {
+          payload = await signConfig(this.#keys.privateKey, message.kind, message.body);
+        } catch (err) {
+          this.#logger.error({ topic: message.topic, err: errorMessage(err) }, 'config signing failed');
+          continue;
+        }
+        this.#mqtt.publish(message.topic, payload, { qos: 1, retain: message.retain }).catch((err) => {
+          this.#logger.error(
+            { topic: message.topic, err: errorMessage(err) },
+            'config publish failed; resent on reconnect',
+          );
+        });
+      }
+    });
   }
 }
+
+const byPanel = (a: PanelVersion, b: PanelVersion) =>
+  a.panelId < b.panelId ? -1 : a.panelId > b.panelId ? 1 : 0;

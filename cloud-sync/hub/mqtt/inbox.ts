@@ -70,7 +70,7 @@ export class Inbox {
         store.panels.saveState(panelId, message, clock.now());
       },
       'config/reported': (panelId, message) => {
-        store.panels.saveReported(panelId, message);
+        publisher.reports.handle(panelId, message);
       },
       'config/request': (panelId, message) => {
         logger.info({ panelId, request: message }, 'panel asked for a config snapshot');

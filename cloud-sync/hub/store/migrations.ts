@@ -278,4 +278,23 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 6,
+    name: 'signed config: epochs and the unpublished-version alarm',
+    sql: `
+      -- A snapshot of a newer epoch replaces a panel's config whatever version the panel holds: how the hub
+      -- alone recovers a panel whose replica is poisoned or ahead of the hub (a restored backup).
+      ALTER TABLE panel_config ADD COLUMN epoch INTEGER NOT NULL DEFAULT 1;
+
+      -- The last time a panel reported a config version the hub never published for it; cleared_at is set
+      -- once it reports a published one again (kept, so an operator sees that it happened).
+      CREATE TABLE panel_config_alarms (
+        panel_id TEXT PRIMARY KEY REFERENCES panels(id) ON DELETE CASCADE,
+        reported_version INTEGER NOT NULL,
+        published_version INTEGER,
+        at INTEGER NOT NULL,
+        cleared_at INTEGER
+      ) STRICT;
+    `,
+  },
 ];

@@ -9,6 +9,8 @@ import type { ConfigReportedMessage, DeviceStateMessage } from '../../protocol/m
 
 export interface PublishedConfig {
   version: number;
+  /** Raised to recover a panel: a snapshot of a newer epoch replaces the panel's config whatever its version. */
+  epoch: number;
   hash: string;
   snapshot: BuildingSnapshot;
   publishedAt: number;
@@ -24,6 +26,19 @@ export const panelStatusViewSchema = z.object({
     rejectedVersion: z.number().int().nullable(),
     rejectReason: z.string().nullable(),
     reportedAt: z.number().int().nullable(),
+    epoch: z.number().int().nullable(),
+    /**
+     * The last time the panel reported a config version the hub never published for it (a forged or
+     * diverged replica); active while clearedAt is null, cleared when it reports a published one again.
+     */
+    alarm: z
+      .object({
+        clearedAt: z.number().int().nullable(),
+        reportedVersion: z.number().int(),
+        publishedVersion: z.number().int().nullable(),
+        at: z.number().int(),
+      })
+      .nullable(),
   }),
   online: z.boolean(),
   state: z
@@ -48,15 +63,23 @@ export class PanelStatus {
 
   published(panelId: string): PublishedConfig | undefined {
     const row = this.#db.prepare('SELECT * FROM panel_config WHERE panel_id = ?').get(panelId) as
-      | { version: number; hash: string; snapshot: string; published_at: number }
+      | { version: number; epoch: number; hash: string; snapshot: string; published_at: number }
       | undefined;
     if (!row) return undefined;
     return {
       version: row.version,
+      epoch: row.epoch,
       hash: row.hash,
       snapshot: JSON.parse(row.snapshot),
       publishedAt: row.published_at,
     };
+  }
+
+  /** The config epoch of the panel's published config (without reading the snapshot). */
+  epoch(panelId: string): number | undefined {
+    return this.#db.prepare('SELECT epoch FROM panel_config WHERE panel_id = ?').pluck().get(panelId) as
+      | number
+      | undefined;
   }
 
   /** Panels that have a published config (the ones to republish after a reconnect). */
@@ -67,11 +90,47 @@ export class PanelStatus {
   savePublished(panelId: string, config: PublishedConfig): void {
     this.#db
       .prepare(
-        `INSERT INTO panel_config (panel_id, version, hash, snapshot, published_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (panel_id) DO UPDATE SET version = excluded.version, hash = excluded.hash,
-           snapshot = excluded.snapshot, published_at = excluded.published_at`,
+        `INSERT INTO panel_config (panel_id, version, epoch, hash, snapshot, published_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (panel_id) DO UPDATE SET version = excluded.version, epoch = excluded.epoch,
+           hash = excluded.hash, snapshot = excluded.snapshot, published_at = excluded.published_at`,
       )
-      .run(panelId, config.version, config.hash, JSON.stringify(config.snapshot), config.publishedAt);
+      .run(
+        panelId,
+        config.version,
+        config.epoch,
+        config.hash,
+        JSON.stringify(config.snapshot),
+        config.publishedAt,
+      );
+  }
+
+  /** Raises the panel's unpublished-version alarm; true when it was not already raised for this version. */
+  raiseConfigAlarm(
+    panelId: string,
+    alarm: { reportedVersion: number; publishedVersion: number | null; at: number },
+  ): boolean {
+    const active = this.#db
+      .prepare('SELECT reported_version FROM panel_config_alarms WHERE panel_id = ? AND cleared_at IS NULL')
+      .pluck()
+      .get(panelId) as number | undefined;
+    if (active === alarm.reportedVersion) return false;
+    this.#db
+      .prepare(
+        `INSERT OR REPLACE INTO panel_config_alarms (panel_id, reported_version, published_version, at, cleared_at)
+         VALUES (?, ?, ?, ?, NULL)`,
+      )
+      .run(panelId, alarm.reportedVersion, alarm.publishedVersion, alarm.at);
+    return true;
+  }
+
+  /** Clears an active alarm (the panel reports a published version again); true when one was active. */
+  clearConfigAlarm(panelId: string, at: number): boolean {
+    return (
+      this.#db
+        .prepare('UPDATE panel_config_alarms SET cleared_at = ? WHERE panel_id = ? AND cleared_at IS NULL')
+        .run(at, panelId).changes > 0
+    );
   }
 
   saveReported(panelId: string, msg: ConfigReportedMessage): void {
@@ -115,9 +174,12 @@ export class PanelStatus {
       // Fast-path patches are published too: the version panels were sent is the last of them.
       .prepare(
         `SELECT COALESCE((SELECT MAX(version) FROM panel_config_pending WHERE panel_id = @p), version) AS version,
-                published_at FROM panel_config WHERE panel_id = @p`,
+                epoch, published_at FROM panel_config WHERE panel_id = @p`,
       )
-      .get({ p: panelId }) as { version: number; published_at: number } | undefined;
+      .get({ p: panelId }) as { version: number; epoch: number; published_at: number } | undefined;
+    const alarm = this.#db.prepare('SELECT * FROM panel_config_alarms WHERE panel_id = ?').get(panelId) as
+      | { reported_version: number; published_version: number | null; at: number; cleared_at: number | null }
+      | undefined;
     const rep = this.#db.prepare('SELECT * FROM panel_reported WHERE panel_id = ?').get(panelId) as
       | {
           version: number;
@@ -148,6 +210,15 @@ export class PanelStatus {
         rejectedVersion: rep?.rejected_version ?? null,
         rejectReason: rep?.reason ?? null,
         reportedAt: rep?.at ?? null,
+        epoch: pub?.epoch ?? null,
+        alarm: alarm
+          ? {
+              reportedVersion: alarm.reported_version,
+              publishedVersion: alarm.published_version,
+              at: alarm.at,
+              clearedAt: alarm.cleared_at,
+            }
+          : null,
       },
       online: st?.status === 'online',
       state: st

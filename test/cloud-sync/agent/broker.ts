@@ -28,11 +28,13 @@ export async function hubClient(port: number, deviceId: string) {
   const received: HubMessage[] = [];
   const prefix = `portvakt/v1/devices/${deviceId}/`;
   client.on('message', (topic, payload, packet) => {
-    received.push({
-      leaf: topic.slice(prefix.length),
-      payload: JSON.parse(payload.toString()),
-      retain: packet.retain,
-    });
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(payload.toString()) as Record<string, unknown>;
+    } catch {
+      return; // its own signed config, back through the subtree subscription: not JSON
+    }
+    received.push({ leaf: topic.slice(prefix.length), payload: json, retain: packet.retain });
   });
   await client.subscribeAsync(`${prefix}#`, { qos: 1 });
   return {
@@ -40,7 +42,12 @@ export async function hubClient(port: number, deviceId: string) {
     received,
     on: (leaf: string) => received.filter((m) => m.leaf === leaf).map((m) => m.payload),
     publish: (leaf: string, payload: unknown, retain = false) =>
-      client.publishAsync(`${prefix}${leaf}`, JSON.stringify(payload), { qos: 1, retain }),
+      client.publishAsync(
+        `${prefix}${leaf}`,
+        // Bytes (signed config) as they are; anything else as JSON.
+        Buffer.isBuffer(payload) ? payload : JSON.stringify(payload),
+        { qos: 1, retain },
+      ),
     close: () => client.endAsync(true),
   };
 }

@@ -4,6 +4,7 @@ import { MemoryNonceStore } from '../../../cloud-sync/agent/nonce-cache.ts';
 import {
   type CommandTarget,
   type ConfigReplica,
+  type HubKeyStore,
   type OpenDoorResult,
   type Outbox,
   type OutboxEvent,
@@ -12,13 +13,19 @@ import {
   type UploadSkip,
 } from '../../../cloud-sync/agent/ports.ts';
 import { SyncAgent } from '../../../cloud-sync/agent/sync-agent.ts';
+import { TrustedKeys } from '../../../cloud-sync/agent/trusted-keys.ts';
 import type { ConfigPatchMessage } from '../../../cloud-sync/protocol/messages.ts';
-import { generateSigningKeys, type SigningKey } from '../../../cloud-sync/protocol/signing.ts';
+import {
+  exportPublicKey,
+  generateSigningKeys,
+  type SigningKey,
+} from '../../../cloud-sync/protocol/signing.ts';
 import type { DeviceLeaf } from '../../../cloud-sync/protocol/topics.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { ValidationError } from '../../../lib/errors.ts';
 import { SafeEmitter } from '../../../lib/events.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
+import { type Stamp, signedPatch, signedSnapshot, type TestSigner } from '../../support/signed-config.ts';
 
 export interface Published {
   leaf: DeviceLeaf;
@@ -66,6 +73,7 @@ export class FakeLink implements Link {
 /** A replica whose "data" is a plain object; data with `bad: true` is rejected as invalid. */
 export class FakeReplica implements ConfigReplica {
   #version = 0;
+  #epoch = 0;
   data: unknown;
   patches: ConfigPatchMessage[] = [];
 
@@ -73,13 +81,19 @@ export class FakeReplica implements ConfigReplica {
     return this.#version;
   }
 
-  applySnapshot(version: number, data: unknown): void {
+  epoch(): number {
+    return this.#epoch;
+  }
+
+  applySnapshot(stamp: { epoch: number; version: number }, data: unknown): void {
     if ((data as { bad?: boolean }).bad) throw new ValidationError('bad data');
     this.data = data;
-    this.#version = version;
+    this.#version = stamp.version;
+    this.#epoch = stamp.epoch;
   }
 
   applyPatch(patch: ConfigPatchMessage): void {
+    if (patch.epoch !== this.#epoch) throw new ValidationError('other epoch');
     if (patch.upsert.cards?.some((c) => (c as { bad?: boolean }).bad)) throw new ValidationError('bad card');
     this.patches.push(patch);
     this.#version = patch.version;
@@ -167,10 +181,25 @@ export class FakeTarget implements CommandTarget {
   }
 }
 
+/** The panel store's learned hub keys, in memory. */
+export class MemoryHubKeyStore implements HubKeyStore {
+  keys: string[] | undefined;
+
+  load(): string[] | undefined {
+    return this.keys;
+  }
+
+  save(keys: string[]): void {
+    this.keys = keys;
+  }
+}
+
 export const DEVICE_ID = 'panel-1';
 
 /** A started agent on fakes, with the hub's signing key. */
-export async function agentHarness(options: { backlogEventsPerS?: number } = {}) {
+export async function agentHarness(
+  options: { backlogEventsPerS?: number; keyStore?: MemoryHubKeyStore } = {},
+) {
   const clock = new FakeClock();
   const link = new FakeLink();
   const replica = new FakeReplica();
@@ -178,6 +207,12 @@ export async function agentHarness(options: { backlogEventsPerS?: number } = {})
   const target = new FakeTarget();
   const errors: ProtocolError[] = [];
   const keys = await generateSigningKeys();
+  const keyStore = options.keyStore ?? new MemoryHubKeyStore();
+  const trustedKeys = await TrustedKeys.open(
+    await exportPublicKey(keys.publicKey as SigningKey),
+    keyStore,
+    silentLogger,
+  );
   const agent = new SyncAgent({
     deviceId: DEVICE_ID,
     link,
@@ -185,7 +220,7 @@ export async function agentHarness(options: { backlogEventsPerS?: number } = {})
     outbox,
     target,
     nonces: new MemoryNonceStore(),
-    hubPublicKey: keys.publicKey as SigningKey,
+    trustedKeys,
     clock,
     logger: silentLogger,
     onProtocolError: (e) => errors.push(e),
@@ -193,6 +228,35 @@ export async function agentHarness(options: { backlogEventsPerS?: number } = {})
   });
   agent.start();
   const send = (leaf: DeviceLeaf, payload: unknown) =>
-    agent.handle(leaf, Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)));
-  return { clock, link, replica, outbox, target, errors, keys, agent, send };
+    agent.handle(
+      leaf,
+      payload instanceof Uint8Array
+        ? payload
+        : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)),
+    );
+  const signer = keys as unknown as TestSigner;
+  /** A snapshot / patch signed with the harness's hub key, for this panel unless told otherwise. */
+  const snapshot = (version: number, data: unknown = {}, stamp: Partial<Stamp> = {}) =>
+    signedSnapshot(signer, { deviceId: DEVICE_ID, version, ...stamp }, data);
+  const patch = (
+    baseVersion: number,
+    changes: Parameters<typeof signedPatch>[2] = {},
+    stamp: Partial<Stamp> = {},
+  ) => signedPatch(signer, { deviceId: DEVICE_ID, baseVersion, version: baseVersion + 1, ...stamp }, changes);
+  return {
+    clock,
+    link,
+    replica,
+    outbox,
+    target,
+    errors,
+    keys,
+    signer,
+    keyStore,
+    trustedKeys,
+    agent,
+    send,
+    snapshot,
+    patch,
+  };
 }

@@ -3,7 +3,7 @@
  * (on the hub's clock) folds it into the stored snapshot without a second version, unless the data moved on.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { compilePanelSnapshot, snapshotHash } from '../../../cloud-sync/hub/config/compile.ts';
+import { compilePanelSnapshot } from '../../../cloud-sync/hub/config/compile.ts';
 import { RECOMPILE_DELAY_MS } from '../../../cloud-sync/hub/config/publisher.ts';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { configPatchMessage, configSnapshotMessage } from '../../../cloud-sync/protocol/messages.ts';
@@ -67,7 +67,7 @@ describe('card changes on the fast path', () => {
     expect(hub.store.pendingPatches.list('p1')).toEqual([]);
     const stored = hub.store.panels.published('p1')!;
     expect(stored.version).toBe(version + 1);
-    expect(stored.hash).toBe(snapshotHash(compilePanelSnapshot(hub.store, 'p1')));
+    expect(stored.snapshot).toEqual(compilePanelSnapshot(hub.store, 'p1'));
   });
 
   it('a card moved to a resident of another panel: deleted at one, added at the other', async () => {

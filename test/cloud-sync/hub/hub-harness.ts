@@ -34,9 +34,10 @@ export function startHub(brokerUrl: string): Promise<Hub> {
 
 export interface FakePanel {
   client: MqttClient;
-  messages: { topic: string; payload: unknown; retain: boolean }[];
+  /** `payload`: the JSON (of a signed config: its body, `header` its header line); `raw` the bytes. */
+  messages: { topic: string; payload: unknown; header?: unknown; raw: Buffer; retain: boolean }[];
   publish(leaf: string, payload: unknown | Buffer): Promise<void>;
-  on(leaf: string): { topic: string; payload: unknown; retain: boolean }[];
+  on(leaf: string): FakePanel['messages'];
   close(): Promise<void>;
 }
 
@@ -51,10 +52,24 @@ export async function fakePanel(brokerUrl: string, id: string, suffix = ''): Pro
   const prefix = `portvakt/v1/devices/${id}/`;
   client.on('message', (topic, payload, packet) => {
     let parsed: unknown = payload.toString();
+    let header: unknown;
     try {
       parsed = JSON.parse(payload.toString());
-    } catch {}
-    messages.push({ topic: topic.slice(prefix.length), payload: parsed, retain: packet.retain });
+    } catch {
+      // Signed config: a header line, then the JSON body (cloud-sync/protocol/config-signing.ts).
+      const newline = payload.indexOf(0x0a);
+      try {
+        header = JSON.parse(payload.subarray(0, newline).toString());
+        parsed = JSON.parse(payload.subarray(newline + 1).toString());
+      } catch {}
+    }
+    messages.push({
+      topic: topic.slice(prefix.length),
+      payload: parsed,
+      header,
+      raw: payload,
+      retain: packet.retain,
+    });
   });
   await client.subscribeAsync(`${prefix}#`, { qos: 1 });
   return {

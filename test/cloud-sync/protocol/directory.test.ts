@@ -114,6 +114,9 @@ describe('directory in the building snapshot', () => {
   it('carries the new lists in config patches', () => {
     const patch = configPatchMessage.parse({
       protocol: 1,
+      deviceId: 'p1',
+      epoch: 1,
+      hubKeys: ['A'.repeat(43)],
       baseVersion: 1,
       version: 2,
       issuedAt: 1,

@@ -15,6 +15,9 @@ describe('entity table', () => {
     const lists = Object.fromEntries(ENTITY_NAMES.map((name) => [name, []]));
     const patch = configPatchMessage.parse({
       protocol: 1,
+      deviceId: 'p1',
+      epoch: 1,
+      hubKeys: ['A'.repeat(43)],
       baseVersion: 1,
       version: 2,
       issuedAt: 1,
@@ -49,6 +52,9 @@ describe('entity table', () => {
       const max = ENTITIES[name].patchMax;
       const patch = (ids: string[]) => ({
         protocol: 1,
+        deviceId: 'p1',
+        epoch: 1,
+        hubKeys: ['A'.repeat(43)],
         baseVersion: 1,
         version: 2,
         issuedAt: 1,

@@ -61,10 +61,12 @@ const commandBody = {
 };
 
 /** One realistic message per leaf. */
+const stamp = { deviceId: 'p1', epoch: 1, hubKeys: ['A'.repeat(43)] };
 const examples: Record<DeviceLeaf, Record<string, unknown>> = {
   state: { protocol: 1, status: 'online', configVersion: 12, lastSeq: 4711, software: '0.1.0', at: T },
-  'config/desired': { protocol: 1, version: 12, issuedAt: T, data: snapshotData },
+  'config/desired': { protocol: 1, ...stamp, version: 12, issuedAt: T, data: snapshotData },
   'config/patch': {
+    ...stamp,
     protocol: 1,
     baseVersion: 12,
     version: 13,
@@ -144,7 +146,13 @@ describe('message schemas', () => {
   });
 
   it('applies defaults to what a sender may omit', () => {
-    const patch = configPatchMessage.parse({ protocol: 1, baseVersion: 1, version: 2, issuedAt: T });
+    const patch = configPatchMessage.parse({
+      protocol: 1,
+      ...stamp,
+      baseVersion: 1,
+      version: 2,
+      issuedAt: T,
+    });
     expect(patch.upsert).toEqual({});
     expect(patch.delete).toEqual({});
     const events = eventsMessage.parse(examples.events);

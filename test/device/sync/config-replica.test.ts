@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigPatchMessage } from '../../../cloud-sync/protocol/messages.ts';
-import { StoreConfigReplica } from '../../../device/sync/config-replica.ts';
+import { StoreConfigReplica, StoreHubKeys } from '../../../device/sync/config-replica.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { ValidationError } from '../../../lib/errors.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
@@ -32,6 +32,9 @@ function setup() {
 
 const patch = (p: Partial<ConfigPatchMessage> & { baseVersion: number }): ConfigPatchMessage => ({
   protocol: 1,
+  deviceId: 'p1',
+  epoch: 1,
+  hubKeys: ['A'.repeat(43)],
   version: p.baseVersion + 1,
   issuedAt: 1,
   upsert: {},
@@ -48,7 +51,7 @@ describe('StoreConfigReplica', () => {
     cleanup = h.cleanup;
     expect(h.replica.version()).toBe(0);
     h.store.transaction(() => {
-      h.replica.applySnapshot(5, smallSnapshot());
+      h.replica.applySnapshot({ epoch: 1, version: 5 }, smallSnapshot());
       // Inside the (still open) transaction another connection sees the old config with the old version.
       expect(h.seen()).toEqual({ version: 0, cards: [] });
     });
@@ -59,19 +62,19 @@ describe('StoreConfigReplica', () => {
   it('an invalid snapshot changes nothing and throws a ValidationError with the reason', () => {
     const h = setup();
     cleanup = h.cleanup;
-    h.replica.applySnapshot(5, smallSnapshot());
+    h.replica.applySnapshot({ epoch: 1, version: 5 }, smallSnapshot());
     const bad = smallSnapshot();
     bad.accessRules = [{ id: 'r2', residentId: 'nobody', doorId: 'front' }];
-    expect(() => h.replica.applySnapshot(6, bad)).toThrow(ValidationError);
-    expect(() => h.replica.applySnapshot(6, { cards: 'x' })).toThrow(/cards/);
+    expect(() => h.replica.applySnapshot({ epoch: 1, version: 6 }, bad)).toThrow(ValidationError);
+    expect(() => h.replica.applySnapshot({ epoch: 1, version: 6 }, { cards: 'x' })).toThrow(/cards/);
     expect(h.seen()).toEqual({ version: 5, cards: ['c-alice'] });
-    expect(() => h.replica.applySnapshot(5, smallSnapshot())).toThrow(/not newer/);
+    expect(() => h.replica.applySnapshot({ epoch: 1, version: 5 }, smallSnapshot())).toThrow(/not newer/);
   });
 
   it('applies a patch: deletes, then upserts, and the version', () => {
     const h = setup();
     cleanup = h.cleanup;
-    h.replica.applySnapshot(5, smallSnapshot());
+    h.replica.applySnapshot({ epoch: 1, version: 5 }, smallSnapshot());
     h.replica.applyPatch(
       patch({
         baseVersion: 5,
@@ -85,7 +88,7 @@ describe('StoreConfigReplica', () => {
   it('a patch with a bad row or the wrong base changes nothing', () => {
     const h = setup();
     cleanup = h.cleanup;
-    h.replica.applySnapshot(5, smallSnapshot());
+    h.replica.applySnapshot({ epoch: 1, version: 5 }, smallSnapshot());
     const bad = patch({
       baseVersion: 5,
       delete: { cards: ['c-alice'] },
@@ -104,7 +107,7 @@ describe('StoreConfigReplica', () => {
   it('a patch that deletes a wired door moves it to the local building instead', () => {
     const h = setup();
     cleanup = h.cleanup;
-    h.replica.applySnapshot(5, smallSnapshot());
+    h.replica.applySnapshot({ epoch: 1, version: 5 }, smallSnapshot());
     const db = new Database(h.path);
     db.prepare(
       `INSERT INTO relays (door_id, chip, line, active_low, pulse_ms, fail_mode) VALUES ('front', 'c', 1, 0, 1000, 'secure')`,
@@ -115,5 +118,17 @@ describe('StoreConfigReplica', () => {
     expect(check.prepare(`SELECT building_id FROM doors WHERE id = 'front'`).pluck().get()).toBe('local');
     expect(check.prepare('SELECT count(*) FROM relays').pluck().get()).toBe(1);
     check.close();
+  });
+
+  it('keeps learned hub keys in the store, under the configured key they were learned from', () => {
+    const h = setup();
+    cleanup = h.cleanup;
+    const anchor = 'A'.repeat(43);
+    const learned = new StoreHubKeys(h.store.sync, anchor);
+    expect(learned.load()).toBeUndefined();
+    learned.save(['B'.repeat(43), 'C'.repeat(43)]);
+    // The same store opened again (a restart) knows them; re-provisioned with another key it starts over.
+    expect(new StoreHubKeys(h.store.sync, anchor).load()).toEqual(['B'.repeat(43), 'C'.repeat(43)]);
+    expect(new StoreHubKeys(h.store.sync, 'D'.repeat(43)).load()).toBeUndefined();
   });
 });

@@ -20,6 +20,7 @@ import type { MosquittoHandle } from '../../../scripts/lab/mosquitto.ts';
 import { until } from '../../../scripts/lab/until.ts';
 import { hubClient, PANEL_PASSWORD, startBroker } from '../../cloud-sync/agent/broker.ts';
 import { panelConfig } from '../../support/configs.ts';
+import { signedPatch, signedSnapshot, type TestSigner } from '../../support/signed-config.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 import { SAMPLE_PAYLOADS } from '../audit/sample-events.ts';
 import { smallSnapshot } from '../store/temp-store.ts';
@@ -31,12 +32,14 @@ describe('panel with cloud sync', () => {
   let hub: Awaited<ReturnType<typeof hubClient>>;
   let panel: Panel;
   let hubKey: SigningKey;
+  let signer: TestSigner;
 
   beforeAll(async () => {
     broker = await startBroker(DEVICE);
     hub = await hubClient(broker.port, DEVICE);
     const keys = await generateSigningKeys();
     hubKey = keys.privateKey as SigningKey;
+    signer = keys as TestSigner;
     const config = panelConfig({ storePath: join(tempDir(), 'panel.db') });
     config['sync'] = {
       brokerUrl: `mqtt://127.0.0.1:${broker.port}`,
@@ -77,7 +80,7 @@ describe('panel with cloud sync', () => {
     expect(hub.on('state')[0]).toMatchObject({ status: 'online' });
     await hub.publish(
       'config/desired',
-      { protocol: 1, version: 1, issuedAt: Date.now(), data: smallSnapshot() },
+      await signedSnapshot(signer, { deviceId: DEVICE, version: 1 }, smallSnapshot()),
       true,
     );
     await until(() => hub.on('config/reported').some((r) => r['status'] === 'applied'), 'applied');
@@ -149,15 +152,21 @@ describe('panel with cloud sync', () => {
   });
 
   it('garbage on config topics is rejected and audited; the config stays', async () => {
-    await hub.publish('config/patch', {
-      protocol: 1,
-      baseVersion: 1,
-      version: 2,
-      issuedAt: 1,
-      upsert: { cards: [{ id: 'x' }] },
-    });
-    await until(() => hub.on('config/reported').some((r) => r['status'] === 'rejected'), 'rejected');
+    await hub.publish('config/patch', { protocol: 1, baseVersion: 1, version: 2, issuedAt: 1 });
+    await hub.publish(
+      'config/patch',
+      await signedPatch(signer, { deviceId: DEVICE, version: 2 }, { upsert: { cards: [{ id: 'x' }] } }),
+    );
+    await until(
+      () => hub.on('config/reported').filter((r) => r['status'] === 'rejected').length === 2,
+      'rejected',
+    );
     expect(panel.store!.sync.configVersion()).toBe(1);
-    expect(panel.audit!.after(0, 1000).some((e) => e.type === 'config.rejected')).toBe(true);
+    expect(
+      panel
+        .audit!.after(0, 1000)
+        .filter((e) => e.type === 'config.rejected')
+        .map((e) => String(e.data['reason']).split(':')[0]),
+    ).toEqual(['unsigned', 'upsert.cards[0]']);
   });
 });
