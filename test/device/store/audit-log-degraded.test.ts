@@ -17,7 +17,7 @@ import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { tempDir } from './temp-store.ts';
 
-const granted = { reason: 'granted', doorIds: ['front'], uidHash: 'ab' } as const;
+const granted = { reason: 'granted' as const, doorIds: ['front'], uidHash: 'ab' };
 
 describe('SqliteAuditLog on failing storage', () => {
   let cleanup = () => {};
