@@ -21,6 +21,9 @@ import { storageFaultCode } from './storage-fault.ts';
 import { DEFAULT_RESERVE_BYTES, StorageReserve } from './storage-reserve.ts';
 import { SyncState } from './sync-state.ts';
 
+/** SQLite page cache of the panel's connection, in KiB. */
+export const PAGE_CACHE_KIB = 2048;
+
 export interface StoreOptions {
   clock: Clock;
   logger: Logger;
@@ -125,7 +128,11 @@ function openDegradable(
       busyTimeoutMs: options.busyTimeoutMs ?? 5000,
       earlyPragmas,
       // Checkpoints run when writes have been quiet (checkpointer.ts), never inside a card tap's commit.
-      pragmas: ['wal_autocheckpoint = 0'],
+      // The page cache bounded at 2 MiB (better-sqlite3 builds SQLite with 16 MiB): the audit log grows
+      // by ~400 bytes a tap, and each new page stayed cached until 16 MiB, which under sustained taps was
+      // the panel's memory growth. What decisions read (cards, rules of a 10k building) fits.
+      // The WAL is truncated back to 4 MiB when it restarts, so a burst does not keep its disk space.
+      pragmas: ['wal_autocheckpoint = 0', `cache_size = -${PAGE_CACHE_KIB}`, 'journal_size_limit = 4194304'],
     });
   let fault: string | undefined;
   try {

@@ -16,6 +16,7 @@ import { benchPcscInsertRatio } from './pcsc-insert.ts';
 import { benchProcess } from './process.ts';
 import { writeReadmeTable } from './readme.ts';
 import { benchSnapshotApply } from './snapshot-apply.ts';
+import { benchSoak } from './soak.ts';
 import type { BenchLine } from './stats.ts';
 import { benchTapEightPeers } from './tap-8-peers.ts';
 import { benchTapToRelay } from './tap-to-relay.ts';
@@ -46,6 +47,8 @@ const GROUPS: Record<string, { run: () => Promise<BenchLine[]>; lab?: true }> = 
   // Each cycle waits for the hub's recompile of the 10k building that follows a change (~1 s a cycle).
   patch: { run: () => benchPatchLatency({ revocations: 100, warmup: 3 }), lab: true },
   outbox: { run: benchOutboxDrain, lab: true },
+  // 6 min: 1,000 taps/s on the panel process, one minute of warm-up and five measured.
+  soak: { run: () => benchSoak() },
 };
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? (process.argv[onlyIndex + 1] ?? '').split(',').filter(Boolean) : undefined;
