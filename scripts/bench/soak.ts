@@ -150,11 +150,21 @@ export async function benchSoak(
       measure_s: measureS,
       target: 5,
       note: `panel process RSS growth over ${measureS} s of ${tapsPerS} taps/s through the local API, after ${warmupS} s of warm-up`,
-      rss_mb_every_5s: measured.map((s) => round(s.rss, 1)),
+      rss_low_mb_per_minute: lowsPerMinute(samples).map((x) => round(x, 1)),
     },
   ];
 }
 
 if (import.meta.main) {
   for (const line of await benchSoak()) console.log(JSON.stringify(line));
+}
+
+/** The lowest RSS sampled in each minute, warm-up included. */
+function lowsPerMinute(samples: readonly { t: number; rss: number }[]): number[] {
+  const lows: number[] = [];
+  for (const s of samples) {
+    const minute = Math.floor((s.t - 1) / 60);
+    lows[minute] = Math.min(lows[minute] ?? Number.POSITIVE_INFINITY, s.rss);
+  }
+  return lows;
 }
