@@ -77,6 +77,7 @@ export class Panel {
     const store = openStore(config.store.path, { clock, logger: moduleLogger(logger, 'store') });
     this.#store = store;
     const audit = new PublishingAuditLog(store.audit, this.bus);
+    store.audit.announceOwnEvents((event) => this.bus.emit('audit', event));
     this.#audit = audit;
     try {
       this.#gpio = createGpioDriver(config.hardware.gpio, {

@@ -81,6 +81,7 @@ export class SqliteAuditLog implements AuditLog {
   #seq: number;
   #retry: TimerHandle | undefined;
   #closed = false;
+  #announce: ((event: AuditEvent) => void) | undefined;
 
   constructor(db: Database, clock: Clock, options: AuditLogOptions = {}) {
     this.#db = db;
@@ -172,6 +173,14 @@ export class SqliteAuditLog implements AuditLog {
     return this.#lastSeq.get() ?? 0;
   }
 
+  /**
+   * Where the events this log writes on its own (storage.degraded, storage.recovered) are announced, as
+   * PublishingAuditLog announces everyone else's: the live feed and the sync agent hear of the alarm.
+   */
+  announceOwnEvents(announce: (event: AuditEvent) => void): void {
+    this.#announce = announce;
+  }
+
   storageHealth(): StorageHealth {
     return this.#buffer.health();
   }
@@ -211,20 +220,23 @@ export class SqliteAuditLog implements AuditLog {
       'storage fault: audit events are held in memory until they can be written; doors keep working',
     );
     // The alarm is the first held event, so it is written first, into the space the reserve freed.
-    const json = JSON.stringify({ code, reserveReleased });
+    const data = { code, reserveReleased };
     const seq = ++this.#seq;
     const ts = this.#clock.now();
-    this.#buffer.hold({
-      seq,
-      id: this.#nextId(),
-      ts,
-      type: 'storage.degraded',
-      doorId: null,
-      readerId: null,
-      json,
-    });
+    const id = this.#nextId();
+    const type = 'storage.degraded';
+    this.#buffer.hold({ seq, id, ts, type, doorId: null, readerId: null, json: JSON.stringify(data) });
+    this.#announceSafely({ id, seq, ts, type, doorId: null, readerId: null, data });
     // Written after the current tick: the relay of the tap that hit the fault moves first.
     this.#schedule(0);
+  }
+
+  #announceSafely(event: AuditEvent): void {
+    try {
+      this.#announce?.(event);
+    } catch (err) {
+      this.#log?.error({ err: errorMessage(err) }, 'storage event could not be announced');
+    }
   }
 
   #schedule(delayMs: number): void {
@@ -265,7 +277,7 @@ export class SqliteAuditLog implements AuditLog {
     const summary = this.#buffer.recover(this.#clock.now());
     this.#log?.warn(summary, 'storage recovered: held audit events written out');
     try {
-      this.append({ type: 'storage.recovered', data: summary });
+      this.#announceSafely(this.append({ type: 'storage.recovered', data: summary }));
     } catch (err) {
       this.#log?.error({ err: errorMessage(err) }, 'storage.recovered could not be recorded');
     }

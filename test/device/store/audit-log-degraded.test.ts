@@ -52,6 +52,7 @@ describe('SqliteAuditLog on failing storage', () => {
     const announced: AuditEvent[] = [];
     bus.on('audit', (e) => void announced.push(e));
     const audit = new PublishingAuditLog(store.audit, bus);
+    store.audit.announceOwnEvents((e) => bus.emit('audit', e));
     audit.append({ type: 'system.started', data: { panelId: 'p1' } });
     expect(existsSync(reserve)).toBe(true);
 
@@ -85,8 +86,8 @@ describe('SqliteAuditLog on failing storage', () => {
       dropped: 0,
     });
     expect(existsSync(reserve)).toBe(false);
-    // The staged transaction is announced once, although it ran twice.
-    expect(announced.map((e) => e.seq)).toEqual([1, 3, 4, 5]);
+    // The alarm is announced; the staged transaction once, although it ran twice.
+    expect(announced.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
 
     clock.advance(0);
     clock.advance(STORAGE_RETRY_MS * 3); // retries fail while the lock is held
@@ -105,6 +106,7 @@ describe('SqliteAuditLog on failing storage', () => {
       { seq: 6, type: 'storage.recovered' },
     ]);
     expect(existsSync(reserve)).toBe(true);
+    expect(announced.at(-1)).toMatchObject({ seq: 6, type: 'storage.recovered' });
     const recovered = store.audit.after(5, 1)[0]!;
     expect(recovered.data).toMatchObject({ written: 4, dropped: {}, degradedMs: STORAGE_RETRY_MS * 4 });
     expect(audit.append({ type: 'system.stopped', data: { panelId: 'p1' } }).seq).toBe(7);
