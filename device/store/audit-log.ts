@@ -191,6 +191,9 @@ export class SqliteAuditLog implements AuditLog {
     this.#clock.clearTimeout(this.#retry);
     this.#retry = undefined;
     if (this.#buffer.degraded) this.#flush();
+    const lost = this.#buffer.size;
+    if (lost > 0)
+      this.#log?.error({ lost }, 'closing with audit events the storage never took: they are lost');
   }
 
   #stage<T>(fn: () => T): T {

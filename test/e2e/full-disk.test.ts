@@ -91,6 +91,17 @@ describe.runIf(inLab)('a panel whose data folder is full', () => {
     const unknown = await api(panel.base, 'POST', TAP, { uid: '04FFFFFF' });
     expect(unknown).toMatchObject({ status: 200, body: { granted: false, reason: 'unknown_card' } });
 
+    // The reserve was released for the alarm: it is stored while the disk is still full.
+    const stored = async () =>
+      (
+        (await api(panel!.base, 'GET', '/api/v1/events?after=0&limit=1000')).body.events as { type: string }[]
+      ).map((e) => e.type);
+    await until(
+      async () => (await stored()).includes('storage.degraded'),
+      'the alarm on the full disk',
+      5000,
+    );
+
     rmSync(filler());
     await until(
       async () => (await api(panel!.base, 'GET', '/healthz')).status === 200,
