@@ -74,6 +74,7 @@ export class SqliteAuditLog implements AuditLog {
   readonly #insertAt: Statement<[number, string, number, string, string | null, string | null, string]>;
   readonly #after: Statement<[number, number], Row>;
   readonly #lastSeq: Statement<[], number>;
+  readonly #skipTo: Statement<[number, number]>;
   /** One better-sqlite3 transaction wrapper for every call: building one costs a tap four closures. */
   readonly #inTransaction: (fn: () => unknown) => unknown;
   readonly #buffer: AuditBuffer;
@@ -104,6 +105,7 @@ export class SqliteAuditLog implements AuditLog {
     this.#lastSeq = db
       .prepare<[], number>(`SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'audit_events'`)
       .pluck();
+    this.#skipTo = db.prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit_events' AND seq < ?`);
     this.#seq = this.#lastSeq.get() ?? 0;
     if (options.degradedAtStart) this.#degrade(options.degradedAtStart);
   }
@@ -218,6 +220,12 @@ export class SqliteAuditLog implements AuditLog {
     if (this.#buffer.degraded) return;
     const reserveReleased = this.#reserve?.release() ?? false;
     this.#buffer.degrade(code, this.#clock.now());
+    try {
+      // Held events continue from the last stored seq (a rolled-back transaction may have run #seq ahead).
+      this.#seq = this.#lastSeq.get() ?? this.#seq;
+    } catch {
+      // Unreadable too (a failing disk): continue from the last seq handed out; at worst a gap.
+    }
     this.#log?.error(
       { code, reserveReleased },
       'storage fault: audit events are held in memory until they can be written; doors keep working',
@@ -277,6 +285,14 @@ export class SqliteAuditLog implements AuditLog {
   }
 
   #recover(): void {
+    try {
+      // Seqs handed out and then dropped (buffer full) were announced: never hand them out again.
+      this.#skipTo.run(this.#seq, this.#seq);
+    } catch (err) {
+      this.#log?.warn({ err: errorMessage(err) }, 'audit seq could not be moved past dropped events');
+      this.#schedule(STORAGE_RETRY_MS);
+      return;
+    }
     const summary = this.#buffer.recover(this.#clock.now());
     this.#log?.warn(summary, 'storage recovered: held audit events written out');
     try {
