@@ -15,6 +15,7 @@ import { createReaderDriver, type ReaderDriverDeps } from '../hal/reader/drivers
 import type { CardReaderDriver } from '../hal/reader/types.ts';
 import type { Clock } from '../lib/clock/clock.ts';
 import { SystemClock } from '../lib/clock/clock.ts';
+import { errorMessage } from '../lib/errors.ts';
 import { type Logger, moduleLogger } from '../lib/log/logger.ts';
 import { AccessDecider, readerDoorsFromConfig } from './access/decide.ts';
 import { uidHashFromConfig } from './access/uid-hash.ts';
@@ -29,6 +30,7 @@ import { CallChannel } from './intercom/call-channel.ts';
 import { PanelDirectory } from './intercom/directory.ts';
 import { createIntercomModule } from './intercom/intercom-module.ts';
 import { IdleCheckpointer } from './store/checkpointer.ts';
+import { isStorageFault } from './store/storage-fault.ts';
 import { openStore, type Store } from './store/store.ts';
 import { createSyncModule } from './sync/sync-module.ts';
 import { CardTaps } from './taps/card-taps.ts';
@@ -75,6 +77,7 @@ export class Panel {
     const store = openStore(config.store.path, { clock, logger: moduleLogger(logger, 'store') });
     this.#store = store;
     const audit = new PublishingAuditLog(store.audit, this.bus);
+    store.audit.announceOwnEvents((event) => this.bus.emit('audit', event));
     this.#audit = audit;
     try {
       this.#gpio = createGpioDriver(config.hardware.gpio, {
@@ -94,12 +97,18 @@ export class Panel {
       store.close();
       throw err;
     }
-    store.hardware.syncHardware(config);
+    try {
+      store.hardware.syncHardware(config);
+    } catch (err) {
+      // The mirror is for the CLI and the hub; a full or failing disk must not keep the doors down.
+      if (!isStorageFault(err)) throw err;
+      logger.error({ err: errorMessage(err) }, 'hardware mirror not updated: storage fault');
+    }
 
     const doors = this.#doors;
     const gpio = this.#gpio;
     // The one door-open path: taps, the installer, cloud commands and calls open through it (exit presses
-    // take the same path inside their door controller).
+    // release first and are recorded after: egress never waits on storage).
     const opener = new DoorOpener({ doors, audit, logger: moduleLogger(logger, 'door') });
     this.#opener = opener;
     const uidHash = uidHashFromConfig(config);
@@ -156,6 +165,7 @@ export class Panel {
         gpio,
         readers,
         startedAt: this.#startedAt,
+        storage: () => store.storageHealth(),
         intercom: intercom?.api,
       }),
     });

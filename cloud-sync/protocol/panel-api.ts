@@ -16,6 +16,17 @@ export const panelHealth = z.object({
   uptimeS: z.number(),
   lastSeq: z.number().int(),
   readers: z.array(z.string()),
+  /**
+   * Whether audit writes reach the disk. `degraded`: a storage fault (full or failing disk) — doors
+   * still work, events are held in memory (`held`, `dropped` when the buffer overflowed) until it clears.
+   */
+  storage: z.object({
+    state: z.enum(['ok', 'degraded']),
+    code: z.string().optional(),
+    since: z.number().optional(),
+    held: z.number().int(),
+    dropped: z.number().int(),
+  }),
 });
 
 /** A bell on the panel's screen. Hidden residents' bells are left out before it is built. */

@@ -22,7 +22,13 @@ export function openApiDocument(options: { sim: boolean; intercom?: boolean }): 
     '/healthz': {
       get: {
         summary: 'Liveness and basic state',
-        responses: { 200: { description: 'ok', ...json(panelHealth) } },
+        responses: {
+          200: { description: 'ok, or degraded by a missing reader', ...json(panelHealth) },
+          503: {
+            description: 'storage degraded: doors work, audit events held in memory',
+            ...json(panelHealth),
+          },
+        },
       },
     },
     '/api/v1/doors': {

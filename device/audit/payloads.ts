@@ -120,6 +120,22 @@ export type AuditPayloads = {
   'call.door_opened': { residentId: string; appDeviceId: string; callId: string };
   'call.door_refused': { callId: string; doorId: string; reason: string };
   'call.media_error': { callId: string; appDeviceId?: string; reason: string };
+  /**
+   * The alarm: an audit write failed on the storage (full or failing disk). From here events are held
+   * in memory, in order, and written out once the storage takes writes again (device/store/audit-log.ts).
+   */
+  'storage.degraded': { code: string; reserveReleased: boolean };
+  /**
+   * The storage takes writes again and the reserve is back: `written` events held in memory were written
+   * out before this one; `dropped` (by type) were lost because the memory buffer was full, their seqs
+   * `droppedSeqs` left as a gap.
+   */
+  'storage.recovered': {
+    degradedMs: number;
+    written: number;
+    dropped: Record<string, number>;
+    droppedSeqs?: { first: number; last: number } | undefined;
+  };
 };
 
 export type AuditEventType = keyof AuditPayloads;

@@ -27,7 +27,12 @@ export class PublishingAuditLog implements AuditLog {
     this.#uncommitted = uncommitted;
     let result: T;
     try {
-      result = this.#inner.transaction(fn);
+      // The inner log may run `fn` a second time (a storage fault rolled the first run back and it is
+      // staged in memory instead): only the run that counted is announced.
+      result = this.#inner.transaction(() => {
+        uncommitted.length = 0;
+        return fn();
+      });
     } finally {
       this.#uncommitted = undefined;
     }

@@ -5,8 +5,10 @@
  * Safety rules kept here and in LockPulse:
  * - An unlock is written to the audit log (`door.unlocked`) before the relay moves; if that write fails
  *   the relay is not touched. DoorOpener commits that row with the decision it cites, in one
- *   transaction, for every cause (exit presses included). Locking goes the other way: relay first,
- *   audit after, and a failed write never delays it.
+ *   transaction, for every cause but one. Locking goes the other way: relay first, audit after, and a
+ *   failed write never delays it.
+ * - The exception is egress: an exit press releases the door first and records the press and its
+ *   `door.unlocked` after, so nothing the storage does (full, failing, slow) keeps anyone in.
  * - Every unlock is a pulse of at most MAX_PULSE_MS from the latest audited unlock; nothing holds the
  *   door unlocked without new decisions.
  * - Input and timer callbacks never throw; on an unexpected error the door is relocked.
@@ -17,13 +19,11 @@ import type { Clock } from '../../lib/clock/clock.ts';
 import { errorMessage, HardwareError, PortvaktError } from '../../lib/errors.ts';
 import { type Listener, SafeEmitter } from '../../lib/events.ts';
 import type { Logger } from '../../lib/log/logger.ts';
-import { AuditWriteError } from '../audit/audit-write-error.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { DoorConfig } from '../config/schema.ts';
 import { DoorAlarms } from './door-alarms.ts';
 import { DoorAudit } from './door-audit.ts';
 import { DoorContact } from './door-contact.ts';
-import { type OpeningDecision, openDoors } from './door-opener.ts';
 import { LockDrive } from './lock-drive.ts';
 import { LockPulse } from './lock-pulse.ts';
 import type {
@@ -237,19 +237,40 @@ export class DoorController {
   }
 
   /**
-   * `door.exit_requested` is the decision an exit unlock cites, committed with its `door.unlocked` like
-   * every other opening; unrecorded, the relay stays put. Egress does not wait on that: the shunt set
-   * first keeps a door pushed open by hand (mechanical egress) from counting as forced.
+   * Egress never waits on storage: the relay releases first, for one bounded pulse, and only then are
+   * `door.exit_requested` and the `door.unlocked` citing it recorded, in one transaction — held in memory
+   * by a degraded audit log, or lost with an error logged if even that fails; the door has opened either
+   * way. The shunt set first keeps a door pushed open by hand (mechanical egress) from counting as forced.
    */
   #onExit(pressed: boolean): void {
     if (!pressed) return;
-    this.#exitShuntUntil = this.#clock.monotonic() + this.#door.pulseMs;
-    const request: OpeningDecision = { type: 'door.exit_requested', doorId: this.id, data: {} };
+    const pulseMs = this.#door.pulseMs;
+    this.#exitShuntUntil = this.#clock.monotonic() + pulseMs;
+    if (!this.#started) return;
+    const released = this.#pulse.plan('exit_button', pulseMs);
     try {
-      openDoors(this.#auditLog, this.#log, request, [this]);
+      this.#pulse.drive(released);
+    } finally {
+      this.#changed();
+    }
+    const { unlockedUntil, extended } = released;
+    try {
+      this.#auditLog.transaction(() => {
+        const request = this.#auditLog.append({ type: 'door.exit_requested', doorId: this.id, data: {} });
+        const data = {
+          cause: 'exit_button' as const,
+          decisionSeq: request.seq,
+          pulseMs,
+          unlockedUntil,
+          extended,
+        };
+        this.#audit.required('door.unlocked', data);
+      });
     } catch (err) {
-      // Logged by openDoors: the exit press was not recorded, so the door stays locked.
-      if (!(err instanceof AuditWriteError)) throw err;
+      this.#log.error(
+        { err },
+        `exit press released the door but could not be recorded: ${errorMessage(err)}`,
+      );
     }
   }
 

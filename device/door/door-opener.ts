@@ -1,9 +1,12 @@
 /**
- * The one way a door opens. Every cause (a card tap, the installer's API call, a signed cloud command, the
- * resident who answered a call, an exit-button press) appends its decision and each door's `door.unlocked`
+ * The one way a door opens on a decision. Every cause (a card tap, the installer's API call, a signed
+ * cloud command, the resident who answered a call) appends its decision and each door's `door.unlocked`
  * in ONE audit transaction, so one fsync, and only after that commit do the relays move, in the same
  * synchronous call. If anything in the transaction fails to write, nothing is written, no relay moves
- * and the caller gets an AuditWriteError. Every unlock stays a bounded pulse (the door clamps its length).
+ * and the caller gets an AuditWriteError. A storage fault is not such a failure: the audit log then holds
+ * the transaction in memory and returns (store/audit-log.ts), so a granted card opens on a full disk.
+ * Exit presses do not come here: egress releases first and is recorded after (door-controller.ts).
+ * Every unlock stays a bounded pulse (the door clamps its length).
  */
 import { errorMessage, NotFoundError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log/logger.ts';

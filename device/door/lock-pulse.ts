@@ -76,18 +76,24 @@ export class LockPulse {
    * fsync) the caller drives only after the commit. Throws AuditWriteError if the row cannot be written.
    */
   record(kind: UnlockKind, decisionSeq: number, pulseMs: number): RecordedUnlock {
-    const { clock, audit } = this.#o;
-    const now = clock.monotonic();
-    const untilMono = Math.max(now + pulseMs, this.#pulse?.untilMono ?? now);
-    const unlockedUntil = clock.now() + (untilMono - now);
-    const extended = this.#pulse !== undefined;
+    const planned = this.plan(kind, pulseMs);
+    const { unlockedUntil, extended } = planned;
     try {
       const data = { cause: kind, decisionSeq, pulseMs, unlockedUntil, extended };
-      const { seq } = audit.required('door.unlocked', data);
-      return { kind, seq, pulseMs, unlockedUntil, extended, untilMono };
+      const { seq } = this.#o.audit.required('door.unlocked', data);
+      return { ...planned, seq };
     } catch (err) {
       throw new AuditWriteError('door stays locked: the unlock could not be recorded', { cause: err });
     }
+  }
+
+  /** When a pulse of `pulseMs` starting now would end (never before the running one), unrecorded (seq 0). */
+  plan(kind: UnlockKind, pulseMs: number): RecordedUnlock {
+    const { clock } = this.#o;
+    const now = clock.monotonic();
+    const untilMono = Math.max(now + pulseMs, this.#pulse?.untilMono ?? now);
+    const unlockedUntil = clock.now() + (untilMono - now);
+    return { kind, seq: 0, pulseMs, unlockedUntil, extended: this.#pulse !== undefined, untilMono };
   }
 
   /**

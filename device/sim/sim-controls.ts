@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { GpioDriver } from '../../hal/gpio/types.ts';
 import type { CardReaderDriver } from '../../hal/reader/types.ts';
-import { NotFoundError, ValidationError } from '../../lib/errors.ts';
+import { NotFoundError, PortvaktError, ValidationError } from '../../lib/errors.ts';
 import type { AccessDecision } from '../access/types.ts';
 import type { PanelConfig } from '../config/schema.ts';
 import { INPUT_ROLES, inputId } from '../door/doors.ts';
@@ -57,18 +57,26 @@ export function createSimControls(deps: {
           `no reader "${readerId}"; readers: ${deps.config.readers.map((r) => r.id).join(', ')}`,
         );
       }
-      return new Promise<AccessDecision>((resolve, reject) => {
-        const off = deps.decisions.onDecision(readerId, (decision) => {
-          off();
-          resolve(decision);
-        });
-        try {
-          readers.tap(reader.name, uid);
-        } catch (err) {
-          off();
-          reject(err);
-        }
+      // The simulated reader delivers a tap synchronously, from the driver's `card` event through the
+      // decision to the relay: the decision heard while readers.tap runs is this tap's, and a tap that
+      // was not decided then (the card path threw, the reader is not configured) never will be. So the
+      // listener lives only for this call: no stale listener can answer a later tap.
+      let decided: AccessDecision | undefined;
+      const off = deps.decisions.onDecision(readerId, (decision) => {
+        decided ??= decision;
       });
+      try {
+        readers.tap(reader.name, uid);
+      } finally {
+        off();
+      }
+      if (!decided) {
+        throw new PortvaktError(
+          'tap_undecided',
+          'the tap was not decided (see the panel log); the door stays locked',
+        );
+      }
+      return decided;
     },
     setInput: (id, active) => {
       if (!gpio) throw new ValidationError('GPIO is real hardware here');

@@ -1,5 +1,6 @@
 /** Implements the local API's view of the panel on top of the running modules. */
 
+import type { PanelHealth } from '../../cloud-sync/protocol/panel-api.ts';
 import type { GpioDriver } from '../../hal/gpio/types.ts';
 import type { CardReaderDriver } from '../../hal/reader/types.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
@@ -23,19 +24,26 @@ export function createApiContext(deps: {
   gpio: GpioDriver;
   readers: CardReaderDriver;
   startedAt: number;
+  /** Whether audit writes reach the disk (store.storageHealth). */
+  storage: () => PanelHealth['storage'];
   intercom?: IntercomApi | undefined;
 }): ApiContext {
   const { config, clock, audit, doors } = deps;
   return {
     intercom: deps.intercom,
-    health: () => ({
-      status: deps.readers.attachedReaders().length >= config.readers.length ? 'ok' : 'degraded',
-      panelId: config.panel.id,
-      panelName: config.panel.name,
-      uptimeS: Math.round((clock.monotonic() - deps.startedAt) / 1000),
-      lastSeq: audit.lastSeq(),
-      readers: deps.readers.attachedReaders(),
-    }),
+    health: () => {
+      const storage = deps.storage();
+      const readersOk = deps.readers.attachedReaders().length >= config.readers.length;
+      return {
+        status: readersOk && storage.state === 'ok' ? 'ok' : 'degraded',
+        panelId: config.panel.id,
+        panelName: config.panel.name,
+        uptimeS: Math.round((clock.monotonic() - deps.startedAt) / 1000),
+        lastSeq: audit.lastSeq(),
+        readers: deps.readers.attachedReaders(),
+        storage,
+      };
+    },
     doors: () =>
       doors.all().map((d) => {
         const s = d.state();

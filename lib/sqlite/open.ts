@@ -21,6 +21,11 @@ export interface OpenSqliteOptions {
   logger: Logger;
   /** How long a write waits for another connection's lock (a backup, the CLI) before failing. */
   busyTimeoutMs?: number;
+  /**
+   * Pragmas run first, before the database is touched (e.g. `locking_mode = EXCLUSIVE`, which must come
+   * before the first WAL access for SQLite to keep the WAL index in heap memory instead of a -shm file).
+   */
+  earlyPragmas?: readonly string[];
   /** Extra pragmas, run after the common ones and before migrating (e.g. `wal_autocheckpoint = 0`). */
   pragmas?: readonly string[];
 }
@@ -48,6 +53,7 @@ export function openSqlite(
     );
   }
   try {
+    for (const pragma of options.earlyPragmas ?? []) db.pragma(pragma);
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');

@@ -17,6 +17,7 @@ import { benchPcscInsertRatio } from './pcsc-insert.ts';
 import { benchProcess } from './process.ts';
 import { writeReadmeTable } from './readme.ts';
 import { benchSnapshotApply } from './snapshot-apply.ts';
+import { benchSoak } from './soak.ts';
 import type { BenchLine } from './stats.ts';
 import { benchTapEightPeers } from './tap-8-peers.ts';
 import { benchTapToRelay } from './tap-to-relay.ts';
@@ -49,6 +50,8 @@ const GROUPS: Record<string, { run: () => Promise<BenchLine[]>; lab?: true }> = 
   outbox: { run: benchOutboxDrain, lab: true },
   // ~1.2 min: 25 s without, 40 s with one app login flooding the call topic through Mosquitto.
   flood: { run: benchFlood, lab: true },
+  // 6 min: 1,000 taps/s on the panel process, one minute of warm-up and five measured.
+  soak: { run: () => benchSoak() },
 };
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? (process.argv[onlyIndex + 1] ?? '').split(',').filter(Boolean) : undefined;

@@ -3,7 +3,8 @@
  * hub (its own process and database) and the panel (its own process, simulated GPIO and readers). The
  * demo building is loaded through the hub's admin API and reaches the panel over MQTT, as in production.
  * Every start is fresh: the simulator's data dir is reset. Ctrl-C stops the panel first (relays locked),
- * then the hub, then the broker.
+ * then the hub, then the broker. A hub that crashes is restarted with a backoff (supervisor.ts); only the
+ * panel's exit ends the simulator.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { type Child, startChild } from './children.ts';
 import { hubAdmin, seedDemoBuilding } from './demo-seed.ts';
 import { printBanner } from './sim-banner.ts';
 import { freePort, panelInSync, provision, signal, waitFor } from './steps.ts';
+import { superviseChild } from './supervisor.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const HUB_CLI = join(ROOT, 'cloud-sync/hub/cli.ts');
@@ -101,7 +103,8 @@ async function main(): Promise<number> {
   };
 
   try {
-    const hub = startChild({
+    // Supervised: a crashed hub is restarted (and says so); the panel keeps running meanwhile.
+    const hub = superviseChild({
       name: 'hub',
       verbose,
       args: [

@@ -61,11 +61,44 @@ describe('npm start: panel, hub and embedded broker', () => {
     }, 'access.granted at the hub');
   });
 
+  it('a crashed hub is restarted and says so; the panel keeps running meanwhile', async () => {
+    const hubPids = () =>
+      processesMentioning(sim.dataDir).filter((pid) => commandLine(pid).includes('cloud-sync/hub/cli.ts'));
+    const [crashed] = hubPids();
+    expect(crashed).toBeDefined();
+    process.kill(crashed!, 'SIGKILL');
+    await until(
+      () => sim.output().includes('[hub] exited (SIGKILL); restarting in 1 s'),
+      'the restart notice',
+    );
+    // The panel and its doors do not depend on the hub.
+    expect((await tap(DEMO_CARDS.unknown)).body).toMatchObject({ granted: false, reason: 'unknown_card' });
+    await until(() => /\[hub\] restarted \(pid \d+, restart 1\)/.test(sim.output()), 'the hub to restart');
+    await until(
+      async () =>
+        (await fetch(`${sim.hub}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )) === true,
+      'the hub to answer again',
+    );
+    expect(hubPids()).not.toContain(crashed);
+    expect(hubPids()).toHaveLength(1);
+  });
+
   it('SIGTERM stops everything: exit 0, no process of the simulator left', async () => {
     expect(await sim.stop()).toBe(0);
     expect(processesMentioning(sim.dataDir)).toEqual([]);
   });
 });
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 /** PIDs of live processes whose command line names `text` (the launcher passes its data dir to each child). */
 function processesMentioning(text: string): number[] {

@@ -8,7 +8,12 @@ import { eventsQuery, idParam, unlockBody } from '../schemas.ts';
 
 export function addPanelRoutes(router: Router, ctx: ApiContext): void {
   router
-    .add('GET', '/healthz', () => ({ status: 200, body: ctx.health() }))
+    .add('GET', '/healthz', () => {
+      const health = ctx.health();
+      // A storage fault is a 503 for monitors (doors still work; audit events are held in memory). A
+      // missing reader stays a 200 with status "degraded", as before.
+      return { status: health.storage.state === 'ok' ? 200 : 503, body: health };
+    })
     .add('GET', '/api/v1/doors', () => ({ status: 200, body: { doors: ctx.doors() } }))
     .add('GET', '/api/v1/events', ({ req, query }) => {
       requireReader(req, ctx);

@@ -58,6 +58,8 @@ export const SAMPLE_PAYLOADS: { [T in AuditEventType]: AuditPayloads[T] } = {
   'call.door_opened': { callId: call.callId, residentId: call.residentId, appDeviceId: 'alice-phone' },
   'call.door_refused': { callId: call.callId, doorId: 'front', reason: 'door is not running' },
   'call.media_error': { callId: call.callId, reason: 'no media' },
+  'storage.degraded': { code: 'SQLITE_FULL', reserveReleased: true },
+  'storage.recovered': { degradedMs: 1200, written: 3, dropped: {} },
 };
 
 /** An event of `type` with its sample payload. */
