@@ -20,10 +20,11 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string): Promise<T> {
+/** `okStatuses`: replies that carry the view although not 2xx (/healthz answers 503 when degraded). */
+async function request<T>(method: 'GET' | 'POST', path: string, okStatuses: number[] = []): Promise<T> {
   const response = await fetch(path, { method, headers: { accept: 'application/json' } });
   const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-  if (!response.ok) {
+  if (!response.ok && !okStatuses.includes(response.status)) {
     throw new ApiError(
       response.status,
       body.error?.code ?? 'error',
@@ -39,5 +40,5 @@ export const api = {
   call: () => request<CallState>('GET', '/api/v1/call'),
   hangUp: (callId: string) =>
     request<CallState>('POST', `/api/v1/calls/${encodeURIComponent(callId)}/hangup`),
-  health: () => request<PanelHealth>('GET', '/healthz'),
+  health: () => request<PanelHealth>('GET', '/healthz', [503]),
 };
