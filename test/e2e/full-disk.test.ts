@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../scripts/lab/until.ts';
 import { inLab } from '../hal/gpio/fake-sysfs.ts';
-import { panelConfig } from '../support/configs.ts';
+import { INSTALLER, panelConfig } from '../support/configs.ts';
 import { api } from '../support/http.ts';
 import { type PanelProcess, startPanel, writeConfig } from '../support/panel-process.ts';
 import { seedCards } from '../support/seed.ts';
@@ -94,7 +94,8 @@ describe.runIf(inLab)('a panel whose data folder is full', () => {
     // The reserve was released for the alarm: it is stored while the disk is still full.
     const stored = async () =>
       (
-        (await api(panel!.base, 'GET', '/api/v1/events?after=0&limit=1000')).body.events as { type: string }[]
+        (await api(panel!.base, 'GET', '/api/v1/events?after=0&limit=1000', undefined, INSTALLER)).body
+          .events as { type: string }[]
       ).map((e) => e.type);
     await until(
       async () => (await stored()).includes('storage.degraded'),
@@ -108,7 +109,8 @@ describe.runIf(inLab)('a panel whose data folder is full', () => {
       'the storage to recover',
       10_000,
     );
-    const events = (await api(panel.base, 'GET', '/api/v1/events?after=0&limit=1000')).body.events as {
+    const events = (await api(panel.base, 'GET', '/api/v1/events?after=0&limit=1000', undefined, INSTALLER))
+      .body.events as {
       seq: number;
       type: string;
       data: Record<string, unknown>;
@@ -159,7 +161,8 @@ describe.runIf(inLab)('a panel whose data folder is full', () => {
       10_000,
     );
     const types = (
-      (await api(panel.base, 'GET', '/api/v1/events?after=0&limit=1000')).body.events as { type: string }[]
+      (await api(panel.base, 'GET', '/api/v1/events?after=0&limit=1000', undefined, INSTALLER)).body
+        .events as { type: string }[]
     ).map((e) => e.type);
     const restart = types.lastIndexOf('storage.degraded');
     expect(types.slice(restart)).toEqual(
