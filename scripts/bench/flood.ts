@@ -13,13 +13,12 @@
  * The same figures without the flood are measured first, on the same panel, for the ratios.
  * Needs the lab namespace (Mosquitto on the namespace's loopback).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextLoopTurn, setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
-import { callTopic } from '../../cloud-sync/protocol/calls.ts';
 import { exportPublicKey, generateSigningKeys } from '../../cloud-sync/protocol/signing.ts';
 import { deviceTopic } from '../../cloud-sync/protocol/topics.ts';
 import { validateConfig } from '../../device/config/load.ts';
@@ -30,6 +29,7 @@ import type { SimGpioDriver } from '../../hal/gpio/sim.ts';
 import type { SimCardReaderDriver } from '../../hal/reader/sim.ts';
 import { SystemClock } from '../../lib/clock/clock.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
+import { startCallFlood } from '../lab/call-flood.ts';
 import { type MosquittoHandle, startMosquitto } from '../lab/mosquitto.ts';
 import { admitAppDevices } from '../lab/mosquitto-app-devices.ts';
 import { until } from '../lab/until.ts';
@@ -59,48 +59,16 @@ interface Samples {
 
 /** Publishes batches of junk as the attacker until `stop` is set; resolves with the messages sent. */
 async function flood(brokerPort: number, panelId: string, dir: string, stop: { done: boolean }) {
-  const file = join(dir, 'junk.txt');
-  const junk = (i: number) =>
-    JSON.stringify({
-      protocol: 1,
-      type: 'open',
-      callId: `0190a8c0-0000-7000-8000-${String(i).padStart(12, '0')}`,
-    });
-  writeFileSync(file, `${Array.from({ length: BATCH }, (_, i) => junk(i)).join('\n')}\n`);
-  const topic = callTopic(panelId, 'from', ATTACKER);
-  const pub = [
-    ...[
-      'mosquitto_pub',
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(brokerPort),
-      '-u',
-      ATTACKER,
-      '-P',
-      ATTACKER_PASSWORD,
-    ],
-    ...['-i', ATTACKER, '-V', 'mqttv5', '-q', '0', '-t', topic, '-l'],
-  ].join(' ');
-  // One shell runs the batches back to back: spawning from here would block the panel's event loop (fork)
-  // for each batch. At the lowest priority: on a real site the attacker and the broker are other
-  // machines, and on this one they must not take the panel's CPU (the figures are about the panel's work).
-  const child = spawn(
-    'nice',
-    ['-n', '19', 'sh', '-c', `while :; do ${pub} < '${file}' || exit 1; echo sent; done`],
-    { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
-  );
-  let sent = 0;
-  child.stdout.on('data', (d: Buffer) => {
-    sent += BATCH * (d.toString().match(/sent/g)?.length ?? 0);
+  const attack = startCallFlood({
+    brokerPort,
+    panelId,
+    appDeviceId: ATTACKER,
+    password: ATTACKER_PASSWORD,
+    dir,
+    batch: BATCH,
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  while (!stop.done && child.exitCode === null) await sleep(100);
-  if (child.exitCode !== null) throw new Error(`the flooder exited with ${child.exitCode}`);
-  // The shell and the batch it is publishing: its process group, which this bench started.
-  process.kill(-child.pid!, 'SIGTERM');
-  await exited;
-  return sent;
+  while (!stop.done) await sleep(100);
+  return attack.stop();
 }
 
 /** Taps and pulses until `stop` is set. */

@@ -1,20 +1,8 @@
-/**
- * One resident's app login floods a panel's call topic (the broker lets any app device write there):
- * the panel as a real process, Mosquitto with the product ACL, the attacker `mosquitto_pub` publishing
- * batches of 20,000 junk call messages back to back, while card taps come in through the simulator's
- * reader and a 5 s installer pulse runs on another door.
- *
- * Unprotected, each refused message cost an fsync'd audit row, a reply and a live copy: 20,000 of them
- * delayed a tap by 39 s and kept a 5 s pulse unlocked for 15.7 s. The bounds here are generous (a second)
- * so they hold on a loaded machine, and far below what the unprotected panel did.
- */
-import { spawn } from 'node:child_process';
-import { createReadStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callTopic } from '../../cloud-sync/protocol/calls.ts';
 import { exportPublicKey, generateSigningKeys } from '../../cloud-sync/protocol/signing.ts';
-import { type MosquittoHandle, productAcl, startMosquitto } from '../../scripts/lab/mosquitto.ts';
+import { startCallFlood } from '../../scripts/lab/call-flood.ts';
+import { type MosquittoHandle, startMosquitto } from '../../scripts/lab/mosquitto.ts';
 import { admitAppDevices } from '../../scripts/lab/mosquitto-app-devices.ts';
 import { until } from '../../scripts/lab/until.ts';
 import { INSTALLER, panelConfig } from '../support/configs.ts';
@@ -83,42 +71,15 @@ describe('a panel under a flood of junk call messages from one app login', () =>
     await broker?.stop();
   });
 
-  /** Batches of junk (valid JSON naming no call in progress: each one is refused) until `stop.done`. */
-  const flood = async (stop: { done: boolean }): Promise<number> => {
-    const file = join(dir, 'junk.txt');
-    const junk = (i: number) =>
-      JSON.stringify({
-        protocol: 1,
-        type: 'open',
-        callId: `0190a8c0-0000-7000-8000-${String(i).padStart(12, '0')}`,
-      });
-    writeFileSync(file, `${Array.from({ length: BATCH }, (_, i) => junk(i)).join('\n')}\n`);
-    let sent = 0;
-    do {
-      const pub = spawn(
-        'mosquitto_pub',
-        [
-          ...['-h', '127.0.0.1', '-p', String(broker.port), '-u', ATTACKER, '-P', ATTACKER_PASSWORD],
-          ...['-i', ATTACKER, '-V', 'mqttv5', '-q', '0', '-t', callTopic(PANEL_ID, 'from', ATTACKER), '-l'],
-        ],
-        { stdio: ['pipe', 'ignore', 'pipe'] },
-      );
-      let err = '';
-      pub.stderr.on('data', (d: Buffer) => {
-        err += d.toString();
-      });
-      const exited = new Promise<number | null>((resolve) => pub.once('exit', resolve));
-      createReadStream(file).pipe(pub.stdin);
-      const code = await exited;
-      if (code !== 0) throw new Error(`mosquitto_pub exited with ${code}: ${err}`);
-      sent += BATCH;
-    } while (!stop.done);
-    return sent;
-  };
-
   it('taps keep their latency, a 5 s pulse relocks on time, refusals take a bounded number of rows', async () => {
-    const stop = { done: false };
-    const flooding = flood(stop);
+    const flooding = startCallFlood({
+      brokerPort: broker.port,
+      panelId: PANEL_ID,
+      appDeviceId: ATTACKER,
+      password: ATTACKER_PASSWORD,
+      dir,
+      batch: BATCH,
+    });
     // The pulse starts with the flood and ends while it still runs.
     const unlock = await api(panel.base, 'POST', '/api/v1/doors/bike-room/unlock', {}, INSTALLER);
     expect(unlock.status).toBe(202);
@@ -131,8 +92,7 @@ describe('a panel under a flood of junk call messages from one app login', () =>
       expect(tap.body).toMatchObject({ granted: true });
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    stop.done = true;
-    const sent = await flooding;
+    const sent = await flooding.stop();
     expect(sent).toBeGreaterThanOrEqual(BATCH);
     // Unprotected, a tap waited tens of seconds behind 20,000 messages.
     expect(tapMs.length).toBeGreaterThan(50);
