@@ -20,7 +20,6 @@ import { join } from 'node:path';
 import { setImmediate as nextLoopTurn, setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
 import { exportPublicKey, generateSigningKeys } from '../../cloud-sync/protocol/signing.ts';
-import { deviceTopic } from '../../cloud-sync/protocol/topics.ts';
 import { validateConfig } from '../../device/config/load.ts';
 import { Panel } from '../../device/main.ts';
 import { DEMO_CARDS, demoBuilding } from '../../device/sim/demo-building.ts';
@@ -33,6 +32,7 @@ import { startCallFlood } from '../lab/call-flood.ts';
 import { type MosquittoHandle, startMosquitto } from '../lab/mosquitto.ts';
 import { admitAppDevices } from '../lab/mosquitto-app-devices.ts';
 import { until } from '../lab/until.ts';
+import { ackEventsAsHub } from './stand-in-hub.ts';
 import { type BenchLine, round, summarize } from './stats.ts';
 
 const PANEL_PASSWORD = 'bench-panel-password-0123456789';
@@ -232,18 +232,8 @@ async function standInHub(brokerUrl: string, panelId: string) {
     clientId: 'hub',
     protocolVersion: 5,
   });
-  const stateTopic = deviceTopic(panelId, 'state');
-  const eventsTopic = deviceTopic(panelId, 'events');
-  let online = false;
-  hub.on('message', (topic, payload) => {
-    const message = JSON.parse(payload.toString()) as { status?: string; events?: { seq: number }[] };
-    if (topic === stateTopic) online = message.status === 'online';
-    if (topic !== eventsTopic || !message.events?.length) return;
-    const upToSeq = Math.max(...message.events.map((e) => e.seq));
-    void hub.publishAsync(deviceTopic(panelId, 'events/ack'), JSON.stringify({ protocol: 1, upToSeq }));
-  });
-  await hub.subscribeAsync([stateTopic, eventsTopic], { qos: 1 });
-  return { online: () => online, stop: () => hub.endAsync(true) };
+  const { online } = await ackEventsAsHub(hub, panelId);
+  return { online, stop: () => hub.endAsync(true) };
 }
 
 if (import.meta.main) {

@@ -8,9 +8,9 @@
 import mqtt from 'mqtt';
 import { EmbeddedBroker } from '../../cloud-sync/broker/embedded-broker.ts';
 import { exportPublicKey, generateSigningKeys } from '../../cloud-sync/protocol/signing.ts';
-import { deviceTopic } from '../../cloud-sync/protocol/topics.ts';
 import type { PanelConfigInput } from '../../device/config/schema.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
+import { ackEventsAsHub } from './stand-in-hub.ts';
 
 const PANEL_PASSWORD = 'bench-panel-password-0123456789';
 const HUB_USER = 'hub';
@@ -48,17 +48,7 @@ export async function startPanelBroker(
       await broker.stop();
       throw err;
     });
-  const stateTopic = deviceTopic(panelId, 'state');
-  const eventsTopic = deviceTopic(panelId, 'events');
-  let online = false;
-  hub.on('message', (topic, payload) => {
-    const message = JSON.parse(payload.toString()) as { status?: string; events?: { seq: number }[] };
-    if (topic === stateTopic) online = message.status === 'online';
-    if (topic !== eventsTopic || !message.events?.length) return;
-    const upToSeq = Math.max(...message.events.map((e) => e.seq));
-    void hub.publishAsync(deviceTopic(panelId, 'events/ack'), JSON.stringify({ protocol: 1, upToSeq }));
-  });
-  await hub.subscribeAsync([stateTopic, eventsTopic], { qos: 1 });
+  const { online } = await ackEventsAsHub(hub, panelId);
   const { publicKey } = await generateSigningKeys();
   return {
     url: broker.url(),
@@ -70,7 +60,7 @@ export async function startPanelBroker(
       // aedes speaks MQTT 3.1.1 only.
       mqttVersion: 4,
     },
-    isOnline: () => online,
+    isOnline: online,
     stop: async () => {
       await hub.endAsync(true);
       await broker.stop();
