@@ -169,7 +169,7 @@ async function main(): Promise<number> {
     };
     const config = validateConfig(configInput, 'simulator config');
     const configPath = join(dataDir, 'panel', 'panel.yaml');
-    mkdirSync(join(dataDir, 'panel'), { recursive: true });
+    mkdirSync(join(dataDir, 'panel'), { recursive: true, mode: 0o700 });
     writeFileSync(configPath, stringify(configInput), { mode: 0o600 });
     const panel = startChild({ name: 'panel', verbose, args: [PANEL_CLI, '--config', configPath] });
     children.push(panel);
