@@ -59,7 +59,7 @@ export async function startSync(deviceId: string, sync: SyncConfig, deps: SyncMo
     replica: new StoreConfigReplica(store, audit, logger),
     outbox,
     target: new PanelCommandTarget({ opener: deps.opener, audit, logger }),
-    nonces: new SqliteNonceStore(store.sync),
+    nonces: new SqliteNonceStore(store.sync, logger),
     trustedKeys,
     clock,
     logger,

@@ -4,6 +4,7 @@
  * reopened in between (the horizon is persisted with the nonces).
  */
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { NonceCache } from '../../../cloud-sync/agent/nonce-cache.ts';
 import { CLOCK_SKEW_MS } from '../../../cloud-sync/protocol/signing.ts';
@@ -60,6 +61,32 @@ describe('SqliteNonceStore across clock steps and restarts', () => {
       expect(nonces.count()).toBe(1);
       expect(nonces.horizon()).toBe(t0 + 2 * LIFETIME + CLOCK_SKEW_MS + 1_000); // nonce 2
     } finally {
+      store.close();
+    }
+  });
+
+  it('keeps single use on storage that takes no writes: nonces held in memory, a replay still refused', () => {
+    const path = join(tempDir(), 'panel.db');
+    const clock = new FakeClock();
+    const store = openStore(path, { clock, logger: silentLogger, busyTimeoutMs: 0 });
+    const other = new Database(path);
+    const t0 = clock.now();
+    try {
+      const cache = new NonceCache(new SqliteNonceStore(store.sync, silentLogger));
+      expect(cache.accept(nonce(1), clock.now() + LIFETIME, clock.now())).toBe('accepted');
+      other.exec('BEGIN IMMEDIATE'); // the storage stops taking writes (SQLITE_BUSY, as a full disk would)
+      expect(cache.accept(nonce(2), clock.now() + LIFETIME, clock.now())).toBe('accepted');
+      expect(cache.accept(nonce(2), clock.now() + LIFETIME, clock.now())).toBe('replayed');
+      expect(cache.accept(nonce(1), clock.now() + LIFETIME, clock.now())).toBe('replayed');
+      // Past expiry the held nonce is pruned in memory and its command is stale from then on.
+      clock.setWallTime(clock.now() + LIFETIME + CLOCK_SKEW_MS + 1_000);
+      expect(cache.accept(nonce(3), clock.now() + LIFETIME, clock.now())).toBe('accepted');
+      expect(cache.accept(nonce(2), t0 + LIFETIME, clock.now())).toBe('stale');
+      other.exec('ROLLBACK');
+      expect(cache.accept(nonce(3), clock.now() + LIFETIME, clock.now())).toBe('replayed');
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
       store.close();
     }
   });
