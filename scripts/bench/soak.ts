@@ -10,9 +10,15 @@
  * every tenth tap is a card never seen before, decided and audited (100 audit commits a second, each
  * fsync'd) and remembered by the repeat-tap limiter, whose bound it exercises. Its log at info level is read and thrown
  * away, as a journal would take it. `PORTVAKT_SOAK_WARMUP_S` / `PORTVAKT_SOAK_S` shorten it for a try.
+ *
+ * The panel is started as it ships: `bin/portvakt.js`, which restarts Node with the panel's V8 flags
+ * (a capped young generation); the line names the flags the process ran with (`node_flags`, from
+ * /proc/PID/cmdline) and splits each minute's low into anonymous memory (V8 heap, malloc) and
+ * file-backed pages (node binary, libraries, SQLite's mapped files). `NODE_OPTIONS=--max-semi-space-size=0`
+ * runs the panel without the cap, for comparison.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,13 +33,31 @@ import { silentLogger } from '../../lib/log/logger.ts';
 import { type BenchLine, round } from './stats.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const CLI = existsSync(join(ROOT, 'dist/cli.js')) ? join(ROOT, 'dist/cli.js') : join(ROOT, 'device/cli.ts');
+// The launcher a panel is started with (it runs dist/cli.js when built, the sources otherwise).
+const LAUNCHER = join(ROOT, 'bin/portvakt.js');
 const CARDS = [DEMO_CARDS.resident, DEMO_CARDS.resident7Byte, DEMO_CARDS.blocked, DEMO_CARDS.unknown];
 const READERS = ['entrance-reader', 'courtyard-reader'];
 
-function rssMb(pid: number): number {
+interface RssSample {
+  t: number;
+  rss: number;
+  anon: number;
+  file: number;
+}
+
+/** Resident set of `pid` in MB: total, anonymous (heap, malloc, stacks) and file-backed. */
+function rssOf(pid: number): Omit<RssSample, 't'> {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
+  const mb = (field: string) =>
+    Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN) / 1024;
+  return { rss: mb('VmRSS'), anon: mb('RssAnon'), file: mb('RssFile') };
+}
+
+/** The Node and V8 flags the panel process runs with (after the launcher's restart). */
+function nodeFlagsOf(pid: number): string[] {
+  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  const script = argv.findIndex((arg, i) => i > 0 && !arg.startsWith('-'));
+  return argv.slice(1, script < 0 ? undefined : script);
 }
 
 export async function benchSoak(
@@ -57,7 +81,7 @@ export async function benchSoak(
   store.buildingData.replaceBuildingData(demoBuilding());
   store.close();
 
-  const child = spawn(process.execPath, [CLI, '--config', configPath, '--log-level', 'info'], {
+  const child = spawn(process.execPath, [LAUNCHER, '--config', configPath, '--log-level', 'info'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let head = '';
@@ -117,15 +141,18 @@ export async function benchSoak(
       await sleep(10);
     }
   })();
-  const samples: { t: number; rss: number }[] = [];
+  const samples: RssSample[] = [];
   const sampleEveryS = 5;
   const totalS = warmupS + measureS;
+  const nodeFlags = nodeFlagsOf(child.pid!);
   for (let t = sampleEveryS; t <= totalS; t += sampleEveryS) {
     await sleep(t0 + t * 1000 - performance.now());
-    samples.push({ t, rss: rssMb(child.pid!) });
+    samples.push({ t, ...rssOf(child.pid!) });
   }
   running = false;
   await pacer;
+  // Let the taps in flight be answered, so `failed` counts refusals and errors, not the stop.
+  for (let waited = 0; inFlight > 0 && waited < 5000; waited += 10) await sleep(10);
   const elapsedS = (performance.now() - t0) / 1000;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
@@ -150,7 +177,12 @@ export async function benchSoak(
       measure_s: measureS,
       target: 5,
       note: `panel process RSS growth over ${measureS} s of ${tapsPerS} taps/s through the local API, after ${warmupS} s of warm-up`,
-      rss_low_mb_per_minute: lowsPerMinute(samples).map((x) => round(x, 1)),
+      node_flags: nodeFlags.join(' '),
+      ...(process.env['NODE_OPTIONS'] ? { node_options: process.env['NODE_OPTIONS'] } : {}),
+      rss_low_mb_per_minute: lowsPerMinute(samples, 'rss'),
+      anon_low_mb_per_minute: lowsPerMinute(samples, 'anon'),
+      file_low_mb_per_minute: lowsPerMinute(samples, 'file'),
+      rss_high_mb_per_minute: highsPerMinute(samples),
     },
   ];
 }
@@ -159,12 +191,22 @@ if (import.meta.main) {
   for (const line of await benchSoak()) console.log(JSON.stringify(line));
 }
 
-/** The lowest RSS sampled in each minute, warm-up included. */
-function lowsPerMinute(samples: readonly { t: number; rss: number }[]): number[] {
+/** The lowest `field` sampled in each minute, warm-up included. */
+function lowsPerMinute(samples: readonly RssSample[], field: 'rss' | 'anon' | 'file'): number[] {
   const lows: number[] = [];
   for (const s of samples) {
     const minute = Math.floor((s.t - 1) / 60);
-    lows[minute] = Math.min(lows[minute] ?? Number.POSITIVE_INFINITY, s.rss);
+    lows[minute] = Math.min(lows[minute] ?? Number.POSITIVE_INFINITY, s[field]);
   }
-  return lows;
+  return lows.map((x) => round(x, 1));
+}
+
+/** The highest RSS sampled in each minute: how far garbage piles up between major collections. */
+function highsPerMinute(samples: readonly RssSample[]): number[] {
+  const highs: number[] = [];
+  for (const s of samples) {
+    const minute = Math.floor((s.t - 1) / 60);
+    highs[minute] = Math.max(highs[minute] ?? 0, s.rss);
+  }
+  return highs.map((x) => round(x, 1));
 }

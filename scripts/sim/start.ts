@@ -26,10 +26,9 @@ import { superviseChild } from './supervisor.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const HUB_CLI = join(ROOT, 'cloud-sync/hub/cli.ts');
-// The bundled panel starts faster; from a checkout without a build the source runs as well.
-const PANEL_CLI = existsSync(join(ROOT, 'dist/cli.js'))
-  ? join(ROOT, 'dist/cli.js')
-  : join(ROOT, 'device/cli.ts');
+// The panel as it ships: its launcher sets the panel's Node flags and runs the bundle (the sources
+// from a checkout without a build).
+const PANEL_CLI = join(ROOT, 'bin/portvakt.js');
 const PANEL_ID = 'demo-panel';
 const HUB_USER = 'hub';
 /** The demo resident whose app login the banner prints (Anna, with the demo's first card). */

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 
 const CLI = new URL('../../device/cli.ts', import.meta.url).pathname;
+/** The installed `portvakt` command: sets the panel's Node flags, then runs the bundle or the sources. */
+export const LAUNCHER = new URL('../../bin/portvakt.js', import.meta.url).pathname;
 
 export interface PanelProcess {
   pid: number;
@@ -51,8 +53,9 @@ export async function startPanel(
   args: string[],
   env: NodeJS.ProcessEnv = {},
   readyTimeoutMs = 15_000,
+  entry = CLI,
 ): Promise<PanelProcess> {
-  const child: ChildProcess = spawn(process.execPath, [CLI, ...args], {
+  const child: ChildProcess = spawn(process.execPath, [entry, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
