@@ -10,7 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type BenchLine, round, summarize } from './stats.ts';
 
 // The shipped artifact (npm run build): what a panel runs.
-const CLI = new URL('../../dist/cli.js', import.meta.url).pathname;
+// The panel as it ships: the launcher (which runs dist/cli.js with the panel's V8 flags, bin/portvakt.js).
+const CLI = new URL('../../bin/portvakt.js', import.meta.url).pathname;
 
 function rssKb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
