@@ -1,5 +1,4 @@
 import { Agent, request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -14,6 +13,7 @@ import { JsonServer } from '../../../lib/http/json-server.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import { Router } from '../../../lib/http/router.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
+import { rawRequestText } from '../../support/raw-http.ts';
 
 let server: JsonServer | undefined;
 afterEach(async () => {
@@ -203,39 +203,25 @@ describe('JsonServer connections and request targets', () => {
       'healthz',
       '*',
     ]) {
-      const reply = await rawRequest(Number(port), `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      const reply = await rawRequestText(Number(port), `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
       // Node's parser refuses some on its own (also a 400); the rest reach the server's error handling.
       expect(reply, target).toMatch(/^HTTP\/1\.1 400 /);
     }
-    const unparsable = await rawRequest(
+    const unparsable = await rawRequestText(
       Number(port),
       'GET http://a:99999/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
     );
     expect(unparsable).toContain('"code":"bad_request_target"');
     // A well-formed absolute-form target is served, and `//x` is a path, not a host.
-    const absolute = await rawRequest(
+    const absolute = await rawRequestText(
       Number(port),
       `GET ${base}/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
     );
     expect(absolute).toMatch(/^HTTP\/1\.1 200 /);
-    const slashes = await rawRequest(
+    const slashes = await rawRequestText(
       Number(port),
       'GET //a:99999/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
     );
     expect(slashes).toMatch(/^HTTP\/1\.1 404 /);
   });
 });
-
-/** Sends `text` on a fresh connection (`Connection: close`) and returns the raw answer. */
-function rawRequest(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let reply = '';
-    socket.on('data', (chunk) => {
-      reply += chunk.toString('latin1');
-    });
-    socket.on('end', () => resolve(reply));
-    socket.on('error', reject);
-    socket.write(text.replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n'));
-  });
-}
