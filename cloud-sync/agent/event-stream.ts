@@ -16,6 +16,7 @@
 import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log/logger.ts';
+import { TokenBucket } from '../../lib/token-bucket.ts';
 import {
   EVENTS_MESSAGE_MAX_BYTES,
   type EventsMessage,
@@ -27,7 +28,6 @@ import { envelopeBytes, eventBytes, nextBatch } from './event-batch.ts';
 import type { Link } from './link.ts';
 import { parseMessage } from './parse.ts';
 import type { Outbox, OutboxEvent, ProtocolErrorSink } from './ports.ts';
-import { TokenBucket } from './token-bucket.ts';
 
 export const MAX_BATCH = 200;
 /**

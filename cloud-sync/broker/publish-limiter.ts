@@ -8,6 +8,7 @@
  */
 import type { Clock } from '../../lib/clock/clock.ts';
 import type { Logger } from '../../lib/log/logger.ts';
+import { TokenBucket } from '../../lib/token-bucket.ts';
 
 export interface PublishLimits {
   ratePerS: number;
@@ -22,7 +23,8 @@ const LOG_WINDOW_MS = 60_000;
 const PRUNE_AT = 1000;
 
 interface Bucket {
-  tokens: number;
+  tokens: TokenBucket;
+  /** Last publish seen (monotonic ms), for pruning idle buckets. */
   at: number;
   refused: number;
   loggedAt: number | undefined;
@@ -48,13 +50,17 @@ export class PublishLimiter {
     const now = this.#clock.monotonic();
     let b = this.#buckets.get(clientId);
     if (!b) {
-      b = { tokens: this.#limits.burst, at: now, refused: 0, loggedAt: undefined };
+      const tokens = new TokenBucket(
+        this.#limits.ratePerS,
+        () => this.#clock.monotonic(),
+        this.#limits.burst,
+      );
+      b = { tokens, at: now, refused: 0, loggedAt: undefined };
       this.#buckets.set(clientId, b);
     }
-    b.tokens = Math.min(this.#limits.burst, b.tokens + ((now - b.at) / 1000) * this.#limits.ratePerS);
     b.at = now;
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
+    if (b.tokens.available() >= 1) {
+      b.tokens.take(1);
       return true;
     }
     b.refused++;

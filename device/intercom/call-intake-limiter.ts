@@ -7,8 +7,9 @@
  * Per app device, so one noisy login cannot use up its neighbours' share; per panel, so many logins (or
  * a broker that lets anyone through) cannot add up to more than the panel is willing to handle.
  */
-import { TokenBucket } from '../../cloud-sync/agent/token-bucket.ts';
+
 import type { Clock } from '../../lib/clock/clock.ts';
+import { TokenBucket } from '../../lib/token-bucket.ts';
 import type { CallLimitsConfig } from '../config/schema.ts';
 
 export type IntakeVerdict = 'admitted' | 'device_rate_limited' | 'panel_rate_limited';

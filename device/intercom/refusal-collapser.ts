@@ -15,9 +15,10 @@
  * A steady flood from one login therefore costs one row per window. Sources are bounded: beyond
  * MAX_SOURCES the rest are counted together under the source "*".
  */
-import { TokenBucket } from '../../cloud-sync/agent/token-bucket.ts';
+
 import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
 import type { Logger } from '../../lib/log/logger.ts';
+import { TokenBucket } from '../../lib/token-bucket.ts';
 import type { CallAudit } from './types.ts';
 
 /** Sources with a window open at once; the rest share the source "*". */
