@@ -33,6 +33,13 @@ export type CallLinkEvents = {
 export interface CallLink {
   readonly events: SafeEmitter<CallLinkEvents>;
   isUp(): boolean;
+  /**
+   * The app devices whose call messages the panel takes from now on: those in its call. The link
+   * subscribes to exactly their topics (call-subscriptions.ts), so the broker drops what anyone else
+   * sends; a message from another device that still arrives is dropped here, unread. Resolves once the
+   * broker confirmed (at once while disconnected: the next connection subscribes); never rejects.
+   */
+  listenTo(appDeviceIds: ReadonlySet<string>): Promise<void>;
   /** QoS 1; the message expires at the broker after expiryS (MQTT 5), as a ring is worthless later. */
   publishCall(appDeviceId: string, payload: unknown, options: { expiryS: number }): Promise<void>;
 }

@@ -14,9 +14,10 @@ import { SafeEmitter } from '../../lib/events.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import { brokerOptions } from '../../lib/mqtt/broker-url.ts';
 import { publishJson } from '../../lib/mqtt/publish-json.ts';
-import { callTopic, panelCallFilter, parseCallTopic } from '../protocol/calls.ts';
+import { callTopic, parseCallTopic } from '../protocol/calls.ts';
 import { deviceTopic, PROTOCOL_VERSION, parseDeviceTopic } from '../protocol/topics.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';
+import { CallSubscriptions } from './call-subscriptions.ts';
 import type { CallLink, CallLinkEvents, Link, LinkEvents, PublishOptions } from './link.ts';
 
 /**
@@ -66,6 +67,7 @@ export class MqttLink implements Link {
    * until the link is up, so what they trigger (a config report, a command result) can be published.
    */
   #early: LinkEvents['message'][] = [];
+  readonly #callSubscriptions: CallSubscriptions;
 
   constructor(options: MqttLinkOptions) {
     this.#options = options;
@@ -78,9 +80,12 @@ export class MqttLink implements Link {
       this.#log.error({ event, err: errorMessage(err) }, 'call link listener failed'),
     );
     this.#callEvents = callEvents;
+    this.#callSubscriptions = new CallSubscriptions(options.deviceId, options.logger);
     this.calls = {
       events: callEvents,
       isUp: () => this.isUp(),
+      listenTo: (appDeviceIds) =>
+        this.#callSubscriptions.set(appDeviceIds, this.#up ? this.#client : undefined),
       publishCall: (appDeviceId, payload, options) => this.#publishCall(appDeviceId, payload, options),
     };
   }
@@ -186,8 +191,10 @@ export class MqttLink implements Link {
       const call = parseCallTopic(topic);
       if (call) {
         // Calls are live: one that arrives before the link is up belongs to a call long gone.
-        if (call.deviceId === o.deviceId && call.direction === 'from' && this.#up)
+        if (call.deviceId !== o.deviceId || call.direction !== 'from' || !this.#up) return;
+        if (this.#callSubscriptions.wants(call.appDeviceId))
           this.#callEvents.emit('message', { appDeviceId: call.appDeviceId, payload });
+        else this.#callSubscriptions.stray(call.appDeviceId, client);
         return;
       }
       const parsed = parseDeviceTopic(topic);
@@ -241,7 +248,7 @@ export class MqttLink implements Link {
   async #subscribe(client: MqttClient, sessionPresent: boolean): Promise<void> {
     const topics = [
       ...SUBSCRIBED_LEAVES.map((leaf) => deviceTopic(this.#options.deviceId, leaf)),
-      panelCallFilter(this.#options.deviceId),
+      ...this.#callSubscriptions.topicsToSubscribe(),
     ];
     try {
       const granted = await client.subscribeAsync(topics, { qos: 1 });
@@ -258,6 +265,8 @@ export class MqttLink implements Link {
       }
       return;
     }
+    if (client !== this.#client) return;
+    await this.#callSubscriptions.afterConnect(client);
     if (client !== this.#client) return;
     this.#up = true;
     this.#outageReported = false;

@@ -116,6 +116,11 @@ export type AuditPayloads = {
     lastReason: string;
     windowMs: number;
   };
+  /**
+   * An app device in the call sent past its rate limit (traffic no app sends): the panel stopped
+   * listening to it and closed its peer; the call ended if it was the one talking.
+   */
+  'call.device_cut': { callId: string; appDeviceId: string; reason: 'device_rate_limited' };
   /** The resident who answered opened the door: the decision the unlock cites. */
   'call.door_opened': { residentId: string; appDeviceId: string; callId: string };
   'call.door_refused': { callId: string; doorId: string; reason: string };

@@ -3,9 +3,11 @@
  * the panel's messages to them. The broker link comes and goes with cloud sync, so the channel is created
  * first and the link is attached when sync starts; until then, sending fails with a clear error.
  *
- * Intake is bounded before anything is parsed: the rate limits (call-intake-limiter.ts) turn a flood away
- * unread, and what they admit is decoded a batch per event-loop turn, so card taps, exit buttons and the
- * relock timer are never queued behind call traffic.
+ * The panel listens only to the app devices in its call (`listenTo`; the link subscribes to exactly their
+ * topics), so what anyone else sends never reaches it. What a device in the call sends is bounded before
+ * anything is parsed: the rate limits (call-intake-limiter.ts) turn a flood away unread, and what they
+ * admit is decoded a batch per event-loop turn, so card taps, exit buttons and the relock timer are never
+ * queued behind call traffic.
  */
 import {
   type AppCallMessage,
@@ -57,6 +59,7 @@ export class CallChannel {
   readonly #limiter: CallIntakeLimiter;
   #queue: Queued[] = [];
   #drainScheduled = false;
+  #listening: ReadonlySet<string> = new Set();
 
   constructor(logger: Logger, options: CallChannelOptions) {
     this.#log = logger;
@@ -72,6 +75,13 @@ export class CallChannel {
     this.#unlisten = link.events.on('message', ({ appDeviceId, payload }) =>
       this.#intake(appDeviceId, payload),
     );
+    void link.listenTo(this.#listening);
+  }
+
+  /** The app devices in the call (rung, or the one that answered); nobody when no call is in progress. */
+  listenTo(appDeviceIds: Iterable<string>): void {
+    this.#listening = new Set(appDeviceIds);
+    void this.#link?.listenTo(this.#listening);
   }
 
   detach(): void {

@@ -13,7 +13,7 @@ import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditLog, AuditPayloads } from '../audit/types.ts';
 import { createUuidV7 } from '../store/uuid7.ts';
 import { type AppMessageContext, handleAppMessage } from './app-messages.ts';
-import type { CallChannel } from './call-channel.ts';
+import type { CallChannel, DropReason } from './call-channel.ts';
 import { CallRouter, type RingResult } from './call-router.ts';
 import { type LiveCall, type Peer, peerIdOf } from './live-call.ts';
 import type { CallDoorOpener, IntercomDirectory, IntercomMedia } from './ports.ts';
@@ -85,7 +85,7 @@ export class Intercom {
       channel.events.on('invalid', ({ appDeviceId, callId, reason }) =>
         this.#refuse(appDeviceId, { callId, reason }),
       ),
-      channel.events.on('dropped', ({ appDeviceId, reason }) => this.#refusals.dropped(appDeviceId, reason)),
+      channel.events.on('dropped', ({ appDeviceId, reason }) => this.#dropped(appDeviceId, reason)),
       media.events.on('source-failed', ({ reason }) => this.#mediaFailed(reason)),
     ];
   }
@@ -196,7 +196,12 @@ export class Intercom {
     for (const appDeviceId of devices) {
       const peer: Peer = { appDeviceId, residentId, peerId: peerIdOf(callId, appDeviceId) };
       live.peers.set(appDeviceId, peer);
-      void this.#ringDevice(live, peer);
+    }
+    // Listening before the rings go out: the subscription precedes them on the broker connection.
+    this.#listen();
+    for (const appDeviceId of devices) {
+      const peer = live.peers.get(appDeviceId);
+      if (peer) void this.#ringDevice(live, peer);
     }
   }
 
@@ -258,7 +263,32 @@ export class Intercom {
 
   #closePeer(peer: Peer): void {
     this.#live?.peers.delete(peer.appDeviceId);
+    this.#listen();
     this.#o.media.closePeer(peer.peerId).catch(() => {});
+  }
+
+  /** The panel takes call messages from the devices in its call, and from nobody else. */
+  #listen(): void {
+    this.#o.channel.listenTo(this.#live?.peers.keys() ?? []);
+  }
+
+  /**
+   * A message turned away by the rate limits. From a device in the call, that is traffic no app sends
+   * (the limits sit far above a real call): the device is cut from the call — no longer listened to, no
+   * longer rung, its peer closed; the call ends if it was the one talking. Others ring on.
+   */
+  #dropped(appDeviceId: string, reason: DropReason): void {
+    this.#refusals.dropped(appDeviceId, reason);
+    const live = this.#live;
+    const peer = live?.peers.get(appDeviceId);
+    if (!live || !peer || reason !== 'device_rate_limited') return;
+    this.#record('call.device_cut', { callId: live.callId, appDeviceId, reason });
+    this.#closePeer(peer);
+    if (live.answeredBy?.appDeviceId === appDeviceId) {
+      live.endReason = 'resident_hung_up';
+      this.#router.hangUp(live.callId);
+    }
+    this.#emitState();
   }
 
   #ended(callId: string, outcome: CallOutcome): void {
@@ -271,6 +301,7 @@ export class Intercom {
       this.#o.media.closePeer(peer.peerId).catch(() => {});
     }
     live.peers.clear();
+    this.#listen();
     this.#o.media.setTalker(undefined).catch(() => {});
     this.#emitState();
   }

@@ -65,6 +65,8 @@ describe('MqttLink intake under a burst of call messages', () => {
     });
     link.start();
     await until(() => link!.isUp(), 'link up');
+    // The panel listens to the devices in its call: here the flooder is one of them.
+    await link.calls.listenTo(new Set([FLOODER]));
     const topic = callTopic(DEVICE, 'from', FLOODER);
     // Published in one synchronous loop: they reach the panel back to back, as a flood does.
     for (let i = 0; i < BURST; i++) flooder.publish(topic, '{}', { qos: 0 });

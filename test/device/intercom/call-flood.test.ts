@@ -116,7 +116,21 @@ describe('refusal collapser', () => {
 });
 
 describe('intercom under a flood from one app device', () => {
-  it('20,000 junk messages: a handful of audit rows, a handful of replies, the real call goes on', async () => {
+  it('a device not in the call reaches nothing: its 20,000 messages are never delivered', async () => {
+    const h = intercomHarness('separate', [{ id: 'anna', devices: ['anna-phone'] }]);
+    const rung = h.intercom.ring('bell-1');
+    if (!rung.ok) throw new Error(`not rung: ${rung.reason}`);
+    await settle();
+    const rowsBefore = h.audit.events.length;
+    for (let i = 0; i < 20_000; i++) h.link.deliver('mallory-phone', msg(rung.callId, 'open'));
+    expect(h.link.undelivered).toBe(20_000);
+    h.intercom.stop();
+    expect(h.audit.events.slice(rowsBefore).filter((e) => e.data['appDeviceId'] === 'mallory-phone')).toEqual(
+      [],
+    );
+  });
+
+  it('a rung device that floods is cut from the call at its first rate-limited message; the call goes on', async () => {
     const h = intercomHarness('separate', [
       { id: 'anna', devices: ['anna-phone'] },
       { id: 'mallory', devices: ['mallory-phone'] },
@@ -127,24 +141,44 @@ describe('intercom under a flood from one app device', () => {
     await settle();
     const rowsBefore = h.audit.events.length;
     for (let i = 0; i < 20_000; i++) h.link.deliver('mallory-phone', msg(callId, 'open'));
+    // Its burst was admitted, the next message was over the limit: cut, and nothing more delivered.
+    const burst = DEFAULT_CALL_LIMITS.perAppDeviceBurst;
+    expect(h.link.undelivered).toBe(20_000 - burst - 1);
+    expect([...h.link.listening]).toEqual(['anna-phone']);
+    expect(h.media.open.has(`${callId}:mallory-phone`)).toBe(false);
     await settle();
-    // Anna, rung, answers and opens while Mallory floods: her messages are not queued behind his.
+    // Anna, rung, answers and opens: her messages are not queued behind his.
     h.link.deliver('anna-phone', msg(callId, 'accept', { video: true }));
     h.link.deliver('anna-phone', msg(callId, 'open'));
     await settle();
     expect(h.opened).toEqual([{ doorId: 'front', residentId: 'anna', callId }]);
-    const malloryRows = () =>
-      h.audit.events.slice(rowsBefore).filter((e) => e.data['appDeviceId'] === 'mallory-phone');
     for (let i = 0; i < 10; i++) await settle();
-    // The flood was rate-limited before Mallory's first admitted message was read: it opened his window,
-    // so everything of his waits for the window's one summary row.
-    expect(malloryRows()).toEqual([]);
     expect(h.link.to('mallory-phone').filter((m) => m.type === 'refused').length).toBeLessThanOrEqual(5);
     h.intercom.stop();
-    const flood = malloryRows().map((e) => ({ type: e.type, ...e.data }));
-    expect(flood).toEqual([expect.objectContaining({ type: 'call.flood', appDeviceId: 'mallory-phone' })]);
-    const { refused, rateLimited } = flood[0] as unknown as { refused: number; rateLimited: number };
-    expect(refused + rateLimited).toBe(20_000);
-    expect(refused).toBe(DEFAULT_CALL_LIMITS.perAppDeviceBurst);
+    const malloryRows = h.audit.events
+      .slice(rowsBefore)
+      .filter((e) => e.data['appDeviceId'] === 'mallory-phone')
+      .map((e) => ({ type: e.type, ...e.data }));
+    // The cut at once; what was admitted and refused, and the one over the limit, in one summary row.
+    expect(malloryRows).toEqual([
+      { type: 'call.device_cut', callId, appDeviceId: 'mallory-phone', reason: 'device_rate_limited' },
+      expect.objectContaining({ type: 'call.flood', appDeviceId: 'mallory-phone', rateLimited: 1 }),
+    ]);
+    expect(malloryRows[1]).toMatchObject({ refused: burst });
+  });
+
+  it('the device that answered and then floods is cut, and the call ends', async () => {
+    const h = intercomHarness('separate', [{ id: 'mallory', devices: ['mallory-phone'] }]);
+    const rung = h.intercom.ring('bell-1');
+    if (!rung.ok) throw new Error(`not rung: ${rung.reason}`);
+    await settle();
+    h.link.deliver('mallory-phone', msg(rung.callId, 'accept', { video: true }));
+    await settle();
+    expect(h.intercom.state()).toMatchObject({ phase: 'connected' });
+    for (let i = 0; i < 1000; i++) h.link.deliver('mallory-phone', msg(rung.callId, 'video', { enabled: true }));
+    expect(h.intercom.state()).toEqual({ phase: 'idle' });
+    expect(h.link.listening.size).toBe(0);
+    expect(h.audit.events.map((e) => e.type)).toContain('call.device_cut');
+    expect(h.audit.events.at(-1)).toMatchObject({ type: 'call.ended', data: { outcome: 'answered' } });
   });
 });

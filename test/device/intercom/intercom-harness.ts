@@ -18,11 +18,22 @@ import { SafeEmitter } from '../../../lib/events.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { FakeAudit } from '../door/fakes.ts';
 
-/** The broker as the panel sees it: what the panel sent, and a way to deliver an app device's message. */
+/**
+ * The broker as the panel sees it: what the panel sent, and a way to deliver an app device's message. As a
+ * broker does, it delivers only what the panel subscribed to: messages of devices it does not listen to
+ * are counted in `undelivered`.
+ */
 export class MemoryCallLink implements CallLink {
   readonly events = new SafeEmitter<CallLinkEvents>();
   readonly sent: { appDeviceId: string; message: PanelCallMessage; expiryS: number }[] = [];
   up = true;
+  listening: ReadonlySet<string> = new Set();
+  undelivered = 0;
+  /** Delivers every message, as a broker that ignores subscriptions would (the panel's own checks). */
+  ignoresSubscriptions = false;
+  async listenTo(appDeviceIds: ReadonlySet<string>): Promise<void> {
+    this.listening = new Set(appDeviceIds);
+  }
   isUp(): boolean {
     return this.up;
   }
@@ -31,6 +42,10 @@ export class MemoryCallLink implements CallLink {
     this.sent.push({ appDeviceId, message: payload as PanelCallMessage, expiryS: options.expiryS });
   }
   deliver(appDeviceId: string, message: unknown): void {
+    if (!this.ignoresSubscriptions && !this.listening.has(appDeviceId)) {
+      this.undelivered++;
+      return;
+    }
     const payload = Buffer.from(typeof message === 'string' ? message : JSON.stringify(message));
     this.events.emit('message', { appDeviceId, payload });
   }

@@ -64,7 +64,14 @@ describe('intercom: ringing app devices', () => {
     expect(h.media.talker).toBe(`${callId}:erik-phone`);
     expect(h.media.log).toContain(`video ${callId}:erik-phone false`);
     expect(h.intercom.state()).toMatchObject({ phase: 'connected' });
-    // Anna's late accept is refused and changes nothing.
+    // The panel now listens to Erik's phone alone: Anna's late accept never reaches it.
+    expect([...h.link.listening]).toEqual(['erik-phone']);
+    h.link.deliver('anna-phone', msg(callId, 'accept', { video: true }));
+    await settle();
+    expect(h.link.undelivered).toBe(1);
+    expect(h.media.talker).toBe(`${callId}:erik-phone`);
+    // Delivered anyway (a broker that ignores the unsubscription), it is refused and changes nothing.
+    h.link.ignoresSubscriptions = true;
     h.link.deliver('anna-phone', msg(callId, 'accept', { video: true }));
     await settle();
     expect(h.link.to('anna-phone').at(-1)).toMatchObject({ type: 'refused' });
@@ -97,12 +104,32 @@ describe('intercom: ringing app devices', () => {
     expect(h.link.to('anna-phone').at(-1)).toMatchObject({ type: 'door', doorId: 'front', result: 'opened' });
   });
 
-  it('refuses and records messages from devices that were not rung, and from unknown devices', async () => {
+  it('listens only to the devices in the call, and to nobody once it ends', async () => {
+    const h = intercomHarness('parallel', [
+      { id: 'anna', devices: ['anna-phone', 'anna-tablet'] },
+      { id: 'erik', devices: ['erik-phone'] },
+    ]);
+    expect(h.link.listening.size).toBe(0);
+    const callId = await ringing(h);
+    expect([...h.link.listening].sort()).toEqual(['anna-phone', 'anna-tablet', 'erik-phone']);
+    // The subscription goes out before the ring that makes the device answer.
+    h.link.deliver('erik-phone', msg(callId, 'decline'));
+    await settle();
+    expect([...h.link.listening].sort()).toEqual(['anna-phone', 'anna-tablet']);
+    h.link.deliver('mallory-phone', msg(callId, 'open'));
+    expect(h.link.undelivered).toBe(1);
+    h.intercom.hangUp(callId);
+    expect(h.link.listening.size).toBe(0);
+  });
+
+  it('refuses and records messages from devices that were not rung, should a broker deliver them', async () => {
     const h = intercomHarness('separate', [
       { id: 'anna', devices: ['anna-phone'] },
       { id: 'mallory', devices: [] },
     ]);
     const callId = await ringing(h);
+    // The panel does not subscribe to these devices; a broker that delivers them anyway meets the checks.
+    h.link.ignoresSubscriptions = true;
     for (const device of ['mallory-phone', 'stranger']) {
       h.link.deliver(device, msg(callId, 'accept', { video: true }));
       h.link.deliver(device, msg(callId, 'open'));
