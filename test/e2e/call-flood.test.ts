@@ -8,7 +8,7 @@ import { until } from '../../scripts/lab/until.ts';
 import { INSTALLER, panelConfig } from '../support/configs.ts';
 import { api } from '../support/http.ts';
 import { type PanelProcess, startPanel, writeConfig } from '../support/panel-process.ts';
-import { seedCards } from '../support/seed.ts';
+import { seedBell, seedCards } from '../support/seed.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const PANEL_ID = 'test-panel';
@@ -20,13 +20,19 @@ const CARD = '04A1B2C3D4E5F6';
 const BATCH = 20_000;
 const PULSE_MS = 5000;
 const WINDOW_S = 2;
+const BELL = 'bell-r';
 
+/**
+ * The panel subscribes to the call topics of the app devices in its call only: a resident's login that
+ * is not in the call reaches nothing at all, and one in the call that floods is cut from it at once.
+ */
 type AuditRow = { seq: number; ts: number; type: string; doorId?: string; data: Record<string, unknown> };
 
 describe('a panel under a flood of junk call messages from one app login', () => {
   let broker: MosquittoHandle;
   let panel: PanelProcess;
   let dir: string;
+  let storePath: string;
 
   beforeAll(async () => {
     dir = tempDir('portvakt-flood-');
@@ -36,7 +42,7 @@ describe('a panel under a flood of junk call messages from one app login', () =>
     await admitAppDevices(broker.port, HUB_PASSWORD, [
       { id: ATTACKER, password: ATTACKER_PASSWORD, panelIds: [PANEL_ID] },
     ]);
-    const storePath = join(dir, 'panel.db');
+    storePath = join(dir, 'panel.db');
     const base = panelConfig({ storePath, pulseMs: 1000 });
     const { publicKey } = await generateSigningKeys();
     const config = {
@@ -71,8 +77,8 @@ describe('a panel under a flood of junk call messages from one app login', () =>
     await broker?.stop();
   });
 
-  it('taps keep their latency, a 5 s pulse relocks on time, refusals take a bounded number of rows', async () => {
-    const flooding = startCallFlood({
+  const flood = () =>
+    startCallFlood({
       brokerPort: broker.port,
       panelId: PANEL_ID,
       appDeviceId: ATTACKER,
@@ -80,56 +86,25 @@ describe('a panel under a flood of junk call messages from one app login', () =>
       dir,
       batch: BATCH,
     });
-    // The pulse starts with the flood and ends while it still runs.
-    const unlock = await api(panel.base, 'POST', '/api/v1/doors/bike-room/unlock', {}, INSTALLER);
-    expect(unlock.status).toBe(202);
+
+  const events = async (): Promise<AuditRow[]> =>
+    (await api(panel.base, 'GET', '/api/v1/events?after=0&limit=1000', undefined, INSTALLER)).body.events;
+
+  /** Taps the card every 20 ms for `ms`; each must be granted. Returns each tap's round trip in ms. */
+  async function tapFor(ms: number): Promise<number[]> {
     const tapMs: number[] = [];
-    const tapsUntil = Date.now() + PULSE_MS + 2000;
-    while (Date.now() < tapsUntil) {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
       const t0 = performance.now();
       const tap = await api(panel.base, 'POST', '/api/v1/sim/readers/entrance-reader/tap', { uid: CARD });
       tapMs.push(performance.now() - t0);
       expect(tap.body).toMatchObject({ granted: true });
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const sent = await flooding.stop();
-    expect(sent).toBeGreaterThanOrEqual(BATCH);
-    // Unprotected, a tap waited tens of seconds behind 20,000 messages.
-    expect(tapMs.length).toBeGreaterThan(50);
-    expect(Math.max(...tapMs)).toBeLessThan(1000);
+    return tapMs;
+  }
 
-    // Let what the broker still holds arrive, and the last window close.
-    const events = async (): Promise<AuditRow[]> =>
-      (await api(panel.base, 'GET', '/api/v1/events?after=0&limit=1000', undefined, INSTALLER)).body.events;
-    await new Promise((resolve) => setTimeout(resolve, (WINDOW_S + 1) * 1000));
-    const rows = await events();
-
-    // The pulse's relock, as the panel recorded it: unprotected it came 10 s late.
-    const unlocked = rows.find((e) => e.type === 'door.unlocked' && e.doorId === 'bike-room');
-    const locked = rows.find((e) => e.type === 'door.locked' && e.doorId === 'bike-room');
-    expect(unlocked?.data['pulseMs']).toBe(PULSE_MS);
-    expect(locked).toBeDefined();
-    const overrunMs = locked!.ts - (unlocked!.data['unlockedUntil'] as number);
-    expect(overrunMs).toBeLessThan(1000);
-
-    // A row when the flood began and one per window after, not one per message.
-    const floodRows = rows.filter(
-      (e) => (e.type === 'call.refused' || e.type === 'call.flood') && e.data['appDeviceId'] === ATTACKER,
-    );
-    const floodSeconds = (floodRows.at(-1)!.ts - floodRows[0]!.ts) / 1000;
-    expect(floodRows.length).toBeLessThanOrEqual(2 + Math.ceil(floodSeconds / WINDOW_S) + 1);
-    const counted = floodRows.reduce(
-      (n, e) =>
-        n +
-        (e.type === 'call.refused' ? 1 : (e.data['refused'] as number) + (e.data['rateLimited'] as number)),
-      0,
-    );
-    // QoS 0: the broker may drop some of a slow reader's messages, never invent any.
-    expect(counted).toBeGreaterThan(BATCH / 2);
-    expect(counted).toBeLessThanOrEqual(sent);
-    expect(rows.filter((e) => e.type.startsWith('call.')).length).toBe(floodRows.length);
-
-    // Still healthy and quick: the process runs, answers, and a tap opens at once.
+  async function expectHealthyAndQuick(): Promise<void> {
     const health = await api(panel.base, 'GET', '/healthz');
     expect(health.status).toBe(200);
     const t0 = performance.now();
@@ -138,5 +113,65 @@ describe('a panel under a flood of junk call messages from one app login', () =>
     ).toMatchObject({ granted: true });
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(panel.output()).not.toMatch(/uncaught exception/);
+  }
+
+  it('a login not in the call reaches nothing: taps keep their latency, a pulse relocks on time, no row', async () => {
+    const flooding = flood();
+    // The pulse starts with the flood and ends while it still runs.
+    const unlock = await api(panel.base, 'POST', '/api/v1/doors/bike-room/unlock', {}, INSTALLER);
+    expect(unlock.status).toBe(202);
+    const tapMs = await tapFor(PULSE_MS + 2000);
+    const sent = await flooding.stop();
+    expect(sent).toBeGreaterThanOrEqual(BATCH);
+    // Unprotected, a tap waited tens of seconds behind 20,000 messages.
+    expect(tapMs.length).toBeGreaterThan(50);
+    expect(Math.max(...tapMs)).toBeLessThan(1000);
+
+    await new Promise((resolve) => setTimeout(resolve, (WINDOW_S + 1) * 1000));
+    const rows = await events();
+    // The pulse's relock, as the panel recorded it: unprotected it came 10 s late.
+    const unlocked = rows.find((e) => e.type === 'door.unlocked' && e.doorId === 'bike-room');
+    const locked = rows.find((e) => e.type === 'door.locked' && e.doorId === 'bike-room');
+    expect(unlocked?.data['pulseMs']).toBe(PULSE_MS);
+    expect(locked).toBeDefined();
+    const overrunMs = locked!.ts - (unlocked!.data['unlockedUntil'] as number);
+    expect(overrunMs).toBeLessThan(1000);
+    // Not one message reached the panel: the broker had no subscriber for them.
+    expect(rows.filter((e) => e.type.startsWith('call.'))).toEqual([]);
+    await expectHealthyAndQuick();
+  }, 120_000);
+
+  it('a rung login that floods is cut from the call at once; the rest of its flood never arrives', async () => {
+    seedBell(storePath, BELL, [ATTACKER, 'app-anna']);
+    const seqBefore = Math.max(0, ...(await events()).map((e) => e.seq));
+    const ring = await api(panel.base, 'POST', `/api/v1/bells/${BELL}/ring`, {});
+    expect(ring.status).toBe(202);
+    const callId = ring.body.callId as string;
+    const flooding = flood();
+    const tapMs = await tapFor(2000);
+    const sent = await flooding.stop();
+    expect(Math.max(...tapMs)).toBeLessThan(1000);
+
+    await new Promise((resolve) => setTimeout(resolve, (WINDOW_S + 1) * 1000));
+    const rows = (await events()).filter((e) => e.seq > seqBefore);
+    expect(rows.filter((e) => e.type === 'call.device_cut')).toEqual([
+      expect.objectContaining({ data: { callId, appDeviceId: ATTACKER, reason: 'device_rate_limited' } }),
+    ]);
+    // Counted: its admitted burst, then what was already on its way when the panel unsubscribed.
+    const floodRows = rows.filter(
+      (e) => (e.type === 'call.refused' || e.type === 'call.flood') && e.data['appDeviceId'] === ATTACKER,
+    );
+    const counted = floodRows.reduce(
+      (n, e) =>
+        n +
+        (e.type === 'call.refused' ? 1 : (e.data['refused'] as number) + (e.data['rateLimited'] as number)),
+      0,
+    );
+    expect(counted).toBeGreaterThan(100);
+    expect(counted).toBeLessThan(Math.min(sent, BATCH) / 4);
+    // Anna's device still rings: the call goes on without the attacker.
+    expect((await api(panel.base, 'GET', '/api/v1/call')).body).toMatchObject({ phase: 'ringing', callId });
+    expect((await api(panel.base, 'POST', `/api/v1/calls/${callId}/hangup`, {})).status).toBe(200);
+    await expectHealthyAndQuick();
   }, 120_000);
 });

@@ -20,3 +20,19 @@ export function seedCards(dbPath: string, doorId: string, uids: readonly string[
   );
   db.close();
 }
+
+/**
+ * A separate bell ringing resident "r" (seedCards' resident) on its app devices, straight into a panel's
+ * database as seedCards does.
+ */
+export function seedBell(dbPath: string, bellId: string, appDeviceIds: readonly string[]): void {
+  const db = new Database(dbPath);
+  db.pragma('busy_timeout = 5000');
+  db.prepare(
+    `INSERT OR IGNORE INTO bells(id, unit_id, type, display_text, resident_id, door_id, sort_key,
+       ring_timeout_s, step_s) VALUES (?, 'u', 'separate', 'R', 'r', NULL, 1, 60, 20)`,
+  ).run(bellId);
+  const device = db.prepare(`INSERT OR IGNORE INTO app_devices(id, resident_id, name) VALUES (?, 'r', ?)`);
+  for (const id of appDeviceIds) device.run(id, id);
+  db.close();
+}
