@@ -4,8 +4,15 @@
  *
  * The panel runs here on the system clock (relocking is a real timer), with its intercom (sim camera) and
  * sync to a private Mosquitto with the product ACL; the attacker is `mosquitto_pub -l` in its own process,
- * logged in as an app device, publishing batches of 20,000 small call messages (QoS 0, valid JSON naming
- * no call in progress: each is refused) back to back for the flood phase. Meanwhile:
+ * logged in as an app device, publishing batches of 20,000 small call messages (QoS 0, valid JSON) back to
+ * back for the flood phase. The worst case is measured: the flood phase starts by ringing the attacker's
+ * resident, so the attacker is in the call (the panel listens to it) when the flood starts; the panel
+ * cuts it from the call at its first rate-limited message, and from then on the broker drops its junk.
+ * `junk_messages_delivered` counts what reached the panel's intake.
+ *
+ * On a site the broker and the attacker are other machines; on this 2-core machine they run beside the
+ * panel, so both are pinned to the second core (and niced) in both phases: the figure is the panel's, not
+ * the lab's loopback traffic competing for the panel's core. Meanwhile:
  * - card taps on the entrance reader every 10-20 ms, delivered through the event loop as a reader's event
  *   would be (tap-to-relay.ts's `viaEventLoop`): ms from queued to the relay energized;
  * - 1 s unlock pulses on two other doors, one after the other: ms from relay energized to relay off,
@@ -43,6 +50,11 @@ const BATCH = 20_000;
 const PULSE_MS = 1000;
 const PULSED_DOORS = ['bike-room', 'garage'] as const;
 const TAP_DOOR_RELAY = 'main-entrance.relay';
+/** The attacker logs in as a device of this bell's resident (Erik, demo-directory.ts). */
+const ATTACKER_BELL = 'bell-erik';
+const ATTACKER_RESIDENT = 'resident-02';
+/** The core the broker and the attacker get (the panel keeps the other). */
+const LAB_CPU = 1;
 
 export interface FloodOptions {
   /** Seconds of each phase (without, then with the flood). */
@@ -66,6 +78,7 @@ async function flood(brokerPort: number, panelId: string, dir: string, stop: { d
     password: ATTACKER_PASSWORD,
     dir,
     batch: BATCH,
+    cpu: LAB_CPU,
   });
   while (!stop.done) await sleep(100);
   return attack.stop();
@@ -153,6 +166,7 @@ export async function benchFlood(options: FloodOptions = {}): Promise<BenchLine[
     ]);
     cleanups.push(() => broker.stop());
     spawnSync('renice', ['-n', '19', '-p', String(broker.pid)]);
+    spawnSync('taskset', ['-a', '-p', '-c', String(LAB_CPU), String(broker.pid)]);
     const brokerUrl = `mqtt://127.0.0.1:${broker.port}`;
     const hub = await standInHub(brokerUrl, panelId);
     cleanups.push(() => hub.stop());
@@ -173,7 +187,23 @@ export async function benchFlood(options: FloodOptions = {}): Promise<BenchLine[
     const panel = new Panel({ config, logger: silentLogger, clock: new SystemClock() });
     cleanups.push(() => panel.stop());
     await panel.start();
-    panel.store!.buildingData.replaceBuildingData(demoBuilding());
+    const building = demoBuilding();
+    panel.store!.buildingData.replaceBuildingData({
+      ...building,
+      appDevices: [
+        ...(building.appDevices ?? []),
+        { id: ATTACKER, residentId: ATTACKER_RESIDENT, name: "Mallory's phone" },
+      ],
+    });
+    const delivered = { messages: 0, cut: false };
+    panel.bus.on('audit', (e) => {
+      const data = e.data as Record<string, unknown>;
+      if (data['appDeviceId'] !== ATTACKER) return;
+      if (e.type === 'call.device_cut') delivered.cut = true;
+      if (e.type === 'call.refused') delivered.messages++;
+      if (e.type === 'call.flood')
+        delivered.messages += Number(data['refused']) + Number(data['rateLimited']);
+    });
     await until(() => hub.online(), 'the panel to come online at the broker', 20_000);
     const { host, port } = panel.apiAddress();
     // Refusals are the intercom's: wait until it runs (its media process is up).
@@ -184,13 +214,17 @@ export async function benchFlood(options: FloodOptions = {}): Promise<BenchLine[
     );
 
     const baseline = await phase(panel, options.baselineS ?? 25);
+    const ring = await fetch(`http://${host}:${port}/api/v1/bells/${ATTACKER_BELL}/ring`, { method: 'POST' });
+    if (ring.status !== 202) throw new Error(`ringing the attacker's bell: ${ring.status}`);
     const flooded = await phase(panel, options.floodS ?? 40, (stop) =>
       flood(broker.port, panelId, dir, stop),
     );
+    // Its window's summary row: the intercom writes what it counted when it stops.
+    await panel.stop();
     const p99 = (xs: number[]) => summarize(xs).p99;
     const tap = summarize(flooded.samples.taps);
     const relock = summarize(flooded.samples.overruns);
-    const note = `one app login publishing batches of ${BATCH} junk call messages (QoS 0) through Mosquitto`;
+    const note = `one app login in the call publishing batches of ${BATCH} junk call messages (QoS 0) through Mosquitto; broker and attacker on core ${LAB_CPU}`;
     return [
       {
         metric: 'tap_to_relay_p99_ms_under_flood',
@@ -205,6 +239,8 @@ export async function benchFlood(options: FloodOptions = {}): Promise<BenchLine[
         baseline_loop_wait_p99_ms: round(p99(baseline.samples.waits)),
         ratio_vs_baseline: round(tap.p99 / p99(baseline.samples.taps), 2),
         junk_messages_sent: flooded.sent,
+        junk_messages_delivered: delivered.messages,
+        attacker_cut: delivered.cut,
         note: `sim reader tap through the event loop -> relay energized, real clock; ${note}`,
       },
       {

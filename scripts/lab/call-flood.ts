@@ -20,6 +20,8 @@ export interface CallFloodOptions {
   /** Where the batch file goes. */
   dir: string;
   batch: number;
+  /** Pins the flooder to this core (a benchmark keeps the panel's core for the panel). */
+  cpu?: number;
 }
 
 export interface CallFlood {
@@ -43,11 +45,9 @@ export function startCallFlood(o: CallFloodOptions): CallFlood {
     ...['-u', o.appDeviceId, '-P', o.password, '-i', o.appDeviceId, '-V', 'mqttv5', '-q', '0'],
     ...['-t', callTopic(o.panelId, 'from', o.appDeviceId), '-l'],
   ].join(' ');
-  const child: ChildProcess = spawn(
-    'nice',
-    ['-n', '19', 'sh', '-c', `while :; do ${pub} < '${file}' || exit 1; echo sent; done`],
-    { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
-  );
+  const loop = ['nice', '-n', '19', 'sh', '-c', `while :; do ${pub} < '${file}' || exit 1; echo sent; done`];
+  const [command, ...args] = o.cpu === undefined ? loop : ['taskset', '-c', String(o.cpu), ...loop];
+  const child: ChildProcess = spawn(command!, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
   let sent = 0;
   child.stdout?.on('data', (d: Buffer) => {
     sent += o.batch * (d.toString().match(/sent/g)?.length ?? 0);

@@ -175,7 +175,8 @@ describe('intercom under a flood from one app device', () => {
     h.link.deliver('mallory-phone', msg(rung.callId, 'accept', { video: true }));
     await settle();
     expect(h.intercom.state()).toMatchObject({ phase: 'connected' });
-    for (let i = 0; i < 1000; i++) h.link.deliver('mallory-phone', msg(rung.callId, 'video', { enabled: true }));
+    for (let i = 0; i < 1000; i++)
+      h.link.deliver('mallory-phone', msg(rung.callId, 'video', { enabled: true }));
     expect(h.intercom.state()).toEqual({ phase: 'idle' });
     expect(h.link.listening.size).toBe(0);
     expect(h.audit.events.map((e) => e.type)).toContain('call.device_cut');
