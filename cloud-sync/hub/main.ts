@@ -3,12 +3,15 @@
  * snapshots and the HTTP API can all be rebuilt from it, so a restarted (or additional) worker on the same
  * database picks up where the last one stopped.
  */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Clock, SystemClock, type TimerHandle } from '../../lib/clock/clock.ts';
 import { ConfigError, errorMessage } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import { DYNSEC_RESPONSE_TOPIC, MosquittoAppDevices } from '../broker/mosquitto-dynsec.ts';
+import { AdminLogins } from './accounts/admin-login.ts';
+import { recordAdminChanges } from './accounts/change-recorder.ts';
 import { HubApiServer } from './api/http-server.ts';
 import { ConfigPublisher } from './config/publisher.ts';
 import { MqttConnection } from './mqtt/connection.ts';
@@ -96,6 +99,8 @@ export class Hub {
     // Inside the admin write's transaction: a failure to record the new config version rolls the write back,
     // so the hub never holds data it has not published.
     store.entities.onChange((change) => publisher.onChange(change));
+    // Same transaction: a change and its record in the change log commit together.
+    recordAdminChanges(store, clock);
     // Compile before connecting, so the first connect republishes current snapshots.
     this.#safely('initial compile', () => publisher.recompileAll());
     this.#sweptDataVersion = store.dataVersion();
@@ -123,6 +128,7 @@ export class Hub {
         publisher,
         rotation,
         residents,
+        logins: new AdminLogins({ store, clock }),
         appDeviceAdmission: app.brokerAdmission === 'dynamic-security' ? this.#appDevices : undefined,
         clock,
         adminToken: this.#settings.adminToken,

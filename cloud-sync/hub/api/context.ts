@@ -1,5 +1,6 @@
 /** What the admin API needs from the hub; the composition root (main.ts) provides it. */
 import type { Clock } from '../../../lib/clock/clock.ts';
+import type { AdminLogins } from '../accounts/admin-login.ts';
 import type { ConfigPublisher } from '../config/publisher.ts';
 import type { InboxStats } from '../mqtt/inbox.ts';
 import type { ResidentAccounts } from '../residents/accounts.ts';
@@ -28,6 +29,8 @@ export interface HubApiContext extends ApiSettings {
   publisher: Pick<ConfigPublisher, 'track' | 'reports' | 'bumpEpoch'>;
   rotation: KeyRotation;
   residents: ResidentAccounts;
+  /** Administrator logins and sessions (WebAdmin); the operator token works beside them. */
+  logins: AdminLogins;
   appDeviceAdmission?: AppDeviceAdmission | undefined;
   clock: Clock;
   mqttConnected(): boolean;

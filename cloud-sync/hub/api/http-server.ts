@@ -1,19 +1,21 @@
 /**
- * The hub's HTTP API on the shared JSON server. Everything under /api/v1 except the OpenAPI document needs
- * the admin bearer token, apart from the resident app's routes (resident session token) and the broker's
+ * The hub's HTTP API on the shared JSON server. Everything under /api/v1 except the OpenAPI document and
+ * the administrator login needs an admin credential — the operator token or an administrator's session
+ * (request-auth.ts), whose principal the routes authorize by building — apart from the resident app's routes (resident session token) and the broker's
  * auth backend (broker secret), whose handlers authenticate themselves. The resident web app's static
  * files are public at /app/. Every request must name the hub in Host, and a state-changing one from a
  * browser must come from the hub's own origin or an allowed one (lib/http/request-origin.ts).
  */
-import { requireBearer } from '../../../lib/http/bearer.ts';
 import { JsonServer } from '../../../lib/http/json-server.ts';
 import { Router } from '../../../lib/http/router.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
+import { ADMIN_LOGIN_PATHS, addAdminAccountRoutes } from './admin-account-routes.ts';
 import { addAdminRoutes } from './admin-routes.ts';
 import { addBrokerRoutes, BROKER_PREFIX } from './broker-routes.ts';
 import type { HubApiContext } from './context.ts';
 import { addHubRoutes } from './hub-routes.ts';
 import { openApiDocument } from './openapi.ts';
+import { RequestAuth } from './request-auth.ts';
 import { addResidentRoutes, RESIDENT_PREFIX } from './resident-routes.ts';
 import { addAppRoutes, isAppPath } from './static-files.ts';
 
@@ -24,6 +26,7 @@ const PUBLIC_PATHS = new Set(['/healthz', '/api/v1/openapi.json']);
 function needsAdminToken(pathname: string): boolean {
   return (
     !PUBLIC_PATHS.has(pathname) &&
+    !ADMIN_LOGIN_PATHS.has(pathname) &&
     !isAppPath(pathname) &&
     !pathname.startsWith(RESIDENT_PREFIX) &&
     !pathname.startsWith(BROKER_PREFIX)
@@ -42,11 +45,13 @@ export class HubApiServer extends JsonServer {
     const { context, host, port } = options;
     const router = new Router();
     const doc = openApiDocument();
+    const auth = new RequestAuth(context.adminToken, context.logins);
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
-    addHubRoutes(router, context);
-    addResidentRoutes(router, context);
+    addAdminAccountRoutes(router, context, auth);
+    addHubRoutes(router, context, auth);
+    addResidentRoutes(router, context, auth);
     addBrokerRoutes(router, context);
-    addAdminRoutes(router, context);
+    addAdminRoutes(router, context, auth);
     addAppRoutes(router, context.webDir);
     super({
       name: 'hub API',
@@ -64,7 +69,7 @@ export class HubApiServer extends JsonServer {
         serverToServer: (pathname) => pathname.startsWith(BROKER_PREFIX),
       },
       authorize: (req, pathname) => {
-        if (needsAdminToken(pathname)) requireBearer(req, context.adminToken, 'admin token');
+        if (needsAdminToken(pathname)) auth.authenticate(req);
       },
     });
   }

@@ -3,17 +3,25 @@
  * actions, remote door opening, command status, stored events, health. Registered before the CRUD
  * routes, so they take precedence where paths overlap (POST/GET panels).
  */
-import { NotFoundError } from '../../../lib/errors.ts';
+import type { IncomingMessage } from 'node:http';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../../lib/errors.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Router } from '../../../lib/http/router.ts';
 import { type CardAction, changeCardStatus } from '../store/card-status.ts';
 import { hashPassword, randomPassword } from '../store/passwords.ts';
+import { scopedEntities } from './admin-routes.ts';
 import { withConfigOutcome } from './config-wait.ts';
 import type { HubApiContext } from './context.ts';
+import type { RequestAuth } from './request-auth.ts';
 import { eventsQuery, openDoorBody, rotationBody } from './schemas.ts';
 
-export function addHubRoutes(router: Router, ctx: HubApiContext): void {
+export function addHubRoutes(router: Router, ctx: HubApiContext, auth: RequestAuth): void {
   const { store } = ctx;
+  const as = (req: IncomingMessage) => scopedEntities(ctx, auth, req);
+  const operatorOnly = (req: IncomingMessage, what: string) => {
+    if (auth.principalOf(req).kind !== 'operator')
+      throw new ForbiddenError(`only the hub operator may ${what}`);
+  };
   router
     .add('GET', '/healthz', () => ({
       status: 200,
@@ -23,33 +31,39 @@ export function addHubRoutes(router: Router, ctx: HubApiContext): void {
         inbox: ctx.inboxStats(),
       },
     }))
-    .add('POST', '/api/v1/panels', ({ body }) => {
-      const panel = store.entities.create('panels', body);
+    .add('POST', '/api/v1/panels', ({ req, body }) => {
+      const panel = as(req).create('panels', body);
       // Shown once: the hub keeps only the scrypt hash; the broker needs its own hash of it.
       const brokerPassword = randomPassword();
       store.panels.setPasswordHash(panel.id, hashPassword(brokerPassword));
       return { status: 201, body: { ...panel, brokerPassword } };
     })
-    .add('GET', '/api/v1/panels/{id}', ({ params }) => {
-      const panel = store.entities.get('panels', params['id']!);
+    .add('GET', '/api/v1/panels/{id}', ({ req, params }) => {
+      const panel = as(req).get('panels', params['id']!);
       return { status: 200, body: { ...panel, ...store.panels.view(params['id']!) } };
     });
   for (const action of ['block', 'unblock', 'revoke'] as const satisfies CardAction[]) {
-    router.add('POST', `/api/v1/cards/{id}/${action}`, async ({ params, query }) => {
+    router.add('POST', `/api/v1/cards/{id}/${action}`, async ({ req, params, query }) => {
+      const entities = as(req);
+      entities.check('cards', params['id']!);
       const { result, config } = await withConfigOutcome(ctx, query, () =>
-        changeCardStatus(store.entities, params['id']!, action),
+        entities.asActor(() => changeCardStatus(store.entities, params['id']!, action)),
       );
       return { status: 200, body: { ...result, config } };
     });
   }
   router
     // Recovery: the panel's next snapshot replaces its config whatever version it holds.
-    .add('POST', '/api/v1/panels/{id}/config-epoch', ({ params }) => {
-      store.entities.get('panels', params['id']!);
+    .add('POST', '/api/v1/panels/{id}/config-epoch', ({ req, params }) => {
+      as(req).check('panels', params['id']!);
       return { status: 200, body: ctx.publisher.bumpEpoch(params['id']!) };
     })
-    .add('GET', '/api/v1/signing-keys', () => ({ status: 200, body: ctx.rotation.status() }))
-    .add('POST', '/api/v1/signing-keys/rotation', async ({ body }) => {
+    .add('GET', '/api/v1/signing-keys', ({ req }) => {
+      operatorOnly(req, 'see the signing keys');
+      return { status: 200, body: ctx.rotation.status() };
+    })
+    .add('POST', '/api/v1/signing-keys/rotation', async ({ req, body }) => {
+      operatorOnly(req, 'rotate the signing key');
       const input = parseInput(rotationBody, body ?? {}, 'body');
       const status =
         input.step === 'begin'
@@ -58,18 +72,23 @@ export function addHubRoutes(router: Router, ctx: HubApiContext): void {
       return { status: 200, body: status };
     });
   router
-    .add('POST', '/api/v1/doors/{doorId}/open', async ({ params, body }) => {
+    .add('POST', '/api/v1/doors/{doorId}/open', async ({ req, params, body }) => {
+      as(req).check('doors', params['doorId']!);
       const input = parseInput(openDoorBody, body, 'body');
       const sent = await ctx.opener.open({ doorId: params['doorId']!, ...input });
       return { status: 202, body: sent };
     })
-    .add('GET', '/api/v1/commands/{nonce}', ({ params }) => {
+    .add('GET', '/api/v1/commands/{nonce}', ({ req, params }) => {
       const command = store.commands.get(params['nonce']!, ctx.clock.now());
       if (!command) throw new NotFoundError(`no command "${params['nonce']}"`);
+      as(req).check('panels', command.panelId);
       return { status: 200, body: command };
     })
-    .add('GET', '/api/v1/events', ({ query }) => {
+    .add('GET', '/api/v1/events', ({ req, query }) => {
       const q = parseInput(eventsQuery, Object.fromEntries(query), 'query');
+      if (q.panel !== undefined) as(req).check('panels', q.panel);
+      else if (auth.principalOf(req).kind !== 'operator')
+        throw new ValidationError('a building administrator lists events per panel (?panel=ID)');
       const events = store.events.list({ panelId: q.panel, after: q.after, limit: q.limit });
       return { status: 200, body: { events, nextAfter: events.at(-1)?.cursor ?? q.after } };
     });

@@ -15,20 +15,23 @@ import {
 import { residentCallLog } from '../residents/call-log.ts';
 import { ClientAddresses } from '../residents/client-address.ts';
 import { residentDoors, ruledDoorIds } from '../residents/doors.ts';
+import { scopedEntities } from './admin-routes.ts';
 import type { HubApiContext } from './context.ts';
+import type { RequestAuth } from './request-auth.ts';
 
 export const RESIDENT_PREFIX = '/api/v1/resident/';
 
-export function addResidentRoutes(router: Router, ctx: HubApiContext): void {
+export function addResidentRoutes(router: Router, ctx: HubApiContext, auth: RequestAuth): void {
   const { residents, store, clock } = ctx;
   const addresses = new ClientAddresses(ctx.trustedProxies);
   const session = (req: { headers: { authorization?: string | undefined } }) =>
     residents.authenticate(req.headers.authorization);
   router
-    .add('POST', '/api/v1/residents/{id}/login', async ({ params }) => ({
-      status: 201,
-      body: await residents.setLogin(params['id']!),
-    }))
+    .add('POST', '/api/v1/residents/{id}/login', async ({ req, params }) => {
+      // An administrator sets logins for the residents of their own buildings only.
+      scopedEntities(ctx, auth, req).check('residents', params['id']!);
+      return { status: 201, body: await residents.setLogin(params['id']!) };
+    })
     .add('POST', `${RESIDENT_PREFIX}login`, async ({ req, body }) => {
       const reply = await residents.login(
         parseInput(residentLoginBody, body, 'login'),

@@ -22,12 +22,22 @@ import {
 } from './entity-specs.ts';
 import { Statements } from './statements.ts';
 
+/** Who made a change, for the change log: an administrator account, the operator token, the CLI… */
+export interface ChangeActor {
+  /** Shown in the log: a username, `operator-token`, `cli`, `resident:<id>`, `system`. */
+  name: string;
+  accountId: string | null;
+}
+
+const SYSTEM: ChangeActor = { name: 'system', accountId: null };
+
 /** What changed: `before` is absent for a create, `after` for a delete. */
 export interface EntityChange<N extends EntityName = EntityName> {
   entity: N;
   id: string;
   before?: EntityView<N> | undefined;
   after?: EntityView<N> | undefined;
+  actor: ChangeActor;
 }
 
 /**
@@ -49,6 +59,7 @@ export class Entities {
   readonly #clock: Clock;
   readonly #listeners = new Set<ChangeListener>();
   readonly #statements: Statements;
+  #actor: ChangeActor = SYSTEM;
 
   constructor(db: Database, clock: Clock) {
     this.#db = db;
@@ -59,6 +70,20 @@ export class Entities {
   onChange(listener: ChangeListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Runs `fn` (synchronous: every write here is) with its changes attributed to `actor` in the change
+   * log; changes made outside are the system's.
+   */
+  withActor<T>(actor: ChangeActor, fn: () => T): T {
+    const previous = this.#actor;
+    this.#actor = actor;
+    try {
+      return fn();
+    } finally {
+      this.#actor = previous;
+    }
   }
 
   /** Rows whose fields equal the filter's values, by id; a field the entity lacks is a ValidationError. */
@@ -137,7 +162,7 @@ export class Entities {
         // A panel moving building takes its doors along (a door's building is always its panel's).
         if (name === 'panels')
           this.#sql('UPDATE doors SET building_id = ? WHERE panel_id = ?').run(values['building_id'], id);
-        return () => ({ entity: name, id, before: current, after: this.get(name, id) });
+        return () => ({ entity: name, id, before: current, after: this.get(name, id), actor: this.#actor });
       },
     ]);
     return this.get(name, id);
@@ -148,7 +173,7 @@ export class Entities {
     this.#write(name, [
       () => {
         this.#sql(`DELETE FROM ${tableOf(name)} WHERE id = ?`).run(id);
-        return () => ({ entity: name, id, before: current });
+        return () => ({ entity: name, id, before: current, actor: this.#actor });
       },
     ]);
   }
@@ -162,7 +187,7 @@ export class Entities {
     this.#sql(
       `INSERT INTO ${tableOf(name)} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`,
     ).run(values);
-    return () => ({ entity: name, id: row.id, after: this.get(name, row.id) });
+    return () => ({ entity: name, id: row.id, after: this.get(name, row.id), actor: this.#actor });
   }
 
   /**

@@ -6,6 +6,10 @@
 import type { Clock } from '../../../lib/clock/clock.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
 import { openSqlite } from '../../../lib/sqlite/open.ts';
+import { AdminAccounts } from './admin-accounts.ts';
+import { AdminChanges } from './admin-changes.ts';
+import { AdminSessions } from './admin-sessions.ts';
+import { BuildingScope } from './building-scope.ts';
 import { CallEvents } from './call-events.ts';
 import { CommandLog } from './command-log.ts';
 import { Entities } from './entities.ts';
@@ -26,6 +30,11 @@ export interface HubStore {
   readonly commands: CommandLog;
   readonly pendingPatches: PendingPatches;
   readonly sessions: ResidentSessions;
+  readonly adminAccounts: AdminAccounts;
+  readonly adminSessions: AdminSessions;
+  readonly adminChanges: AdminChanges;
+  /** Which building each admin row belongs to (building administrators' scope). */
+  readonly scope: BuildingScope;
   /**
    * Runs `fn` in one transaction (nested calls become savepoints). `immediate` takes the write lock at the
    * start, so two hub workers that read-then-write (a config version) cannot interleave.
@@ -53,6 +62,10 @@ export function openHubStore(path: string, options: { clock: Clock; logger: Logg
     commands: new CommandLog(db),
     pendingPatches: new PendingPatches(db),
     sessions: new ResidentSessions(db),
+    adminAccounts: new AdminAccounts(db),
+    adminSessions: new AdminSessions(db),
+    adminChanges: new AdminChanges(db),
+    scope: new BuildingScope(db),
     transaction: (fn, { immediate = false } = {}) => {
       const run = db.transaction(fn);
       return immediate ? run.immediate() : run();

@@ -297,4 +297,64 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 8,
+    name: 'administrator accounts, second factor, sessions, change log',
+    sql: `
+      -- People who run the hub (operator) or buildings (building_admin, on the buildings granted to them).
+      -- The password is a scrypt hash; the TOTP secret (base32) is set once its enrolment was confirmed
+      -- with a code, and totp_last_step refuses a code whose 30 s step was used already (replay).
+      CREATE TABLE admin_accounts (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('operator', 'building_admin')),
+        password_hash TEXT NOT NULL,
+        totp_secret TEXT,
+        totp_pending_secret TEXT,
+        totp_last_step INTEGER NOT NULL DEFAULT 0,
+        disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE admin_grants (
+        account_id TEXT NOT NULL REFERENCES admin_accounts(id) ON DELETE CASCADE,
+        building_id TEXT NOT NULL REFERENCES buildings(id) ON DELETE CASCADE,
+        PRIMARY KEY (account_id, building_id)
+      ) STRICT;
+
+      -- Single-use recovery codes, SHA-256 hashed (they are random 50-bit values shown once).
+      CREATE TABLE admin_recovery_codes (
+        account_id TEXT NOT NULL REFERENCES admin_accounts(id) ON DELETE CASCADE,
+        code_hash TEXT NOT NULL,
+        PRIMARY KEY (account_id, code_hash)
+      ) STRICT;
+
+      -- Bearer sessions (SHA-256 of the token). second_factor = 0: the password was right and the session
+      -- may only complete the TOTP step (or its enrolment); it expires within minutes.
+      CREATE TABLE admin_sessions (
+        token_hash TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES admin_accounts(id) ON DELETE CASCADE,
+        second_factor INTEGER NOT NULL CHECK (second_factor IN (0, 1)),
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX admin_sessions_account ON admin_sessions(account_id);
+
+      -- Every administrative change: who (an account, or the operator token / CLI), what, when. History:
+      -- no foreign keys, so it outlives the rows and accounts it names.
+      CREATE TABLE admin_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        account_id TEXT,
+        action TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        building_id TEXT,
+        detail TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX admin_changes_building ON admin_changes(building_id, seq);
+    `,
+  },
 ];

@@ -1,0 +1,42 @@
+/**
+ * Authentication of admin API requests: the operator token (scripts, the CLI, the first setup) or an
+ * administrator's session token (WebAdmin). Each authenticated request gets its principal, which the
+ * routes read back with `principalOf`; requests are keyed weakly, so nothing outlives its request.
+ */
+import type { IncomingMessage } from 'node:http';
+import { AuthError } from '../../../lib/errors.ts';
+import { bearerToken, secretsEqual } from '../../../lib/http/bearer.ts';
+import type { AdminLogins } from '../accounts/admin-login.ts';
+import { OPERATOR_TOKEN, type Principal, principalOfIdentity } from '../accounts/principal.ts';
+
+export class RequestAuth {
+  readonly #operatorToken: string;
+  readonly #logins: AdminLogins;
+  readonly #principals = new WeakMap<IncomingMessage, Principal>();
+
+  constructor(operatorToken: string, logins: AdminLogins) {
+    this.#operatorToken = operatorToken;
+    this.#logins = logins;
+  }
+
+  /** Refuses (401) a request with neither credential; records the principal of one that has one. */
+  authenticate(req: IncomingMessage): void {
+    const token = bearerToken(req);
+    if (token !== '' && secretsEqual(token, this.#operatorToken)) {
+      this.#principals.set(req, OPERATOR_TOKEN);
+      return;
+    }
+    const identity = token === '' ? undefined : this.#logins.authenticate(token);
+    if (!identity)
+      throw new AuthError(
+        'missing, wrong or expired credential (Authorization: Bearer <admin token or session token>)',
+      );
+    this.#principals.set(req, principalOfIdentity(identity));
+  }
+
+  principalOf(req: IncomingMessage): Principal {
+    const principal = this.#principals.get(req);
+    if (!principal) throw new AuthError('not authenticated');
+    return principal;
+  }
+}
