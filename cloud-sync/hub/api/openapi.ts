@@ -6,6 +6,7 @@ import { commandViewSchema } from '../store/command-log.ts';
 import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
 import { storedEventSchema } from '../store/event-log.ts';
 import { panelStatusViewSchema } from '../store/panel-status.ts';
+import { adminAccountPaths } from './admin-account-openapi.ts';
 import { CONFIRMABLE } from './admin-routes.ts';
 import { configOutcomeView, waitQuery } from './config-wait.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
@@ -169,7 +170,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
   };
-  Object.assign(paths, residentApiPaths());
+  Object.assign(paths, residentApiPaths(), adminAccountPaths());
   paths['/healthz'] = {
     get: {
       summary: 'Liveness, MQTT connection, inbox counters',
@@ -181,7 +182,14 @@ export function openApiDocument(): Record<string, unknown> {
     openapi: '3.1.0',
     info: { title: 'portvakt hub admin API', version: '1.0.0' },
     components: {
-      securitySchemes: { admin: { type: 'http', scheme: 'bearer' }, ...residentSecuritySchemes },
+      securitySchemes: {
+        admin: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "the operator token, or an administrator's session token (POST /api/v1/admin/login)",
+        },
+        ...residentSecuritySchemes,
+      },
     },
     security: [{ admin: [] }],
     paths,
