@@ -56,8 +56,9 @@ describe('card changes on the fast path', () => {
       delete: {},
     });
     expect(published('p1')).toBe(version + 1);
-    // No snapshot compiled yet: that work waits for the hub's clock.
-    expect(snapshots(p1)).toEqual([]);
+    // No snapshot compiled yet: that work waits for the hub's clock. (A late copy of the retained one from
+    // the hub's connect may still arrive on a loaded machine: only a newer version would be wrong.)
+    expect(snapshots(p1).filter((s) => s.version > version)).toEqual([]);
 
     clock.advance(RECOMPILE_DELAY_MS);
     await until(() => snapshots(p1).length === 1, 'the retained snapshot');
