@@ -33,6 +33,7 @@ import { IdleCheckpointer } from './store/checkpointer.ts';
 import { isStorageFault } from './store/storage-fault.ts';
 import { openStore, type Store } from './store/store.ts';
 import { createSyncModule } from './sync/sync-module.ts';
+import { CardEnrolment } from './taps/card-enrolment.ts';
 import { CardTaps } from './taps/card-taps.ts';
 import { watchReaders } from './taps/reader-events.ts';
 import { createApiContext } from './wiring/api-context.ts';
@@ -126,7 +127,9 @@ export class Panel {
       readerNames: config.readers.map((r) => r.name),
     });
     this.#readers = readers;
+    const enrolment = new CardEnrolment({ readers: config.readers, clock, audit, uidHash });
     const taps = new CardTaps({
+      enrolment,
       readers: config.readers,
       decider,
       audit,
@@ -182,6 +185,7 @@ export class Panel {
       audit,
       bus: this.bus,
       opener,
+      enrolment,
       clock,
       logger: moduleLogger(logger, 'sync'),
       calls: callChannel,
@@ -216,6 +220,7 @@ export class Panel {
         },
         stop: async () => {
           unwatch?.();
+          enrolment.stop();
           await readers.stop();
         },
       },

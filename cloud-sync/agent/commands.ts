@@ -27,7 +27,7 @@ export interface CommandsDeps {
   requestResync: () => void;
 }
 
-type Outcome = Pick<CommandResultMessage, 'status' | 'reason' | 'nonce'>;
+type Outcome = Pick<CommandResultMessage, 'status' | 'reason' | 'nonce' | 'cardUid'>;
 
 export class Commands {
   readonly #d: CommandsDeps;
@@ -65,7 +65,7 @@ export class Commands {
     return this.#execute(body);
   }
 
-  #execute(body: CommandBody): Outcome {
+  async #execute(body: CommandBody): Promise<Outcome> {
     const { command, nonce } = body;
     switch (command.type) {
       case 'door.open': {
@@ -86,6 +86,14 @@ export class Commands {
       case 'identify':
         this.#d.target.identify(command.durationS);
         return { status: 'done', nonce };
+      case 'card.enrol': {
+        const until = Math.min(body.expiresAt, this.#d.clock.now() + command.durationS * 1000);
+        const result = await this.#d.target.enrolCard(command.doorId, until);
+        if (result.ok) return { status: 'done', nonce, cardUid: result.uid };
+        if (result.reason === UNKNOWN_DOOR)
+          return this.#refuse(UNKNOWN_DOOR, `no door "${command.doorId}"`, nonce);
+        return { status: 'failed', reason: result.reason, nonce };
+      }
     }
   }
 

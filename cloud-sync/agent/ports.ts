@@ -74,6 +74,8 @@ export type OpenDoorResult = { ok: true } | { ok: false; reason: string };
 export const UNKNOWN_DOOR = 'unknown_door';
 
 /** What verified commands act on. Each method records its own audit events. */
+export type EnrolResult = { ok: true; uid: string } | { ok: false; reason: string };
+
 export interface CommandTarget {
   /** Records the decision, then pulses the door; never throws. */
   openDoor(
@@ -83,6 +85,12 @@ export interface CommandTarget {
     pulseMs?: number,
   ): OpenDoorResult;
   identify(durationS: number): void;
+  /**
+   * Arms card enrolment on the readers of a door: resolves with the next card's UID there (that tap opens
+   * nothing), or with a reason (no such door or reader, nobody tapped by `untilMs`, enrolment already
+   * armed there). Never rejects.
+   */
+  enrolCard(doorId: string, untilMs: number): Promise<EnrolResult>;
   /** Audits a refused command (`command.refused`); never moves anything. */
   recordRefusal(reason: string, detail: string, nonce?: string): void;
 }

@@ -211,6 +211,18 @@ export const commandBodySchema = z
       z
         .object({ type: z.literal('identify'), durationS: z.number().int().min(1).max(300).default(10) })
         .strict(),
+      /**
+       * Card enrolment: the next card on a reader of this door opens nothing; its UID is the command's
+       * result (`cardUid`), for an administrator allocating the card. Waits at most durationS, and never
+       * past the command's expiry.
+       */
+      z
+        .object({
+          type: z.literal('card.enrol'),
+          doorId: id,
+          durationS: z.number().int().min(5).max(55).default(45),
+        })
+        .strict(),
     ]),
   })
   .strict()
@@ -236,6 +248,11 @@ export const commandResultMessage = z
     nonce: z.string().max(64).optional(),
     status: z.enum(['done', 'refused', 'failed']),
     reason: z.string().max(500).optional(),
+    /** card.enrol: the UID of the card tapped (hex, as the panel read it). */
+    cardUid: z
+      .string()
+      .regex(/^[0-9A-F]{8,20}$/, 'must be 4-10 bytes of upper-case hex')
+      .optional(),
     at: epochMs,
   })
   .strict();

@@ -121,6 +121,8 @@ export type AuditPayloads = {
    * listening to it and closed its peer; the call ended if it was the one talking.
    */
   'call.device_cut': { callId: string; appDeviceId: string; reason: 'device_rate_limited' };
+  /** A card taken for enrolment (a cloud `card.enrol` command): it opened nothing; its UID went to the hub. */
+  'card.enrolled': { uidHash: string };
   /** The resident who answered opened the door: the decision the unlock cites. */
   'call.door_opened': { residentId: string; appDeviceId: string; callId: string };
   'call.door_refused': { callId: string; doorId: string; reason: string };

@@ -73,7 +73,7 @@ export function createSimControls(deps: {
       if (!decided) {
         throw new PortvaktError(
           'tap_undecided',
-          'the tap was not decided (see the panel log); the door stays locked',
+          'the tap was not decided (taken for card enrolment, or see the panel log); the door stays locked',
         );
       }
       return decided;

@@ -3,13 +3,21 @@
  * the door's `door.unlocked`, citing it, commits in the same transaction before the relay moves, through
  * DoorOpener as every other unlock path.
  */
-import { type CommandTarget, type OpenDoorResult, UNKNOWN_DOOR } from '../../cloud-sync/agent/ports.ts';
+import {
+  type CommandTarget,
+  type EnrolResult,
+  type OpenDoorResult,
+  UNKNOWN_DOOR,
+} from '../../cloud-sync/agent/ports.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { DoorOpener } from '../door/door-opener.ts';
+import type { CardEnrolment } from '../taps/card-enrolment.ts';
 
 export interface PanelCommandTargetOptions {
   opener: DoorOpener;
+  /** Absent in labs without readers: card.enrol then fails with a reason. */
+  enrolment?: CardEnrolment | undefined;
   audit: AuditLog;
   logger: Logger;
 }
@@ -38,6 +46,12 @@ export class PanelCommandTarget implements CommandTarget {
       doorId,
       pulseMs,
     );
+  }
+
+  enrolCard(doorId: string, untilMs: number): Promise<EnrolResult> {
+    if (!this.#o.enrolment) return Promise.resolve({ ok: false, reason: 'card enrolment is not available' });
+    this.#o.logger.info({ doorId }, 'card enrolment armed by the cloud');
+    return this.#o.enrolment.arm(doorId, untilMs);
   }
 
   identify(durationS: number): void {

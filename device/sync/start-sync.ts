@@ -58,7 +58,7 @@ export async function startSync(deviceId: string, sync: SyncConfig, deps: SyncMo
     link,
     replica: new StoreConfigReplica(store, audit, logger),
     outbox,
-    target: new PanelCommandTarget({ opener: deps.opener, audit, logger }),
+    target: new PanelCommandTarget({ opener: deps.opener, enrolment: deps.enrolment, audit, logger }),
     nonces: new SqliteNonceStore(store.sync, logger),
     trustedKeys,
     clock,

@@ -6,6 +6,7 @@ import type { AuditLog } from '../audit/types.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { DoorOpener } from '../door/door-opener.ts';
 import type { Store } from '../store/store.ts';
+import type { CardEnrolment } from '../taps/card-enrolment.ts';
 
 export interface SyncModuleDeps {
   store: Store;
@@ -13,6 +14,8 @@ export interface SyncModuleDeps {
   bus: EventBus;
   /** Carries out signed door.open commands. */
   opener: DoorOpener;
+  /** Carries out signed card.enrol commands. */
+  enrolment: CardEnrolment;
   clock: Clock;
   logger: Logger;
   /** Call signaling rides on the sync connection: attached when sync starts, detached when it stops. */

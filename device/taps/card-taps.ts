@@ -14,6 +14,7 @@ import type { AuditLog } from '../audit/types.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { ReaderConfig } from '../config/schema.ts';
 import type { DoorOpener } from '../door/door-opener.ts';
+import type { CardEnrolment } from './card-enrolment.ts';
 
 export interface CardTapsOptions {
   readers: readonly ReaderConfig[];
@@ -22,6 +23,8 @@ export interface CardTapsOptions {
   opener: DoorOpener;
   bus: EventBus;
   logger: Logger;
+  /** Card enrolment armed by the cloud: a card it takes is not decided. */
+  enrolment?: CardEnrolment | undefined;
 }
 
 export class CardTaps {
@@ -54,6 +57,10 @@ export class CardTaps {
     const readerId = this.readerIdFor(card.reader);
     if (!readerId) {
       logger.warn({ reader: card.reader }, 'card on a reader that no configured reader matches; ignored');
+      return undefined;
+    }
+    if (this.#o.enrolment?.take(readerId, card.uid)) {
+      logger.info({ readerId }, 'card taken for enrolment; nothing opened');
       return undefined;
     }
     const decision = decider.decide(readerId, card.uid);

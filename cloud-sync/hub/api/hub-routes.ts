@@ -13,7 +13,7 @@ import { scopedEntities } from './admin-routes.ts';
 import { withConfigOutcome } from './config-wait.ts';
 import type { HubApiContext } from './context.ts';
 import type { RequestAuth } from './request-auth.ts';
-import { eventsQuery, openDoorBody, rotationBody } from './schemas.ts';
+import { enrolCardBody, eventsQuery, openDoorBody, rotationBody } from './schemas.ts';
 
 export function addHubRoutes(router: Router, ctx: HubApiContext, auth: RequestAuth): void {
   const { store } = ctx;
@@ -76,6 +76,13 @@ export function addHubRoutes(router: Router, ctx: HubApiContext, auth: RequestAu
       as(req).check('doors', params['doorId']!);
       const input = parseInput(openDoorBody, body, 'body');
       const sent = await ctx.opener.open({ doorId: params['doorId']!, ...input });
+      return { status: 202, body: sent };
+    })
+    // The next card at the door opens nothing; its UID is the command's result (cardUid).
+    .add('POST', '/api/v1/doors/{doorId}/enrol', async ({ req, params, body }) => {
+      as(req).check('doors', params['doorId']!);
+      const input = parseInput(enrolCardBody, body ?? {}, 'body');
+      const sent = await ctx.opener.enrolCard(params['doorId']!, input.durationS);
       return { status: 202, body: sent };
     })
     .add('GET', '/api/v1/commands/{nonce}', ({ req, params }) => {

@@ -10,7 +10,7 @@ import { adminAccountPaths } from './admin-account-openapi.ts';
 import { CONFIRMABLE } from './admin-routes.ts';
 import { configOutcomeView, waitQuery } from './config-wait.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
-import { eventsQuery, openDoorBody, openDoorReply, rotationBody } from './schemas.ts';
+import { enrolCardBody, eventsQuery, openDoorBody, openDoorReply, rotationBody } from './schemas.ts';
 
 const errors = {
   '4XX': { description: 'bad request, unknown id, conflict or missing token', ...json(errorBody) },
@@ -147,6 +147,15 @@ export function openApiDocument(): Record<string, unknown> {
       summary: "Send a signed, 30-second door.open command to the door's panel",
       parameters: [pathId('doorId')],
       requestBody: jsonIn(openDoorBody),
+      responses: { 202: { description: 'sent', ...json(openDoorReply) }, ...errors },
+    },
+  };
+  paths['/api/v1/doors/{doorId}/enrol'] = {
+    post: {
+      summary:
+        "Card enrolment: the next card on a reader of the door opens nothing and its UID becomes the command's result (GET /api/v1/commands/{nonce} → cardUid)",
+      parameters: [pathId('doorId')],
+      requestBody: jsonIn(enrolCardBody),
       responses: { 202: { description: 'sent', ...json(openDoorReply) }, ...errors },
     },
   };

@@ -23,6 +23,18 @@ export const openDoorBody = z
   })
   .strict();
 
+export const enrolCardBody = z
+  .object({
+    durationS: z
+      .number()
+      .int()
+      .min(5)
+      .max(55)
+      .default(45)
+      .describe('how long the door waits for the card to enrol'),
+  })
+  .strict();
+
 export const openDoorReply = z.object({
   nonce: z.string(),
   panelId: z.string(),

@@ -1,21 +1,19 @@
 /**
- * Remote door opening: the hub signs a short-lived, single-use `door.open` command and sends it to the
- * door's panel. The panel verifies it with the hub's public key, so the broker (or anyone with broker
- * access) cannot forge one; the 128-bit random nonce lets the panel refuse replays.
+ * Door commands: remote door opening — a short-lived, single-use, signed `door.open` to the door's panel
+ * (command-sender.ts) — and card enrolment at a door (`card.enrol`).
  */
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../../lib/clock/clock.ts';
-import { errorMessage, NotFoundError, PortvaktError } from '../../../lib/errors.ts';
+import { NotFoundError, PortvaktError } from '../../../lib/errors.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
-import type { CommandBody } from '../../protocol/messages.ts';
-import { signCommand } from '../../protocol/signing.ts';
-import { deviceTopic } from '../../protocol/topics.ts';
 import type { MqttPublisher } from '../mqtt/port.ts';
 import type { HubStore } from '../store/hub-store.ts';
+import { type CommandSenderDeps, type SentCommand, sendCommand } from './command-sender.ts';
 import type { HubKeys } from './keys.ts';
 import { assertResidentMayOpen } from './resident-access.ts';
 
 export const COMMAND_TTL_MS = 30_000;
+/** Card enrolment waits for someone to walk to the door and tap. */
+export const ENROL_TTL_MS = 60_000;
 
 export interface OpenRequest {
   doorId: string;
@@ -26,10 +24,8 @@ export interface OpenRequest {
 
 export class DoorOpener {
   readonly #store: HubStore;
-  readonly #keys: HubKeys;
-  readonly #mqtt: MqttPublisher;
   readonly #clock: Clock;
-  readonly #logger: Logger;
+  readonly #deps: CommandSenderDeps;
 
   constructor(options: {
     store: HubStore;
@@ -39,13 +35,11 @@ export class DoorOpener {
     logger: Logger;
   }) {
     this.#store = options.store;
-    this.#keys = options.keys;
-    this.#mqtt = options.mqtt;
     this.#clock = options.clock;
-    this.#logger = options.logger.child({ component: 'door-opener' });
+    this.#deps = { ...options, logger: options.logger.child({ component: 'door-commands' }) };
   }
 
-  async open(request: OpenRequest): Promise<{ nonce: string; panelId: string; expiresAt: number }> {
+  async open(request: OpenRequest): Promise<SentCommand> {
     const { panelId } = this.#store.entities.get('doors', request.doorId);
     if (request.onBehalfOf.kind === 'resident') {
       const resident = this.#store.entities.find('residents', request.onBehalfOf.id);
@@ -54,32 +48,27 @@ export class DoorOpener {
         throw new PortvaktError('conflict', `resident "${request.onBehalfOf.id}" is not active`);
       assertResidentMayOpen(this.#store, request.onBehalfOf.id, request.doorId, this.#clock.now());
     }
-    const issuedAt = this.#clock.now();
-    const body: CommandBody = {
-      nonce: randomBytes(16).toString('hex'),
-      deviceId: panelId,
-      issuedAt,
-      expiresAt: issuedAt + COMMAND_TTL_MS,
-      command: {
+    return sendCommand(
+      this.#deps,
+      panelId,
+      {
         type: 'door.open',
         doorId: request.doorId,
         onBehalfOf: request.onBehalfOf,
         reason: request.reason,
         ...(request.pulseMs !== undefined ? { pulseMs: request.pulseMs } : {}),
       },
-    };
-    const message = await signCommand(this.#keys.privateKey, body);
-    // Logged before sending: a result can arrive before publish() resolves.
-    this.#store.commands.record(body);
-    this.#logger.info(
-      { panelId, doorId: request.doorId, nonce: body.nonce, by: request.onBehalfOf },
-      'door.open sent',
+      COMMAND_TTL_MS,
     );
-    this.#mqtt
-      .publish(deviceTopic(panelId, 'commands'), message, { qos: 1 })
-      .catch((err) =>
-        this.#logger.warn({ nonce: body.nonce, err: errorMessage(err) }, 'command publish failed'),
-      );
-    return { nonce: body.nonce, panelId, expiresAt: body.expiresAt };
+  }
+
+  /**
+   * Arms card enrolment at the door: the next card on one of its readers opens nothing, and its UID comes
+   * back as the command's result (`GET /api/v1/commands/{nonce}` → `cardUid`).
+   */
+  async enrolCard(doorId: string, durationS: number): Promise<SentCommand> {
+    const { panelId } = this.#store.entities.get('doors', doorId);
+    // The panel answers before the command expires: it waits durationS at most (≤ 55 s).
+    return sendCommand(this.#deps, panelId, { type: 'card.enrol', doorId, durationS }, ENROL_TTL_MS);
   }
 }

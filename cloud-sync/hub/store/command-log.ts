@@ -17,6 +17,8 @@ export const commandViewSchema = z.object({
   status: z.enum(['sent', 'done', 'refused', 'failed', 'expired']),
   reason: z.string().nullable(),
   resultAt: z.number().int().nullable(),
+  /** card.enrol: the UID of the card tapped at the door. */
+  cardUid: z.string().nullable(),
 });
 export type CommandView = z.output<typeof commandViewSchema>;
 
@@ -41,10 +43,10 @@ export class CommandLog {
     if (result.nonce === undefined) return false;
     const info = this.#db
       .prepare(
-        `UPDATE commands SET status = ?, reason = ?, result_at = ?
+        `UPDATE commands SET status = ?, reason = ?, result_at = ?, card_uid = ?
          WHERE nonce = ? AND panel_id = ? AND status = 'sent'`,
       )
-      .run(result.status, result.reason ?? null, result.at, result.nonce, panelId);
+      .run(result.status, result.reason ?? null, result.at, result.cardUid ?? null, result.nonce, panelId);
     return info.changes === 1;
   }
 
@@ -60,6 +62,7 @@ export class CommandLog {
           status: CommandView['status'];
           reason: string | null;
           result_at: number | null;
+          card_uid: string | null;
         }
       | undefined;
     if (!r) return undefined;
@@ -74,6 +77,7 @@ export class CommandLog {
       status: expired ? 'expired' : r.status,
       reason: r.reason,
       resultAt: r.result_at,
+      cardUid: r.card_uid,
     };
   }
 }

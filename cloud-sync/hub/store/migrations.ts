@@ -355,6 +355,9 @@ export const migrations: readonly Migration[] = [
         detail TEXT NOT NULL
       ) STRICT;
       CREATE INDEX admin_changes_building ON admin_changes(building_id, seq);
+
+      -- card.enrol: the UID of the card tapped at the door, from the panel's command result.
+      ALTER TABLE commands ADD COLUMN card_uid TEXT;
     `,
   },
 ];

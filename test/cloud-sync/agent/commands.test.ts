@@ -117,6 +117,22 @@ describe('commands', () => {
     expect(h.results().map((r) => r['status'])).toEqual(['done', 'done']);
   });
 
+  it('card.enrol answers with the tapped card, never waiting past the command', async () => {
+    const h = await harness();
+    const b = body(h.clock.now(), { command: { type: 'card.enrol', doorId: 'front', durationS: 45 } });
+    await h.send('commands', await h.sign(b));
+    expect(h.target.enrolments).toEqual([{ doorId: 'front', untilMs: b.expiresAt }]);
+    expect(h.results()).toEqual([
+      expect.objectContaining({ nonce: b.nonce, status: 'done', cardUid: '04A1B2C3D4E5F6' }),
+    ]);
+    h.target.enrolResult = { ok: false, reason: 'no card was tapped within 20 s' };
+    const late = body(h.clock.now(), { command: { type: 'card.enrol', doorId: 'front', durationS: 20 } });
+    await h.send('commands', await h.sign(late));
+    expect(h.target.enrolments[1]!.untilMs).toBe(h.clock.now() + 20_000);
+    expect(h.results()[1]).toMatchObject({ status: 'failed', reason: /no card/ });
+    expect(h.results()[1]).not.toHaveProperty('cardUid');
+  });
+
   it('a replay after the command expired is refused as expired', async () => {
     const h = await harness();
     const msg = await h.sign(body(h.clock.now()));

@@ -4,6 +4,7 @@ import { MemoryNonceStore } from '../../../cloud-sync/agent/nonce-cache.ts';
 import {
   type CommandTarget,
   type ConfigReplica,
+  type EnrolResult,
   type HubKeyStore,
   type OpenDoorResult,
   type Outbox,
@@ -165,6 +166,9 @@ export class FakeTarget implements CommandTarget {
   readonly opened: Array<{ doorId: string; pulseMs: number | undefined }> = [];
   readonly refusals: Array<{ reason: string; detail: string; nonce: string | undefined }> = [];
   readonly identified: number[] = [];
+  /** What the next card.enrol resolves with (a tapped card by default), and the enrolments asked for. */
+  enrolResult: EnrolResult = { ok: true, uid: '04A1B2C3D4E5F6' };
+  readonly enrolments: Array<{ doorId: string; untilMs: number }> = [];
 
   openDoor(doorId: string, _by: unknown, _reason: string, pulseMs?: number): OpenDoorResult {
     if (!this.doors.has(doorId)) return { ok: false, reason: UNKNOWN_DOOR };
@@ -174,6 +178,12 @@ export class FakeTarget implements CommandTarget {
 
   identify(durationS: number): void {
     this.identified.push(durationS);
+  }
+
+  async enrolCard(doorId: string, untilMs: number): Promise<EnrolResult> {
+    this.enrolments.push({ doorId, untilMs });
+    if (!this.doors.has(doorId)) return { ok: false, reason: UNKNOWN_DOOR };
+    return this.enrolResult;
   }
 
   recordRefusal(reason: string, detail: string, nonce?: string): void {

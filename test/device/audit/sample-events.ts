@@ -47,6 +47,7 @@ export const SAMPLE_PAYLOADS: { [T in AuditEventType]: AuditPayloads[T] } = {
   'call.busy': { bellId: call.bellId, activeCallId: call.callId },
   'call.snapshot': { callId: call.callId, snapshot: 'data:image/jpeg;base64,' },
   'call.refused': { appDeviceId: 'mallory-phone', reason: 'not rung' },
+  'card.enrolled': { uidHash: '0123456789abcdef' },
   'call.device_cut': { callId: 'c1', appDeviceId: 'mallory-phone', reason: 'device_rate_limited' },
   'call.flood': {
     appDeviceId: 'mallory-phone',

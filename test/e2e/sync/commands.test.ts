@@ -18,6 +18,7 @@ import {
   relay,
   startLab,
   startSyncPanel,
+  tap,
 } from './harness.ts';
 
 // Commands that open doors are verified on the panel, not trusted because the broker delivered them:
@@ -154,6 +155,40 @@ describe('door.open commands over a real broker', () => {
     // The hub keeps the first answer: a later refusal does not rewrite a command that was carried out.
     expect(lab.hub.store.commands.get(nonce, Date.now())?.status).toBe('done');
   });
+
+  it('enrols a card at the door: the next tap opens nothing and its UID reaches the hub', async () => {
+    const call = adminApi(lab.hub);
+    const before = (await relay(panel, doorId)).energizeCount;
+    const sent = await call('POST', `/api/v1/doors/${doorId}/enrol`, { durationS: 30 });
+    expect(sent.status).toBe(202);
+    const { nonce } = sent.body as { nonce: string };
+    // Armed once the panel has the command: until then a tap is decided as usual.
+    await until(
+      async () => {
+        const reply = await tap(panel, '04C0FFEE112233');
+        return reply.status === 409 && reply.body.error.code === 'tap_undecided';
+      },
+      'the tap taken for enrolment',
+      10_000,
+    );
+    const command = await until(
+      async () => {
+        const c = await call('GET', `/api/v1/commands/${nonce}`);
+        return c.body.status === 'done' && c.body;
+      },
+      'the enrol result at the hub',
+      10_000,
+    );
+    expect(command).toMatchObject({ type: 'card.enrol', cardUid: '04C0FFEE112233' });
+    expect((await relay(panel, doorId)).energizeCount).toBe(before);
+    const enrolled = await until(
+      async () => (await panelEvents(panel)).find((e) => e.type === 'card.enrolled'),
+      'the enrolment in the panel audit log',
+    );
+    expect(enrolled.data).toEqual({ uidHash: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    // Enrolment is over: the same card is decided again (unknown here, so denied).
+    expect((await tap(panel, '04C0FFEE112233')).body).toMatchObject({ granted: false });
+  }, 30_000);
 });
 
 function decodeNonce(payload: Buffer): string | undefined {
