@@ -224,7 +224,9 @@ export class PanelStatus {
       state: st
         ? {
             status: st.status,
-            configVersion: st.config_version,
+            // `state` is published once per connect, so its configVersion is the version in force at
+            // connect time (0 for a fresh panel); a later `config/reported` names the one in force now.
+            configVersion: rep && rep.at >= st.at ? rep.version : st.config_version,
             lastSeq: st.last_seq,
             software: st.software,
             at: st.at,
