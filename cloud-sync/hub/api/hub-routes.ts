@@ -28,7 +28,26 @@ export function addHubRoutes(router: Router, ctx: HubApiContext): void {
       // Shown once: the hub keeps only the scrypt hash; the broker needs its own hash of it.
       const brokerPassword = randomPassword();
       store.panels.setPasswordHash(panel.id, hashPassword(brokerPassword));
-      return { status: 201, body: { ...panel, brokerPassword } };
+      return { status: 201, body: { ...panel, brokerPassword, installerToken: randomPassword() } };
+    })
+    // Re-issue (lost kit, leaked password): the old broker password stops working once the broker's
+    // passwd line is replaced; the hub keeps no installer token, so a new one is only a suggestion to set.
+    .add('POST', '/api/v1/panels/{id}/credentials', ({ params }) => {
+      const panel = store.entities.get('panels', params['id']!);
+      const brokerPassword = randomPassword();
+      store.panels.setPasswordHash(panel.id, hashPassword(brokerPassword));
+      return {
+        status: 200,
+        body: {
+          panelId: panel.id,
+          brokerPassword,
+          installerToken: randomPassword(),
+          redo: [
+            `broker: mosquitto_passwd -b /etc/mosquitto/portvakt/passwd ${panel.id} '<brokerPassword>', then reload Mosquitto`,
+            'panel: set sync.password (and api.installerToken) in panel.yaml, then restart the panel',
+          ],
+        },
+      };
     })
     .add('GET', '/api/v1/panels/{id}', ({ params }) => {
       const panel = store.entities.get('panels', params['id']!);

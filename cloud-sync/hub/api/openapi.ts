@@ -76,8 +76,10 @@ export function openApiDocument(): Record<string, unknown> {
       requestBody: jsonIn(ENTITY_SPECS.panels.schema),
       responses: {
         201: {
-          description: 'panel with brokerPassword',
-          ...json(ENTITY_SPECS.panels.view.extend({ brokerPassword: z.string() })),
+          description: 'panel with brokerPassword and installerToken (shown once; the hub keeps neither)',
+          ...json(
+            ENTITY_SPECS.panels.view.extend({ brokerPassword: z.string(), installerToken: z.string() }),
+          ),
         },
         ...errors,
       },
@@ -110,6 +112,27 @@ export function openApiDocument(): Record<string, unknown> {
       },
     };
   }
+  paths['/api/v1/panels/{id}/credentials'] = {
+    post: {
+      summary:
+        "Re-issue the panel's credentials: a new broker password (the old one works until the broker's passwd line is replaced) and a new installer token to set",
+      parameters: [pathId('id')],
+      responses: {
+        200: {
+          description: 'the new credentials, shown once, and what the installer must redo',
+          ...json(
+            z.object({
+              panelId: z.string(),
+              brokerPassword: z.string(),
+              installerToken: z.string(),
+              redo: z.array(z.string()),
+            }),
+          ),
+        },
+        ...errors,
+      },
+    },
+  };
   paths['/api/v1/panels/{id}/config-epoch'] = {
     post: {
       summary:

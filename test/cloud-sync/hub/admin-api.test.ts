@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
+import { verifyPassword } from '../../../cloud-sync/hub/store/passwords.ts';
 import { importPublicKey, verifyCommand } from '../../../cloud-sync/protocol/signing.ts';
 import { until } from '../../../scripts/lab/until.ts';
 import { type AdminApi, adminApi } from '../../support/hub.ts';
@@ -45,7 +46,18 @@ describe('hub admin API', () => {
     const panel = await call('POST', '/api/v1/panels', { id: 'p1', name: 'Entrance', buildingId: 'b1' });
     expect(panel.status).toBe(201);
     expect(panel.body.brokerPassword).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(panel.body.installerToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(panel.body).not.toHaveProperty('passwordHash');
+    // Re-issue: a new broker password replaces the hash; the old one no longer verifies.
+    const reissued = await call('POST', '/api/v1/panels/p1/credentials');
+    expect(reissued.status).toBe(200);
+    expect(reissued.body.brokerPassword).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(reissued.body.brokerPassword).not.toBe(panel.body.brokerPassword);
+    expect(reissued.body.redo.join('\n')).toContain('mosquitto_passwd');
+    const hash = hub.store.panels.passwordHash('p1')!;
+    expect(verifyPassword(reissued.body.brokerPassword, hash)).toBe(true);
+    expect(verifyPassword(panel.body.brokerPassword, hash)).toBe(false);
+    expect((await call('POST', '/api/v1/panels/nope/credentials')).status).toBe(404);
     expect(
       (await call('POST', '/api/v1/doors', { id: 'door-a', panelId: 'p1', name: 'Door A' })).body,
     ).toEqual({
