@@ -81,7 +81,7 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
     const password = randomPassword();
     const installerToken = randomPassword();
     const panel = store.transaction(() => {
-      const existing = store.entities.list('panels', {}).find((p) => p.id === panelId);
+      const existing = store.entities.find('panels', panelId);
       if (existing && !reissue)
         throw new PortvaktError(
           'conflict',
