@@ -1,6 +1,7 @@
 /**
  * Small admin commands that write the hub database directly (for scripts and first setup). A running hub
- * publishes the resulting config changes on its next periodic recompile (`serve`'s sweep).
+ * on the same data dir notices the commit within its check interval (recompileIntervalMs, 200 ms: it
+ * watches SQLite's data_version) and publishes the resulting config changes at once.
  */
 
 import { join } from 'node:path';
@@ -84,7 +85,7 @@ export function runCardRevoke(args: string[], io: CliIo): number {
   if (values['help'])
     return showHelp(
       io,
-      `usage: portvakt-hub card revoke --id CARD\n\nRevokes a card (final). A running hub publishes the change on its next sweep; to learn when\nevery panel has applied it, revoke through the admin API instead:\n  POST /api/v1/cards/CARD/revoke?wait=5000  (answers the panels that applied it, and those that did not)\n${DATA_DIR_HELP}\n`,
+      `usage: portvakt-hub card revoke --id CARD\n\nRevokes a card (final). A running hub on the same data dir publishes the change within a fraction\nof a second; to learn when every panel has applied it, revoke through the admin API instead:\n  POST /api/v1/cards/CARD/revoke?wait=5000  (answers the panels that applied it, and those that did not)\n${DATA_DIR_HELP}\n`,
     );
   const id = required(values, 'id');
   return withStore(values, io, (store) => printJson(io, changeCardStatus(store.entities, id, 'revoke')));
