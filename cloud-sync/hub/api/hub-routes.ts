@@ -3,6 +3,7 @@
  * actions, remote door opening, command status, stored events, health. Registered before the CRUD
  * routes, so they take precedence where paths overlap (POST/GET panels).
  */
+import type { z } from 'zod';
 import { NotFoundError } from '../../../lib/errors.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Router } from '../../../lib/http/router.ts';
@@ -10,7 +11,7 @@ import { type CardAction, changeCardStatus } from '../store/card-status.ts';
 import { hashPassword, randomPassword } from '../store/passwords.ts';
 import { withConfigOutcome } from './config-wait.ts';
 import type { HubApiContext } from './context.ts';
-import { eventsQuery, openDoorBody, rotationBody } from './schemas.ts';
+import { eventsOrder, eventsQuery, type eventsReply, openDoorBody, rotationBody } from './schemas.ts';
 
 export function addHubRoutes(router: Router, ctx: HubApiContext): void {
   const { store } = ctx;
@@ -89,7 +90,13 @@ export function addHubRoutes(router: Router, ctx: HubApiContext): void {
     })
     .add('GET', '/api/v1/events', ({ query }) => {
       const q = parseInput(eventsQuery, Object.fromEntries(query), 'query');
-      const events = store.events.list({ panelId: q.panel, after: q.after, limit: q.limit });
-      return { status: 200, body: { events, nextAfter: events.at(-1)?.cursor ?? q.after } };
+      const events = store.events.list({ ...q, panelId: q.panel, order: eventsOrder(q) });
+      const cursors = events.map((e) => e.cursor);
+      const body: z.input<typeof eventsReply> = {
+        events,
+        nextAfter: Math.max(q.after ?? 0, ...cursors),
+        nextBefore: cursors.length ? Math.min(...cursors) : null,
+      };
+      return { status: 200, body };
     });
 }

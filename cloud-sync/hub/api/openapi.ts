@@ -4,12 +4,11 @@ import { errorBody } from '../../../lib/http/error-body.ts';
 import { json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
 import { commandViewSchema } from '../store/command-log.ts';
 import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
-import { storedEventSchema } from '../store/event-log.ts';
 import { panelStatusViewSchema } from '../store/panel-status.ts';
 import { CONFIRMABLE } from './admin-routes.ts';
 import { configOutcomeView, waitQuery } from './config-wait.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
-import { eventsQuery, openDoorBody, openDoorReply, rotationBody } from './schemas.ts';
+import { eventsQuery, eventsReply, openDoorBody, openDoorReply, rotationBody } from './schemas.ts';
 
 const errors = {
   '4XX': { description: 'bad request, unknown id, conflict or missing token', ...json(errorBody) },
@@ -181,12 +180,12 @@ export function openApiDocument(): Record<string, unknown> {
   };
   paths['/api/v1/events'] = {
     get: {
-      summary: 'Stored panel events in arrival order',
+      summary: 'Stored panel events, newest first (order=asc: oldest first)',
       parameters: queryParameters(eventsQuery),
       responses: {
         200: {
           description: 'events',
-          ...json(z.object({ events: z.array(storedEventSchema), nextAfter: z.number() })),
+          ...json(eventsReply),
         },
         ...errors,
       },
