@@ -297,4 +297,14 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  // 7 and 8 are taken by other parts of issue 12 (admin accounts, resident self-service).
+  {
+    version: 9,
+    name: 'the doors a panel reports wired',
+    sql: `
+      -- JSON array of the door ids the panel has a relay for (config/reported); NULL from panels that do
+      -- not report them. The panel status compares them with the hub's doors of that panel.
+      ALTER TABLE panel_reported ADD COLUMN wired_doors TEXT;
+    `,
+  },
 ];

@@ -38,4 +38,31 @@ describe('panel status view', () => {
       store.close();
     }
   });
+
+  it('compares the doors the panel reports wired with its doors at the hub', () => {
+    const store = openHubStore(join(tempDir(), 'hub.db'), { clock: new FakeClock(0), logger: silentLogger });
+    try {
+      store.entities.create('buildings', { id: 'b1', name: 'B', timeZone: 'UTC' });
+      store.entities.create('panels', { id: 'p1', name: 'P', buildingId: 'b1' });
+      store.entities.create('doors', { id: 'front', panelId: 'p1', name: 'Front' });
+      store.entities.create('doors', { id: 'garage', panelId: 'p1', name: 'Garage' });
+      store.panels.saveReported('p1', { protocol: PROTOCOL_VERSION, version: 1, status: 'applied', at: 1 });
+      // Panels that do not report their doors: nothing to compare.
+      expect(store.panels.view('p1').doors).toBeNull();
+      store.panels.saveReported('p1', {
+        protocol: PROTOCOL_VERSION,
+        version: 1,
+        status: 'unchanged',
+        wiredDoors: ['front', 'bike'],
+        at: 2,
+      });
+      expect(store.panels.view('p1').doors).toEqual({
+        wired: ['front', 'bike'],
+        missingOnPanel: ['garage'],
+        unknownAtHub: ['bike'],
+      });
+    } finally {
+      store.close();
+    }
+  });
 });
