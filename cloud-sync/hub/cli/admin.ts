@@ -77,7 +77,16 @@ export function runAdd(command: string, args: string[], io: CliIo): number {
   }
   // Validated before the database is opened, so a typo leaves no trace (not even a new empty hub.db).
   parseInput(ENTITY_SPECS[spec.entity].schema, row, ENTITY_SPECS[spec.entity].what);
-  return withStore(values, io, (store) => printJson(io, store.entities.create(spec.entity, row)));
+  return withStore(values, io, (store) => {
+    // Doors belong to a panel, and a panel comes into being by provisioning it: say so, not just "no panel".
+    const panelId = row['panelId'];
+    if (spec.entity === 'doors' && typeof panelId === 'string' && !store.entities.find('panels', panelId))
+      throw new ValidationError(
+        `no panel "${panelId}": a panel is created by provisioning it, which can create its doors too ` +
+          `(portvakt-hub provision --panel-id ${panelId} --building B --door ${String(row['id'])}=NAME …)`,
+      );
+    printJson(io, store.entities.create(spec.entity, row));
+  });
 }
 
 export function runCardRevoke(args: string[], io: CliIo): number {

@@ -195,7 +195,10 @@ describe('hub CLI', () => {
       join(tempDir(), 'k'),
     );
     expect(bad.code).toBe(2);
-    expect((await run('door', 'add', '--id', 'd2', '--panel', 'p2', '--name', 'x')).code).not.toBe(0);
+    // A door before its panel: the error says that provisioning creates the panel (and its doors).
+    const early = await run('door', 'add', '--id', 'd2', '--panel', 'p2', '--name', 'x');
+    expect(early.code).toBe(2);
+    expect(early.err).toContain('portvakt-hub provision --panel-id p2');
   });
 
   it('adds admin rows and revokes cards, printing JSON', async () => {
