@@ -37,14 +37,15 @@ describe('hub CLI changes while the hub runs', () => {
     expect(lab.hub.store.panels.view('p1').state).toMatchObject({ status: 'online', configVersion: applied });
   });
 
-  it('a CLI revoke stops granting within a second', async () => {
+  it('a CLI revoke stops granting at once (not after a 30 s sweep)', async () => {
     expect((await tap(panel, UID)).body).toMatchObject({ granted: true });
     const revoke = await hubCli(lab.hubDir, 'card', 'revoke', '--id', 'p1-card');
     expect(revoke.code).toBe(0);
+    // Bounded far below the old 30 s sweep, with room for a loaded machine (the hub checks every 200 ms).
     await until(
       async () => (await tap(panel, UID)).body.granted === false,
       'the CLI revoke to reach the panel',
-      1000,
+      5000,
     );
     expect((await tap(panel, UID)).body).toMatchObject({ granted: false, reason: 'card_revoked' });
     const applied = await waitForConfigApplied(lab.hub, 'p1');
