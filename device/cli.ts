@@ -13,7 +13,7 @@ import { createRootLogger, type Logger } from '../lib/log/logger.ts';
 import { configFileExposure, loadConfigFile, validateConfig } from './config/load.ts';
 import type { PanelConfig } from './config/schema.ts';
 import { Panel } from './main.ts';
-import { printSimulatorBanner } from './sim/banner.ts';
+import { printSimHardwareNote, printSimulatorBanner } from './sim/banner.ts';
 import { demoBuilding } from './sim/demo-building.ts';
 import { demoConfig } from './sim/demo-config.ts';
 
@@ -112,9 +112,11 @@ async function run(
   }
   const address = panel.apiAddress();
   logger.info({ ...address, panelId: config.panel.id }, 'panel ready');
-  if (config.hardware.gpio === 'sim' || config.hardware.reader === 'sim') {
-    printSimulatorBanner(config, address, opts.simToken);
-  }
+  // The demo banner names demo cards and inputs: only for the demo building. A real config that uses
+  // the simulated drivers (a bench test of its wiring) gets a note without invented data.
+  if (opts.seedDemo) printSimulatorBanner(config, address, opts.simToken);
+  else if (config.hardware.gpio === 'sim' || config.hardware.reader === 'sim')
+    printSimHardwareNote(config, address);
   await new Promise<void>((resolveStop) => {
     const wait = setInterval(() => {
       if (stopping) {

@@ -62,4 +62,6 @@ if [[ -f "$pcsclite_dir/src/pcsclite.cpp" ]] && ! grep -q 'portvakt: single atte
   patch -s -p1 -d "$pcsclite_dir" <scripts/patches/pcsclite-single-attempt.patch
   npm rebuild --no-audit --no-fund --loglevel=error @pokusew/pcsclite >/dev/null
 fi
-log "ready"
+# --- `portvakt` and `portvakt-hub` on PATH (symlinks into /usr/local/bin; package.json `bin`).
+"$ROOT/scripts/link-commands.sh" || log "portvakt and portvakt-hub are not on PATH (see above)"
+log "ready: $(command -v portvakt) $(command -v portvakt-hub)"

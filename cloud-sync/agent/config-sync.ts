@@ -24,6 +24,7 @@ import {
   type ConfigRequestMessage,
   configPatchMessage,
   configSnapshotMessage,
+  MAX_WIRED_DOORS,
 } from '../protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../protocol/topics.ts';
 import type { Link } from './link.ts';
@@ -232,13 +233,25 @@ export class ConfigSync {
   }
 
   #report(fields: Pick<ConfigReportedMessage, 'status' | 'version' | 'reason' | 'rejectedVersion'>): void {
+    const wiredDoors = this.#wiredDoors();
     const msg: ConfigReportedMessage = {
       protocol: PROTOCOL_VERSION,
       ...fields,
+      ...(wiredDoors ? { wiredDoors } : {}),
       epoch: this.#d.replica.epoch(),
       at: this.#d.clock.now(),
     };
     this.#publish('config/reported', msg, true);
+  }
+
+  /** What the panel has wired, bounded as the protocol allows; a failure leaves the report without it. */
+  #wiredDoors(): string[] | undefined {
+    try {
+      return this.#d.replica.reportDoors?.().slice(0, MAX_WIRED_DOORS);
+    } catch (err) {
+      this.#d.logger.error({ err: errorMessage(err) }, 'could not compare the wired doors');
+      return undefined;
+    }
   }
 
   #publish(leaf: 'config/reported' | 'config/request', msg: object, retain: boolean): void {

@@ -33,6 +33,12 @@ export interface ConfigReplica {
    * base version. Throws like applySnapshot.
    */
   applyPatch(patch: ConfigPatchMessage): void;
+  /**
+   * The ids of the doors wired on this panel, for `config/reported` (the hub compares them with its own).
+   * The replica also warns and records when they disagree with the synced config. Optional: a replica
+   * without wiring reports none.
+   */
+  reportDoors?(): string[];
 }
 
 /** Where the panel keeps the hub keys it learned from verified config (trusted-keys.ts). */

@@ -8,21 +8,57 @@ import { ADD_COMMANDS, runAdd, runCardRevoke } from './cli/admin.ts';
 import { type CliIo, showHelp } from './cli/common.ts';
 import { runProvision } from './cli/provision.ts';
 import { runServe } from './cli/serve.ts';
+import { ENTITY_SPECS } from './store/entity-specs.ts';
+
+/** "a building", "an access rule". */
+const article = (noun: string) => `${/^[aeio]/.test(noun) ? 'an' : 'a'} ${noun}`;
+
+/** Two-word commands: `building add`, `card revoke`, … (the first word alone answers with its list). */
+const PAIR_COMMANDS: Record<string, string> = {
+  ...Object.fromEntries(
+    Object.entries(ADD_COMMANDS).map(([c, spec]) => [c, `add ${article(ENTITY_SPECS[spec.entity].what)}`]),
+  ),
+  'card revoke': 'revoke a card (final)',
+};
+
+const listing = (commands: Record<string, string>) =>
+  Object.entries(commands)
+    .map(([c, what]) => `  ${c.padEnd(22)}${what}`)
+    .join('\n');
 
 const USAGE = `usage: portvakt-hub <command> [options]   (each command takes --help)
 
-  serve                 run the hub (MQTT + admin HTTP API)
-  provision             create a panel and write its config and broker credentials
-  ${Object.keys(ADD_COMMANDS).join('\n  ')}
-  card revoke           revoke a card
+${listing({
+  serve: 'run the hub (MQTT + admin HTTP API)',
+  provision: 'create a panel and write its config and broker credentials (--reissue: new ones)',
+  ...PAIR_COMMANDS,
+})}
 `;
+
+const GROUPS = new Set(Object.keys(PAIR_COMMANDS).map((c) => c.split(' ')[0]!));
+
+/** `portvakt-hub card --help`: the group's commands. */
+function groupUsage(group: string): string {
+  const commands = Object.fromEntries(
+    Object.entries(PAIR_COMMANDS).filter(([c]) => c.startsWith(`${group} `)),
+  );
+  return `usage: portvakt-hub ${group} <${Object.keys(commands)
+    .map((c) => c.split(' ')[1])
+    .join('|')}> [options]   (each takes --help)\n\n${listing(commands)}\n`;
+}
+
+const isHelp = (arg: string) => arg === '--help' || arg === '-h' || arg === 'help';
 
 export async function runHubCli(argv: string[], io: CliIo): Promise<number> {
   const [first = '', second = ''] = argv;
   try {
-    if (first === '' || first === '--help' || first === '-h' || first === 'help') return showHelp(io, USAGE);
+    if (first === '' || isHelp(first)) return showHelp(io, USAGE);
     if (first === 'serve') return await runServe(argv.slice(1), io);
     if (first === 'provision') return await runProvision(argv.slice(1), io);
+    if (GROUPS.has(first) && (second === '' || second.startsWith('-') || second === 'help')) {
+      if (isHelp(second)) return showHelp(io, groupUsage(first));
+      throw new ValidationError(`"${first}" needs a command:\n${groupUsage(first)}`);
+    }
     const pair = `${first} ${second}`;
     if (pair === 'card revoke') return runCardRevoke(argv.slice(2), io);
     if (Object.hasOwn(ADD_COMMANDS, pair)) return runAdd(pair, argv.slice(2), io);

@@ -200,8 +200,9 @@ export class Hub {
     const every = this.#settings.recompileIntervalMs;
     if (every <= 0 || this.#stopped) return;
     this.#sweep = this.#clock.setTimeout(() => {
-      // Only changes by other connections (the CLI, another worker) need the sweep; data_version tells
-      // whether there were any, so an idle hub does not recompile large buildings every interval.
+      // Only changes by other connections (the CLI, another worker) need the sweep; data_version (one
+      // cheap pragma) tells whether there were any, so the check can run every 200 ms and a CLI revoke
+      // reaches panels at once, while an idle hub recompiles nothing.
       const dataVersion = this.#store?.dataVersion();
       if (dataVersion !== this.#sweptDataVersion) {
         this.#sweptDataVersion = dataVersion;

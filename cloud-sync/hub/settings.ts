@@ -174,8 +174,10 @@ export const hubSettingsSchema = z
       .number()
       .int()
       .min(0)
-      .default(30_000)
-      .describe('sweep for changes by the CLI or other workers; 0: never'),
+      .default(200)
+      .describe(
+        'how often the hub checks for changes by the CLI or other workers (one PRAGMA data_version; it recompiles only when another connection committed), so they reach panels at once; 0: never',
+      ),
     log: z
       .object({
         level: z

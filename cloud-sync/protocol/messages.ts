@@ -13,6 +13,9 @@ const epochMs = z.number().int().min(0).max(8.64e15);
 const configVersion = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const id = z.string().min(1).max(128);
 
+/** The most doors one panel reports as wired (config/reported). */
+export const MAX_WIRED_DOORS = 64;
+
 /** Which panel a signed config is for, in which epoch, and the hub keys to trust from now on. */
 const configStamp = {
   deviceId: z.string().min(1).max(63).describe('the panel this config is for; any other panel refuses it'),
@@ -80,6 +83,8 @@ export const configReportedMessage = z
     /** The version that was rejected, and why. */
     rejectedVersion: z.number().int().min(0).optional(),
     reason: z.string().max(2000).optional(),
+    /** The doors the panel has a relay for (its device config); the hub reports any it lacks or has extra. */
+    wiredDoors: z.array(id).max(MAX_WIRED_DOORS).optional(),
     at: epochMs,
   })
   .strict();

@@ -85,6 +85,13 @@ export type AuditPayloads = {
    */
   'sync.event_skipped': { seq: number; eventType: string; reason: 'too_large' | 'invalid'; detail: string };
   'config.applied': { version: number; kind: 'snapshot' | 'patch'; epoch?: number };
+  /**
+   * The synced config and the device config disagree about this panel's doors (recorded when the
+   * difference changes, and once per start): doors the hub has that no relay is wired for here
+   * (`hubOnly`: rules and bells on them can never open anything), and wired doors the hub does not know
+   * (`panelOnly`: no card is ever granted there). Both empty: they agree again.
+   */
+  'config.door_mismatch': { hubOnly: string[]; panelOnly: string[] };
   /** The unacked outbox hit its bound and the oldest low-priority events were dropped (counts by type). */
   'outbox.overflow': { dropped: Record<string, number>; total: number; maxRows: number };
   'call.started': { callId: string; bellId: string; type: string };

@@ -56,3 +56,29 @@ export function panelBannerLines(
   }
   return lines;
 }
+
+/**
+ * A panel of a real config on simulated drivers: where its simulator controls are, with this config's
+ * own reader and doors, and no demo cards (its building data comes from its config and the hub).
+ */
+export function printSimHardwareNote(config: PanelConfig, address: { host: string; port: number }): void {
+  const base = `http://${address.host}:${address.port}`;
+  const simulated = [
+    config.hardware.gpio === 'sim' ? 'GPIO (relays, inputs)' : undefined,
+    config.hardware.reader === 'sim' ? 'card readers' : undefined,
+  ].filter(Boolean);
+  const lines = [
+    '',
+    `portvakt — panel "${config.panel.name}" is ready on simulated ${simulated.join(' and ')}`,
+    `  local API     ${base}   (OpenAPI: ${base}/api/v1/openapi.json)`,
+    ...(config.hardware.reader === 'sim' && config.readers[0]
+      ? [
+          `  Tap a card on reader ${config.readers[0].id} (a UID your building data knows):`,
+          `    curl -s -X POST ${base}/api/v1/sim/readers/${config.readers[0].id}/tap -H 'content-type: application/json' -d '{"uid":"<UID>"}'`,
+        ]
+      : []),
+    ...(config.hardware.gpio === 'sim' ? [`  Relays: curl -s ${base}/api/v1/sim/relays`] : []),
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

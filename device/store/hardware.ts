@@ -28,6 +28,9 @@ export class Hardware {
   readonly #deleteReaders: Statement<[string]>;
   readonly #clearReaderDoors: Statement<[]>;
   readonly #insertReaderDoor: Statement<[string, string]>;
+  readonly #wiredDoors: Statement<[], string>;
+  readonly #hubOnlyDoors: Statement<[], string>;
+  readonly #panelOnlyDoors: Statement<[], string>;
 
   constructor(db: Database) {
     this.#db = db;
@@ -56,6 +59,32 @@ export class Hardware {
     this.#insertReaderDoor = db.prepare(
       'INSERT OR IGNORE INTO reader_doors (reader_id, door_id) VALUES (?, ?)',
     );
+    this.#wiredDoors = db.prepare<[], string>('SELECT door_id FROM relays ORDER BY door_id').pluck();
+    // Synced doors carry the hub's building; wired doors the snapshot lacks are kept under 'local'.
+    this.#hubOnlyDoors = db
+      .prepare<[], string>(
+        `SELECT id FROM doors WHERE building_id != '${LOCAL_BUILDING_ID}'
+          AND id NOT IN (SELECT door_id FROM relays) ORDER BY id`,
+      )
+      .pluck();
+    this.#panelOnlyDoors = db
+      .prepare<[], string>(
+        `SELECT r.door_id FROM relays r JOIN doors d ON d.id = r.door_id
+          WHERE d.building_id = '${LOCAL_BUILDING_ID}' ORDER BY r.door_id`,
+      )
+      .pluck();
+  }
+
+  /**
+   * The doors wired here (a relay each) against the synced building data's doors of this panel. Only
+   * meaningful once config has synced (before that every wired door is local).
+   */
+  doorMatch(): { wired: string[]; hubOnly: string[]; panelOnly: string[] } {
+    return {
+      wired: this.#wiredDoors.all(),
+      hubOnly: this.#hubOnlyDoors.all(),
+      panelOnly: this.#panelOnlyDoors.all(),
+    };
   }
 
   /**

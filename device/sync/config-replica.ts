@@ -14,6 +14,8 @@ export class StoreConfigReplica implements ConfigReplica {
   readonly #store: Store;
   readonly #audit: AuditLog;
   readonly #log: Logger;
+  /** The door difference last recorded (JSON), so each change is audited once; undefined: none yet. */
+  #doorMismatch: string | undefined;
 
   constructor(store: Store, audit: AuditLog, logger: Logger) {
     this.#store = store;
@@ -59,6 +61,29 @@ export class StoreConfigReplica implements ConfigReplica {
       sync.setConfigVersion(patch.version);
     });
     this.#applied(patch.version, 'patch', patch.epoch);
+  }
+
+  /**
+   * Wired doors for config/reported. Compares them with the synced config's doors of this panel first:
+   * a difference (or its end) is logged and recorded as `config.door_mismatch`, once per change.
+   */
+  reportDoors(): string[] {
+    const { wired, hubOnly, panelOnly } = this.#store.hardware.doorMatch();
+    if (this.version() === 0) return wired;
+    const key = JSON.stringify([hubOnly, panelOnly]);
+    const agree = hubOnly.length === 0 && panelOnly.length === 0;
+    // At start, agreement is not news; a difference is, every start.
+    if (key !== this.#doorMismatch && !(this.#doorMismatch === undefined && agree)) {
+      if (agree) this.#log.info({}, "the hub's doors for this panel match the wired doors again");
+      else
+        this.#log.warn(
+          { hubOnly, panelOnly },
+          'door mismatch: the hub has doors not wired in the device config (hubOnly), or the device config wires doors the hub does not know (panelOnly); cards are never granted there',
+        );
+      this.#audit.append({ type: 'config.door_mismatch', data: { hubOnly, panelOnly } });
+    }
+    this.#doorMismatch = key;
+    return wired;
   }
 
   #applied(version: number, kind: 'snapshot' | 'patch', epoch: number): void {

@@ -38,6 +38,8 @@ export interface TestHubOptions {
   /** Holds hub.db and the signing key; a fresh temp dir by default. */
   dataDir?: string;
   residentApp?: HubSettingsInput['residentApp'];
+  /** The check for changes by the CLI or other workers (default here: off, 0). */
+  recompileIntervalMs?: number;
   /** A FakeClock for tests of the hub's own timers (the recompile after a change). */
   clock?: Clock;
   /**
@@ -65,7 +67,7 @@ export async function startTestHub(o: TestHubOptions): Promise<Hub> {
     adminToken: ADMIN_TOKEN,
     // Off: tests publish through the API or the store, which compiles at once; the periodic pass would
     // only add publishes at times the test does not control.
-    recompileIntervalMs: 0,
+    recompileIntervalMs: o.recompileIntervalMs ?? 0,
     ...(o.residentApp ? { residentApp: o.residentApp } : {}),
   });
   const hub = new Hub(settings, {

@@ -4,6 +4,7 @@
  * routes, so they take precedence where paths overlap (POST/GET panels).
  */
 import type { IncomingMessage } from 'node:http';
+import type { z } from 'zod';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../../lib/errors.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Router } from '../../../lib/http/router.ts';
@@ -13,7 +14,14 @@ import { scopedEntities } from './admin-routes.ts';
 import { withConfigOutcome } from './config-wait.ts';
 import type { HubApiContext } from './context.ts';
 import type { RequestAuth } from './request-auth.ts';
-import { enrolCardBody, eventsQuery, openDoorBody, rotationBody } from './schemas.ts';
+import {
+  enrolCardBody,
+  eventsOrder,
+  eventsQuery,
+  type eventsReply,
+  openDoorBody,
+  rotationBody,
+} from './schemas.ts';
 
 export function addHubRoutes(router: Router, ctx: HubApiContext, auth: RequestAuth): void {
   const { store } = ctx;
@@ -36,7 +44,27 @@ export function addHubRoutes(router: Router, ctx: HubApiContext, auth: RequestAu
       // Shown once: the hub keeps only the scrypt hash; the broker needs its own hash of it.
       const brokerPassword = randomPassword();
       store.panels.setPasswordHash(panel.id, hashPassword(brokerPassword));
-      return { status: 201, body: { ...panel, brokerPassword } };
+      return { status: 201, body: { ...panel, brokerPassword, installerToken: randomPassword() } };
+    })
+    // Re-issue (lost kit, leaked password): the old broker password stops working once the broker's
+    // passwd line is replaced; the hub keeps no installer token, so a new one is only a suggestion to set.
+    .add('POST', '/api/v1/panels/{id}/credentials', ({ req, params }) => {
+      operatorOnly(req, 're-issue panel credentials');
+      const panel = store.entities.get('panels', params['id']!);
+      const brokerPassword = randomPassword();
+      store.panels.setPasswordHash(panel.id, hashPassword(brokerPassword));
+      return {
+        status: 200,
+        body: {
+          panelId: panel.id,
+          brokerPassword,
+          installerToken: randomPassword(),
+          redo: [
+            `broker: mosquitto_passwd -b /etc/mosquitto/portvakt/passwd ${panel.id} '<brokerPassword>', then reload Mosquitto`,
+            'panel: set sync.password (and api.installerToken) in panel.yaml, then restart the panel',
+          ],
+        },
+      };
     })
     .add('GET', '/api/v1/panels/{id}', ({ req, params }) => {
       const panel = as(req).get('panels', params['id']!);
@@ -96,7 +124,13 @@ export function addHubRoutes(router: Router, ctx: HubApiContext, auth: RequestAu
       if (q.panel !== undefined) as(req).check('panels', q.panel);
       else if (auth.principalOf(req).kind !== 'operator')
         throw new ValidationError('a building administrator lists events per panel (?panel=ID)');
-      const events = store.events.list({ panelId: q.panel, after: q.after, limit: q.limit });
-      return { status: 200, body: { events, nextAfter: events.at(-1)?.cursor ?? q.after } };
+      const events = store.events.list({ ...q, panelId: q.panel, order: eventsOrder(q) });
+      const cursors = events.map((e) => e.cursor);
+      const body: z.input<typeof eventsReply> = {
+        events,
+        nextAfter: Math.max(q.after ?? 0, ...cursors),
+        nextBefore: cursors.length ? Math.min(...cursors) : null,
+      };
+      return { status: 200, body };
     });
 }

@@ -4,13 +4,19 @@ import { errorBody } from '../../../lib/http/error-body.ts';
 import { json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
 import { commandViewSchema } from '../store/command-log.ts';
 import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
-import { storedEventSchema } from '../store/event-log.ts';
 import { panelStatusViewSchema } from '../store/panel-status.ts';
 import { adminAccountPaths } from './admin-account-openapi.ts';
 import { CONFIRMABLE } from './admin-routes.ts';
 import { configOutcomeView, waitQuery } from './config-wait.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
-import { enrolCardBody, eventsQuery, openDoorBody, openDoorReply, rotationBody } from './schemas.ts';
+import {
+  enrolCardBody,
+  eventsQuery,
+  eventsReply,
+  openDoorBody,
+  openDoorReply,
+  rotationBody,
+} from './schemas.ts';
 
 const errors = {
   '4XX': { description: 'bad request, unknown id, conflict or missing token', ...json(errorBody) },
@@ -77,8 +83,10 @@ export function openApiDocument(): Record<string, unknown> {
       requestBody: jsonIn(ENTITY_SPECS.panels.schema),
       responses: {
         201: {
-          description: 'panel with brokerPassword',
-          ...json(ENTITY_SPECS.panels.view.extend({ brokerPassword: z.string() })),
+          description: 'panel with brokerPassword and installerToken (shown once; the hub keeps neither)',
+          ...json(
+            ENTITY_SPECS.panels.view.extend({ brokerPassword: z.string(), installerToken: z.string() }),
+          ),
         },
         ...errors,
       },
@@ -111,6 +119,27 @@ export function openApiDocument(): Record<string, unknown> {
       },
     };
   }
+  paths['/api/v1/panels/{id}/credentials'] = {
+    post: {
+      summary:
+        "Re-issue the panel's credentials: a new broker password (the old one works until the broker's passwd line is replaced) and a new installer token to set",
+      parameters: [pathId('id')],
+      responses: {
+        200: {
+          description: 'the new credentials, shown once, and what the installer must redo',
+          ...json(
+            z.object({
+              panelId: z.string(),
+              brokerPassword: z.string(),
+              installerToken: z.string(),
+              redo: z.array(z.string()),
+            }),
+          ),
+        },
+        ...errors,
+      },
+    },
+  };
   paths['/api/v1/panels/{id}/config-epoch'] = {
     post: {
       summary:
@@ -168,12 +197,12 @@ export function openApiDocument(): Record<string, unknown> {
   };
   paths['/api/v1/events'] = {
     get: {
-      summary: 'Stored panel events in arrival order',
+      summary: 'Stored panel events, newest first (order=asc: oldest first)',
       parameters: queryParameters(eventsQuery),
       responses: {
         200: {
           description: 'events',
-          ...json(z.object({ events: z.array(storedEventSchema), nextAfter: z.number() })),
+          ...json(eventsReply),
         },
         ...errors,
       },

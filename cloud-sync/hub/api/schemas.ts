@@ -5,13 +5,42 @@
 import { z } from 'zod';
 import { pageQueryFields } from '../../../lib/http/paging.ts';
 import { pulseMsSchema } from '../../protocol/door-pulse.ts';
+import { storedEventSchema } from '../store/event-log.ts';
+
+const cursor = z.coerce.number().int('must be an integer').min(0);
 
 export const eventsQuery = z
   .object({
     panel: z.string().min(1).max(63).optional().describe('only events of this panel'),
-    ...pageQueryFields('return events with cursor > after (the hub assigns cursors in arrival order)'),
+    order: z
+      .enum(['asc', 'desc'])
+      .optional()
+      .describe(
+        'desc: newest first (the default), older pages with before=nextBefore; asc: oldest first, next pages with after=nextAfter (the default when only after is given)',
+      ),
+    after: cursor
+      .optional()
+      .describe('only events with cursor > after (the hub assigns cursors in arrival order)'),
+    before: cursor.optional().describe('only events with cursor < before'),
+    limit: pageQueryFields('').limit,
   })
   .strict();
+
+/** What GET /api/v1/events answers. */
+export const eventsReply = z.object({
+  events: z.array(storedEventSchema),
+  nextAfter: z.number().int().describe('the highest cursor so far: after=nextAfter lists only newer events'),
+  nextBefore: z
+    .number()
+    .int()
+    .nullable()
+    .describe('the lowest cursor of this page: before=nextBefore lists older events (null: empty page)'),
+});
+
+/** The listing order: newest first unless the caller follows the stream with `after` alone. */
+export function eventsOrder(q: z.output<typeof eventsQuery>): 'asc' | 'desc' {
+  return q.order ?? (q.after !== undefined && q.before === undefined ? 'asc' : 'desc');
+}
 
 export const openDoorBody = z
   .object({

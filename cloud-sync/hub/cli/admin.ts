@@ -1,6 +1,7 @@
 /**
  * Small admin commands that write the hub database directly (for scripts and first setup). A running hub
- * publishes the resulting config changes on its next periodic recompile (`serve`'s sweep).
+ * on the same data dir notices the commit within its check interval (recompileIntervalMs, 200 ms: it
+ * watches SQLite's data_version) and publishes the resulting config changes at once.
  */
 
 import { join } from 'node:path';
@@ -76,7 +77,16 @@ export function runAdd(command: string, args: string[], io: CliIo): number {
   }
   // Validated before the database is opened, so a typo leaves no trace (not even a new empty hub.db).
   parseInput(ENTITY_SPECS[spec.entity].schema, row, ENTITY_SPECS[spec.entity].what);
-  return withStore(values, io, (store) => printJson(io, store.entities.create(spec.entity, row)));
+  return withStore(values, io, (store) => {
+    // Doors belong to a panel, and a panel comes into being by provisioning it: say so, not just "no panel".
+    const panelId = row['panelId'];
+    if (spec.entity === 'doors' && typeof panelId === 'string' && !store.entities.find('panels', panelId))
+      throw new ValidationError(
+        `no panel "${panelId}": a panel is created by provisioning it, which can create its doors too ` +
+          `(portvakt-hub provision --panel-id ${panelId} --building B --door ${String(row['id'])}=NAME …)`,
+      );
+    printJson(io, store.entities.create(spec.entity, row));
+  });
 }
 
 export function runCardRevoke(args: string[], io: CliIo): number {
@@ -84,7 +94,7 @@ export function runCardRevoke(args: string[], io: CliIo): number {
   if (values['help'])
     return showHelp(
       io,
-      `usage: portvakt-hub card revoke --id CARD\n\nRevokes a card (final). A running hub publishes the change on its next sweep; to learn when\nevery panel has applied it, revoke through the admin API instead:\n  POST /api/v1/cards/CARD/revoke?wait=5000  (answers the panels that applied it, and those that did not)\n${DATA_DIR_HELP}\n`,
+      `usage: portvakt-hub card revoke --id CARD\n\nRevokes a card (final). A running hub on the same data dir publishes the change within a fraction\nof a second; to learn when every panel has applied it, revoke through the admin API instead:\n  POST /api/v1/cards/CARD/revoke?wait=5000  (answers the panels that applied it, and those that did not)\n${DATA_DIR_HELP}\n`,
     );
   const id = required(values, 'id');
   return withStore(values, io, (store) => printJson(io, changeCardStatus(store.entities, id, 'revoke')));

@@ -11,6 +11,9 @@ export interface CliIo {
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** A parsed flag: a string, a boolean switch, or the strings of a repeatable (`multiple`) flag. */
+export type CliValue = string | boolean | string[] | undefined;
+
 export const DATA_DIR_OPTION = {
   'data-dir': { type: 'string', short: 'd' },
   help: { type: 'boolean', short: 'h' },
@@ -19,14 +22,11 @@ export const DATA_DIR_OPTION = {
 export const DATA_DIR_HELP = `  -d, --data-dir DIR   hub data dir (env PORTVAKT_HUB_DATA_DIR, default ${DEFAULT_DATA_DIR})`;
 
 /** Parses strictly; unknown flags, missing values and stray positionals become a ValidationError. */
-export function parse<O extends Options>(
-  args: string[],
-  options: O,
-): Record<string, string | boolean | undefined> {
+export function parse<O extends Options>(args: string[], options: O): Record<string, CliValue> {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<
       string,
-      string | boolean | undefined
+      CliValue
     >;
   } catch (err) {
     throw new ValidationError((err as Error).message);

@@ -1,27 +1,26 @@
 /**
- * `provision`: everything an installer needs for one panel in one command. Creates the panel record with
- * a random broker password (the hub keeps only its scrypt hash) and writes to the out dir:
- *   panel.yaml             panel config with the `sync:` section (0600: it holds the password)
- *   mosquitto.passwd.line  `id:$7$…` from mosquitto_passwd, when installed
- *   mosquitto.acl.lines    the panel's block for deploy/mosquitto/acl: per leaf, it writes what it sends
- *                          and reads what it receives (protocol/broker-rights.ts)
+ * `provision`: everything an installer needs for one panel in one command. Creates the panel (and, with
+ * `--door`, its doors) at the hub with a random broker password (the hub keeps only its scrypt hash) and
+ * a random installer token (the hub keeps nothing of it), and writes the kit (provision-kit.ts).
+ *
+ * A panel exists once: provisioning it again is refused, so its working credentials are never replaced by
+ * accident. `--reissue` is the explicit way to replace them (a lost kit, a leaked password): new broker
+ * password and installer token, a new kit, and the steps the installer must redo on the broker and panel.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { SystemClock } from '../../../lib/clock/clock.ts';
-import { ValidationError } from '../../../lib/errors.ts';
-import { writePrivateFile } from '../../../lib/fs/private-files.ts';
+import { NotFoundError, PortvaktError, ValidationError } from '../../../lib/errors.ts';
+import { parseInput } from '../../../lib/http/parse-input.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
-import { panelAclLines } from '../../protocol/broker-rights.ts';
 import { loadOrCreateKeys } from '../signer/keys.ts';
-import type { Door } from '../store/entity-specs.ts';
+import { ENTITY_SPECS } from '../store/entity-specs.ts';
 import { openHubStore } from '../store/hub-store.ts';
 import { hashPassword, randomPassword } from '../store/passwords.ts';
 import {
   type CliIo,
+  type CliValue,
   DATA_DIR_HELP,
   DATA_DIR_OPTION,
   dataDir,
@@ -31,17 +30,26 @@ import {
   required,
   showHelp,
 } from './common.ts';
+import { assertKitDirFree, writeKit } from './provision-kit.ts';
 
-export const PROVISION_HELP = `usage: portvakt-hub provision --panel-id ID --building ID [--name NAME] --broker-url URL --out DIR
+export const PROVISION_HELP = `usage: portvakt-hub provision --panel-id ID --building ID [--name NAME] [--door ID[=NAME]]...
+                             --broker-url URL --out DIR
+       portvakt-hub provision --reissue --panel-id ID --broker-url URL --out DIR
 
 Creates the panel at the hub and writes panel.yaml, mosquitto.passwd.line and mosquitto.acl.lines to DIR.
   --panel-id ID      device id (a-z, 0-9, _ and -); also the broker username
   --building ID      an existing building
   --name NAME        panel name (default: the id)
+  --door ID[=NAME]   a door of this panel (repeatable): created at the hub and wired in panel.yaml, so
+                     both sides name the same doors (doors added later: \`door add\`, then wire them)
   --broker-url URL   what the panel connects to, e.g. mqtts://broker.example:8883
-  --out DIR          created if missing; files with secrets are written 0600
+  --out DIR          the kit; refused if it already holds one (files with secrets are written 0600)
+  --reissue          the panel exists: replace its broker password and installer token (the old ones
+                     stop working once the broker's passwd line and the panel's panel.yaml are replaced)
 ${DATA_DIR_HELP}
 `;
+
+const BROKER_URL = /^mqtts?:\/\/[^\s/]+(?::\d+)?\/?$/;
 
 export async function runProvision(args: string[], io: CliIo): Promise<number> {
   const values = parse(args, {
@@ -49,63 +57,85 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
     'panel-id': { type: 'string' },
     building: { type: 'string' },
     name: { type: 'string' },
+    door: { type: 'string', multiple: true },
     'broker-url': { type: 'string' },
     out: { type: 'string' },
+    reissue: { type: 'boolean' },
   });
   if (values['help']) return showHelp(io, PROVISION_HELP);
+  const reissue = values['reissue'] === true;
   const panelId = required(values, 'panel-id');
-  const buildingId = required(values, 'building');
+  const buildingId = reissue ? optional(values, 'building') : required(values, 'building');
   const brokerUrl = required(values, 'broker-url');
   const out = required(values, 'out');
   // Same form the panel's config schema accepts for sync.brokerUrl.
-  if (!/^mqtts?:\/\/[^\s/]+(?::\d+)?\/?$/.test(brokerUrl))
+  if (!BROKER_URL.test(brokerUrl))
     throw new ValidationError('--broker-url must be mqtts://host[:port] (or mqtt:// on a trusted network)');
+  const doors = doorFlags(values['door'], panelId);
+  assertKitDirFree(out);
   const dir = dataDir(values, io);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const keys = await loadOrCreateKeys(dir, silentLogger);
   const store = openHubStore(join(dir, 'hub.db'), { clock: new SystemClock(), logger: silentLogger });
   try {
-    const building = store.entities.get('buildings', buildingId);
     const password = randomPassword();
+    const installerToken = randomPassword();
     const panel = store.transaction(() => {
-      const created = store.entities.create('panels', {
-        id: panelId,
-        name: optional(values, 'name') ?? panelId,
-        buildingId,
-      });
+      const existing = store.entities.find('panels', panelId);
+      if (existing && !reissue)
+        throw new PortvaktError(
+          'conflict',
+          `panel "${panelId}" is already provisioned; its credentials stay valid. To replace them (lost kit, ` +
+            `leaked password): portvakt-hub provision --reissue --panel-id ${panelId} --broker-url URL --out NEW_DIR`,
+        );
+      if (!existing && reissue)
+        throw new NotFoundError(`no panel "${panelId}" to reissue: provision it without --reissue`);
+      if (existing && buildingId !== undefined && existing.buildingId !== buildingId)
+        throw new ValidationError(
+          `panel "${panelId}" is in building "${existing.buildingId}", not "${buildingId}"`,
+        );
+      const row =
+        existing ??
+        store.entities.create('panels', {
+          id: panelId,
+          name: optional(values, 'name') ?? panelId,
+          buildingId,
+        });
+      for (const door of doors) {
+        const found = store.entities.find('doors', door.id);
+        if (!found) store.entities.create('doors', door);
+        else if (found.panelId !== panelId)
+          throw new ValidationError(`door "${door.id}" belongs to panel "${found.panelId}"`);
+      }
       store.panels.setPasswordHash(panelId, hashPassword(password));
-      return created;
+      return row;
     });
-    const doors = store.entities.list('doors', { panelId });
-    mkdirSync(out, { recursive: true, mode: 0o700 });
-    const config = panelYaml({
+    const building = store.entities.get('buildings', panel.buildingId);
+    const files = writeKit(out, {
       panelId,
       name: panel.name,
       timeZone: building.timeZone,
-      doors,
+      doors: store.entities.list('doors', { panelId }),
       brokerUrl,
       password,
+      installerToken,
       hubPublicKey: keys.publicKeyText,
     });
-    // 0600 also when an earlier run left the file (writeFile's mode applies at creation only).
-    writePrivateFile(join(out, 'panel.yaml'), config);
-    writeFileSync(
-      join(out, 'mosquitto.acl.lines'),
-      `# Append to /etc/mosquitto/portvakt/acl (deploy/mosquitto/README.md), then reload Mosquitto.\n${panelAclLines(panelId)}`,
-    );
-    const passwdLine = mosquittoPasswdLine(panelId, password);
-    if (passwdLine) writePrivateFile(join(out, 'mosquitto.passwd.line'), passwdLine);
-    else
+    const hasPasswdLine = files.some((f) => f.endsWith('mosquitto.passwd.line'));
+    if (!hasPasswdLine)
       io.err(
-        `mosquitto_passwd not found: on the broker run\n  mosquitto_passwd -b /etc/mosquitto/passwd ${panelId} '<sync.password from panel.yaml>'\n`,
+        `mosquitto_passwd not found: on the broker run\n  mosquitto_passwd -b /etc/mosquitto/portvakt/passwd ${panelId} '<sync.password from panel.yaml>'\n`,
       );
+    if (reissue) io.err(reissueSteps(panelId, out));
     printJson(io, {
       panelId,
-      buildingId,
+      buildingId: panel.buildingId,
+      reissued: reissue,
+      doors: store.entities.list('doors', { panelId }).map((d) => d.id),
       hubPublicKey: keys.publicKeyText,
-      files: ['panel.yaml', 'mosquitto.acl.lines', ...(passwdLine ? ['mosquitto.passwd.line'] : [])].map(
-        (f) => join(out, f),
-      ),
+      // Shown once: the hub keeps no copy (it is also in panel.yaml, api.installerToken).
+      installerToken,
+      files,
     });
     return 0;
   } finally {
@@ -113,44 +143,26 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-function panelYaml(p: {
-  panelId: string;
-  name: string;
-  timeZone: string;
-  doors: readonly Door[];
-  brokerUrl: string;
-  password: string;
-  hubPublicKey: string;
-}): string {
-  // Doors come from the hub when already defined there (their ids must match); otherwise one placeholder.
-  const doors = (p.doors.length ? p.doors : [{ id: 'door-1', name: 'Main entrance' }]).map((d, i) => ({
-    id: d.id,
-    name: d.name,
-    relay: { chip: 'gpiochip0', line: 17 + i },
-  }));
-  const config = {
-    panel: { id: p.panelId, name: p.name, timeZone: p.timeZone },
-    hardware: { gpio: 'onoff', reader: 'pcsc' },
-    doors,
-    readers: [{ id: 'reader-1', name: 'ACS ACR122U', doors: doors.map((d) => d.id) }],
-    sync: { brokerUrl: p.brokerUrl, username: p.panelId, password: p.password, hubPublicKey: p.hubPublicKey },
-  };
-  return `# portvakt panel config written by \`portvakt-hub provision\`.\n# PLACEHOLDERS: set each door's relay chip/line and the reader name to the actual wiring.\n${stringify(config)}`;
+/** What the installer must redo after a reissue (printed to stderr; stdout stays the JSON). */
+function reissueSteps(panelId: string, out: string): string {
+  return `New credentials for ${panelId}; until both steps are done the panel cannot reach the broker:
+  1. broker: replace the "${panelId}:" line of /etc/mosquitto/portvakt/passwd with ${join(out, 'mosquitto.passwd.line')}
+     and reload Mosquitto (systemctl reload mosquitto); the ACL lines are unchanged.
+  2. panel: install ${join(out, 'panel.yaml')} (keep your wiring: copy only sync.password and
+     api.installerToken into the existing file) and restart the panel.
+`;
 }
 
-/** `id:$7$…` via mosquitto_passwd in batch mode on a private temp file; undefined when not installed. */
-function mosquittoPasswdLine(user: string, password: string): string | undefined {
-  const tmp = mkdtempSync(join(tmpdir(), 'portvakt-passwd-'));
-  try {
-    const file = join(tmp, 'passwd');
-    execFileSync('mosquitto_passwd', ['-c', '-b', file, user, password], {
-      stdio: 'ignore',
-      timeout: 10_000,
-    });
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+/** `--door ID[=NAME]` flags as door rows, validated before the database is opened. */
+function doorFlags(flags: CliValue, panelId: string): { id: string; panelId: string; name: string }[] {
+  const list = Array.isArray(flags) ? flags : [];
+  const doors = list.map((flag) => {
+    const [id = '', ...rest] = flag.split('=');
+    const door = { id, panelId, name: rest.length ? rest.join('=') : id };
+    parseInput(ENTITY_SPECS.doors.schema, door, `--door ${flag}`);
+    return door;
+  });
+  if (new Set(doors.map((d) => d.id)).size !== doors.length)
+    throw new ValidationError('--door: the same door id twice');
+  return doors;
 }

@@ -75,6 +75,12 @@ export class ConfigReports {
       }
     } else if (store.panels.clearConfigAlarm(panelId, this.#clock.now()))
       this.#logger.warn({ panelId, version: message.version }, 'panel config back on a published version');
+    const doors = store.panels.view(panelId).doors;
+    if (doors && (doors.missingOnPanel.length > 0 || doors.unknownAtHub.length > 0))
+      this.#logger.warn(
+        { panelId, missingOnPanel: doors.missingOnPanel, unknownAtHub: doors.unknownAtHub },
+        "panel's wired doors differ from its doors at the hub (GET /api/v1/panels/{id}: doors)",
+      );
     for (const wake of [...this.#waiters]) wake();
   }
 

@@ -1,5 +1,5 @@
 /**
- * Administrator accounts (migration 8): who may run the hub or which buildings, their password hash
+ * Administrator accounts (migration 7): who may run the hub or which buildings, their password hash
  * (passwords.ts), their TOTP second factor and single-use recovery codes. Only store/ touches SQL; the
  * login flow and the TOTP arithmetic live in accounts/.
  */

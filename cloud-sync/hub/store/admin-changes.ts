@@ -1,5 +1,5 @@
 /**
- * The administrative change log (migration 8): who changed what, when. Written in the same transaction as
+ * The administrative change log (migration 7): who changed what, when. Written in the same transaction as
  * the change it describes (an entity change listener), so a change and its record commit together.
  * `detail` names the changed fields and their new values, never secrets (hashes are not entity fields).
  */

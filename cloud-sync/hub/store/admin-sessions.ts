@@ -1,5 +1,5 @@
 /**
- * Administrator sessions (migration 8): bearer tokens stored as SHA-256 hashes (256-bit random values,
+ * Administrator sessions (migration 7): bearer tokens stored as SHA-256 hashes (256-bit random values,
  * so a slow hash would buy nothing). A session is either half-open (the password was right; it may only
  * complete the second factor, and lives minutes) or full. Expiry is checked on every use: an expired
  * session is deleted when it is found.

@@ -62,16 +62,29 @@ export class EventLog {
     return this.#db.transaction(() => this.#insert(panelId, events, now))();
   }
 
-  list(query: { panelId?: string | undefined; after: number; limit: number }): StoredEvent[] {
-    const rows = (
-      query.panelId === undefined
-        ? this.#db
-            .prepare('SELECT * FROM events WHERE cursor > ? ORDER BY cursor LIMIT ?')
-            .all(query.after, query.limit)
-        : this.#db
-            .prepare('SELECT * FROM events WHERE panel_id = ? AND cursor > ? ORDER BY cursor LIMIT ?')
-            .all(query.panelId, query.after, query.limit)
-    ) as EventRow[];
+  /**
+   * Events with after < cursor < before (either bound optional), oldest first (`asc`, the default) or
+   * newest first (`desc`), at most `limit`. Cursors rise in arrival order, so paging on them is exact in
+   * both directions: asc continues with after = the last cursor, desc with before = the last cursor.
+   */
+  list(query: {
+    panelId?: string | undefined;
+    after?: number | undefined;
+    before?: number | undefined;
+    order?: 'asc' | 'desc' | undefined;
+    limit: number;
+  }): StoredEvent[] {
+    const where = ['cursor > @after', 'cursor < @before'];
+    if (query.panelId !== undefined) where.push('panel_id = @panelId');
+    const order = query.order === 'desc' ? 'DESC' : 'ASC';
+    const rows = this.#db
+      .prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY cursor ${order} LIMIT @limit`)
+      .all({
+        after: query.after ?? 0,
+        before: query.before ?? Number.MAX_SAFE_INTEGER,
+        limit: query.limit,
+        ...(query.panelId === undefined ? {} : { panelId: query.panelId }),
+      }) as EventRow[];
     return rows.map((r) => ({
       cursor: r.cursor,
       panelId: r.panel_id,

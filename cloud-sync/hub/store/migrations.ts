@@ -298,7 +298,7 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
-    version: 8,
+    version: 7,
     name: 'administrator accounts, second factor, sessions, change log',
     sql: `
       -- People who run the hub (operator) or buildings (building_admin, on the buildings granted to them).
@@ -358,6 +358,15 @@ export const migrations: readonly Migration[] = [
 
       -- card.enrol: the UID of the card tapped at the door, from the panel's command result.
       ALTER TABLE commands ADD COLUMN card_uid TEXT;
+    `,
+  },
+  {
+    version: 8,
+    name: 'the doors a panel reports wired',
+    sql: `
+      -- JSON array of the door ids the panel has a relay for (config/reported); NULL from panels that do
+      -- not report them. The panel status compares them with the hub's doors of that panel.
+      ALTER TABLE panel_reported ADD COLUMN wired_doors TEXT;
     `,
   },
 ];

@@ -40,6 +40,21 @@ export const panelStatusViewSchema = z.object({
       })
       .nullable(),
   }),
+  /**
+   * The panel's doors at the hub against those the panel reports wired (its device config): a door
+   * missing on the panel can never open; an unknown one never grants. Null until the panel reported.
+   */
+  doors: z
+    .object({
+      wired: z.array(z.string()),
+      missingOnPanel: z
+        .array(z.string())
+        .describe('doors of this panel at the hub that the panel has no relay for'),
+      unknownAtHub: z
+        .array(z.string())
+        .describe('doors the panel has wired that the hub does not have for it'),
+    })
+    .nullable(),
   online: z.boolean(),
   state: z
     .object({
@@ -136,10 +151,18 @@ export class PanelStatus {
   saveReported(panelId: string, msg: ConfigReportedMessage): void {
     this.#db
       .prepare(
-        `INSERT OR REPLACE INTO panel_reported (panel_id, version, status, rejected_version, reason, at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO panel_reported (panel_id, version, status, rejected_version, reason, at, wired_doors)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(panelId, msg.version, msg.status, msg.rejectedVersion ?? null, msg.reason ?? null, msg.at);
+      .run(
+        panelId,
+        msg.version,
+        msg.status,
+        msg.rejectedVersion ?? null,
+        msg.reason ?? null,
+        msg.at,
+        msg.wiredDoors ? JSON.stringify(msg.wiredDoors) : null,
+      );
   }
 
   saveState(panelId: string, msg: DeviceStateMessage, receivedAt: number): void {
@@ -169,6 +192,18 @@ export class PanelStatus {
     return row?.password_hash ?? undefined;
   }
 
+  #doorMatch(panelId: string, wired: string[]): NonNullable<PanelStatusView['doors']> {
+    const atHub = this.#db
+      .prepare('SELECT id FROM doors WHERE panel_id = ? ORDER BY id')
+      .pluck()
+      .all(panelId) as string[];
+    return {
+      wired,
+      missingOnPanel: atHub.filter((id) => !wired.includes(id)),
+      unknownAtHub: wired.filter((id) => !atHub.includes(id)),
+    };
+  }
+
   view(panelId: string): PanelStatusView {
     const pub = this.#db
       // Fast-path patches are published too: the version panels were sent is the last of them.
@@ -187,6 +222,7 @@ export class PanelStatus {
           rejected_version: number | null;
           reason: string | null;
           at: number;
+          wired_doors: string | null;
         }
       | undefined;
     const st = this.#db.prepare('SELECT * FROM panel_state WHERE panel_id = ?').get(panelId) as
@@ -220,11 +256,14 @@ export class PanelStatus {
             }
           : null,
       },
+      doors: rep?.wired_doors ? this.#doorMatch(panelId, JSON.parse(rep.wired_doors) as string[]) : null,
       online: st?.status === 'online',
       state: st
         ? {
             status: st.status,
-            configVersion: st.config_version,
+            // `state` is published once per connect, so its configVersion is the version in force at
+            // connect time (0 for a fresh panel); a later `config/reported` names the one in force now.
+            configVersion: rep && rep.at >= st.at ? rep.version : st.config_version,
             lastSeq: st.last_seq,
             software: st.software,
             at: st.at,

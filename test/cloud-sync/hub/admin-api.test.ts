@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
+import { verifyPassword } from '../../../cloud-sync/hub/store/passwords.ts';
 import { importPublicKey, verifyCommand } from '../../../cloud-sync/protocol/signing.ts';
 import { until } from '../../../scripts/lab/until.ts';
 import { type AdminApi, adminApi } from '../../support/hub.ts';
@@ -45,7 +46,18 @@ describe('hub admin API', () => {
     const panel = await call('POST', '/api/v1/panels', { id: 'p1', name: 'Entrance', buildingId: 'b1' });
     expect(panel.status).toBe(201);
     expect(panel.body.brokerPassword).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(panel.body.installerToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(panel.body).not.toHaveProperty('passwordHash');
+    // Re-issue: a new broker password replaces the hash; the old one no longer verifies.
+    const reissued = await call('POST', '/api/v1/panels/p1/credentials');
+    expect(reissued.status).toBe(200);
+    expect(reissued.body.brokerPassword).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(reissued.body.brokerPassword).not.toBe(panel.body.brokerPassword);
+    expect(reissued.body.redo.join('\n')).toContain('mosquitto_passwd');
+    const hash = hub.store.panels.passwordHash('p1')!;
+    expect(verifyPassword(reissued.body.brokerPassword, hash)).toBe(true);
+    expect(verifyPassword(panel.body.brokerPassword, hash)).toBe(false);
+    expect((await call('POST', '/api/v1/panels/nope/credentials')).status).toBe(404);
     expect(
       (await call('POST', '/api/v1/doors', { id: 'door-a', panelId: 'p1', name: 'Door A' })).body,
     ).toEqual({
@@ -187,7 +199,7 @@ describe('hub admin API', () => {
     }
   });
 
-  it('lists stored events with panel, after and limit', async () => {
+  it('lists stored events newest first, pages both ways by cursor, and follows the stream with after', async () => {
     const panel = await fakePanel(broker.url, 'p1', '-ev');
     const events = [1, 2, 3].map((seq) => ({
       id: `e${seq}`,
@@ -201,9 +213,24 @@ describe('hub admin API', () => {
     await panel.publish('events', { protocol: 1, afterSeq: 0, events });
     await until(() => panel.on('events/ack').length === 1, 'ack');
     await panel.close();
-    const first = await call('GET', '/api/v1/events?panel=p1&limit=2');
-    expect(first.body.events.map((e: { id: string }) => e.id)).toEqual(['e1', 'e2']);
+    const ids = (reply: { body: { events: { id: string }[] } }) => reply.body.events.map((e) => e.id);
+    // The default: newest first; older pages continue with before=nextBefore.
+    const newest = await call('GET', '/api/v1/events?panel=p1&limit=2');
+    expect(ids(newest)).toEqual(['e3', 'e2']);
+    const older = await call('GET', `/api/v1/events?panel=p1&limit=2&before=${newest.body.nextBefore}`);
+    expect(ids(older)).toEqual(['e1']);
+    const none = await call('GET', `/api/v1/events?panel=p1&before=${older.body.nextBefore}`);
+    expect(none.body).toMatchObject({ events: [], nextBefore: null });
+    // Oldest first on request; `after` alone follows the stream (as pollers always did).
+    const first = await call('GET', '/api/v1/events?panel=p1&limit=2&order=asc');
+    expect(ids(first)).toEqual(['e1', 'e2']);
     const next = await call('GET', `/api/v1/events?panel=p1&after=${first.body.nextAfter}`);
-    expect(next.body.events.map((e: { id: string }) => e.id)).toEqual(['e3']);
+    expect(ids(next)).toEqual(['e3']);
+    // nextAfter of the newest page names the newest event: polling with it returns only newer ones.
+    expect(ids(await call('GET', `/api/v1/events?panel=p1&after=${newest.body.nextAfter}`))).toEqual([]);
+    expect(
+      ids(await call('GET', `/api/v1/events?panel=p1&after=${first.body.events[0].cursor}&order=desc`)),
+    ).toEqual(['e3', 'e2']);
+    expect((await call('GET', '/api/v1/events?order=sideways')).status).toBe(400);
   });
 });

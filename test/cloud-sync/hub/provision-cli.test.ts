@@ -24,6 +24,16 @@ function cli(dataDir: string) {
 const provisionP1 = (run: ReturnType<typeof cli>, brokerUrl: string, out: string) =>
   run('provision', '--panel-id', 'p1', '--building', 'b1', '--broker-url', brokerUrl, '--out', out);
 
+/** The broker password hash the hub keeps for p1. */
+function hashOf(dataDir: string): string {
+  const store = openHubStore(join(dataDir, 'hub.db'), { clock: new SystemClock(), logger: silentLogger });
+  try {
+    return store.panels.passwordHash('p1')!;
+  } finally {
+    store.close();
+  }
+}
+
 describe('hub CLI', () => {
   it('provisions a panel: panel.yaml with the sync section and hub key, broker files, hashed password', async () => {
     const data = tempDir();
@@ -51,6 +61,9 @@ describe('hub CLI', () => {
     });
     expect(config.panel).toEqual({ id: 'p1', name: 'p1', timeZone: 'Europe/Stockholm' });
     expect(config.doors.length).toBeGreaterThan(0);
+    // The installer token the README promises: random, shown once (printed), in panel.yaml.
+    expect(config.api.installerToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(printed.installerToken).toBe(config.api.installerToken);
     // The panel's own config schema (with its sync section) accepts the file as written.
     expect(configSchema.safeParse(config).error?.issues).toBeUndefined();
 
@@ -80,8 +93,112 @@ describe('hub CLI', () => {
     } finally {
       store.close();
     }
-    // Provisioning twice is refused, leaving the first credentials valid.
-    expect((await provisionP1(run, 'mqtt://x', out)).code).toBe(1);
+    // Provisioning twice is refused, leaving the first credentials valid, and says how to reissue.
+    const again = await provisionP1(run, 'mqtt://x', join(tempDir(), 'kit2'));
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('--reissue');
+    expect(hashOf(data)).toSatisfy((h: string) => verifyPassword(config.sync.password, h));
+    // A kit is never overwritten (the installer may have edited its wiring), not even by a reissue.
+    const overwrite = await run(
+      'provision',
+      '--reissue',
+      '--panel-id',
+      'p1',
+      '--broker-url',
+      'mqtt://x',
+      '--out',
+      out,
+    );
+    expect(overwrite.code).toBe(2);
+    expect(overwrite.err).toContain('refusing to overwrite');
+    expect(hashOf(data)).toSatisfy((h: string) => verifyPassword(config.sync.password, h));
+
+    // The explicit reissue: new password and installer token, a new kit, and what to redo.
+    const out2 = join(tempDir(), 'kit-reissued');
+    const reissue = await run(
+      'provision',
+      '--reissue',
+      '--panel-id',
+      'p1',
+      '--broker-url',
+      'mqtts://broker.example:8883',
+      '--out',
+      out2,
+    );
+    expect(reissue.code).toBe(0);
+    expect(reissue.json()).toMatchObject({ panelId: 'p1', buildingId: 'b1', reissued: true });
+    expect(reissue.err).toContain('mosquitto.passwd.line');
+    expect(reissue.err).toMatch(/restart the panel/);
+    const config2 = parse(readFileSync(join(out2, 'panel.yaml'), 'utf8'));
+    expect(config2.sync.password).not.toBe(config.sync.password);
+    expect(config2.api.installerToken).not.toBe(config.api.installerToken);
+    expect(verifyPassword(config2.sync.password, hashOf(data))).toBe(true);
+    expect(verifyPassword(config.sync.password, hashOf(data))).toBe(false);
+    if (hasMosquitto) expect(readFileSync(join(out2, 'mosquitto.passwd.line'), 'utf8')).toMatch(/^p1:\$7\$/);
+    // Reissuing a panel that does not exist is refused.
+    expect(
+      (
+        await run(
+          'provision',
+          '--reissue',
+          '--panel-id',
+          'p9',
+          '--broker-url',
+          'mqtt://x',
+          '--out',
+          join(tempDir(), 'k'),
+        )
+      ).code,
+    ).toBe(1);
+  });
+
+  it('creates the doors named with --door at the hub and wires the same ids in panel.yaml', async () => {
+    const data = tempDir();
+    const out = join(tempDir(), 'kit');
+    const run = cli(data);
+    await run('building', 'add', '--id', 'b1', '--name', 'B', '--time-zone', 'UTC');
+    const res = await run(
+      'provision',
+      '--panel-id',
+      'p1',
+      '--building',
+      'b1',
+      '--door',
+      'front=Front door',
+      '--door',
+      'garage',
+      '--broker-url',
+      'mqtt://h:1883',
+      '--out',
+      out,
+    );
+    expect(res.err).toBe('');
+    expect(res.json().doors).toEqual(['front', 'garage']);
+    const config = parse(readFileSync(join(out, 'panel.yaml'), 'utf8'));
+    expect(config.doors.map((d: { id: string; name: string }) => [d.id, d.name])).toEqual([
+      ['front', 'Front door'],
+      ['garage', 'garage'],
+    ]);
+    expect(config.readers[0].doors).toEqual(['front', 'garage']);
+    // A bad door id changes nothing: no panel was created.
+    const bad = await run(
+      'provision',
+      '--panel-id',
+      'p2',
+      '--building',
+      'b1',
+      '--door',
+      'Bad Id',
+      '--broker-url',
+      'mqtt://h:1883',
+      '--out',
+      join(tempDir(), 'k'),
+    );
+    expect(bad.code).toBe(2);
+    // A door before its panel: the error says that provisioning creates the panel (and its doors).
+    const early = await run('door', 'add', '--id', 'd2', '--panel', 'p2', '--name', 'x');
+    expect(early.code).toBe(2);
+    expect(early.err).toContain('portvakt-hub provision --panel-id p2');
   });
 
   it('adds admin rows and revokes cards, printing JSON', async () => {

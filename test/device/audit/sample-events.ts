@@ -36,6 +36,7 @@ export const SAMPLE_PAYLOADS: { [T in AuditEventType]: AuditPayloads[T] } = {
   'sync.event_skipped': { seq: 7, eventType: 'call.refused', reason: 'invalid', detail: 'data: invalid' },
   'config.rejected': { leaf: 'config/desired', reason: 'invalid' },
   'config.applied': { version: 1, kind: 'snapshot' },
+  'config.door_mismatch': { hubOnly: ['door-2'], panelOnly: ['door-1'] },
   'outbox.overflow': { dropped: { 'door.opened': 1 }, total: 1, maxRows: 1000 },
   'call.started': { callId: call.callId, bellId: call.bellId, type: 'parallel' },
   'call.ringing': { callId: call.callId, residentId: call.residentId, devices: 1 },

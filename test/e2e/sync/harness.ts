@@ -55,6 +55,8 @@ export interface LabOptions {
   /** Extra broker users (name → password) and ACL lines appended to the product ACL. */
   extraUsers?: Record<string, string>;
   extraAcl?: string;
+  /** The hub's check for CLI changes (HubSettings.recompileIntervalMs); default off. */
+  recompileIntervalMs?: number;
 }
 
 /** Provisions the panels, starts Mosquitto with their credentials and a hub on it. */
@@ -87,6 +89,9 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     username: 'hub',
     password: hubPassword,
     dataDir: hubDir,
+    ...(options.recompileIntervalMs === undefined
+      ? {}
+      : { recompileIntervalMs: options.recompileIntervalMs }),
   });
   for (const p of Object.values(panels)) {
     hub.store.entities.create('doors', { id: p.doorId, panelId: p.id, name: `Door of ${p.id}` });
