@@ -16,6 +16,7 @@ import { residentCallLog } from '../residents/call-log.ts';
 import { ClientAddresses } from '../residents/client-address.ts';
 import { residentDoors, ruledDoorIds } from '../residents/doors.ts';
 import type { HubApiContext } from './context.ts';
+import { addResidentSelfRoutes } from './resident-self-routes.ts';
 
 export const RESIDENT_PREFIX = '/api/v1/resident/';
 
@@ -88,4 +89,6 @@ export function addResidentRoutes(router: Router, ctx: HubApiContext): void {
       const q = parseInput(callLogQuery, Object.fromEntries(query), 'query');
       return { status: 200, body: { calls: residentCallLog(store, s.residentId, q.limit) } };
     });
+  // Profile, doorbell, picture, own cards and app devices.
+  addResidentSelfRoutes(router, ctx, RESIDENT_PREFIX);
 }

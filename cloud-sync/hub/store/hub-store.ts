@@ -13,6 +13,7 @@ import { EventLog } from './event-log.ts';
 import { migrations } from './migrations.ts';
 import { PanelStatus } from './panel-status.ts';
 import { PendingPatches } from './pending-patches.ts';
+import { ResidentHidingProfiles } from './resident-hiding-profiles.ts';
 import { ResidentSessions } from './resident-sessions.ts';
 import { SnapshotSource } from './snapshot-source.ts';
 
@@ -26,6 +27,8 @@ export interface HubStore {
   readonly commands: CommandLog;
   readonly pendingPatches: PendingPatches;
   readonly sessions: ResidentSessions;
+  /** The time profiles residents made in the app to hide on a weekly schedule. */
+  readonly hidingProfiles: ResidentHidingProfiles;
   /**
    * Runs `fn` in one transaction (nested calls become savepoints). `immediate` takes the write lock at the
    * start, so two hub workers that read-then-write (a config version) cannot interleave.
@@ -53,6 +56,7 @@ export function openHubStore(path: string, options: { clock: Clock; logger: Logg
     commands: new CommandLog(db),
     pendingPatches: new PendingPatches(db),
     sessions: new ResidentSessions(db),
+    hidingProfiles: new ResidentHidingProfiles(db),
     transaction: (fn, { immediate = false } = {}) => {
       const run = db.transaction(fn);
       return immediate ? run.immediate() : run();

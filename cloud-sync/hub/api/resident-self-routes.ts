@@ -1,0 +1,90 @@
+/**
+ * The resident app's self-service routes, under /api/v1/resident/ (resident session token, like the rest
+ * of resident-routes.ts). Every route acts on the session's resident only; an id in the path (a bell, a
+ * card, an app device) must be one of theirs, or the answer is 404 and nothing changes.
+ */
+import { ValidationError } from '../../../lib/errors.ts';
+import { parseInput } from '../../../lib/http/parse-input.ts';
+import type { Router } from '../../../lib/http/router.ts';
+import {
+  pictureUploadBody,
+  selfBellTextBody,
+  selfCardAddBody,
+  selfCardStatusBody,
+  selfDoorbellBody,
+  selfProfileBody,
+} from '../../protocol/resident-self-service.ts';
+import { RateLimit } from '../residents/rate-limit.ts';
+import {
+  addSelfCard,
+  removeSelfDevice,
+  selfCards,
+  selfDevices,
+  setSelfCardStatus,
+} from '../residents/self-cards.ts';
+import {
+  clearSelfPicture,
+  selfDoorbell,
+  selfProfile,
+  setSelfBellText,
+  setSelfPicture,
+  updateSelfDoorbell,
+  updateSelfProfile,
+} from '../residents/self-doorbell.ts';
+import type { HubApiContext } from './context.ts';
+
+/** Picture uploads are decoded on the hub: a few a minute per resident is plenty for a person. */
+const PICTURE_UPLOADS = { burst: 20, perMinute: 6 };
+
+export function addResidentSelfRoutes(router: Router, ctx: HubApiContext, prefix: string): void {
+  const { residents, store, clock } = ctx;
+  const uploads = new RateLimit(clock, PICTURE_UPLOADS, 'picture uploads');
+  const me = (req: { headers: { authorization?: string | undefined } }) =>
+    residents.authenticate(req.headers.authorization);
+  const ok = (body: unknown) => ({ status: 200, body });
+  router
+    .add('GET', `${prefix}profile`, ({ req }) => ok(selfProfile(store, me(req).residentId)))
+    .add('PATCH', `${prefix}profile`, ({ req, body }) => {
+      const { residentId } = me(req);
+      return ok(updateSelfProfile(store, residentId, parseInput(selfProfileBody, body, 'profile')));
+    })
+    .add('GET', `${prefix}doorbell`, ({ req }) => ok(selfDoorbell(store, me(req).residentId)))
+    .add('PATCH', `${prefix}doorbell`, ({ req, body }) => {
+      const { residentId } = me(req);
+      const patch = parseInput(selfDoorbellBody, body, 'doorbell');
+      return ok(updateSelfDoorbell(store, residentId, patch, clock.now()));
+    })
+    .add('PATCH', `${prefix}doorbell/bells/{bellId}`, ({ req, params, body }) => {
+      const { residentId } = me(req);
+      const { displayText } = parseInput(selfBellTextBody, body, 'bell text');
+      return ok(setSelfBellText(store, residentId, params['bellId']!, displayText));
+    })
+    .add('PUT', `${prefix}doorbell/picture`, async ({ req, body }) => {
+      const { residentId } = me(req);
+      const { image } = parseInput(pictureUploadBody, body, 'picture');
+      uploads.take(residentId);
+      const file = Buffer.from(image, 'base64');
+      if (file.length === 0) throw new ValidationError('picture refused: the file is empty');
+      return ok(await setSelfPicture(store, residentId, file));
+    })
+    .add('DELETE', `${prefix}doorbell/picture`, ({ req }) => ok(clearSelfPicture(store, me(req).residentId)))
+    .add('GET', `${prefix}cards`, ({ req }) => ok(selfCards(store, me(req).residentId)))
+    .add('POST', `${prefix}cards`, ({ req, body }) => {
+      const { residentId } = me(req);
+      const { uid } = parseInput(selfCardAddBody, body, 'card');
+      return { status: 201, body: addSelfCard(store, residentId, uid) };
+    })
+    .add('PATCH', `${prefix}cards/{cardId}`, ({ req, params, body }) => {
+      const { residentId } = me(req);
+      const { status } = parseInput(selfCardStatusBody, body, 'card');
+      return ok(setSelfCardStatus(store, residentId, params['cardId']!, status));
+    })
+    .add('GET', `${prefix}devices`, ({ req }) => ok({ devices: selfDevices(store, me(req)) }))
+    .add('DELETE', `${prefix}devices/{deviceId}`, async ({ req, params }) => {
+      const { residentId } = me(req);
+      removeSelfDevice(store, residentId, params['deviceId']!);
+      // Confirmed at the broker before the answer, as on logout.
+      await residents.revocations.drain();
+      return { status: 204, body: undefined };
+    });
+}
