@@ -13,7 +13,7 @@ import { entityId, epochMs, name } from './fields.ts';
 /** The most bytes of an uploaded picture file (before the hub re-encodes it to a small JPEG). */
 export const PICTURE_UPLOAD_MAX_BYTES = 160 * 1024;
 /** The most pixels the hub decodes of an uploaded picture (a decompression bomb is refused unread). */
-export const PICTURE_MAX_INPUT_PIXELS = 24_000_000;
+export const PICTURE_MAX_INPUT_PIXELS = 16_000_000;
 /** The re-encoded picture fits in this square (pixels), keeping its aspect. */
 export const PICTURE_SIDE_PX = 320;
 /** The most cards a resident may hold when adding one themselves. */
