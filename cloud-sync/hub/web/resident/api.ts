@@ -17,6 +17,20 @@ import {
   residentOpenReply,
   residentProfile,
 } from '../../../protocol/resident-api.ts';
+import {
+  type SelfCard,
+  type SelfCardsReply,
+  type SelfDevice,
+  type SelfDoorbell,
+  type SelfDoorbellBody,
+  type SelfProfile,
+  type SelfProfileBody,
+  selfCard,
+  selfCardsReply,
+  selfDevicesReply,
+  selfDoorbell,
+  selfProfile,
+} from '../../../protocol/resident-self-service.ts';
 
 const BASE = '/api/v1/resident';
 
@@ -112,5 +126,55 @@ export class ResidentApi {
 
   logout(): Promise<void> {
     return request('POST', '/logout', null, this.#token);
+  }
+
+  profile(): Promise<SelfProfile> {
+    return request('GET', '/profile', selfProfile, this.#token);
+  }
+
+  updateProfile(body: SelfProfileBody): Promise<SelfProfile> {
+    return request('PATCH', '/profile', selfProfile, this.#token, body);
+  }
+
+  doorbell(): Promise<SelfDoorbell> {
+    return request('GET', '/doorbell', selfDoorbell, this.#token);
+  }
+
+  updateDoorbell(body: SelfDoorbellBody): Promise<SelfDoorbell> {
+    return request('PATCH', '/doorbell', selfDoorbell, this.#token, body);
+  }
+
+  setBellText(bellId: string, displayText: string): Promise<SelfDoorbell> {
+    const path = `/doorbell/bells/${encodeURIComponent(bellId)}`;
+    return request('PATCH', path, selfDoorbell, this.#token, { displayText });
+  }
+
+  /** `image`: the picture file as base64; the hub checks and re-encodes it. */
+  uploadPicture(image: string): Promise<SelfDoorbell> {
+    return request('PUT', '/doorbell/picture', selfDoorbell, this.#token, { image });
+  }
+
+  removePicture(): Promise<SelfDoorbell> {
+    return request('DELETE', '/doorbell/picture', selfDoorbell, this.#token);
+  }
+
+  cards(): Promise<SelfCardsReply> {
+    return request('GET', '/cards', selfCardsReply, this.#token);
+  }
+
+  addCard(uid: string): Promise<SelfCard> {
+    return request('POST', '/cards', selfCard, this.#token, { uid });
+  }
+
+  setCardStatus(cardId: string, status: 'active' | 'blocked'): Promise<SelfCard> {
+    return request('PATCH', `/cards/${encodeURIComponent(cardId)}`, selfCard, this.#token, { status });
+  }
+
+  async devices(): Promise<SelfDevice[]> {
+    return (await request('GET', '/devices', selfDevicesReply, this.#token)).devices;
+  }
+
+  logOutDevice(appDeviceId: string): Promise<void> {
+    return request('DELETE', `/devices/${encodeURIComponent(appDeviceId)}`, null, this.#token);
   }
 }
