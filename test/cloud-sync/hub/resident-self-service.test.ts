@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
+import type { Card } from '../../../cloud-sync/protocol/building.ts';
 import type { BuildingSnapshot } from '../../../cloud-sync/protocol/building-snapshot.ts';
 import { configPatchMessage, configSnapshotMessage } from '../../../cloud-sync/protocol/messages.ts';
 import { until } from '../../../scripts/lab/until.ts';
@@ -34,6 +35,11 @@ describe('resident self-service API', () => {
       const s = snapshot(panel);
       return s && check(s) ? s : undefined;
     }, what);
+  /** Every card row the panel received in a config patch (the card fast path). */
+  const patchedCards = (panel: FakePanel) =>
+    panel
+      .on('config/patch')
+      .flatMap((m) => (configPatchMessage.parse(m.payload).upsert.cards ?? []) as Card[]);
   const residentOf = (s: BuildingSnapshot, id: string) => s.residents.find((r) => r.id === id);
 
   beforeAll(async () => {
@@ -207,27 +213,14 @@ describe('resident self-service API', () => {
     expect(res.status).toBe(201);
     const added = res.body.id as string;
     // Alice has a rule on p1's door: the new card reaches p1 at once (the card fast path).
-    await until(
-      () =>
-        p1
-          .on('config/patch')
-          .some((m) => configPatchMessage.parse(m.payload).upsert.cards?.some((c) => c.uid === '04AABBCC')),
-      'the new card at p1',
-    );
+    await until(() => patchedCards(p1).some((c) => c.uid === '04AABBCC'), 'the new card at p1');
     expect((await call('POST', `${R}/cards`, { uid: '04AABBCC' }, bob)).status).toBe(409);
     expect((await call('POST', `${R}/cards`, { uid: 'zz' }, bob)).status).toBe(400);
 
     res = await call('PATCH', `${R}/cards/${added}`, { status: 'blocked' }, alice);
     expect(res.body).toMatchObject({ id: added, status: 'blocked' });
     await until(
-      () =>
-        p1
-          .on('config/patch')
-          .some((m) =>
-            configPatchMessage
-              .parse(m.payload)
-              .upsert.cards?.some((c) => c.id === added && c.status === 'blocked'),
-          ),
+      () => patchedCards(p1).some((c) => c.id === added && c.status === 'blocked'),
       'the blocked card at p1',
     );
     for (const [cardId, body] of [
