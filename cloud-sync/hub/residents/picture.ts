@@ -15,6 +15,11 @@ import {
   PICTURE_UPLOAD_MAX_BYTES,
 } from '../../protocol/resident-self-service.ts';
 
+// The hub decodes a picture now and then, next to its real work: no cache of decoded images kept in
+// memory, one libvips thread per picture.
+sharp.cache(false);
+sharp.concurrency(1);
+
 type PictureType = 'jpeg' | 'png' | 'webp';
 
 const ascii = (b: Buffer, from: number, to: number) => b.subarray(from, to).toString('latin1');

@@ -10,6 +10,7 @@
  * is folded into the bell texts the first time the resident sets a bell text, so nothing visible changes
  * on the other panels.
  */
+import { createHash } from 'node:crypto';
 import { ForbiddenError, NotFoundError, PortvaktError, ValidationError } from '../../../lib/errors.ts';
 import {
   HIDE_UNTIL_MAX_MS,
@@ -114,7 +115,11 @@ function ownHidingProfile(store: Store, residentId: string, intervals: WeeklyInt
     e.update('timeProfiles', owned, { intervals });
     return owned;
   }
-  const id = `hide-${residentId}`;
+  // Short resident ids give a readable id; a long one (ids may have 128 chars) a hash of it.
+  const id =
+    residentId.length <= 100
+      ? `hide-${residentId}`
+      : `hide-${createHash('sha256').update(residentId).digest('hex')}`;
   if (e.find('timeProfiles', id))
     throw new PortvaktError(
       'conflict',

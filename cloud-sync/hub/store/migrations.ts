@@ -312,6 +312,10 @@ export const migrations: readonly Migration[] = [
         resident_id TEXT PRIMARY KEY REFERENCES residents(id) ON DELETE CASCADE,
         time_profile_id TEXT NOT NULL UNIQUE REFERENCES time_profiles(id) ON DELETE CASCADE
       ) STRICT;
+      -- A removed resident's own hiding profile goes with them (nobody else can edit or use it sensibly).
+      CREATE TRIGGER resident_hiding_profiles_gone AFTER DELETE ON resident_hiding_profiles BEGIN
+        DELETE FROM time_profiles WHERE id = old.time_profile_id;
+      END;
     `,
   },
 ];

@@ -274,4 +274,35 @@ describe('resident self-service API', () => {
     // Bob's devices are untouched throughout.
     expect((await call('GET', `${R}/devices`, undefined, bob)).body.devices).toHaveLength(1);
   });
+  it('shows each resident only their own bells and cards', async () => {
+    const doorbell = await call('GET', `${R}/doorbell`, undefined, bob);
+    expect(doorbell.body.bells.map((b: { bellId: string }) => b.bellId)).toEqual(['bell-bob-p1']);
+    const cards = await call('GET', `${R}/cards`, undefined, bob);
+    expect(cards.body.cards.map((c: { id: string }) => c.id)).toEqual(['card-bob']);
+  });
+
+  it("removes a removed resident's own hiding profile with them", async () => {
+    hub.store.entities.create('residents', { id: 'carol', unitId: 'u1', name: 'Carol' });
+    const carol = bearer((await loginResident(call, 'carol')).token);
+    const nights = [{ weekday: 2, startMinute: 0, endMinute: 360 }];
+    expect((await call('PATCH', `${R}/doorbell`, { hiddenWeekly: nights }, carol)).status).toBe(200);
+    expect(hub.store.entities.find('timeProfiles', 'hide-carol')).toBeDefined();
+    expect((await call('DELETE', '/api/v1/residents/carol', undefined, AUTH)).status).toBe(204);
+    expect(hub.store.entities.find('timeProfiles', 'hide-carol')).toBeUndefined();
+    // An administrator's profile of the same id is never taken over by a resident's schedule.
+    hub.store.entities.create('residents', { id: 'carol', unitId: 'u1', name: 'Carol' });
+    hub.store.entities.create('timeProfiles', {
+      id: 'hide-carol',
+      buildingId: 'b1',
+      name: 'Admin',
+      intervals: [],
+    });
+    const again = bearer((await loginResident(call, 'carol')).token);
+    const refused = await call('PATCH', `${R}/doorbell`, { hiddenWeekly: nights }, again);
+    expect(refused.status).toBe(409);
+    expect(hub.store.entities.get('timeProfiles', 'hide-carol')).toMatchObject({
+      name: 'Admin',
+      intervals: [],
+    });
+  });
 });
