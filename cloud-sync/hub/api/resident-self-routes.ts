@@ -42,22 +42,32 @@ export function addResidentSelfRoutes(router: Router, ctx: HubApiContext, prefix
   const me = (req: { headers: { authorization?: string | undefined } }) =>
     residents.authenticate(req.headers.authorization);
   const ok = (body: unknown) => ({ status: 200, body });
+  /** Who changed what (field names and row ids only: no phone numbers, addresses or card UIDs). */
+  const changed = (residentId: string, what: string, detail: Record<string, unknown> = {}) =>
+    residents.selfServiceLogger.info({ residentId, what, ...detail }, 'resident changed their own settings');
   router
     .add('GET', `${prefix}profile`, ({ req }) => ok(selfProfile(store, me(req).residentId)))
     .add('PATCH', `${prefix}profile`, ({ req, body }) => {
       const { residentId } = me(req);
-      return ok(updateSelfProfile(store, residentId, parseInput(selfProfileBody, body, 'profile')));
+      const patch = parseInput(selfProfileBody, body, 'profile');
+      const reply = updateSelfProfile(store, residentId, patch);
+      changed(residentId, 'profile', { fields: Object.keys(patch) });
+      return ok(reply);
     })
     .add('GET', `${prefix}doorbell`, ({ req }) => ok(selfDoorbell(store, me(req).residentId)))
     .add('PATCH', `${prefix}doorbell`, ({ req, body }) => {
       const { residentId } = me(req);
       const patch = parseInput(selfDoorbellBody, body, 'doorbell');
-      return ok(updateSelfDoorbell(store, residentId, patch, clock.now()));
+      const reply = updateSelfDoorbell(store, residentId, patch, clock.now());
+      changed(residentId, 'doorbell', { fields: Object.keys(patch) });
+      return ok(reply);
     })
     .add('PATCH', `${prefix}doorbell/bells/{bellId}`, ({ req, params, body }) => {
       const { residentId } = me(req);
       const { displayText } = parseInput(selfBellTextBody, body, 'bell text');
-      return ok(setSelfBellText(store, residentId, params['bellId']!, displayText));
+      const reply = setSelfBellText(store, residentId, params['bellId']!, displayText);
+      changed(residentId, 'bell text', { bellId: params['bellId'] });
+      return ok(reply);
     })
     .add('PUT', `${prefix}doorbell/picture`, async ({ req, body }) => {
       const { residentId } = me(req);
@@ -65,24 +75,36 @@ export function addResidentSelfRoutes(router: Router, ctx: HubApiContext, prefix
       uploads.take(residentId);
       const file = Buffer.from(image, 'base64');
       if (file.length === 0) throw new ValidationError('picture refused: the file is empty');
-      return ok(await setSelfPicture(store, residentId, file));
+      const reply = await setSelfPicture(store, residentId, file);
+      changed(residentId, 'picture', { bytesIn: file.length });
+      return ok(reply);
     })
-    .add('DELETE', `${prefix}doorbell/picture`, ({ req }) => ok(clearSelfPicture(store, me(req).residentId)))
+    .add('DELETE', `${prefix}doorbell/picture`, ({ req }) => {
+      const { residentId } = me(req);
+      const reply = clearSelfPicture(store, residentId);
+      changed(residentId, 'picture removed');
+      return ok(reply);
+    })
     .add('GET', `${prefix}cards`, ({ req }) => ok(selfCards(store, me(req).residentId)))
     .add('POST', `${prefix}cards`, ({ req, body }) => {
       const { residentId } = me(req);
       const { uid } = parseInput(selfCardAddBody, body, 'card');
-      return { status: 201, body: addSelfCard(store, residentId, uid) };
+      const card = addSelfCard(store, residentId, uid);
+      changed(residentId, 'card added', { cardId: card.id });
+      return { status: 201, body: card };
     })
     .add('PATCH', `${prefix}cards/{cardId}`, ({ req, params, body }) => {
       const { residentId } = me(req);
       const { status } = parseInput(selfCardStatusBody, body, 'card');
-      return ok(setSelfCardStatus(store, residentId, params['cardId']!, status));
+      const card = setSelfCardStatus(store, residentId, params['cardId']!, status);
+      changed(residentId, 'card status', { cardId: card.id, status });
+      return ok(card);
     })
     .add('GET', `${prefix}devices`, ({ req }) => ok({ devices: selfDevices(store, me(req)) }))
     .add('DELETE', `${prefix}devices/{deviceId}`, async ({ req, params }) => {
       const { residentId } = me(req);
       removeSelfDevice(store, residentId, params['deviceId']!);
+      changed(residentId, 'app device logged out', { appDeviceId: params['deviceId'] });
       // Confirmed at the broker before the answer, as on logout.
       await residents.revocations.drain();
       return { status: 204, body: undefined };
