@@ -7,6 +7,7 @@
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PICTURE_UPLOAD_MAX_BYTES } from '../../../cloud-sync/protocol/resident-self-service.ts';
 import { type Browser, launchChromium } from '../../../scripts/lab/chromium.ts';
 import { until } from '../../../scripts/lab/until.ts';
 import { appStatus, logIn } from './app-page.ts';
@@ -127,6 +128,35 @@ describe('resident self-service (Chromium)', () => {
     await page.getByTestId('picture-remove').click();
     await expect.poll(() => text('picture-result')).toBe('Picture removed.');
     expect(alice()['picture']).toBeNull();
+  });
+
+  it('scales a phone-sized photo down before upload; a large file it cannot decode is refused', async () => {
+    const [w, h] = [4000, 3000];
+    const pixels = Buffer.alloc(w * h * 3);
+    for (let i = 0; i < pixels.length; i++) {
+      const px = Math.floor(i / 3);
+      pixels[i] = ((px % w) * 255) / w + (Math.floor(px / w) * 255) / h + (i % 3) * 40;
+    }
+    const photo = await sharp(pixels, { raw: { width: w, height: h, channels: 3 } })
+      .jpeg({ quality: 100 })
+      .toBuffer();
+    expect(photo.length).toBeGreaterThan(PICTURE_UPLOAD_MAX_BYTES);
+    await page
+      .getByTestId('picture-file')
+      .setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await expect.poll(() => text('picture-result')).toBe('Picture saved.');
+    const stored = alice()['picture'] as string;
+    const meta = await sharp(Buffer.from(stored.slice(stored.indexOf(',') + 1), 'base64')).metadata();
+    expect(meta).toMatchObject({ format: 'jpeg', width: 320, height: 240 });
+
+    const junk = Buffer.alloc(PICTURE_UPLOAD_MAX_BYTES + 40 * 1024, 'not a picture ');
+    await page
+      .getByTestId('picture-file')
+      .setInputFiles({ name: 'big.jpg', mimeType: 'image/jpeg', buffer: junk });
+    await expect
+      .poll(() => text('picture-result'))
+      .toBe('picture refused: the file is 200 KiB, at most 160 KiB are accepted');
+    expect(alice()['picture']).toBe(stored);
   });
 
   it('blocks and unblocks a lost card, and adds one where the building allows it', async () => {
