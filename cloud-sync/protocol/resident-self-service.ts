@@ -21,13 +21,25 @@ export const SELF_CARDS_MAX = 10;
 /** How far ahead "hide until" may reach (a year): beyond it, "hide now" is what the resident means. */
 export const HIDE_UNTIL_MAX_MS = 366 * 86_400_000;
 
+/**
+ * Text a resident writes that panels show to visitors: trimmed, and without control characters or
+ * bidirectional overrides (which could hide or reorder what the panel shows).
+ */
+const shownText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^[^\p{Cc}\u202A-\u202E\u2066-\u2069]*$/u, 'must not contain control or direction characters');
+
 const email = z.email('must be an e-mail address such as "anna@example.com"').max(254);
 const phone = z.string().regex(E164_PATTERN, 'must be an E.164 number such as "+46701234567"');
 
 export const selfProfile = z.object({ name, phone: phone.nullable(), email: email.nullable() }).strict();
 
 /** A partial profile; null clears the phone number or e-mail. */
-export const selfProfileBody = selfProfile.partial().strict();
+export const selfProfileBody = selfProfile.extend({ name: shownText(100) }).partial().strict();
 
 /** One of the resident's own bells on a panel: its text is the resident's to choose. */
 export const selfBell = z
@@ -79,7 +91,7 @@ export const selfDoorbellBody = z
   .partial()
   .strict();
 
-export const selfBellTextBody = z.object({ displayText: z.string().trim().min(1).max(60) }).strict();
+export const selfBellTextBody = z.object({ displayText: shownText(60) }).strict();
 
 export const pictureUploadBody = z
   .object({

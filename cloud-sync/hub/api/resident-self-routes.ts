@@ -35,10 +35,16 @@ import type { HubApiContext } from './context.ts';
 
 /** Picture uploads are decoded on the hub: a few a minute per resident is plenty for a person. */
 const PICTURE_UPLOADS = { burst: 20, perMinute: 6 };
+/**
+ * Every accepted change recompiles panel configs, as an admin change does: a person changes settings a
+ * few times a minute, a script looping on PATCH would otherwise keep the hub recompiling.
+ */
+const CHANGES = { burst: 30, perMinute: 20 };
 
 export function addResidentSelfRoutes(router: Router, ctx: HubApiContext, prefix: string): void {
   const { residents, store, clock } = ctx;
   const uploads = new RateLimit(clock, PICTURE_UPLOADS, 'picture uploads');
+  const changes = new RateLimit(clock, CHANGES, 'changes to your settings');
   const me = (req: { headers: { authorization?: string | undefined } }) =>
     residents.authenticate(req.headers.authorization);
   const ok = (body: unknown) => ({ status: 200, body });
@@ -50,6 +56,7 @@ export function addResidentSelfRoutes(router: Router, ctx: HubApiContext, prefix
     .add('PATCH', `${prefix}profile`, ({ req, body }) => {
       const { residentId } = me(req);
       const patch = parseInput(selfProfileBody, body, 'profile');
+      changes.take(residentId);
       const reply = updateSelfProfile(store, residentId, patch);
       changed(residentId, 'profile', { fields: Object.keys(patch) });
       return ok(reply);
@@ -58,6 +65,7 @@ export function addResidentSelfRoutes(router: Router, ctx: HubApiContext, prefix
     .add('PATCH', `${prefix}doorbell`, ({ req, body }) => {
       const { residentId } = me(req);
       const patch = parseInput(selfDoorbellBody, body, 'doorbell');
+      changes.take(residentId);
       const reply = updateSelfDoorbell(store, residentId, patch, clock.now());
       changed(residentId, 'doorbell', { fields: Object.keys(patch) });
       return ok(reply);
@@ -65,6 +73,7 @@ export function addResidentSelfRoutes(router: Router, ctx: HubApiContext, prefix
     .add('PATCH', `${prefix}doorbell/bells/{bellId}`, ({ req, params, body }) => {
       const { residentId } = me(req);
       const { displayText } = parseInput(selfBellTextBody, body, 'bell text');
+      changes.take(residentId);
       const reply = setSelfBellText(store, residentId, params['bellId']!, displayText);
       changed(residentId, 'bell text', { bellId: params['bellId'] });
       return ok(reply);
@@ -73,6 +82,7 @@ export function addResidentSelfRoutes(router: Router, ctx: HubApiContext, prefix
       const { residentId } = me(req);
       const { image } = parseInput(pictureUploadBody, body, 'picture');
       uploads.take(residentId);
+      changes.take(residentId);
       const file = Buffer.from(image, 'base64');
       if (file.length === 0) throw new ValidationError('picture refused: the file is empty');
       const reply = await setSelfPicture(store, residentId, file);
@@ -81,6 +91,7 @@ export function addResidentSelfRoutes(router: Router, ctx: HubApiContext, prefix
     })
     .add('DELETE', `${prefix}doorbell/picture`, ({ req }) => {
       const { residentId } = me(req);
+      changes.take(residentId);
       const reply = clearSelfPicture(store, residentId);
       changed(residentId, 'picture removed');
       return ok(reply);
@@ -89,6 +100,7 @@ export function addResidentSelfRoutes(router: Router, ctx: HubApiContext, prefix
     .add('POST', `${prefix}cards`, ({ req, body }) => {
       const { residentId } = me(req);
       const { uid } = parseInput(selfCardAddBody, body, 'card');
+      changes.take(residentId);
       const card = addSelfCard(store, residentId, uid);
       changed(residentId, 'card added', { cardId: card.id });
       return { status: 201, body: card };
@@ -96,6 +108,7 @@ export function addResidentSelfRoutes(router: Router, ctx: HubApiContext, prefix
     .add('PATCH', `${prefix}cards/{cardId}`, ({ req, params, body }) => {
       const { residentId } = me(req);
       const { status } = parseInput(selfCardStatusBody, body, 'card');
+      changes.take(residentId);
       const card = setSelfCardStatus(store, residentId, params['cardId']!, status);
       changed(residentId, 'card status', { cardId: card.id, status });
       return ok(card);
@@ -103,6 +116,7 @@ export function addResidentSelfRoutes(router: Router, ctx: HubApiContext, prefix
     .add('GET', `${prefix}devices`, ({ req }) => ok({ devices: selfDevices(store, me(req)) }))
     .add('DELETE', `${prefix}devices/{deviceId}`, async ({ req, params }) => {
       const { residentId } = me(req);
+      changes.take(residentId);
       removeSelfDevice(store, residentId, params['deviceId']!);
       changed(residentId, 'app device logged out', { appDeviceId: params['deviceId'] });
       // Confirmed at the broker before the answer, as on logout.

@@ -112,6 +112,8 @@ describe('resident self-service API', () => {
       [{ email: 'not-an-address' }, 'e-mail address'],
       [{ name: 'x'.repeat(201) }, 'name'],
       [{ name: '' }, 'name'],
+      [{ name: '   ' }, 'name'],
+      [{ name: 'Alice\u202Eevil' }, 'control or direction characters'],
       [{ residentId: 'bob', name: 'Mallory' }, 'residentId'],
     ] as const) {
       const res = await call('PATCH', `${R}/profile`, body, alice);
@@ -145,6 +147,8 @@ describe('resident self-service API', () => {
       const refused = await call('PATCH', `${R}/doorbell/bells/${bellId}`, { displayText: 'Hacked' }, bob);
       expect(refused.status).toBe(404);
     }
+    const newline = await call('PATCH', `${R}/doorbell/bells/bell-alice-p1`, { displayText: 'A\nB' }, alice);
+    expect(newline.status).toBe(400);
     const long = await call(
       'PATCH',
       `${R}/doorbell/bells/bell-alice-p1`,
@@ -304,5 +308,21 @@ describe('resident self-service API', () => {
       name: 'Admin',
       intervals: [],
     });
+  });
+  it('limits how fast a resident changes settings (429 with Retry-After), without touching others', async () => {
+    hub.store.entities.create('residents', { id: 'dave', unitId: 'u1', name: 'Dave' });
+    const dave = bearer((await loginResident(call, 'dave')).token);
+    const tones = ['chime', 'bell'] as const;
+    let limited: Awaited<ReturnType<AdminApi>> | undefined;
+    for (let i = 0; i < 40 && !limited; i++) {
+      const res = await call('PATCH', `${R}/doorbell`, { ringtone: tones[i % 2] }, dave);
+      if (res.status === 429) limited = res;
+      else expect(res.status).toBe(200);
+    }
+    expect(limited?.body.error.message).toContain('too many changes to your settings');
+    const before = hub.store.entities.get('residents', 'dave').ringtone;
+    expect((await call('PATCH', `${R}/doorbell`, { ringtone: 'soft' }, dave)).status).toBe(429);
+    expect(hub.store.entities.get('residents', 'dave').ringtone).toBe(before);
+    expect((await call('PATCH', `${R}/doorbell`, { ringtone: 'soft' }, bob)).status).toBe(200);
   });
 });
