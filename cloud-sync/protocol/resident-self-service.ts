@@ -39,7 +39,10 @@ const phone = z.string().regex(E164_PATTERN, 'must be an E.164 number such as "+
 export const selfProfile = z.object({ name, phone: phone.nullable(), email: email.nullable() }).strict();
 
 /** A partial profile; null clears the phone number or e-mail. */
-export const selfProfileBody = selfProfile.extend({ name: shownText(100) }).partial().strict();
+export const selfProfileBody = selfProfile
+  .extend({ name: shownText(100) })
+  .partial()
+  .strict();
 
 /** One of the resident's own bells on a panel: its text is the resident's to choose. */
 export const selfBell = z
