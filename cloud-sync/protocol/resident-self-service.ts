@@ -137,6 +137,21 @@ export const selfCardAddBody = z
   })
   .strict();
 
+const panelRef = z.object({ panelId: entityId, panelName: name }).strict();
+
+/** With `?wait=MS`: where a card change is in force, and the panels that have not applied it yet. */
+export const panelsOutcome = z
+  .object({
+    applied: z.array(panelRef),
+    notApplied: z.array(panelRef.extend({ reason: z.enum(['offline', 'behind']) }).strict()),
+  })
+  .strict();
+
+/** A card change's answer: the card, and with `?wait=` whether the panels enforce it. */
+export const selfCardChange = selfCard
+  .extend({ panels: panelsOutcome.nullable().describe('null without ?wait') })
+  .strict();
+
 export const selfCardStatusBody = z.object({ status: z.enum(['active', 'blocked']) }).strict();
 
 export const selfDevice = z
@@ -160,5 +175,7 @@ export type SelfDoorbell = z.output<typeof selfDoorbell>;
 export type SelfDoorbellBody = z.output<typeof selfDoorbellBody>;
 export type SelfCard = z.output<typeof selfCard>;
 export type SelfCardsReply = z.output<typeof selfCardsReply>;
+export type SelfCardChange = z.output<typeof selfCardChange>;
+export type PanelsOutcome = z.output<typeof panelsOutcome>;
 export type SelfDevice = z.output<typeof selfDevice>;
 export type WeeklyInterval = z.output<typeof intervalSchema>;

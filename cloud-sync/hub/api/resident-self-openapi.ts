@@ -1,11 +1,11 @@
 /** OpenAPI paths of the resident app's self-service routes (resident-self-routes.ts), merged by resident-openapi.ts. */
 import { errorBody } from '../../../lib/http/error-body.ts';
-import { json, jsonIn, pathId } from '../../../lib/http/openapi-parts.ts';
+import { json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
 import {
   pictureUploadBody,
   selfBellTextBody,
-  selfCard,
   selfCardAddBody,
+  selfCardChange,
   selfCardStatusBody,
   selfCardsReply,
   selfDevicesReply,
@@ -14,6 +14,7 @@ import {
   selfProfile,
   selfProfileBody,
 } from '../../protocol/resident-self-service.ts';
+import { waitQuery } from './config-wait.ts';
 
 const errors = {
   '4XX': {
@@ -71,15 +72,18 @@ export function residentSelfPaths(): Record<string, unknown> {
       }),
       post: op(
         'Add a card by UID (403 unless the building’s policy lets residents add their own cards)',
-        { 201: { description: 'the card', ...json(selfCard) } },
-        { requestBody: jsonIn(selfCardAddBody) },
+        { 201: { description: 'the card; with ?wait, where it is in force', ...json(selfCardChange) } },
+        { requestBody: jsonIn(selfCardAddBody), parameters: queryParameters(waitQuery) },
       ),
     },
     [`${P}/cards/{cardId}`]: {
       patch: op(
         'Block a lost card or unblock it (never one the administrator revoked)',
-        { 200: { description: 'the card', ...json(selfCard) } },
-        { parameters: [pathId('cardId')], requestBody: jsonIn(selfCardStatusBody) },
+        { 200: { description: 'the card; with ?wait, where it is in force', ...json(selfCardChange) } },
+        {
+          parameters: [pathId('cardId'), ...queryParameters(waitQuery)],
+          requestBody: jsonIn(selfCardStatusBody),
+        },
       ),
     },
     [`${P}/devices`]: {

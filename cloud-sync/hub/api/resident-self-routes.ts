@@ -6,6 +6,7 @@
 import { ValidationError } from '../../../lib/errors.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Router } from '../../../lib/http/router.ts';
+import type { PanelsOutcome } from '../../protocol/resident-self-service.ts';
 import {
   pictureUploadBody,
   selfBellTextBody,
@@ -31,6 +32,7 @@ import {
   updateSelfDoorbell,
   updateSelfProfile,
 } from '../residents/self-doorbell.ts';
+import { type ConfigOutcomeView, withConfigOutcome } from './config-wait.ts';
 import type { HubApiContext } from './context.ts';
 
 /** Picture uploads are decoded on the hub: a few a minute per resident is plenty for a person. */
@@ -97,21 +99,27 @@ export function addResidentSelfRoutes(router: Router, ctx: HubApiContext, prefix
       return ok(reply);
     })
     .add('GET', `${prefix}cards`, ({ req }) => ok(selfCards(store, me(req).residentId)))
-    .add('POST', `${prefix}cards`, ({ req, body }) => {
+    // Card changes answer, with ?wait=MS, where they are in force: a resident who blocks a lost card sees
+    // when no panel opens for it any more (config-wait.ts, as for the administrator).
+    .add('POST', `${prefix}cards`, async ({ req, body, query }) => {
       const { residentId } = me(req);
       const { uid } = parseInput(selfCardAddBody, body, 'card');
       changes.take(residentId);
-      const card = addSelfCard(store, residentId, uid);
-      changed(residentId, 'card added', { cardId: card.id });
-      return { status: 201, body: card };
+      const { result, config, waited } = await withConfigOutcome(ctx, query, () =>
+        addSelfCard(store, residentId, uid),
+      );
+      changed(residentId, 'card added', { cardId: result.id });
+      return { status: 201, body: { ...result, panels: waited ? panelsOf(store, config) : null } };
     })
-    .add('PATCH', `${prefix}cards/{cardId}`, ({ req, params, body }) => {
+    .add('PATCH', `${prefix}cards/{cardId}`, async ({ req, params, body, query }) => {
       const { residentId } = me(req);
       const { status } = parseInput(selfCardStatusBody, body, 'card');
       changes.take(residentId);
-      const card = setSelfCardStatus(store, residentId, params['cardId']!, status);
-      changed(residentId, 'card status', { cardId: card.id, status });
-      return ok(card);
+      const { result, config, waited } = await withConfigOutcome(ctx, query, () =>
+        setSelfCardStatus(store, residentId, params['cardId']!, status),
+      );
+      changed(residentId, 'card status', { cardId: result.id, status });
+      return ok({ ...result, panels: waited ? panelsOf(store, config) : null });
     })
     .add('GET', `${prefix}devices`, ({ req }) => ok({ devices: selfDevices(store, me(req)) }))
     .add('DELETE', `${prefix}devices/{deviceId}`, async ({ req, params }) => {
@@ -123,4 +131,16 @@ export function addResidentSelfRoutes(router: Router, ctx: HubApiContext, prefix
       await residents.revocations.drain();
       return { status: 204, body: undefined };
     });
+}
+
+/** The waited outcome in the resident's terms: panels by name, no versions. */
+function panelsOf(store: HubApiContext['store'], config: ConfigOutcomeView): PanelsOutcome {
+  const named = (panelId: string) => ({
+    panelId,
+    panelName: store.entities.find('panels', panelId)?.name ?? panelId,
+  });
+  return {
+    applied: (config.applied ?? []).map((p) => named(p.panelId)),
+    notApplied: (config.notApplied ?? []).map((p) => ({ ...named(p.panelId), reason: p.reason })),
+  };
 }

@@ -236,8 +236,16 @@ describe('resident self-service API', () => {
     }
     expect(hub.store.entities.get('cards', added).status).toBe('blocked');
     expect(hub.store.entities.get('cards', 'card-alice').status).toBe('active');
-    res = await call('PATCH', `${R}/cards/${added}`, { status: 'active' }, alice);
-    expect(res.body.status).toBe('active');
+    // With ?wait the answer says where it is in force: the fake panels report nothing, so they are offline.
+    res = await call('PATCH', `${R}/cards/${added}?wait=2000`, { status: 'active' }, alice);
+    expect(res.body).toMatchObject({
+      status: 'active',
+      panels: { applied: [], notApplied: [{ panelId: 'p1', panelName: 'Entrance A', reason: 'offline' }] },
+    });
+    expect((await call('PATCH', `${R}/cards/${added}?wait=-1`, { status: 'blocked' }, alice)).status).toBe(
+      400,
+    );
+    expect(hub.store.entities.get('cards', added).status).toBe('active');
     expect((await call('PATCH', `${R}/cards/${added}`, { status: 'revoked' }, alice)).status).toBe(400);
 
     hub.store.entities.update('cards', 'card-alice', { status: 'revoked' });

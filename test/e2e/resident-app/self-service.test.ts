@@ -177,7 +177,12 @@ describe('resident self-service (Chromium)', () => {
     await expect.poll(() => text('cards-result')).toContain('4, 7 or 10 bytes of hex');
     await page.getByTestId('card-uid').fill('04:5e:6f:70');
     await page.getByTestId('card-add').click();
-    await expect.poll(() => text('cards-result')).toBe('Card added.');
+    // The fake panel reports no config: the app says where the card is not in force yet.
+    await expect
+      .poll(() => text('cards-result'))
+      .toBe(
+        'Card added: in force on 0 panel(s); not yet on Entrance A (offline) — it applies when they are back.',
+      );
     await expect.poll(() => page.getByTestId('card').count()).toBe(2);
     expect(onPanel('cards').some((c) => c['uid'] === '045E6F70' && c['residentId'] === 'alice')).toBe(true);
   });

@@ -64,6 +64,18 @@ describe('resident self-service on a real panel', () => {
     await until(async () => (await tap(panel, UID)).body.granted === true, 'the card granted again', 2000);
   });
 
+  it('with ?wait the answer says the block is in force, and the very next tap is denied', async () => {
+    const blocked = await asResident('PATCH', '/cards/p1-card?wait=5000', { status: 'blocked' });
+    expect(blocked.body).toMatchObject({
+      status: 'blocked',
+      panels: { applied: [{ panelId: 'p1' }], notApplied: [] },
+    });
+    expect((await tap(panel, UID)).body).toMatchObject({ granted: false });
+    const active = await asResident('PATCH', '/cards/p1-card?wait=5000', { status: 'active' });
+    expect(active.body.panels).toMatchObject({ applied: [{ panelId: 'p1' }], notApplied: [] });
+    expect((await tap(panel, UID)).body).toMatchObject({ granted: true });
+  });
+
   it('the bell text and hiding set in the app change the panel’s directory', async () => {
     expect(shown()).toEqual(['Resident of p1']);
     expect((await asResident('PATCH', '/doorbell/bells/bell-res', { displayText: 'R. Ek' })).status).toBe(

@@ -18,14 +18,14 @@ import {
   residentProfile,
 } from '../../../protocol/resident-api.ts';
 import {
-  type SelfCard,
+  type SelfCardChange,
   type SelfCardsReply,
   type SelfDevice,
   type SelfDoorbell,
   type SelfDoorbellBody,
   type SelfProfile,
   type SelfProfileBody,
-  selfCard,
+  selfCardChange,
   selfCardsReply,
   selfDevicesReply,
   selfDoorbell,
@@ -33,6 +33,8 @@ import {
 } from '../../../protocol/resident-self-service.ts';
 
 const BASE = '/api/v1/resident';
+/** How long a card change waits for the online panels to apply it before answering. */
+const CARD_WAIT_MS = 5000;
 
 interface Schema<T> {
   safeParse(value: unknown): { success: true; data: T } | { success: false };
@@ -162,12 +164,14 @@ export class ResidentApi {
     return request('GET', '/cards', selfCardsReply, this.#token);
   }
 
-  addCard(uid: string): Promise<SelfCard> {
-    return request('POST', '/cards', selfCard, this.#token, { uid });
+  /** Card changes wait (a few seconds at most) for the panels to apply them, to say where they are in force. */
+  addCard(uid: string): Promise<SelfCardChange> {
+    return request('POST', `/cards?wait=${CARD_WAIT_MS}`, selfCardChange, this.#token, { uid });
   }
 
-  setCardStatus(cardId: string, status: 'active' | 'blocked'): Promise<SelfCard> {
-    return request('PATCH', `/cards/${encodeURIComponent(cardId)}`, selfCard, this.#token, { status });
+  setCardStatus(cardId: string, status: 'active' | 'blocked'): Promise<SelfCardChange> {
+    const path = `/cards/${encodeURIComponent(cardId)}?wait=${CARD_WAIT_MS}`;
+    return request('PATCH', path, selfCardChange, this.#token, { status });
   }
 
   async devices(): Promise<SelfDevice[]> {

@@ -2,10 +2,24 @@
  * The resident's own cards: block a lost one (and unblock it when found), add one where the building
  * lets residents add their own. A card the administrator revoked is listed but cannot be changed here.
  */
-import type { SelfCard, SelfCardsReply } from '../../../../../protocol/resident-self-service.ts';
+import type {
+  PanelsOutcome,
+  SelfCard,
+  SelfCardsReply,
+} from '../../../../../protocol/resident-self-service.ts';
 import type { ResidentApi } from '../../api.ts';
 import { h } from '../../dom.ts';
 import { busy, feedback, field } from './form.ts';
+
+/** Where the change is in force, in words: the resident needs to know whether a lost card still opens. */
+function inForce(done: string, panels: PanelsOutcome | null): string {
+  if (!panels) return `${done}.`;
+  const late = panels.notApplied.map(
+    (p) => `${p.panelName} (${p.reason === 'offline' ? 'offline' : 'not yet'})`,
+  );
+  if (late.length === 0) return `${done}: in force on every door panel.`;
+  return `${done}: in force on ${panels.applied.length} panel(s); not yet on ${late.join(', ')} — it applies when they are back.`;
+}
 
 const STATUS_TEXT = { active: 'Active', blocked: 'Blocked (lost)', revoked: 'Revoked by the administrator' };
 
@@ -22,9 +36,9 @@ export function cardsSection(api: ResidentApi): { el: HTMLElement; refresh(): Pr
         event.preventDefault();
         void busy(add, async () => {
           try {
-            await api.addCard(uid.value);
+            const added = await api.addCard(uid.value);
             uid.value = '';
-            result.ok('Card added.');
+            result.ok(inForce('Card added', added.panels));
             await refresh();
           } catch (err) {
             result.fail(err);
@@ -46,8 +60,8 @@ export function cardsSection(api: ResidentApi): { el: HTMLElement; refresh(): Pr
       void busy(toggle, async () => {
         try {
           const next = card.status === 'blocked' ? 'active' : 'blocked';
-          await api.setCardStatus(card.id, next);
-          result.ok(next === 'blocked' ? 'Card blocked.' : 'Card unblocked.');
+          const changed = await api.setCardStatus(card.id, next);
+          result.ok(inForce(next === 'blocked' ? 'Card blocked' : 'Card unblocked', changed.panels));
           await refresh();
         } catch (err) {
           result.fail(err);
