@@ -94,12 +94,27 @@ describe('resident self-service (Chromium)', () => {
       { weekday: 0, startMinute: 1320, endMinute: 1440 },
       { weekday: 1, startMinute: 0, endMinute: 420 },
     ]);
+    // Hide until a time an hour and a half from now (typed in the phone's own time zone).
+    const later = await page.evaluate(() => {
+      const at = Date.now() + 90 * 60_000;
+      return new Date(at - new Date(at).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    });
+    await page.getByTestId('hide-until').fill(later);
+    await page.getByTestId('doorbell-save').click();
+    const hiddenUntil = await until(
+      () => alice()['hiddenUntil'] as number | null,
+      'hidden until on the panel',
+    );
+    expect(hiddenUntil - Date.now()).toBeGreaterThan(80 * 60_000);
+    expect(hiddenUntil - Date.now()).toBeLessThan(100 * 60_000);
     await page.getByTestId('hide-weekly-clear').click();
     await expect.poll(() => text('hide-weekly')).toBe('No weekly schedule.');
+    await page.getByTestId('hide-until').fill('');
     await page.getByTestId('hide-now').uncheck();
     await page.getByTestId('doorbell-save').click();
     await until(
-      () => alice()['hidden'] === false && alice()['hiddenProfileId'] === null,
+      () =>
+        alice()['hidden'] === false && alice()['hiddenProfileId'] === null && alice()['hiddenUntil'] === null,
       'alice shown again',
     );
   });

@@ -81,6 +81,10 @@ export function doorbellSection(
     void run(clearWeekly, () => api.updateDoorbell({ hiddenWeekly: [] }), 'Schedule removed.');
   });
   save.addEventListener('click', () => {
+    const shownUntil = current?.hiddenUntil == null ? '' : localInput(current.hiddenUntil);
+    // Sent only when the field was changed: the field shows whole minutes, and an instant that has
+    // passed meanwhile would no longer be accepted.
+    const untilChanged = hideUntil.value !== shownUntil;
     const until = hideUntil.value ? new Date(hideUntil.value).getTime() : null;
     void run(
       save,
@@ -88,8 +92,7 @@ export function doorbellSection(
         api.updateDoorbell({
           hidden: hideNow.checked,
           ringtone: tone.value as Ringtone,
-          // Sent only when changed: an instant that has passed meanwhile is no longer valid.
-          ...(until === (current?.hiddenUntil ?? null) ? {} : { hiddenUntil: until }),
+          ...(untilChanged ? { hiddenUntil: until } : {}),
         }),
       'Saved.',
     );
