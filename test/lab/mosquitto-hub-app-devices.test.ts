@@ -6,7 +6,7 @@ import { type MosquittoHandle, startMosquitto } from '../../scripts/lab/mosquitt
 import { until } from '../../scripts/lab/until.ts';
 import { seed } from '../cloud-sync/hub/hub-harness.ts';
 import { loginResident } from '../cloud-sync/hub/resident-harness.ts';
-import { adminApi, startTestHub } from '../support/hub.ts';
+import { adminApi, bearer, startTestHub } from '../support/hub.ts';
 import { connectClient } from '../support/mqtt-client.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
@@ -35,6 +35,8 @@ describe('hub ↔ Mosquitto dynamic security', () => {
         brokerAdmission: 'dynamic-security',
         webDir: tempDir(),
       },
+      // Ended sessions are revoked at this Mosquitto, as in production.
+      appDeviceRevoker: 'broker',
     });
     seed(hub);
     hub.store.entities.create('buildings', { id: 'b2', name: 'Elsewhere 1', timeZone: 'Europe/Stockholm' });
@@ -80,5 +82,23 @@ describe('hub ↔ Mosquitto dynamic security', () => {
     ).rejects.toMatchObject({ code: NOT_AUTHORIZED });
     await hub.appDeviceBroker.revoke([mqtt!.username]);
     await until(() => app.closed(), 'the revoked app device disconnected');
+  });
+  it('disconnects an app device its resident logs out from another device, and admits it no more', async () => {
+    const call = adminApi(hub);
+    const phone = await loginResident(call, 'bob', 'Phone');
+    const tablet = await call(
+      'POST',
+      '/api/v1/resident/login',
+      { residentId: 'bob', password: phone.loginPassword, deviceName: 'Tablet' },
+      { 'content-type': 'application/json' },
+    );
+    const { username, password } = tablet.body.mqtt as { username: string; password: string };
+    const app = await connectApp(username, password);
+    await app.client.publishAsync(callTopic('p1', 'from', username), 'answer', { qos: 1 });
+
+    const out = await call('DELETE', `/api/v1/resident/devices/${username}`, undefined, bearer(phone.token));
+    expect(out.status).toBe(204);
+    await until(() => app.closed(), 'the logged-out tablet disconnected');
+    await expect(connectApp(username, password)).rejects.toMatchObject({ code: NOT_AUTHORIZED });
   });
 });

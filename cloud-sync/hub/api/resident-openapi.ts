@@ -13,6 +13,7 @@ import {
   residentProfile,
 } from '../../protocol/resident-api.ts';
 import { brokerAclBody, brokerAuthBody, brokerDecision } from './broker-routes.ts';
+import { residentSelfPaths } from './resident-self-openapi.ts';
 
 const errors = {
   '4XX': { description: 'bad request, unknown id, refused or no session', ...json(errorBody) },
@@ -109,6 +110,7 @@ export function residentApiPaths(): Record<string, unknown> {
         responses: { 200: { description: 'call log', ...json(callLogReply) }, ...errors },
       },
     },
+    ...residentSelfPaths(),
     '/api/v1/broker/auth': {
       post: {
         summary:

@@ -18,6 +18,7 @@ import { residentDoors, ruledDoorIds } from '../residents/doors.ts';
 import { scopedEntities } from './admin-routes.ts';
 import type { HubApiContext } from './context.ts';
 import type { RequestAuth } from './request-auth.ts';
+import { addResidentSelfRoutes } from './resident-self-routes.ts';
 
 export const RESIDENT_PREFIX = '/api/v1/resident/';
 
@@ -91,4 +92,6 @@ export function addResidentRoutes(router: Router, ctx: HubApiContext, auth: Requ
       const q = parseInput(callLogQuery, Object.fromEntries(query), 'query');
       return { status: 200, body: { calls: residentCallLog(store, s.residentId, q.limit) } };
     });
+  // Profile, doorbell, picture, own cards and app devices.
+  addResidentSelfRoutes(router, ctx, RESIDENT_PREFIX);
 }

@@ -59,6 +59,8 @@ export class ResidentAccounts {
   readonly #lifetime: SessionLifetime & { dormantDeviceMs: number; sweepIntervalMs: number };
   readonly #loginRate: RateLimit;
   readonly #openRate: RateLimit;
+  /** Where the self-service routes record what a resident changed (field names only, never values). */
+  readonly selfServiceLogger: Logger;
   /** Hands ended sessions to the broker's revoker; tests and the lead's wiring may await `drain()`. */
   readonly revocations: RevocationQueue;
   #sweep: TimerHandle | undefined;
@@ -71,6 +73,7 @@ export class ResidentAccounts {
     const { clock } = options;
     this.#limiter = options.limiter ?? new LoginLimiter(clock);
     this.#logger = options.logger.child({ component: 'resident-accounts' });
+    this.selfServiceLogger = options.logger.child({ component: 'resident-self-service' });
     this.#lifetime = options.sessions ?? DEFAULT_SESSIONS;
     const rates = options.rateLimits ?? DEFAULT_RESIDENT_RATE_LIMITS;
     this.#loginRate = new RateLimit(clock, rates.loginsPerAddress, 'login attempts');

@@ -5,7 +5,7 @@
  * hub can never store a row the panel would reject.
  */
 import { z } from 'zod';
-import { doorSchema } from '../../protocol/building.ts';
+import { buildingSchema, doorSchema, residentSchema } from '../../protocol/building.ts';
 import { bellMemberFields, bellResidentIssue, bellTiming, bellTypeSchema } from '../../protocol/directory.ts';
 import { entityId, epochMs, name } from '../../protocol/fields.ts';
 import { DEVICE_ID_PATTERN } from '../../protocol/topics.ts';
@@ -23,6 +23,20 @@ const panelId = deviceStyleId.refine(
   (id) => !id.startsWith('app-'),
   'must not start with "app-" (app device ids do)',
 );
+
+/**
+ * A building as the hub keeps it: the protocol's building plus policies only the hub applies, which never
+ * reach a panel (snapshot-source.ts selects the protocol's fields only).
+ */
+export const hubBuildingSchema = buildingSchema.extend({
+  /** The building's policy: whether residents may add their own cards in the resident app. */
+  residentsMayAddCards: z.boolean().default(false),
+});
+
+/** A resident as the hub keeps it: the protocol's resident plus contact data panels never receive. */
+export const hubResidentSchema = residentSchema.extend({
+  email: z.email('must be an e-mail address such as "anna@example.com"').max(254).nullable().default(null),
+});
 
 export const panelSchema = z.object({ id: panelId, name, buildingId: entityId }).strict();
 

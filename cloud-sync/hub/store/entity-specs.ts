@@ -5,20 +5,15 @@
  * schema of what reads return, from which the row types derive.
  */
 import type { z } from 'zod';
-import {
-  accessRuleSchema,
-  buildingSchema,
-  cardSchema,
-  residentSchema,
-  timeProfileSchema,
-  unitSchema,
-} from '../../protocol/building.ts';
+import { accessRuleSchema, cardSchema, timeProfileSchema, unitSchema } from '../../protocol/building.ts';
 import { appDeviceSchema } from '../../protocol/directory.ts';
 import {
   doorbellMemberSchema,
   doorbellSchema,
   doorInputSchema,
   doorViewSchema,
+  hubBuildingSchema,
+  hubResidentSchema,
   panelSchema,
   panelViewSchema,
 } from './entity-schemas.ts';
@@ -41,7 +36,12 @@ interface SpecFields {
 }
 
 export const ENTITY_SPECS = {
-  buildings: { what: 'building', schema: buildingSchema, view: buildingSchema, bool: ['picturesAllowed'] },
+  buildings: {
+    what: 'building',
+    schema: hubBuildingSchema,
+    view: hubBuildingSchema,
+    bool: ['picturesAllowed', 'residentsMayAddCards'],
+  },
   panels: {
     what: 'panel',
     schema: panelSchema,
@@ -53,8 +53,8 @@ export const ENTITY_SPECS = {
   units: { what: 'unit', schema: unitSchema, view: unitSchema, refs: { buildingId: 'buildings' } },
   residents: {
     what: 'resident',
-    schema: residentSchema,
-    view: residentSchema,
+    schema: hubResidentSchema,
+    view: hubResidentSchema,
     bool: ['hidden'],
     refs: { unitId: 'units', hiddenProfileId: 'timeProfiles' },
   },

@@ -17,6 +17,7 @@ import { EventLog } from './event-log.ts';
 import { migrations } from './migrations.ts';
 import { PanelStatus } from './panel-status.ts';
 import { PendingPatches } from './pending-patches.ts';
+import { ResidentHidingProfiles } from './resident-hiding-profiles.ts';
 import { ResidentSessions } from './resident-sessions.ts';
 import { SnapshotSource } from './snapshot-source.ts';
 
@@ -35,6 +36,8 @@ export interface HubStore {
   readonly adminChanges: AdminChanges;
   /** Which building each admin row belongs to (building administrators' scope). */
   readonly scope: BuildingScope;
+  /** The time profiles residents made in the app to hide on a weekly schedule. */
+  readonly hidingProfiles: ResidentHidingProfiles;
   /**
    * Runs `fn` in one transaction (nested calls become savepoints). `immediate` takes the write lock at the
    * start, so two hub workers that read-then-write (a config version) cannot interleave.
@@ -66,6 +69,7 @@ export function openHubStore(path: string, options: { clock: Clock; logger: Logg
     adminSessions: new AdminSessions(db),
     adminChanges: new AdminChanges(db),
     scope: new BuildingScope(db),
+    hidingProfiles: new ResidentHidingProfiles(db),
     transaction: (fn, { immediate = false } = {}) => {
       const run = db.transaction(fn);
       return immediate ? run.immediate() : run();

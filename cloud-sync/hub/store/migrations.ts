@@ -369,4 +369,25 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE panel_reported ADD COLUMN wired_doors TEXT;
     `,
   },
+  {
+    version: 9,
+    name: "resident self-service: e-mail, the building card policy, residents' own hiding profiles",
+    sql: `
+      -- Hub-only fields (panels never receive them): the resident's e-mail, and whether a building lets
+      -- residents add their own cards in the resident app.
+      ALTER TABLE residents ADD COLUMN email TEXT;
+      ALTER TABLE buildings ADD COLUMN residents_may_add_cards INTEGER NOT NULL DEFAULT 0;
+
+      -- The time profile a resident made in the app for "hide on a weekly schedule": theirs to change.
+      -- Any other profile (an administrator's, used by access rules) is never changed from the app.
+      CREATE TABLE resident_hiding_profiles (
+        resident_id TEXT PRIMARY KEY REFERENCES residents(id) ON DELETE CASCADE,
+        time_profile_id TEXT NOT NULL UNIQUE REFERENCES time_profiles(id) ON DELETE CASCADE
+      ) STRICT;
+      -- A removed resident's own hiding profile goes with them (nobody else can edit or use it sensibly).
+      CREATE TRIGGER resident_hiding_profiles_gone AFTER DELETE ON resident_hiding_profiles BEGIN
+        DELETE FROM time_profiles WHERE id = old.time_profile_id;
+      END;
+    `,
+  },
 ];

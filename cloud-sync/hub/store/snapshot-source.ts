@@ -11,6 +11,7 @@
  * snapshot schema, which types them and proves the panel will accept them.
  */
 import type { Database } from 'better-sqlite3';
+import { buildingSchema } from '../../protocol/building.ts';
 import type { BuildingSnapshotInput } from '../../protocol/building-snapshot.ts';
 import { decodeRow, selectList } from './entity-columns.ts';
 import type { EntityName } from './entity-specs.ts';
@@ -39,7 +40,8 @@ const stored = (name: EntityName, alias = '') => selectList(name, { fields: fiel
 const LISTS: { readonly [L in keyof BuildingSnapshotInput]-?: readonly [EntityName, string] } = {
   buildings: [
     'buildings',
-    `SELECT ${stored('buildings')} FROM buildings WHERE id = (SELECT building_id FROM panels WHERE id = @panel)
+    // The protocol's fields only: the hub's own policies (residentsMayAddCards) stay at the hub.
+    `SELECT ${selectList('buildings', { fields: Object.keys(buildingSchema.shape) })} FROM buildings WHERE id = (SELECT building_id FROM panels WHERE id = @panel)
        OR id IN (SELECT building_id FROM units WHERE id IN (${UNIT_IDS}))
        OR id IN (SELECT building_id FROM time_profiles WHERE id IN (${PROFILE_IDS}))
      ORDER BY id`,

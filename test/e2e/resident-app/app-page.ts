@@ -9,6 +9,7 @@ export interface AppStatus {
   appDeviceId: string | null;
   mqttConnected: boolean;
   messagesIgnored: number;
+  ringtonePreview: string | null;
   call: {
     callId: string;
     state: string;

@@ -17,8 +17,24 @@ import {
   residentOpenReply,
   residentProfile,
 } from '../../../protocol/resident-api.ts';
+import {
+  type SelfCardChange,
+  type SelfCardsReply,
+  type SelfDevice,
+  type SelfDoorbell,
+  type SelfDoorbellBody,
+  type SelfProfile,
+  type SelfProfileBody,
+  selfCardChange,
+  selfCardsReply,
+  selfDevicesReply,
+  selfDoorbell,
+  selfProfile,
+} from '../../../protocol/resident-self-service.ts';
 
 const BASE = '/api/v1/resident';
+/** How long a card change waits for the online panels to apply it before answering. */
+const CARD_WAIT_MS = 5000;
 
 interface Schema<T> {
   safeParse(value: unknown): { success: true; data: T } | { success: false };
@@ -112,5 +128,57 @@ export class ResidentApi {
 
   logout(): Promise<void> {
     return request('POST', '/logout', null, this.#token);
+  }
+
+  profile(): Promise<SelfProfile> {
+    return request('GET', '/profile', selfProfile, this.#token);
+  }
+
+  updateProfile(body: SelfProfileBody): Promise<SelfProfile> {
+    return request('PATCH', '/profile', selfProfile, this.#token, body);
+  }
+
+  doorbell(): Promise<SelfDoorbell> {
+    return request('GET', '/doorbell', selfDoorbell, this.#token);
+  }
+
+  updateDoorbell(body: SelfDoorbellBody): Promise<SelfDoorbell> {
+    return request('PATCH', '/doorbell', selfDoorbell, this.#token, body);
+  }
+
+  setBellText(bellId: string, displayText: string): Promise<SelfDoorbell> {
+    const path = `/doorbell/bells/${encodeURIComponent(bellId)}`;
+    return request('PATCH', path, selfDoorbell, this.#token, { displayText });
+  }
+
+  /** `image`: the picture file as base64; the hub checks and re-encodes it. */
+  uploadPicture(image: string): Promise<SelfDoorbell> {
+    return request('PUT', '/doorbell/picture', selfDoorbell, this.#token, { image });
+  }
+
+  removePicture(): Promise<SelfDoorbell> {
+    return request('DELETE', '/doorbell/picture', selfDoorbell, this.#token);
+  }
+
+  cards(): Promise<SelfCardsReply> {
+    return request('GET', '/cards', selfCardsReply, this.#token);
+  }
+
+  /** Card changes wait (a few seconds at most) for the panels to apply them, to say where they are in force. */
+  addCard(uid: string): Promise<SelfCardChange> {
+    return request('POST', `/cards?wait=${CARD_WAIT_MS}`, selfCardChange, this.#token, { uid });
+  }
+
+  setCardStatus(cardId: string, status: 'active' | 'blocked'): Promise<SelfCardChange> {
+    const path = `/cards/${encodeURIComponent(cardId)}?wait=${CARD_WAIT_MS}`;
+    return request('PATCH', path, selfCardChange, this.#token, { status });
+  }
+
+  async devices(): Promise<SelfDevice[]> {
+    return (await request('GET', '/devices', selfDevicesReply, this.#token)).devices;
+  }
+
+  logOutDevice(appDeviceId: string): Promise<void> {
+    return request('DELETE', `/devices/${encodeURIComponent(appDeviceId)}`, null, this.#token);
   }
 }

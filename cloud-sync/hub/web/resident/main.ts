@@ -14,6 +14,7 @@ import { RingtonePlayer } from './ringtone.ts';
 import { CallScreen } from './screens/call-screen.ts';
 import { HomeScreen } from './screens/home.ts';
 import { loginScreen } from './screens/login.ts';
+import { SettingsScreen } from './screens/settings.ts';
 import { clearSession, loadSession, saveSession } from './session.ts';
 import { Signaling } from './signaling.ts';
 import { exposeStatus, status } from './status.ts';
@@ -68,7 +69,10 @@ class ResidentApp {
     this.#api = api;
     status.residentId = profile.residentId;
     status.appDeviceId = profile.appDeviceId;
-    this.#home = new HomeScreen(api, profile, session.mqtt !== null, () => void this.#logout());
+    this.#home = new HomeScreen(api, profile, session.mqtt !== null, {
+      logout: () => void this.#logout(),
+      settings: () => this.#showSettings(),
+    });
     if (session.mqtt) {
       const signaling = new Signaling(
         session.mqtt,
@@ -98,6 +102,19 @@ class ResidentApp {
     status.screen = 'home';
     replace(this.#root, this.#home.el);
     void this.#home.refresh();
+  }
+
+  #showSettings(): void {
+    const api = this.#api;
+    if (!api) return;
+    const settings = new SettingsScreen(api, this.#ringtone, {
+      back: () => this.#showHome(),
+      // This device was logged out from its own settings: the hub has ended the session already.
+      loggedOut: () => void this.#logout(false),
+    });
+    status.screen = 'settings';
+    replace(this.#root, settings.el);
+    void settings.refresh();
   }
 
   #onCallMessage(panelId: string, message: PanelCallMessage): void {
@@ -149,11 +166,11 @@ class ResidentApp {
     }, ENDED_SCREEN_MS);
   }
 
-  async #logout(): Promise<void> {
+  async #logout(tellHub = true): Promise<void> {
     this.#call?.hangUp();
     this.#signaling?.stop();
     this.#signaling = undefined;
-    await this.#api?.logout().catch(() => {});
+    if (tellHub) await this.#api?.logout().catch(() => {});
     clearSession();
     this.#api = undefined;
     this.#home = undefined;

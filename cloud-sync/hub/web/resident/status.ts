@@ -33,7 +33,9 @@ export interface CallStatus {
 }
 
 export interface AppStatus {
-  screen: 'login' | 'home' | 'call';
+  screen: 'login' | 'home' | 'call' | 'settings';
+  /** The last ringtone previewed in the settings (tests read it: audio itself cannot be checked). */
+  ringtonePreview: string | null;
   residentId: string | null;
   appDeviceId: string | null;
   mqttConnected: boolean;
@@ -47,6 +49,7 @@ export interface AppStatus {
 
 export const status: AppStatus = {
   screen: 'login',
+  ringtonePreview: null,
   residentId: null,
   appDeviceId: null,
   mqttConnected: false,

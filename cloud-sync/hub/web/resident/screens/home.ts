@@ -16,7 +16,12 @@ export class HomeScreen {
   readonly #doors;
   readonly #calls;
 
-  constructor(api: ResidentApi, profile: ResidentProfile, callsEnabled: boolean, onLogout: () => void) {
+  constructor(
+    api: ResidentApi,
+    profile: ResidentProfile,
+    callsEnabled: boolean,
+    actions: { logout(): void; settings(): void },
+  ) {
     this.#doors = doorsSection(api);
     this.#calls = callLogSection(api);
     this.el = h(
@@ -26,7 +31,12 @@ export class HomeScreen {
         'header',
         {},
         h('h1', {}, `Hello, ${profile.name}`),
-        h('button', { type: 'button', testid: 'logout', onclick: onLogout }, 'Log out'),
+        h(
+          'div',
+          { class: 'row' },
+          h('button', { type: 'button', testid: 'open-settings', onclick: actions.settings }, 'Settings'),
+          h('button', { type: 'button', testid: 'logout', onclick: actions.logout }, 'Log out'),
+        ),
       ),
       this.#connection,
       this.#doors.el,

@@ -1,0 +1,38 @@
+/** The settings screen: the resident's profile, doorbell, cards and app devices, each its own section. */
+import type { ResidentApi } from '../api.ts';
+import { h } from '../dom.ts';
+import type { RingtonePlayer } from '../ringtone.ts';
+import { cardsSection } from './settings/cards-section.ts';
+import { devicesSection } from './settings/devices-section.ts';
+import { doorbellSection } from './settings/doorbell-section.ts';
+import { profileSection } from './settings/profile-section.ts';
+
+export class SettingsScreen {
+  readonly el: HTMLElement;
+  readonly #sections: { refresh(): Promise<void> }[];
+
+  constructor(api: ResidentApi, ringtone: RingtonePlayer, actions: { back(): void; loggedOut(): void }) {
+    const sections = [
+      profileSection(api),
+      doorbellSection(api, ringtone),
+      cardsSection(api),
+      devicesSection(api, actions.loggedOut),
+    ];
+    this.#sections = sections;
+    this.el = h(
+      'main',
+      { class: 'screen settings', testid: 'settings' },
+      h(
+        'header',
+        {},
+        h('h1', {}, 'Settings'),
+        h('button', { type: 'button', testid: 'settings-back', onclick: actions.back }, 'Back'),
+      ),
+      ...sections.map((s) => s.el),
+    );
+  }
+
+  refresh(): Promise<void> {
+    return Promise.all(this.#sections.map((s) => s.refresh())).then(() => {});
+  }
+}
