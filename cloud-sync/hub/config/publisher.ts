@@ -27,6 +27,9 @@ export type { RecompileResult } from './config-versions.ts';
 /** How long after a fast-path patch the full recompile runs (more changes meanwhile share it). */
 export const RECOMPILE_DELAY_MS = 300;
 
+/** Card changes in one write up to which each gets its own fast-path patch; more recompile once. */
+const FAST_PATH_MAX_CHANGES = 20;
+
 export class ConfigPublisher {
   readonly #store: HubStore;
   readonly #mqtt: MqttPublisher;
@@ -99,19 +102,15 @@ export class ConfigPublisher {
   }
 
   /**
-   * An admin change, inside its write transaction: records what it means for each panel's config and
-   * returns what to send once the write has committed.
+   * An admin write, inside its transaction: records what its changes mean for each panel's config and
+   * returns what to send once the write has committed. A few card changes take the fast path (a patch per
+   * card); anything else, or a bulk load, recompiles every panel once, whatever the number of rows.
    */
-  onChange(change: EntityChange): () => void {
+  onChange(changes: readonly EntityChange[]): () => void {
     const messages: Outgoing[] = [];
-    if (isChangeOf(change, 'cards')) {
-      for (const [panelId, diff] of cardChangeDiffs(this.#store, change)) {
-        const patch = this.#versions.addPatch(panelId, diff);
-        if (patch) {
-          messages.push(patch);
-          this.#due.add(panelId);
-        } else messages.push(...this.#versions.recompile(panelId).messages);
-      }
+    const cards = changes.filter((c) => isChangeOf(c, 'cards'));
+    if (cards.length === changes.length && cards.length <= FAST_PATH_MAX_CHANGES) {
+      for (const change of cards) messages.push(...this.#cardChange(change));
     } else {
       for (const id of this.#store.entities.ids('panels'))
         messages.push(...this.#versions.recompile(id).messages);
@@ -124,6 +123,18 @@ export class ConfigPublisher {
       this.#sendAll(messages);
       this.#scheduleRecompile();
     };
+  }
+
+  #cardChange(change: EntityChange<'cards'>): Outgoing[] {
+    const messages: Outgoing[] = [];
+    for (const [panelId, diff] of cardChangeDiffs(this.#store, change)) {
+      const patch = this.#versions.addPatch(panelId, diff);
+      if (patch) {
+        messages.push(patch);
+        this.#due.add(panelId);
+      } else messages.push(...this.#versions.recompile(panelId).messages);
+    }
+    return messages;
   }
 
   /** Answers `config/request`: the retained snapshot again (compiling first if it is behind). */
