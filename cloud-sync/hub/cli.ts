@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { errorMessage, PortvaktError, ValidationError } from '../../lib/errors.ts';
 import { ADD_COMMANDS, runAdd, runCardRevoke } from './cli/admin.ts';
 import { type CliIo, showHelp } from './cli/common.ts';
+import { runImport } from './cli/import.ts';
 import { runProvision } from './cli/provision.ts';
 import { runServe } from './cli/serve.ts';
 
@@ -15,6 +16,7 @@ const USAGE = `usage: portvakt-hub <command> [options]   (each command takes --h
   provision             create a panel and write its config and broker credentials
   ${Object.keys(ADD_COMMANDS).join('\n  ')}
   card revoke           revoke a card
+  import                import a building's units, residents and cards from CSV (--dry-run first)
 `;
 
 export async function runHubCli(argv: string[], io: CliIo): Promise<number> {
@@ -23,6 +25,7 @@ export async function runHubCli(argv: string[], io: CliIo): Promise<number> {
     if (first === '' || first === '--help' || first === '-h' || first === 'help') return showHelp(io, USAGE);
     if (first === 'serve') return await runServe(argv.slice(1), io);
     if (first === 'provision') return await runProvision(argv.slice(1), io);
+    if (first === 'import') return runImport(argv.slice(1), io);
     const pair = `${first} ${second}`;
     if (pair === 'card revoke') return runCardRevoke(argv.slice(2), io);
     if (Object.hasOwn(ADD_COMMANDS, pair)) return runAdd(pair, argv.slice(2), io);

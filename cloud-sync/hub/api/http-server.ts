@@ -13,6 +13,7 @@ import { addAdminRoutes } from './admin-routes.ts';
 import { addBrokerRoutes, BROKER_PREFIX } from './broker-routes.ts';
 import type { HubApiContext } from './context.ts';
 import { addHubRoutes } from './hub-routes.ts';
+import { addImportRoutes } from './import-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { addResidentRoutes, RESIDENT_PREFIX } from './resident-routes.ts';
 import { addAppRoutes, isAppPath } from './static-files.ts';
@@ -47,6 +48,7 @@ export class HubApiServer extends JsonServer {
     addResidentRoutes(router, context);
     addBrokerRoutes(router, context);
     addAdminRoutes(router, context);
+    addImportRoutes(router, context);
     addAppRoutes(router, context.webDir);
     super({
       name: 'hub API',

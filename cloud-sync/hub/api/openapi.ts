@@ -8,6 +8,7 @@ import { storedEventSchema } from '../store/event-log.ts';
 import { panelStatusViewSchema } from '../store/panel-status.ts';
 import { CONFIRMABLE } from './admin-routes.ts';
 import { configOutcomeView, waitQuery } from './config-wait.ts';
+import { importApiPaths } from './import-openapi.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
 import { eventsQuery, openDoorBody, openDoorReply, rotationBody } from './schemas.ts';
 
@@ -170,6 +171,7 @@ export function openApiDocument(): Record<string, unknown> {
     },
   };
   Object.assign(paths, residentApiPaths());
+  Object.assign(paths, importApiPaths());
   paths['/healthz'] = {
     get: {
       summary: 'Liveness, MQTT connection, inbox counters',
