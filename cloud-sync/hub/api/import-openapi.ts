@@ -24,7 +24,7 @@ export const importReportView = z.object({
     )
     .describe('every bad row (up to 10,000); any error means nothing was changed'),
   errorsNotShown: z.number(),
-  summary: z.object({ units: counts, residents: counts, cards: counts }),
+  summary: z.object({ units: counts, residents: counts, cards: counts, accessRules: counts }),
   config: configOutcomeView.optional().describe('an apply: the config versions it produced'),
 });
 

@@ -52,6 +52,11 @@ export const IMPORT_COLUMNS = {
       .pipe(z.string().regex(CARD_UID_PATTERN, 'must be 4, 7 or 10 bytes of hex (8, 14 or 20 digits)')),
     help: 'optional: a card for the resident (one card per row; repeat the resident for more cards)',
   },
+  doors: {
+    required: false,
+    schema: z.string().max(4000, 'too long (at most 4000 characters)'),
+    help: 'optional: door ids of this building the resident\'s cards open at any time, separated by ";", or "*" for every door',
+  },
 } as const satisfies Record<string, { required: boolean; schema: z.ZodType<string>; help: string }>;
 
 export type ImportColumn = keyof typeof IMPORT_COLUMNS;

@@ -83,5 +83,8 @@ function entityLookup(entities: Entities): ImportLookup {
     resident: (id) => entities.find('residents', id),
     residentsNamed: (unitId, name) => entities.list('residents', { unitId, name }).map((r) => r.id),
     card: (uid) => entities.list('cards', { uid })[0],
+    doors: (buildingId) => entities.list('doors', { buildingId }).map((d) => d.id),
+    hasRule: (residentId, doorId) =>
+      entities.list('accessRules', { residentId, doorId }).some((r) => r.timeProfileId === null),
   };
 }

@@ -18,6 +18,10 @@ export interface ImportLookup {
   /** Ids of the unit's residents with exactly this name. */
   residentsNamed(unitId: string, name: string): string[];
   card(uid: string): { residentId: string } | undefined;
+  /** Ids of the building's doors. */
+  doors(buildingId: string): string[];
+  /** Whether the resident has an any-time access rule for the door. */
+  hasRule(residentId: string, doorId: string): boolean;
 }
 
 /** One write of the plan, with the line that asked for it (named in an error if the store refuses it). */
@@ -37,7 +41,13 @@ export type ImportWrite =
       id: string;
       patch: { unitId?: string; name?: string; phone?: string };
     }
-  | { line: number; entity: 'cards'; op: 'create'; row: { id: string; uid: string; residentId: string } };
+  | { line: number; entity: 'cards'; op: 'create'; row: { id: string; uid: string; residentId: string } }
+  | {
+      line: number;
+      entity: 'accessRules';
+      op: 'create';
+      row: { id: string; residentId: string; doorId: string };
+    };
 
 export interface ImportCounts {
   created: number;
@@ -48,7 +58,7 @@ export interface ImportCounts {
 export interface ImportPlan {
   writes: ImportWrite[];
   errors: ImportIssue[];
-  summary: { units: ImportCounts; residents: ImportCounts; cards: ImportCounts };
+  summary: { units: ImportCounts; residents: ImportCounts; cards: ImportCounts; accessRules: ImportCounts };
 }
 
 interface SeenUnit {
@@ -63,6 +73,8 @@ interface SeenResident {
   name: string;
   phone: string | undefined;
   stored: boolean;
+  /** Doors the file grants (any time), with the line that first named each. */
+  doors: Map<string, number>;
 }
 
 export function planImport(buildingId: string, rows: readonly ImportRow[], lookup: ImportLookup): ImportPlan {
@@ -75,7 +87,8 @@ export function planImport(buildingId: string, rows: readonly ImportRow[], looku
   /** New residents the file names without an id, by (unit, name): the id they are created with. */
   const newByName = new Map<string, string>();
   const writes: ImportWrite[] = [];
-  const summary = { units: counts(), residents: counts(), cards: counts() };
+  const summary = { units: counts(), residents: counts(), cards: counts(), accessRules: counts() };
+  const buildingDoors = new Set(lookup.doors(buildingId));
 
   // Units first, so any row may name the unit that another row creates.
   for (const { line, cells } of rows) {
@@ -144,16 +157,20 @@ export function planImport(buildingId: string, rows: readonly ImportRow[], looku
         continue;
       }
       seen.phone ??= cells.phone;
-    } else {
-      residents.set(resident.id, {
-        line,
-        id: resident.id,
-        unitId,
-        name,
-        phone: cells.phone,
-        stored: resident.stored,
-      });
     }
+    const doors = doorsOf(cells.doors, line);
+    if (!doors) continue;
+    const entry = seen ?? {
+      line,
+      id: resident.id,
+      unitId,
+      name,
+      phone: cells.phone,
+      stored: resident.stored,
+      doors: new Map<string, number>(),
+    };
+    residents.set(resident.id, entry);
+    for (const door of doors) if (!entry.doors.has(door)) entry.doors.set(door, line);
     const uid = cells.card_uid;
     if (uid === undefined) continue;
     const first = cards.get(uid);
@@ -178,11 +195,44 @@ export function planImport(buildingId: string, rows: readonly ImportRow[], looku
     }
   }
 
-  for (const seen of residents.values()) residentWrite(seen);
+  for (const seen of residents.values()) {
+    residentWrite(seen);
+    for (const [doorId, line] of seen.doors) {
+      if (seen.stored && lookup.hasRule(seen.id, doorId)) summary.accessRules.unchanged++;
+      else {
+        writes.push({
+          line,
+          entity: 'accessRules',
+          op: 'create',
+          row: { id: randomUUID(), residentId: seen.id, doorId },
+        });
+        summary.accessRules.created++;
+      }
+    }
+  }
   // Units, then residents, then cards: each row's references exist before it is written.
-  const order = { units: 0, residents: 1, cards: 2 };
+  const order = { units: 0, residents: 1, cards: 2, accessRules: 3 };
   writes.sort((a, b) => order[a.entity] - order[b.entity]);
   return { writes, errors: errors.sort((a, b) => a.line - b.line), summary };
+
+  /** The doors a cell names ("*": all of the building's), or undefined when it names a door elsewhere. */
+  function doorsOf(cell: string | undefined, line: number): string[] | undefined {
+    if (cell === undefined) return [];
+    if (cell === '*') return [...buildingDoors];
+    const ids = cell
+      .split(';')
+      .map((id) => id.trim())
+      .filter((id) => id !== '');
+    const unknown = ids.filter((id) => !buildingDoors.has(id));
+    if (unknown.length === 0) return ids;
+    fail(
+      line,
+      'doors',
+      'unknown_door',
+      `no door ${unknown.map((id) => `"${id}"`).join(', ')} in this building`,
+    );
+    return undefined;
+  }
 
   /** The resident a row means: by id, else by (unit, name); undefined when the row is refused. */
   function identify(
