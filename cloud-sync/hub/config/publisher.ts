@@ -5,10 +5,12 @@
  * recorded in the admin write's transaction, or in an IMMEDIATE one, so two hub workers never publish the
  * same version with different contents; messages go out only after the commit.
  *
- * A card change takes a faster path: recompiling a large building costs hundreds of milliseconds, while a
- * revoked card must stop opening doors at once. Its one-row patch is sent right after the write and
- * recorded as pending; the recompile follows shortly after, folds the pending patches into the stored
- * snapshot and republishes the retained snapshot at the same version (or the next, if the data moved on).
+ * A card change, and a change of a resident's own fields (doorbell text, hiding, removal), take a faster
+ * path: recompiling a large building costs hundreds of milliseconds, while a revoked card must stop
+ * opening doors at once and a renamed or removed resident should leave the panel's screen at once. Its
+ * one-row patch is sent right after the write and recorded as pending; the recompile follows shortly
+ * after, folds the pending patches into the stored snapshot and republishes the retained snapshot at the
+ * same version (or the next, if the data moved on).
  */
 import type { Clock, TimerHandle } from '../../../lib/clock/clock.ts';
 import { errorMessage } from '../../../lib/errors.ts';
@@ -21,6 +23,8 @@ import type { HubStore } from '../store/hub-store.ts';
 import { cardChangeDiffs } from './card-changes.ts';
 import { ConfigReports, type PanelVersion } from './config-reports.ts';
 import { ConfigVersions, type Outgoing, type RecompileResult } from './config-versions.ts';
+import type { SnapshotDiff } from './diff.ts';
+import { residentChangeDiffs } from './resident-changes.ts';
 
 export type { RecompileResult } from './config-versions.ts';
 
@@ -108,9 +112,9 @@ export class ConfigPublisher {
    */
   onChange(changes: readonly EntityChange[]): () => void {
     const messages: Outgoing[] = [];
-    const cards = changes.filter((c) => isChangeOf(c, 'cards'));
-    if (cards.length === changes.length && cards.length <= FAST_PATH_MAX_CHANGES) {
-      for (const change of cards) messages.push(...this.#cardChange(change));
+    const fast = changes.length <= FAST_PATH_MAX_CHANGES ? changes.map((c) => this.#fastDiffs(c)) : [];
+    if (fast.length === changes.length && fast.every((diffs) => diffs !== undefined)) {
+      for (const diffs of fast) messages.push(...this.#fastPath(diffs));
     } else {
       for (const id of this.#store.entities.ids('panels'))
         messages.push(...this.#versions.recompile(id).messages);
@@ -125,9 +129,16 @@ export class ConfigPublisher {
     };
   }
 
-  #cardChange(change: EntityChange<'cards'>): Outgoing[] {
+  /** The one-row patches of a change that has a fast path (cards, a resident's own fields), per panel. */
+  #fastDiffs(change: EntityChange): Map<string, SnapshotDiff> | undefined {
+    if (isChangeOf(change, 'cards')) return cardChangeDiffs(this.#store, change);
+    if (isChangeOf(change, 'residents')) return residentChangeDiffs(this.#store, change);
+    return undefined;
+  }
+
+  #fastPath(diffs: Map<string, SnapshotDiff>): Outgoing[] {
     const messages: Outgoing[] = [];
-    for (const [panelId, diff] of cardChangeDiffs(this.#store, change)) {
+    for (const [panelId, diff] of diffs) {
       const patch = this.#versions.addPatch(panelId, diff);
       if (patch) {
         messages.push(patch);
