@@ -1,6 +1,7 @@
 /**
- * The fast path: a card change, or a change of a resident's own fields, goes out as a one-row patch at once, and the recompile that follows
- * (on the hub's clock) folds it into the stored snapshot without a second version, unless the data moved on.
+ * The fast path: a card change, or a change of a resident's own fields, goes out as a one-row patch at
+ * once, and the recompile that follows (on the hub's clock) folds it into the stored snapshot without a
+ * second version, unless the data moved on.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { compilePanelSnapshot } from '../../../cloud-sync/hub/config/compile.ts';
