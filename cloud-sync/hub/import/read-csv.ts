@@ -31,6 +31,9 @@ export interface ReadResult {
   errors: ImportIssue[];
 }
 
+/** Longest row accepted: every column at its longest, with room for quoting. */
+const MAX_RECORD_BYTES = 16 * 1024;
+
 interface ParsedRecord {
   record: string[];
   info: { lines: number; empty_lines: number };
@@ -47,6 +50,10 @@ export function readImportCsv(bytes: Uint8Array): ReadResult {
       relax_column_count: true,
       info: true,
       skip_empty_lines: true,
+      // Bounds before anything is built: the header, the rows an import takes and one more (to say that
+      // there are too many), each at most a few cells' worth of bytes.
+      to: MAX_IMPORT_ROWS + 2,
+      max_record_size: MAX_RECORD_BYTES,
     }) as unknown as ParsedRecord[];
   } catch (err) {
     if (!(err instanceof CsvError)) throw err;
