@@ -116,6 +116,8 @@ describe('CSV import of units, residents and cards', () => {
       ['name', 'missing_column'],
     ]);
     expect((await importCsv(call, 'unit_id,name\n"u1,Alice\n', true)).body.errors[0].code).toBe('csv_syntax');
+    const long = await importCsv(call, `unit_id,name\nu1,"${'x'.repeat(20_000)}"\n`, true);
+    expect(long.body.errors).toEqual([expect.objectContaining({ line: 2, code: 'csv_syntax' })]);
     const doors = await importCsv(call, 'unit_id,unit_name,name,doors\nu1,A,Alice,front;b2-door\n', true);
     expect(doors.body.errors).toEqual([
       { line: 2, column: 'doors', code: 'unknown_door', message: 'no door "b2-door" in this building' },
