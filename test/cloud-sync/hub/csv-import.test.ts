@@ -135,6 +135,10 @@ describe('CSV import of units, residents and cards', () => {
     expect((await importCsv(call, csv, true, 'nope')).status).toBe(404);
     expect((await call('POST', '/api/v1/buildings/b1/import?dryRun=true', { file: csv })).status).toBe(400);
     expect((await call('POST', '/api/v1/buildings/b1/import?dryRun=true', csv, {})).status).toBe(401);
+    const doc = (await call('GET', '/api/v1/openapi.json')).body;
+    const route = doc.paths['/api/v1/buildings/{id}/import'].post;
+    expect(Object.keys(route.requestBody.content)).toEqual(['text/csv', 'application/json']);
+    expect(route.description).toMatch(/card_uid +optional/);
   });
 
   it('applies a good file in one transaction and one publish; the same file again changes nothing', async () => {
