@@ -4,8 +4,8 @@
  * Path: the admin API on the real hub (its own process) → the hub records the change and publishes the
  * config it produces → Mosquitto (product ACL) → the panel's MqttLink → SyncAgent → StoreConfigReplica
  * commits it → the panel shows it. Two kinds of change, alternating:
- *  - a resident's doorbell text (`PATCH /api/v1/residents/{id}` {displayName}): no fast path, the hub
- *    recompiles the panel's snapshot and sends the patch; seen when the panel's own directory endpoint
+ *  - a resident's doorbell text (`PATCH /api/v1/residents/{id}` {displayName}): the hub's one-resident
+ *    fast path (config/resident-changes.ts); seen when the panel's own directory endpoint
  *    (`GET /api/v1/directory`, what the panel page reads) lists the new text;
  *  - a card revocation (`POST /api/v1/cards/{id}/revoke`): the hub's one-card fast path; seen when the
  *    next access decision for the card (AccessDecider, the card-tap path's function) is denied.
