@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { errorMessage, PortvaktError, ValidationError } from '../../lib/errors.ts';
 import { ADD_COMMANDS, runAdd, runCardRevoke } from './cli/admin.ts';
 import { type CliIo, showHelp } from './cli/common.ts';
+import { runImport } from './cli/import.ts';
 import { runProvision } from './cli/provision.ts';
 import { runServe } from './cli/serve.ts';
 import { ENTITY_SPECS } from './store/entity-specs.ts';
@@ -31,6 +32,7 @@ const USAGE = `usage: portvakt-hub <command> [options]   (each command takes --h
 ${listing({
   serve: 'run the hub (MQTT + admin HTTP API)',
   provision: 'create a panel and write its config and broker credentials (--reissue: new ones)',
+  import: "import a building's units, residents and cards from CSV (--dry-run first)",
   ...PAIR_COMMANDS,
 })}
 `;
@@ -55,6 +57,7 @@ export async function runHubCli(argv: string[], io: CliIo): Promise<number> {
     if (first === '' || isHelp(first)) return showHelp(io, USAGE);
     if (first === 'serve') return await runServe(argv.slice(1), io);
     if (first === 'provision') return await runProvision(argv.slice(1), io);
+    if (first === 'import') return runImport(argv.slice(1), io);
     if (GROUPS.has(first) && (second === '' || second.startsWith('-') || second === 'help')) {
       if (isHelp(second)) return showHelp(io, groupUsage(first));
       throw new ValidationError(`"${first}" needs a command:\n${groupUsage(first)}`);

@@ -96,7 +96,10 @@ export class JsonServer {
       if (match === undefined) throw new HttpError(404, 'not_found', `no route ${url.pathname}`);
       if (match === 'method')
         throw new HttpError(405, 'method_not_allowed', `${req.method} not allowed here`);
-      const body = await readJsonBody(req, maxBodyBytes);
+      const body = await readRequestBody(req, {
+        maxBytes: match.options.maxBodyBytes ?? maxBodyBytes,
+        rawTypes: match.options.rawBodyTypes ?? [],
+      });
       const reply = await match.handler({ req, params: match.params, query: url.searchParams, body });
       sendReply(req, res, reply.status, reply.body, reply.headers);
     } catch (err) {
@@ -162,12 +165,25 @@ async function discardBody(req: IncomingMessage, limit: number): Promise<void> {
 /** Methods whose requests carry no body worth reading. */
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE']);
 
-async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+/**
+ * The body: parsed JSON, or the raw bytes when the route accepts the request's content type as is (a
+ * CSV file). Anything else is a 415 naming what the route takes.
+ */
+async function readRequestBody(
+  req: IncomingMessage,
+  route: { maxBytes: number; rawTypes: readonly string[] },
+): Promise<unknown> {
   if (BODYLESS.has(req.method ?? 'GET')) return undefined;
-  const raw = await readBody(req, maxBytes);
+  const raw = await readBody(req, route.maxBytes);
   if (raw.length === 0) return undefined;
-  if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
-    throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (route.rawTypes.includes(type)) return raw;
+  if (type !== 'application/json')
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      `send the body as ${['application/json', ...route.rawTypes].join(' or ')}`,
+    );
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (err) {

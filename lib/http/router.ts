@@ -23,17 +23,29 @@ export interface Reply {
 
 export type Handler = (info: RequestInfo) => Reply | Promise<Reply>;
 
+/**
+ * What one route accepts beyond the server's defaults. Set on the route itself, so a larger bound (a CSV
+ * import) never loosens the limit of any other route.
+ */
+export interface RouteOptions {
+  /** Body bound for this route instead of the server's. */
+  maxBodyBytes?: number;
+  /** Content types (besides JSON) passed to the handler as the raw body, a Buffer. */
+  rawBodyTypes?: readonly string[];
+}
+
 interface Route {
   method: string;
   segments: string[];
   handler: Handler;
+  options: RouteOptions;
 }
 
 export class Router {
   readonly #routes: Route[] = [];
 
-  add(method: string, path: string, handler: Handler): this {
-    this.#routes.push({ method, segments: path.split('/').filter(Boolean), handler });
+  add(method: string, path: string, handler: Handler, options: RouteOptions = {}): this {
+    this.#routes.push({ method, segments: path.split('/').filter(Boolean), handler, options });
     return this;
   }
 
@@ -41,7 +53,7 @@ export class Router {
   match(
     method: string,
     pathname: string,
-  ): { handler: Handler; params: Record<string, string> } | 'method' | undefined {
+  ): { handler: Handler; params: Record<string, string>; options: RouteOptions } | 'method' | undefined {
     const parts = pathname.split('/').filter(Boolean);
     let pathMatched = false;
     for (const route of this.#routes) {
@@ -49,7 +61,7 @@ export class Router {
       if (!params) continue;
       pathMatched = true;
       if (route.method === method || (method === 'HEAD' && route.method === 'GET'))
-        return { handler: route.handler, params };
+        return { handler: route.handler, params, options: route.options };
     }
     return pathMatched ? 'method' : undefined;
   }

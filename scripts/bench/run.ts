@@ -7,6 +7,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
+import { benchAdminChange } from './admin-change.ts';
+import { benchCsvImport } from './csv-import.ts';
 import { benchDecision } from './decision.ts';
 import { benchDoorPhone } from './door-phone.ts';
 import { benchFlood } from './flood.ts';
@@ -48,6 +50,10 @@ const GROUPS: Record<string, { run: () => Promise<BenchLine[]>; lab?: true }> = 
   // Each cycle waits for the hub's recompile of the 10k building that follows a change (~1 s a cycle).
   patch: { run: () => benchPatchLatency({ revocations: 100, warmup: 3 }), lab: true },
   outbox: { run: benchOutboxDrain, lab: true },
+  // ~1.5 min: 50 admin changes (doorbell text, card revoke) on the 10k building, each until the panel shows it.
+  'admin-change': { run: () => benchAdminChange(), lab: true },
+  // ~40 s: a 10,000-resident CSV import through the hub API, dry run then apply, until the panel has it.
+  import: { run: benchCsvImport, lab: true },
   // ~1.2 min: 25 s without, 40 s with one app login flooding the call topic through Mosquitto.
   flood: { run: benchFlood, lab: true },
   // 6 min: 1,000 taps/s on the panel process, one minute of warm-up and five measured.

@@ -15,7 +15,7 @@ import type { ConfigReplica } from '../../cloud-sync/agent/ports.ts';
 import { SyncAgent } from '../../cloud-sync/agent/sync-agent.ts';
 import { TrustedKeys } from '../../cloud-sync/agent/trusted-keys.ts';
 import { loadOrCreateKeys } from '../../cloud-sync/hub/signer/keys.ts';
-import { openHubStore } from '../../cloud-sync/hub/store/hub-store.ts';
+import { type HubStore, openHubStore } from '../../cloud-sync/hub/store/hub-store.ts';
 import type { ConfigPatchMessage } from '../../cloud-sync/protocol/messages.ts';
 import type { DeviceLeaf } from '../../cloud-sync/protocol/topics.ts';
 import { validateConfig } from '../../device/config/load.ts';
@@ -65,11 +65,18 @@ export interface SyncLab {
   onHandled(listener: (leaf: DeviceLeaf, payload: Buffer) => void): () => void;
   /** Starts the panel's broker connection (the agent is already listening). */
   connect(): void;
-  hubApi(method: string, path: string): Promise<Response>;
+  /** The hub's admin API; a string body goes as it is (`contentType`, default JSON), anything else as JSON. */
+  hubApi(method: string, path: string, body?: unknown, contentType?: string): Promise<Response>;
+  /** The panel's local API (loopback). */
+  panelApi(method: string, path: string): Promise<Response>;
   stop(): Promise<void>;
 }
 
-export async function startSyncLab(options: { building: HubBuildingSize }): Promise<SyncLab> {
+export async function startSyncLab(options: {
+  building: HubBuildingSize;
+  /** More rows for the hub's database, written after the building and before the hub starts. */
+  seed?: (store: HubStore) => void;
+}): Promise<SyncLab> {
   const dir = mkdtempSync(join(tmpdir(), 'portvakt-bench-sync-'));
   const hubDir = join(dir, 'hub');
   mkdirSync(hubDir);
@@ -80,6 +87,7 @@ export async function startSyncLab(options: { building: HubBuildingSize }): Prom
   try {
     const hubStore = openHubStore(join(hubDir, 'hub.db'), { clock: new SystemClock(), logger: silentLogger });
     seedHubBuilding(hubStore, options.building);
+    options.seed?.(hubStore);
     hubStore.close();
     const keys = await loadOrCreateKeys(hubDir, silentLogger);
 
@@ -165,11 +173,19 @@ export async function startSyncLab(options: { building: HubBuildingSize }): Prom
       // Registered after agent.start(), so SafeEmitter runs it after the agent's own handler.
       onHandled: (listener) => link.events.on('message', ({ leaf, payload }) => listener(leaf, payload)),
       connect: () => link.start(),
-      hubApi: (method, path) =>
+      hubApi: (method, path, body, contentType = 'application/json') =>
         fetch(`http://127.0.0.1:${hub.port}${path}`, {
           method,
-          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+          headers: {
+            authorization: `Bearer ${ADMIN_TOKEN}`,
+            ...(body === undefined ? {} : { 'content-type': contentType }),
+          },
+          ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
         }),
+      panelApi: (method, path) => {
+        const { port } = panel.apiAddress();
+        return fetch(`http://127.0.0.1:${port}${path}`, { method });
+      },
       stop,
     };
   } catch (err) {

@@ -7,8 +7,8 @@ export interface Reply {
 }
 
 /**
- * `body` goes out as JSON (a string as it is, for malformed input) unless `headers` name another content
- * type; the reply body is parsed when it is JSON, and undefined when empty.
+ * `body` goes out as JSON (a string or bytes as they are, for malformed input or other content types,
+ * which `headers` name); the reply body is parsed when it is JSON, and undefined when empty.
  */
 export async function api(
   base: string,
@@ -23,7 +23,7 @@ export async function api(
       : {
           method,
           headers: { 'content-type': 'application/json', ...headers },
-          body: typeof body === 'string' ? body : JSON.stringify(body),
+          body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
         };
   const res = await fetch(base + path, init);
   const text = await res.text();

@@ -12,18 +12,20 @@ import type { HubStore } from '../store/hub-store.ts';
 const MAX_VALUE_CHARS = 200;
 
 export function recordAdminChanges(store: HubStore, clock: Clock): () => void {
-  return store.entities.onChange((change) => {
-    const row = (change.after ?? change.before) as Record<string, unknown> | undefined;
-    store.adminChanges.record({
-      at: clock.now(),
-      actor: change.actor.name,
-      accountId: change.actor.accountId,
-      action: change.before ? (change.after ? 'update' : 'delete') : 'create',
-      entity: change.entity,
-      entityId: change.id,
-      buildingId: row ? (store.scope.buildingOfRow(change.entity, row) ?? null) : null,
-      detail: changedFields(change),
-    });
+  return store.entities.onChange((changes) => {
+    for (const change of changes) {
+      const row = (change.after ?? change.before) as Record<string, unknown> | undefined;
+      store.adminChanges.record({
+        at: clock.now(),
+        actor: change.actor.name,
+        accountId: change.actor.accountId,
+        action: change.before ? (change.after ? 'update' : 'delete') : 'create',
+        entity: change.entity,
+        entityId: change.id,
+        buildingId: row ? (store.scope.buildingOfRow(change.entity, row) ?? null) : null,
+        detail: changedFields(change),
+      });
+    }
     return undefined;
   });
 }

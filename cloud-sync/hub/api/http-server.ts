@@ -14,6 +14,7 @@ import { addAdminRoutes } from './admin-routes.ts';
 import { addBrokerRoutes, BROKER_PREFIX } from './broker-routes.ts';
 import type { HubApiContext } from './context.ts';
 import { addHubRoutes } from './hub-routes.ts';
+import { addImportRoutes } from './import-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { RequestAuth } from './request-auth.ts';
 import { addResidentRoutes, RESIDENT_PREFIX } from './resident-routes.ts';
@@ -52,6 +53,7 @@ export class HubApiServer extends JsonServer {
     addResidentRoutes(router, context, auth);
     addBrokerRoutes(router, context);
     addAdminRoutes(router, context, auth);
+    addImportRoutes(router, context, auth);
     addAppRoutes(router, context.webDir);
     super({
       name: 'hub API',

@@ -8,6 +8,7 @@ import { panelStatusViewSchema } from '../store/panel-status.ts';
 import { adminAccountPaths } from './admin-account-openapi.ts';
 import { CONFIRMABLE } from './admin-routes.ts';
 import { configOutcomeView, waitQuery } from './config-wait.ts';
+import { importApiPaths } from './import-openapi.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
 import {
   enrolCardBody,
@@ -208,7 +209,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
   };
-  Object.assign(paths, residentApiPaths(), adminAccountPaths());
+  Object.assign(paths, residentApiPaths(), adminAccountPaths(), importApiPaths());
   paths['/healthz'] = {
     get: {
       summary: 'Liveness, MQTT connection, inbox counters',

@@ -5,10 +5,12 @@
  * recorded in the admin write's transaction, or in an IMMEDIATE one, so two hub workers never publish the
  * same version with different contents; messages go out only after the commit.
  *
- * A card change takes a faster path: recompiling a large building costs hundreds of milliseconds, while a
- * revoked card must stop opening doors at once. Its one-row patch is sent right after the write and
- * recorded as pending; the recompile follows shortly after, folds the pending patches into the stored
- * snapshot and republishes the retained snapshot at the same version (or the next, if the data moved on).
+ * A card change, and a change of a resident's own fields (doorbell text, hiding, removal), take a faster
+ * path: recompiling a large building costs hundreds of milliseconds, while a revoked card must stop
+ * opening doors at once and a renamed or removed resident should leave the panel's screen at once. Its
+ * one-row patch is sent right after the write and recorded as pending; the recompile follows shortly
+ * after, folds the pending patches into the stored snapshot and republishes the retained snapshot at the
+ * same version (or the next, if the data moved on).
  */
 import type { Clock, TimerHandle } from '../../../lib/clock/clock.ts';
 import { errorMessage } from '../../../lib/errors.ts';
@@ -21,11 +23,16 @@ import type { HubStore } from '../store/hub-store.ts';
 import { cardChangeDiffs } from './card-changes.ts';
 import { ConfigReports, type PanelVersion } from './config-reports.ts';
 import { ConfigVersions, type Outgoing, type RecompileResult } from './config-versions.ts';
+import type { SnapshotDiff } from './diff.ts';
+import { residentChangeDiffs } from './resident-changes.ts';
 
 export type { RecompileResult } from './config-versions.ts';
 
 /** How long after a fast-path patch the full recompile runs (more changes meanwhile share it). */
 export const RECOMPILE_DELAY_MS = 300;
+
+/** Card changes in one write up to which each gets its own fast-path patch; more recompile once. */
+const FAST_PATH_MAX_CHANGES = 20;
 
 export class ConfigPublisher {
   readonly #store: HubStore;
@@ -99,19 +106,15 @@ export class ConfigPublisher {
   }
 
   /**
-   * An admin change, inside its write transaction: records what it means for each panel's config and
-   * returns what to send once the write has committed.
+   * An admin write, inside its transaction: records what its changes mean for each panel's config and
+   * returns what to send once the write has committed. A few card changes take the fast path (a patch per
+   * card); anything else, or a bulk load, recompiles every panel once, whatever the number of rows.
    */
-  onChange(change: EntityChange): () => void {
+  onChange(changes: readonly EntityChange[]): () => void {
     const messages: Outgoing[] = [];
-    if (isChangeOf(change, 'cards')) {
-      for (const [panelId, diff] of cardChangeDiffs(this.#store, change)) {
-        const patch = this.#versions.addPatch(panelId, diff);
-        if (patch) {
-          messages.push(patch);
-          this.#due.add(panelId);
-        } else messages.push(...this.#versions.recompile(panelId).messages);
-      }
+    const fast = changes.length <= FAST_PATH_MAX_CHANGES ? changes.map((c) => this.#fastDiffs(c)) : [];
+    if (fast.length === changes.length && fast.every((diffs) => diffs !== undefined)) {
+      for (const diffs of fast) messages.push(...this.#fastPath(diffs));
     } else {
       for (const id of this.#store.entities.ids('panels'))
         messages.push(...this.#versions.recompile(id).messages);
@@ -124,6 +127,25 @@ export class ConfigPublisher {
       this.#sendAll(messages);
       this.#scheduleRecompile();
     };
+  }
+
+  /** The one-row patches of a change that has a fast path (cards, a resident's own fields), per panel. */
+  #fastDiffs(change: EntityChange): Map<string, SnapshotDiff> | undefined {
+    if (isChangeOf(change, 'cards')) return cardChangeDiffs(this.#store, change);
+    if (isChangeOf(change, 'residents')) return residentChangeDiffs(this.#store, change);
+    return undefined;
+  }
+
+  #fastPath(diffs: Map<string, SnapshotDiff>): Outgoing[] {
+    const messages: Outgoing[] = [];
+    for (const [panelId, diff] of diffs) {
+      const patch = this.#versions.addPatch(panelId, diff);
+      if (patch) {
+        messages.push(patch);
+        this.#due.add(panelId);
+      } else messages.push(...this.#versions.recompile(panelId).messages);
+    }
+    return messages;
   }
 
   /** Answers `config/request`: the retained snapshot again (compiling first if it is behind). */

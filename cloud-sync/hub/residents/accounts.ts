@@ -92,8 +92,8 @@ export class ResidentAccounts {
    * sessions in the same transaction; this hands them to the broker once it committed).
    */
   start(): void {
-    this.#unlisten = this.#o.store.entities.onChange((change) =>
-      endsSessions(change) ? () => void this.revocations.drain() : undefined,
+    this.#unlisten = this.#o.store.entities.onChange((changes) =>
+      changes.some(endsSessions) ? () => void this.revocations.drain() : undefined,
     );
     this.#scheduleSweep();
     void this.revocations.drain();

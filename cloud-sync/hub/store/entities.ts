@@ -49,10 +49,15 @@ export function isChangeOf<N extends EntityName>(change: EntityChange, name: N):
 }
 
 /**
- * Called inside the write's transaction, so what it records (a config version, a pending patch) commits
- * with the change or not at all; what it returns runs after the commit (publishing).
+ * Called inside the write's transaction with every change the write made (one for a single-row write,
+ * all of them for a bulk load or a `batch`), so what it records (a config version, a pending patch)
+ * commits with the changes or not at all, and a bulk load costs one recompile, not one per row; what it
+ * returns runs after the commit (publishing).
  */
-export type ChangeListener = (change: EntityChange) => (() => void) | undefined;
+export type ChangeListener = (changes: readonly EntityChange[]) => (() => void) | undefined;
+
+/** Thrown inside a dry run's transaction to roll it back; never leaves `batch`. */
+class DryRunRollback extends Error {}
 
 export class Entities {
   readonly #db: Database;
@@ -60,11 +65,19 @@ export class Entities {
   readonly #listeners = new Set<ChangeListener>();
   readonly #statements: Statements;
   #actor: ChangeActor = SYSTEM;
+  /**
+   * Runs a function in a transaction, or in a savepoint inside the running one (a batch). Made once:
+   * better-sqlite3's wrapper costs more to create than a one-row insert.
+   */
+  readonly #transaction: (fn: () => void) => void;
+  /** While `batch` runs: the changes its writes made, told to the listeners once at its end. */
+  #batched: EntityChange[] | undefined;
 
   constructor(db: Database, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
     this.#statements = new Statements(db);
+    this.#transaction = db.transaction((fn: () => void) => fn());
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -91,15 +104,15 @@ export class Entities {
     const known = new Set(viewFieldsOf(name));
     const where: string[] = [];
     const values: string[] = [];
-    for (const [field, value] of Object.entries(filter)) {
+    // Sorted, so that the SQL text depends only on which fields are filtered: the statement cache then
+    // holds at most one statement per set of known field names (the import looks up a row per line).
+    for (const [field, value] of Object.entries(filter).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (!known.has(field)) throw new ValidationError(`cannot filter ${name} by "${field}"`);
       where.push(`${snakeCase(field)} = ?`);
       values.push(value);
     }
     const sql = `SELECT ${viewSelect(name)} FROM ${tableOf(name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-    // Not cached: filters come from API queries, and their combinations are many.
-    return this.#db
-      .prepare(sql)
+    return this.#sql(sql)
       .all(...values)
       .map((row) => this.#view(name, row));
   }
@@ -191,25 +204,53 @@ export class Entities {
   }
 
   /**
-   * Runs writes and their listeners in one transaction, turning constraint failures into clear conflicts;
-   * what the listeners return runs once everything has committed. Each write returns how to describe its
-   * change, which is only worked out (a read of the new row) when someone listens.
+   * Runs `fn`'s writes (create, update, remove, of any tables) as one transaction whose listeners are told
+   * once, with every change, at the end: an import of thousands of rows is one commit and one config
+   * publish. A `dryRun` does every write and check, then rolls all of it back and tells no listener (what
+   * it reports is exactly what an apply would do). Any throw rolls everything back.
+   */
+  batch<T>(fn: () => T, options: { dryRun?: boolean } = {}): T {
+    if (this.#batched) throw new Error('Entities.batch does not nest');
+    const changes: EntityChange[] = [];
+    const afterCommit: (() => void)[] = [];
+    let result: T | undefined;
+    try {
+      this.#db.transaction(() => {
+        this.#batched = changes;
+        try {
+          result = fn();
+        } finally {
+          this.#batched = undefined;
+        }
+        if (options.dryRun) throw new DryRunRollback();
+        afterCommit.push(...this.#notify(changes));
+      })();
+    } catch (err) {
+      if (!(err instanceof DryRunRollback)) throw err;
+    }
+    for (const after of afterCommit) after();
+    return result as T;
+  }
+
+  /**
+   * Runs writes and their listeners in one transaction (or as part of the running `batch`), turning
+   * constraint failures into clear conflicts; what the listeners return runs once everything has
+   * committed. Each write returns how to describe its change, which is only worked out (a read of the new
+   * row) when someone listens.
    */
   #write(name: EntityName, writes: readonly (() => () => EntityChange)[]): void {
     const spec = specOf(name);
     const afterCommit: (() => void)[] = [];
+    const batched = this.#batched;
     try {
-      this.#db.transaction(() => {
+      this.#transaction(() => {
+        const changes: EntityChange[] = [];
         for (const write of writes) {
           const describe = write();
-          if (this.#listeners.size === 0) continue;
-          const change = describe();
-          for (const listener of this.#listeners) {
-            const after = listener(change);
-            if (after) afterCommit.push(after);
-          }
+          if (this.#listeners.size > 0) (batched ?? changes).push(describe());
         }
-      })();
+        if (!batched) afterCommit.push(...this.#notify(changes));
+      });
     } catch (err) {
       const code = err instanceof Error && 'code' in err ? err.code : undefined;
       // RESTRICT violations surface as SQLITE_CONSTRAINT_TRIGGER with the foreign-key message.
@@ -223,6 +264,17 @@ export class Entities {
       throw err;
     }
     for (const after of afterCommit) after();
+  }
+
+  /** Tells every listener the changes (inside the transaction); returns what to run after the commit. */
+  #notify(changes: readonly EntityChange[]): (() => void)[] {
+    if (changes.length === 0) return [];
+    const afterCommit: (() => void)[] = [];
+    for (const listener of this.#listeners) {
+      const after = listener(changes);
+      if (after) afterCommit.push(after);
+    }
+    return afterCommit;
   }
 
   /** Columns the hub fills in: a door's building (its panel's), a panel's broker username and creation. */

@@ -33,6 +33,24 @@ const UNIT_IDS = `SELECT unit_id FROM residents WHERE id IN (${RESIDENT_IDS}) UN
 const PROFILE_IDS = `SELECT time_profile_id FROM (${RULES}) WHERE time_profile_id IS NOT NULL
   UNION SELECT hidden_profile_id FROM residents WHERE id IN (${RESIDENT_IDS}) AND hidden_profile_id IS NOT NULL`;
 
+// A picture goes only where the panel may show it.
+const RESIDENT_ROW = `SELECT r.id, r.unit_id AS unitId, r.name, r.status, r.display_name AS displayName,
+    CASE WHEN ${SHOW_PICTURE} THEN r.picture END AS picture, r.hidden, r.hidden_until AS hiddenUntil,
+    r.hidden_profile_id AS hiddenProfileId, r.ringtone, r.phone
+  FROM residents r`;
+
+/**
+ * Panels whose snapshot holds the resident (RESIDENT_IDS the other way round): a rule on one of their
+ * doors, their separate bell, membership of one of their bells, or a unit bell of their unit.
+ */
+const PANELS_HOLDING_RESIDENT = `SELECT d.panel_id FROM access_rules a JOIN doors d ON d.id = a.door_id
+    WHERE a.resident_id = @resident
+  UNION SELECT panel_id FROM doorbells WHERE type = 'separate' AND resident_id = @resident
+  UNION SELECT b.panel_id FROM doorbell_members m JOIN doorbells b ON b.id = m.doorbell_id
+    WHERE m.resident_id = @resident AND b.type <> 'separate'
+  UNION SELECT panel_id FROM doorbells
+    WHERE type <> 'separate' AND unit_id = (SELECT unit_id FROM residents WHERE id = @resident)`;
+
 /** The entity's stored fields (what the protocol's row has, where the hub's row is the protocol's). */
 const stored = (name: EntityName, alias = '') => selectList(name, { fields: fieldsOf(name), alias });
 
@@ -52,14 +70,7 @@ const LISTS: { readonly [L in keyof BuildingSnapshotInput]-?: readonly [EntityNa
     'SELECT id, building_id AS buildingId, name FROM doors WHERE panel_id = @panel ORDER BY id',
   ],
   units: ['units', `SELECT ${stored('units')} FROM units WHERE id IN (${UNIT_IDS}) ORDER BY id`],
-  residents: [
-    'residents',
-    // A picture goes only where the panel may show it.
-    `SELECT r.id, r.unit_id AS unitId, r.name, r.status, r.display_name AS displayName,
-       CASE WHEN ${SHOW_PICTURE} THEN r.picture END AS picture, r.hidden, r.hidden_until AS hiddenUntil,
-       r.hidden_profile_id AS hiddenProfileId, r.ringtone, r.phone
-     FROM residents r WHERE r.id IN (${RESIDENT_IDS}) ORDER BY r.id`,
-  ],
+  residents: ['residents', `${RESIDENT_ROW} WHERE r.id IN (${RESIDENT_IDS}) ORDER BY r.id`],
   cards: [
     'cards',
     `SELECT ${stored('cards')} FROM cards WHERE resident_id IN (${RULE_RESIDENT_IDS}) ORDER BY id`,
@@ -94,6 +105,19 @@ export class SnapshotSource {
           .map((row) => decodeRow(entity, row)),
       ]),
     );
+  }
+
+  /** Panels whose snapshot holds this resident's row (a rule, or a bell that rings them). */
+  panelsHoldingResident(residentId: string): string[] {
+    return this.#sql.get(PANELS_HOLDING_RESIDENT).pluck().all({ resident: residentId }).map(String).sort();
+  }
+
+  /** The resident's row as the panel's snapshot has it (its picture only where the panel shows it). */
+  residentRow(panelId: string, residentId: string): unknown {
+    const row = this.#sql
+      .get(`${RESIDENT_ROW} WHERE r.id = @resident`)
+      .get({ panel: panelId, resident: residentId });
+    return row === undefined ? undefined : decodeRow('residents', row);
   }
 
   /** Panels whose snapshot holds the cards of this resident: those with a rule for them on one of their doors. */

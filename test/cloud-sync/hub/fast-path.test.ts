@@ -1,6 +1,7 @@
 /**
- * The card fast path: a card change goes out as a one-row patch at once, and the recompile that follows
- * (on the hub's clock) folds it into the stored snapshot without a second version, unless the data moved on.
+ * The fast path: a card change, or a change of a resident's own fields, goes out as a one-row patch at
+ * once, and the recompile that follows (on the hub's clock) folds it into the stored snapshot without a
+ * second version, unless the data moved on.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { compilePanelSnapshot } from '../../../cloud-sync/hub/config/compile.ts';
@@ -12,7 +13,7 @@ import { until } from '../../../scripts/lab/until.ts';
 import { startTestHub } from '../../support/hub.ts';
 import { type Broker, type FakePanel, fakePanel, seed, startBroker } from './hub-harness.ts';
 
-describe('card changes on the fast path', () => {
+describe('card and resident changes on the fast path', () => {
   let broker: Broker;
   let hub: Hub;
   let p1: FakePanel;
@@ -88,18 +89,47 @@ describe('card changes on the fast path', () => {
     const patchAt = (v: number) => patches(p1).find((p) => p.version === v);
     hub.store.entities.update('cards', 'card-bob', { residentId: 'alice', status: 'blocked' });
     await until(() => patchAt(version + 1) !== undefined, 'the fast patch');
-    // A resident rename recompiles at once, folding the pending card patch in.
-    hub.store.entities.update('residents', 'alice', { name: 'Alice A.' });
+    // A unit rename recompiles at once, folding the pending card patch in.
+    hub.store.entities.update('units', 'u1', { name: '1101 A' });
     await until(
       () => patchAt(version + 2) !== undefined && snapshots(p1).some((s) => s.version === version + 2),
       'the full patch and snapshot',
     );
     expect(patchAt(version + 2)).toMatchObject({
       baseVersion: version + 1,
-      upsert: { residents: [expect.objectContaining({ id: 'alice', name: 'Alice A.' })] },
+      upsert: { units: [expect.objectContaining({ id: 'u1', name: '1101 A' })] },
       delete: {},
     });
     expect(patchAt(version + 2)!.upsert.cards).toBeUndefined();
     expect(hub.store.pendingPatches.list('p1')).toEqual([]);
+  });
+
+  it("sends a resident's own fields (doorbell text, removal) as a one-row patch at once", async () => {
+    const version = published('p1');
+    hub.store.entities.update('residents', 'alice', { displayName: 'A. Andersson' });
+    await until(() => patches(p1).length === 1, 'the patch');
+    expect(patches(p1)[0]).toMatchObject({
+      baseVersion: version,
+      version: version + 1,
+      upsert: { residents: [expect.objectContaining({ id: 'alice', displayName: 'A. Andersson' })] },
+      delete: {},
+    });
+    expect(snapshots(p1)).toEqual([]);
+    // The same row written again: nothing for any panel.
+    hub.store.entities.update('residents', 'alice', { displayName: 'A. Andersson' });
+    clock.advance(RECOMPILE_DELAY_MS);
+    await until(() => snapshots(p1).length === 1, 'the retained snapshot');
+    expect(snapshots(p1)[0]!.version).toBe(version + 1);
+    expect(patches(p1)).toHaveLength(1);
+    expect(hub.store.panels.published('p1')!.snapshot).toEqual(compilePanelSnapshot(hub.store, 'p1'));
+  });
+
+  it('recompiles a resident who moves unit (other rows come with them)', async () => {
+    const version = published('p1');
+    hub.store.entities.create('units', { id: 'u9', buildingId: 'b1', name: '1109' });
+    p1.messages.length = 0;
+    hub.store.entities.update('residents', 'alice', { unitId: 'u9' });
+    await until(() => snapshots(p1).some((s) => s.version === version + 1), 'the recompiled snapshot');
+    expect(patches(p1)[0]!.upsert.units).toEqual([expect.objectContaining({ id: 'u9' })]);
   });
 });

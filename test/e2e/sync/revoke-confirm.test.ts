@@ -64,11 +64,11 @@ describe('confirmable revocation', () => {
     await waitForConfigApplied(lab.hub, 'p1');
     expect((await tap(panel, '04F1F1F2')).body).toMatchObject({ granted: true });
     const moved = await admin()('PATCH', '/api/v1/residents/p1-resident?wait=5000', { status: 'removed' });
-    // The directory spans the building: the offline p2 gets a version too, and is named, not waited for.
+    // A resident's own fields take the fast path: only the panels holding the resident get a version (the
+    // offline p2 does not hold p1's resident, so it is neither named nor waited for).
     expect(moved.body).toMatchObject({ status: 'removed', config: { applied: [{ panelId: 'p1' }] } });
-    expect(moved.body.config.notApplied).toEqual([
-      expect.objectContaining({ panelId: 'p2', reason: 'offline' }),
-    ]);
+    expect(moved.body.config.versions.map((v: { panelId: string }) => v.panelId)).toEqual(['p1']);
+    expect(moved.body.config.notApplied).toEqual([]);
     expect((await tap(panel, '04F1F1F2')).body).toMatchObject({ granted: false });
     const removed = await admin()('DELETE', '/api/v1/cards/p1-card-2?wait=5000');
     expect(removed).toMatchObject({ status: 200, body: { config: { applied: [{ panelId: 'p1' }] } } });

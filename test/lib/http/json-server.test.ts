@@ -225,3 +225,38 @@ describe('JsonServer connections and request targets', () => {
     expect(slashes).toMatch(/^HTTP\/1\.1 404 /);
   });
 });
+
+describe('JsonServer route options', () => {
+  it('gives one route a larger bound and a raw content type, and leaves the others as they were', async () => {
+    const router = new Router()
+      .add('POST', '/small', ({ body }) => ({ status: 200, body: { json: body } }))
+      .add(
+        'POST',
+        '/upload',
+        ({ body }) => ({
+          status: 200,
+          body: Buffer.isBuffer(body) ? { bytes: body.length } : { json: body },
+        }),
+        { maxBodyBytes: 1024, rawBodyTypes: ['text/csv'] },
+      );
+    const base = await serve(router);
+    const post = (path: string, body: string, type: string) =>
+      fetch(base + path, { method: 'POST', headers: { 'content-type': type }, body }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { error: { message: string } },
+      }));
+    const csv = 'a,b\n'.repeat(100);
+    expect(await post('/upload', csv, 'text/csv; charset=utf-8')).toEqual({
+      status: 200,
+      body: { bytes: 400 },
+    });
+    expect(await post('/upload', JSON.stringify({ csv }), 'application/json')).toMatchObject({ status: 200 });
+    expect((await post('/upload', 'x'.repeat(1025), 'text/csv')).status).toBe(413);
+    const other = await post('/upload', '<a/>', 'application/xml');
+    expect(other.status).toBe(415);
+    expect(other.body.error.message).toBe('send the body as application/json or text/csv');
+    // The server's own bound (64 bytes) and JSON only, elsewhere.
+    expect((await post('/small', csv, 'text/csv')).status).toBe(413);
+    expect((await post('/small', 'a,b', 'text/csv')).status).toBe(415);
+  });
+});
