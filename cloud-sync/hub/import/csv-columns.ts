@@ -37,7 +37,7 @@ export const IMPORT_COLUMNS = {
   email: {
     required: false,
     schema: email,
-    help: 'optional; checked (TODO: stored once resident profiles have an e-mail field)',
+    help: "optional: the resident's e-mail (the hub keeps it; panels never receive it)",
   },
   phone: {
     required: false,

@@ -14,7 +14,9 @@ import type { ImportIssue, ImportRow } from './read-csv.ts';
 /** What the plan needs to know about the hub's rows (read through the store). */
 export interface ImportLookup {
   unit(id: string): { buildingId: string; name: string } | undefined;
-  resident(id: string): { unitId: string; name: string; phone: string | null } | undefined;
+  resident(
+    id: string,
+  ): { unitId: string; name: string; phone: string | null; email: string | null } | undefined;
   /** Ids of the unit's residents with exactly this name. */
   residentsNamed(unitId: string, name: string): string[];
   card(uid: string): { residentId: string } | undefined;
@@ -32,14 +34,14 @@ export type ImportWrite =
       line: number;
       entity: 'residents';
       op: 'create';
-      row: { id: string; unitId: string; name: string; phone: string | null };
+      row: { id: string; unitId: string; name: string; phone: string | null; email: string | null };
     }
   | {
       line: number;
       entity: 'residents';
       op: 'update';
       id: string;
-      patch: { unitId?: string; name?: string; phone?: string };
+      patch: { unitId?: string; name?: string; phone?: string; email?: string };
     }
   | { line: number; entity: 'cards'; op: 'create'; row: { id: string; uid: string; residentId: string } }
   | {
@@ -72,6 +74,7 @@ interface SeenResident {
   unitId: string;
   name: string;
   phone: string | undefined;
+  email: string | undefined;
   stored: boolean;
   /** Doors the file grants (any time), with the line that first named each. */
   doors: Map<string, number>;
@@ -146,7 +149,9 @@ export function planImport(buildingId: string, rows: readonly ImportRow[], looku
             ? 'name'
             : cells.phone !== undefined && seen.phone !== undefined && cells.phone !== seen.phone
               ? 'phone'
-              : undefined;
+              : cells.email !== undefined && seen.email !== undefined && cells.email !== seen.email
+                ? 'email'
+                : undefined;
       if (differs) {
         fail(
           line,
@@ -157,6 +162,7 @@ export function planImport(buildingId: string, rows: readonly ImportRow[], looku
         continue;
       }
       seen.phone ??= cells.phone;
+      seen.email ??= cells.email;
     }
     const doors = doorsOf(cells.doors, line);
     if (!doors) continue;
@@ -166,6 +172,7 @@ export function planImport(buildingId: string, rows: readonly ImportRow[], looku
       unitId,
       name,
       phone: cells.phone,
+      email: cells.email,
       stored: resident.stored,
       doors: new Map<string, number>(),
     };
@@ -274,16 +281,23 @@ export function planImport(buildingId: string, rows: readonly ImportRow[], looku
         line: seen.line,
         entity: 'residents',
         op: 'create',
-        row: { id: seen.id, unitId: seen.unitId, name: seen.name, phone: seen.phone ?? null },
+        row: {
+          id: seen.id,
+          unitId: seen.unitId,
+          name: seen.name,
+          phone: seen.phone ?? null,
+          email: seen.email ?? null,
+        },
       });
       summary.residents.created++;
       return;
     }
     const stored = lookup.resident(seen.id)!;
-    const patch: { unitId?: string; name?: string; phone?: string } = {};
+    const patch: { unitId?: string; name?: string; phone?: string; email?: string } = {};
     if (stored.unitId !== seen.unitId) patch.unitId = seen.unitId;
     if (stored.name !== seen.name) patch.name = seen.name;
     if (seen.phone !== undefined && stored.phone !== seen.phone) patch.phone = seen.phone;
+    if (seen.email !== undefined && stored.email !== seen.email) patch.email = seen.email;
     if (Object.keys(patch).length === 0) summary.residents.unchanged++;
     else {
       writes.push({ line: seen.line, entity: 'residents', op: 'update', id: seen.id, patch });
