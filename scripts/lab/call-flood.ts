@@ -22,6 +22,10 @@ export interface CallFloodOptions {
   batch: number;
   /** Pins the flooder to this core (a benchmark keeps the panel's core for the panel). */
   cpu?: number;
+  /** Pause between batches (default none: back to back); each batch is then one burst. */
+  pauseMs?: number;
+  /** Told when each batch starts and when it has all been handed to the broker (performance.now()). */
+  onBatch?: (edge: 'start' | 'end', at: number) => void;
 }
 
 export interface CallFlood {
@@ -45,12 +49,18 @@ export function startCallFlood(o: CallFloodOptions): CallFlood {
     ...['-u', o.appDeviceId, '-P', o.password, '-i', o.appDeviceId, '-V', 'mqttv5', '-q', '0'],
     ...['-t', callTopic(o.panelId, 'from', o.appDeviceId), '-l'],
   ].join(' ');
-  const loop = ['nice', '-n', '19', 'sh', '-c', `while :; do ${pub} < '${file}' || exit 1; echo sent; done`];
+  const pause = o.pauseMs ? `; sleep ${o.pauseMs / 1000}` : '';
+  const script = `while :; do echo start; ${pub} < '${file}' || exit 1; echo sent${pause}; done`;
+  const loop = ['nice', '-n', '19', 'sh', '-c', script];
   const [command, ...args] = o.cpu === undefined ? loop : ['taskset', '-c', String(o.cpu), ...loop];
   const child: ChildProcess = spawn(command!, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
   let sent = 0;
   child.stdout?.on('data', (d: Buffer) => {
-    sent += o.batch * (d.toString().match(/sent/g)?.length ?? 0);
+    const at = performance.now();
+    for (const word of d.toString().split(/\s+/)) {
+      if (word === 'sent') sent += o.batch;
+      if (word === 'start' || word === 'sent') o.onBatch?.(word === 'start' ? 'start' : 'end', at);
+    }
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const failed = () => (child.exitCode !== null ? `the flooder exited with ${child.exitCode}` : undefined);
