@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { errorMessage, PortvaktError, ValidationError } from '../../lib/errors.ts';
+import { ACCOUNT_COMMANDS, runAccount } from './cli/account.ts';
 import { ADD_COMMANDS, runAdd, runCardRevoke } from './cli/admin.ts';
 import { type CliIo, showHelp } from './cli/common.ts';
 import { runImport } from './cli/import.ts';
@@ -20,12 +21,15 @@ const PAIR_COMMANDS: Record<string, string> = {
     Object.entries(ADD_COMMANDS).map(([c, spec]) => [c, `add ${article(ENTITY_SPECS[spec.entity].what)}`]),
   ),
   'card revoke': 'revoke a card (final)',
+  ...ACCOUNT_COMMANDS,
 };
 
-const listing = (commands: Record<string, string>) =>
-  Object.entries(commands)
-    .map(([c, what]) => `  ${c.padEnd(22)}${what}`)
+const listing = (commands: Record<string, string>) => {
+  const width = Math.max(20, ...Object.keys(commands).map((c) => c.length)) + 2;
+  return Object.entries(commands)
+    .map(([c, what]) => `  ${c.padEnd(width)}${what}`)
     .join('\n');
+};
 
 const USAGE = `usage: portvakt-hub <command> [options]   (each command takes --help)
 
@@ -65,6 +69,7 @@ export async function runHubCli(argv: string[], io: CliIo): Promise<number> {
     const pair = `${first} ${second}`;
     if (pair === 'card revoke') return runCardRevoke(argv.slice(2), io);
     if (Object.hasOwn(ADD_COMMANDS, pair)) return runAdd(pair, argv.slice(2), io);
+    if (Object.hasOwn(ACCOUNT_COMMANDS, pair)) return runAccount(pair, argv.slice(2), io);
     throw new ValidationError(`unknown command "${argv.slice(0, 2).join(' ')}"`);
   } catch (err) {
     if (err instanceof ValidationError) {

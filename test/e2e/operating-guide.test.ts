@@ -193,6 +193,21 @@ describe('docs/operating.md', () => {
       await until(async () => !(await tap()).granted, 'the revoked card to be denied', 5000);
       expect(await tap()).toMatchObject({ granted: false, reason: 'card_revoked' });
     },
+    accounts: async (output) => {
+      // Two JSON answers, each with its password shown once, which logs in at the running hub.
+      const added = output
+        .split(/\n(?=\{)/)
+        .map((text) => JSON.parse(text) as { account: { username: string }; password: string });
+      expect(added.map((a) => a.account.username)).toEqual(['ops', 'karin']);
+      for (const { account, password } of added) {
+        const login = await fetch(`http://127.0.0.1:${hubPort}/api/v1/admin/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: account.username, password }),
+        });
+        expect(((await login.json()) as { next: string }).next).toBe('enrol_totp');
+      }
+    },
   };
 
   it('takes a new operator from nothing to a granted tap, and a revoke that holds at once', async () => {

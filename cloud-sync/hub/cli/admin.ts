@@ -100,7 +100,8 @@ export function runCardRevoke(args: string[], io: CliIo): number {
   return withStore(values, io, (store) => printJson(io, changeCardStatus(store.entities, id, 'revoke')));
 }
 
-function withStore(
+/** Runs `fn` on the hub database of the data dir the flags name, closing it after. */
+export function withStore(
   values: Record<string, unknown>,
   io: CliIo,
   fn: (store: ReturnType<typeof openHubStore>) => void,
