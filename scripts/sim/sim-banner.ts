@@ -14,6 +14,8 @@ export interface BannerInput {
   panelId: string;
   /** A demo resident's app login (the password is random per start, shown only here). */
   residentLogin: { residentId: string; password: string };
+  /** The demo building administrator's WebAdmin login (random per start, shown only here). */
+  webAdmin: { username: string; password: string };
 }
 
 export function printBanner(b: BannerInput): void {
@@ -28,6 +30,9 @@ export function printBanner(b: BannerInput): void {
     `  hub API       ${b.hubBase}   (OpenAPI: ${b.hubBase}/api/v1/openapi.json, admin token below)`,
     `  MQTT broker   ${b.brokerUrl}   (embedded, MQTT 3.1.1; WebSocket ${b.brokerWsUrl} for the resident app)`,
     `  Resident app  ${b.hubBase}/app/   log in as ${b.residentLogin.residentId} / ${b.residentLogin.password}`,
+    `  WebAdmin      ${b.hubBase}/admin/   log in as ${b.webAdmin.username} / ${b.webAdmin.password}`,
+    '                the first login enrols a TOTP second factor; no authenticator app at hand?',
+    '                `npm run -s totp -- SECRET` prints the code for the secret WebAdmin shows',
     '  The demo building (20 residents with cards) was loaded through the hub and synced to the panel.',
     '',
     ...panelBannerLines(b.config, { host: '127.0.0.1', port: b.panelPort }, b.installerToken),

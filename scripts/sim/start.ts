@@ -135,7 +135,7 @@ async function main(): Promise<number> {
     });
 
     const provisioned = join(dataDir, 'provisioned');
-    await seedDemoBuilding(admin, PANEL_ID, (buildingId) =>
+    const { buildingId } = await seedDemoBuilding(admin, PANEL_ID, (buildingId) =>
       provision({
         hubCli: HUB_CLI,
         panelId: PANEL_ID,
@@ -155,6 +155,14 @@ async function main(): Promise<number> {
       residentId: string;
       password: string;
     };
+    // A building administrator for WebAdmin; the password is random per start, shown only in the banner.
+    const webAdmin = { username: 'demo-admin', password: randomBytes(12).toString('base64url') };
+    await admin.post('/api/v1/admin/accounts', {
+      ...webAdmin,
+      displayName: 'Demo administrator',
+      role: 'building_admin',
+      buildingIds: [buildingId],
+    });
 
     const configInput: PanelConfigInput = {
       ...demoConfig({
@@ -186,6 +194,7 @@ async function main(): Promise<number> {
       brokerWsUrl: broker.wsUrl(),
       panelId: PANEL_ID,
       residentLogin,
+      webAdmin,
     });
     const stoppedBy = await Promise.race([
       signal(),

@@ -51,6 +51,15 @@ describe('npm start: panel, hub and embedded broker', () => {
     expect((await tap(DEMO_CARDS.resident)).body).toMatchObject({ granted: false, reason: 'card_revoked' });
   });
 
+  it('the WebAdmin login the banner prints works: its password leads to the TOTP enrolment', async () => {
+    const [, url, username, password] =
+      /WebAdmin\s+(\S+)\s+log in as (\S+) \/ (\S+)/.exec(sim.output()) ?? [];
+    expect(url).toBe(`${sim.hub}/admin/`);
+    const login = await post(`${sim.hub}/api/v1/admin/login`, { username, password });
+    expect(login.status).toBe(200);
+    expect(login.body).toMatchObject({ next: 'enrol_totp', secret: expect.any(String) });
+  });
+
   it('the panel events reach the hub', async () => {
     await until(async () => {
       const res = await fetch(`${sim.hub}/api/v1/events?panel=demo-panel&limit=1000`, {
