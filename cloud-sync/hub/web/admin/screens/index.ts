@@ -1,0 +1,8 @@
+/**
+ * THE list of WebAdmin's screens, in menu order. A new screen is one file under screens/ plus one line
+ * here; the contract (what a screen exports, what its context offers) is at the top of ../nav.ts.
+ */
+import type { Screen } from '../nav.ts';
+import { buildingsScreen } from './buildings.ts';
+
+export const SCREENS: readonly Screen[] = [buildingsScreen];
