@@ -84,13 +84,13 @@ export class ApiError extends Error {
     code: string,
     message: string,
     issues: readonly string[] = [],
-    retry = null as number | null,
+    retryAfterS: number | null = null,
   ) {
     super(message);
     this.status = status;
     this.code = code;
     this.issues = issues;
-    this.retryAfterS = retry;
+    this.retryAfterS = retryAfterS;
   }
 }
 

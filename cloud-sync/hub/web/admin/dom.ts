@@ -45,7 +45,14 @@ export function button(
   return h('button', { type: 'button', ...attrs, onclick }, text);
 }
 
-/** A fresh id for a new row (the admin API takes client-chosen ids). */
+/**
+ * A fresh id for a new row (the admin API takes client-chosen ids): a random UUID v4. Built from
+ * getRandomValues, which (unlike crypto.randomUUID) a hub reached over plain http on a LAN also offers.
+ */
 export function newId(): string {
-  return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

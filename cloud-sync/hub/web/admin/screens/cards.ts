@@ -20,7 +20,7 @@ const STATUS_TONE = { active: 'ok', blocked: 'warn', revoked: 'bad' } as const;
 
 function cardActions(ctx: ScreenContext, card: Card, resident: HubResident, out: HTMLElement): HTMLElement {
   const act = (action: 'block' | 'unblock' | 'revoke', text: string, done: string, danger = false) => {
-    const b = button(
+    const b: HTMLButtonElement = button(
       text,
       () =>
         void busy(b, async () => {
@@ -68,7 +68,7 @@ function allocateForm(
     { 'aria-label': 'Door to enrol at' },
   );
   const enrolOut = h('p', { class: 'result', role: 'status', 'aria-live': 'polite', testid: 'enrol-result' });
-  const enrol = button(
+  const enrol: HTMLButtonElement = button(
     'Enrol at door',
     () =>
       void busy(enrol, async () => {

@@ -41,7 +41,7 @@ export const changesScreen: Screen = {
     let next = first.nextBefore;
     const list = h('div', {});
     const out = h('p', { class: 'result', role: 'status' });
-    const more = button(
+    const more: HTMLButtonElement = button(
       'Older changes',
       () =>
         void busy(more, async () => {

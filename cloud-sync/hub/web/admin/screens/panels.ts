@@ -83,7 +83,7 @@ function statusBlock(s: PanelStatusReply): HTMLElement {
 
 function doorRow(ctx: ScreenContext, door: DoorView): (Node | string)[] {
   const outcome = h('span', { class: 'result', role: 'status', testid: 'door-outcome' });
-  const open = button(
+  const open: HTMLButtonElement = button(
     'Open',
     () =>
       void busy(open, async () => {

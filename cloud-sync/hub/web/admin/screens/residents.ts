@@ -94,7 +94,7 @@ function residentsSection(
 ): HTMLElement {
   const unitName = new Map(lists.units.map((u) => [u.id, u.name]));
   const rows = lists.residents.map((r) => {
-    const login = button(
+    const login: HTMLButtonElement = button(
       'Set app login',
       () =>
         void busy(login, async () => {
