@@ -141,6 +141,16 @@ describe('WebAdmin (Chromium, real hub, broker and panel)', () => {
     });
     await until(async () => (await directoryNames()).includes(RESIDENT), 'the name on the panel');
 
+    // The app login: its password is shown once, and it is the one the resident app logs in with.
+    await residentRow(page, resident.id).getByTestId('resident-login').click();
+    const password = await until(() => page.getByTestId('login-password').textContent(), 'the password');
+    const appLogin = await api(base, 'POST', '/api/v1/resident/login', {
+      residentId: resident.id,
+      password,
+      deviceName: 'Test phone',
+    });
+    expect(appLogin.status).toBe(201);
+
     await residentRow(page, resident.id).getByTestId('resident-cards').click();
     await page.getByTestId('card-allocate').waitFor();
     await page.getByTestId('enrol-start').click();

@@ -8,7 +8,7 @@
 import '../../../protocol/browser.ts';
 import type { AdminMe } from '../../../protocol/admin-api.ts';
 import type { HubBuilding } from '../../../protocol/hub-entities.ts';
-import { AdminApi, type ApiError } from './api.ts';
+import { AdminApi, ApiError } from './api.ts';
 import { button, h, replace } from './dom.ts';
 import { errorText, select } from './forms.ts';
 import { Navigator } from './nav.ts';
@@ -57,7 +57,8 @@ class AdminApp {
     } catch (err) {
       this.#api = undefined;
       clearToken();
-      this.#showLogin(errorText(err));
+      // A 401 here is a session that ended while the tab was closed or asleep.
+      this.#showLogin(err instanceof ApiError && err.status === 401 ? EXPIRED : errorText(err));
       return;
     }
     this.#showShell(api, me, notice);

@@ -70,8 +70,14 @@ function statusBlock(s: PanelStatusReply): HTMLElement {
       { class: 'facts' },
       h('dt', {}, 'Connection'),
       h('dd', {}, online),
+      // The panel publishes its state when it connects and its broker will when it drops, so while
+      // online "last seen" is now; offline, it is when the connection ended.
       h('dt', {}, 'Last seen'),
-      h('dd', { testid: 'panel-last-seen', title: dateTime(s.state?.at) }, ago(s.state?.at)),
+      h(
+        'dd',
+        { testid: 'panel-last-seen', title: dateTime(s.state?.at) },
+        s.online ? `now (connected since ${dateTime(s.state?.at)})` : ago(s.state?.at),
+      ),
       ...configFacts(s),
       h('dt', {}, 'Software'),
       h('dd', {}, s.state?.software ?? '—'),
