@@ -135,4 +135,17 @@ describe('WebAdmin for the hub operator (Chromium)', () => {
     expect(account('bea.admin')?.totpEnrolled).toBe(false);
     expect(((await (await login()).json()) as { next: string }).next).toBe('enrol_totp');
   });
+
+  it('logs an unattended console out after 30 minutes without input', async () => {
+    // The page's timers and Date on a fake clock; a reload keeps the session (sessionStorage).
+    await page.clock.install();
+    await page.reload();
+    await page.getByTestId('who').waitFor();
+    await page.clock.fastForward('29:00');
+    await page.getByTestId('nav-buildings').click();
+    await page.clock.fastForward('29:00');
+    expect(await page.getByTestId('who').count()).toBe(1);
+    await page.clock.fastForward('02:00');
+    await expect.poll(() => text('login-message')).toContain('30 minutes without activity');
+  });
 });
