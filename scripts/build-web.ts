@@ -1,8 +1,9 @@
 /**
- * Builds the hub's browser apps: the resident web app (cloud-sync/hub/web/resident) bundled with
- * rolldown for the browser into one flat folder the hub serves at /app/ — app.js (with its source map),
- * app.css, index.html. `node scripts/build-web.ts [--out DIR]`; default dist/web/resident, where the hub
- * looks by default.
+ * Builds the hub's browser apps, each bundled with rolldown for the browser into one flat folder the hub
+ * serves — app.js (with its source map), app.css, index.html: the resident web app
+ * (cloud-sync/hub/web/resident, at /app/) and WebAdmin (cloud-sync/hub/web/admin, at /admin/).
+ * `node scripts/build-web.ts [--out DIR] [--admin-out DIR]`; defaults dist/web/resident and
+ * dist/web/admin, where the hub looks by default.
  */
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -10,16 +11,17 @@ import { parseArgs } from 'node:util';
 import { build } from 'rolldown';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const APP = join(ROOT, 'cloud-sync/hub/web/resident');
+const WEB = join(ROOT, 'cloud-sync/hub/web');
 export const DEFAULT_OUT = join(ROOT, 'dist/web/resident');
+export const DEFAULT_ADMIN_OUT = join(ROOT, 'dist/web/admin');
 const STATIC_FILES = ['index.html', 'app.css'];
 
-export async function buildResidentApp(outDir = DEFAULT_OUT): Promise<void> {
+async function buildApp(appDir: string, outDir: string): Promise<void> {
   // Flat and exact: the hub serves whatever the folder lists, so nothing stale may stay behind.
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   await build({
-    input: join(APP, 'main.ts'),
+    input: join(appDir, 'main.ts'),
     platform: 'browser',
     // The browser build of mqtt.js (its package exports it under the "browser" condition).
     resolve: { conditionNames: ['browser', 'import', 'default'] },
@@ -33,12 +35,23 @@ export async function buildResidentApp(outDir = DEFAULT_OUT): Promise<void> {
       sourcemap: true,
     },
   });
-  for (const name of STATIC_FILES) await copyFile(join(APP, name), join(outDir, name));
+  for (const name of STATIC_FILES) await copyFile(join(appDir, name), join(outDir, name));
+}
+
+export function buildResidentApp(outDir = DEFAULT_OUT): Promise<void> {
+  return buildApp(join(WEB, 'resident'), outDir);
+}
+
+export function buildAdminApp(outDir = DEFAULT_ADMIN_OUT): Promise<void> {
+  return buildApp(join(WEB, 'admin'), outDir);
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { out: { type: 'string' } } });
+  const { values } = parseArgs({ options: { out: { type: 'string' }, 'admin-out': { type: 'string' } } });
   const out = resolve(values.out ?? DEFAULT_OUT);
+  const adminOut = resolve(values['admin-out'] ?? DEFAULT_ADMIN_OUT);
   await buildResidentApp(out);
   process.stdout.write(`resident web app built into ${out}\n`);
+  await buildAdminApp(adminOut);
+  process.stdout.write(`WebAdmin built into ${adminOut}\n`);
 }

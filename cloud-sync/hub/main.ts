@@ -134,6 +134,7 @@ export class Hub {
         adminToken: this.#settings.adminToken,
         brokerAuthSecret: app.brokerAuthSecret,
         webDir: app.webDir,
+        adminWebDir: this.#settings.webAdmin.webDir,
         trustedProxies: app.trustedProxies,
         mqttConnected: () => mqtt.connected,
         inboxStats: () => ({ ...this.inboxStats() }),

@@ -18,6 +18,8 @@ import { residentRateLimitsSchema } from './residents/rate-limit.ts';
 export const DEFAULT_DATA_DIR = './hub-data';
 /** Where scripts/build-web.ts puts the resident web app in a checkout. */
 export const DEFAULT_WEB_DIR = resolve(import.meta.dirname, '../../dist/web/resident');
+/** Where scripts/build-web.ts puts WebAdmin in a checkout. */
+export const DEFAULT_ADMIN_WEB_DIR = resolve(import.meta.dirname, '../../dist/web/admin');
 
 /** A shared secret: required where it is set, never a guessable default. */
 const secret = secretSetting(
@@ -170,6 +172,17 @@ export const hubSettingsSchema = z
     mqtt: mqtt.prefault({}),
     http: http.prefault({}),
     residentApp: residentApp.prefault({}),
+    webAdmin: z
+      .object({
+        webDir: z
+          .string()
+          .min(1)
+          .transform((dir) => resolve(dir))
+          .default(DEFAULT_ADMIN_WEB_DIR)
+          .describe('the built WebAdmin app, served at /admin/'),
+      })
+      .strict()
+      .prefault({}),
     recompileIntervalMs: z
       .number()
       .int()

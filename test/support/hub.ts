@@ -38,6 +38,8 @@ export interface TestHubOptions {
   /** Holds hub.db and the signing key; a fresh temp dir by default. */
   dataDir?: string;
   residentApp?: HubSettingsInput['residentApp'];
+  /** Where the built WebAdmin is (default: the checkout's dist/web/admin). */
+  adminWebDir?: string;
   /** The check for changes by the CLI or other workers (default here: off, 0). */
   recompileIntervalMs?: number;
   /** A FakeClock for tests of the hub's own timers (the recompile after a change). */
@@ -69,6 +71,7 @@ export async function startTestHub(o: TestHubOptions): Promise<Hub> {
     // only add publishes at times the test does not control.
     recompileIntervalMs: o.recompileIntervalMs ?? 0,
     ...(o.residentApp ? { residentApp: o.residentApp } : {}),
+    ...(o.adminWebDir ? { webAdmin: { webDir: o.adminWebDir } } : {}),
   });
   const hub = new Hub(settings, {
     logger: silentLogger,

@@ -11,8 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../../lib/clock/clock.ts';
 import { AuthError, ValidationError } from '../../../lib/errors.ts';
+import type { AdminRole } from '../../protocol/admin-api.ts';
 import { LoginLimiter } from '../residents/login-limiter.ts';
-import type { AdminRole } from '../store/admin-accounts.ts';
 import type { AdminSessionLifetime } from '../store/admin-sessions.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import { hashPassword, verifyPassword } from '../store/passwords.ts';

@@ -1,16 +1,19 @@
 /** The administrator account routes in the hub's OpenAPI document (admin-account-routes.ts). */
-import { z } from 'zod';
 import { errorBody } from '../../../lib/http/error-body.ts';
 import { json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
-import { adminAccountViewSchema } from '../store/admin-accounts.ts';
-import { adminChangeSchema } from '../store/admin-changes.ts';
 import {
   accountPatchBody,
+  adminAccountsReply,
+  adminAccountViewSchema,
   adminLoginBody,
+  adminLoginReply,
+  adminMeReply,
   changesQuery,
+  changesReply,
   newAccountBody,
   secondFactorBody,
-} from './admin-account-schemas.ts';
+  secondFactorReply,
+} from '../../protocol/admin-api.ts';
 
 const errors = { '4XX': { description: 'bad request, wrong credential, not allowed', ...json(errorBody) } };
 const account = { description: 'account', ...json(adminAccountViewSchema) };
@@ -24,17 +27,7 @@ export function adminAccountPaths(): Record<string, unknown> {
         security: [],
         requestBody: jsonIn(adminLoginBody),
         responses: {
-          200: {
-            description: 'next step',
-            ...json(
-              z.object({
-                loginToken: z.string(),
-                next: z.enum(['totp', 'enrol_totp']),
-                secret: z.string().optional(),
-                otpauthUri: z.string().optional(),
-              }),
-            ),
-          },
+          200: { description: 'next step', ...json(adminLoginReply) },
           ...errors,
         },
       },
@@ -46,16 +39,7 @@ export function adminAccountPaths(): Record<string, unknown> {
         security: [],
         requestBody: jsonIn(secondFactorBody),
         responses: {
-          200: {
-            description: 'session',
-            ...json(
-              z.object({
-                sessionToken: z.string(),
-                recoveryCodes: z.array(z.string()).optional(),
-                recoveryCodesLeft: z.number().optional(),
-              }),
-            ),
-          },
+          200: { description: 'session', ...json(secondFactorReply) },
           ...errors,
         },
       },
@@ -66,14 +50,14 @@ export function adminAccountPaths(): Record<string, unknown> {
     '/api/v1/admin/me': {
       get: {
         summary: 'Who this credential is: the operator, or a building administrator and their buildings',
-        responses: { 200: { description: 'principal' }, ...errors },
+        responses: { 200: { description: 'principal', ...json(adminMeReply) }, ...errors },
       },
     },
     '/api/v1/admin/accounts': {
       get: {
         summary: 'Administrator accounts (operator only)',
         responses: {
-          200: { description: 'accounts', ...json(z.object({ accounts: z.array(adminAccountViewSchema) })) },
+          200: { description: 'accounts', ...json(adminAccountsReply) },
           ...errors,
         },
       },
@@ -110,10 +94,7 @@ export function adminAccountPaths(): Record<string, unknown> {
           'The change log, newest first: who changed what and when (a building administrator sees their buildings)',
         parameters: queryParameters(changesQuery),
         responses: {
-          200: {
-            description: 'changes',
-            ...json(z.object({ changes: z.array(adminChangeSchema), nextBefore: z.number().nullable() })),
-          },
+          200: { description: 'changes', ...json(changesReply) },
           ...errors,
         },
       },

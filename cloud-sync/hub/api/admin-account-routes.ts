@@ -8,16 +8,17 @@ import { ForbiddenError } from '../../../lib/errors.ts';
 import { bearerToken } from '../../../lib/http/bearer.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Router } from '../../../lib/http/router.ts';
-import type { Principal } from '../accounts/principal.ts';
-import { ClientAddresses } from '../residents/client-address.ts';
-import { hashPassword } from '../store/passwords.ts';
 import {
+  type AdminMe,
   accountPatchBody,
   adminLoginBody,
   changesQuery,
   newAccountBody,
   secondFactorBody,
-} from './admin-account-schemas.ts';
+} from '../../protocol/admin-api.ts';
+import type { Principal } from '../accounts/principal.ts';
+import { ClientAddresses } from '../residents/client-address.ts';
+import { hashPassword } from '../store/passwords.ts';
 import type { HubApiContext } from './context.ts';
 import type { RequestAuth } from './request-auth.ts';
 
@@ -53,15 +54,13 @@ export function addAdminAccountRoutes(router: Router, ctx: HubApiContext, auth: 
     })
     .add('GET', '/api/v1/admin/me', ({ req }) => {
       const p = auth.principalOf(req);
-      return {
-        status: 200,
-        body: {
-          actor: p.actor.name,
-          accountId: p.actor.accountId,
-          role: p.kind,
-          buildingIds: p.kind === 'operator' ? null : [...p.buildingIds],
-        },
+      const me: AdminMe = {
+        actor: p.actor.name,
+        accountId: p.actor.accountId,
+        role: p.kind,
+        buildingIds: p.kind === 'operator' ? null : [...p.buildingIds],
       };
+      return { status: 200, body: me };
     })
     .add('GET', '/api/v1/admin/accounts', ({ req }) => {
       operatorOnly(auth.principalOf(req));

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseInput } from '../../../lib/http/parse-input.ts';
+import type { ConfigOutcomeView } from '../../protocol/admin-panels.ts';
 import { MAX_APPLY_WAIT_MS } from '../config/config-reports.ts';
 import type { HubApiContext } from './context.ts';
 
@@ -17,25 +18,6 @@ export const waitQuery = z.object({
     .optional()
     .describe('wait up to this many ms until every online panel has applied the change'),
 });
-
-const panelVersion = z.object({ panelId: z.string(), version: z.number().int() });
-
-export const configOutcomeView = z
-  .object({
-    versions: z.array(panelVersion).describe('the config version this change produced, per panel'),
-    applied: z.array(panelVersion).optional().describe('with wait: panels that report the version'),
-    notApplied: z
-      .array(
-        panelVersion.extend({
-          reportedVersion: z.number().int().nullable(),
-          reason: z.enum(['offline', 'behind']),
-        }),
-      )
-      .optional()
-      .describe('with wait: panels that have not applied it (offline ones are not waited for)'),
-  })
-  .describe('what the change means for panels');
-export type ConfigOutcomeView = z.output<typeof configOutcomeView>;
 
 /** Runs `change`, then answers its result with the config outcome (waiting when the query asks to). */
 export async function withConfigOutcome<T>(

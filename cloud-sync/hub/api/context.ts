@@ -11,11 +11,14 @@ import type { HubStore } from '../store/hub-store.ts';
 
 /**
  * The settings the routes use (settings.ts): the admin token; the broker's credential for the HTTP auth
- * backend (unset: the backend is off); the built resident web app, served at /app/; the reverse proxies
+ * backend (unset: the backend is off); the built resident web app, served at /app/, and WebAdmin at /admin/; the reverse proxies
  * whose X-Forwarded-For names the client (client-address.ts).
  */
 type ApiSettings = Pick<HubSettings, 'adminToken'> &
-  Pick<HubSettings['residentApp'], 'brokerAuthSecret' | 'webDir' | 'trustedProxies'>;
+  Pick<HubSettings['residentApp'], 'brokerAuthSecret' | 'webDir' | 'trustedProxies'> & {
+    /** The built WebAdmin app, served at /admin/ (settings webAdmin.webDir). */
+    adminWebDir?: string | undefined;
+  };
 
 /** Admits a new app device at the broker (Mosquitto's dynamic security); unset: the broker asks the hub. */
 export interface AppDeviceAdmission {

@@ -3,7 +3,7 @@
  * the administrator login needs an admin credential — the operator token or an administrator's session
  * (request-auth.ts), whose principal the routes authorize by building — apart from the resident app's routes (resident session token) and the broker's
  * auth backend (broker secret), whose handlers authenticate themselves. The resident web app's static
- * files are public at /app/. Every request must name the hub in Host, and a state-changing one from a
+ * files are public at /app/, WebAdmin's at /admin/. Every request must name the hub in Host, and a state-changing one from a
  * browser must come from the hub's own origin or an allowed one (lib/http/request-origin.ts).
  */
 import { JsonServer } from '../../../lib/http/json-server.ts';
@@ -18,7 +18,7 @@ import { addImportRoutes } from './import-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { RequestAuth } from './request-auth.ts';
 import { addResidentRoutes, RESIDENT_PREFIX } from './resident-routes.ts';
-import { addAppRoutes, isAppPath } from './static-files.ts';
+import { addAdminAppRoutes, addAppRoutes, isAdminAppPath, isAppPath } from './static-files.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 const PUBLIC_PATHS = new Set(['/healthz', '/api/v1/openapi.json']);
@@ -29,6 +29,7 @@ function needsAdminToken(pathname: string): boolean {
     !PUBLIC_PATHS.has(pathname) &&
     !ADMIN_LOGIN_PATHS.has(pathname) &&
     !isAppPath(pathname) &&
+    !isAdminAppPath(pathname) &&
     !pathname.startsWith(RESIDENT_PREFIX) &&
     !pathname.startsWith(BROKER_PREFIX)
   );
@@ -55,6 +56,7 @@ export class HubApiServer extends JsonServer {
     addAdminRoutes(router, context, auth);
     addImportRoutes(router, context, auth);
     addAppRoutes(router, context.webDir);
+    addAdminAppRoutes(router, context.adminWebDir);
     super({
       name: 'hub API',
       host,

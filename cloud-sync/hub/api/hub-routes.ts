@@ -8,20 +8,14 @@ import type { z } from 'zod';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../../lib/errors.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Router } from '../../../lib/http/router.ts';
+import { enrolCardBody, openDoorBody } from '../../protocol/admin-panels.ts';
 import { type CardAction, changeCardStatus } from '../store/card-status.ts';
 import { hashPassword, randomPassword } from '../store/passwords.ts';
 import { scopedEntities } from './admin-routes.ts';
 import { withConfigOutcome } from './config-wait.ts';
 import type { HubApiContext } from './context.ts';
 import type { RequestAuth } from './request-auth.ts';
-import {
-  enrolCardBody,
-  eventsOrder,
-  eventsQuery,
-  type eventsReply,
-  openDoorBody,
-  rotationBody,
-} from './schemas.ts';
+import { eventsOrder, eventsQuery, type eventsReply, rotationBody } from './schemas.ts';
 
 export function addHubRoutes(router: Router, ctx: HubApiContext, auth: RequestAuth): void {
   const { store } = ctx;

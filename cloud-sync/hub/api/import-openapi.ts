@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { errorBody } from '../../../lib/http/error-body.ts';
 import { json, pathId, queryParameters, schemaOf } from '../../../lib/http/openapi-parts.ts';
+import { configOutcomeView } from '../../protocol/admin-panels.ts';
 import { IMPORT_COLUMNS_HELP, MAX_IMPORT_BYTES } from '../import/csv-columns.ts';
-import { configOutcomeView, waitQuery } from './config-wait.ts';
+import { waitQuery } from './config-wait.ts';
 import { IMPORT_PATH, importJsonBody, importQuery } from './import-routes.ts';
 
 const counts = z.object({ created: z.number(), updated: z.number(), unchanged: z.number() });

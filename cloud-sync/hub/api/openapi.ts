@@ -2,22 +2,21 @@
 import { z } from 'zod';
 import { errorBody } from '../../../lib/http/error-body.ts';
 import { json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
-import { commandViewSchema } from '../store/command-log.ts';
-import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
-import { panelStatusViewSchema } from '../store/panel-status.ts';
-import { adminAccountPaths } from './admin-account-openapi.ts';
-import { CONFIRMABLE } from './admin-routes.ts';
-import { configOutcomeView, waitQuery } from './config-wait.ts';
-import { importApiPaths } from './import-openapi.ts';
-import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
 import {
+  commandViewSchema,
+  configOutcomeView,
   enrolCardBody,
-  eventsQuery,
-  eventsReply,
   openDoorBody,
   openDoorReply,
-  rotationBody,
-} from './schemas.ts';
+  panelStatusReply,
+} from '../../protocol/admin-panels.ts';
+import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
+import { adminAccountPaths } from './admin-account-openapi.ts';
+import { CONFIRMABLE } from './admin-routes.ts';
+import { waitQuery } from './config-wait.ts';
+import { importApiPaths } from './import-openapi.ts';
+import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
+import { eventsQuery, eventsReply, rotationBody } from './schemas.ts';
 
 const errors = {
   '4XX': { description: 'bad request, unknown id, conflict or missing token', ...json(errorBody) },
@@ -99,7 +98,7 @@ export function openApiDocument(): Record<string, unknown> {
       responses: {
         200: {
           description: 'panel and status',
-          ...json(ENTITY_SPECS.panels.view.extend(panelStatusViewSchema.shape)),
+          ...json(panelStatusReply),
         },
         ...errors,
       },

@@ -1,10 +1,10 @@
 /**
- * Request and response shapes of the hub admin API beyond what the store returns (entity rows, events,
- * commands and panel status have their schemas with the store classes that produce them).
+ * Request and response shapes of the hub admin API that only the hub uses (events, key rotation). What
+ * WebAdmin reads too is in the protocol: entity rows in protocol/hub-entities.ts, panel status, commands
+ * and door actions in protocol/admin-panels.ts, accounts and the change log in protocol/admin-api.ts.
  */
 import { z } from 'zod';
 import { pageQueryFields } from '../../../lib/http/paging.ts';
-import { pulseMsSchema } from '../../protocol/door-pulse.ts';
 import { storedEventSchema } from '../store/event-log.ts';
 
 const cursor = z.coerce.number().int('must be an integer').min(0);
@@ -41,34 +41,6 @@ export const eventsReply = z.object({
 export function eventsOrder(q: z.output<typeof eventsQuery>): 'asc' | 'desc' {
   return q.order ?? (q.after !== undefined && q.before === undefined ? 'asc' : 'desc');
 }
-
-export const openDoorBody = z
-  .object({
-    onBehalfOf: z
-      .object({ kind: z.enum(['resident', 'admin', 'installer']), id: z.string().min(1).max(128) })
-      .strict(),
-    reason: z.string().min(1).max(200),
-    pulseMs: pulseMsSchema.optional(),
-  })
-  .strict();
-
-export const enrolCardBody = z
-  .object({
-    durationS: z
-      .number()
-      .int()
-      .min(5)
-      .max(55)
-      .default(45)
-      .describe('how long the door waits for the card to enrol'),
-  })
-  .strict();
-
-export const openDoorReply = z.object({
-  nonce: z.string(),
-  panelId: z.string(),
-  expiresAt: z.number().int(),
-});
 
 export const rotationBody = z
   .object({

@@ -48,6 +48,7 @@ const SOURCES: readonly Source[] = [
     env: 'PORTVAKT_HUB_BROKER_WS_URL',
   },
   { path: ['residentApp', 'webDir'], flag: 'web-dir', arg: 'DIR' },
+  { path: ['webAdmin', 'webDir'], flag: 'admin-web-dir', arg: 'DIR' },
   {
     path: ['residentApp', 'trustedProxies'],
     flag: 'trusted-proxies',

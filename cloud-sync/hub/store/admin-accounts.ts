@@ -6,23 +6,8 @@
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { NotFoundError, PortvaktError } from '../../../lib/errors.ts';
+import { ADMIN_ROLES, type AdminAccountView, type AdminRole } from '../../protocol/admin-api.ts';
 import { sha256 } from './resident-sessions.ts';
-
-export const ADMIN_ROLES = ['operator', 'building_admin'] as const;
-export type AdminRole = (typeof ADMIN_ROLES)[number];
-
-/** An account as the API shows it: never a hash or a secret. */
-export const adminAccountViewSchema = z.object({
-  id: z.string(),
-  username: z.string(),
-  displayName: z.string(),
-  role: z.enum(ADMIN_ROLES),
-  buildingIds: z.array(z.string()),
-  totpEnrolled: z.boolean(),
-  disabled: z.boolean(),
-  createdAt: z.number().int(),
-});
-export type AdminAccountView = z.output<typeof adminAccountViewSchema>;
 
 const accountRow = z.object({
   id: z.string(),

@@ -5,19 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
-
-export const adminChangeSchema = z.object({
-  seq: z.number().int(),
-  at: z.number().int(),
-  actor: z.string(),
-  accountId: z.string().nullable(),
-  action: z.string(),
-  entity: z.string(),
-  entityId: z.string(),
-  buildingId: z.string().nullable(),
-  detail: z.record(z.string(), z.unknown()),
-});
-export type AdminChange = z.output<typeof adminChangeSchema>;
+import type { AdminChange } from '../../protocol/admin-api.ts';
 export type NewAdminChange = Omit<AdminChange, 'seq'>;
 
 const changeRow = z.object({

@@ -3,24 +3,8 @@
  * the command was addressed to, so one panel cannot mark another's commands done.
  */
 import type { Database } from 'better-sqlite3';
-import { z } from 'zod';
-import { type CommandBody, type CommandResultMessage, commandBodySchema } from '../../protocol/messages.ts';
-
-export const commandViewSchema = z.object({
-  nonce: z.string(),
-  panelId: z.string(),
-  type: z.string(),
-  body: commandBodySchema,
-  issuedAt: z.number().int(),
-  expiresAt: z.number().int(),
-  /** `expired`: sent, never answered, and past its expiry (the panel will refuse it now). */
-  status: z.enum(['sent', 'done', 'refused', 'failed', 'expired']),
-  reason: z.string().nullable(),
-  resultAt: z.number().int().nullable(),
-  /** card.enrol: the UID of the card tapped at the door. */
-  cardUid: z.string().nullable(),
-});
-export type CommandView = z.output<typeof commandViewSchema>;
+import type { CommandView } from '../../protocol/admin-panels.ts';
+import type { CommandBody, CommandResultMessage } from '../../protocol/messages.ts';
 
 export class CommandLog {
   readonly #db: Database;

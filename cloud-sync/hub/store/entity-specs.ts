@@ -16,7 +16,7 @@ import {
   hubResidentSchema,
   panelSchema,
   panelViewSchema,
-} from './entity-schemas.ts';
+} from '../../protocol/hub-entities.ts';
 
 interface SpecFields {
   /** Singular noun for messages. */

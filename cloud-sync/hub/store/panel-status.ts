@@ -3,7 +3,7 @@
  * what the panel reported applying, whether it is online, and its broker password hash.
  */
 import type { Database } from 'better-sqlite3';
-import { z } from 'zod';
+import type { PanelStatusView } from '../../protocol/admin-panels.ts';
 import type { BuildingSnapshot } from '../../protocol/building-snapshot.ts';
 import type { ConfigReportedMessage, DeviceStateMessage } from '../../protocol/messages.ts';
 
@@ -15,59 +15,6 @@ export interface PublishedConfig {
   snapshot: BuildingSnapshot;
   publishedAt: number;
 }
-
-/** A panel's sync status as the admin API shows it. */
-export const panelStatusViewSchema = z.object({
-  config: z.object({
-    publishedVersion: z.number().int().nullable(),
-    publishedAt: z.number().int().nullable(),
-    reportedVersion: z.number().int().nullable(),
-    reportedStatus: z.string().nullable(),
-    rejectedVersion: z.number().int().nullable(),
-    rejectReason: z.string().nullable(),
-    reportedAt: z.number().int().nullable(),
-    epoch: z.number().int().nullable(),
-    /**
-     * The last time the panel reported a config version the hub never published for it (a forged or
-     * diverged replica); active while clearedAt is null, cleared when it reports a published one again.
-     */
-    alarm: z
-      .object({
-        clearedAt: z.number().int().nullable(),
-        reportedVersion: z.number().int(),
-        publishedVersion: z.number().int().nullable(),
-        at: z.number().int(),
-      })
-      .nullable(),
-  }),
-  /**
-   * The panel's doors at the hub against those the panel reports wired (its device config): a door
-   * missing on the panel can never open; an unknown one never grants. Null until the panel reported.
-   */
-  doors: z
-    .object({
-      wired: z.array(z.string()),
-      missingOnPanel: z
-        .array(z.string())
-        .describe('doors of this panel at the hub that the panel has no relay for'),
-      unknownAtHub: z
-        .array(z.string())
-        .describe('doors the panel has wired that the hub does not have for it'),
-    })
-    .nullable(),
-  online: z.boolean(),
-  state: z
-    .object({
-      status: z.string(),
-      configVersion: z.number().int().nullable(),
-      lastSeq: z.number().int().nullable(),
-      software: z.string().nullable(),
-      at: z.number().int(),
-    })
-    .nullable(),
-  eventPosition: z.number().int(),
-});
-export type PanelStatusView = z.output<typeof panelStatusViewSchema>;
 
 export class PanelStatus {
   readonly #db: Database;

@@ -57,6 +57,8 @@ export interface LabOptions {
   extraAcl?: string;
   /** The hub's check for CLI changes (HubSettings.recompileIntervalMs); default off. */
   recompileIntervalMs?: number;
+  /** The built WebAdmin the hub serves at /admin/ (default: the checkout's dist/web/admin). */
+  adminWebDir?: string;
 }
 
 /** Provisions the panels, starts Mosquitto with their credentials and a hub on it. */
@@ -92,6 +94,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     ...(options.recompileIntervalMs === undefined
       ? {}
       : { recompileIntervalMs: options.recompileIntervalMs }),
+    ...(options.adminWebDir ? { adminWebDir: options.adminWebDir } : {}),
   });
   for (const p of Object.values(panels)) {
     hub.store.entities.create('doors', { id: p.doorId, panelId: p.id, name: `Door of ${p.id}` });

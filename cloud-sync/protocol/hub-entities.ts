@@ -1,14 +1,16 @@
 /**
- * The rows only the hub has (panels, doors as the admin names them, doorbells and their members) and the
- * fields the hub adds to what clients send. The rows a panel receives unchanged (buildings, units,
- * residents, cards, time profiles, access rules, app devices) use the protocol's schemas as they are, so the
- * hub can never store a row the panel would reject.
+ * The hub's admin rows that panels never receive as they are (panels, doors as the admin names them,
+ * doorbells and their members) and the fields the hub adds to what panels get (a building's policies, a
+ * resident's e-mail). The rows a panel receives unchanged (units, cards, time profiles, access rules, app
+ * devices) use building.ts/directory.ts as they are, so the hub can never store a row the panel would
+ * reject. Here, not in the hub, because WebAdmin validates the hub's replies with the same schemas
+ * (the hub's entity table, hub/store/entity-specs.ts, names them).
  */
 import { z } from 'zod';
-import { buildingSchema, doorSchema, residentSchema } from '../../protocol/building.ts';
-import { bellMemberFields, bellResidentIssue, bellTiming, bellTypeSchema } from '../../protocol/directory.ts';
-import { entityId, epochMs, name } from '../../protocol/fields.ts';
-import { DEVICE_ID_PATTERN } from '../../protocol/topics.ts';
+import { buildingSchema, doorSchema, residentSchema } from './building.ts';
+import { bellMemberFields, bellResidentIssue, bellTiming, bellTypeSchema } from './directory.ts';
+import { entityId, epochMs, name } from './fields.ts';
+import { DEVICE_ID_PATTERN } from './topics.ts';
 
 /** Panel and door ids also appear in the panel's YAML config and MQTT topics: the stricter device-id form. */
 export const deviceStyleId = z
@@ -79,3 +81,18 @@ export const doorbellSchema = z
 export const doorbellMemberSchema = z
   .object({ id: entityId, doorbellId: entityId, residentId: entityId, ...bellMemberFields })
   .strict();
+
+export type HubBuilding = z.output<typeof hubBuildingSchema>;
+export type HubResident = z.output<typeof hubResidentSchema>;
+export type PanelView = z.output<typeof panelViewSchema>;
+export type DoorView = z.output<typeof doorViewSchema>;
+export type Doorbell = z.output<typeof doorbellSchema>;
+export type DoorbellMember = z.output<typeof doorbellMemberSchema>;
+
+/** What `GET /api/v1/{name}` answers: the rows under their plural name. */
+export function listReply<K extends string, S extends z.ZodType>(key: K, row: S) {
+  return z.object({ [key]: z.array(row) } as { [P in K]: z.ZodArray<S> });
+}
+
+/** What a schema parses to, for browser code that names row types without importing zod itself. */
+export type Parsed<S extends z.ZodType> = z.output<S>;

@@ -1,0 +1,113 @@
+/**
+ * Buildings: the list, each building's name, time zone and policies — "pictures allowed" (residents'
+ * pictures on the panels) and "residents may add their own cards" (in the resident app). The operator
+ * creates buildings; a building administrator edits their own.
+ */
+import type { HubBuilding } from '../../../../protocol/hub-entities.ts';
+import { badge, button, h, table } from '../dom.ts';
+import { check, checkbox, feedback, field, input, onSubmit } from '../forms.ts';
+import type { Screen, ScreenContext } from '../nav.ts';
+
+const yesNo = (on: boolean, testid: string) => badge(on ? 'yes' : 'no', on ? 'ok' : 'plain', testid);
+
+function policyBoxes(b?: HubBuilding) {
+  return {
+    pictures: checkbox('picturesAllowed', b?.picturesAllowed ?? false),
+    ownCards: checkbox('residentsMayAddCards', b?.residentsMayAddCards ?? false),
+  };
+}
+
+function editForm(ctx: ScreenContext, b: HubBuilding): HTMLElement {
+  const name = input('name', { value: b.name, required: true, maxlength: 200 });
+  const timeZone = input('timeZone', { value: b.timeZone, required: true });
+  const { pictures, ownCards } = policyBoxes(b);
+  const form = h(
+    'form',
+    { class: 'card', testid: 'building-edit', 'data-building-id': b.id },
+    h('h2', {}, `Edit ${b.name}`),
+    field('Name', name),
+    field('Time zone', timeZone, 'IANA name, e.g. Europe/Stockholm: schedules and hiding run in it'),
+    check('Pictures allowed on the panels', pictures),
+    check('Residents may add their own cards', ownCards),
+    h('button', { type: 'submit', class: 'primary', testid: 'building-save' }, 'Save'),
+  );
+  const fb = feedback('building-result', form);
+  form.append(fb.el);
+  onSubmit(form, fb, async () => {
+    await ctx.api.update('buildings', b.id, {
+      name: name.value.trim(),
+      timeZone: timeZone.value.trim(),
+      picturesAllowed: pictures.checked,
+      residentsMayAddCards: ownCards.checked,
+    });
+    await ctx.reloadBuildings();
+  });
+  return form;
+}
+
+function createForm(ctx: ScreenContext): HTMLElement {
+  const id = input('id', { required: true, maxlength: 128, placeholder: 'storgatan-12' });
+  const name = input('name', { required: true, maxlength: 200, placeholder: 'Storgatan 12' });
+  const timeZone = input('timeZone', {
+    required: true,
+    value: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  });
+  const { pictures, ownCards } = policyBoxes();
+  const form = h(
+    'form',
+    { class: 'card', testid: 'building-create' },
+    h('h2', {}, 'New building'),
+    field('Id', id, 'short and permanent: panels and imports name the building by it'),
+    field('Name', name),
+    field('Time zone', timeZone),
+    check('Pictures allowed on the panels', pictures),
+    check('Residents may add their own cards', ownCards),
+    h('button', { type: 'submit', class: 'primary', testid: 'building-create-submit' }, 'Create building'),
+  );
+  const fb = feedback('building-create-result', form);
+  form.append(fb.el);
+  onSubmit(form, fb, async () => {
+    await ctx.api.create('buildings', {
+      id: id.value.trim(),
+      name: name.value.trim(),
+      timeZone: timeZone.value.trim(),
+      picturesAllowed: pictures.checked,
+      residentsMayAddCards: ownCards.checked,
+    });
+    await ctx.reloadBuildings();
+  });
+  return form;
+}
+
+export const buildingsScreen: Screen = {
+  id: 'buildings',
+  title: 'Buildings',
+  perBuilding: false,
+  render: (ctx) => {
+    const editing = ctx.buildings.find((b) => b.id === ctx.params['edit']) ?? ctx.building;
+    const rows = ctx.buildings.map((b) => [
+      b.name,
+      h('code', {}, b.id),
+      b.timeZone,
+      yesNo(b.picturesAllowed, 'pictures-allowed'),
+      yesNo(b.residentsMayAddCards, 'residents-may-add-cards'),
+      button('Edit', () => ctx.go('buildings', { edit: b.id }), { class: 'quiet', testid: `edit-${b.id}` }),
+    ]);
+    return h(
+      'section',
+      {},
+      table(
+        'buildings',
+        ['Name', 'Id', 'Time zone', 'Pictures allowed', 'Residents add cards', ''],
+        rows,
+        'No buildings yet.',
+      ),
+      h(
+        'div',
+        { class: 'columns' },
+        editing ? editForm(ctx, editing) : null,
+        ctx.me.role === 'operator' ? createForm(ctx) : null,
+      ),
+    );
+  },
+};

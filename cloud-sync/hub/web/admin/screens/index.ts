@@ -1,0 +1,20 @@
+/**
+ * THE list of WebAdmin's screens, in menu order. A new screen is one file under screens/ plus one line
+ * here; the contract (what a screen exports, what its context offers) is at the top of ../nav.ts.
+ */
+import type { Screen } from '../nav.ts';
+import { accountsScreen } from './accounts.ts';
+import { buildingsScreen } from './buildings.ts';
+import { cardsScreen } from './cards.ts';
+import { changesScreen } from './changes.ts';
+import { panelsScreen } from './panels.ts';
+import { residentsScreen } from './residents.ts';
+
+export const SCREENS: readonly Screen[] = [
+  panelsScreen,
+  residentsScreen,
+  cardsScreen,
+  buildingsScreen,
+  changesScreen,
+  accountsScreen,
+];
