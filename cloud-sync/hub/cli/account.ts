@@ -8,8 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { SystemClock } from '../../../lib/clock/clock.ts';
 import { NotFoundError, ValidationError } from '../../../lib/errors.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
-import { newAccountBody } from '../api/admin-account-schemas.ts';
-import { ADMIN_ROLES } from '../store/admin-accounts.ts';
+import { ADMIN_ROLES, newAccountBody } from '../../protocol/admin-api.ts';
 import { hashPassword, randomPassword } from '../store/passwords.ts';
 import { withStore } from './admin.ts';
 import {
