@@ -55,6 +55,7 @@ describe('npm start: panel, hub and embedded broker', () => {
     const [, url, username, password] =
       /WebAdmin\s+(\S+)\s+log in as (\S+) \/ (\S+)/.exec(sim.output()) ?? [];
     expect(url).toBe(`${sim.hub}/admin/`);
+    expect((await fetch(url!)).status).toBe(200);
     const login = await post(`${sim.hub}/api/v1/admin/login`, { username, password });
     expect(login.status).toBe(200);
     expect(login.body).toMatchObject({ next: 'enrol_totp', secret: expect.any(String) });
