@@ -8,16 +8,10 @@ import { panelStatusViewSchema } from '../store/panel-status.ts';
 import { adminAccountPaths } from './admin-account-openapi.ts';
 import { CONFIRMABLE } from './admin-routes.ts';
 import { configOutcomeView, waitQuery } from './config-wait.ts';
+import { eventApiPaths } from './events-openapi.ts';
 import { importApiPaths } from './import-openapi.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
-import {
-  enrolCardBody,
-  eventsQuery,
-  eventsReply,
-  openDoorBody,
-  openDoorReply,
-  rotationBody,
-} from './schemas.ts';
+import { enrolCardBody, openDoorBody, openDoorReply, rotationBody } from './schemas.ts';
 
 const errors = {
   '4XX': { description: 'bad request, unknown id, conflict or missing token', ...json(errorBody) },
@@ -196,20 +190,7 @@ export function openApiDocument(): Record<string, unknown> {
       responses: { 200: { description: 'command', ...json(commandViewSchema) }, ...errors },
     },
   };
-  paths['/api/v1/events'] = {
-    get: {
-      summary: 'Stored panel events, newest first (order=asc: oldest first)',
-      parameters: queryParameters(eventsQuery),
-      responses: {
-        200: {
-          description: 'events',
-          ...json(eventsReply),
-        },
-        ...errors,
-      },
-    },
-  };
-  Object.assign(paths, residentApiPaths(), adminAccountPaths(), importApiPaths());
+  Object.assign(paths, residentApiPaths(), adminAccountPaths(), importApiPaths(), eventApiPaths());
   paths['/healthz'] = {
     get: {
       summary: 'Liveness, MQTT connection, inbox counters',
