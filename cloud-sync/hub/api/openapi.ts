@@ -10,6 +10,7 @@ import { CONFIRMABLE } from './admin-routes.ts';
 import { configOutcomeView, waitQuery } from './config-wait.ts';
 import { eventApiPaths } from './events-openapi.ts';
 import { importApiPaths } from './import-openapi.ts';
+import { inviteModerationPaths } from './invite-moderation-openapi.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
 import { enrolCardBody, openDoorBody, openDoorReply, rotationBody } from './schemas.ts';
 
@@ -190,7 +191,14 @@ export function openApiDocument(): Record<string, unknown> {
       responses: { 200: { description: 'command', ...json(commandViewSchema) }, ...errors },
     },
   };
-  Object.assign(paths, residentApiPaths(), adminAccountPaths(), importApiPaths(), eventApiPaths());
+  Object.assign(
+    paths,
+    residentApiPaths(),
+    adminAccountPaths(),
+    importApiPaths(),
+    eventApiPaths(),
+    inviteModerationPaths(),
+  );
   paths['/healthz'] = {
     get: {
       summary: 'Liveness, MQTT connection, inbox counters',
