@@ -13,6 +13,7 @@ import { importApiPaths } from './import-openapi.ts';
 import { inviteModerationPaths } from './invite-moderation-openapi.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
 import { enrolCardBody, openDoorBody, openDoorReply, rotationBody } from './schemas.ts';
+import { unitOwnerPaths } from './unit-owner-openapi.ts';
 
 const errors = {
   '4XX': { description: 'bad request, unknown id, conflict or missing token', ...json(errorBody) },
@@ -198,6 +199,7 @@ export function openApiDocument(): Record<string, unknown> {
     importApiPaths(),
     eventApiPaths(),
     inviteModerationPaths(),
+    unitOwnerPaths(),
   );
   paths['/healthz'] = {
     get: {

@@ -188,4 +188,11 @@ describe('unit owners choose their doorbell type', () => {
     await call('PATCH', '/api/v1/residents/alice', { unitId: 'u2' });
     expect((await call('GET', '/api/v1/units/u1/owner')).body.ownerResidentId).toBeNull();
   });
+
+  it('is in the OpenAPI document', async () => {
+    const doc = (await call('GET', '/api/v1/openapi.json')).body;
+    expect(doc.paths['/api/v1/units/{id}/owner']?.put).toBeDefined();
+    expect(doc.paths['/api/v1/resident/unit']?.get).toBeDefined();
+    expect(doc.paths['/api/v1/resident/unit/panels/{panelId}/doorbell']?.put).toBeDefined();
+  });
 });
