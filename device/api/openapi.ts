@@ -128,7 +128,10 @@ function intercomPaths(): Record<string, unknown> {
         summary:
           'The directory, live (server-sent events): `event: directory` with the directory reply as data, when the stream opens and after each applied config that changed it',
         responses: {
-          200: { description: 'the stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+          200: {
+            description: 'the stream',
+            content: { 'text/event-stream': { schema: { type: 'string' } } },
+          },
           429: { description: 'too many directory streams open', ...json(errorBody) },
         },
       },
