@@ -3,8 +3,9 @@
  * Authorization header, and a session token in a URL would end up in proxy logs and browser history, so
  * the page first asks (with its session, as any request) for a ticket: single use, 30 s, kept only in
  * memory. The stream opened with it carries the events its filter selects, as they are stored, and a
- * heartbeat; at every heartbeat the credential behind it is checked again (without counting as use, so
- * an idle session still expires), and a logged-out, expired or narrowed session ends the stream. Streams
+ * heartbeat; a logout ends it at once, and at every heartbeat the credential behind it is checked again
+ * (without counting as use, so an idle session still expires): an expired, disabled or narrowed session
+ * ends the stream too. Streams
  * are bounded per principal and in total: each holds a socket and a timer.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -70,6 +71,12 @@ export class EventStreams {
     this.#identify = o.identify;
     this.#limits = o.limits ?? DEFAULT_STREAM_LIMITS;
     o.events.subscribe(() => this.#queuePump());
+  }
+
+  /** Ends at once every stream (and unused ticket) opened with this credential: its session ended. */
+  endCredential(credential: string): void {
+    for (const [key, t] of this.#tickets) if (t.credential === credential) this.#tickets.delete(key);
+    for (const stream of this.#open) if (stream.credential === credential) this.#end(stream);
   }
 
   get openCount(): number {
@@ -184,13 +191,18 @@ export class EventStreams {
       if (stream.sink.closed) return;
       const principal = this.#identify(stream.credential);
       if (!principal || !stillCovers(principal, stream.filter)) {
-        stream.sink.write(serverSentEvent({ event: 'end', data: 'session_ended' }));
-        stream.sink.end();
+        this.#end(stream);
         return;
       }
       stream.sink.write(SSE_HEARTBEAT);
       this.#beat(stream);
     }, STREAM_HEARTBEAT_MS);
+  }
+
+  #end(stream: OpenStream): void {
+    if (stream.sink === undefined || stream.sink.closed) return;
+    stream.sink.write(serverSentEvent({ event: 'end', data: 'session_ended' }));
+    stream.sink.end();
   }
 }
 
