@@ -46,7 +46,8 @@ interface OpenStream {
   credential: string;
   filter: EventFilter;
   last: number;
-  sink: StreamSink;
+  /** Set once the headers are out. */
+  sink: StreamSink | undefined;
   heartbeat: TimerHandle | undefined;
 }
 
@@ -96,7 +97,7 @@ export class EventStreams {
     this.#checkRoom(owner);
     // Unused tickets are bounded like streams: a loop of ticket requests cannot grow the map.
     const pending = [...this.#tickets.values()].filter((t) => t.owner === owner).length;
-    if (pending >= this.#limits.perPrincipal)
+    if (pending >= this.#limits.perPrincipal || this.#tickets.size >= this.#limits.total)
       throw new RateLimitedError(
         'too many unused stream tickets; open or let them expire',
         STREAM_TICKET_TTL_MS,
@@ -123,8 +124,7 @@ export class EventStreams {
       credential: t.credential,
       filter: t.filter,
       last: t.after ?? this.#latestCursor(),
-      // Set in open(): the sink exists once the headers are out.
-      sink: undefined as unknown as StreamSink,
+      sink: undefined,
       heartbeat: undefined,
     };
     this.#open.add(stream);
@@ -169,12 +169,13 @@ export class EventStreams {
   }
 
   #send(stream: OpenStream): void {
-    if (stream.sink === undefined) return;
+    const sink = stream.sink;
+    if (sink === undefined) return;
     for (;;) {
-      if (stream.sink.closed) return;
+      if (sink.closed) return;
       const batch = this.#events.list({ ...stream.filter, after: stream.last, order: 'asc', limit: BATCH });
       for (const e of batch) {
-        stream.sink.write(serverSentEvent({ event: 'event', id: e.cursor, data: JSON.stringify(e) }));
+        sink.write(serverSentEvent({ event: 'event', id: e.cursor, data: JSON.stringify(e) }));
         stream.last = e.cursor;
       }
       if (batch.length < BATCH) {
@@ -188,21 +189,23 @@ export class EventStreams {
 
   #beat(stream: OpenStream): void {
     stream.heartbeat = this.#clock.setTimeout(() => {
-      if (stream.sink.closed) return;
+      const sink = stream.sink;
+      if (sink === undefined || sink.closed) return;
       const principal = this.#identify(stream.credential);
       if (!principal || !stillCovers(principal, stream.filter)) {
         this.#end(stream);
         return;
       }
-      stream.sink.write(SSE_HEARTBEAT);
+      sink.write(SSE_HEARTBEAT);
       this.#beat(stream);
     }, STREAM_HEARTBEAT_MS);
   }
 
   #end(stream: OpenStream): void {
-    if (stream.sink === undefined || stream.sink.closed) return;
-    stream.sink.write(serverSentEvent({ event: 'end', data: 'session_ended' }));
-    stream.sink.end();
+    const sink = stream.sink;
+    if (sink === undefined || sink.closed) return;
+    sink.write(serverSentEvent({ event: 'end', data: 'session_ended' }));
+    sink.end();
   }
 }
 
