@@ -53,6 +53,7 @@ export class AdminLogins {
   readonly #clock: Clock;
   readonly #lifetime: AdminSessionLifetime;
   readonly #limiter: LoginLimiter;
+  readonly #onLogout = new Set<(token: string) => void>();
 
   constructor(o: { store: HubStore; clock: Clock; lifetime?: AdminSessionLifetime | undefined }) {
     this.#store = o.store;
@@ -118,9 +119,17 @@ export class AdminLogins {
     return { token, ...result };
   }
 
-  /** The identity of a full, live session; undefined for anything else (the caller answers 401). */
-  authenticate(token: string): AdminIdentity | undefined {
-    const session = this.#store.adminSessions.use(token, this.#clock.now(), this.#lifetime);
+  /**
+   * The identity of a full, live session; undefined for anything else (the caller answers 401). A check
+   * with `touch: false` does not count as use (the session still goes idle).
+   */
+  authenticate(token: string, options: { touch?: boolean } = {}): AdminIdentity | undefined {
+    const session = this.#store.adminSessions.use(
+      token,
+      this.#clock.now(),
+      this.#lifetime,
+      options.touch ?? true,
+    );
     if (!session?.secondFactor) return undefined;
     const account = this.#store.adminAccounts.credentials(session.accountId);
     if (account.disabled) return undefined;
@@ -134,6 +143,13 @@ export class AdminLogins {
 
   logout(token: string): void {
     this.#store.adminSessions.end(token);
+    for (const listener of this.#onLogout) listener(token);
+  }
+
+  /** Calls `listener` with the token of each session logged out (live event streams end at once). */
+  onLogout(listener: (token: string) => void): () => void {
+    this.#onLogout.add(listener);
+    return () => this.#onLogout.delete(listener);
   }
 }
 

@@ -13,12 +13,17 @@ import { ADMIN_LOGIN_PATHS, addAdminAccountRoutes } from './admin-account-routes
 import { addAdminRoutes } from './admin-routes.ts';
 import { addBrokerRoutes, BROKER_PREFIX } from './broker-routes.ts';
 import type { HubApiContext } from './context.ts';
+import { addEventRoutes, EVENT_STREAM_PATH } from './event-routes.ts';
+import type { EventStreams } from './event-streams.ts';
 import { addHubRoutes } from './hub-routes.ts';
 import { addImportRoutes } from './import-routes.ts';
+import { addModerationRoutes } from './moderation-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { RequestAuth } from './request-auth.ts';
+import { addResidentInviteRoutes } from './resident-invite-routes.ts';
 import { addResidentRoutes, RESIDENT_PREFIX } from './resident-routes.ts';
 import { addAdminAppRoutes, addAppRoutes, isAdminAppPath, isAppPath } from './static-files.ts';
+import { addUnitOwnerRoutes } from './unit-owner-routes.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 const PUBLIC_PATHS = new Set(['/healthz', '/api/v1/openapi.json']);
@@ -27,6 +32,7 @@ const PUBLIC_PATHS = new Set(['/healthz', '/api/v1/openapi.json']);
 function needsAdminToken(pathname: string): boolean {
   return (
     !PUBLIC_PATHS.has(pathname) &&
+    pathname !== EVENT_STREAM_PATH &&
     !ADMIN_LOGIN_PATHS.has(pathname) &&
     !isAppPath(pathname) &&
     !isAdminAppPath(pathname) &&
@@ -36,6 +42,9 @@ function needsAdminToken(pathname: string): boolean {
 }
 
 export class HubApiServer extends JsonServer {
+  /** The live event streams (WebAdmin), for tests and status. */
+  readonly eventStreams: EventStreams;
+
   constructor(options: {
     host: string;
     port: number;
@@ -51,7 +60,11 @@ export class HubApiServer extends JsonServer {
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
     addAdminAccountRoutes(router, context, auth);
     addHubRoutes(router, context, auth);
+    const eventStreams = addEventRoutes(router, context, auth);
     addResidentRoutes(router, context, auth);
+    addResidentInviteRoutes(router, context, auth, options.logger);
+    addModerationRoutes(router, context, auth);
+    addUnitOwnerRoutes(router, context, auth);
     addBrokerRoutes(router, context);
     addAdminRoutes(router, context, auth);
     addImportRoutes(router, context, auth);
@@ -76,5 +89,6 @@ export class HubApiServer extends JsonServer {
         if (needsAdminToken(pathname)) auth.authenticate(req);
       },
     });
+    this.eventStreams = eventStreams;
   }
 }

@@ -14,9 +14,12 @@ import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
 import { adminAccountPaths } from './admin-account-openapi.ts';
 import { CONFIRMABLE } from './admin-routes.ts';
 import { waitQuery } from './config-wait.ts';
+import { eventApiPaths } from './events-openapi.ts';
 import { importApiPaths } from './import-openapi.ts';
+import { inviteModerationPaths } from './invite-moderation-openapi.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
-import { eventsQuery, eventsReply, rotationBody } from './schemas.ts';
+import { rotationBody } from './schemas.ts';
+import { unitOwnerPaths } from './unit-owner-openapi.ts';
 
 const errors = {
   '4XX': { description: 'bad request, unknown id, conflict or missing token', ...json(errorBody) },
@@ -195,20 +198,15 @@ export function openApiDocument(): Record<string, unknown> {
       responses: { 200: { description: 'command', ...json(commandViewSchema) }, ...errors },
     },
   };
-  paths['/api/v1/events'] = {
-    get: {
-      summary: 'Stored panel events, newest first (order=asc: oldest first)',
-      parameters: queryParameters(eventsQuery),
-      responses: {
-        200: {
-          description: 'events',
-          ...json(eventsReply),
-        },
-        ...errors,
-      },
-    },
-  };
-  Object.assign(paths, residentApiPaths(), adminAccountPaths(), importApiPaths());
+  Object.assign(
+    paths,
+    residentApiPaths(),
+    adminAccountPaths(),
+    importApiPaths(),
+    eventApiPaths(),
+    inviteModerationPaths(),
+    unitOwnerPaths(),
+  );
   paths['/healthz'] = {
     get: {
       summary: 'Liveness, MQTT connection, inbox counters',
