@@ -161,6 +161,21 @@ describe('docs/operating.md', () => {
         15_000,
       );
     },
+    accounts: async (output) => {
+      // Two JSON answers, each with its password shown once, which logs in at the running hub.
+      const added = output
+        .split(/\n(?=\{)/)
+        .map((text) => JSON.parse(text) as { account: { username: string }; password: string });
+      expect(added.map((a) => a.account.username)).toEqual(['ops', 'karin']);
+      for (const { account, password } of added) {
+        const login = await fetch(`http://127.0.0.1:${hubPort}/api/v1/admin/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: account.username, password }),
+        });
+        expect(((await login.json()) as { next: string }).next).toBe('enrol_totp');
+      }
+    },
     granted: async () => {
       await until(async () => (await tap()).granted, "Anna's card to be granted", 5000);
     },
@@ -192,21 +207,6 @@ describe('docs/operating.md', () => {
       // 30 s sweep, with room for a loaded machine).
       await until(async () => !(await tap()).granted, 'the revoked card to be denied', 5000);
       expect(await tap()).toMatchObject({ granted: false, reason: 'card_revoked' });
-    },
-    accounts: async (output) => {
-      // Two JSON answers, each with its password shown once, which logs in at the running hub.
-      const added = output
-        .split(/\n(?=\{)/)
-        .map((text) => JSON.parse(text) as { account: { username: string }; password: string });
-      expect(added.map((a) => a.account.username)).toEqual(['ops', 'karin']);
-      for (const { account, password } of added) {
-        const login = await fetch(`http://127.0.0.1:${hubPort}/api/v1/admin/login`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ username: account.username, password }),
-        });
-        expect(((await login.json()) as { next: string }).next).toBe('enrol_totp');
-      }
     },
   };
 
