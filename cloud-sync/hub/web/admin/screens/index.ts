@@ -7,6 +7,7 @@ import { accountsScreen } from './accounts.ts';
 import { buildingsScreen } from './buildings.ts';
 import { cardsScreen } from './cards.ts';
 import { changesScreen } from './changes.ts';
+import { doorbellsScreen } from './doorbells.ts';
 import { panelsScreen } from './panels.ts';
 import { residentsScreen } from './residents.ts';
 
@@ -14,6 +15,7 @@ export const SCREENS: readonly Screen[] = [
   panelsScreen,
   residentsScreen,
   cardsScreen,
+  doorbellsScreen,
   buildingsScreen,
   changesScreen,
   accountsScreen,

@@ -1,0 +1,158 @@
+/**
+ * The admin API calls of WebAdmin's second set of screens (doorbells, time profiles, CSV import, events,
+ * invites, moderation), beside api.ts's client and in the same manner: every reply validated with the
+ * protocol's schemas, an error keeps the hub's message and field issues (ApiError). It sends the session
+ * token api.ts's client was made with (session.ts); a 401 is passed to that client, whose shell then
+ * shows the login ("session ended").
+ */
+import { type ImportReportView, importReportView } from '../../../protocol/admin-import.ts';
+import { timeProfileSchema } from '../../../protocol/building.ts';
+import {
+  doorbellMemberSchema,
+  doorbellSchema,
+  listReply,
+  type Parsed,
+} from '../../../protocol/hub-entities.ts';
+import { type AdminApi, APPLY_WAIT_MS, ApiError, type Schema } from './api.ts';
+import { loadToken } from './session.ts';
+
+/** The tables these screens read and write generically, with the schema of their rows. */
+export const MORE_ROWS = {
+  doorbells: doorbellSchema,
+  doorbellMembers: doorbellMemberSchema,
+  timeProfiles: timeProfileSchema,
+} as const;
+export type MoreRowName = keyof typeof MORE_ROWS;
+export type MoreRow<N extends MoreRowName> = Parsed<(typeof MORE_ROWS)[N]>;
+
+const MORE_LISTS: { [N in MoreRowName]: Schema<Record<N, MoreRow<N>[]>> } = Object.fromEntries(
+  Object.entries(MORE_ROWS).map(([name, row]) => [name, listReply(name, row)]),
+) as never;
+
+const seg = encodeURIComponent;
+
+export function query(params: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+interface ErrorReply {
+  error?: { code?: unknown; message?: unknown; issues?: unknown };
+}
+
+/** The hub's error body as an ApiError (message, code, each field's issue). */
+export function errorFrom(status: number, json: unknown): ApiError {
+  const error = (json as ErrorReply | undefined)?.error;
+  const issues = Array.isArray(error?.issues) ? error.issues.filter((i) => typeof i === 'string') : [];
+  return new ApiError(
+    status,
+    typeof error?.code === 'string' ? error.code : 'http_error',
+    typeof error?.message === 'string' ? error.message : `the hub answered ${status}`,
+    issues,
+  );
+}
+
+/** A body sent as it is (a CSV file), not as JSON. */
+export class RawBody {
+  readonly contentType: string;
+  readonly data: string;
+  constructor(contentType: string, data: string) {
+    this.contentType = contentType;
+    this.data = data;
+  }
+}
+
+export class MoreApi {
+  readonly #api: AdminApi;
+
+  /** `api` is the shell's client: a 401 here is told to it (it shows the login). */
+  constructor(api: AdminApi) {
+    this.#api = api;
+  }
+
+  /** Fetches with the session token; a 401 ends the session in the shell and throws. */
+  async fetch(method: string, path: string, body?: unknown | RawBody): Promise<Response> {
+    const headers: Record<string, string> = {};
+    const token = loadToken();
+    if (token) headers['authorization'] = `Bearer ${token}`;
+    let payload: string | undefined;
+    if (body instanceof RawBody) {
+      headers['content-type'] = body.contentType;
+      payload = body.data;
+    } else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    let res: Response;
+    try {
+      res = await fetch(path, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+    } catch {
+      throw new ApiError(0, 'network', 'the hub cannot be reached');
+    }
+    if (res.status === 401) {
+      const err = errorFrom(401, await res.json().catch(() => undefined));
+      // The shell's client learns of the ended session by asking itself (its own 401 handling).
+      void this.#api.me().catch(() => {});
+      throw err;
+    }
+    return res;
+  }
+
+  /** A JSON call: the reply validated with `schema` (null: no body expected). `ok` adds accepted statuses. */
+  async call<T>(
+    method: string,
+    path: string,
+    schema: Schema<T> | null,
+    body?: unknown,
+    ok: readonly number[] = [],
+  ): Promise<T> {
+    const res = await this.fetch(method, path, body);
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok && !ok.includes(res.status)) throw errorFrom(res.status, json);
+    if (schema === null) return undefined as T;
+    const parsed = schema.safeParse(json);
+    if (!parsed.success)
+      throw new ApiError(res.status, 'bad_reply', `unexpected reply from ${method} ${path}`);
+    return parsed.data;
+  }
+
+  // Generic rows ------------------------------------------------------------------------------------
+
+  async list<N extends MoreRowName>(name: N, filter: Record<string, string> = {}): Promise<MoreRow<N>[]> {
+    return (await this.call('GET', `/api/v1/${name}${query(filter)}`, MORE_LISTS[name]))[name];
+  }
+
+  create<N extends MoreRowName>(name: N, body: unknown): Promise<MoreRow<N>> {
+    return this.call('POST', `/api/v1/${name}`, MORE_ROWS[name] as Schema<MoreRow<N>>, body);
+  }
+
+  update<N extends MoreRowName>(name: N, id: string, patch: unknown): Promise<MoreRow<N>> {
+    return this.call('PATCH', `/api/v1/${name}/${seg(id)}`, MORE_ROWS[name] as Schema<MoreRow<N>>, patch);
+  }
+
+  remove(name: MoreRowName, id: string): Promise<void> {
+    return this.call('DELETE', `/api/v1/${name}/${seg(id)}`, null);
+  }
+
+  // CSV import --------------------------------------------------------------------------------------
+
+  /**
+   * A dry run or an apply of a CSV file. A file with bad rows is an answer (422 with every bad row),
+   * not an error; an apply waits for the online panels to apply its versions.
+   */
+  importCsv(buildingId: string, csv: string, dryRun: boolean): Promise<ImportReportView> {
+    const path = `/api/v1/buildings/${seg(buildingId)}/import${query({
+      dryRun: String(dryRun),
+      wait: dryRun ? undefined : APPLY_WAIT_MS,
+    })}`;
+    return this.call('POST', path, importReportView, new RawBody('text/csv', csv), [422]);
+  }
+}
