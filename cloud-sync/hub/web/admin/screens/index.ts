@@ -3,6 +3,7 @@
  * here; the contract (what a screen exports, what its context offers) is at the top of ../nav.ts.
  */
 import type { Screen } from '../nav.ts';
+import { accessScreen } from './access.ts';
 import { accountsScreen } from './accounts.ts';
 import { buildingsScreen } from './buildings.ts';
 import { cardsScreen } from './cards.ts';
@@ -16,6 +17,7 @@ export const SCREENS: readonly Screen[] = [
   residentsScreen,
   cardsScreen,
   doorbellsScreen,
+  accessScreen,
   buildingsScreen,
   changesScreen,
   accountsScreen,

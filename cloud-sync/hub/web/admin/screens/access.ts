@@ -1,0 +1,277 @@
+/**
+ * Access rules and time profiles of the building. A time profile is a named weekly schedule (weekday ×
+ * from/to, in the building's time zone); an access rule lets one resident's cards open one door, at any
+ * time or during a profile, optionally only within a validity window. Rules and profiles reach the
+ * panels holding the door with the next config version.
+ */
+import type { AccessRule, TimeProfile } from '../../../../protocol/building.ts';
+import type { HubResident } from '../../../../protocol/hub-entities.ts';
+import type { Row } from '../api.ts';
+import { MoreApi } from '../api-more.ts';
+import { button, h, newId, table } from '../dom.ts';
+import { flash, flashLine } from '../flash.ts';
+import { dateTime } from '../format.ts';
+import { busy, errorText, feedback, field, input, onSubmit, select } from '../forms.ts';
+import type { Screen, ScreenContext } from '../nav.ts';
+import { weekEditor, weekText } from './week-editor.ts';
+
+interface AccessLists {
+  more: MoreApi;
+  doors: Row<'doors'>[];
+  residents: HubResident[];
+  profiles: TimeProfile[];
+  rules: AccessRule[];
+}
+
+async function load(ctx: ScreenContext): Promise<AccessLists> {
+  const more = new MoreApi(ctx.api);
+  const buildingId = ctx.building!.id;
+  const [doors, units, residents, profiles, rules] = await Promise.all([
+    ctx.api.list('doors', { buildingId }),
+    ctx.api.list('units', { buildingId }),
+    ctx.api.list('residents', { status: 'active' }),
+    more.list('timeProfiles', { buildingId }),
+    ctx.api.list('accessRules'),
+  ]);
+  const here = new Set(units.map((u) => u.id));
+  const doorIds = new Set(doors.map((d) => d.id));
+  return {
+    more,
+    doors,
+    residents: residents.filter((r) => here.has(r.unitId)),
+    profiles,
+    rules: rules.filter((r) => doorIds.has(r.doorId)),
+  };
+}
+
+const go = (ctx: ScreenContext, params: Record<string, string> = {}) => ctx.go('access', params);
+
+/** A local date-time field's value ("2026-12-07T10:30") from epoch ms, and back (empty = none). */
+function localInput(ms: number | null): string {
+  if (ms === null) return '';
+  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
+  return d.toISOString().slice(0, 16);
+}
+function fromLocalInput(value: string): number | null {
+  if (value === '') return null;
+  const ms = new Date(value).getTime();
+  return Number.isFinite(ms) ? ms : null;
+}
+
+function removeButton(
+  ctx: ScreenContext,
+  what: string,
+  testid: string,
+  run: () => Promise<void>,
+  out: HTMLElement,
+) {
+  const b: HTMLButtonElement = button(
+    'Delete',
+    () =>
+      void busy(b, async () => {
+        try {
+          await run();
+          flash('access', 'ok', `Deleted ${what}.`);
+          go(ctx);
+        } catch (err) {
+          out.className = 'result bad';
+          out.textContent = errorText(err);
+        }
+      }),
+    { class: 'danger', testid },
+  );
+  return b;
+}
+
+function profileForm(ctx: ScreenContext, lists: AccessLists, profile: TimeProfile | undefined): HTMLElement {
+  const name = input('name', {
+    required: true,
+    maxlength: 200,
+    value: profile?.name ?? '',
+    placeholder: 'Weekdays',
+  });
+  const week = weekEditor(
+    profile?.intervals ?? [0, 1, 2, 3, 4].map((weekday) => ({ weekday, startMinute: 420, endMinute: 1080 })),
+  );
+  const form = h(
+    'form',
+    { class: 'card', testid: 'profile-form' },
+    h('h2', {}, profile ? `Edit time profile "${profile.name}"` : 'New time profile'),
+    field('Name', name),
+    week.el,
+    h(
+      'div',
+      { class: 'row' },
+      h(
+        'button',
+        { type: 'submit', class: 'primary', testid: 'profile-save' },
+        profile ? 'Save' : 'Create profile',
+      ),
+      button('Close', () => go(ctx), { class: 'quiet' }),
+    ),
+  );
+  const fb = feedback('profile-result', form);
+  form.append(fb.el);
+  onSubmit(form, fb, async () => {
+    const read = week.read();
+    if ('problem' in read) {
+      fb.fail(new Error(read.problem));
+      return;
+    }
+    const row = { name: name.value.trim(), intervals: read.intervals };
+    const saved = profile
+      ? await lists.more.update('timeProfiles', profile.id, row)
+      : await lists.more.create('timeProfiles', { id: newId(), buildingId: ctx.building!.id, ...row });
+    flash('access', 'ok', `Saved time profile "${saved.name}".`);
+    go(ctx);
+  });
+  return form;
+}
+
+function ruleForm(ctx: ScreenContext, lists: AccessLists, rule: AccessRule | undefined): HTMLElement {
+  const resident = select(
+    'residentId',
+    lists.residents.map((r) => [r.id, r.name] as const),
+    rule?.residentId,
+  );
+  const door = select(
+    'doorId',
+    lists.doors.map((d) => [d.id, d.name] as const),
+    rule?.doorId,
+  );
+  const profile = select(
+    'timeProfileId',
+    [['', 'at any time'] as const, ...lists.profiles.map((p) => [p.id, p.name] as const)],
+    rule?.timeProfileId ?? '',
+  );
+  const from = input('validFrom', { type: 'datetime-local', value: localInput(rule?.validFrom ?? null) });
+  const until = input('validUntil', { type: 'datetime-local', value: localInput(rule?.validUntil ?? null) });
+  const form = h(
+    'form',
+    { class: 'card', testid: 'rule-form' },
+    h('h2', {}, rule ? 'Edit access rule' : 'New access rule'),
+    h('div', { class: 'row' }, field('Resident', resident), field('Door', door), field('When', profile)),
+    h(
+      'div',
+      { class: 'row' },
+      field('Valid from', from, 'empty: since always (this computer’s time zone)'),
+      field('Valid until', until, 'empty: for good'),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { type: 'submit', class: 'primary', testid: 'rule-save' }, rule ? 'Save' : 'Add rule'),
+      button('Close', () => go(ctx), { class: 'quiet' }),
+    ),
+  );
+  const fb = feedback('rule-result', form);
+  form.append(fb.el);
+  onSubmit(form, fb, async () => {
+    const row = {
+      residentId: resident.value,
+      doorId: door.value,
+      timeProfileId: profile.value || null,
+      validFrom: fromLocalInput(from.value),
+      validUntil: fromLocalInput(until.value),
+    };
+    if (rule) await ctx.api.update('accessRules', rule.id, row);
+    else await ctx.api.create('accessRules', { id: newId(), ...row });
+    flash(
+      'access',
+      'ok',
+      'Saved the access rule; the panels holding the door get it with their next config.',
+    );
+    go(ctx);
+  });
+  return form;
+}
+
+function profilesSection(ctx: ScreenContext, lists: AccessLists, out: HTMLElement): HTMLElement {
+  const rows = lists.profiles.map((p) => {
+    const used = lists.rules.filter((r) => r.timeProfileId === p.id).length;
+    return [
+      h('span', { testid: 'profile-name' }, p.name),
+      weekText(p.intervals),
+      String(used),
+      h(
+        'span',
+        { class: 'row', testid: 'profile-actions', 'data-profile-id': p.id },
+        button('Edit', () => go(ctx, { profile: p.id }), { class: 'quiet', testid: 'profile-edit' }),
+        removeButton(
+          ctx,
+          `time profile "${p.name}"`,
+          'profile-delete',
+          () => lists.more.remove('timeProfiles', p.id),
+          out,
+        ),
+      ),
+    ];
+  });
+  return h(
+    'section',
+    { class: 'card' },
+    h(
+      'div',
+      { class: 'row' },
+      h('h2', {}, 'Time profiles'),
+      button('New time profile', () => go(ctx, { profile: 'new' }), {
+        class: 'primary',
+        testid: 'profile-new',
+      }),
+    ),
+    table('profiles', ['Name', 'Intervals', 'Rules using it', ''], rows, 'No time profiles yet.'),
+  );
+}
+
+function rulesSection(ctx: ScreenContext, lists: AccessLists, out: HTMLElement): HTMLElement {
+  const name = (id: string, list: readonly { id: string; name: string }[]) =>
+    list.find((x) => x.id === id)?.name ?? id;
+  const rows = [...lists.rules]
+    .sort((a, b) => name(a.residentId, lists.residents).localeCompare(name(b.residentId, lists.residents)))
+    .map((r) => [
+      name(r.residentId, lists.residents),
+      name(r.doorId, lists.doors),
+      r.timeProfileId === null ? 'at any time' : name(r.timeProfileId, lists.profiles),
+      r.validFrom === null ? '—' : dateTime(r.validFrom),
+      r.validUntil === null ? '—' : dateTime(r.validUntil),
+      h(
+        'span',
+        { class: 'row', testid: 'rule-actions', 'data-rule-id': r.id },
+        button('Edit', () => go(ctx, { rule: r.id }), { class: 'quiet', testid: 'rule-edit' }),
+        removeButton(ctx, 'the access rule', 'rule-delete', () => ctx.api.remove('accessRules', r.id), out),
+      ),
+    ]);
+  return h(
+    'section',
+    { class: 'card' },
+    h(
+      'div',
+      { class: 'row' },
+      h('h2', {}, 'Access rules'),
+      button('New access rule', () => go(ctx, { rule: 'new' }), { class: 'primary', testid: 'rule-new' }),
+    ),
+    table(
+      'rules',
+      ['Resident', 'Door', 'When', 'Valid from', 'Valid until', ''],
+      rows,
+      'No access rules yet.',
+    ),
+  );
+}
+
+export const accessScreen: Screen = {
+  id: 'access',
+  title: 'Access rules & time profiles',
+  render: async (ctx) => {
+    const lists = await load(ctx);
+    const out = flashLine('access', 'access-result');
+    const { profile: profileId, rule: ruleId } = ctx.params;
+    const profile = lists.profiles.find((p) => p.id === profileId);
+    const rule = lists.rules.find((r) => r.id === ruleId);
+    const body = h('div', {}, out);
+    if (profileId === 'new' || profile) body.append(profileForm(ctx, lists, profile));
+    if (ruleId === 'new' || rule) body.append(ruleForm(ctx, lists, rule));
+    body.append(rulesSection(ctx, lists, out), profilesSection(ctx, lists, out));
+    return body;
+  },
+};
