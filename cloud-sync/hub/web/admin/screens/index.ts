@@ -9,6 +9,7 @@ import { buildingsScreen } from './buildings.ts';
 import { cardsScreen } from './cards.ts';
 import { changesScreen } from './changes.ts';
 import { doorbellsScreen } from './doorbells.ts';
+import { importScreen } from './import.ts';
 import { panelsScreen } from './panels.ts';
 import { residentsScreen } from './residents.ts';
 
@@ -18,6 +19,7 @@ export const SCREENS: readonly Screen[] = [
   cardsScreen,
   doorbellsScreen,
   accessScreen,
+  importScreen,
   buildingsScreen,
   changesScreen,
   accountsScreen,
