@@ -46,13 +46,14 @@ export function doorbellForm(ctx: ScreenContext, lists: BellLists, bell: Bell | 
   const ringTimeoutS = number('ringTimeoutS', bell?.ringTimeoutS ?? 60, 10, 300);
   const stepS = number('stepS', bell?.stepS ?? 25, 5, 120);
 
-  const residentField = field('Resident', resident);
-  const unitField = field(
-    'Unit',
-    unit,
-    'its members ring (below, once saved), or every resident of the unit',
+  // Wrapped: `.field` sets its own display, which would win over the hidden attribute.
+  const residentField = h('div', {}, field('Resident', resident));
+  const unitField = h(
+    'div',
+    {},
+    field('Unit', unit, 'its members ring (below, once saved), or every resident of the unit'),
   );
-  const stepField = field('Ring time per step (s)', stepS, 'sequential: each resident in turn');
+  const stepField = h('div', {}, field('Ring time per step (s)', stepS, 'sequential: each resident in turn'));
   const textLabel = h('span', { class: 'label' });
   // The label names what the text is for the type picked, so it is built here rather than by field().
   const textField = h(

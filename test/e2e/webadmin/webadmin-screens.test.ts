@@ -1,0 +1,178 @@
+/**
+ * WebAdmin's second set of screens in headless Chromium against one real world (Mosquitto as shipped, the
+ * hub serving the freshly built app, a provisioned panel process with simulator hardware), shared by the
+ * tests: a doorbell's type change reaches the panel's directory; a CSV import with a bad row shows that
+ * row and changes nothing, then a good file applies and says which config versions it published.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DirectoryReply } from '../../../cloud-sync/protocol/panel-api.ts';
+import { buildAdminApp } from '../../../scripts/build-web.ts';
+import { type Browser, launchChromium } from '../../../scripts/lab/chromium.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { api } from '../../support/http.ts';
+import { adminApi } from '../../support/hub.ts';
+import type { PanelProcess } from '../../support/panel-process.ts';
+import { tempDir } from '../../support/temp-dir.ts';
+import { BUILDING, type Lab, startLab, startSyncPanel, waitForConfigApplied } from '../sync/harness.ts';
+import { firstLogIn, openScreen } from './admin-page.ts';
+
+const ADMIN = { username: 'bo.admin', password: 'correct horse battery', displayName: 'Bo Admin' };
+
+describe('WebAdmin screens: doorbells, CSV import (Chromium, real hub, broker and panel)', () => {
+  let lab: Lab;
+  let panel: PanelProcess;
+  let browser: Browser;
+  let page: Page;
+
+  const admin = () => adminApi(lab.hub);
+  const text = (testid: string) => page.getByTestId(testid).textContent();
+  const directory = async () => {
+    const { status, body } = await api(panel.base, 'GET', '/api/v1/directory');
+    if (status !== 200) throw new Error(`the panel's directory answered ${status}: ${JSON.stringify(body)}`);
+    return (body as DirectoryReply).bells;
+  };
+
+  beforeAll(async () => {
+    const adminWebDir = tempDir('portvakt-webadmin-');
+    await buildAdminApp(adminWebDir);
+    lab = await startLab({ panelIds: ['p1'], adminWebDir });
+    const created = await admin()('POST', '/api/v1/admin/accounts', {
+      ...ADMIN,
+      role: 'building_admin',
+      buildingIds: [BUILDING],
+    });
+    expect(created.status).toBe(201);
+    await admin()('POST', '/api/v1/units', { id: 'u-lund', buildingId: BUILDING, name: '1201' });
+    for (const [id, name] of [
+      ['r-karin', 'Karin Lund'],
+      ['r-per', 'Per Lund'],
+    ])
+      await admin()('POST', '/api/v1/residents', { id, unitId: 'u-lund', name });
+    // The directory the panel page shows is the intercom's: a panel with its (simulated) video door phone.
+    lab.panels['p1']!.config['intercom'] = {
+      media: { camera: { driver: 'sim', audio: { driver: 'sim' } } },
+      loopbackOnly: true,
+    };
+    panel = await startSyncPanel(lab.panels['p1']!);
+    await waitForConfigApplied(lab.hub, 'p1');
+    browser = await launchChromium();
+    page = browser.page;
+    const base = `http://127.0.0.1:${lab.hub.apiAddress().port}`;
+    await firstLogIn(page, `${base}/admin/`, ADMIN.username, ADMIN.password);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await panel?.stop();
+    await lab?.stop();
+  });
+
+  it("creates a resident's bell, then makes it the unit's business bell: the panel's directory follows", async () => {
+    await openScreen(page, 'doorbells');
+    await page.getByTestId('bell-new').click();
+    const form = page.getByTestId('bell-form');
+    await form.getByTestId('type').selectOption('separate');
+    await form.getByTestId('residentId').selectOption('r-karin');
+    await form.getByTestId('displayText').fill('Karin Lund');
+    await page.getByTestId('bell-save').click();
+    await expect.poll(() => text('bell-result')).toContain('Saved "Karin Lund" (separate)');
+    await until(
+      async () => (await directory()).some((b) => b.displayText === 'Karin Lund' && b.type === 'separate'),
+      'the separate bell on the panel',
+    );
+
+    // The type change: a business bell of the unit, under the company's name, ringing a reception group.
+    const bellId = lab.hub.store.entities.list('doorbells', { panelId: 'p1' })[0]!.id;
+    await page
+      .locator(`[data-testid="bell-actions"][data-bell-id="${bellId}"]`)
+      .getByTestId('bell-edit')
+      .click();
+    await form.getByTestId('type').selectOption('business');
+    // The form now asks for the unit and names the text the company name.
+    await expect.poll(() => form.getByTestId('unitId').isVisible()).toBe(true);
+    expect(await form.getByTestId('residentId').isVisible()).toBe(false);
+    expect(await form.textContent()).toContain('Company name');
+    await form.getByTestId('displayText').fill('Lund Konsult AB');
+    await page.getByTestId('bell-save').click();
+    await expect.poll(() => text('bell-result')).toContain('(business)');
+    await until(async () => {
+      const bells = await directory();
+      return (
+        bells.length === 1 && bells[0]!.type === 'business' && bells[0]!.displayText === 'Lund Konsult AB'
+      );
+    }, 'the business bell on the panel');
+    expect(lab.hub.store.entities.get('doorbells', bellId)).toMatchObject({
+      type: 'business',
+      unitId: 'u-lund',
+      residentId: null,
+    });
+
+    // The reception group: one member.
+    const members = page.getByTestId('bell-members');
+    await members.getByTestId('member-resident').selectOption('r-per');
+    await page.getByTestId('member-add-submit').click();
+    await expect.poll(() => page.getByTestId('members').textContent()).toContain('Per Lund');
+    expect(lab.hub.store.entities.list('doorbellMembers', { doorbellId: bellId })).toMatchObject([
+      { residentId: 'r-per' },
+    ]);
+  }, 30_000);
+
+  it('refuses a sequential step outside its bounds with the message beside the field', async () => {
+    const bellId = lab.hub.store.entities.list('doorbells', { panelId: 'p1' })[0]!.id;
+    await page
+      .locator(`[data-testid="bell-actions"][data-bell-id="${bellId}"]`)
+      .getByTestId('bell-edit')
+      .click();
+    const form = page.getByTestId('bell-form');
+    await form.getByTestId('type').selectOption('sequential');
+    // The browser's own min/max check would stop the submit; the hub's check is the one that counts.
+    await form.getByTestId('stepS').evaluate((el) => el.removeAttribute('min'));
+    await form.getByTestId('stepS').fill('2');
+    await page.getByTestId('bell-save').click();
+    await expect.poll(() => form.locator('[data-field-error="stepS"]').textContent()).not.toBe('');
+    expect(lab.hub.store.entities.get('doorbells', bellId).type).toBe('business');
+  });
+
+  it('imports CSV: a bad row is shown and nothing changes; a good file applies after its dry run', async () => {
+    const before = lab.hub.store.entities.list('residents').length;
+    const version = lab.hub.store.panels.view('p1').config.publishedVersion;
+    await openScreen(page, 'import');
+    const header = 'unit_id,unit_name,name,card_uid,doors';
+    const bad = `${header}\nu-2,1202,Eva Berg,04A1B2C3,p1-door\nu-2,1202,Olof Berg,NOTHEX,p1-door\n`;
+    await page.getByTestId('import-file').setInputFiles({
+      name: 'residents.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(bad),
+    });
+    await page.getByTestId('import-check').click();
+    await expect.poll(() => text('import-verdict')).toContain('nothing was changed');
+    const errors = page.getByTestId('import-errors');
+    expect(await errors.getByTestId('import-error-line').allTextContents()).toEqual(['3']);
+    expect(await errors.textContent()).toContain('card_uid');
+    expect(await page.getByTestId('import-apply').isDisabled()).toBe(true);
+    expect(lab.hub.store.entities.list('residents')).toHaveLength(before);
+    expect(lab.hub.store.panels.view('p1').config.publishedVersion).toBe(version);
+
+    const good = `${header}\nu-2,1202,Eva Berg,04A1B2C3,p1-door\nu-2,1202,Olof Berg,04A1B2C4,p1-door\n`;
+    await page.getByTestId('import-file').setInputFiles({
+      name: 'residents.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(good),
+    });
+    // A new file needs its own dry run before it can be applied.
+    expect(await page.getByTestId('import-apply').isDisabled()).toBe(true);
+    await page.getByTestId('import-check').click();
+    await expect.poll(() => text('import-verdict')).toContain('no problems');
+    expect(await page.getByTestId('import-summary').textContent()).toContain('2');
+    expect(lab.hub.store.entities.list('residents')).toHaveLength(before);
+    await page.getByTestId('import-apply').click();
+    await expect.poll(() => text('import-verdict')).toContain('Imported 2 row(s)');
+    expect(await text('import-verdict')).toMatch(/applied on p1/i);
+    const published = lab.hub.store.panels.view('p1').config.publishedVersion!;
+    expect(published).toBeGreaterThan(version ?? 0);
+    expect(await page.getByTestId('import-versions').textContent()).toContain(String(published));
+    expect(lab.hub.store.entities.list('residents').map((r) => r.name)).toEqual(
+      expect.arrayContaining(['Eva Berg', 'Olof Berg']),
+    );
+  }, 30_000);
+});
