@@ -42,8 +42,9 @@ async function shoot(page: Page, out: string, name: string): Promise<void> {
 }
 
 async function screen(page: Page, hash: string, ready: string): Promise<void> {
+  // Through the page's own URL, as a click on the side menu would.
   await page.evaluate((h) => {
-    location.hash = h;
+    (globalThis as unknown as { location: { hash: string } }).location.hash = h;
   }, hash);
   await page.locator(ready).first().waitFor({ timeout: 20_000 });
 }

@@ -23,6 +23,7 @@ import type { Logger } from '../log/logger.ts';
 import type { ErrorBody } from './error-body.ts';
 import { checkRequestOrigin, type OriginPolicy } from './request-origin.ts';
 import type { Router } from './router.ts';
+import { sendStream } from './stream-reply.ts';
 
 /** How much of a refused body is read and discarded before the connection is closed anyway. */
 const DRAIN_LIMIT_BYTES = 1024 * 1024;
@@ -101,7 +102,8 @@ export class JsonServer {
         rawTypes: match.options.rawBodyTypes ?? [],
       });
       const reply = await match.handler({ req, params: match.params, query: url.searchParams, body });
-      sendReply(req, res, reply.status, reply.body, reply.headers);
+      if (reply.stream) sendStream(res, reply.status, reply.headers ?? {}, reply.stream);
+      else sendReply(req, res, reply.status, reply.body, reply.headers);
     } catch (err) {
       const [status, body] = toErrorReply(err);
       if (status >= 500) logger.error({ err, path }, `${this.#options.name} handler failed`);

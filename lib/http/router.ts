@@ -3,6 +3,7 @@
  * enough for the panel's and the hub's few dozen routes, no dependency. HEAD is answered by GET routes.
  */
 import type { IncomingMessage } from 'node:http';
+import type { StreamBody } from './stream-reply.ts';
 
 export interface RequestInfo {
   req: IncomingMessage;
@@ -19,6 +20,8 @@ export interface Reply {
    */
   body: unknown;
   headers?: Record<string, string>;
+  /** A long-lived reply (server-sent events): `body` is ignored, the headers go out at once. */
+  stream?: StreamBody;
 }
 
 export type Handler = (info: RequestInfo) => Reply | Promise<Reply>;

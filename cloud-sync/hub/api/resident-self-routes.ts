@@ -6,6 +6,7 @@
 import { ValidationError } from '../../../lib/errors.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Router } from '../../../lib/http/router.ts';
+import type { ConfigOutcomeView } from '../../protocol/admin-panels.ts';
 import type { PanelsOutcome } from '../../protocol/resident-self-service.ts';
 import {
   pictureUploadBody,
@@ -33,7 +34,7 @@ import {
   updateSelfDoorbell,
   updateSelfProfile,
 } from '../residents/self-doorbell.ts';
-import { type ConfigOutcomeView, withConfigOutcome } from './config-wait.ts';
+import { withConfigOutcome } from './config-wait.ts';
 import type { HubApiContext } from './context.ts';
 
 /** Picture uploads are decoded on the hub: a few a minute per resident is plenty for a person. */

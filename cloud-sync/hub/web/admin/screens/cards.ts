@@ -133,7 +133,9 @@ export const cardsScreen: Screen = {
       ctx.api.list('doors', { buildingId }),
     ]);
     const here = new Set(units.map((u) => u.id));
-    const residents = all.filter((r) => here.has(r.unitId) && r.status === 'active');
+    const residents = all
+      .filter((r) => here.has(r.unitId) && r.status === 'active')
+      .sort((a, b) => a.name.localeCompare(b.name));
     const out = flashLine('cards', 'card-result');
     if (residents.length === 0)
       return h('p', { class: 'empty' }, 'No active residents: add one under Units & residents.');

@@ -26,7 +26,7 @@ const row = (c: AdminChange) => [
   c.actor,
   c.action,
   h('span', {}, `${c.entity} `, h('code', {}, c.entityId)),
-  h('span', { class: 'muted' }, detailText(c.detail)),
+  h('span', { class: 'muted wrap' }, detailText(c.detail)),
 ];
 
 export const changesScreen: Screen = {

@@ -27,8 +27,14 @@ async function load(ctx: ScreenContext): Promise<Lists> {
     ctx.api.list('residents'),
     ctx.api.list('doors', { buildingId }),
   ]);
-  const here = new Set(units.map((u) => u.id));
-  return { units, residents: residents.filter((r) => here.has(r.unitId)), doors };
+  const unitName = new Map(units.map((u) => [u.id, u.name]));
+  // By unit, then name: how a building's list of residents is read (ids are random).
+  const byUnit = (r: HubResident) => `${unitName.get(r.unitId)}\u0000${r.name}`;
+  const here = residents
+    .filter((r) => unitName.has(r.unitId))
+    .sort((a, b) => byUnit(a).localeCompare(byUnit(b), undefined, { numeric: true }));
+  units.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+  return { units, residents: here, doors };
 }
 
 function unitsSection(ctx: ScreenContext, lists: Lists): HTMLElement {
