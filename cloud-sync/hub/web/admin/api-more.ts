@@ -5,6 +5,7 @@
  * token api.ts's client was made with (session.ts); a 401 is passed to that client, whose shell then
  * shows the login ("session ended").
  */
+import { type EventsListReply, eventsListReply } from '../../../protocol/admin-event-view.ts';
 import { type ImportReportView, importReportView } from '../../../protocol/admin-import.ts';
 import { timeProfileSchema } from '../../../protocol/building.ts';
 import {
@@ -28,6 +29,29 @@ export type MoreRow<N extends MoreRowName> = Parsed<(typeof MORE_ROWS)[N]>;
 const MORE_LISTS: { [N in MoreRowName]: Schema<Record<N, MoreRow<N>[]>> } = Object.fromEntries(
   Object.entries(MORE_ROWS).map(([name, row]) => [name, listReply(name, row)]),
 ) as never;
+
+// TODO(wb): protocol/admin-events.ts streamTicketReply once committed.
+const streamTicket: Schema<{ ticket: string }> = {
+  safeParse: (v) => {
+    const ticket = (v as { ticket?: unknown } | undefined)?.ticket;
+    return typeof ticket === 'string' ? { success: true, data: { ticket } } : { success: false };
+  },
+};
+
+export interface InviteView {
+  code: string;
+  link: string;
+  expiresAt: number;
+}
+// TODO(wb): the protocol's invite reply schema once committed.
+const inviteView: Schema<InviteView> = {
+  safeParse: (v) => {
+    const r = v as Partial<InviteView> | undefined;
+    return typeof r?.code === 'string' && typeof r.link === 'string' && typeof r.expiresAt === 'number'
+      ? { success: true, data: { code: r.code, link: r.link, expiresAt: r.expiresAt } }
+      : { success: false };
+  },
+};
 
 const seg = encodeURIComponent;
 
@@ -155,4 +179,91 @@ export class MoreApi {
     })}`;
     return this.call('POST', path, importReportView, new RawBody('text/csv', csv), [422]);
   }
+
+  // Invites and moderation (wb's routes) -------------------------------------------------------------
+
+  /** A one-time code and app link for the resident (shown once; a newer invite replaces it). */
+  invite(residentId: string): Promise<InviteView> {
+    return this.call('POST', `/api/v1/residents/${seg(residentId)}/invite`, inviteView);
+  }
+
+  /** The resident's text on the panel's directory back to their name. TODO(wb): the route's final path. */
+  removeText(panelId: string, residentId: string): Promise<void> {
+    return this.call('POST', `/api/v1/panels/${seg(panelId)}/directory/${seg(residentId)}/remove-text`, null);
+  }
+
+  /** The resident's picture removed (every panel). TODO(wb): the route's final path. */
+  removePicture(residentId: string): Promise<void> {
+    return this.call('POST', `/api/v1/residents/${seg(residentId)}/remove-picture`, null);
+  }
+
+  /** The resident off this panel's directory (access unchanged). TODO(wb): the route's final path. */
+  removeFromPanel(panelId: string, residentId: string): Promise<void> {
+    return this.call('DELETE', `/api/v1/panels/${seg(panelId)}/directory/${seg(residentId)}`, null);
+  }
+
+  // Events ------------------------------------------------------------------------------------------
+
+  /** A page of events, newest first; `before` pages to older ones. */
+  events(filter: EventFilter, page: { before?: number; limit?: number } = {}): Promise<EventsListReply> {
+    return this.call('GET', `/api/v1/events${query({ ...filterQuery(filter), ...page })}`, eventsListReply);
+  }
+
+  /** The CSV export of the same filter (newest first, bounded by the hub), as a file to save. */
+  async eventsCsv(filter: EventFilter): Promise<{ blob: Blob; nextBefore: string | null }> {
+    const res = await this.fetch('GET', `/api/v1/events.csv${query(filterQuery(filter))}`);
+    if (!res.ok) throw errorFrom(res.status, await res.json().catch(() => undefined));
+    return { blob: await res.blob(), nextBefore: res.headers.get('x-next-before') };
+  }
+
+  /**
+   * Opens the live stream of events matching `filter` past cursor `after`: a single-use ticket first (the
+   * stream's GET carries the ticket, not the session token), then the stream itself.
+   */
+  async eventStream(filter: EventFilter, after: number, signal: AbortSignal): Promise<Response> {
+    const { ticket } = await this.call('POST', '/api/v1/events/stream-ticket', streamTicket, {
+      ...filterBody(filter),
+      after,
+    });
+    const res = await fetch(`/api/v1/events/stream${query({ ticket })}`, {
+      headers: { accept: 'text/event-stream' },
+      signal,
+    });
+    if (!res.ok) throw errorFrom(res.status, await res.json().catch(() => undefined));
+    return res;
+  }
+}
+
+/** The filters of the events routes, as the events screen holds them (empty = any). */
+export interface EventFilter {
+  building: string;
+  door?: string | undefined;
+  resident?: string | undefined;
+  card?: string | undefined;
+  /** Event types; empty = every type. */
+  types?: readonly string[];
+  /** Epoch ms, inclusive / exclusive. */
+  from?: number | undefined;
+  to?: number | undefined;
+}
+
+function filterQuery(f: EventFilter): Record<string, string | number | undefined> {
+  return {
+    building: f.building,
+    door: f.door,
+    resident: f.resident,
+    card: f.card,
+    type: f.types?.length ? f.types.join(',') : undefined,
+    from: f.from,
+    to: f.to,
+  };
+}
+
+function filterBody(f: EventFilter): Record<string, unknown> {
+  const body: Record<string, unknown> = { building: f.building };
+  if (f.door) body['door'] = f.door;
+  if (f.resident) body['resident'] = f.resident;
+  if (f.card) body['card'] = f.card;
+  if (f.types?.length) body['type'] = [...f.types];
+  return body;
 }

@@ -8,8 +8,11 @@ import { accountsScreen } from './accounts.ts';
 import { buildingsScreen } from './buildings.ts';
 import { cardsScreen } from './cards.ts';
 import { changesScreen } from './changes.ts';
+import { directoryScreen } from './directory.ts';
 import { doorbellsScreen } from './doorbells.ts';
+import { eventsScreen } from './events.ts';
 import { importScreen } from './import.ts';
+import { inviteScreen } from './invite.ts';
 import { panelsScreen } from './panels.ts';
 import { residentsScreen } from './residents.ts';
 
@@ -17,8 +20,11 @@ export const SCREENS: readonly Screen[] = [
   panelsScreen,
   residentsScreen,
   cardsScreen,
+  inviteScreen,
   doorbellsScreen,
+  directoryScreen,
   accessScreen,
+  eventsScreen,
   importScreen,
   buildingsScreen,
   changesScreen,
