@@ -12,6 +12,7 @@ import type { Logger } from '../../lib/log/logger.ts';
 import { DYNSEC_RESPONSE_TOPIC, MosquittoAppDevices } from '../broker/mosquitto-dynsec.ts';
 import { AdminLogins } from './accounts/admin-login.ts';
 import { recordAdminChanges } from './accounts/change-recorder.ts';
+import type { EventStreams } from './api/event-streams.ts';
 import { HubApiServer } from './api/http-server.ts';
 import { ConfigPublisher } from './config/publisher.ts';
 import { MqttConnection } from './mqtt/connection.ts';
@@ -179,6 +180,12 @@ export class Hub {
 
   inboxStats(): InboxStats {
     return this.#inbox?.stats ?? { received: 0, handled: 0, invalid: 0, unknownPanel: 0 };
+  }
+
+  /** WebAdmin's live event streams (tests count them). */
+  get eventStreams(): EventStreams {
+    if (!this.#api) throw new Error('hub not started');
+    return this.#api.eventStreams;
   }
 
   apiAddress(): { host: string; port: number } {

@@ -118,9 +118,17 @@ export class AdminLogins {
     return { token, ...result };
   }
 
-  /** The identity of a full, live session; undefined for anything else (the caller answers 401). */
-  authenticate(token: string): AdminIdentity | undefined {
-    const session = this.#store.adminSessions.use(token, this.#clock.now(), this.#lifetime);
+  /**
+   * The identity of a full, live session; undefined for anything else (the caller answers 401). A check
+   * with `touch: false` does not count as use (the session still goes idle).
+   */
+  authenticate(token: string, options: { touch?: boolean } = {}): AdminIdentity | undefined {
+    const session = this.#store.adminSessions.use(
+      token,
+      this.#clock.now(),
+      this.#lifetime,
+      options.touch ?? true,
+    );
     if (!session?.secondFactor) return undefined;
     const account = this.#store.adminAccounts.credentials(session.accountId);
     if (account.disabled) return undefined;

@@ -13,6 +13,8 @@ import { ADMIN_LOGIN_PATHS, addAdminAccountRoutes } from './admin-account-routes
 import { addAdminRoutes } from './admin-routes.ts';
 import { addBrokerRoutes, BROKER_PREFIX } from './broker-routes.ts';
 import type { HubApiContext } from './context.ts';
+import { addEventRoutes, EVENT_STREAM_PATH } from './event-routes.ts';
+import type { EventStreams } from './event-streams.ts';
 import { addHubRoutes } from './hub-routes.ts';
 import { addImportRoutes } from './import-routes.ts';
 import { openApiDocument } from './openapi.ts';
@@ -27,6 +29,7 @@ const PUBLIC_PATHS = new Set(['/healthz', '/api/v1/openapi.json']);
 function needsAdminToken(pathname: string): boolean {
   return (
     !PUBLIC_PATHS.has(pathname) &&
+    pathname !== EVENT_STREAM_PATH &&
     !ADMIN_LOGIN_PATHS.has(pathname) &&
     !isAppPath(pathname) &&
     !isAdminAppPath(pathname) &&
@@ -36,6 +39,9 @@ function needsAdminToken(pathname: string): boolean {
 }
 
 export class HubApiServer extends JsonServer {
+  /** The live event streams (WebAdmin), for tests and status. */
+  readonly eventStreams: EventStreams;
+
   constructor(options: {
     host: string;
     port: number;
@@ -51,6 +57,7 @@ export class HubApiServer extends JsonServer {
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
     addAdminAccountRoutes(router, context, auth);
     addHubRoutes(router, context, auth);
+    const eventStreams = addEventRoutes(router, context, auth);
     addResidentRoutes(router, context, auth);
     addBrokerRoutes(router, context);
     addAdminRoutes(router, context, auth);
@@ -76,5 +83,6 @@ export class HubApiServer extends JsonServer {
         if (needsAdminToken(pathname)) auth.authenticate(req);
       },
     });
+    this.eventStreams = eventStreams;
   }
 }

@@ -1,11 +1,10 @@
 /**
  * Routes beyond plain CRUD: panels with their sync status and a one-time broker password, card status
- * actions, remote door opening, command status, stored events, health. Registered before the CRUD
+ * actions, remote door opening, command status, health (events: event-routes.ts). Registered before the CRUD
  * routes, so they take precedence where paths overlap (POST/GET panels).
  */
 import type { IncomingMessage } from 'node:http';
-import type { z } from 'zod';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../../lib/errors.ts';
+import { ForbiddenError, NotFoundError } from '../../../lib/errors.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Router } from '../../../lib/http/router.ts';
 import { enrolCardBody, openDoorBody } from '../../protocol/admin-panels.ts';
@@ -15,7 +14,11 @@ import { scopedEntities } from './admin-routes.ts';
 import { withConfigOutcome } from './config-wait.ts';
 import type { HubApiContext } from './context.ts';
 import type { RequestAuth } from './request-auth.ts';
+<<<<<<< HEAD
 import { eventsOrder, eventsQuery, type eventsReply, rotationBody } from './schemas.ts';
+=======
+import { enrolCardBody, openDoorBody, rotationBody } from './schemas.ts';
+>>>>>>> wt-wb
 
 export function addHubRoutes(router: Router, ctx: HubApiContext, auth: RequestAuth): void {
   const { store } = ctx;
@@ -112,19 +115,5 @@ export function addHubRoutes(router: Router, ctx: HubApiContext, auth: RequestAu
       if (!command) throw new NotFoundError(`no command "${params['nonce']}"`);
       as(req).check('panels', command.panelId);
       return { status: 200, body: command };
-    })
-    .add('GET', '/api/v1/events', ({ req, query }) => {
-      const q = parseInput(eventsQuery, Object.fromEntries(query), 'query');
-      if (q.panel !== undefined) as(req).check('panels', q.panel);
-      else if (auth.principalOf(req).kind !== 'operator')
-        throw new ValidationError('a building administrator lists events per panel (?panel=ID)');
-      const events = store.events.list({ ...q, panelId: q.panel, order: eventsOrder(q) });
-      const cursors = events.map((e) => e.cursor);
-      const body: z.input<typeof eventsReply> = {
-        events,
-        nextAfter: Math.max(q.after ?? 0, ...cursors),
-        nextBefore: cursors.length ? Math.min(...cursors) : null,
-      };
-      return { status: 200, body };
     });
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { errorBody } from '../../../lib/http/error-body.ts';
 import { json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
+<<<<<<< HEAD
 import {
   commandViewSchema,
   configOutcomeView,
@@ -17,6 +18,18 @@ import { waitQuery } from './config-wait.ts';
 import { importApiPaths } from './import-openapi.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
 import { eventsQuery, eventsReply, rotationBody } from './schemas.ts';
+=======
+import { commandViewSchema } from '../store/command-log.ts';
+import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
+import { panelStatusViewSchema } from '../store/panel-status.ts';
+import { adminAccountPaths } from './admin-account-openapi.ts';
+import { CONFIRMABLE } from './admin-routes.ts';
+import { configOutcomeView, waitQuery } from './config-wait.ts';
+import { eventApiPaths } from './events-openapi.ts';
+import { importApiPaths } from './import-openapi.ts';
+import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
+import { enrolCardBody, openDoorBody, openDoorReply, rotationBody } from './schemas.ts';
+>>>>>>> wt-wb
 
 const errors = {
   '4XX': { description: 'bad request, unknown id, conflict or missing token', ...json(errorBody) },
@@ -195,20 +208,7 @@ export function openApiDocument(): Record<string, unknown> {
       responses: { 200: { description: 'command', ...json(commandViewSchema) }, ...errors },
     },
   };
-  paths['/api/v1/events'] = {
-    get: {
-      summary: 'Stored panel events, newest first (order=asc: oldest first)',
-      parameters: queryParameters(eventsQuery),
-      responses: {
-        200: {
-          description: 'events',
-          ...json(eventsReply),
-        },
-        ...errors,
-      },
-    },
-  };
-  Object.assign(paths, residentApiPaths(), adminAccountPaths(), importApiPaths());
+  Object.assign(paths, residentApiPaths(), adminAccountPaths(), importApiPaths(), eventApiPaths());
   paths['/healthz'] = {
     get: {
       summary: 'Liveness, MQTT connection, inbox counters',

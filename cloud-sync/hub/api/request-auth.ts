@@ -21,17 +21,23 @@ export class RequestAuth {
 
   /** Refuses (401) a request with neither credential; records the principal of one that has one. */
   authenticate(req: IncomingMessage): void {
-    const token = bearerToken(req);
-    if (token !== '' && secretsEqual(token, this.#operatorToken)) {
-      this.#principals.set(req, OPERATOR_TOKEN);
-      return;
-    }
-    const identity = token === '' ? undefined : this.#logins.authenticate(token);
-    if (!identity)
+    const principal = this.identify(bearerToken(req));
+    if (!principal)
       throw new AuthError(
         'missing, wrong or expired credential (Authorization: Bearer <admin token or session token>)',
       );
-    this.#principals.set(req, principalOfIdentity(identity));
+    this.#principals.set(req, principal);
+  }
+
+  /**
+   * The principal of a credential now, or undefined. `touch: false` for checks that are not use (a
+   * live event stream checking its session still exists must not keep it from going idle).
+   */
+  identify(token: string, options: { touch?: boolean } = {}): Principal | undefined {
+    if (token === '') return undefined;
+    if (secretsEqual(token, this.#operatorToken)) return OPERATOR_TOKEN;
+    const identity = this.#logins.authenticate(token, options);
+    return identity ? principalOfIdentity(identity) : undefined;
   }
 
   principalOf(req: IncomingMessage): Principal {

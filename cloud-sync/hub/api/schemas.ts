@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { pageQueryFields } from '../../../lib/http/paging.ts';
+import { EVENTS_CSV_MAX_ROWS, eventFilterFields } from '../../protocol/admin-events.ts';
 import { storedEventSchema } from '../store/event-log.ts';
 
 const cursor = z.coerce.number().int('must be an integer').min(0);
@@ -12,6 +13,7 @@ const cursor = z.coerce.number().int('must be an integer').min(0);
 export const eventsQuery = z
   .object({
     panel: z.string().min(1).max(63).optional().describe('only events of this panel'),
+    ...eventFilterFields,
     order: z
       .enum(['asc', 'desc'])
       .optional()
@@ -25,6 +27,21 @@ export const eventsQuery = z
     limit: pageQueryFields('').limit,
   })
   .strict();
+
+/** GET /api/v1/events.csv: the same filters, newest first, older pages with before=x-next-before. */
+export const eventsCsvQuery = z
+  .object({
+    panel: eventsQuery.shape.panel,
+    ...eventFilterFields,
+    before: cursor
+      .optional()
+      .describe('only events with cursor < before (the x-next-before of a full export)'),
+    limit: z.coerce.number().int().min(1).max(EVENTS_CSV_MAX_ROWS).default(EVENTS_CSV_MAX_ROWS),
+  })
+  .strict();
+
+/** GET /api/v1/events/stream: the ticket from POST /api/v1/events/stream-ticket. */
+export const streamQuery = z.object({ ticket: z.string().min(1).max(100) }).strict();
 
 /** What GET /api/v1/events answers. */
 export const eventsReply = z.object({

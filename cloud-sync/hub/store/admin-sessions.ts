@@ -47,8 +47,12 @@ export class AdminSessions {
       .run(sha256(token), accountId, secondFactor ? 1 : 0, now, now);
   }
 
-  /** The live session of a token, touched; undefined for an unknown or expired one (deleted then). */
-  use(token: string, now: number, lifetime: AdminSessionLifetime): AdminSession | undefined {
+  /**
+   * The live session of a token, touched (unless `touch` is false: a long-lived event stream checks its
+   * session is still there without keeping it from going idle); undefined for an unknown or expired one
+   * (deleted then).
+   */
+  use(token: string, now: number, lifetime: AdminSessionLifetime, touch = true): AdminSession | undefined {
     const hash = sha256(token);
     const raw = this.#db.prepare('SELECT * FROM admin_sessions WHERE token_hash = ?').get(hash);
     if (raw === undefined) return undefined;
@@ -61,7 +65,7 @@ export class AdminSessions {
       this.end(token);
       return undefined;
     }
-    if (now - row.last_used_at >= TOUCH_EVERY_MS)
+    if (touch && now - row.last_used_at >= TOUCH_EVERY_MS)
       this.#db.prepare('UPDATE admin_sessions SET last_used_at = ? WHERE token_hash = ?').run(now, hash);
     return { accountId: row.account_id, secondFactor: full, createdAt: row.created_at };
   }

@@ -6,6 +6,7 @@
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { auditEventSchema, type EventsMessage } from '../../protocol/messages.ts';
+import { type EventFilter, eventWhere } from './event-filter.ts';
 
 type AuditEvent = EventsMessage['events'][number];
 
@@ -27,9 +28,22 @@ export interface InOrderResult {
 
 export class EventLog {
   readonly #db: Database;
+  /** Told after new events were stored (live streams read them then); never told inside a transaction. */
+  readonly #listeners = new Set<() => void>();
 
   constructor(db: Database) {
     this.#db = db;
+  }
+
+  /** Calls `listener` after each store that added events; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #stored(inserted: number): void {
+    if (inserted === 0) return;
+    for (const listener of this.#listeners) listener();
   }
 
   position(panelId: string): number {
@@ -41,7 +55,7 @@ export class EventLog {
 
   /** Stores an in-order batch whole (one transaction) or, after a gap, not at all. */
   storeInOrder(panelId: string, afterSeq: number, events: readonly AuditEvent[], now: number): InOrderResult {
-    return this.#db.transaction((): InOrderResult => {
+    const result = this.#db.transaction((): InOrderResult => {
       const position = this.position(panelId);
       if (afterSeq > position) return { inserted: 0, position, gap: true };
       const inserted = this.#insert(panelId, events, now);
@@ -55,27 +69,33 @@ export class EventLog {
         .run(panelId, next);
       return { inserted, position: next, gap: false };
     })();
+    this.#stored(result.inserted);
+    return result;
   }
 
   /** Live copies: stored for immediacy, never moving the position (their in-order originals do that). */
   storeLive(panelId: string, events: readonly AuditEvent[], now: number): number {
-    return this.#db.transaction(() => this.#insert(panelId, events, now))();
+    const inserted = this.#db.transaction(() => this.#insert(panelId, events, now))();
+    this.#stored(inserted);
+    return inserted;
   }
 
   /**
    * Events with after < cursor < before (either bound optional), oldest first (`asc`, the default) or
    * newest first (`desc`), at most `limit`. Cursors rise in arrival order, so paging on them is exact in
    * both directions: asc continues with after = the last cursor, desc with before = the last cursor.
+   * The filters (event-filter.ts) narrow it further.
    */
-  list(query: {
-    panelId?: string | undefined;
-    after?: number | undefined;
-    before?: number | undefined;
-    order?: 'asc' | 'desc' | undefined;
-    limit: number;
-  }): StoredEvent[] {
-    const where = ['cursor > @after', 'cursor < @before'];
-    if (query.panelId !== undefined) where.push('panel_id = @panelId');
+  list(
+    query: EventFilter & {
+      after?: number | undefined;
+      before?: number | undefined;
+      order?: 'asc' | 'desc' | undefined;
+      limit: number;
+    },
+  ): StoredEvent[] {
+    const filter = eventWhere(query);
+    const where = ['cursor > @after', 'cursor < @before', ...filter.clauses];
     const order = query.order === 'desc' ? 'DESC' : 'ASC';
     const rows = this.#db
       .prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY cursor ${order} LIMIT @limit`)
@@ -83,7 +103,7 @@ export class EventLog {
         after: query.after ?? 0,
         before: query.before ?? Number.MAX_SAFE_INTEGER,
         limit: query.limit,
-        ...(query.panelId === undefined ? {} : { panelId: query.panelId }),
+        ...filter.params,
       }) as EventRow[];
     return rows.map((r) => ({
       cursor: r.cursor,

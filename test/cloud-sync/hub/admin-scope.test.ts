@@ -127,7 +127,9 @@ describe('building administrators see and change only their buildings', () => {
     expect((await karin('GET', '/api/v1/panels/p-b2')).status).toBe(404);
     expect((await karin('POST', '/api/v1/panels/p-b2/config-epoch')).status).toBe(404);
     expect((await karin('GET', '/api/v1/events?panel=p-b2')).status).toBe(404);
-    expect((await karin('GET', '/api/v1/events')).status).toBe(400);
+    expect((await karin('GET', '/api/v1/events?building=b2')).status).toBe(404);
+    expect((await karin('GET', '/api/v1/events.csv?panel=p-b2')).status).toBe(404);
+    expect((await karin('POST', '/api/v1/events/stream-ticket', { building: 'b2' })).status).toBe(404);
     expect((await karin('POST', '/api/v1/residents/r-b2/login')).status).toBe(404);
     // The operator's own: buildings, panels, signing keys, accounts.
     expect((await karin('POST', '/api/v1/buildings', { id: 'b3', name: 'X', timeZone: 'UTC' })).status).toBe(
