@@ -14,11 +14,7 @@ import { scopedEntities } from './admin-routes.ts';
 import { withConfigOutcome } from './config-wait.ts';
 import type { HubApiContext } from './context.ts';
 import type { RequestAuth } from './request-auth.ts';
-<<<<<<< HEAD
-import { eventsOrder, eventsQuery, type eventsReply, rotationBody } from './schemas.ts';
-=======
-import { enrolCardBody, openDoorBody, rotationBody } from './schemas.ts';
->>>>>>> wt-wb
+import { rotationBody } from './schemas.ts';
 
 export function addHubRoutes(router: Router, ctx: HubApiContext, auth: RequestAuth): void {
   const { store } = ctx;

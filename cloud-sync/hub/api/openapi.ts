@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { errorBody } from '../../../lib/http/error-body.ts';
 import { json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
-<<<<<<< HEAD
 import {
   commandViewSchema,
   configOutcomeView,
@@ -15,21 +14,10 @@ import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
 import { adminAccountPaths } from './admin-account-openapi.ts';
 import { CONFIRMABLE } from './admin-routes.ts';
 import { waitQuery } from './config-wait.ts';
-import { importApiPaths } from './import-openapi.ts';
-import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
-import { eventsQuery, eventsReply, rotationBody } from './schemas.ts';
-=======
-import { commandViewSchema } from '../store/command-log.ts';
-import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
-import { panelStatusViewSchema } from '../store/panel-status.ts';
-import { adminAccountPaths } from './admin-account-openapi.ts';
-import { CONFIRMABLE } from './admin-routes.ts';
-import { configOutcomeView, waitQuery } from './config-wait.ts';
 import { eventApiPaths } from './events-openapi.ts';
 import { importApiPaths } from './import-openapi.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
-import { enrolCardBody, openDoorBody, openDoorReply, rotationBody } from './schemas.ts';
->>>>>>> wt-wb
+import { rotationBody } from './schemas.ts';
 
 const errors = {
   '4XX': { description: 'bad request, unknown id, conflict or missing token', ...json(errorBody) },

@@ -14,9 +14,18 @@ import { api } from '../../support/http.ts';
 import { adminApi } from '../../support/hub.ts';
 import type { PanelProcess } from '../../support/panel-process.ts';
 import { tempDir } from '../../support/temp-dir.ts';
-import { BUILDING, type Lab, startLab, startSyncPanel, waitForConfigApplied } from '../sync/harness.ts';
+import {
+  BUILDING,
+  type Lab,
+  seedResident,
+  startLab,
+  startSyncPanel,
+  tap,
+  waitForConfigApplied,
+} from '../sync/harness.ts';
 import { firstLogIn, openScreen } from './admin-page.ts';
 
+const UID = '04C0FFEE123456';
 const ADMIN = { username: 'bo.admin', password: 'correct horse battery', displayName: 'Bo Admin' };
 
 describe('WebAdmin screens: doorbells, CSV import (Chromium, real hub, broker and panel)', () => {
@@ -49,6 +58,7 @@ describe('WebAdmin screens: doorbells, CSV import (Chromium, real hub, broker an
       ['r-per', 'Per Lund'],
     ])
       await admin()('POST', '/api/v1/residents', { id, unitId: 'u-lund', name });
+    seedResident(lab.hub, lab.panels['p1']!, UID);
     // The directory the panel page shows is the intercom's: a panel with its (simulated) video door phone.
     lab.panels['p1']!.config['intercom'] = {
       media: { camera: { driver: 'sim', audio: { driver: 'sim' } } },
@@ -174,5 +184,34 @@ describe('WebAdmin screens: doorbells, CSV import (Chromium, real hub, broker an
     expect(lab.hub.store.entities.list('residents').map((r) => r.name)).toEqual(
       expect.arrayContaining(['Eva Berg', 'Olof Berg']),
     );
+  }, 30_000);
+
+  it('shows a tap at the top of the events as it happens, and exports the events as CSV without UIDs', async () => {
+    await openScreen(page, 'events');
+    await expect.poll(() => text('events-live')).toBe('live');
+    const rows = page.getByTestId('event-row');
+    const before = await rows.count();
+    expect((await tap(panel, UID)).body).toMatchObject({ granted: true });
+    await expect.poll(() => rows.first().getAttribute('data-type'), { timeout: 5000 }).toBe('access.granted');
+    expect(await rows.count()).toBeGreaterThan(before);
+    expect(await rows.first().getByTestId('event-details').textContent()).toContain('Resident of p1');
+
+    // The filter: denied decisions only; the grant is not listed.
+    await page.getByTestId('event-filters').getByTestId('type').selectOption('access.denied');
+    await page.getByTestId('events-apply').click();
+    await expect.poll(() => page.getByTestId('events-empty').count()).toBe(1);
+    await page.getByTestId('event-filters').getByTestId('type').selectOption('access.granted');
+    await page.getByTestId('events-apply').click();
+    await expect.poll(() => rows.first().getAttribute('data-type')).toBe('access.granted');
+
+    const download = page.waitForEvent('download');
+    await page.getByTestId('events-export').click();
+    const file = await download;
+    const stream = await file.createReadStream();
+    let csv = '';
+    for await (const chunk of stream) csv += String(chunk);
+    expect(csv).toContain('access.granted');
+    expect(csv).not.toContain(UID);
+    expect(file.suggestedFilename()).toMatch(/\.csv$/);
   }, 30_000);
 });

@@ -6,6 +6,7 @@
  * shows the login ("session ended").
  */
 import { type EventsListReply, eventsListReply } from '../../../protocol/admin-event-view.ts';
+import { streamTicketReply } from '../../../protocol/admin-events.ts';
 import { type ImportReportView, importReportView } from '../../../protocol/admin-import.ts';
 import { timeProfileSchema } from '../../../protocol/building.ts';
 import {
@@ -29,14 +30,6 @@ export type MoreRow<N extends MoreRowName> = Parsed<(typeof MORE_ROWS)[N]>;
 const MORE_LISTS: { [N in MoreRowName]: Schema<Record<N, MoreRow<N>[]>> } = Object.fromEntries(
   Object.entries(MORE_ROWS).map(([name, row]) => [name, listReply(name, row)]),
 ) as never;
-
-// TODO(wb): protocol/admin-events.ts streamTicketReply once committed.
-const streamTicket: Schema<{ ticket: string }> = {
-  safeParse: (v) => {
-    const ticket = (v as { ticket?: unknown } | undefined)?.ticket;
-    return typeof ticket === 'string' ? { success: true, data: { ticket } } : { success: false };
-  },
-};
 
 export interface InviteView {
   code: string;
@@ -221,7 +214,7 @@ export class MoreApi {
    * stream's GET carries the ticket, not the session token), then the stream itself.
    */
   async eventStream(filter: EventFilter, after: number, signal: AbortSignal): Promise<Response> {
-    const { ticket } = await this.call('POST', '/api/v1/events/stream-ticket', streamTicket, {
+    const { ticket } = await this.call('POST', '/api/v1/events/stream-ticket', streamTicketReply, {
       ...filterBody(filter),
       after,
     });

@@ -26,6 +26,7 @@ export function followEvents(
   ctx.onLeave(() => abort.abort());
   let cursor = after;
   let pause = 1000;
+  let ended = false;
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
@@ -44,6 +45,12 @@ export function followEvents(
         await readServerEvents(
           res,
           (msg) => {
+            // The hub ends a stream whose session ended: the shell's client finds out and shows the login.
+            if (msg.event === 'end' && msg.data.includes('session_ended')) {
+              ended = true;
+              void ctx.api.me().catch(() => {});
+              return;
+            }
             if (msg.event !== 'event') return;
             let json: unknown;
             try {
@@ -65,6 +72,10 @@ export function followEvents(
           onState('stopped');
           return;
         }
+      }
+      if (ended) {
+        onState('stopped');
+        return;
       }
       if (abort.signal.aborted || !ctx.isActive()) return;
       onState('reconnecting');
