@@ -190,11 +190,19 @@ describe('WebAdmin screens: doorbells, CSV import (Chromium, real hub, broker an
     await openScreen(page, 'events');
     await expect.poll(() => text('events-live')).toBe('live');
     const rows = page.getByTestId('event-row');
-    const before = await rows.count();
+    const cursors = async () => await rows.evaluateAll((els) => els.map((e) => Number(e.dataset['cursor'])));
+    const topBefore = (await cursors())[0] ?? 0;
     expect((await tap(panel, UID)).body).toMatchObject({ granted: true });
-    await expect.poll(() => rows.first().getAttribute('data-type'), { timeout: 5000 }).toBe('access.granted');
-    expect(await rows.count()).toBeGreaterThan(before);
-    expect(await rows.first().getByTestId('event-details').textContent()).toContain('Resident of p1');
+    // The tap's decision arrives by the stream, above everything listed before it.
+    const granted = page.locator('[data-testid="event-row"][data-type="access.granted"]').first();
+    await expect
+      .poll(async () => Number(await granted.getAttribute('data-cursor')), { timeout: 5000 })
+      .toBeGreaterThan(topBefore);
+    const now = await cursors();
+    const grantedAt = now.indexOf(Number(await granted.getAttribute('data-cursor')));
+    expect(now.indexOf(topBefore)).toBeGreaterThan(grantedAt);
+    expect(now.slice(0, grantedAt + 1).every((c) => c > topBefore)).toBe(true);
+    expect(await granted.getByTestId('event-details').textContent()).toContain('Resident of p1');
 
     // The filter: denied decisions only; the grant is not listed.
     await page.getByTestId('event-filters').getByTestId('type').selectOption('access.denied');
@@ -203,6 +211,9 @@ describe('WebAdmin screens: doorbells, CSV import (Chromium, real hub, broker an
     await page.getByTestId('event-filters').getByTestId('type').selectOption('access.granted');
     await page.getByTestId('events-apply').click();
     await expect.poll(() => rows.first().getAttribute('data-type')).toBe('access.granted');
+    expect(new Set(await rows.evaluateAll((els) => els.map((e) => e.dataset['type'])))).toEqual(
+      new Set(['access.granted']),
+    );
 
     const download = page.waitForEvent('download');
     await page.getByTestId('events-export').click();

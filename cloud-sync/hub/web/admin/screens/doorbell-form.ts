@@ -24,10 +24,12 @@ export function doorbellForm(ctx: ScreenContext, lists: BellLists, bell: Bell | 
     lists.residents.map((r) => [r.id, r.name] as const),
     bell?.residentId ?? undefined,
   );
+  // A separate bell has no unit of its own: its resident's is the one a type change would ring.
+  const unitOfResident = (id: string | null | undefined) => lists.residents.find((r) => r.id === id)?.unitId;
   const unit = select(
     'unitId',
     lists.units.map((u) => [u.id, u.name] as const),
-    bell?.unitId ?? undefined,
+    bell?.unitId ?? unitOfResident(bell?.residentId),
   );
   const text = input('displayText', {
     required: true,
@@ -70,7 +72,12 @@ export function doorbellForm(ctx: ScreenContext, lists: BellLists, bell: Bell | 
     stepField.hidden = type.value !== 'sequential';
     textLabel.textContent = TEXT_LABEL[type.value] ?? 'Text';
   };
-  type.addEventListener('change', shape);
+  type.addEventListener('change', () => {
+    // Leaving "separate": the unit bell is the unit of the resident picked until now.
+    const residentUnit = unitOfResident(resident.value);
+    if (type.value !== 'separate' && residentUnit && !bell?.unitId) unit.value = residentUnit;
+    shape();
+  });
   // A new separate bell shows its resident's name unless the administrator typed another text.
   resident.addEventListener('change', () => {
     if (bell || text.value.trim() !== '') return;
