@@ -225,4 +225,38 @@ describe('WebAdmin screens: doorbells, CSV import (Chromium, real hub, broker an
     expect(csv).not.toContain(UID);
     expect(file.suggestedFilename()).toMatch(/\.csv$/);
   }, 30_000);
+
+  it('edits a weekly time profile and gives a resident a door during it', async () => {
+    await openScreen(page, 'access');
+    await page.getByTestId('profile-new').click();
+    const form = page.getByTestId('profile-form');
+    await form.getByTestId('name').fill('Weekdays');
+    // Five intervals come filled in (Mon–Fri 07:00–18:00); one that crosses midnight is refused with advice.
+    expect(await form.getByTestId('interval').count()).toBe(5);
+    await form.getByTestId('interval-to').first().fill('02:00');
+    await page.getByTestId('profile-save').click();
+    await expect.poll(() => text('profile-result')).toContain('add two intervals');
+    expect(lab.hub.store.entities.list('timeProfiles')).toEqual([]);
+    await form.getByTestId('interval-to').first().fill('24:00');
+    await form.getByTestId('interval-remove').last().click();
+    await page.getByTestId('profile-save').click();
+    await expect.poll(() => text('access-result')).toContain('Saved time profile "Weekdays"');
+    const [profile] = lab.hub.store.entities.list('timeProfiles');
+    expect(profile!.intervals).toEqual([
+      { weekday: 0, startMinute: 420, endMinute: 1440 },
+      ...[1, 2, 3].map((weekday) => ({ weekday, startMinute: 420, endMinute: 1080 })),
+    ]);
+
+    await page.getByTestId('rule-new').click();
+    const rule = page.getByTestId('rule-form');
+    await rule.getByTestId('residentId').selectOption('r-per');
+    await rule.getByTestId('doorId').selectOption('p1-door');
+    await rule.getByTestId('timeProfileId').selectOption(profile!.id);
+    await page.getByTestId('rule-save').click();
+    await expect.poll(() => text('access-result')).toContain('Saved the access rule');
+    expect(lab.hub.store.entities.list('accessRules', { residentId: 'r-per' })).toMatchObject([
+      { doorId: 'p1-door', timeProfileId: profile!.id, validFrom: null, validUntil: null },
+    ]);
+    expect(await page.getByTestId('rules').textContent()).toContain('Weekdays');
+  }, 30_000);
 });
