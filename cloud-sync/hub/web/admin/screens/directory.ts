@@ -77,7 +77,7 @@ function directoryTable(
         { testid: 'directory-text' },
         bell.type === 'separate' ? (r.displayName ?? bell.displayText) : bell.displayText,
       ),
-      bell.type === 'separate' ? badge('own bell') : badge(`${bell.type}: ${bell.displayText}`, 'plain'),
+      badge(bell.type === 'separate' ? 'own bell' : bell.type),
       h('span', { testid: 'directory-resident' }, r.name),
       r.picture
         ? h('img', {

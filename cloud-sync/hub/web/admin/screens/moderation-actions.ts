@@ -51,7 +51,9 @@ export function moderationActions(ctx: ScreenContext, more: MoreApi, t: Moderati
       button('Yes', () => void run(action), { class: 'danger', testid: `moderate-${action}-confirm` }),
       button('Cancel', () => showButtons(), { class: 'quiet' }),
     );
-  const ownText = t.bell.type === 'separate';
+  // Only a separate bell's text is the resident's own, and there is nothing to remove while it is their name.
+  const shown = t.resident.displayName ?? t.bell.displayText;
+  const ownText = t.bell.type === 'separate' && shown !== t.resident.name;
   const showButtons = () =>
     replace(
       cell,
@@ -59,7 +61,7 @@ export function moderationActions(ctx: ScreenContext, more: MoreApi, t: Moderati
       t.resident.picture
         ? button('Remove picture', () => ask('picture'), { class: 'quiet', testid: 'moderate-picture' })
         : null,
-      button('Remove from this panel', () => ask('panel'), { class: 'danger', testid: 'moderate-panel' }),
+      button('Remove from panel', () => ask('panel'), { class: 'danger', testid: 'moderate-panel' }),
     );
   showButtons();
   return cell;
