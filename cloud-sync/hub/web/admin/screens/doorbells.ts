@@ -86,9 +86,7 @@ function deleteControls(ctx: ScreenContext, lists: BellLists, bell: Bell): HTMLE
         () =>
           void (async () => {
             try {
-              // Members first: the hub keeps no member of a missing bell.
-              for (const m of lists.members.filter((x) => x.doorbellId === bell.id))
-                await lists.more.remove('doorbellMembers', m.id);
+              // One change: the hub deletes the bell's members with it (ON DELETE CASCADE).
               await lists.more.remove('doorbells', bell.id);
               flash('doorbells', 'ok', `Deleted "${bell.displayText}".`);
             } catch (err) {
