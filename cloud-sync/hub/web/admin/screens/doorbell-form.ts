@@ -7,7 +7,7 @@ import { h, newId } from '../dom.ts';
 import { flash } from '../flash.ts';
 import { feedback, field, input, onSubmit, select } from '../forms.ts';
 import type { ScreenContext } from '../nav.ts';
-import { type Bell, type BellLists, TYPE_OPTIONS } from './doorbells.ts';
+import { type Bell, type BellLists, TYPE_OPTIONS } from './doorbell-types.ts';
 
 const TEXT_LABEL: Record<string, string> = {
   separate: 'Text on the panel (the resident may show their own name instead)',

@@ -7,7 +7,7 @@ import { button, h, newId, table } from '../dom.ts';
 import { flash } from '../flash.ts';
 import { busy, errorText, feedback, field, input, onSubmit, select } from '../forms.ts';
 import type { ScreenContext } from '../nav.ts';
-import type { Bell, BellLists, Member } from './doorbells.ts';
+import type { Bell, BellLists, Member } from './doorbell-types.ts';
 
 const again = (ctx: ScreenContext, lists: BellLists, bell: Bell) =>
   ctx.go('doorbells', { panel: lists.panel.id, edit: bell.id });

@@ -4,42 +4,15 @@
  * a unit bell (ring order, reception group). A change reaches the panel's directory with the next config
  * version, which the hub publishes at once.
  */
-import { BELL_TYPES } from '../../../../protocol/directory.ts';
-import type { HubResident } from '../../../../protocol/hub-entities.ts';
 import type { Row } from '../api.ts';
-import { MoreApi, type MoreRow } from '../api-more.ts';
+import { MoreApi } from '../api-more.ts';
 import { badge, button, h, replace, table } from '../dom.ts';
 import { flash, flashLine } from '../flash.ts';
 import { errorText, field, select } from '../forms.ts';
 import type { Screen, ScreenContext } from '../nav.ts';
 import { doorbellForm } from './doorbell-form.ts';
 import { membersSection } from './doorbell-members.ts';
-
-export type Bell = MoreRow<'doorbells'>;
-export type Member = MoreRow<'doorbellMembers'>;
-
-/** Everything the doorbell screen and its parts show, read once per render. */
-export interface BellLists {
-  more: MoreApi;
-  panel: Row<'panels'>;
-  doors: Row<'doors'>[];
-  units: Row<'units'>[];
-  /** Active residents of the building. */
-  residents: HubResident[];
-  bells: Bell[];
-  members: Member[];
-}
-
-/** How each type is offered: sequential and parallel are the administrator's (unit owners cannot pick them). */
-export const TYPE_TEXT: Record<(typeof BELL_TYPES)[number], string> = {
-  separate: 'Separate (one resident)',
-  family: 'Family (one bell for the unit)',
-  business: 'Business (company name, reception group)',
-  sequential: 'Sequential (one after another) — administrator only',
-  parallel: 'Parallel (all at once) — administrator only',
-};
-
-export const TYPE_OPTIONS = BELL_TYPES.map((t) => [t, TYPE_TEXT[t]] as const);
+import type { Bell, BellLists } from './doorbell-types.ts';
 
 async function load(ctx: ScreenContext, more: MoreApi, panels: Row<'panels'>[]): Promise<BellLists> {
   const buildingId = ctx.building!.id;
