@@ -17,8 +17,10 @@ import { addEventRoutes, EVENT_STREAM_PATH } from './event-routes.ts';
 import type { EventStreams } from './event-streams.ts';
 import { addHubRoutes } from './hub-routes.ts';
 import { addImportRoutes } from './import-routes.ts';
+import { addModerationRoutes } from './moderation-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { RequestAuth } from './request-auth.ts';
+import { addResidentInviteRoutes } from './resident-invite-routes.ts';
 import { addResidentRoutes, RESIDENT_PREFIX } from './resident-routes.ts';
 import { addAdminAppRoutes, addAppRoutes, isAdminAppPath, isAppPath } from './static-files.ts';
 
@@ -59,6 +61,8 @@ export class HubApiServer extends JsonServer {
     addHubRoutes(router, context, auth);
     const eventStreams = addEventRoutes(router, context, auth);
     addResidentRoutes(router, context, auth);
+    addResidentInviteRoutes(router, context, auth, options.logger);
+    addModerationRoutes(router, context, auth);
     addBrokerRoutes(router, context);
     addAdminRoutes(router, context, auth);
     addImportRoutes(router, context, auth);

@@ -16,6 +16,7 @@ import { CONFIRMABLE } from './admin-routes.ts';
 import { waitQuery } from './config-wait.ts';
 import { eventApiPaths } from './events-openapi.ts';
 import { importApiPaths } from './import-openapi.ts';
+import { inviteModerationPaths } from './invite-moderation-openapi.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
 import { rotationBody } from './schemas.ts';
 
@@ -196,7 +197,14 @@ export function openApiDocument(): Record<string, unknown> {
       responses: { 200: { description: 'command', ...json(commandViewSchema) }, ...errors },
     },
   };
-  Object.assign(paths, residentApiPaths(), adminAccountPaths(), importApiPaths(), eventApiPaths());
+  Object.assign(
+    paths,
+    residentApiPaths(),
+    adminAccountPaths(),
+    importApiPaths(),
+    eventApiPaths(),
+    inviteModerationPaths(),
+  );
   paths['/healthz'] = {
     get: {
       summary: 'Liveness, MQTT connection, inbox counters',

@@ -18,8 +18,10 @@ import { migrations } from './migrations.ts';
 import { PanelStatus } from './panel-status.ts';
 import { PendingPatches } from './pending-patches.ts';
 import { ResidentHidingProfiles } from './resident-hiding-profiles.ts';
+import { ResidentInvites } from './resident-invites.ts';
 import { ResidentSessions } from './resident-sessions.ts';
 import { SnapshotSource } from './snapshot-source.ts';
+import { UnitOwners } from './unit-owners.ts';
 
 export interface HubStore {
   readonly path: string;
@@ -38,6 +40,10 @@ export interface HubStore {
   readonly scope: BuildingScope;
   /** The time profiles residents made in the app to hide on a weekly schedule. */
   readonly hidingProfiles: ResidentHidingProfiles;
+  /** One-time invites to the resident app (hashed codes). */
+  readonly invites: ResidentInvites;
+  /** Each unit's owner (chooses its doorbell type per panel). */
+  readonly unitOwners: UnitOwners;
   /**
    * Runs `fn` in one transaction (nested calls become savepoints). `immediate` takes the write lock at the
    * start, so two hub workers that read-then-write (a config version) cannot interleave.
@@ -70,6 +76,8 @@ export function openHubStore(path: string, options: { clock: Clock; logger: Logg
     adminChanges: new AdminChanges(db),
     scope: new BuildingScope(db),
     hidingProfiles: new ResidentHidingProfiles(db),
+    invites: new ResidentInvites(db),
+    unitOwners: new UnitOwners(db),
     transaction: (fn, { immediate = false } = {}) => {
       const run = db.transaction(fn);
       return immediate ? run.immediate() : run();

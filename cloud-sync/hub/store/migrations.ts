@@ -390,4 +390,30 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 10,
+    name: 'resident invites and unit owners',
+    sql: `
+      -- A one-time invite per resident (a newer one replaces it): the SHA-256 of a 256-bit random code,
+      -- deleted when redeemed. Hub-only, like the rest of the login data.
+      CREATE TABLE resident_invites (
+        resident_id TEXT PRIMARY KEY REFERENCES residents(id) ON DELETE CASCADE,
+        code_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- The resident an administrator made their unit's owner (chooses the unit's doorbell type per
+      -- panel in the resident app). Hub-only: panels never see it.
+      CREATE TABLE unit_owners (
+        unit_id TEXT PRIMARY KEY REFERENCES units(id) ON DELETE CASCADE,
+        resident_id TEXT NOT NULL UNIQUE REFERENCES residents(id) ON DELETE CASCADE
+      ) STRICT;
+      -- An owner who moves to another unit, or is removed, owns nothing any more.
+      CREATE TRIGGER unit_owner_moved AFTER UPDATE OF unit_id, status ON residents
+        WHEN new.unit_id IS NOT old.unit_id OR new.status <> 'active' BEGIN
+        DELETE FROM unit_owners WHERE resident_id = new.id;
+      END;
+    `,
+  },
 ];
