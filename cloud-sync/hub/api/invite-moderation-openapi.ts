@@ -2,9 +2,10 @@
 import { errorBody } from '../../../lib/http/error-body.ts';
 import { json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
 import { moderationReply, resetTextBody } from '../../protocol/admin-moderation.ts';
+import { configOutcomeView } from '../../protocol/admin-panels.ts';
 import { residentLoginReply } from '../../protocol/resident-api.ts';
 import { INVITE_TTL_MS, inviteRedeemBody, residentInviteReply } from '../../protocol/resident-invite.ts';
-import { configOutcomeView, waitQuery } from './config-wait.ts';
+import { waitQuery } from './config-wait.ts';
 import { MODERATION_PATHS } from './moderation-routes.ts';
 import { INVITE_REDEEM_PATH } from './resident-invite-routes.ts';
 

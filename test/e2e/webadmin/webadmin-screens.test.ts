@@ -26,6 +26,8 @@ import {
 import { firstLogIn, openScreen } from './admin-page.ts';
 
 const UID = '04C0FFEE123456';
+const PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 const ADMIN = { username: 'bo.admin', password: 'correct horse battery', displayName: 'Bo Admin' };
 
 describe('WebAdmin screens: doorbells, CSV import (Chromium, real hub, broker and panel)', () => {
@@ -258,5 +260,74 @@ describe('WebAdmin screens: doorbells, CSV import (Chromium, real hub, broker an
       { doorId: 'p1-door', timeProfileId: profile!.id, validFrom: null, validUntil: null },
     ]);
     expect(await page.getByTestId('rules').textContent()).toContain('Weekdays');
+  }, 30_000);
+
+  it("moderation: removes a resident's text, picture and place in the directory from the panel page", async () => {
+    // A resident whose bell text and picture are offensive (a 1×1 PNG stands in for the picture).
+    await admin()('POST', '/api/v1/residents', {
+      id: 'r-ulla',
+      unitId: 'u-lund',
+      name: 'Ulla Svensson',
+      picture: PNG,
+    });
+    await admin()('POST', '/api/v1/doorbells', {
+      id: 'bell-ulla',
+      panelId: 'p1',
+      residentId: 'r-ulla',
+      type: 'separate',
+      displayText: 'Offensive words',
+    });
+    const panelPage = await browser.context.newPage();
+    const panelEntry = panelPage.getByTestId('bell-bell-ulla');
+    await until(async () => {
+      await panelPage.goto(`${panel.base}/panel/`);
+      return (await panelEntry.count()) === 1;
+    }, 'the bell on the panel page');
+    expect(await panelEntry.textContent()).toContain('Offensive words');
+    // The building does not allow pictures: the panel shows none.
+    expect(await panelEntry.locator('img').count()).toBe(0);
+
+    // WebAdmin in front: Chromium slows a background tab's rendering, and with it every click there.
+    await page.bringToFront();
+    await openScreen(page, 'directory');
+    const row = page.locator('[data-testid="moderation"][data-resident-id="r-ulla"]');
+    await row.getByTestId('moderate-text').click();
+    await row.getByTestId('moderate-text-confirm').click();
+    await expect.poll(() => text('directory-result')).toContain('The text is removed');
+    expect(await text('directory-result')).toMatch(/applied on p1/i);
+    await panelPage.reload();
+    await expect.poll(() => panelEntry.textContent()).toContain('Ulla Svensson');
+    expect(await panelEntry.textContent()).not.toContain('Offensive');
+
+    // Pictures allowed: the picture shows; removed by the moderator, it is gone.
+    await page.getByTestId('directory-policy').getByTestId('picturesAllowed').check();
+    await page.getByTestId('policy-save').click();
+    await expect.poll(() => text('directory-result')).toContain('Pictures are allowed');
+    await until(async () => {
+      await panelPage.reload();
+      return (await panelEntry.locator('img').count()) === 1;
+    }, 'the picture on the panel page');
+    await row.getByTestId('moderate-picture').click();
+    await row.getByTestId('moderate-picture-confirm').click();
+    await expect.poll(() => text('directory-result')).toContain('picture is removed');
+    await panelPage.reload();
+    await panelEntry.waitFor();
+    expect(await panelEntry.locator('img').count()).toBe(0);
+    expect(lab.hub.store.entities.get('residents', 'r-ulla').picture).toBeNull();
+
+    // Off this panel's directory: the bell is gone from the page, the resident and their access stay.
+    await row.getByTestId('moderate-panel').click();
+    await row.getByTestId('moderate-panel-confirm').click();
+    await expect.poll(() => text('directory-result')).toContain('removed from the directory');
+    await panelPage.reload();
+    // The list is drawn (a bell, or the line saying it is empty).
+    await panelPage.locator('ul li').first().waitFor();
+    expect(await panelEntry.count()).toBe(0);
+    expect(lab.hub.store.entities.get('residents', 'r-ulla').status).toBe('active');
+    expect(await page.locator('[data-testid="moderation"][data-resident-id="r-ulla"]').count()).toBe(0);
+    // Each action is in the change log under the administrator's name.
+    const changes = lab.hub.store.adminChanges.list({ limit: 20 });
+    expect(changes.some((c) => c.actor.includes(ADMIN.username) && c.entityId === 'bell-ulla')).toBe(true);
+    await panelPage.close();
   }, 30_000);
 });

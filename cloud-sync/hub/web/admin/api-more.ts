@@ -8,6 +8,8 @@
 import { type EventsListReply, eventsListReply } from '../../../protocol/admin-event-view.ts';
 import { streamTicketReply } from '../../../protocol/admin-events.ts';
 import { type ImportReportView, importReportView } from '../../../protocol/admin-import.ts';
+import { moderationReply } from '../../../protocol/admin-moderation.ts';
+import { configOutcomeView } from '../../../protocol/admin-panels.ts';
 import { timeProfileSchema } from '../../../protocol/building.ts';
 import {
   doorbellMemberSchema,
@@ -15,6 +17,7 @@ import {
   listReply,
   type Parsed,
 } from '../../../protocol/hub-entities.ts';
+import { type ResidentInviteReply, residentInviteReply } from '../../../protocol/resident-invite.ts';
 import { type AdminApi, APPLY_WAIT_MS, ApiError, type Schema } from './api.ts';
 import { loadToken } from './session.ts';
 
@@ -31,20 +34,9 @@ const MORE_LISTS: { [N in MoreRowName]: Schema<Record<N, MoreRow<N>[]>> } = Obje
   Object.entries(MORE_ROWS).map(([name, row]) => [name, listReply(name, row)]),
 ) as never;
 
-export interface InviteView {
-  code: string;
-  link: string;
-  expiresAt: number;
-}
-// TODO(wb): the protocol's invite reply schema once committed.
-const inviteView: Schema<InviteView> = {
-  safeParse: (v) => {
-    const r = v as Partial<InviteView> | undefined;
-    return typeof r?.code === 'string' && typeof r.link === 'string' && typeof r.expiresAt === 'number'
-      ? { success: true, data: { code: r.code, link: r.link, expiresAt: r.expiresAt } }
-      : { success: false };
-  },
-};
+/** A moderation change as the hub answers it: what changed, and where the panels have it. */
+const moderationOutcome = moderationReply.extend({ config: configOutcomeView });
+export type ModerationOutcome = Parsed<typeof moderationOutcome>;
 
 const seg = encodeURIComponent;
 
@@ -176,23 +168,26 @@ export class MoreApi {
   // Invites and moderation (wb's routes) -------------------------------------------------------------
 
   /** A one-time code and app link for the resident (shown once; a newer invite replaces it). */
-  invite(residentId: string): Promise<InviteView> {
-    return this.call('POST', `/api/v1/residents/${seg(residentId)}/invite`, inviteView);
+  invite(residentId: string): Promise<ResidentInviteReply> {
+    return this.call('POST', `/api/v1/residents/${seg(residentId)}/invite`, residentInviteReply);
   }
 
-  /** The resident's text on the panel's directory back to their name. TODO(wb): the route's final path. */
-  removeText(panelId: string, residentId: string): Promise<void> {
-    return this.call('POST', `/api/v1/panels/${seg(panelId)}/directory/${seg(residentId)}/remove-text`, null);
+  /** The resident's text on this panel back to their name; waits for the panels like card changes. */
+  removeText(panelId: string, residentId: string): Promise<ModerationOutcome> {
+    const path = `/api/v1/residents/${seg(residentId)}/display-text/reset${query({ wait: APPLY_WAIT_MS })}`;
+    return this.call('POST', path, moderationOutcome, { panelId });
   }
 
-  /** The resident's picture removed (every panel). TODO(wb): the route's final path. */
-  removePicture(residentId: string): Promise<void> {
-    return this.call('POST', `/api/v1/residents/${seg(residentId)}/remove-picture`, null);
+  /** The resident's picture removed (it is theirs on every panel). */
+  removePicture(residentId: string): Promise<ModerationOutcome> {
+    const path = `/api/v1/residents/${seg(residentId)}/picture${query({ wait: APPLY_WAIT_MS })}`;
+    return this.call('DELETE', path, moderationOutcome);
   }
 
-  /** The resident off this panel's directory (access unchanged). TODO(wb): the route's final path. */
-  removeFromPanel(panelId: string, residentId: string): Promise<void> {
-    return this.call('DELETE', `/api/v1/panels/${seg(panelId)}/directory/${seg(residentId)}`, null);
+  /** The resident off this panel's directory (their cards and access rules stay). */
+  removeFromPanel(panelId: string, residentId: string): Promise<ModerationOutcome> {
+    const path = `/api/v1/panels/${seg(panelId)}/directory/${seg(residentId)}${query({ wait: APPLY_WAIT_MS })}`;
+    return this.call('DELETE', path, moderationOutcome);
   }
 
   // Events ------------------------------------------------------------------------------------------

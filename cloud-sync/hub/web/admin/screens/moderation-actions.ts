@@ -8,6 +8,7 @@ import type { Row } from '../api.ts';
 import type { MoreApi, MoreRow } from '../api-more.ts';
 import { button, h, replace } from '../dom.ts';
 import { flash } from '../flash.ts';
+import { outcomeText } from '../format.ts';
 import { errorText } from '../forms.ts';
 import type { ScreenContext } from '../nav.ts';
 
@@ -35,10 +36,13 @@ export function moderationActions(ctx: ScreenContext, more: MoreApi, t: Moderati
   const cell = h('span', { class: 'row', testid: 'moderation', 'data-resident-id': t.resident.id });
   const run = async (action: Action) => {
     try {
-      if (action === 'text') await more.removeText(t.panel.id, t.resident.id);
-      else if (action === 'picture') await more.removePicture(t.resident.id);
-      else await more.removeFromPanel(t.panel.id, t.resident.id);
-      flash('directory', 'ok', DONE[action](t));
+      const reply =
+        action === 'text'
+          ? await more.removeText(t.panel.id, t.resident.id)
+          : action === 'picture'
+            ? await more.removePicture(t.resident.id)
+            : await more.removeFromPanel(t.panel.id, t.resident.id);
+      flash('directory', 'ok', `${DONE[action](t)} ${outcomeText(reply.config)}`);
     } catch (err) {
       flash('directory', 'bad', errorText(err));
     }
