@@ -1,8 +1,11 @@
 /**
  * WebAdmin's second set of screens in headless Chromium against one real world (Mosquitto as shipped, the
- * hub serving the freshly built app, a provisioned panel process with simulator hardware), shared by the
- * tests: a doorbell's type change reaches the panel's directory; a CSV import with a bad row shows that
- * row and changes nothing, then a good file applies and says which config versions it published.
+ * hub serving the freshly built app, a provisioned panel process with simulator hardware and its
+ * intercom), shared by the tests: a doorbell's type change reaches the panel's directory; a CSV import
+ * with a bad row shows that row and changes nothing, then a good file applies and says which config
+ * versions it published; a tap appears live at the top of the events, which filter and export as CSV
+ * without UIDs; a weekly time profile and an access rule; moderation takes a resident's text, picture and
+ * bell off the panel page; an invite's code and link, shown once, log the resident in.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +33,7 @@ const PNG =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 const ADMIN = { username: 'bo.admin', password: 'correct horse battery', displayName: 'Bo Admin' };
 
-describe('WebAdmin screens: doorbells, CSV import (Chromium, real hub, broker and panel)', () => {
+describe('WebAdmin screens: doorbells, import, events, access, moderation, invite (Chromium, real world)', () => {
   let lab: Lab;
   let panel: PanelProcess;
   let browser: Browser;
@@ -330,4 +333,25 @@ describe('WebAdmin screens: doorbells, CSV import (Chromium, real hub, broker an
     expect(changes.some((c) => c.actor.includes(ADMIN.username) && c.entityId === 'bell-ulla')).toBe(true);
     await panelPage.close();
   }, 30_000);
+
+  it('invites a resident: the code and link are shown once and log the resident in', async () => {
+    await openScreen(page, 'invite');
+    await page.getByTestId('invite-resident').selectOption('r-per');
+    await page.getByTestId('invite-create').click();
+    const code = (await until(() => page.getByTestId('invite-code').textContent(), 'the invite code')) ?? '';
+    expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const link = (await page.getByTestId('invite-link').textContent()) ?? '';
+    expect(link).toBe(`http://127.0.0.1:${lab.hub.apiAddress().port}/app/#invite=${code}`);
+    const base = `http://127.0.0.1:${lab.hub.apiAddress().port}`;
+    const redeemed = await api(base, 'POST', '/api/v1/resident/invite/redeem', {
+      code,
+      password: 'a long new password',
+      deviceName: 'Per phone',
+    });
+    expect(redeemed.status).toBe(201);
+    // Shown once: back on the screen, nothing of it is left.
+    await openScreen(page, 'doorbells');
+    await openScreen(page, 'invite');
+    expect(await page.getByTestId('invite-code').count()).toBe(0);
+  });
 });
