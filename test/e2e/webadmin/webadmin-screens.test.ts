@@ -263,6 +263,10 @@ describe('WebAdmin screens: doorbells, import, events, access, moderation, invit
       { doorId: 'p1-door', timeProfileId: profile!.id, validFrom: null, validUntil: null },
     ]);
     expect(await page.getByTestId('rules').textContent()).toContain('Weekdays');
+    // Narrowed to one resident: only their rule is listed.
+    expect(await page.getByTestId('rules').locator('tbody tr').count()).toBeGreaterThan(1);
+    await page.getByTestId('rules-resident').selectOption('r-per');
+    await expect.poll(() => page.getByTestId('rules').locator('tbody tr').count()).toBe(1);
   }, 30_000);
 
   it("moderation: removes a resident's text, picture and place in the directory from the panel page", async () => {

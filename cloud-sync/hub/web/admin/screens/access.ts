@@ -132,12 +132,12 @@ function ruleForm(ctx: ScreenContext, lists: AccessLists, rule: AccessRule | und
   const resident = select(
     'residentId',
     lists.residents.map((r) => [r.id, r.name] as const),
-    rule?.residentId,
+    rule?.residentId ?? ctx.params['resident'],
   );
   const door = select(
     'doorId',
     lists.doors.map((d) => [d.id, d.name] as const),
-    rule?.doorId,
+    rule?.doorId ?? ctx.params['door'],
   );
   const profile = select(
     'timeProfileId',
@@ -226,7 +226,31 @@ function profilesSection(ctx: ScreenContext, lists: AccessLists, out: HTMLElemen
 function rulesSection(ctx: ScreenContext, lists: AccessLists, out: HTMLElement): HTMLElement {
   const name = (id: string, list: readonly { id: string; name: string }[]) =>
     list.find((x) => x.id === id)?.name ?? id;
-  const rows = [...lists.rules]
+  // A building has hundreds of rules: one resident's or one door's at a time, on request.
+  const only = { resident: ctx.params['resident'] ?? '', door: ctx.params['door'] ?? '' };
+  const shown = lists.rules.filter(
+    (r) => (!only.resident || r.residentId === only.resident) && (!only.door || r.doorId === only.door),
+  );
+  const narrow = (key: 'resident' | 'door', el: HTMLSelectElement) =>
+    el.addEventListener('change', () => {
+      const params: Record<string, string> = { ...only, [key]: el.value };
+      go(ctx, Object.fromEntries(Object.entries(params).filter(([, v]) => v !== '')));
+    });
+  const byResident = select(
+    'resident',
+    [['', 'every resident'] as const, ...lists.residents.map((r) => [r.id, r.name] as const)],
+    only.resident,
+    { testid: 'rules-resident', 'aria-label': 'Only the rules of' },
+  );
+  const byDoor = select(
+    'door',
+    [['', 'every door'] as const, ...lists.doors.map((d) => [d.id, d.name] as const)],
+    only.door,
+    { testid: 'rules-door', 'aria-label': 'Only the rules for' },
+  );
+  narrow('resident', byResident);
+  narrow('door', byDoor);
+  const rows = shown
     .sort((a, b) => name(a.residentId, lists.residents).localeCompare(name(b.residentId, lists.residents)))
     .map((r) => [
       name(r.residentId, lists.residents),
@@ -248,8 +272,12 @@ function rulesSection(ctx: ScreenContext, lists: AccessLists, out: HTMLElement):
       'div',
       { class: 'row' },
       h('h2', {}, 'Access rules'),
-      button('New access rule', () => go(ctx, { rule: 'new' }), { class: 'primary', testid: 'rule-new' }),
+      button('New access rule', () => go(ctx, { ...ctx.params, rule: 'new' }), {
+        class: 'primary',
+        testid: 'rule-new',
+      }),
     ),
+    h('div', { class: 'row' }, byResident, byDoor),
     table(
       'rules',
       ['Resident', 'Door', 'When', 'Valid from', 'Valid until', ''],
@@ -271,7 +299,7 @@ export const accessScreen: Screen = {
     const body = h('div', {}, out);
     if (profileId === 'new' || profile) body.append(profileForm(ctx, lists, profile));
     if (ruleId === 'new' || rule) body.append(ruleForm(ctx, lists, rule));
-    body.append(rulesSection(ctx, lists, out), profilesSection(ctx, lists, out));
+    body.append(profilesSection(ctx, lists, out), rulesSection(ctx, lists, out));
     return body;
   },
 };
