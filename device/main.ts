@@ -170,6 +170,7 @@ export class Panel {
         startedAt: this.#startedAt,
         storage: () => store.storageHealth(),
         intercom: intercom?.api,
+        onAudit: (listener) => this.bus.on('audit', listener),
       }),
     });
     this.#api = api;

@@ -19,4 +19,9 @@ export interface ApiContext {
   readToken?: string | undefined;
   sim: SimControls | undefined;
   intercom?: IntercomApi | undefined;
+  /**
+   * Tells `listener` after each config the panel applied (its directory may have changed: the panel
+   * page's live directory); returns the unsubscribe. Unset: the page's periodic refresh only.
+   */
+  onConfigApplied?: ((listener: () => void) => () => void) | undefined;
 }

@@ -123,6 +123,19 @@ function intercomPaths(): Record<string, unknown> {
         },
       },
     },
+    '/api/v1/directory/stream': {
+      get: {
+        summary:
+          'The directory, live (server-sent events): `event: directory` with the directory reply as data, when the stream opens and after each applied config that changed it',
+        responses: {
+          200: {
+            description: 'the stream',
+            content: { 'text/event-stream': { schema: { type: 'string' } } },
+          },
+          429: { description: 'too many directory streams open', ...json(errorBody) },
+        },
+      },
+    },
     '/api/v1/bells/{bellId}/ring': {
       post: {
         summary: "Ring a bell, as the visitor's ring button does (409 busy: another call is in progress)",

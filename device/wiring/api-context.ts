@@ -6,7 +6,7 @@ import type { CardReaderDriver } from '../../hal/reader/types.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import type { ApiContext } from '../api/context.ts';
-import type { AuditLog } from '../audit/types.ts';
+import type { AuditEvent, AuditLog } from '../audit/types.ts';
 import type { PanelConfig } from '../config/schema.ts';
 import type { DoorOpener } from '../door/door-opener.ts';
 import type { Doors } from '../door/doors.ts';
@@ -27,10 +27,18 @@ export function createApiContext(deps: {
   /** Whether audit writes reach the disk (store.storageHealth). */
   storage: () => PanelHealth['storage'];
   intercom?: IntercomApi | undefined;
+  /** Every audit event as it is written (the event bus's `audit`); the directory stream listens here. */
+  onAudit?: ((listener: (event: AuditEvent) => void) => () => void) | undefined;
 }): ApiContext {
   const { config, clock, audit, doors } = deps;
   return {
     intercom: deps.intercom,
+    onConfigApplied: deps.onAudit
+      ? (listener) =>
+          deps.onAudit!((event) => {
+            if (event.type === 'config.applied') listener();
+          })
+      : undefined,
     health: () => {
       const storage = deps.storage();
       const readersOk = deps.readers.attachedReaders().length >= config.readers.length;

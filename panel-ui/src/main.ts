@@ -3,7 +3,7 @@
  * replica, so it works offline), a ring button per bell, and the call in progress. A first page; the
  * full touchscreen experience comes later.
  */
-import type { CallState, DirectoryEntry } from '../../cloud-sync/protocol/panel-api.ts';
+import type { CallState, DirectoryEntry, DirectoryReply } from '../../cloud-sync/protocol/panel-api.ts';
 import { ApiError, api } from './api.ts';
 import { renderDirectory } from './directory-view.ts';
 
@@ -68,6 +68,19 @@ async function refreshDirectory(): Promise<void> {
   }
 }
 
+/**
+ * The panel pushes the directory when it applied a config that changed it (server-sent events): a name
+ * removed at the hub leaves the screen at once. The browser reconnects by itself after a panel restart;
+ * the periodic refresh stays for what changes with time alone (hiding schedules) and as a fallback.
+ */
+function followDirectory(): void {
+  const source = new EventSource('/api/v1/directory/stream');
+  source.addEventListener('directory', (event) => {
+    bells = (JSON.parse((event as MessageEvent<string>).data) as DirectoryReply).bells;
+    render();
+  });
+}
+
 async function poll(): Promise<void> {
   try {
     showCall(await api.call());
@@ -88,5 +101,6 @@ api.health().then(
   () => {},
 );
 void refreshDirectory();
+followDirectory();
 setInterval(() => void refreshDirectory(), 30_000);
 void poll();

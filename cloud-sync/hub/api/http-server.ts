@@ -23,6 +23,7 @@ import { RequestAuth } from './request-auth.ts';
 import { addResidentInviteRoutes } from './resident-invite-routes.ts';
 import { addResidentRoutes, RESIDENT_PREFIX } from './resident-routes.ts';
 import { addAdminAppRoutes, addAppRoutes, isAdminAppPath, isAppPath } from './static-files.ts';
+import { addUnitOwnerRoutes } from './unit-owner-routes.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 const PUBLIC_PATHS = new Set(['/healthz', '/api/v1/openapi.json']);
@@ -63,6 +64,7 @@ export class HubApiServer extends JsonServer {
     addResidentRoutes(router, context, auth);
     addResidentInviteRoutes(router, context, auth, options.logger);
     addModerationRoutes(router, context, auth);
+    addUnitOwnerRoutes(router, context, auth);
     addBrokerRoutes(router, context);
     addAdminRoutes(router, context, auth);
     addImportRoutes(router, context, auth);

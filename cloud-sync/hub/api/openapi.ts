@@ -19,6 +19,7 @@ import { importApiPaths } from './import-openapi.ts';
 import { inviteModerationPaths } from './invite-moderation-openapi.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
 import { rotationBody } from './schemas.ts';
+import { unitOwnerPaths } from './unit-owner-openapi.ts';
 
 const errors = {
   '4XX': { description: 'bad request, unknown id, conflict or missing token', ...json(errorBody) },
@@ -204,6 +205,7 @@ export function openApiDocument(): Record<string, unknown> {
     importApiPaths(),
     eventApiPaths(),
     inviteModerationPaths(),
+    unitOwnerPaths(),
   );
   paths['/healthz'] = {
     get: {

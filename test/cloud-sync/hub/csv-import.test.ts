@@ -172,7 +172,9 @@ describe('CSV import of units, residents and cards', () => {
       ['u2', 'A 1102'],
     ]);
     const alice = (await call('GET', '/api/v1/residents?unitId=u1')).body.residents;
-    expect(alice).toMatchObject([{ name: 'Alice', phone: '+46701234567', email: 'alice@example.com', status: 'active' }]);
+    expect(alice).toMatchObject([
+      { name: 'Alice', phone: '+46701234567', email: 'alice@example.com', status: 'active' },
+    ]);
     const cards = (await call('GET', `/api/v1/cards?residentId=${alice[0].id}`)).body.cards;
     expect(cards.map((c: { uid: string }) => c.uid).sort()).toEqual(['04A1B2C3', '04A1B2C4']);
     expect((await call('GET', '/api/v1/residents/bertil')).body.unitId).toBe('u2');

@@ -11,11 +11,13 @@ import type { HubBuilding } from '../../../protocol/hub-entities.ts';
 import { AdminApi, ApiError } from './api.ts';
 import { button, h, replace } from './dom.ts';
 import { errorText, select } from './forms.ts';
+import { IdleWatch } from './idle.ts';
 import { Navigator } from './nav.ts';
 import { SCREENS } from './screens/index.ts';
 import { loginScreen } from './screens/login.ts';
 import { clearToken, loadBuildingId, loadToken, saveBuildingId, saveToken } from './session.ts';
 
+const IDLE = 'You were logged out after 30 minutes without activity.';
 const EXPIRED =
   'Your session has ended (30 minutes without use, or 12 hours after logging in). Please log in again.';
 
@@ -25,6 +27,7 @@ class AdminApp {
   #api: AdminApi | undefined;
   #buildings: HubBuilding[] = [];
   #buildingId: string | null = null;
+  readonly #idle = new IdleWatch(() => void this.#logout(IDLE));
 
   constructor(root: HTMLElement) {
     this.#root = root;
@@ -120,6 +123,7 @@ class AdminApp {
       main,
     );
     this.#nav.start();
+    this.#idle.start();
   }
 
   #expired(_err: ApiError): void {
@@ -129,15 +133,16 @@ class AdminApp {
     this.#showLogin(EXPIRED);
   }
 
-  async #logout(): Promise<void> {
+  async #logout(message = 'You are logged out.'): Promise<void> {
     const api = this.#api;
     this.#end();
     history.replaceState(null, '', location.pathname);
     await api?.logout().catch(() => {});
-    this.#showLogin('You are logged out.');
+    this.#showLogin(message);
   }
 
   #end(): void {
+    this.#idle.stop();
     this.#nav?.stop();
     this.#nav = undefined;
     this.#api = undefined;

@@ -17,6 +17,7 @@ import {
   residentOpenReply,
   residentProfile,
 } from '../../../protocol/resident-api.ts';
+import type { InviteRedeemBody } from '../../../protocol/resident-invite.ts';
 import {
   type SelfCardChange,
   type SelfCardsReply,
@@ -31,6 +32,11 @@ import {
   selfDoorbell,
   selfProfile,
 } from '../../../protocol/resident-self-service.ts';
+import {
+  type UnitDoorbellBody,
+  type UnitDoorbellsReply,
+  unitDoorbellsReply,
+} from '../../../protocol/unit-owner.ts';
 
 const BASE = '/api/v1/resident';
 /** How long a card change waits for the online panels to apply it before answering. */
@@ -97,6 +103,11 @@ async function request<T>(
 
 export function login(body: ResidentLoginBody): Promise<ResidentLoginReply> {
   return request('POST', '/login', residentLoginReply, null, body);
+}
+
+/** Sets the password an invite lets the resident choose, and logs in (the code is the credential). */
+export function redeemInvite(body: InviteRedeemBody): Promise<ResidentLoginReply> {
+  return request('POST', '/invite/redeem', residentLoginReply, null, body);
 }
 
 export class ResidentApi {
@@ -176,6 +187,21 @@ export class ResidentApi {
 
   async devices(): Promise<SelfDevice[]> {
     return (await request('GET', '/devices', selfDevicesReply, this.#token)).devices;
+  }
+
+  /** The unit the resident owns, per panel; null for a resident who owns none (the hub answers 403). */
+  async unit(): Promise<UnitDoorbellsReply | null> {
+    try {
+      return await request('GET', '/unit', unitDoorbellsReply, this.#token);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 403) return null;
+      throw err;
+    }
+  }
+
+  setUnitDoorbell(panelId: string, body: UnitDoorbellBody): Promise<UnitDoorbellsReply> {
+    const path = `/unit/panels/${encodeURIComponent(panelId)}/doorbell`;
+    return request('PUT', path, unitDoorbellsReply, this.#token, body);
   }
 
   logOutDevice(appDeviceId: string): Promise<void> {

@@ -13,6 +13,7 @@ import { replace } from './dom.ts';
 import { RingtonePlayer } from './ringtone.ts';
 import { CallScreen } from './screens/call-screen.ts';
 import { HomeScreen } from './screens/home.ts';
+import { inviteCodeFromHash, inviteScreen } from './screens/invite.ts';
 import { loginScreen } from './screens/login.ts';
 import { SettingsScreen } from './screens/settings.ts';
 import { clearSession, loadSession, saveSession } from './session.ts';
@@ -37,6 +38,13 @@ class ResidentApp {
   }
 
   async boot(): Promise<void> {
+    // An invite link: the code leaves the address bar (history, screenshots) before anything else.
+    const code = inviteCodeFromHash(location.hash);
+    if (code !== undefined) {
+      history.replaceState(null, '', `${location.pathname}${location.search}`);
+      this.#showInvite(code);
+      return;
+    }
     const session = loadSession();
     if (session) await this.#start(session);
     else this.#showLogin();
@@ -47,6 +55,17 @@ class ResidentApp {
     replace(
       this.#root,
       loginScreen((session) => {
+        saveSession(session);
+        void this.#start(session);
+      }),
+    );
+  }
+
+  #showInvite(code: string): void {
+    status.screen = 'invite';
+    replace(
+      this.#root,
+      inviteScreen(code, (session) => {
         saveSession(session);
         void this.#start(session);
       }),

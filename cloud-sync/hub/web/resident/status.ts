@@ -33,7 +33,7 @@ export interface CallStatus {
 }
 
 export interface AppStatus {
-  screen: 'login' | 'home' | 'call' | 'settings';
+  screen: 'login' | 'invite' | 'home' | 'call' | 'settings';
   /** The last ringtone previewed in the settings (tests read it: audio itself cannot be checked). */
   ringtonePreview: string | null;
   residentId: string | null;

@@ -13,7 +13,8 @@ import { flash, flashLine } from '../flash.ts';
 import { dateTime } from '../format.ts';
 import { busy, errorText, feedback, field, input, onSubmit, select } from '../forms.ts';
 import type { Screen, ScreenContext } from '../nav.ts';
-import { weekEditor, weekText } from './week-editor.ts';
+import { weekText } from '../week-time.ts';
+import { weekEditor } from './week-editor.ts';
 
 interface AccessLists {
   more: MoreApi;

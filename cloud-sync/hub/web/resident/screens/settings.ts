@@ -1,4 +1,7 @@
-/** The settings screen: the resident's profile, doorbell, cards and app devices, each its own section. */
+/**
+ * The settings screen: the resident's profile, doorbell, their unit's doorbell (owners only), cards and
+ * app devices, each its own section.
+ */
 import type { ResidentApi } from '../api.ts';
 import { h } from '../dom.ts';
 import type { RingtonePlayer } from '../ringtone.ts';
@@ -6,6 +9,7 @@ import { cardsSection } from './settings/cards-section.ts';
 import { devicesSection } from './settings/devices-section.ts';
 import { doorbellSection } from './settings/doorbell-section.ts';
 import { profileSection } from './settings/profile-section.ts';
+import { unitSection } from './settings/unit-section.ts';
 
 export class SettingsScreen {
   readonly el: HTMLElement;
@@ -15,6 +19,7 @@ export class SettingsScreen {
     const sections = [
       profileSection(api),
       doorbellSection(api, ringtone),
+      unitSection(api),
       cardsSection(api),
       devicesSection(api, actions.loggedOut),
     ];

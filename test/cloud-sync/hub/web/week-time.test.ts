@@ -1,6 +1,6 @@
 /** The weekly schedule editor's time arithmetic: typed HH:MM to minutes of the day and back, and its summary. */
 import { describe, expect, it } from 'vitest';
-import { hhmm, minuteOf, weekText } from '../../../../cloud-sync/hub/web/admin/screens/week-editor.ts';
+import { hhmm, minuteOf, weekText } from '../../../../cloud-sync/hub/web/admin/week-time.ts';
 
 describe('week editor', () => {
   it('reads HH:MM as minutes of the day, 24:00 being the end of the day', () => {
