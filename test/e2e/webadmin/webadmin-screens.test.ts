@@ -361,6 +361,19 @@ describe('WebAdmin screens: doorbells, import, events, access, moderation, invit
     expect(await page.getByTestId('invite-code').count()).toBe(0);
   });
 
+  it("makes a resident their unit's owner, and clears it", async () => {
+    await openScreen(page, 'owners');
+    const row = page.locator('[data-testid="owner-row"][data-unit-id="u-lund"]');
+    await row.getByTestId('owner-choice').selectOption('r-karin');
+    await row.getByTestId('owner-save').click();
+    await expect.poll(() => text('owner-result')).toBe('Karin Lund owns 1201.');
+    expect(lab.hub.store.unitOwners.ownerOf('u-lund')).toBe('r-karin');
+    await row.getByTestId('owner-choice').selectOption('');
+    await row.getByTestId('owner-save').click();
+    await expect.poll(() => text('owner-result')).toBe('1201 has no owner.');
+    expect(lab.hub.store.unitOwners.ownerOf('u-lund')).toBeNull();
+  });
+
   it('ran every screen above without an uncaught error or a Content Security Policy violation', () => {
     expect(pageErrors).toEqual([]);
     // (A refused request, e.g. the import's 422, is logged as a failed load: not what is looked for here.)

@@ -18,6 +18,7 @@ import {
   type Parsed,
 } from '../../../protocol/hub-entities.ts';
 import { type ResidentInviteReply, residentInviteReply } from '../../../protocol/resident-invite.ts';
+import { unitOwnerReply } from '../../../protocol/unit-owner.ts';
 import { type AdminApi, APPLY_WAIT_MS, ApiError, type Schema } from './api.ts';
 import { loadToken } from './session.ts';
 
@@ -37,6 +38,7 @@ const MORE_LISTS: { [N in MoreRowName]: Schema<Record<N, MoreRow<N>[]>> } = Obje
 /** A moderation change as the hub answers it: what changed, and where the panels have it. */
 const moderationOutcome = moderationReply.extend({ config: configOutcomeView });
 export type ModerationOutcome = Parsed<typeof moderationOutcome>;
+export type UnitOwnerReply = Parsed<typeof unitOwnerReply>;
 
 const seg = encodeURIComponent;
 
@@ -188,6 +190,17 @@ export class MoreApi {
   removeFromPanel(panelId: string, residentId: string): Promise<ModerationOutcome> {
     const path = `/api/v1/panels/${seg(panelId)}/directory/${seg(residentId)}${query({ wait: APPLY_WAIT_MS })}`;
     return this.call('DELETE', path, moderationOutcome);
+  }
+
+  // Unit owners (wb's routes) ----------------------------------------------------------------------
+
+  unitOwner(unitId: string): Promise<UnitOwnerReply> {
+    return this.call('GET', `/api/v1/units/${seg(unitId)}/owner`, unitOwnerReply);
+  }
+
+  /** Makes the resident (of that unit) its owner, or clears the owner with null. */
+  setUnitOwner(unitId: string, residentId: string | null): Promise<UnitOwnerReply> {
+    return this.call('PUT', `/api/v1/units/${seg(unitId)}/owner`, unitOwnerReply, { residentId });
   }
 
   // Events ------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import { doorbellsScreen } from './doorbells.ts';
 import { eventsScreen } from './events.ts';
 import { importScreen } from './import.ts';
 import { inviteScreen } from './invite.ts';
+import { ownersScreen } from './owners.ts';
 import { panelsScreen } from './panels.ts';
 import { residentsScreen } from './residents.ts';
 
@@ -21,6 +22,7 @@ export const SCREENS: readonly Screen[] = [
   residentsScreen,
   cardsScreen,
   inviteScreen,
+  ownersScreen,
   doorbellsScreen,
   directoryScreen,
   accessScreen,
