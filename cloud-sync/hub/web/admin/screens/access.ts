@@ -8,7 +8,7 @@ import type { AccessRule, TimeProfile } from '../../../../protocol/building.ts';
 import type { HubResident } from '../../../../protocol/hub-entities.ts';
 import type { Row } from '../api.ts';
 import { MoreApi } from '../api-more.ts';
-import { button, h, newId, table } from '../dom.ts';
+import { button, h, newId, replace, table } from '../dom.ts';
 import { flash, flashLine } from '../flash.ts';
 import { dateTime } from '../format.ts';
 import { busy, errorText, feedback, field, input, onSubmit, select } from '../forms.ts';
@@ -59,29 +59,43 @@ function fromLocalInput(value: string): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
+/** "Delete", asked once more inline with what it means (no browser dialogs: they block the page). */
 function removeButton(
   ctx: ScreenContext,
   what: string,
+  question: string,
   testid: string,
   run: () => Promise<void>,
   out: HTMLElement,
 ) {
-  const b: HTMLButtonElement = button(
-    'Delete',
-    () =>
-      void busy(b, async () => {
-        try {
-          await run();
-          flash('access', 'ok', `Deleted ${what}.`);
-          go(ctx);
-        } catch (err) {
-          out.className = 'result bad';
-          out.textContent = errorText(err);
-        }
-      }),
-    { class: 'danger', testid },
-  );
-  return b;
+  const cell = h('span', { class: 'row' });
+  const start = button('Delete', () => ask(), { class: 'danger', testid });
+  const ask = () => {
+    const yes: HTMLButtonElement = button(
+      'Yes, delete',
+      () =>
+        void busy(yes, async () => {
+          try {
+            await run();
+            flash('access', 'ok', `Deleted ${what}.`);
+            go(ctx);
+          } catch (err) {
+            replace(cell, start);
+            out.className = 'result bad';
+            out.textContent = errorText(err);
+          }
+        }),
+      { class: 'danger', testid: `${testid}-confirm` },
+    );
+    replace(
+      cell,
+      question,
+      yes,
+      button('Cancel', () => replace(cell, start), { class: 'quiet' }),
+    );
+  };
+  replace(cell, start);
+  return cell;
 }
 
 function profileForm(ctx: ScreenContext, lists: AccessLists, profile: TimeProfile | undefined): HTMLElement {
@@ -190,10 +204,15 @@ function ruleForm(ctx: ScreenContext, lists: AccessLists, rule: AccessRule | und
 function profilesSection(ctx: ScreenContext, lists: AccessLists, out: HTMLElement): HTMLElement {
   const rows = lists.profiles.map((p) => {
     const used = lists.rules.filter((r) => r.timeProfileId === p.id).length;
+    // A profile may also be a resident's "hide on a weekly schedule" (often one they made in the app).
+    const hides = lists.residents.filter((r) => r.hiddenProfileId === p.id).map((r) => r.name);
+    const uses = [used ? `${used} access rule(s)` : '', hides.length ? `hides ${hides.join(', ')}` : '']
+      .filter(Boolean)
+      .join('; ');
     return [
       h('span', { testid: 'profile-name' }, p.name),
       weekText(p.intervals),
-      String(used),
+      uses || 'unused',
       h(
         'span',
         { class: 'row', testid: 'profile-actions', 'data-profile-id': p.id },
@@ -201,6 +220,8 @@ function profilesSection(ctx: ScreenContext, lists: AccessLists, out: HTMLElemen
         removeButton(
           ctx,
           `time profile "${p.name}"`,
+          // The hub deletes a profile's rules with it: those residents lose that door (never gain it).
+          used ? `Delete "${p.name}" and the ${used} access rule(s) using it?` : `Delete "${p.name}"?`,
           'profile-delete',
           () => lists.more.remove('timeProfiles', p.id),
           out,
@@ -220,7 +241,7 @@ function profilesSection(ctx: ScreenContext, lists: AccessLists, out: HTMLElemen
         testid: 'profile-new',
       }),
     ),
-    table('profiles', ['Name', 'Intervals', 'Rules using it', ''], rows, 'No time profiles yet.'),
+    table('profiles', ['Name', 'Intervals', 'Used by', ''], rows, 'No time profiles yet.'),
   );
 }
 
@@ -263,7 +284,14 @@ function rulesSection(ctx: ScreenContext, lists: AccessLists, out: HTMLElement):
         'span',
         { class: 'row', testid: 'rule-actions', 'data-rule-id': r.id },
         button('Edit', () => go(ctx, { rule: r.id }), { class: 'quiet', testid: 'rule-edit' }),
-        removeButton(ctx, 'the access rule', 'rule-delete', () => ctx.api.remove('accessRules', r.id), out),
+        removeButton(
+          ctx,
+          'the access rule',
+          'Delete this rule?',
+          'rule-delete',
+          () => ctx.api.remove('accessRules', r.id),
+          out,
+        ),
       ),
     ]);
   return h(
