@@ -156,26 +156,28 @@ describe('WebAdmin screens: doorbells, import, events, access, moderation, invit
     await openScreen(page, 'import');
     const header = 'unit_id,unit_name,name,card_uid,doors';
     const bad = `${header}\nu-2,1202,Eva Berg,04A1B2C3,p1-door\nu-2,1202,Olof Berg,NOTHEX,p1-door\n`;
-    await page.getByTestId('import-file').setInputFiles({
-      name: 'residents.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(bad),
-    });
-    await page.getByTestId('import-check').click();
-    await expect.poll(() => text('import-verdict')).toContain('nothing was changed');
+    const pick = (buffer: Buffer) =>
+      page.getByTestId('import-file').setInputFiles({ name: 'residents.csv', mimeType: 'text/csv', buffer });
     const errors = page.getByTestId('import-errors');
+    // A Latin-1 file ("Åsa" as the one byte 0xC5): the browser sends the bytes as they are, the hub names the line.
+    await pick(
+      Buffer.concat([Buffer.from(header + '\n'), Buffer.from('u-2,1202,\u00c5sa Berg,,\n', 'latin1')]),
+    );
+    await page.getByTestId('import-check').click();
+    await expect.poll(() => errors.textContent()).toContain('not UTF-8');
+    expect(await errors.getByTestId('import-error-line').allTextContents()).toEqual(['2']);
+
+    await pick(Buffer.from(bad));
+    await page.getByTestId('import-check').click();
+    await expect.poll(() => errors.textContent()).toContain('card_uid');
+    expect(await text('import-verdict')).toContain('nothing was changed');
     expect(await errors.getByTestId('import-error-line').allTextContents()).toEqual(['3']);
-    expect(await errors.textContent()).toContain('card_uid');
     expect(await page.getByTestId('import-apply').isDisabled()).toBe(true);
     expect(lab.hub.store.entities.list('residents')).toHaveLength(before);
     expect(lab.hub.store.panels.view('p1').config.publishedVersion).toBe(version);
 
     const good = `${header}\nu-2,1202,Eva Berg,04A1B2C3,p1-door\nu-2,1202,Olof Berg,04A1B2C4,p1-door\n`;
-    await page.getByTestId('import-file').setInputFiles({
-      name: 'residents.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(good),
-    });
+    await pick(Buffer.from(good));
     // A new file needs its own dry run before it can be applied.
     expect(await page.getByTestId('import-apply').isDisabled()).toBe(true);
     await page.getByTestId('import-check').click();

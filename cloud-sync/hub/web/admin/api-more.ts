@@ -68,8 +68,8 @@ export function errorFrom(status: number, json: unknown): ApiError {
 /** A body sent as it is (a CSV file), not as JSON. */
 export class RawBody {
   readonly contentType: string;
-  readonly data: string;
-  constructor(contentType: string, data: string) {
+  readonly data: string | ArrayBuffer;
+  constructor(contentType: string, data: string | ArrayBuffer) {
     this.contentType = contentType;
     this.data = data;
   }
@@ -88,7 +88,7 @@ export class MoreApi {
     const headers: Record<string, string> = {};
     const token = loadToken();
     if (token) headers['authorization'] = `Bearer ${token}`;
-    let payload: string | undefined;
+    let payload: string | ArrayBuffer | undefined;
     if (body instanceof RawBody) {
       headers['content-type'] = body.contentType;
       payload = body.data;
@@ -156,10 +156,11 @@ export class MoreApi {
   // CSV import --------------------------------------------------------------------------------------
 
   /**
-   * A dry run or an apply of a CSV file. A file with bad rows is an answer (422 with every bad row),
+   * A dry run or an apply of a CSV file, sent as its bytes (the hub reports lines that are not UTF-8,
+   * which decoding here would hide). A file with bad rows is an answer (422 with every bad row),
    * not an error; an apply waits for the online panels to apply its versions.
    */
-  importCsv(buildingId: string, csv: string, dryRun: boolean): Promise<ImportReportView> {
+  importCsv(buildingId: string, csv: ArrayBuffer, dryRun: boolean): Promise<ImportReportView> {
     const path = `/api/v1/buildings/${seg(buildingId)}/import${query({
       dryRun: String(dryRun),
       wait: dryRun ? undefined : APPLY_WAIT_MS,

@@ -87,13 +87,13 @@ function importForm(ctx: ScreenContext): HTMLElement {
   const buildingId = ctx.building!.id;
   const file = h('input', { type: 'file', name: 'file', accept: '.csv,text/csv', testid: 'import-file' });
   const out = h('div', { testid: 'import-report', 'aria-live': 'polite' });
-  // The text of the file whose dry run was clean: only that text can be applied.
-  let checked: string | null = null;
-  const read = async (): Promise<string> => {
+  // The bytes of the file whose dry run was clean: only those bytes can be applied.
+  let checked: ArrayBuffer | null = null;
+  const read = async (): Promise<ArrayBuffer> => {
     const picked = file.files?.[0];
     if (!picked) throw new Error('pick a CSV file first');
     if (picked.size > MAX_BYTES) throw new Error(`the file is larger than ${MAX_BYTES / 1024 / 1024} MiB`);
-    return picked.text();
+    return picked.arrayBuffer();
   };
   const fail = (err: unknown) =>
     replace(out, h('p', { class: 'result bad', role: 'alert', testid: 'import-verdict' }, errorText(err)));
