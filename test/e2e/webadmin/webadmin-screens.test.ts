@@ -161,7 +161,7 @@ describe('WebAdmin screens: doorbells, import, events, access, moderation, invit
     const errors = page.getByTestId('import-errors');
     // A Latin-1 file ("Åsa" as the one byte 0xC5): the browser sends the bytes as they are, the hub names the line.
     await pick(
-      Buffer.concat([Buffer.from(header + '\n'), Buffer.from('u-2,1202,\u00c5sa Berg,,\n', 'latin1')]),
+      Buffer.concat([Buffer.from(`${header}\n`), Buffer.from('u-2,1202,\u00c5sa Berg,,\n', 'latin1')]),
     );
     await page.getByTestId('import-check').click();
     await expect.poll(() => errors.textContent()).toContain('not UTF-8');
