@@ -224,6 +224,18 @@ describe('WebAdmin screens: doorbells, import, events, access, moderation, invit
       new Set(['access.granted']),
     );
 
+    // By card (picked by its holder and UID; the rows themselves never show a UID).
+    await page
+      .getByTestId('event-filters')
+      .getByTestId('card')
+      .selectOption({ label: `Resident of p1 · ${UID}` });
+    await page.getByTestId('events-apply').click();
+    await expect
+      .poll(() => page.getByTestId('event-filters').getByTestId('card').inputValue())
+      .toBe('p1-card');
+    expect(await rows.count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('events').textContent()).not.toContain(UID);
+
     const download = page.waitForEvent('download');
     await page.getByTestId('events-export').click();
     const file = await download;

@@ -7,6 +7,8 @@ export interface Names {
   doors: Map<string, string>;
   residents: Map<string, string>;
   panels: Map<string, string>;
+  /** The building's cards: whose they are (and their UID, for the filter only). */
+  cards: Map<string, { residentId: string; uid: string }>;
 }
 
 const TONE: Record<string, 'ok' | 'bad' | 'warn'> = {
@@ -27,8 +29,12 @@ function details(e: StoredEventView, names: Names): string {
     const value = e.data[key];
     if (typeof value !== 'string' && typeof value !== 'number') continue;
     if (key === 'residentId') parts.push(names.residents.get(String(value)) ?? `resident ${value}`);
-    else if (key === 'cardId') parts.push(`card ${value}`);
-    else parts.push(`${key === 'reason' ? '' : `${key}: `}${value}`);
+    else if (key === 'cardId') {
+      const holder = names.cards.get(String(value))?.residentId;
+      // Without the UID: the row says whose card it was (the resident is usually named beside it).
+      if (holder === undefined || holder !== e.data['residentId'])
+        parts.push(holder ? `card of ${names.residents.get(holder) ?? holder}` : `card ${value}`);
+    } else parts.push(`${key === 'reason' ? '' : `${key}: `}${value}`);
   }
   return parts.join(' · ');
 }

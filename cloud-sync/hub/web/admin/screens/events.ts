@@ -36,17 +36,24 @@ function localMs(value: string): number | undefined {
 
 async function names(ctx: ScreenContext): Promise<Names> {
   const buildingId = ctx.building!.id;
-  const [doors, units, residents, panels] = await Promise.all([
+  const [doors, units, residents, panels, cards] = await Promise.all([
     ctx.api.list('doors', { buildingId }),
     ctx.api.list('units', { buildingId }),
     ctx.api.list('residents'),
     ctx.api.list('panels', { buildingId }),
+    ctx.api.list('cards'),
   ]);
   const here = new Set(units.map((u) => u.id));
+  const residentNames = new Map(residents.filter((r) => here.has(r.unitId)).map((r) => [r.id, r.name]));
   return {
     doors: new Map(doors.map((d) => [d.id, d.name])),
-    residents: new Map(residents.filter((r) => here.has(r.unitId)).map((r) => [r.id, r.name])),
+    residents: residentNames,
     panels: new Map(panels.map((p) => [p.id, p.name])),
+    cards: new Map(
+      cards
+        .filter((c) => residentNames.has(c.residentId))
+        .map((c) => [c.id, { residentId: c.residentId, uid: c.uid }]),
+    ),
   };
 }
 
@@ -59,7 +66,12 @@ export const eventsScreen: Screen = {
     const p = ctx.params;
     const door = select('door', [['', 'any door'], ...known.doors], p['door'] ?? '');
     const resident = select('resident', [['', 'any resident'], ...known.residents], p['resident'] ?? '');
-    const card = input('card', { value: p['card'] ?? '', placeholder: 'card id', maxlength: 128 });
+    // The administrator knows a card by its holder and the UID printed on it (the events never show UIDs).
+    const cardChoices = [...known.cards]
+      .filter(([, c]) => !p['resident'] || c.residentId === p['resident'])
+      .map(([id, c]) => [id, `${known.residents.get(c.residentId) ?? '?'} · ${c.uid}`] as const)
+      .sort((a, b) => a[1].localeCompare(b[1]));
+    const card = select('card', [['', 'any card'], ...cardChoices], p['card'] ?? '');
     const type = select('type', TYPE_CHOICES, p['type'] ?? '');
     const from = input('from', { type: 'datetime-local', value: p['from'] ?? '' });
     const to = input('to', { type: 'datetime-local', value: p['to'] ?? '' });
