@@ -71,6 +71,8 @@ export function sendStream(
     },
   };
   body.open(sink);
+  // The client may have gone before the reply started: 'close' has fired already and will not again.
+  if (res.destroyed) close();
 }
 
 /**

@@ -53,6 +53,7 @@ export class AdminLogins {
   readonly #clock: Clock;
   readonly #lifetime: AdminSessionLifetime;
   readonly #limiter: LoginLimiter;
+  readonly #onLogout = new Set<(token: string) => void>();
 
   constructor(o: { store: HubStore; clock: Clock; lifetime?: AdminSessionLifetime | undefined }) {
     this.#store = o.store;
@@ -142,6 +143,13 @@ export class AdminLogins {
 
   logout(token: string): void {
     this.#store.adminSessions.end(token);
+    for (const listener of this.#onLogout) listener(token);
+  }
+
+  /** Calls `listener` with the token of each session logged out (live event streams end at once). */
+  onLogout(listener: (token: string) => void): () => void {
+    this.#onLogout.add(listener);
+    return () => this.#onLogout.delete(listener);
   }
 }
 

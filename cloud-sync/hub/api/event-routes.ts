@@ -35,6 +35,7 @@ export function addEventRoutes(
     identify: (credential) => auth.identify(credential, { touch: false }),
     limits,
   });
+  ctx.logins.onLogout((token) => streams.endCredential(token));
   const filterOf = (req: IncomingMessage, q: Parameters<typeof scopedEventFilter>[2]) =>
     scopedEventFilter(auth.principalOf(req), scopedEntities(ctx, auth, req), q);
   router

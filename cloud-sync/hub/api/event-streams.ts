@@ -3,8 +3,9 @@
  * Authorization header, and a session token in a URL would end up in proxy logs and browser history, so
  * the page first asks (with its session, as any request) for a ticket: single use, 30 s, kept only in
  * memory. The stream opened with it carries the events its filter selects, as they are stored, and a
- * heartbeat; at every heartbeat the credential behind it is checked again (without counting as use, so
- * an idle session still expires), and a logged-out, expired or narrowed session ends the stream. Streams
+ * heartbeat; a logout ends it at once, and at every heartbeat the credential behind it is checked again
+ * (without counting as use, so an idle session still expires): an expired, disabled or narrowed session
+ * ends the stream too. Streams
  * are bounded per principal and in total: each holds a socket and a timer.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -45,7 +46,8 @@ interface OpenStream {
   credential: string;
   filter: EventFilter;
   last: number;
-  sink: StreamSink;
+  /** Set once the headers are out. */
+  sink: StreamSink | undefined;
   heartbeat: TimerHandle | undefined;
 }
 
@@ -72,6 +74,12 @@ export class EventStreams {
     o.events.subscribe(() => this.#queuePump());
   }
 
+  /** Ends at once every stream (and unused ticket) opened with this credential: its session ended. */
+  endCredential(credential: string): void {
+    for (const [key, t] of this.#tickets) if (t.credential === credential) this.#tickets.delete(key);
+    for (const stream of this.#open) if (stream.credential === credential) this.#end(stream);
+  }
+
   get openCount(): number {
     return this.#open.size;
   }
@@ -89,7 +97,7 @@ export class EventStreams {
     this.#checkRoom(owner);
     // Unused tickets are bounded like streams: a loop of ticket requests cannot grow the map.
     const pending = [...this.#tickets.values()].filter((t) => t.owner === owner).length;
-    if (pending >= this.#limits.perPrincipal)
+    if (pending >= this.#limits.perPrincipal || this.#tickets.size >= this.#limits.total)
       throw new RateLimitedError(
         'too many unused stream tickets; open or let them expire',
         STREAM_TICKET_TTL_MS,
@@ -116,8 +124,7 @@ export class EventStreams {
       credential: t.credential,
       filter: t.filter,
       last: t.after ?? this.#latestCursor(),
-      // Set in open(): the sink exists once the headers are out.
-      sink: undefined as unknown as StreamSink,
+      sink: undefined,
       heartbeat: undefined,
     };
     this.#open.add(stream);
@@ -162,12 +169,13 @@ export class EventStreams {
   }
 
   #send(stream: OpenStream): void {
-    if (stream.sink === undefined) return;
+    const sink = stream.sink;
+    if (sink === undefined) return;
     for (;;) {
-      if (stream.sink.closed) return;
+      if (sink.closed) return;
       const batch = this.#events.list({ ...stream.filter, after: stream.last, order: 'asc', limit: BATCH });
       for (const e of batch) {
-        stream.sink.write(serverSentEvent({ event: 'event', id: e.cursor, data: JSON.stringify(e) }));
+        sink.write(serverSentEvent({ event: 'event', id: e.cursor, data: JSON.stringify(e) }));
         stream.last = e.cursor;
       }
       if (batch.length < BATCH) {
@@ -181,16 +189,23 @@ export class EventStreams {
 
   #beat(stream: OpenStream): void {
     stream.heartbeat = this.#clock.setTimeout(() => {
-      if (stream.sink.closed) return;
+      const sink = stream.sink;
+      if (sink === undefined || sink.closed) return;
       const principal = this.#identify(stream.credential);
       if (!principal || !stillCovers(principal, stream.filter)) {
-        stream.sink.write(serverSentEvent({ event: 'end', data: 'session_ended' }));
-        stream.sink.end();
+        this.#end(stream);
         return;
       }
-      stream.sink.write(SSE_HEARTBEAT);
+      sink.write(SSE_HEARTBEAT);
       this.#beat(stream);
     }, STREAM_HEARTBEAT_MS);
+  }
+
+  #end(stream: OpenStream): void {
+    const sink = stream.sink;
+    if (sink === undefined || sink.closed) return;
+    sink.write(serverSentEvent({ event: 'end', data: 'session_ended' }));
+    sink.end();
   }
 }
 

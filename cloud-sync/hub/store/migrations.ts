@@ -392,7 +392,7 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 10,
-    name: 'resident invites and unit owners',
+    name: 'resident invites, unit owners, event filter indexes',
     sql: `
       -- A one-time invite per resident (a newer one replaces it): the SHA-256 of a 256-bit random code,
       -- deleted when redeemed. Hub-only, like the rest of the login data.
@@ -414,6 +414,11 @@ export const migrations: readonly Migration[] = [
         WHEN new.unit_id IS NOT old.unit_id OR new.status <> 'active' BEGIN
         DELETE FROM unit_owners WHERE resident_id = new.id;
       END;
+
+      -- WebAdmin's event filters (api/event-routes.ts): by door and by card, newest first. The resident
+      -- filter uses events_call_rang (migration 4).
+      CREATE INDEX events_door ON events(door_id, cursor);
+      CREATE INDEX events_card ON events(json_extract(data, '$.cardId'), cursor);
     `,
   },
 ];

@@ -260,10 +260,47 @@ describe('events for WebAdmin', () => {
     expect(fifth.status).toBe(429);
     await until(() => hub.eventStreams.openCount === 4, 'four streams at the hub', 5000);
     expect((await karin('POST', '/api/v1/admin/logout')).status).toBe(204);
-    clock.advance(10_000);
+    // At once, not at the next heartbeat (the fake clock does not move).
     await until(() => streams.every((s) => s.closed()), 'the streams to end', 5000);
     expect(streams[0]!.text()).toContain('event: end\ndata: session_ended');
     expect(hub.eventStreams.openCount).toBe(0);
+  });
+
+  it('ends a stream at the heartbeat once its session has expired', async () => {
+    const t = await operator('POST', '/api/v1/events/stream-ticket', {});
+    const { stream } = await openStream(base, t.body.ticket);
+    clock.advance(10_000);
+    await until(() => stream!.text().includes(': heartbeat'), 'a heartbeat', 5000);
+    expect(stream!.closed()).toBe(false);
+    // An administrator's session idles out; the stream's own checks do not keep it alive.
+    await operator('POST', '/api/v1/admin/accounts', {
+      username: 'ida',
+      displayName: 'Ida',
+      role: 'building_admin',
+      password: PASSWORD,
+      buildingIds: ['b1'],
+    });
+    const json = { 'content-type': 'application/json' };
+    const first = await operator(
+      'POST',
+      '/api/v1/admin/login',
+      { username: 'ida', password: PASSWORD },
+      json,
+    );
+    const done = await operator(
+      'POST',
+      '/api/v1/admin/login/second-factor',
+      { loginToken: first.body.loginToken, code: totpCode(first.body.secret, clock.now()) },
+      json,
+    );
+    const mine = await operator('POST', '/api/v1/events/stream-ticket', {}, bearer(done.body.sessionToken));
+    const idle = await openStream(base, mine.body.ticket);
+    // 31 minutes of heartbeats (each one checks the session): past the 30-minute idle limit only if the
+    // checks did not count as use.
+    clock.advance(31 * 60_000);
+    await until(() => idle.stream!.closed(), 'the idle session to end its stream', 5000);
+    expect(idle.stream!.text()).toContain('event: end\ndata: session_ended');
+    await stream!.cancel();
   });
 
   it('documents every events route in the OpenAPI document', async () => {

@@ -54,14 +54,17 @@ class ResidentApp {
     status.screen = 'login';
     replace(
       this.#root,
-      loginScreen((session) => {
-        saveSession(session);
-        void this.#start(session);
-      }),
+      loginScreen(
+        (session) => {
+          saveSession(session);
+          void this.#start(session);
+        },
+        () => this.#showInvite(undefined),
+      ),
     );
   }
 
-  #showInvite(code: string): void {
+  #showInvite(code: string | undefined): void {
     status.screen = 'invite';
     replace(
       this.#root,

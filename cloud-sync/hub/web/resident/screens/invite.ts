@@ -16,7 +16,11 @@ export function inviteCodeFromHash(hash: string): string | undefined {
   return match?.[1];
 }
 
-export function inviteScreen(code: string, onLoggedIn: (session: ResidentLoginReply) => void): HTMLElement {
+/** `code` from the link; undefined: the resident types it (the screen asks for it). */
+export function inviteScreen(
+  code: string | undefined,
+  onLoggedIn: (session: ResidentLoginReply) => void,
+): HTMLElement {
   const input = (id: string, attrs: Record<string, string | number | boolean>) =>
     h('input', { id, name: id, testid: id, required: true, maxlength: 200, ...attrs });
   const password = input('invite-password', {
@@ -26,13 +30,16 @@ export function inviteScreen(code: string, onLoggedIn: (session: ResidentLoginRe
   });
   const repeat = input('invite-repeat', { type: 'password', autocomplete: 'new-password' });
   const deviceName = input('invite-device', { maxlength: 100, value: 'Browser' });
+  const typed = input('invite-code', { autocomplete: 'off', autocapitalize: 'none', maxlength: 100 });
   const error = h('p', { class: 'error', role: 'alert', testid: 'invite-error' });
   const submit = h('button', { type: 'submit', class: 'primary', testid: 'invite-submit' }, 'Set password');
   const form = h(
     'form',
     { class: 'card', testid: 'invite-form', 'aria-labelledby': 'invite-title' },
     h('h1', { id: 'invite-title' }, 'Welcome: choose your password'),
-    h('p', { class: 'muted' }, `At least ${RESIDENT_PASSWORD_MIN_CHARS} characters.`),
+    code === undefined && h('label', { for: 'invite-code' }, 'Invite code'),
+    code === undefined && typed,
+    h('p', { class: 'muted' }, `Choose a password of at least ${RESIDENT_PASSWORD_MIN_CHARS} characters.`),
     h('label', { for: 'invite-password' }, 'Password'),
     password,
     h('label', { for: 'invite-repeat' }, 'Password again'),
@@ -54,7 +61,7 @@ export function inviteScreen(code: string, onLoggedIn: (session: ResidentLoginRe
     try {
       onLoggedIn(
         await redeemInvite({
-          code,
+          code: code ?? typed.value.trim(),
           password: password.value,
           deviceName: deviceName.value.trim() || 'Browser',
           appDeviceId: installAppDeviceId(),

@@ -11,7 +11,10 @@ function guessDeviceName(): string {
   return os ? `${os} browser` : 'Browser';
 }
 
-export function loginScreen(onLoggedIn: (session: ResidentLoginReply) => void): HTMLElement {
+export function loginScreen(
+  onLoggedIn: (session: ResidentLoginReply) => void,
+  onInviteCode?: () => void,
+): HTMLElement {
   const residentId = h('input', {
     id: 'login-resident',
     name: 'residentId',
@@ -73,7 +76,11 @@ export function loginScreen(onLoggedIn: (session: ResidentLoginReply) => void): 
       submit.disabled = false;
     }
   });
-  return h('main', { class: 'screen login' }, form);
+  // An invite code typed by hand (the link carries it otherwise).
+  const invite =
+    onInviteCode &&
+    h('button', { type: 'button', testid: 'login-invite', onclick: onInviteCode }, 'I have an invite code');
+  return h('main', { class: 'screen login' }, form, invite);
 }
 
 function loginError(err: unknown): string {
