@@ -247,6 +247,27 @@ describe('WebAdmin screens: doorbells, import, events, access, moderation, invit
     expect(file.suggestedFilename()).toMatch(/\.csv$/);
   }, 30_000);
 
+  it('pages to older events: every event once, newest first', async () => {
+    // Enough taps for more than one page of 50 (each tap is a decision and an unlock at least).
+    for (let i = 0; i < 30; i++) await tap(panel, UID);
+    await until(
+      () => lab.hub.store.events.list({ panelId: 'p1', limit: 200, order: 'desc' }).length > 60,
+      'the events at the hub',
+    );
+    await openScreen(page, 'events');
+    // Not live: the taps' last events (the relocks) must not add rows while the pages are counted.
+    await page.getByTestId('event-filters').getByTestId('live').uncheck();
+    await page.getByTestId('events-apply').click();
+    await expect.poll(() => text('events-live')).toBe('not live');
+    const rows = page.getByTestId('event-row');
+    await expect.poll(() => rows.count()).toBe(50);
+    await page.getByTestId('events-older').click();
+    await expect.poll(() => rows.count()).toBeGreaterThan(50);
+    const cursors = await rows.evaluateAll((els) => els.map((e) => Number(e.dataset['cursor'])));
+    expect(cursors).toEqual([...cursors].sort((a, b) => b - a));
+    expect(new Set(cursors).size).toBe(cursors.length);
+  }, 30_000);
+
   it('edits a weekly time profile and gives a resident a door during it', async () => {
     await openScreen(page, 'access');
     await page.getByTestId('profile-new').click();
