@@ -67,11 +67,17 @@ export const eventsScreen: Screen = {
     const door = select('door', [['', 'any door'], ...known.doors], p['door'] ?? '');
     const resident = select('resident', [['', 'any resident'], ...known.residents], p['resident'] ?? '');
     // The administrator knows a card by its holder and the UID printed on it (the events never show UIDs).
-    const cardChoices = [...known.cards]
-      .filter(([, c]) => !p['resident'] || c.residentId === p['resident'])
-      .map(([id, c]) => [id, `${known.residents.get(c.residentId) ?? '?'} · ${c.uid}`] as const)
-      .sort((a, b) => a[1].localeCompare(b[1]));
-    const card = select('card', [['', 'any card'], ...cardChoices], p['card'] ?? '');
+    const cardChoices = (holder: string) =>
+      [...known.cards]
+        .filter(([, c]) => !holder || c.residentId === holder)
+        .map(([id, c]) => [id, `${known.residents.get(c.residentId) ?? '?'} · ${c.uid}`] as const)
+        .sort((a, b) => a[1].localeCompare(b[1]));
+    const card = select('card', [['', 'any card'], ...cardChoices(p['resident'] ?? '')], p['card'] ?? '');
+    // A resident picked: their cards only (the card picked before may be someone else's).
+    resident.addEventListener('change', () => {
+      const options = [['', 'any card'] as const, ...cardChoices(resident.value)];
+      card.replaceChildren(...options.map(([v, label]) => h('option', { value: v }, label)));
+    });
     const type = select('type', TYPE_CHOICES, p['type'] ?? '');
     const from = input('from', { type: 'datetime-local', value: p['from'] ?? '' });
     const to = input('to', { type: 'datetime-local', value: p['to'] ?? '' });
