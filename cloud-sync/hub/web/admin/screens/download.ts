@@ -1,6 +1,6 @@
 /**
  * Saving a file the hub sent (a CSV export fetched with the session's Authorization header, which a plain
- * link cannot send): an object URL on a temporary download link, revoked right after.
+ * link cannot send): an object URL on a temporary download link, released once the download has surely started.
  */
 export function downloadBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
@@ -11,6 +11,6 @@ export function downloadBlob(blob: Blob, filename: string): void {
   document.body.append(link);
   link.click();
   link.remove();
-  // The click has started the download; the URL is not needed after this turn.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  // Some browsers read the blob after the click returns: the URL is released a minute later, not at once.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
