@@ -1,8 +1,9 @@
 /**
  * Reading a server-sent-events stream from a fetch Response (text/event-stream), as the WHATWG format
  * says: lines split on CR, LF or CRLF, `event:`, `data:` (joined with "\n") and `id:` fields, a blank line
- * dispatches, `:` lines are comments (heartbeats). Used instead of EventSource, which can neither send
- * the session's Authorization header nor be told apart from a refused request.
+ * dispatches, `:` lines are comments (heartbeats). Used instead of EventSource, which reconnects on its
+ * own with the same URL — the hub's stream tickets are single use, so each reconnect needs a new one —
+ * and cannot tell a refused request (its status and message) from a dropped connection.
  */
 
 export interface ServerEvent {
