@@ -2,8 +2,8 @@
  * Screenshots of WebAdmin's main screens for the README: starts the simulator (npm start's launcher:
  * embedded broker, hub, and a panel with the demo building), has the operator create a building
  * administrator, logs in as them in headless Chromium (the TOTP code computed from the secret the page
- * shows, as an authenticator app would), and writes 1280×800 PNGs of the login, panels, residents, cards
- * and change log to docs/screenshots/.
+ * shows, as an authenticator app would), and writes 1280×800 PNGs of the login, panels, residents, cards,
+ * change log, doorbells, directory, access rules, events and CSV import to docs/screenshots/.
  *
  * `npm run build && node scripts/screenshots.ts [--out DIR]`
  */
@@ -90,6 +90,16 @@ async function main(): Promise<void> {
     await shoot(page, out, 'webadmin-cards.png');
     await screen(page, '#/changes', '[data-testid="changes"]');
     await shoot(page, out, 'webadmin-changes.png');
+    await screen(page, '#/doorbells', '[data-testid="bells"]');
+    await shoot(page, out, 'webadmin-doorbells.png');
+    await screen(page, '#/directory', '[data-testid="directory"]');
+    await shoot(page, out, 'webadmin-directory.png');
+    await screen(page, '#/access', '[data-testid="rules"]');
+    await shoot(page, out, 'webadmin-access.png');
+    await screen(page, '#/events', '[data-testid="events"]');
+    await shoot(page, out, 'webadmin-events.png');
+    await screen(page, '#/import', '[data-testid="import-form"]');
+    await shoot(page, out, 'webadmin-import.png');
   } finally {
     await browser.close();
     await sim.stop();

@@ -3,10 +3,17 @@
  * here; the contract (what a screen exports, what its context offers) is at the top of ../nav.ts.
  */
 import type { Screen } from '../nav.ts';
+import { accessScreen } from './access.ts';
 import { accountsScreen } from './accounts.ts';
 import { buildingsScreen } from './buildings.ts';
 import { cardsScreen } from './cards.ts';
 import { changesScreen } from './changes.ts';
+import { directoryScreen } from './directory.ts';
+import { doorbellsScreen } from './doorbells.ts';
+import { eventsScreen } from './events.ts';
+import { importScreen } from './import.ts';
+import { inviteScreen } from './invite.ts';
+import { ownersScreen } from './owners.ts';
 import { panelsScreen } from './panels.ts';
 import { residentsScreen } from './residents.ts';
 
@@ -14,6 +21,13 @@ export const SCREENS: readonly Screen[] = [
   panelsScreen,
   residentsScreen,
   cardsScreen,
+  inviteScreen,
+  ownersScreen,
+  doorbellsScreen,
+  directoryScreen,
+  accessScreen,
+  eventsScreen,
+  importScreen,
   buildingsScreen,
   changesScreen,
   accountsScreen,
