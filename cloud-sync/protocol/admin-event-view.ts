@@ -14,8 +14,12 @@ export const storedEventView = auditEventSchema.extend({
 
 export const eventsListReply = z.object({
   events: z.array(storedEventView),
-  nextAfter: z.number().int(),
-  nextBefore: z.number().int().nullable(),
+  nextAfter: z.number().int().describe('the highest cursor so far: after=nextAfter lists only newer events'),
+  nextBefore: z
+    .number()
+    .int()
+    .nullable()
+    .describe('the lowest cursor of this page: before=nextBefore lists older events (null: empty page)'),
 });
 
 export type StoredEventView = z.output<typeof storedEventView>;

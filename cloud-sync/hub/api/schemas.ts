@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { pageQueryFields } from '../../../lib/http/paging.ts';
+import { eventsListReply } from '../../protocol/admin-event-view.ts';
 import { EVENTS_CSV_MAX_ROWS, eventFilterFields } from '../../protocol/admin-events.ts';
-import { storedEventSchema } from '../store/event-log.ts';
 
 const cursor = z.coerce.number().int('must be an integer').min(0);
 
@@ -43,16 +43,8 @@ export const eventsCsvQuery = z
 /** GET /api/v1/events/stream: the ticket from POST /api/v1/events/stream-ticket. */
 export const streamQuery = z.object({ ticket: z.string().min(1).max(100) }).strict();
 
-/** What GET /api/v1/events answers. */
-export const eventsReply = z.object({
-  events: z.array(storedEventSchema),
-  nextAfter: z.number().int().describe('the highest cursor so far: after=nextAfter lists only newer events'),
-  nextBefore: z
-    .number()
-    .int()
-    .nullable()
-    .describe('the lowest cursor of this page: before=nextBefore lists older events (null: empty page)'),
-});
+/** What GET /api/v1/events answers (the protocol's: WebAdmin validates it). */
+export const eventsReply = eventsListReply;
 
 /** The listing order: newest first unless the caller follows the stream with `after` alone. */
 export function eventsOrder(q: z.output<typeof eventsQuery>): 'asc' | 'desc' {

@@ -4,19 +4,14 @@
  * which the panel's in-order stream is stored without a gap: the only thing ever acknowledged.
  */
 import type { Database } from 'better-sqlite3';
-import { z } from 'zod';
-import { auditEventSchema, type EventsMessage } from '../../protocol/messages.ts';
+import type { StoredEventView } from '../../protocol/admin-event-view.ts';
+import type { EventsMessage } from '../../protocol/messages.ts';
 import { type EventFilter, eventWhere } from './event-filter.ts';
 
 type AuditEvent = EventsMessage['events'][number];
 
-/** An event as the admin API lists it: the panel's event, with where and when the hub stored it. */
-export const storedEventSchema = auditEventSchema.extend({
-  cursor: z.number().int(),
-  panelId: z.string(),
-  receivedAt: z.number().int(),
-});
-export type StoredEvent = z.output<typeof storedEventSchema>;
+/** An event as the admin API lists it (one schema, in the protocol, because WebAdmin validates it too). */
+export type StoredEvent = StoredEventView;
 
 export interface InOrderResult {
   /** Rows newly inserted (duplicates are not counted). */

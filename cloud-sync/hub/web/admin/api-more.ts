@@ -19,7 +19,7 @@ import {
 } from '../../../protocol/hub-entities.ts';
 import { type ResidentInviteReply, residentInviteReply } from '../../../protocol/resident-invite.ts';
 import { unitOwnerReply } from '../../../protocol/unit-owner.ts';
-import { type AdminApi, APPLY_WAIT_MS, ApiError, type Schema } from './api.ts';
+import { type AdminApi, APPLY_WAIT_MS, ApiError, errorOf, query, readJson, type Schema } from './api.ts';
 import { loadToken } from './session.ts';
 
 /** The tables these screens read and write generically, with the schema of their rows. */
@@ -41,29 +41,6 @@ export type ModerationOutcome = Parsed<typeof moderationOutcome>;
 export type UnitOwnerReply = Parsed<typeof unitOwnerReply>;
 
 const seg = encodeURIComponent;
-
-export function query(params: Record<string, string | number | undefined>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : '';
-}
-
-interface ErrorReply {
-  error?: { code?: unknown; message?: unknown; issues?: unknown };
-}
-
-/** The hub's error body as an ApiError (message, code, each field's issue). */
-export function errorFrom(status: number, json: unknown): ApiError {
-  const error = (json as ErrorReply | undefined)?.error;
-  const issues = Array.isArray(error?.issues) ? error.issues.filter((i) => typeof i === 'string') : [];
-  return new ApiError(
-    status,
-    typeof error?.code === 'string' ? error.code : 'http_error',
-    typeof error?.message === 'string' ? error.message : `the hub answered ${status}`,
-    issues,
-  );
-}
 
 /** A body sent as it is (a CSV file), not as JSON. */
 export class RawBody {
@@ -103,7 +80,7 @@ export class MoreApi {
       throw new ApiError(0, 'network', 'the hub cannot be reached');
     }
     if (res.status === 401) {
-      const err = errorFrom(401, await res.json().catch(() => undefined));
+      const err = errorOf(res, await readJson(res));
       // The shell's client learns of the ended session by asking itself (its own 401 handling).
       void this.#api.me().catch(() => {});
       throw err;
@@ -120,14 +97,8 @@ export class MoreApi {
     ok: readonly number[] = [],
   ): Promise<T> {
     const res = await this.fetch(method, path, body);
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    if (!res.ok && !ok.includes(res.status)) throw errorFrom(res.status, json);
+    const json = await readJson(res);
+    if (!res.ok && !ok.includes(res.status)) throw errorOf(res, json);
     if (schema === null) return undefined as T;
     const parsed = schema.safeParse(json);
     if (!parsed.success)
@@ -214,7 +185,7 @@ export class MoreApi {
   /** The CSV export of the same filter (newest first, bounded by the hub), as a file to save. */
   async eventsCsv(filter: EventFilter): Promise<{ blob: Blob; nextBefore: string | null }> {
     const res = await this.fetch('GET', `/api/v1/events.csv${query(filterQuery(filter))}`);
-    if (!res.ok) throw errorFrom(res.status, await res.json().catch(() => undefined));
+    if (!res.ok) throw errorOf(res, await readJson(res));
     return { blob: await res.blob(), nextBefore: res.headers.get('x-next-before') };
   }
 
@@ -231,7 +202,7 @@ export class MoreApi {
       headers: { accept: 'text/event-stream' },
       signal,
     });
-    if (!res.ok) throw errorFrom(res.status, await res.json().catch(() => undefined));
+    if (!res.ok) throw errorOf(res, await readJson(res));
     return res;
   }
 }

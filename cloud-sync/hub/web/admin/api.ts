@@ -98,7 +98,8 @@ interface ErrorReply {
   error?: { code?: unknown; message?: unknown; issues?: unknown };
 }
 
-function errorOf(res: Response, json: unknown): ApiError {
+/** The hub's error body as an ApiError (message, code, each field's issue, Retry-After). */
+export function errorOf(res: Response, json: unknown): ApiError {
   const error = (json as ErrorReply | undefined)?.error;
   const retry = Number(res.headers.get('retry-after'));
   const issues = Array.isArray(error?.issues) ? error.issues.filter((i) => typeof i === 'string') : [];
@@ -131,13 +132,7 @@ async function request<T>(
   } catch {
     throw new ApiError(0, 'network', 'the hub cannot be reached');
   }
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
+  const json = await readJson(res);
   if (!res.ok) throw errorOf(res, json);
   if (schema === null) return undefined as T;
   const parsed = schema.safeParse(json);
@@ -147,9 +142,20 @@ async function request<T>(
 
 const seg = encodeURIComponent;
 
-function query(params: Record<string, string | number | undefined>): string {
+/** A reply's JSON body, or undefined for an empty or non-JSON one (an error page of a proxy). */
+export async function readJson(res: Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A query string of the parameters given (undefined and empty ones left out). */
+export function query(params: Record<string, string | number | undefined>): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : '';
 }
