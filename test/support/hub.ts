@@ -3,6 +3,7 @@
  * (resident-harness.ts), the Mosquitto lab (e2e/sync) and the browser world (e2e/resident-app) all start it
  * here, so the Hub's options are written once, and all talk to its admin API with one client.
  */
+import { totpCode } from '../../cloud-sync/hub/accounts/totp.ts';
 import { Hub } from '../../cloud-sync/hub/main.ts';
 import {
   type AppDeviceRevoker,
@@ -96,4 +97,33 @@ export type AdminApi = (
 export function adminApi(hub: Hub): AdminApi {
   const base = `http://127.0.0.1:${hub.apiAddress().port}`;
   return (method, path, body, headers = AUTH) => api(base, method, path, body, headers);
+}
+
+/**
+ * A building administrator created by the operator and logged in (password, then a TOTP code computed
+ * on `clock`, enrolling at this first login): their session token.
+ */
+export async function buildingAdminSession(
+  operator: AdminApi,
+  clock: Clock,
+  username: string,
+  buildingIds: string[],
+  password: string,
+): Promise<string> {
+  await operator('POST', '/api/v1/admin/accounts', {
+    username,
+    displayName: username,
+    role: 'building_admin',
+    password,
+    buildingIds,
+  });
+  const json = { 'content-type': 'application/json' };
+  const first = await operator('POST', '/api/v1/admin/login', { username, password }, json);
+  const done = await operator(
+    'POST',
+    '/api/v1/admin/login/second-factor',
+    { loginToken: first.body.loginToken, code: totpCode(first.body.secret, clock.now()) },
+    json,
+  );
+  return done.body.sessionToken as string;
 }

@@ -13,7 +13,7 @@ import { ResidentInvites } from '../residents/invites.ts';
 import { scopedEntities } from './admin-routes.ts';
 import type { HubApiContext } from './context.ts';
 import type { RequestAuth } from './request-auth.ts';
-import { RESIDENT_PREFIX } from './resident-routes.ts';
+import { admitLoggedInDevice, RESIDENT_PREFIX } from './resident-routes.ts';
 
 export const INVITE_REDEEM_PATH = `${RESIDENT_PREFIX}invite/redeem`;
 
@@ -40,13 +40,7 @@ export function addResidentInviteRoutes(
         parseInput(inviteRedeemBody, body, 'invite'),
         addresses.of(req.socket.remoteAddress, req.headers['x-forwarded-for']),
       );
-      // As for a login (resident-routes.ts): on Mosquitto the hub admits the new app device itself.
-      if (reply.mqtt && ctx.appDeviceAdmission)
-        await ctx.appDeviceAdmission.admit(
-          reply.appDeviceId,
-          reply.mqtt.password,
-          reply.panels.map((p) => p.id),
-        );
+      await admitLoggedInDevice(ctx, reply);
       return { status: 201, body: reply };
     });
 }

@@ -9,6 +9,7 @@ import type { Router } from '../../../lib/http/router.ts';
 import {
   callLogQuery,
   type ResidentCommandReply,
+  type ResidentLoginReply,
   type ResidentOpenReply,
   residentLoginBody,
 } from '../../protocol/resident-api.ts';
@@ -21,6 +22,20 @@ import type { RequestAuth } from './request-auth.ts';
 import { addResidentSelfRoutes } from './resident-self-routes.ts';
 
 export const RESIDENT_PREFIX = '/api/v1/resident/';
+
+/**
+ * On Mosquitto the hub creates a newly logged-in app device's broker login itself (after a login or a
+ * redeemed invite): its password, its client id and calls to the panels of its resident's buildings only
+ * (the panels the reply lists).
+ */
+export async function admitLoggedInDevice(ctx: HubApiContext, reply: ResidentLoginReply): Promise<void> {
+  if (reply.mqtt && ctx.appDeviceAdmission)
+    await ctx.appDeviceAdmission.admit(
+      reply.appDeviceId,
+      reply.mqtt.password,
+      reply.panels.map((p) => p.id),
+    );
+}
 
 export function addResidentRoutes(router: Router, ctx: HubApiContext, auth: RequestAuth): void {
   const { residents, store, clock } = ctx;
@@ -38,14 +53,7 @@ export function addResidentRoutes(router: Router, ctx: HubApiContext, auth: Requ
         parseInput(residentLoginBody, body, 'login'),
         addresses.of(req.socket.remoteAddress, req.headers['x-forwarded-for']),
       );
-      // On Mosquitto the hub creates the device's broker login itself: its password, its client id and
-      // calls to the panels of its resident's buildings only (the panels the reply lists).
-      if (reply.mqtt && ctx.appDeviceAdmission)
-        await ctx.appDeviceAdmission.admit(
-          reply.appDeviceId,
-          reply.mqtt.password,
-          reply.panels.map((p) => p.id),
-        );
+      await admitLoggedInDevice(ctx, reply);
       return { status: 201, body: reply };
     })
     .add('POST', `${RESIDENT_PREFIX}logout`, async ({ req }) => {

@@ -4,11 +4,10 @@
  * routes beyond CRUD and the change log. Built from the entity table, so a new table is covered at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCode } from '../../../cloud-sync/hub/accounts/totp.ts';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { ENTITY_NAMES, type EntityName } from '../../../cloud-sync/hub/store/entity-specs.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
-import { type AdminApi, adminApi, bearer, startTestHub } from '../../support/hub.ts';
+import { type AdminApi, adminApi, bearer, buildingAdminSession, startTestHub } from '../../support/hub.ts';
 import { type Broker, startBroker } from './hub-harness.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -55,27 +54,8 @@ describe('building administrators see and change only their buildings', () => {
     for (const b of ['b1', 'b2'])
       for (const [name, row] of rowsOf(b))
         expect((await operator('POST', `/api/v1/${name}`, row)).status, `${name} ${b}`).toBe(201);
-    await operator('POST', '/api/v1/admin/accounts', {
-      username: 'karin',
-      displayName: 'Karin',
-      role: 'building_admin',
-      password: PASSWORD,
-      buildingIds: ['b1'],
-    });
-    const json = { 'content-type': 'application/json' };
-    const first = await operator(
-      'POST',
-      '/api/v1/admin/login',
-      { username: 'karin', password: PASSWORD },
-      json,
-    );
-    const done = await operator(
-      'POST',
-      '/api/v1/admin/login/second-factor',
-      { loginToken: first.body.loginToken, code: totpCode(first.body.secret, clock.now()) },
-      json,
-    );
-    karin = (method, path, body) => operator(method, path, body, bearer(done.body.sessionToken));
+    const session = await buildingAdminSession(operator, clock, 'karin', ['b1'], PASSWORD);
+    karin = (method, path, body) => operator(method, path, body, bearer(session));
   });
   afterAll(async () => {
     await hub.stop();

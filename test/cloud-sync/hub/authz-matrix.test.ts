@@ -7,10 +7,9 @@
  * (admin-scope.test.ts covers the generic CRUD tables the same way, per table.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCode } from '../../../cloud-sync/hub/accounts/totp.ts';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
-import { type AdminApi, adminApi, bearer } from '../../support/hub.ts';
+import { type AdminApi, adminApi, bearer, buildingAdminSession } from '../../support/hub.ts';
 import { type Broker, startBroker } from './hub-harness.ts';
 import { loginResident, startResidentHub } from './resident-harness.ts';
 
@@ -80,22 +79,8 @@ describe('authorization matrix: objects of another building', () => {
   const clock = new FakeClock(Date.parse('2026-12-07T08:00:00Z'));
 
   const admin = async (username: string, buildingIds: string[]): Promise<Call> => {
-    await call('POST', '/api/v1/admin/accounts', {
-      username,
-      displayName: username,
-      role: 'building_admin',
-      password: PASSWORD,
-      buildingIds,
-    });
-    const json = { 'content-type': 'application/json' };
-    const first = await call('POST', '/api/v1/admin/login', { username, password: PASSWORD }, json);
-    const done = await call(
-      'POST',
-      '/api/v1/admin/login/second-factor',
-      { loginToken: first.body.loginToken, code: totpCode(first.body.secret, clock.now()) },
-      json,
-    );
-    return (method, path, body) => call(method, path, body, bearer(done.body.sessionToken));
+    const session = await buildingAdminSession(call, clock, username, buildingIds, PASSWORD);
+    return (method, path, body) => call(method, path, body, bearer(session));
   };
   const resident = async (id: string): Promise<Call> => {
     const { token } = await loginResident(call, id);

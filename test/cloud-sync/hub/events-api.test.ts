@@ -4,11 +4,10 @@
  * pages) and the live stream (ticket, single use, filtered, bounded, ended when the session is).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCode } from '../../../cloud-sync/hub/accounts/totp.ts';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { until } from '../../../scripts/lab/until.ts';
-import { type AdminApi, adminApi, bearer, startTestHub } from '../../support/hub.ts';
+import { type AdminApi, adminApi, bearer, buildingAdminSession, startTestHub } from '../../support/hub.ts';
 import { type Broker, startBroker } from './hub-harness.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -98,27 +97,8 @@ describe('events for WebAdmin', () => {
       ] as const)
         expect((await operator('POST', `/api/v1/${name}`, row)).status).toBe(201);
     }
-    await operator('POST', '/api/v1/admin/accounts', {
-      username: 'karin',
-      displayName: 'Karin',
-      role: 'building_admin',
-      password: PASSWORD,
-      buildingIds: ['b1'],
-    });
-    const json = { 'content-type': 'application/json' };
-    const first = await operator(
-      'POST',
-      '/api/v1/admin/login',
-      { username: 'karin', password: PASSWORD },
-      json,
-    );
-    const done = await operator(
-      'POST',
-      '/api/v1/admin/login/second-factor',
-      { loginToken: first.body.loginToken, code: totpCode(first.body.secret, clock.now()) },
-      json,
-    );
-    karinToken = done.body.sessionToken;
+    const session = await buildingAdminSession(operator, clock, 'karin', ['b1'], PASSWORD);
+    karinToken = session;
     karin = (method, path, body) => operator(method, path, body, bearer(karinToken));
     store(hub, 'p-b1', 0, [
       tap(true, 'c1', 'r1', 'd1'),
@@ -273,27 +253,8 @@ describe('events for WebAdmin', () => {
     await until(() => stream!.text().includes(': heartbeat'), 'a heartbeat', 5000);
     expect(stream!.closed()).toBe(false);
     // An administrator's session idles out; the stream's own checks do not keep it alive.
-    await operator('POST', '/api/v1/admin/accounts', {
-      username: 'ida',
-      displayName: 'Ida',
-      role: 'building_admin',
-      password: PASSWORD,
-      buildingIds: ['b1'],
-    });
-    const json = { 'content-type': 'application/json' };
-    const first = await operator(
-      'POST',
-      '/api/v1/admin/login',
-      { username: 'ida', password: PASSWORD },
-      json,
-    );
-    const done = await operator(
-      'POST',
-      '/api/v1/admin/login/second-factor',
-      { loginToken: first.body.loginToken, code: totpCode(first.body.secret, clock.now()) },
-      json,
-    );
-    const mine = await operator('POST', '/api/v1/events/stream-ticket', {}, bearer(done.body.sessionToken));
+    const session = await buildingAdminSession(operator, clock, 'ida', ['b1'], PASSWORD);
+    const mine = await operator('POST', '/api/v1/events/stream-ticket', {}, bearer(session));
     const idle = await openStream(base, mine.body.ticket);
     // 31 minutes of heartbeats (each one checks the session): past the 30-minute idle limit only if the
     // checks did not count as use.

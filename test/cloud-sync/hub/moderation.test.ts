@@ -5,10 +5,9 @@
  * building's picture policy off takes pictures out of the snapshot.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCode } from '../../../cloud-sync/hub/accounts/totp.ts';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
-import { type AdminApi, adminApi, bearer, startTestHub } from '../../support/hub.ts';
+import { type AdminApi, adminApi, bearer, buildingAdminSession, startTestHub } from '../../support/hub.ts';
 import { type Broker, seed, startBroker } from './hub-harness.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -54,27 +53,8 @@ describe('moderation', () => {
       ['karin', 'b1'],
       ['olle', 'b2'],
     ] as const) {
-      await operator('POST', '/api/v1/admin/accounts', {
-        username: name,
-        displayName: name,
-        role: 'building_admin',
-        password: PASSWORD,
-        buildingIds: [b],
-      });
-      const json = { 'content-type': 'application/json' };
-      const first = await operator(
-        'POST',
-        '/api/v1/admin/login',
-        { username: name, password: PASSWORD },
-        json,
-      );
-      const done = await operator(
-        'POST',
-        '/api/v1/admin/login/second-factor',
-        { loginToken: first.body.loginToken, code: totpCode(first.body.secret, clock.now()) },
-        json,
-      );
-      as[name] = (method, path, body) => operator(method, path, body, bearer(done.body.sessionToken));
+      const session = await buildingAdminSession(operator, clock, name, [b], PASSWORD);
+      as[name] = (method, path, body) => operator(method, path, body, bearer(session));
     }
   });
   afterAll(async () => {
