@@ -45,7 +45,7 @@ export async function logIn(page: Page, adminUrl: string, username: string, pass
 /** Opens a screen from the side menu and waits until it is rendered. */
 export async function openScreen(page: Page, id: string): Promise<void> {
   await page.getByTestId(`nav-${id}`).click();
-  await page.locator(`main[data-screen="${id}"] .screen-body > *`).first().waitFor();
+  await page.locator(`main[data-screen="${id}"][data-shown] .screen-body > *`).first().waitFor();
 }
 
 /** The row of the residents table with this resident's actions. */

@@ -230,9 +230,9 @@ describe('WebAdmin screens: doorbells, import, events, access, moderation, invit
       .getByTestId('card')
       .selectOption({ label: `Resident of p1 · ${UID}` });
     await page.getByTestId('events-apply').click();
-    await expect
-      .poll(() => page.getByTestId('event-filters').getByTestId('card').inputValue())
-      .toBe('p1-card');
+    // The list rendered for this card (until then the rows of the previous filter are on screen).
+    await expect.poll(() => page.locator('main').getAttribute('data-shown')).toContain('card=p1-card');
+    expect(await page.getByTestId('event-filters').getByTestId('card').inputValue()).toBe('p1-card');
     expect(await rows.count()).toBeGreaterThan(0);
     expect(await page.getByTestId('events').textContent()).not.toContain(UID);
 

@@ -124,7 +124,8 @@ export class Navigator {
 
   /** Renders the screen the URL names (the first one when it names none this user may see). */
   show(): void {
-    const { id, params } = parseHash(location.hash);
+    const shown = location.hash;
+    const { id, params } = parseHash(shown);
     const screen = this.#screens.find((s) => s.id === id) ?? this.#screens[0];
     if (!screen) return;
     this.#cleanUp();
@@ -135,6 +136,8 @@ export class Navigator {
     const body = h('div', { class: 'screen-body' });
     replace(this.#main, heading, body);
     this.#main.dataset['screen'] = screen.id;
+    // Which URL the body shows, once rendered: a filter applied is visible to scripts (and tests) only then.
+    delete this.#main.dataset['shown'];
     if ((screen.perBuilding ?? true) && !ctx.building) {
       replace(body, h('p', { class: 'empty' }, 'No building yet: an operator creates one under Buildings.'));
       return;
@@ -142,7 +145,9 @@ export class Navigator {
     void (async () => {
       try {
         const el = await screen.render(ctx);
-        if (generation === this.#generation) replace(body, el);
+        if (generation !== this.#generation) return;
+        replace(body, el);
+        this.#main.dataset['shown'] = shown;
       } catch (err) {
         if (generation !== this.#generation) return;
         // A 401 is the shell's (back to the login); anything else is shown where the screen would be.
