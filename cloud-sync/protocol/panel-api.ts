@@ -42,15 +42,36 @@ export const directoryEntry = z.object({
 
 export const directoryReply = z.object({ bells: z.array(directoryEntry) });
 
+/** How a visitor's call ended (busy and failed come from the phone leg; no_app_device: nobody reachable). */
+export const CALL_OUTCOMES = [
+  'answered',
+  'no_answer',
+  'declined',
+  'cancelled',
+  'no_app_device',
+  'busy',
+  'failed',
+] as const;
+
 /** The panel's one call: ringing until a resident answers, then connected, then idle again. */
 export const callState = z.union([
-  z.object({ phase: z.literal('idle') }),
+  z.object({
+    phase: z.literal('idle'),
+    last: z
+      .object({ callId: z.string(), outcome: z.enum(CALL_OUTCOMES) })
+      .optional()
+      .describe('how the last call ended, until the next one starts (the screen says so)'),
+  }),
   z.object({
     phase: z.enum(['ringing', 'connected']),
     callId: z.string(),
     bellId: z.string(),
     bellText: z.string(),
     since: z.number().describe('wall time the call started, ms'),
+    phone: z
+      .enum(['dialing', 'ringing', 'connected'])
+      .optional()
+      .describe("the phone fallback's leg, while it is the one ringing or connected"),
   }),
 ]);
 

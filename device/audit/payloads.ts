@@ -104,7 +104,36 @@ export type AuditPayloads = {
     callId: string;
     bellId: string;
     residentIds: readonly string[];
-    why: 'no_answer' | 'no_app_device';
+    /** no_app_device: phoned because they have no app device; phone_step: a sequential step by phone. */
+    why: 'no_app_device' | 'phone_step';
+  };
+  /** The phone fallback (device/phone/): one leg to one resident's number; numbers are not recorded. */
+  'call.phone_dialing': { callId: string; residentId: string };
+  'call.phone_ringing': { callId: string; residentId: string; early: boolean };
+  'call.phone_answered': { callId: string; residentId: string };
+  'call.phone_ended': {
+    callId: string;
+    residentId: string;
+    outcome: 'answered' | 'busy' | 'declined' | 'no_answer' | 'failed' | 'cancelled';
+    reason: string;
+    sipStatus?: number;
+    durationMs?: number;
+  };
+  /** A digit on the phone leg, with where it came from and what it did. */
+  'call.phone_digit': {
+    callId: string;
+    residentId: string;
+    digit: string;
+    source: 'rfc4733' | 'sip-info' | 'inband';
+    action: 'opened' | 'ignored' | 'already_opened' | 'refused';
+  };
+  /** The callee pressed an open digit: the decision the unlock cites. */
+  'call.phone_door_opened': {
+    callId: string;
+    residentId: string;
+    doorId: string;
+    digit: string;
+    source: 'rfc4733' | 'sip-info' | 'inband';
   };
   'call.busy': { bellId: string; activeCallId: string };
   /** The visitor picture, once per call (a data: URI). */

@@ -20,6 +20,7 @@ const KIND_OF_DECISION = {
   'api.unlock_requested': 'api',
   'command.executed': 'command',
   'call.door_opened': 'intercom',
+  'call.phone_door_opened': 'intercom',
   'door.exit_requested': 'exit_button',
 } as const satisfies Record<string, UnlockKind>;
 

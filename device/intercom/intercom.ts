@@ -16,9 +16,9 @@ import { type AppMessageContext, handleAppMessage } from './app-messages.ts';
 import type { CallChannel, DropReason } from './call-channel.ts';
 import { CallRouter, type RingResult } from './call-router.ts';
 import { type LiveCall, type Peer, peerIdOf } from './live-call.ts';
-import type { CallDoorOpener, IntercomDirectory, IntercomMedia } from './ports.ts';
+import type { CallDoorOpener, IntercomDirectory, IntercomMedia, IntercomPhone } from './ports.ts';
 import { type Refusal, RefusalCollapser } from './refusal-collapser.ts';
-import type { CallEventType, CallFallback, CallOutcome } from './types.ts';
+import type { CallEventType, Callee, CallOutcome } from './types.ts';
 
 export interface IntercomOptions {
   panelName: string;
@@ -26,7 +26,7 @@ export interface IntercomOptions {
   media: IntercomMedia;
   channel: CallChannel;
   doors: CallDoorOpener;
-  fallback: CallFallback;
+  phone: IntercomPhone;
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
@@ -49,6 +49,8 @@ export class Intercom {
   /** The bell being rung while the router picks the call id (it rings synchronously inside ring()). */
   #pending: { bellId: string; bellText: string; doorId: string | null; ringTimeoutS: number } | undefined;
   #unlisten: (() => void)[] = [];
+  /** How the last call ended, for the screen, until the next call starts. */
+  #last: { callId: string; outcome: CallOutcome } | undefined;
   readonly #newCallId: () => string;
 
   constructor(options: IntercomOptions) {
@@ -71,7 +73,10 @@ export class Intercom {
         ring: (callId, residentId, devices) => this.#ring(callId, residentId, devices),
         stopRinging: (callId, residentId, reason) => this.#stopRinging(callId, residentId, reason),
       },
-      fallback: options.fallback,
+      phone: {
+        dial: (callId, callee, ringS) => this.#dialPhone(callId, callee, ringS),
+        end: (callId) => this.#endPhone(callId),
+      },
       onEnded: (callId, outcome) => this.#ended(callId, outcome),
     });
   }
@@ -103,13 +108,15 @@ export class Intercom {
 
   state(): CallState {
     const live = this.#live;
-    if (!live) return { phase: 'idle' };
+    if (!live) return { phase: 'idle', ...(this.#last ? { last: this.#last } : {}) };
+    const connected = live.answeredBy !== undefined || live.phone?.state === 'connected';
     return {
-      phase: live.answeredBy ? 'connected' : 'ringing',
+      phase: connected ? 'connected' : 'ringing',
       callId: live.callId,
       bellId: live.bellId,
       bellText: live.bellText,
       since: live.startedAt,
+      ...(live.phone ? { phone: live.phone.state } : {}),
     };
   }
 
@@ -177,6 +184,7 @@ export class Intercom {
     const pending = this.#pending;
     if (!pending) throw new Error('a call id was asked for outside ring()');
     const callId = this.#newCallId();
+    this.#last = undefined;
     const now = this.#o.clock.now();
     const snapshot = this.#takeSnapshot(callId);
     this.#live = {
@@ -251,6 +259,53 @@ export class Intercom {
     }
   }
 
+  /** The router hands a callee to the phone: a leg whose reports come back here. */
+  #dialPhone(callId: string, callee: Callee, ringS: number): void {
+    const live = this.#live;
+    if (!live || live.callId !== callId || !callee.phone) return;
+    const { residentId } = callee;
+    const leg = { residentId, state: 'dialing' as 'dialing' | 'ringing' | 'connected' };
+    live.phone = leg;
+    const current = () => this.#live === live && live.phone === leg;
+    // Reports run after dial() returns, even from a leg that fails at once: the router is not re-entered.
+    const later = (fn: () => void) => () => queueMicrotask(fn);
+    this.#o.phone.dial(
+      { callId, residentId, number: callee.phone, ringS, doorId: live.doorId },
+      {
+        ringing: later(() => {
+          if (!current() || leg.state !== 'dialing') return;
+          leg.state = 'ringing';
+          this.#emitState();
+        }),
+        answered: later(() => {
+          if (!current() || !this.#router.phoneAnswered(callId, residentId)) return;
+          leg.state = 'connected';
+          this.#closeAllPeers(live);
+          this.#emitState();
+        }),
+        ended: (outcome) =>
+          queueMicrotask(() => {
+            if (!current()) return;
+            live.phone = undefined;
+            this.#router.phoneEnded(callId, residentId, outcome);
+            this.#emitState();
+          }),
+      },
+    );
+    this.#emitState();
+  }
+
+  #endPhone(callId: string): void {
+    const live = this.#live;
+    if (live?.callId === callId) live.phone = undefined;
+    this.#o.phone.end(callId);
+  }
+
+  /** Answered by phone: the app devices that rang have been told to stop; their peers go too. */
+  #closeAllPeers(live: LiveCall): void {
+    for (const peer of [...live.peers.values()]) this.#closePeer(peer);
+  }
+
   #stopRinging(callId: string, residentId: string, reason: StopReason): void {
     const live = this.#live;
     if (!live || live.callId !== callId) return;
@@ -295,6 +350,7 @@ export class Intercom {
     const live = this.#live;
     if (!live || live.callId !== callId) return;
     this.#live = undefined;
+    this.#last = { callId, outcome };
     const reason: EndReason = live.endReason ?? endReasonOf(outcome);
     for (const peer of live.peers.values()) {
       this.send(peer.appDeviceId, { protocol: 1, type: 'ended', callId, reason });

@@ -21,6 +21,8 @@ export interface LiveCall {
   readonly peers: Map<string, Peer>;
   readonly snapshot: Promise<string | null>;
   answeredBy?: { residentId: string; appDeviceId: string };
+  /** The phone leg, while there is one: dialing, ringing at the callee, or connected. */
+  phone?: { residentId: string; state: 'dialing' | 'ringing' | 'connected' } | undefined;
   /** Set by whoever ends the call on purpose; otherwise derived from the router's outcome. */
   endReason?: EndReason;
 }

@@ -7,7 +7,7 @@
 import type { Ringtone } from '../../cloud-sync/protocol/calls.ts';
 import type { IceCandidate } from '../../cloud-sync/protocol/ice.ts';
 import type { SafeEmitter } from '../../lib/events.ts';
-import type { BellTarget } from './types.ts';
+import type { BellTarget, PhoneLegOutcome } from './types.ts';
 
 /** A bell as the router needs it, plus what the signaling shows and which door a call may open. */
 export interface BellRing {
@@ -54,6 +54,37 @@ export interface CallDoorOpener {
     doorId: string,
     by: { residentId: string; appDeviceId: string; callId: string },
   ): { ok: true } | { ok: false; reason: string };
+  /** The callee on the phone pressed an open digit. */
+  openForPhone(
+    doorId: string,
+    by: { residentId: string; callId: string; digit: string; source: 'rfc4733' | 'sip-info' | 'inband' },
+  ): { ok: true } | { ok: false; reason: string };
+}
+
+/** How a phone leg is going, told back to the intercom (which tells the router and the screen). */
+export interface PhoneLegReport {
+  ringing(): void;
+  answered(): void;
+  ended(outcome: PhoneLegOutcome): void;
+}
+
+/** One phone leg of a visitor's call, to one resident's number. */
+export interface PhoneLegRequest {
+  callId: string;
+  residentId: string;
+  number: string;
+  /** How long it may ring before it counts as unanswered (seconds). */
+  ringS: number;
+  /** The door a digit may open; null: none (digits then open nothing). */
+  doorId: string | null;
+}
+
+/** The phone fallback (device/phone/): dials, plays the prompt, opens the door on the digit. */
+export interface IntercomPhone {
+  /** Never throws; a leg that cannot be placed reports `ended('failed')`. */
+  dial(request: PhoneLegRequest, report: PhoneLegReport): void;
+  /** The router gave up on the leg (or the visitor left): cancel or hang up; no report follows. */
+  end(callId: string): void;
 }
 
 /** The broker side of call signaling (the sync link, when cloud sync runs). */

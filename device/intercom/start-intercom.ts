@@ -8,10 +8,12 @@ import { errorMessage } from '../../lib/errors.ts';
 import { SafeEmitter } from '../../lib/events.ts';
 import type { IntercomConfig } from '../config/schema.ts';
 import { MediaEngine } from '../media/engine.ts';
+import { phoneUnavailable } from '../phone/phone-unavailable.ts';
 import { callDoorOpener } from './call-door.ts';
 import { Intercom } from './intercom.ts';
 import type { IntercomDeps } from './intercom-deps.ts';
 import type { IntercomMedia, MediaEvents } from './ports.ts';
+import type { CallAudit } from './types.ts';
 
 export async function startIntercom(config: IntercomConfig, deps: IntercomDeps) {
   const { clock, logger } = deps;
@@ -34,17 +36,20 @@ export async function startIntercom(config: IntercomConfig, deps: IntercomDeps) 
     logger.error({ err: errorMessage(err) }, 'camera and audio did not start; calls go out without media');
     media = noMedia(errorMessage(err));
   }
+  const record: CallAudit = (type, data) => {
+    try {
+      deps.audit.append({ type, data });
+    } catch (err) {
+      logger.error({ type, err: errorMessage(err) }, 'could not record a call step');
+    }
+  };
   const intercom = new Intercom({
     panelName: deps.panelName,
     directory: deps.directory,
     media,
     channel: deps.channel,
     doors: callDoorOpener(deps.opener),
-    // The SIP fallback is a later issue: until then a call nobody can take is recorded and ends.
-    fallback: {
-      handOver: (callId, bellId, residentIds, why) =>
-        logger.info({ callId, bellId, residents: residentIds.length, why }, 'no app device answered'),
-    },
+    phone: phoneUnavailable('the panel has no SIP edge configured (intercom.phone)', record),
     audit: deps.audit,
     clock,
     logger,

@@ -4,6 +4,7 @@
  */
 import type { StopReason } from '../../cloud-sync/protocol/calls.ts';
 import type { BellType } from '../../cloud-sync/protocol/directory.ts';
+import type { CALL_OUTCOMES } from '../../cloud-sync/protocol/panel-api.ts';
 import type { AuditEventType, AuditPayloads } from '../audit/types.ts';
 
 /** A resident a bell may ring, as the synced directory describes them at ring time. */
@@ -15,6 +16,10 @@ export interface Callee {
   hidden: boolean;
   /** Sequential bells: how long this resident rings before the next one (seconds). */
   ringS?: number | undefined;
+  /** E.164; the phone fallback dials it when the resident has no app device (or their step says phone). */
+  phone?: string | null | undefined;
+  /** Sequential bells: 'phone' rings this step on the resident's phone even when they have the app. */
+  via?: 'app' | 'phone' | undefined;
 }
 
 export interface BellTarget {
@@ -28,7 +33,10 @@ export interface BellTarget {
   stepS: number;
 }
 
-export type CallOutcome = 'answered' | 'no_answer' | 'declined' | 'cancelled' | 'no_app_device';
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+/** How one phone leg ended, as the router needs it (device/phone/types.ts has the full vocabulary). */
+export type PhoneLegOutcome = 'answered' | 'busy' | 'declined' | 'no_answer' | 'failed' | 'cancelled';
 
 /** What the router asks of the call signaling (MQTT to app devices). */
 export interface Ringer {
@@ -36,14 +44,14 @@ export interface Ringer {
   stopRinging(callId: string, residentId: string, reason: StopReason): void;
 }
 
-/** Where a call goes when no app device answers: the SIP fallback (a later issue implements it). */
-export interface CallFallback {
-  handOver(
-    callId: string,
-    bellId: string,
-    residentIds: readonly string[],
-    why: 'no_answer' | 'no_app_device',
-  ): void;
+/**
+ * The phone fallback as the router drives it: one phone leg at a time per call. The leg reports back
+ * through the router's `phoneAnswered` and `phoneEnded`, never from inside `dial`; `end` cancels or hangs
+ * it up (no report follows).
+ */
+export interface PhoneRinger {
+  dial(callId: string, callee: Callee, ringS: number): void;
+  end(callId: string): void;
 }
 
 /** Every call step is an audit event. */

@@ -7,7 +7,24 @@
 import type { SafeEmitter } from '../../lib/events.ts';
 
 /** DTMF symbols as RFC 4733 numbers events 0–15. */
-export const DTMF_DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#', 'A', 'B', 'C', 'D'] as const;
+export const DTMF_DIGITS = [
+  '0',
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+  '8',
+  '9',
+  '*',
+  '#',
+  'A',
+  'B',
+  'C',
+  'D',
+] as const;
 export type DtmfSymbol = (typeof DTMF_DIGITS)[number];
 
 /** How a digit reached the panel: RTP telephone-event, SIP INFO, or a tone in the audio itself. */
@@ -29,10 +46,10 @@ export interface PhoneMediaRemote {
   telephoneEventPt: number | null;
 }
 
-export interface PhoneMediaEvents {
+export type PhoneMediaEvents = {
   /** A digit from the media: RFC 4733 events (one per event, at its end) or in-band tones (Goertzel). */
   digit: DtmfDigit;
-}
+};
 
 /**
  * The RTP side of one phone call, as the SIP session description handler needs it: a local port for the
@@ -73,7 +90,7 @@ export interface PhoneCallRequest {
   maxCallS: number;
 }
 
-export interface PhoneCallEvents {
+export type PhoneCallEvents = {
   /** 180 Ringing, or 183 Session Progress (early media). */
   ringing: { early: boolean };
   answered: Record<string, never>;
@@ -81,7 +98,7 @@ export interface PhoneCallEvents {
   digit: DtmfDigit;
   /** Once per call. `sipStatus` is the final non-2xx response, where there was one. */
   ended: { outcome: PhoneOutcome; reason: string; sipStatus?: number; durationMs?: number };
-}
+};
 
 export interface PhoneCall {
   readonly events: SafeEmitter<PhoneCallEvents>;

@@ -93,6 +93,11 @@ function causes(): Cause[] {
         calls.openForCall('main-entrance', { residentId: 'r1', appDeviceId: 'phone-1', callId: 'call-1' }),
     },
     {
+      name: 'digit on the phone',
+      run: () =>
+        calls.openForPhone('main-entrance', { residentId: 'r1', callId: 'call-2', digit: '5', source: 'rfc4733' }),
+    },
+    {
       name: 'exit button',
       run: () => {
         gpio.setInput('main-entrance.exitButton', true);
@@ -143,6 +148,7 @@ describe('every cause that opens a door', () => {
       installer: 'api.unlock_requested',
       'cloud command': 'command.executed',
       call: 'call.door_opened',
+      'digit on the phone': 'call.phone_door_opened',
       'exit button': 'door.exit_requested',
     };
     for (const cause of causes()) {
@@ -188,6 +194,7 @@ describe('every cause that opens a door', () => {
       installer: { status: 409, body: { error: expect.objectContaining({ code: 'audit_failed' }) } },
       'cloud command': { ok: false, reason: 'audit write failed' },
       call: { ok: false, reason: 'audit write failed' },
+      'digit on the phone': { ok: false, reason: 'audit write failed' },
       'exit button': undefined,
     });
     // Only the exit press moved a relay.

@@ -15,8 +15,9 @@ function setup() {
       ring: (_call, residentId) => void log.push(`ring ${residentId}`),
       stopRinging: (_call, residentId, reason) => void log.push(`stop ${residentId} ${reason}`),
     },
-    fallback: {
-      handOver: (_call, _bell, residentIds, why) => void log.push(`fallback ${why} ${residentIds.join(',')}`),
+    phone: {
+      dial: (_call, callee, ringS) => void log.push(`dial ${callee.residentId} ${ringS}s`),
+      end: () => void log.push('phone end'),
     },
     audit: (type, data) => void audit.push({ type, data }),
   });
@@ -63,7 +64,7 @@ describe('doorbell routing', () => {
     clock.advance(1);
     expect(log).toEqual(['ring anna', 'stop anna next_resident', 'ring erik']);
     clock.advance(20_000);
-    expect(log.slice(3)).toEqual(['stop erik next_resident', 'fallback no_answer anna,erik']);
+    expect(log.slice(3)).toEqual(['stop erik next_resident']);
     expect(router.current()).toBeUndefined();
   });
 
@@ -75,23 +76,111 @@ describe('doorbell routing', () => {
     expect(log).toEqual(['ring anna', 'stop anna declined', 'ring erik']);
     router.decline(r.callId, 'erik');
     expect(audit.at(-1)).toMatchObject({ type: 'call.ended', data: { outcome: 'declined' } });
-    expect(log.some((l) => l.startsWith('fallback'))).toBe(false);
+    expect(log.some((l) => l.startsWith('dial'))).toBe(false);
   });
 
-  it('no answer within the ring timeout hands the call to the fallback', () => {
+  it('no answer within the ring timeout ends the call unanswered (residents with the app are not phoned)', () => {
     const { router, log, clock, audit } = setup();
-    router.ring(bell('separate', [callee('anna')]));
+    router.ring(bell('separate', [callee('anna', { phone: '+4790000001' })]));
     clock.advance(60_000);
-    expect(log).toEqual(['ring anna', 'stop anna timeout', 'fallback no_answer anna']);
+    expect(log).toEqual(['ring anna', 'stop anna timeout']);
     expect(audit.at(-1)).toMatchObject({ type: 'call.ended', data: { outcome: 'no_answer' } });
   });
 
-  it('a resident on no app device is reached through the fallback at once', () => {
-    const { router, log } = setup();
+  it('nobody reachable (no app device, no phone number): the call ends at once', () => {
+    const { router, log, audit } = setup();
     const r = router.ring(bell('family', [callee('anna', { devices: [] }), callee('erik', { devices: [] })]));
     expect(r.ok).toBe(true);
-    expect(log).toEqual(['fallback no_app_device anna,erik']);
+    expect(log).toEqual([]);
     expect(router.current()).toBeUndefined();
+    expect(audit.at(-1)).toMatchObject({ type: 'call.ended', data: { outcome: 'no_app_device' } });
+  });
+
+  it('a resident on no app device is phoned at once; answered by phone, then hung up', () => {
+    const { router, log, clock, audit, types } = setup();
+    const r = router.ring(bell('separate', [callee('anna', { devices: [], phone: '+4790000001' })]));
+    if (!r.ok) throw new Error('not rung');
+    expect(log).toEqual(['dial anna 60s']);
+    expect(audit.find((a) => a.type === 'call.fallback')?.data).toMatchObject({
+      residentIds: ['anna'],
+      why: 'no_app_device',
+    });
+    expect(router.current()).toMatchObject({ phone: 'anna' });
+    expect(router.phoneAnswered(r.callId, 'erik')).toBe(false);
+    expect(router.phoneAnswered(r.callId, 'anna')).toBe(true);
+    // Answered: the bell's ring timeout no longer applies.
+    clock.advance(90_000);
+    expect(router.current()).toMatchObject({ answeredBy: 'anna' });
+    expect(router.phoneEnded(r.callId, 'anna', 'answered')).toBe(true);
+    expect(audit.at(-1)).toMatchObject({
+      type: 'call.ended',
+      data: { outcome: 'answered', durationMs: 90_000 },
+    });
+    expect(types()).not.toContain('call.answered');
+    expect(log).toEqual(['dial anna 60s']);
+  });
+
+  it('family bell: the app rings while the resident without it is phoned; an app answer ends the phone leg', () => {
+    const { router, log } = setup();
+    const r = router.ring(
+      bell('family', [callee('anna'), callee('erik', { devices: [], phone: '+4790000002' })]),
+    );
+    if (!r.ok) throw new Error('not rung');
+    expect(log).toEqual(['ring anna', 'dial erik 60s']);
+    router.answer(r.callId, 'anna', 'anna-tablet');
+    expect(log.slice(2)).toEqual(['phone end']);
+    // The abandoned leg's late report changes nothing.
+    expect(router.phoneAnswered(r.callId, 'erik')).toBe(false);
+    expect(router.current()).toMatchObject({ answeredBy: 'anna' });
+  });
+
+  it('phones one after another; when every phone is busy the call ends busy', () => {
+    const { router, log, audit } = setup();
+    const r = router.ring(
+      bell('parallel', [
+        callee('anna', { devices: [], phone: '+4790000001' }),
+        callee('erik', { devices: [], phone: '+4790000002' }),
+      ]),
+    );
+    if (!r.ok) throw new Error('not rung');
+    expect(log).toEqual(['dial anna 60s']);
+    router.phoneEnded(r.callId, 'anna', 'busy');
+    expect(log).toEqual(['dial anna 60s', 'dial erik 60s']);
+    router.phoneEnded(r.callId, 'erik', 'busy');
+    expect(audit.at(-1)).toMatchObject({ type: 'call.ended', data: { outcome: 'busy' } });
+    expect(router.current()).toBeUndefined();
+  });
+
+  it('sequential: a step by phone rings the phone for its step time, then the next step', () => {
+    const { router, log, clock, audit } = setup();
+    const r = router.ring(
+      bell('sequential', [
+        callee('anna', { ringS: 10 }),
+        callee('erik', { phone: '+4790000002', via: 'phone', ringS: 15 }),
+        callee('maja', { devices: [], phone: '+4790000003' }),
+        callee('olle', { devices: [] }),
+      ]),
+    );
+    if (!r.ok) throw new Error('not rung');
+    clock.advance(10_000);
+    // Erik has the app, but his step says phone.
+    expect(log).toEqual(['ring anna', 'stop anna next_resident', 'dial erik 15s']);
+    clock.advance(15_000);
+    expect(log.slice(3)).toEqual(['phone end', 'dial maja 20s']);
+    // Maja's phone declines: Olle has neither app nor phone, so the call ends declined.
+    router.phoneEnded(r.callId, 'maja', 'declined');
+    expect(audit.at(-1)).toMatchObject({ type: 'call.ended', data: { outcome: 'declined' } });
+  });
+
+  it('the visitor cancels while a phone rings: the leg is ended and the call is cancelled', () => {
+    const { router, log, audit } = setup();
+    const r = router.ring(bell('separate', [callee('anna', { devices: [], phone: '+4790000001' })]));
+    if (!r.ok) throw new Error('not rung');
+    expect(router.ring(bell('separate', [callee('erik')]))).toEqual({ ok: false, reason: 'busy' });
+    router.cancel(r.callId);
+    expect(log).toEqual(['dial anna 60s', 'phone end']);
+    expect(audit.at(-1)).toMatchObject({ type: 'call.ended', data: { outcome: 'cancelled' } });
+    expect(router.phoneEnded(r.callId, 'anna', 'cancelled')).toBe(false);
   });
 
   it('one call at a time: a second visitor is told the panel is busy', () => {

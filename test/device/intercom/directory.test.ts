@@ -153,7 +153,7 @@ describe('bell targets', () => {
       clock,
       newCallId: () => 'call-1',
       ringer: { ring: (_c, residentId) => void rung.push(residentId), stopRinging: () => {} },
-      fallback: { handOver: () => {} },
+      phone: { dial: () => {}, end: () => {} },
       audit: () => {},
     });
     const { doorId: _, ...target } = bellTarget(rows(), 'bell-1101', Date.parse('2025-01-15T23:00:00Z'));

@@ -9,7 +9,10 @@ import type {
   BellRing,
   IntercomDirectory,
   IntercomMedia,
+  IntercomPhone,
   MediaEvents,
+  PhoneLegReport,
+  PhoneLegRequest,
 } from '../../../device/intercom/ports.ts';
 import type { Callee } from '../../../device/intercom/types.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
@@ -111,6 +114,8 @@ export interface TestResident {
   devices: string[];
   hidden?: boolean;
   ringS?: number;
+  phone?: string;
+  via?: 'app' | 'phone';
 }
 
 export function intercomHarness(
@@ -125,7 +130,7 @@ export function intercomHarness(
   const channel = new CallChannel(silentLogger, { clock });
   channel.attach(link);
   const opened: { doorId: string; residentId: string; callId: string }[] = [];
-  const fallbacks: string[] = [];
+  const phone = new ScriptedPhone();
   const owners = new Map(residents.flatMap((r) => r.devices.map((d) => [d, r.id] as const)));
   const directory: IntercomDirectory = {
     bellRing(bellId: string): BellRing {
@@ -135,6 +140,8 @@ export function intercomHarness(
         devices: r.devices,
         hidden: r.hidden ?? false,
         ringS: r.ringS,
+        phone: r.phone ?? null,
+        via: r.via,
       }));
       return {
         target: { bellId, type, callees, ringTimeoutS: 60, stepS: 20 },
@@ -155,14 +162,38 @@ export function intercomHarness(
         opened.push({ doorId, residentId: by.residentId, callId: by.callId });
         return { ok: true };
       },
+      openForPhone: (doorId, by) => {
+        opened.push({ doorId, residentId: by.residentId, callId: by.callId });
+        return { ok: true };
+      },
     },
-    fallback: { handOver: (_c, _b, ids, why) => void fallbacks.push(`${why}:${ids.join(',')}`) },
+    phone,
     audit,
     clock,
     logger: silentLogger,
   });
   intercom.start();
-  return { clock, audit, link, media, intercom, opened, fallbacks };
+  return { clock, audit, link, media, intercom, opened, phone };
+}
+
+/** The phone fallback as a script: records each leg, and the test says how it goes. */
+export class ScriptedPhone implements IntercomPhone {
+  readonly legs: { request: PhoneLegRequest; report: PhoneLegReport; ended: boolean }[] = [];
+
+  dial(request: PhoneLegRequest, report: PhoneLegReport): void {
+    this.legs.push({ request, report, ended: false });
+  }
+
+  end(callId: string): void {
+    for (const leg of this.legs) if (leg.request.callId === callId) leg.ended = true;
+  }
+
+  /** The leg in progress (the last one dialed and not ended by the intercom). */
+  current(): { request: PhoneLegRequest; report: PhoneLegReport } {
+    const leg = this.legs.at(-1);
+    if (!leg || leg.ended) throw new Error('no phone leg in progress');
+    return leg;
+  }
 }
 
 /** Lets the intercom's async steps (snapshot, offer) run. */

@@ -204,7 +204,7 @@ describe('intercom: ending calls', () => {
     expect(h.link.to('anna-phone').at(-1)).toMatchObject({ type: 'ended', reason: 'resident_hung_up' });
     expect(h.media.open.size).toBe(0);
     expect(h.media.talker).toBeUndefined();
-    expect(h.intercom.state()).toEqual({ phase: 'idle' });
+    expect(h.intercom.state()).toMatchObject({ phase: 'idle', last: { outcome: 'answered' } });
     expect(h.audit.events.find((e) => e.type === 'call.ended')?.data).toMatchObject({ outcome: 'answered' });
   });
 
@@ -237,7 +237,7 @@ describe('intercom: ending calls', () => {
     expect(h.audit.events.some((e) => e.type === 'call.media_error')).toBe(true);
   });
 
-  it('declines of all residents end the call declined; nobody answering hands over to the phone', async () => {
+  it('declines of all residents end the call declined; nobody answering ends it unanswered', async () => {
     const h = intercomHarness('parallel', [
       { id: 'anna', devices: ['anna-phone'] },
       { id: 'erik', devices: ['erik-phone'] },
@@ -246,14 +246,16 @@ describe('intercom: ending calls', () => {
     h.link.deliver('anna-phone', msg(callId, 'decline'));
     h.link.deliver('erik-phone', msg(callId, 'decline'));
     await settle();
-    expect(h.intercom.state()).toEqual({ phase: 'idle' });
+    expect(h.intercom.state()).toEqual({ phase: 'idle', last: { callId, outcome: 'declined' } });
     expect(h.audit.events.filter((e) => e.type === 'call.ended').at(-1)?.data).toMatchObject({
       outcome: 'declined',
     });
     callId = await ringing(h);
     h.clock.advance(60_000);
     await settle();
-    expect(h.fallbacks).toEqual(['no_answer:anna,erik']);
+    // Both have the app: nobody is phoned.
+    expect(h.phone.legs).toEqual([]);
+    expect(h.intercom.state()).toEqual({ phase: 'idle', last: { callId, outcome: 'no_answer' } });
     expect(h.link.to('anna-phone').at(-1)).toMatchObject({ callId, type: 'stop', reason: 'timeout' });
   });
 
@@ -280,11 +282,73 @@ describe('intercom: ending calls', () => {
     expect(h.audit.events.filter((e) => e.type === 'call.started')).toHaveLength(1);
   });
 
-  it('nobody with an app device: handed over to the phone at once, no call left in progress', async () => {
+  it('nobody with an app device or a phone number: the call ends at once, nobody reachable', async () => {
     const h = intercomHarness('separate', [{ id: 'anna', devices: [] }]);
     const result = h.intercom.ring('bell-1');
     expect(result.ok).toBe(true);
-    expect(h.fallbacks).toEqual(['no_app_device:anna']);
-    expect(h.intercom.state()).toEqual({ phase: 'idle' });
+    expect(h.phone.legs).toEqual([]);
+    expect(h.intercom.state()).toMatchObject({ phase: 'idle', last: { outcome: 'no_app_device' } });
+  });
+});
+
+describe('intercom: the phone fallback', () => {
+  it('phones a resident without the app: the screen follows the leg from dialing to connected to ended', async () => {
+    const h = intercomHarness('separate', [{ id: 'anna', devices: [], phone: '+4790000001' }]);
+    const result = h.intercom.ring('bell-1');
+    if (!result.ok) throw new Error('not rung');
+    const leg = h.phone.current();
+    expect(leg.request).toEqual({
+      callId: result.callId,
+      residentId: 'anna',
+      number: '+4790000001',
+      ringS: 60,
+      doorId: 'front',
+    });
+    expect(h.intercom.state()).toMatchObject({ phase: 'ringing', phone: 'dialing' });
+    leg.report.ringing();
+    await settle();
+    expect(h.intercom.state()).toMatchObject({ phase: 'ringing', phone: 'ringing' });
+    leg.report.answered();
+    await settle();
+    expect(h.intercom.state()).toMatchObject({ phase: 'connected', phone: 'connected' });
+    // A second visitor while the phone call lasts: busy, as with an app call.
+    expect(h.intercom.ring('bell-1')).toEqual({ ok: false, reason: 'busy' });
+    leg.report.ended('answered');
+    await settle();
+    expect(h.intercom.state()).toEqual({
+      phase: 'idle',
+      last: { callId: result.callId, outcome: 'answered' },
+    });
+  });
+
+  it('the visitor cancels while the phone rings: the leg is ended, the screen shows cancelled', async () => {
+    const h = intercomHarness('separate', [{ id: 'anna', devices: [], phone: '+4790000001' }]);
+    const result = h.intercom.ring('bell-1');
+    if (!result.ok) throw new Error('not rung');
+    expect(h.intercom.hangUp(result.callId)).toBe(true);
+    expect(h.phone.legs[0]?.ended).toBe(true);
+    expect(h.intercom.state()).toMatchObject({ phase: 'idle', last: { outcome: 'cancelled' } });
+  });
+
+  it('a busy phone ends the call busy; the screen says so', async () => {
+    const h = intercomHarness('separate', [{ id: 'anna', devices: [], phone: '+4790000001' }]);
+    h.intercom.ring('bell-1');
+    h.phone.current().report.ended('busy');
+    await settle();
+    expect(h.intercom.state()).toMatchObject({ phase: 'idle', last: { outcome: 'busy' } });
+  });
+
+  it('answered in the app while the other resident is phoned: the phone leg ends', async () => {
+    const h = intercomHarness('family', [
+      { id: 'anna', devices: ['anna-phone'] },
+      { id: 'erik', devices: [], phone: '+4790000002' },
+    ]);
+    const callId = await ringing(h);
+    expect(h.phone.current().request.residentId).toBe('erik');
+    h.link.deliver('anna-phone', msg(callId, 'accept', { video: true }));
+    await settle();
+    expect(h.phone.legs[0]?.ended).toBe(true);
+    expect(h.intercom.state()).toMatchObject({ phase: 'connected' });
+    expect(h.intercom.state()).not.toHaveProperty('phone');
   });
 });
