@@ -166,7 +166,11 @@ const phone = z
     const host = /^wss?:\/\/([^/:]+|\[[^\]]+\])/.exec(p.edgeUrl)?.[1] ?? '';
     const local = host === 'localhost' || host.startsWith('127.') || host === '[::1]';
     if (p.edgeUrl.startsWith('ws://') && !local)
-      ctx.addIssue({ code: 'custom', path: ['edgeUrl'], message: 'ws:// (no TLS) is allowed only to 127.0.0.1' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['edgeUrl'],
+        message: 'ws:// (no TLS) is allowed only to 127.0.0.1',
+      });
   });
 
 /** The video door phone. Calls reach residents' app devices over the sync broker, so it needs `sync`. */

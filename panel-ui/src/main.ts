@@ -32,14 +32,46 @@ function showCall(next: CallState): void {
   document.body.dataset['callPhase'] = next.phase;
   if (next.phase === 'idle') {
     if (dialog.open) dialog.close();
-    if (previous.phase === 'ringing') say('Nobody answered. You can try again or ring someone else.');
-    if (previous.phase === 'connected') say('The call has ended.');
+    if (previous.phase !== 'idle') {
+      const outcome = next.last?.outcome ?? (previous.phase === 'connected' ? 'answered' : 'no_answer');
+      document.body.dataset['lastOutcome'] = outcome;
+      say(endedText(outcome));
+    }
     return;
   }
   callTitle.textContent = next.bellText;
-  callDetail.textContent = next.phase === 'ringing' ? 'Calling…' : 'Connected — please speak';
+  callDetail.textContent = callText(next);
+  document.body.dataset['phoneLeg'] = next.phone ?? '';
   hangup.textContent = next.phase === 'ringing' ? 'Cancel' : 'Hang up';
   if (!dialog.open) dialog.showModal();
+}
+
+/** What the visitor reads while the call lasts (never the resident's number or other details). */
+function callText(state: Exclude<CallState, { phase: 'idle' }>): string {
+  if (state.phase === 'connected') return 'Connected — please speak';
+  if (state.phone === 'dialing') return 'Calling the resident’s phone…';
+  if (state.phone === 'ringing') return 'The resident’s phone is ringing…';
+  return 'Calling…';
+}
+
+/** What the visitor reads after the call: how it ended. */
+function endedText(outcome: NonNullable<Extract<CallState, { phase: 'idle' }>['last']>['outcome']): string {
+  switch (outcome) {
+    case 'answered':
+      return 'The call has ended.';
+    case 'busy':
+      return 'The line is busy. Please try again later.';
+    case 'declined':
+      return 'The resident cannot take the call now.';
+    case 'failed':
+      return 'The resident could not be reached.';
+    case 'cancelled':
+      return 'Call cancelled.';
+    case 'no_app_device':
+      return 'The resident cannot be reached now.';
+    default:
+      return 'Nobody answered. You can try again or ring someone else.';
+  }
 }
 
 async function ring(bell: DirectoryEntry): Promise<void> {

@@ -95,7 +95,12 @@ function causes(): Cause[] {
     {
       name: 'digit on the phone',
       run: () =>
-        calls.openForPhone('main-entrance', { residentId: 'r1', callId: 'call-2', digit: '5', source: 'rfc4733' }),
+        calls.openForPhone('main-entrance', {
+          residentId: 'r1',
+          callId: 'call-2',
+          digit: '5',
+          source: 'rfc4733',
+        }),
     },
     {
       name: 'exit button',
