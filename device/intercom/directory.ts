@@ -4,7 +4,8 @@
  *  - `visibleDirectory`: the bells the screen lists. A separate bell of a hidden or removed resident is
  *    left out, so a hidden resident's name never reaches the screen; a unit bell shows its own text (the
  *    family or company name) and is left out only when it has nobody to ring.
- *  - `bellTarget`: whom a bell rings, in order, with their app devices and hidden flags, for the router.
+ *  - `bellTarget`: whom a bell rings, in order, with their app devices, phone numbers and hidden flags,
+ *    for the router.
  *  - `appDeviceOwner`: the resident behind an app device id (the broker proves the id; this maps it).
  * A unit bell rings its members (ring order, reception group), or, when it lists none, every resident of
  * its unit. Removed residents are never rung.
@@ -166,6 +167,8 @@ class DirectoryIndex {
         devices: this.#devices.get(resident.id) ?? [],
         hidden: isHiddenAt(resident, now, (id) => this.#profiles.get(id)),
         ...(ringS === null ? {} : { ringS }),
+        // Dialed by the phone fallback when the resident has no app device.
+        ...(resident.phone ? { phone: resident.phone } : {}),
       }));
   }
 
