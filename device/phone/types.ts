@@ -47,6 +47,7 @@ export interface PhoneMediaRemote {
 }
 
 export interface PhoneMediaEvents {
+  [event: string]: unknown;
   /** A digit from the media: RFC 4733 events (one per event, at its end) or in-band tones (Goertzel). */
   digit: DtmfDigit;
 }
@@ -91,6 +92,7 @@ export interface PhoneCallRequest {
 }
 
 export interface PhoneCallEvents {
+  [event: string]: unknown;
   /** 180 Ringing, or 183 Session Progress (early media). */
   ringing: { early: boolean };
   answered: Record<string, never>;
