@@ -7,7 +7,6 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import { z } from 'zod';
 import { randomSsrc } from '../../../hal/camera/ports.ts';
 import type { Clock, TimerHandle } from '../../../lib/clock/clock.ts';
 import { ValidationError } from '../../../lib/errors.ts';
@@ -16,24 +15,12 @@ import { readRtpHeader } from '../../media/rtp.ts';
 import type { G711Codec, PhoneMediaEvents, PhoneMediaLeg, PhoneMediaRemote, PhonePrompt } from '../types.ts';
 import { codecOfPayloadType, decodeG711, encodeG711, G711_PAYLOAD_TYPE, s16leToSamples } from './g711.ts';
 import { DtmfDetector } from './goertzel.ts';
+import { MAX_PROMPT_BYTES, phoneMediaRemoteSchema } from './remote-schema.ts';
 import { TelephoneEventReceiver } from './rfc4733.ts';
 
 export const FRAME_MS = 20;
 export const FRAME_SAMPLES = 160;
-/** Longest prompt accepted: 60 s of 8 kHz S16LE. */
-export const MAX_PROMPT_BYTES = 60 * 8000 * 2;
-
-/** The answer's media address as the SIP side hands it over (an IP literal: SDP c= lines carry one). */
-export const phoneMediaRemoteSchema = z
-  .object({
-    address: z.union([z.ipv4(), z.ipv6()]),
-    port: z.number().int().min(1).max(65535),
-    codec: z.enum(['pcmu', 'pcma']),
-    // RFC 4733 events use a dynamic payload type (RFC 3551: 96–127).
-    telephoneEventPt: z.number().int().min(96).max(127).nullable(),
-  })
-  .strict() satisfies z.ZodType<PhoneMediaRemote>;
-
+export { MAX_PROMPT_BYTES, phoneMediaRemoteSchema };
 export interface PhoneRtpLegOptions {
   /** Local address to bind (port 0: the kernel picks). */
   address: string;
