@@ -96,6 +96,7 @@ export interface Speaker {
    * a few hundred ms without sound). A no-op for the current codec; remembered while stopped.
    */
   setCodec(codec: SpeakerCodec): Promise<void>;
+  readonly codec: SpeakerCodec;
   stats(): SpeakerStats;
   readonly pid: number | undefined;
 }
