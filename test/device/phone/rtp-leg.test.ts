@@ -55,7 +55,9 @@ const send = (s: Socket, packet: Buffer, port: number) =>
 
 function s16le(samples: Int16Array): Buffer {
   const b = Buffer.alloc(samples.length * 2);
-  samples.forEach((v, i) => b.writeInt16LE(v, i * 2));
+  samples.forEach((v, i) => {
+    b.writeInt16LE(v, i * 2);
+  });
   return b;
 }
 
