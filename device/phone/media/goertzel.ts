@@ -42,6 +42,8 @@ export interface DtmfDetectorOptions {
   groupMarginDb?: number;
   minToneMs?: number;
   minGapMs?: number;
+  /** Every analysis window's verdict (a digit or null), before the timing rules: "is a tone there now". */
+  onWindow?: (digit: DtmfSymbol | null) => void;
 }
 
 const coefficients = [...ROWS, ...COLUMNS].map((f) => 2 * Math.cos((2 * Math.PI * f) / SAMPLE_RATE));
@@ -49,6 +51,7 @@ const db = (x: number) => 10 ** (x / 10);
 
 export class DtmfDetector {
   readonly #onDigit: (digit: DtmfSymbol) => void;
+  readonly #onWindow: ((digit: DtmfSymbol | null) => void) | undefined;
   readonly #minShare: number;
   readonly #minToneMeanSquare: number;
   readonly #normalTwist: number;
@@ -71,6 +74,7 @@ export class DtmfDetector {
 
   constructor(onDigit: (digit: DtmfSymbol) => void, options: DtmfDetectorOptions = {}) {
     this.#onDigit = onDigit;
+    this.#onWindow = options.onWindow;
     this.#minShare = options.minToneShare ?? 0.8;
     const amplitude = 32767 * 10 ** ((options.minToneDbfs ?? -40) / 20);
     this.#minToneMeanSquare = (amplitude * amplitude) / 2;
@@ -94,7 +98,9 @@ export class DtmfDetector {
         if (this.#filled === WINDOW) {
           this.#window.set(this.#ring.subarray(this.#pos), 0);
           this.#window.set(this.#ring.subarray(0, this.#pos), WINDOW - this.#pos);
-          this.#step(this.#classify());
+          const digit = this.#classify();
+          this.#onWindow?.(digit);
+          this.#step(digit);
         }
       }
     }

@@ -19,6 +19,12 @@ import { MAX_PROMPT_BYTES, phoneMediaRemoteSchema } from './remote-schema.ts';
 import { TelephoneEventReceiver } from './rfc4733.ts';
 
 export const FRAME_MS = 20;
+/**
+ * In-band digits are ignored while, and this long after, the audio we send holds a DTMF tone: a visitor
+ * who plays a tone into the panel's microphone must not open the door through the phone's echo (line
+ * echo of an analogue hybrid, a speakerphone's acoustic echo; satellite paths reach ~600 ms).
+ */
+export const ECHO_GUARD_MS = 1000;
 export const FRAME_SAMPLES = 160;
 export { MAX_PROMPT_BYTES, phoneMediaRemoteSchema };
 export interface PhoneRtpLegOptions {
@@ -42,6 +48,8 @@ export interface PhoneLegStats {
   /** Frames sent as silence because the microphone had nothing ready. */
   silenceFrames: number;
   micDroppedMs: number;
+  /** In-band digits ignored because our own outgoing audio held a DTMF tone just before (echo). */
+  echoSuppressed: number;
 }
 
 export class PhoneRtpLeg implements PhoneMediaLeg {
@@ -60,9 +68,13 @@ export class PhoneRtpLeg implements PhoneMediaLeg {
     ignored: 0,
     silenceFrames: 0,
     micDroppedMs: 0,
+    echoSuppressed: 0,
   };
   readonly #events: TelephoneEventReceiver;
   readonly #tones: DtmfDetector;
+  /** Watches what we send, for the echo guard. */
+  readonly #sentTones: DtmfDetector;
+  #lastSentToneAt = Number.NEGATIVE_INFINITY;
   #remote: PhoneMediaRemote | undefined;
   #prompt: Int16Array = new Int16Array(0);
   #promptAt = 0;
@@ -82,7 +94,15 @@ export class PhoneRtpLeg implements PhoneMediaLeg {
       clock: options.clock,
       onDigit: (digit) => this.events.emit('digit', { digit, source: 'rfc4733' }),
     });
-    this.#tones = new DtmfDetector((digit) => this.events.emit('digit', { digit, source: 'inband' }));
+    this.#tones = new DtmfDetector((digit) => {
+      if (options.clock.monotonic() - this.#lastSentToneAt < ECHO_GUARD_MS) this.#stats.echoSuppressed++;
+      else this.events.emit('digit', { digit, source: 'inband' });
+    });
+    this.#sentTones = new DtmfDetector(() => {}, {
+      onWindow: (digit) => {
+        if (digit !== null) this.#lastSentToneAt = options.clock.monotonic();
+      },
+    });
     socket.on('message', (packet, from) => this.#onPacket(packet, from));
   }
 
@@ -167,7 +187,9 @@ export class PhoneRtpLeg implements PhoneMediaLeg {
     header.writeUInt16BE((this.#seq0 + this.#stats.packetsOut) & 0xffff, 2);
     header.writeUInt32BE((this.#ts0 + n * FRAME_SAMPLES) >>> 0, 4);
     header.writeUInt32BE(this.#ssrc, 8);
-    const payload = encodeG711(remote.codec, this.#nextFrame());
+    const frame = this.#nextFrame();
+    this.#sentTones.push(frame);
+    const payload = encodeG711(remote.codec, frame);
     this.#socket.send(Buffer.concat([header, payload]), remote.port, remote.address);
     this.#stats.packetsOut++;
   }

@@ -161,6 +161,33 @@ describe('PhoneRtpLeg', () => {
     expect(l.stats().packetsIn).toBe(1);
   });
 
+  it('ignores in-band digits that echo the visitor’s own tones back, but not the resident’s a second later', async () => {
+    const p = await phone();
+    // The phone is an echo: everything the panel sends comes straight back (a line or acoustic echo).
+    p.socket.on('message', (m) => p.socket.send(m, l.local.port, '127.0.0.1'));
+    const { leg: l, clock, digits } = await leg();
+    l.start({ address: '127.0.0.1', port: p.port, codec: 'pcmu', telephoneEventPt: null });
+    // The visitor holds a phone playing "5" to the panel's microphone.
+    const tone = concat(dtmfTone('5', 120, -12), silence(200));
+    for (let at = 0; at < tone.length; at += 160) {
+      l.pushMicrophone(s16le(tone.subarray(at, at + 160)));
+      clock.advance(20);
+    }
+    await until(() => l.stats().packetsIn >= 16, 'the echo back at the leg');
+    await until(() => l.stats().echoSuppressed === 1, 'the echoed digit suppressed');
+    expect(digits).toEqual([]);
+    // A second later the resident presses 8 on the phone: that one counts.
+    clock.advance(1000);
+    p.socket.removeAllListeners('message');
+    const pcm = encodeG711('pcmu', concat(dtmfTone('8', 100, -12), silence(60)));
+    let n = 0;
+    for (let at = 0; at + 160 <= pcm.length; at += 160, n++) {
+      await send(p.socket, rtp(0, 5000 + n, n * 160, pcm.subarray(at, at + 160), 0x777), l.local.port);
+    }
+    await until(() => digits.length === 1, 'the resident’s digit');
+    expect(digits).toEqual([{ digit: '8', source: 'inband' }]);
+  });
+
   it('refuses a bad remote, a second start, and a start after close', async () => {
     const { leg: l } = await leg();
     const good = { address: '127.0.0.1', port: 4000, codec: 'pcmu' as const, telephoneEventPt: 101 };
