@@ -76,6 +76,7 @@ export class PhoneRtpLeg implements PhoneMediaLeg {
   readonly #sentTones: DtmfDetector;
   #lastSentToneAt = Number.NEGATIVE_INFINITY;
   #remote: PhoneMediaRemote | undefined;
+  #remoteAddress = '';
   #prompt: Int16Array = new Int16Array(0);
   #promptAt = 0;
   #mic: Int16Array[] = [];
@@ -131,6 +132,13 @@ export class PhoneRtpLeg implements PhoneMediaLeg {
     if (prompt && prompt.pcm.length > MAX_PROMPT_BYTES) {
       throw new ValidationError(`the prompt is longer than ${MAX_PROMPT_BYTES / 16000} s`);
     }
+    if (isIPv6(parsed.data.address) !== isIPv6(this.local.address)) {
+      throw new ValidationError(
+        `the phone's media address ${parsed.data.address} is not reachable from ${this.local.address}`,
+      );
+    }
+    // Compared with each packet's source as Node reports it: IPv6 in its canonical (compressed) form.
+    this.#remoteAddress = canonicalAddress(parsed.data.address);
     this.#remote = parsed.data;
     this.#prompt = prompt ? s16leToSamples(prompt.pcm) : new Int16Array(0);
     this.#startedAt = this.#o.clock.monotonic();
@@ -222,7 +230,12 @@ export class PhoneRtpLeg implements PhoneMediaLeg {
 
   #onPacket(packet: Buffer, from: RemoteInfo): void {
     const remote = this.#remote;
-    if (!remote || this.#closed || from.address !== remote.address || from.port !== remote.port) {
+    if (
+      !remote ||
+      this.#closed ||
+      canonicalAddress(from.address) !== this.#remoteAddress ||
+      from.port !== remote.port
+    ) {
       this.#stats.dropped++;
       return;
     }
@@ -245,6 +258,10 @@ export class PhoneRtpLeg implements PhoneMediaLeg {
     this.#tones.push(decodeG711(codec, payload));
     this.#o.onPhoneAudio?.(packet, codec);
   }
+}
+
+function canonicalAddress(address: string): string {
+  return isIPv6(address) ? new URL(`http://[${address}]/`).hostname : address;
 }
 
 function randomUint(bound: number): number {

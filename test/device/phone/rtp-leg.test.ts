@@ -188,6 +188,25 @@ describe('PhoneRtpLeg', () => {
     expect(digits).toEqual([{ digit: '8', source: 'inband' }]);
   });
 
+  it('works over IPv6, matching the answered address in any spelling', async () => {
+    const socket = createSocket('udp6');
+    await new Promise<void>((resolve) => socket.bind(0, '::1', resolve));
+    closers.push(() => new Promise<void>((resolve) => socket.close(() => resolve())));
+    const l = await PhoneRtpLeg.open({ address: '::1', clock: new FakeClock() });
+    closers.push(() => l.close());
+    const digits: DtmfDigit[] = [];
+    l.events.on('digit', (d) => digits.push(d));
+    const remote = { address: '0:0:0:0:0:0:0:1', port: socket.address().port, codec: 'pcmu' as const };
+    expect(() => l.start({ ...remote, address: '127.0.0.1', telephoneEventPt: TE_PT })).toThrow(
+      /not reachable/,
+    );
+    l.start({ ...remote, telephoneEventPt: TE_PT });
+    const five = rtp(TE_PT, 1, 8000, buildTelephoneEvent({ event: 5, end: true, volume: 10, duration: 800 }));
+    socket.send(five, l.local.port, '::1');
+    await until(() => digits.length === 1, 'the digit over IPv6');
+    expect(digits).toEqual([{ digit: '5', source: 'rfc4733' }]);
+  });
+
   it('refuses a bad remote, a second start, and a start after close', async () => {
     const { leg: l } = await leg();
     const good = { address: '127.0.0.1', port: 4000, codec: 'pcmu' as const, telephoneEventPt: 101 };
