@@ -284,6 +284,8 @@ export class MediaEngine {
       await channel.close();
     }
     await this.#o.speaker.stop();
+    // Stopped, so no restart: the next start plays Opus again even if a phone call had the speaker.
+    await this.#o.speaker.setCodec('opus');
     await this.#o.source.stop();
   }
 }
