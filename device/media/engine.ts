@@ -4,6 +4,8 @@ import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import { SafeEmitter } from '../../lib/events.ts';
 import type { Logger } from '../../lib/log/logger.ts';
+import type { PhoneMediaFactory, PhoneMediaLeg } from '../phone/types.ts';
+import { PhoneLegProxy } from './phone-leg-proxy.ts';
 import {
   type CandidateInit,
   type IceServer,
@@ -40,6 +42,8 @@ export interface MediaEngineOptions {
   workerRestartDelayMs?: number;
   /** Niceness of the media process: door control outranks video when the CPU is short (default 5). */
   nice?: number;
+  /** The address the phone fallback's RTP socket binds (the one the SDP offer names; default 127.0.0.1). */
+  phoneBindAddress?: string;
   /** The worker's entry file (default: media-worker.ts beside this file, media-worker.js in the bundle). */
   workerUrl?: URL;
 }
@@ -84,6 +88,9 @@ export class MediaEngine {
   #restartDelayMs = 0;
   #workerRestarts = 0;
   readonly #peers = new Set<string>();
+  readonly #phoneLegs = new Map<string, PhoneLegProxy>();
+  /** MediaEngine as the phone fallback's PhoneMediaFactory. */
+  readonly phoneMedia: PhoneMediaFactory = { open: (callId) => this.openPhoneLeg(callId) };
   readonly #unsubscribe: Array<() => void> = [];
 
   constructor(options: MediaEngineOptions) {
@@ -100,6 +107,7 @@ export class MediaEngine {
         video: { rtpPort: ports.video.rtpPort, rtcpPort: ports.video.rtcpPort, ssrc: ports.video.ssrc },
         audio: { rtpPort: ports.audio.rtpPort },
         speaker: { rtpPort: speakerPorts.rtpPort, payloadType: speakerPorts.payloadType, ssrc: randomSsrc() },
+        phone: { bindAddress: this.#o.phoneBindAddress ?? '127.0.0.1', micRtpPort: ports.phoneMic.rtpPort },
         keyframeMinIntervalMs: this.#o.keyframeMinIntervalMs ?? 200,
         loopbackOnly: this.#o.loopbackOnly ?? true,
         iceServers: this.#o.iceServers ?? [],
@@ -160,6 +168,25 @@ export class MediaEngine {
     this.#peers.delete(peerId);
   }
 
+  /**
+   * A phone RTP leg in the media process, bound to a fresh port for the SIP offer. Its digits arrive as
+   * 'digit' events on the returned leg; while it is started the speaker plays the phone.
+   */
+  async openPhoneLeg(callId: string): Promise<PhoneMediaLeg> {
+    const local = (await this.#call({ type: 'phone.open', callId })) as { address: string; port: number };
+    const leg = new PhoneLegProxy(callId, local, {
+      call: (request) => this.#call(request),
+      speaker: this.#o.speaker,
+      logger: this.#o.logger,
+      onClosed: (id) => {
+        if (this.#phoneLegs.get(id) === leg) this.#phoneLegs.delete(id);
+      },
+      otherLegStarted: (id) => [...this.#phoneLegs.values()].some((l) => l.callId !== id && l.started),
+    });
+    this.#phoneLegs.set(callId, leg);
+    return leg;
+  }
+
   async stats(): Promise<MediaStats> {
     const worker = (await this.#call({ type: 'stats' })) as WorkerStats;
     return {
@@ -205,6 +232,7 @@ export class MediaEngine {
       this.events.emit('peer-state', { peerId, state });
     });
     channel.events.on('warning', ({ message }) => log.warn(message));
+    channel.events.on('phone-digit', ({ callId, digit }) => this.#phoneLegs.get(callId)?.digit(digit));
     channel.events.on('crashed', ({ reason }) => this.#onCrash(channel, reason));
     return channel;
   }
@@ -215,6 +243,8 @@ export class MediaEngine {
     this.#o.logger.error({ reason }, 'media worker crashed; restarting it');
     for (const peerId of this.#peers) this.events.emit('peer-state', { peerId, state: 'closed' });
     this.#peers.clear();
+    // The phone legs died with the worker: the call goes on without media until the dialer hangs up.
+    for (const leg of this.#phoneLegs.values()) void leg.close();
     this.events.emit('worker-crashed', { reason });
     this.#restartDelayMs = this.#o.workerRestartDelayMs ?? 1000;
     this.#scheduleRestart();
@@ -248,11 +278,14 @@ export class MediaEngine {
     this.#channel = undefined;
     for (const off of this.#unsubscribe.splice(0)) off();
     this.#peers.clear();
+    this.#phoneLegs.clear();
     if (channel) {
       await channel.request({ type: 'shutdown' }, 2000).catch(() => undefined);
       await channel.close();
     }
     await this.#o.speaker.stop();
+    // Stopped, so no restart: the next start plays Opus again even if a phone call had the speaker.
+    await this.#o.speaker.setCodec('opus');
     await this.#o.source.stop();
   }
 }

@@ -4,8 +4,10 @@ import { randomSsrc } from '../../hal/camera/ports.ts';
 import { pliPacket } from '../../hal/camera/rtcp.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
 import { NotFoundError, ValidationError } from '../../lib/errors.ts';
+import type { DtmfDigit } from '../phone/types.ts';
 import { KeyframeRequester } from './keyframe.ts';
 import { MediaPeer } from './peer.ts';
+import { PhoneHost } from './phone-host.ts';
 import type { MediaRequest, PeerState, WorkerInit, WorkerStats } from './protocol.ts';
 import { isDiscontinuity, isKeyframeStart, type RtpHeaderView, readRtpHeader } from './rtp.ts';
 import { checkRemoteCandidate } from './signaling.ts';
@@ -33,8 +35,10 @@ export class FanOut {
   readonly #unadopted = new WeakSet<MediaPeer>();
   readonly #rtcpSsrc = randomSsrc();
   readonly #ingress = { videoPackets: 0, audioPackets: 0, malformed: 0, sourceChanges: 0 };
+  readonly #phone: PhoneHost;
   #video: Socket | undefined;
   #audio: Socket | undefined;
+  #phoneMic: Socket | undefined;
   #lastVideo: RtpHeaderView | undefined;
   #lastAudio: RtpHeaderView | undefined;
   #talker: string | null = null;
@@ -45,6 +49,7 @@ export class FanOut {
     clock: Clock,
     onPeerState: (peerId: string, state: PeerState) => void,
     onWarning: (message: string) => void = () => {},
+    onPhoneDigit: (callId: string, digit: DtmfDigit) => void = () => {},
   ) {
     this.#init = init;
     this.#clock = clock;
@@ -67,6 +72,12 @@ export class FanOut {
       },
       onError: (err) => onWarning(`a spare peer could not be made: ${String(err)}`),
     });
+    this.#phone = new PhoneHost({
+      clock,
+      bindAddress: init.phone.bindAddress,
+      toSpeaker: (packet) => this.#audio?.send(packet, init.speaker.rtpPort, '127.0.0.1'),
+      onDigit: onPhoneDigit,
+    });
     this.#talk = new TalkerRestamper({
       clock,
       ssrc: init.speaker.ssrc,
@@ -78,8 +89,10 @@ export class FanOut {
   async start(): Promise<void> {
     this.#video = await bind(this.#init.video.rtpPort);
     this.#audio = await bind(this.#init.audio.rtpPort);
+    this.#phoneMic = await bind(this.#init.phone.micRtpPort);
     this.#video.on('message', (packet) => this.#onVideo(packet));
     this.#audio.on('message', (packet) => this.#onAudio(packet));
+    this.#phoneMic.on('message', (packet) => this.#phone.microphone(packet));
     this.#spares.start();
   }
 
@@ -88,8 +101,10 @@ export class FanOut {
     await this.#spares.close();
     await Promise.allSettled([...this.#peers.values()].map((p) => p.close()));
     this.#peers.clear();
+    await this.#phone.closeAll();
     this.#video?.close();
     this.#audio?.close();
+    this.#phoneMic?.close();
   }
 
   async handle(request: MediaRequest): Promise<unknown> {
@@ -133,6 +148,12 @@ export class FanOut {
         await peer.close();
         return undefined;
       }
+      case 'phone.open':
+        return this.#phone.open(request.callId);
+      case 'phone.start':
+        return this.#phone.start(request.callId, request.remote, request.prompt);
+      case 'phone.close':
+        return this.#phone.close(request.callId);
       case 'stats':
         return this.stats();
       case 'shutdown':
@@ -146,6 +167,7 @@ export class FanOut {
       keyframes: { requested: { ...this.#keyframes.requested }, sent: this.#keyframes.sent },
       talker: this.#talker,
       speakerPacketsSent: this.#speakerPackets,
+      phone: this.#phone.stats(),
       sparePeers: this.#spares.size,
       udpSockets: process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length,
       peers: [...this.#peers.values()].map((p) => ({
@@ -244,6 +266,8 @@ export class FanOut {
   #onPeerAudio(peer: MediaPeer, rtp: RtpPacket): void {
     peer.audioReceived++;
     if (this.#talker !== peer.id || this.#peers.get(peer.id) !== peer) return;
+    // During a phone call the speaker plays the phone (its pipeline is switched to G.711 then).
+    if (this.#phone.active) return;
     const out = this.#talk.restamp(rtp.serialize(), `${peer.id}/${rtp.header.ssrc}`);
     if (!out) return;
     this.#speakerPackets++;

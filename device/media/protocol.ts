@@ -7,6 +7,9 @@
 import { z } from 'zod';
 import { iceCandidateFields } from '../../cloud-sync/protocol/ice.ts';
 import type { VideoCodec } from '../../hal/camera/types.ts';
+import { MAX_PROMPT_BYTES, phoneMediaRemoteSchema } from '../phone/media/remote-schema.ts';
+import type { PhoneLegStats } from '../phone/media/rtp-leg.ts';
+import type { DtmfSource, DtmfSymbol } from '../phone/types.ts';
 
 export const peerIdSchema = z
   .string()
@@ -28,6 +31,24 @@ export const candidateSchema = z
 
 export type CandidateInit = z.infer<typeof candidateSchema>;
 
+/**
+ * The phone leg's prompt: the PCM itself (8 kHz S16LE, base64) or a file of it the panel made (the
+ * prompt cache). A path is absolute and plain, so a request cannot wander the file system with `..`.
+ */
+export const phonePromptSchema = z.union([
+  z.object({ pcmBase64: z.base64().max(Math.ceil(MAX_PROMPT_BYTES / 3) * 4) }).strict(),
+  z
+    .object({
+      file: z
+        .string()
+        .max(4096)
+        .regex(/^\/[A-Za-z0-9_./-]+$/, 'must be an absolute path of A-Z, a-z, 0-9 and _ . / -')
+        .refine((p) => !p.split('/').includes('..'), 'must not contain ..'),
+    })
+    .strict(),
+]);
+export type PhonePromptSource = z.infer<typeof phonePromptSchema>;
+
 export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('open-peer'), peerId: peerIdSchema, video: z.boolean() }).strict(),
   z
@@ -38,6 +59,17 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('set-talker'), peerId: peerIdSchema.nullable() }).strict(),
   z.object({ type: z.literal('close-peer'), peerId: peerIdSchema }).strict(),
   z.object({ type: z.literal('stats') }).strict(),
+  /** The phone fallback's RTP leg (device/phone/media/rtp-leg.ts), keyed by the intercom's call id. */
+  z.object({ type: z.literal('phone.open'), callId: peerIdSchema }).strict(),
+  z
+    .object({
+      type: z.literal('phone.start'),
+      callId: peerIdSchema,
+      remote: phoneMediaRemoteSchema,
+      prompt: phonePromptSchema.optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('phone.close'), callId: peerIdSchema }).strict(),
   /** Closes every peer (DTLS close, so viewers hang up at once) before the worker is terminated. */
   z.object({ type: z.literal('shutdown') }).strict(),
 ]);
@@ -62,6 +94,8 @@ export interface WorkerInit {
   video: { rtpPort: number; rtcpPort: number; ssrc: number };
   audio: { rtpPort: number };
   speaker: { rtpPort: number; payloadType: number; ssrc: number };
+  /** The phone leg: where its socket binds, and the port the camera pipeline sends 8 kHz L16 mic RTP to. */
+  phone: { bindAddress: string; micRtpPort: number };
   keyframeMinIntervalMs: number;
   loopbackOnly: boolean;
   iceServers: IceServer[];
@@ -87,6 +121,11 @@ export interface WorkerStats {
   };
   talker: string | null;
   speakerPacketsSent: number;
+  phone: {
+    /** L16 microphone packets from the camera pipeline; dropped while no phone leg is started. */
+    micPackets: number;
+    legs: Array<{ callId: string; started: boolean } & PhoneLegStats>;
+  };
   /** Peers ready for the next ring. */
   sparePeers: number;
   /**
@@ -110,4 +149,5 @@ export type WorkerMessage =
   | { kind: 'response'; id: number; ok: true; result: unknown }
   | { kind: 'response'; id: number; ok: false; error: SerializedError }
   | { kind: 'peer-state'; peerId: string; state: PeerState }
+  | { kind: 'phone-digit'; callId: string; digit: DtmfSymbol; source: DtmfSource }
   | { kind: 'warning'; message: string };

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
 import { NotFoundError, PortvaktError, ValidationError } from '../../lib/errors.ts';
 import { SafeEmitter } from '../../lib/events.ts';
+import type { DtmfDigit } from '../phone/types.ts';
 import {
   MEDIA_INIT_ENV,
   type MediaRequest,
@@ -31,6 +32,7 @@ export interface ChannelEvents {
   [event: string]: unknown;
   'peer-state': { peerId: string; state: PeerState };
   warning: { message: string };
+  'phone-digit': { callId: string; digit: DtmfDigit };
   /** The media process died on its own; every pending request has been rejected. */
   crashed: { reason: string };
 }
@@ -185,6 +187,11 @@ export class WorkerChannel {
       else pending.reject(deserializeError(message.error));
     } else if (message.kind === 'peer-state') {
       this.events.emit('peer-state', { peerId: message.peerId, state: message.state });
+    } else if (message.kind === 'phone-digit') {
+      this.events.emit('phone-digit', {
+        callId: message.callId,
+        digit: { digit: message.digit, source: message.source },
+      });
     } else if (message.kind === 'warning') {
       this.events.emit('warning', { message: message.message });
     }

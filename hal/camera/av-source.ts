@@ -8,7 +8,13 @@ import { SafeEmitter } from '../../lib/events.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { CameraConfig } from './config-schema.ts';
 import { GstProcess, type RestartPolicy } from './gst-process.ts';
-import { AUDIO_PAYLOAD_TYPE, avSourcePipeline, launchArgs, VIDEO_PAYLOAD_TYPE } from './pipelines.ts';
+import {
+  AUDIO_PAYLOAD_TYPE,
+  avSourcePipeline,
+  launchArgs,
+  PHONE_MIC_PAYLOAD_TYPE,
+  VIDEO_PAYLOAD_TYPE,
+} from './pipelines.ts';
 import { freeUdpPorts, randomSsrc } from './ports.ts';
 import { pliPacket } from './rtcp.ts';
 import { clearSnapshots, newestJpeg } from './snapshot.ts';
@@ -30,7 +36,7 @@ export interface GstAvSourceOptions {
 export class GstAvSource implements AvSource {
   readonly events = new SafeEmitter<MediaProcessEvents>();
   readonly #o: GstAvSourceOptions;
-  readonly #ssrcs = { video: randomSsrc(), audio: randomSsrc() };
+  readonly #ssrcs = { video: randomSsrc(), audio: randomSsrc(), phoneMic: randomSsrc() };
   readonly #rtcpSsrc = randomSsrc();
   #ports: AvSourcePorts | undefined;
   #process: GstProcess | undefined;
@@ -55,6 +61,8 @@ export class GstAvSource implements AvSource {
       rtcpPort: ports.video.rtcpPort,
       videoSsrc: ports.video.ssrc,
       audioSsrc: ports.audio.ssrc,
+      phoneMicRtpPort: ports.phoneMic.rtpPort,
+      phoneMicSsrc: ports.phoneMic.ssrc,
       snapshotDir: this.#snapshotDir,
     });
     const pipeline = new GstProcess({
@@ -108,7 +116,12 @@ export class GstAvSource implements AvSource {
 
   async #allocatePorts(): Promise<AvSourcePorts> {
     if (!this.#ports) {
-      const [videoRtp, audioRtp, rtcp] = (await freeUdpPorts(3)) as [number, number, number];
+      const [videoRtp, audioRtp, rtcp, phoneMicRtp] = (await freeUdpPorts(4)) as [
+        number,
+        number,
+        number,
+        number,
+      ];
       this.#ports = {
         host: '127.0.0.1',
         video: {
@@ -124,6 +137,12 @@ export class GstAvSource implements AvSource {
           ssrc: this.#ssrcs.audio,
           payloadType: AUDIO_PAYLOAD_TYPE,
           clockRate: 48000,
+        },
+        phoneMic: {
+          rtpPort: phoneMicRtp,
+          ssrc: this.#ssrcs.phoneMic,
+          payloadType: PHONE_MIC_PAYLOAD_TYPE,
+          clockRate: 8000,
         },
       };
     }

@@ -9,12 +9,16 @@
  */
 import { ConfigError } from '../../lib/errors.ts';
 import type { CameraConfig, MicrophoneConfig, SpeakerConfig } from './config-schema.ts';
+import type { SpeakerCodec } from './types.ts';
 
 export const VIDEO_PAYLOAD_TYPE = 96;
 export const AUDIO_PAYLOAD_TYPE = 111;
+/** The microphone for the phone leg: 8 kHz mono L16 (dynamic type; L16/8000 has no static one). */
+export const PHONE_MIC_PAYLOAD_TYPE = 97;
 /** Fits in one packet on any path, with room for SRTP and TURN overhead. */
 const RTP_MTU = 1200;
 const HOST = '127.0.0.1';
+const AUDIO_QUEUE = 'queue max-size-buffers=0 max-size-bytes=0 max-size-time=100000000 leaky=downstream';
 
 export interface AvPipelineTargets {
   videoRtpPort: number;
@@ -22,6 +26,9 @@ export interface AvPipelineTargets {
   rtcpPort: number;
   videoSsrc: number;
   audioSsrc: number;
+  /** The microphone again, as 8 kHz mono L16 RTP for the phone leg (the media process owns the port). */
+  phoneMicRtpPort: number;
+  phoneMicSsrc: number;
   /** Directory for the ~1 fps JPEG stills (multifilesink keeps the newest few). */
   snapshotDir: string;
 }
@@ -113,7 +120,10 @@ export function videoEncoder(c: CameraConfig, ssrc: number): string {
 
 /**
  * Camera + microphone in one process: video RTP through an rtpbin (whose RTCP input takes the PLIs),
- * a 1 fps 320x240 JPEG branch for snapshots, and Opus RTP straight to its port.
+ * a 1 fps 320x240 JPEG branch for snapshots, Opus RTP straight to its port, and the microphone once
+ * more as 8 kHz L16 RTP in 20 ms packets for the phone leg (G.711 is made from it in the media process,
+ * which needs the samples anyway to mix the prompt in first). Both audio branches queue at most 100 ms
+ * and drop the oldest, so a stalled consumer never delays the other.
  */
 export function avSourcePipeline(camera: CameraConfig, t: AvPipelineTargets): string {
   const video = pickDriver(videoSourceDrivers, camera.driver, 'camera driver')(camera);
@@ -127,18 +137,39 @@ export function avSourcePipeline(camera: CameraConfig, t: AvPipelineTargets): st
     `rtp.send_rtp_src_0 ! udpsink host=${HOST} port=${t.videoRtpPort} sync=false async=false`,
     `udpsrc address=${HOST} port=${t.rtcpPort} caps=application/x-rtcp ! rtp.recv_rtcp_sink_0`,
     `vt. ! queue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream ! videorate drop-only=true ! video/x-raw,framerate=1/1 ! videoscale ! videoconvert ! video/x-raw,width=320,height=240 ! jpegenc quality=75 ! multifilesink location=${dir}/snap-%06d.jpg max-files=3`,
-    `${mic} ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1 ! opusenc bitrate=32000 frame-size=20 audio-type=voice ! rtpopuspay pt=${AUDIO_PAYLOAD_TYPE} ssrc=${t.audioSsrc} ! udpsink host=${HOST} port=${t.audioRtpPort} sync=false async=false`,
+    `${mic} ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1 ! tee name=at`,
+    `at. ! ${AUDIO_QUEUE} ! opusenc bitrate=32000 frame-size=20 audio-type=voice ! rtpopuspay pt=${AUDIO_PAYLOAD_TYPE} ssrc=${t.audioSsrc} ! udpsink host=${HOST} port=${t.audioRtpPort} sync=false async=false`,
+    `at. ! ${AUDIO_QUEUE} ! audioresample ! audioconvert ! audio/x-raw,rate=8000,channels=1,format=S16BE ! rtpL16pay pt=${PHONE_MIC_PAYLOAD_TYPE} max-ptime=20000000 ssrc=${t.phoneMicSsrc} ! udpsink host=${HOST} port=${t.phoneMicRtpPort} sync=false async=false`,
   ].join(' ');
 }
 
+const speakerInputs: Record<SpeakerCodec, { caps: string; decode: string }> = {
+  opus: {
+    caps: `application/x-rtp,media=audio,clock-rate=48000,encoding-name=OPUS,payload=${AUDIO_PAYLOAD_TYPE}`,
+    decode: 'rtpopusdepay ! opusdec plc=true',
+  },
+  pcmu: {
+    caps: 'application/x-rtp,media=audio,clock-rate=8000,encoding-name=PCMU,payload=0',
+    decode: 'rtppcmudepay ! mulawdec',
+  },
+  pcma: {
+    caps: 'application/x-rtp,media=audio,clock-rate=8000,encoding-name=PCMA,payload=8',
+    decode: 'rtppcmadepay ! alawdec',
+  },
+};
+
 /**
- * Opus RTP in → speaker. The sim driver also tees every received packet, RFC 4571-framed, to stdout so
- * the panel can count what arrived.
+ * RTP in → speaker: Opus by default, G.711 while a phone call has the speaker. The sim driver also tees
+ * every received packet, RFC 4571-framed, to stdout so the panel can count what arrived.
  */
-export function speakerPipeline(speaker: SpeakerConfig, rtpPort: number): string {
+export function speakerPipeline(
+  speaker: SpeakerConfig,
+  rtpPort: number,
+  codec: SpeakerCodec = 'opus',
+): string {
   const sink = pickDriver(speakerSinkDrivers, speaker.driver, 'speaker driver')(speaker);
-  const caps = `application/x-rtp,media=audio,clock-rate=48000,encoding-name=OPUS,payload=${AUDIO_PAYLOAD_TYPE}`;
-  const play = `rtpjitterbuffer latency=60 ! rtpopusdepay ! opusdec plc=true ! audioconvert ! audioresample ! ${sink}`;
+  const { caps, decode } = pickDriver(speakerInputs, codec, 'speaker codec');
+  const play = `rtpjitterbuffer latency=60 ! ${decode} ! audioconvert ! audioresample ! ${sink}`;
   const input = `udpsrc address=${HOST} port=${rtpPort} caps=${caps}`;
   if (speaker.driver !== 'sim') return `${input} ! ${play}`;
   return `${input} ! tee name=t t. ! queue ! ${play} t. ! queue ! rtpstreampay ! fdsink fd=1`;

@@ -6,7 +6,7 @@ import type { SpeakerConfig } from './config-schema.ts';
 import { GstProcess, type RestartPolicy } from './gst-process.ts';
 import { AUDIO_PAYLOAD_TYPE, launchArgs, speakerPipeline } from './pipelines.ts';
 import { freeUdpPorts } from './ports.ts';
-import type { MediaProcessEvents, Speaker, SpeakerPorts, SpeakerStats } from './types.ts';
+import type { MediaProcessEvents, Speaker, SpeakerCodec, SpeakerPorts, SpeakerStats } from './types.ts';
 
 export interface GstSpeakerOptions {
   config: SpeakerConfig;
@@ -49,6 +49,9 @@ export class GstSpeaker implements Speaker {
   readonly #counter = new Rfc4571Counter();
   #port: number | undefined;
   #process: GstProcess | undefined;
+  #codec: SpeakerCodec = 'opus';
+  /** setCodec calls run one after another (each a stop and a start of the child). */
+  #switching: Promise<void> = Promise.resolve();
 
   constructor(options: GstSpeakerOptions) {
     this.#o = options;
@@ -64,7 +67,7 @@ export class GstSpeaker implements Speaker {
     const counter = this.#counter;
     const pipeline = new GstProcess({
       name: 'speaker',
-      args: launchArgs(speakerPipeline(this.#o.config, this.#port)),
+      args: launchArgs(speakerPipeline(this.#o.config, this.#port, this.#codec)),
       clock: this.#o.clock,
       logger: this.#o.logger,
       ...(this.#o.restart ? { restart: this.#o.restart } : {}),
@@ -93,6 +96,24 @@ export class GstSpeaker implements Speaker {
     this.#process = undefined;
     await pipeline?.stop();
     pipeline?.events.removeAllListeners();
+  }
+
+  setCodec(codec: SpeakerCodec): Promise<void> {
+    const next = this.#switching.then(async () => {
+      if (codec === this.#codec) return;
+      this.#codec = codec;
+      if (!this.#process) return;
+      // GStreamer cannot change udpsrc caps in a running gst-launch: a new child with the new caps
+      // takes the same port. The counter carries on, so a test can still prove arrival across it.
+      await this.stop();
+      await this.start();
+    });
+    this.#switching = next.catch(() => {});
+    return next;
+  }
+
+  get codec(): SpeakerCodec {
+    return this.#codec;
   }
 
   stats(): SpeakerStats {

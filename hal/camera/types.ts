@@ -28,6 +28,13 @@ export interface AvSourcePorts {
     payloadType: number;
     clockRate: 48000;
   };
+  /** The microphone as 8 kHz mono L16 RTP (20 ms packets) for the phone leg; the consumer binds it. */
+  phoneMic: {
+    rtpPort: number;
+    ssrc: number;
+    payloadType: number;
+    clockRate: 8000;
+  };
 }
 
 export interface ProcessExit {
@@ -76,11 +83,20 @@ export interface SpeakerStats {
   ssrcs: number[];
 }
 
-/** Plays the resident who is talking: Opus RTP in, sound out. */
+/** What the speaker decodes: Opus (the app's talker) or G.711 (a phone call). */
+export type SpeakerCodec = 'opus' | 'pcmu' | 'pcma';
+
+/** Plays the resident who is talking: Opus RTP in (G.711 during a phone call), sound out. */
 export interface Speaker {
   readonly events: SafeEmitter<MediaProcessEvents>;
   start(): Promise<SpeakerPorts>;
   stop(): Promise<void>;
+  /**
+   * Switches what the speaker decodes, on the same port (the pipeline is restarted with matching caps,
+   * a few hundred ms without sound). A no-op for the current codec; remembered while stopped.
+   */
+  setCodec(codec: SpeakerCodec): Promise<void>;
+  readonly codec: SpeakerCodec;
   stats(): SpeakerStats;
   readonly pid: number | undefined;
 }

@@ -29,7 +29,9 @@ describe('GstAvSource (sim camera, real gst-launch)', () => {
   let ports: AvSourcePorts;
   let video: Socket;
   let audio: Socket;
+  let phoneMic: Socket;
   const seen = { video: 0, audio: 0, keyframes: 0, videoSsrcs: new Set<number>() };
+  const mic: Buffer[] = [];
 
   beforeAll(async () => {
     source = createAvSource(cameraConfigSchema.parse({}), {
@@ -47,12 +49,15 @@ describe('GstAvSource (sim camera, real gst-launch)', () => {
       if (isVp8KeyframeStart(m.subarray(h.payloadOffset))) seen.keyframes++;
     });
     audio.on('message', () => seen.audio++);
+    phoneMic = createSocket('udp4').bind(ports.phoneMic.rtpPort, '127.0.0.1');
+    phoneMic.on('message', (m: Buffer) => mic.push(m));
   });
 
   afterAll(async () => {
     await source?.stop();
     video?.close();
     audio?.close();
+    phoneMic?.close();
   });
 
   it('sends video and Opus RTP to its loopback ports with the announced SSRCs and payload types', async () => {
@@ -60,6 +65,28 @@ describe('GstAvSource (sim camera, real gst-launch)', () => {
     expect(new Set([ports.video.rtpPort, ports.video.rtcpPort, ports.audio.rtpPort]).size).toBe(3);
     await until(() => seen.video > 10 && seen.audio > 10, 'video and audio RTP', START_MS);
     expect([...seen.videoSsrcs]).toEqual([ports.video.ssrc]);
+  });
+
+  it('sends the microphone again as 8 kHz L16 RTP in packets of at most 20 ms, for the phone leg', async () => {
+    await until(() => mic.length > 20, 'L16 microphone RTP', START_MS);
+    const headers = mic.slice(0, 20).map((m) => readRtpHeader(m)!);
+    for (const h of headers) {
+      expect(h.payloadType).toBe(ports.phoneMic.payloadType);
+      expect(h.ssrc).toBe(ports.phoneMic.ssrc);
+      // 20 ms at 8 kHz is 160 samples of 2 bytes.
+      expect(h.payloadLength).toBeLessThanOrEqual(320);
+    }
+    // The sim microphone's 440 Hz sine at volume 0.2: loud, big-endian samples.
+    const samples = mic.slice(5, 20).flatMap((m) => {
+      const h = readRtpHeader(m)!;
+      const out: number[] = [];
+      for (let i = h.payloadOffset; i + 1 < h.payloadOffset + h.payloadLength; i += 2)
+        out.push(m.readInt16BE(i));
+      return out;
+    });
+    const peak = Math.max(...samples.map(Math.abs));
+    expect(peak).toBeGreaterThan(5000);
+    expect(peak).toBeLessThan(8000);
   });
 
   it('snapshot() gives the newest 320x240 JPEG of the visitor', async () => {

@@ -23,11 +23,13 @@ const targets = {
   rtcpPort: 5001,
   videoSsrc: 111,
   audioSsrc: 222,
+  phoneMicRtpPort: 5004,
+  phoneMicSsrc: 333,
   snapshotDir: '/tmp/portvakt-snap-x',
 };
 
 describe('camera pipelines', () => {
-  it('sim + VP8: live test sources, rtpbin with an RTCP input, a 1 fps JPEG branch and Opus', () => {
+  it('sim + VP8: live test sources, rtpbin with an RTCP input, a 1 fps JPEG branch, Opus and 8 kHz L16', () => {
     expect(avSourcePipeline(camera(), targets)).toBe(
       [
         'rtpbin name=rtp',
@@ -39,8 +41,12 @@ describe('camera pipelines', () => {
         'udpsrc address=127.0.0.1 port=5001 caps=application/x-rtcp ! rtp.recv_rtcp_sink_0',
         'vt. ! queue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream ! videorate drop-only=true ! video/x-raw,framerate=1/1 !',
         'videoscale ! videoconvert ! video/x-raw,width=320,height=240 ! jpegenc quality=75 ! multifilesink location=/tmp/portvakt-snap-x/snap-%06d.jpg max-files=3',
-        'audiotestsrc is-live=true wave=sine freq=440 volume=0.2 ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1 !',
+        'audiotestsrc is-live=true wave=sine freq=440 volume=0.2 ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1 ! tee name=at',
+        'at. ! queue max-size-buffers=0 max-size-bytes=0 max-size-time=100000000 leaky=downstream !',
         'opusenc bitrate=32000 frame-size=20 audio-type=voice ! rtpopuspay pt=111 ssrc=222 ! udpsink host=127.0.0.1 port=5002 sync=false async=false',
+        'at. ! queue max-size-buffers=0 max-size-bytes=0 max-size-time=100000000 leaky=downstream !',
+        'audioresample ! audioconvert ! audio/x-raw,rate=8000,channels=1,format=S16BE !',
+        'rtpL16pay pt=97 max-ptime=20000000 ssrc=333 ! udpsink host=127.0.0.1 port=5004 sync=false async=false',
       ].join(' '),
     );
   });
@@ -103,6 +109,18 @@ describe('camera pipelines', () => {
     expect(speakerPipeline({ driver: 'alsa', device: 'hw:1,0' }, 6000)).toBe(
       `udpsrc address=127.0.0.1 port=6000 ${caps} ! ${play} alsasink device=hw:1,0`,
     );
+  });
+
+  it('speaker: G.711 for a phone call, µ-law or A-law, on the same port', () => {
+    expect(speakerPipeline({ driver: 'alsa' }, 6000, 'pcmu')).toBe(
+      'udpsrc address=127.0.0.1 port=6000 caps=application/x-rtp,media=audio,clock-rate=8000,encoding-name=PCMU,payload=0 ! ' +
+        'rtpjitterbuffer latency=60 ! rtppcmudepay ! mulawdec ! audioconvert ! audioresample ! alsasink device=default',
+    );
+    expect(speakerPipeline({ driver: 'sim' }, 6000, 'pcma')).toContain(
+      'caps=application/x-rtp,media=audio,clock-rate=8000,encoding-name=PCMA,payload=8 ! tee name=t t. ! queue ! ' +
+        'rtpjitterbuffer latency=60 ! rtppcmadepay ! alawdec !',
+    );
+    expect(() => speakerPipeline({ driver: 'sim' }, 6000, 'g722' as 'pcmu')).toThrow(/unknown speaker codec/);
   });
 
   it('launchArgs: quiet, one argv element per token', () => {
