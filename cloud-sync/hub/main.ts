@@ -22,6 +22,8 @@ import { ResidentAccounts } from './residents/accounts.ts';
 import type { AppDeviceRevoker } from './residents/app-device-revoker.ts';
 import { LoginLimiter } from './residents/login-limiter.ts';
 import type { HubSettings } from './settings.ts';
+import { EdgeDb } from './sip/edge-db.ts';
+import { EdgeSync } from './sip/edge-sync.ts';
 import { DoorOpener } from './signer/door-opener.ts';
 import { type HubKeys, loadOrCreateKeys } from './signer/keys.ts';
 import { KeyRotation } from './signer/rotation.ts';
@@ -49,6 +51,8 @@ export class Hub {
   #sweep: TimerHandle | undefined;
   #stopped = false;
   #residents: ResidentAccounts | undefined;
+  #edgeDb: EdgeDb | undefined;
+  #edgeSync: EdgeSync | undefined;
   readonly #revoker: AppDeviceRevoker | undefined;
   #sweptDataVersion: number | undefined;
 
@@ -102,6 +106,7 @@ export class Hub {
     store.entities.onChange((change) => publisher.onChange(change));
     // Same transaction: a change and its record in the change log commit together.
     recordAdminChanges(store, clock);
+    this.#startSipEdge(store);
     // Compile before connecting, so the first connect republishes current snapshots.
     this.#safely('initial compile', () => publisher.recompileAll());
     this.#sweptDataVersion = store.dataVersion();
@@ -198,6 +203,8 @@ export class Hub {
     this.#clock.clearTimeout(this.#sweep);
     this.#publisher?.stop();
     this.#residents?.stop();
+    this.#edgeSync?.stop();
+    this.#edgeDb?.close();
     await this.#api?.stop();
     await this.#mqtt?.stop();
     this.#store?.close();
@@ -215,9 +222,34 @@ export class Hub {
       if (dataVersion !== this.#sweptDataVersion) {
         this.#sweptDataVersion = dataVersion;
         this.#safely('periodic recompile', () => this.#publisher?.recompileAll());
+        // The CLI provisions SIP credentials and imports residents from its own process.
+        this.#edgeSync?.resyncAll();
       }
       this.#scheduleSweep();
     }, every);
+  }
+
+  /**
+   * The SIP edge's database: kept in step with every write from now on, and rewritten whole at start (a
+   * write lost while the hub was down, or to a failing disk, heals here).
+   */
+  #startSipEdge(store: HubStore): void {
+    const sip = this.#settings.sip;
+    if (!sip) {
+      this.#logger.info({}, 'no SIP edge configured (sip settings): panels get no phone fallback');
+      return;
+    }
+    const edge = new EdgeDb(sip.edgeDb, this.#logger);
+    this.#edgeDb = edge;
+    const sync = new EdgeSync({ store, edge, clock: this.#clock, logger: this.#logger });
+    this.#edgeSync = sync;
+    sync.start();
+    sync.resyncAll();
+  }
+
+  /** The SIP edge sync; undefined without sip settings (tests watch it). */
+  get sipEdge(): EdgeSync | undefined {
+    return this.#edgeSync;
   }
 
   #safely(what: string, fn: () => void): void {
