@@ -22,11 +22,11 @@ import { ResidentAccounts } from './residents/accounts.ts';
 import type { AppDeviceRevoker } from './residents/app-device-revoker.ts';
 import { LoginLimiter } from './residents/login-limiter.ts';
 import type { HubSettings } from './settings.ts';
-import { EdgeDb } from './sip/edge-db.ts';
-import { EdgeSync } from './sip/edge-sync.ts';
 import { DoorOpener } from './signer/door-opener.ts';
 import { type HubKeys, loadOrCreateKeys } from './signer/keys.ts';
 import { KeyRotation } from './signer/rotation.ts';
+import { EdgeDb } from './sip/edge-db.ts';
+import { EdgeSync } from './sip/edge-sync.ts';
 import { type HubStore, openHubStore } from './store/hub-store.ts';
 
 /** What the hub runs with besides its settings. */

@@ -20,11 +20,18 @@ export class EdgeDb {
   readonly #writeBuilding: (rows: BuildingEdgeRows) => void;
   readonly #removeOthers: (panelIds: readonly string[]) => number;
 
-  /** Opens (creating if needed) the edge database at `path` and brings its tables up. */
-  constructor(path: string, logger: Logger) {
-    // Kamailio reads while the hub writes: WAL keeps its reads from blocking on ours, and the short busy
-    // timeout makes a write that waits on a long read fail (and be retried) instead of stalling the hub.
-    const { db } = openSqlite(path, { what: 'SIP edge database', migrations: [], logger, busyTimeoutMs: 1000 });
+  /**
+   * Opens (creating if needed) the edge database at `path` and brings its tables up. Kamailio only reads,
+   * and in WAL mode readers never block the writer; the short busy timeout bounds how long the hub's
+   * (synchronous) write can wait on anything else that holds the lock: it fails and is retried instead.
+   */
+  constructor(path: string, logger: Logger, options: { busyTimeoutMs?: number } = {}) {
+    const { db } = openSqlite(path, {
+      what: 'SIP edge database',
+      migrations: [],
+      logger,
+      busyTimeoutMs: options.busyTimeoutMs ?? 200,
+    });
     this.#db = db;
     try {
       db.exec(readFileSync(EDGE_SCHEMA_FILE, 'utf8'));

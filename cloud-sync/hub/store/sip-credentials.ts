@@ -48,9 +48,10 @@ export class SipCredentials {
 
   /** The domain of the panel's credential; undefined when it has none. */
   domainOf(panelId: string): string | undefined {
-    return this.#sql.get('SELECT domain FROM panel_sip_credentials WHERE panel_id = ?').pluck().get(panelId) as
-      | string
-      | undefined;
+    return this.#sql
+      .get('SELECT domain FROM panel_sip_credentials WHERE panel_id = ?')
+      .pluck()
+      .get(panelId) as string | undefined;
   }
 
   /** The building a panel is in (undefined when there is no such panel). */
