@@ -442,6 +442,10 @@ export const migrations: readonly Migration[] = [
         ha1 TEXT NOT NULL CHECK (length(ha1) = 32),
         created_at INTEGER NOT NULL
       ) STRICT;
+
+      -- The resident's call log finds the calls that rang their phone as events_call_rang finds the app's.
+      CREATE INDEX events_call_phoned ON events(json_extract(data, '$.residentId'), cursor)
+        WHERE type = 'call.phone_dialing';
     `,
   },
 ];
