@@ -14,6 +14,7 @@ import { AdminLogins } from './accounts/admin-login.ts';
 import { recordAdminChanges } from './accounts/change-recorder.ts';
 import type { EventStreams } from './api/event-streams.ts';
 import { HubApiServer } from './api/http-server.ts';
+import type { SipAccountsPort } from './api/sip-routes.ts';
 import { ConfigPublisher } from './config/publisher.ts';
 import { MqttConnection } from './mqtt/connection.ts';
 import { EventConsumer } from './mqtt/event-consumer.ts';
@@ -136,6 +137,7 @@ export class Hub {
         residents,
         logins: new AdminLogins({ store, clock }),
         appDeviceAdmission: app.brokerAdmission === 'dynamic-security' ? this.#appDevices : undefined,
+        sip: this.#sipAccounts(),
         clock,
         adminToken: this.#settings.adminToken,
         brokerAuthSecret: app.brokerAuthSecret,
@@ -245,6 +247,17 @@ export class Hub {
     this.#edgeSync = sync;
     sync.start();
     sync.resyncAll();
+  }
+
+  /** The admin API's port to panels' SIP accounts; undefined without a SIP edge. */
+  #sipAccounts(): SipAccountsPort | undefined {
+    const sip = this.#settings.sip;
+    const sync = this.#edgeSync;
+    if (!sip || !sync) return undefined;
+    return {
+      edge: { edgeUrl: sip.edgeUrl, domain: sip.domain, caFile: sip.caFile },
+      changed: (buildingId) => sync.sync([buildingId]),
+    };
   }
 
   /** The SIP edge sync; undefined without sip settings (tests watch it). */

@@ -8,6 +8,7 @@ import type { HubSettings } from '../settings.ts';
 import type { DoorOpener } from '../signer/door-opener.ts';
 import type { KeyRotation } from '../signer/rotation.ts';
 import type { HubStore } from '../store/hub-store.ts';
+import type { SipAccountsPort } from './sip-routes.ts';
 
 /**
  * The settings the routes use (settings.ts): the admin token; the broker's credential for the HTTP auth
@@ -35,6 +36,8 @@ export interface HubApiContext extends ApiSettings {
   /** Administrator logins and sessions (WebAdmin); the operator token works beside them. */
   logins: AdminLogins;
   appDeviceAdmission?: AppDeviceAdmission | undefined;
+  /** Panels' SIP accounts (phone fallback); unset without a SIP edge in the settings. */
+  sip?: SipAccountsPort | undefined;
   clock: Clock;
   mqttConnected(): boolean;
   inboxStats(): InboxStats;

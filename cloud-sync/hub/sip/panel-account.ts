@@ -5,21 +5,10 @@
  * password replaces the old one: the panel's old password stops working at the edge's next read.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { PanelPhoneSection } from '../../protocol/admin-panels.ts';
 import type { HubStore } from '../store/hub-store.ts';
 
-/** What provisioning puts into panel.yaml as `intercom.phone` (device/config/schema.ts names the keys). */
-export interface PanelPhoneSection {
-  /** The SIP edge's WebSocket URL. */
-  edgeUrl: string;
-  /** The SIP domain (digest realm). */
-  domain: string;
-  /** The panel id. */
-  username: string;
-  /** The panel's SIP password (a secret: only ever in this section). */
-  password: string;
-  /** Path, on the panel, of the PEM CA file the edge's TLS certificate chains to. */
-  ca?: string;
-}
+export type { PanelPhoneSection } from '../../protocol/admin-panels.ts';
 
 /** Where the panel reaches the edge (the hub's `sip` settings, or the provision command's flags). */
 export interface SipEdgeAddress {

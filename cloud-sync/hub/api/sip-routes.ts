@@ -1,0 +1,68 @@
+/**
+ * A panel's SIP account for the phone fallback, for the operator: `POST /api/v1/panels/{id}/sip-account`
+ * gives the panel a new random SIP password and answers its `intercom.phone` section once (the hub keeps
+ * only the digest); `DELETE` ends the account. The edge database follows once the change has committed
+ * (sip/edge-sync.ts). Without a SIP edge in the hub's settings there is no phone fallback to provision.
+ */
+import type { IncomingMessage } from 'node:http';
+import { ForbiddenError, NotFoundError, PortvaktError } from '../../../lib/errors.ts';
+import type { Router } from '../../../lib/http/router.ts';
+import type { PanelSipAccountReply } from '../../protocol/admin-panels.ts';
+import { issuePanelSipAccount, type SipEdgeAddress } from '../sip/panel-account.ts';
+import type { HubApiContext } from './context.ts';
+import type { RequestAuth } from './request-auth.ts';
+
+/** The SIP edge as the routes use it; absent: the hub has no `sip` settings. */
+export interface SipAccountsPort {
+  edge: SipEdgeAddress;
+  /** The building's panels' accounts changed: write them to the edge database (after the commit). */
+  changed(buildingId: string): void;
+}
+
+export function addSipRoutes(router: Router, ctx: HubApiContext, auth: RequestAuth): void {
+  const { store } = ctx;
+  const operatorOnly = (req: IncomingMessage) => {
+    if (auth.principalOf(req).kind !== 'operator')
+      throw new ForbiddenError("only the hub operator may change a panel's SIP account");
+  };
+  const edge = (): SipAccountsPort => {
+    if (!ctx.sip)
+      throw new PortvaktError(
+        'conflict',
+        'no SIP edge configured at the hub (sip settings): no phone fallback',
+      );
+    return ctx.sip;
+  };
+  const buildingOf = (panelId: string): string => {
+    const buildingId = store.sip.buildingOf(panelId);
+    if (buildingId === undefined) throw new NotFoundError(`no panel "${panelId}"`);
+    return buildingId;
+  };
+  router
+    .add('POST', '/api/v1/panels/{id}/sip-account', ({ req, params }) => {
+      operatorOnly(req);
+      const sip = edge();
+      const panelId = params['id']!;
+      const buildingId = buildingOf(panelId);
+      const phone = store.transaction(() => issuePanelSipAccount(store, panelId, sip.edge, ctx.clock.now()));
+      sip.changed(buildingId);
+      const body: PanelSipAccountReply = {
+        panelId,
+        phone,
+        redo: [
+          'panel: replace intercom.phone in panel.yaml with this section, then restart the panel (its old SIP password stops working now)',
+        ],
+      };
+      return { status: 200, body };
+    })
+    .add('DELETE', '/api/v1/panels/{id}/sip-account', ({ req, params }) => {
+      operatorOnly(req);
+      const sip = edge();
+      const panelId = params['id']!;
+      const buildingId = buildingOf(panelId);
+      if (!store.transaction(() => store.sip.remove(panelId)))
+        throw new NotFoundError(`panel "${panelId}" has no SIP account`);
+      sip.changed(buildingId);
+      return { status: 204, body: undefined };
+    });
+}
