@@ -111,7 +111,7 @@ describe('directory compiled per panel', () => {
       stepS: 25,
     });
     expect(p1.bellMembers).toEqual([
-      { id: 'm-adam', bellId: 'bell-1101', residentId: 'adam', position: 0, ringS: 20 },
+      { id: 'm-adam', bellId: 'bell-1101', residentId: 'adam', position: 0, ringS: 20, via: 'app' },
     ]);
     expect(ids(p1.residents)).toEqual(['adam', 'alice', 'maja']);
     expect(ids(p1.units)).toEqual(['u1101', 'u1102']);
