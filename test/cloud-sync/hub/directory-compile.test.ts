@@ -121,7 +121,14 @@ describe('directory compiled per panel', () => {
     expect(p1.cards).toEqual([]);
     expect(p1.residents.find((r) => r.id === 'maja')?.hidden).toBe(true);
     expect(p1.buildings).toEqual([
-      { id: 'b1', name: 'Storgatan 12', timeZone: 'Europe/Stockholm', picturesAllowed: true },
+      {
+        id: 'b1',
+        name: 'Storgatan 12',
+        timeZone: 'Europe/Stockholm',
+        picturesAllowed: true,
+        phonePrompt: null,
+        phoneOpenDigits: '58',
+      },
     ]);
 
     const p2 = compile('p2');
