@@ -12,9 +12,9 @@ import type { Logger } from '../../lib/log/logger.ts';
 import { DYNSEC_RESPONSE_TOPIC, MosquittoAppDevices } from '../broker/mosquitto-dynsec.ts';
 import { AdminLogins } from './accounts/admin-login.ts';
 import { recordAdminChanges } from './accounts/change-recorder.ts';
+import type { SipAccountsPort } from './api/context.ts';
 import type { EventStreams } from './api/event-streams.ts';
 import { HubApiServer } from './api/http-server.ts';
-import type { SipAccountsPort } from './api/sip-routes.ts';
 import { ConfigPublisher } from './config/publisher.ts';
 import { MqttConnection } from './mqtt/connection.ts';
 import { EventConsumer } from './mqtt/event-consumer.ts';
@@ -26,9 +26,9 @@ import type { HubSettings } from './settings.ts';
 import { DoorOpener } from './signer/door-opener.ts';
 import { type HubKeys, loadOrCreateKeys } from './signer/keys.ts';
 import { KeyRotation } from './signer/rotation.ts';
-import { EdgeDb } from './sip/edge-db.ts';
 import { EdgeSync } from './sip/edge-sync.ts';
 import { type HubStore, openHubStore } from './store/hub-store.ts';
+import { EdgeDb } from './store/sip-edge-db.ts';
 
 /** What the hub runs with besides its settings. */
 export interface HubDeps {

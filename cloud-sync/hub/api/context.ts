@@ -7,8 +7,8 @@ import type { ResidentAccounts } from '../residents/accounts.ts';
 import type { HubSettings } from '../settings.ts';
 import type { DoorOpener } from '../signer/door-opener.ts';
 import type { KeyRotation } from '../signer/rotation.ts';
+import type { SipEdgeAddress } from '../sip/panel-account.ts';
 import type { HubStore } from '../store/hub-store.ts';
-import type { SipAccountsPort } from './sip-routes.ts';
 
 /**
  * The settings the routes use (settings.ts): the admin token; the broker's credential for the HTTP auth
@@ -24,6 +24,13 @@ type ApiSettings = Pick<HubSettings, 'adminToken'> &
 /** Admits a new app device at the broker (Mosquitto's dynamic security); unset: the broker asks the hub. */
 export interface AppDeviceAdmission {
   admit(appDeviceId: string, password: string, panelIds: readonly string[]): Promise<void>;
+}
+
+/** Panels' SIP accounts as the routes use them (sip-routes.ts); absent: the hub has no `sip` settings. */
+export interface SipAccountsPort {
+  edge: SipEdgeAddress;
+  /** The building's panels' accounts changed: write them to the edge database (after the commit). */
+  changed(buildingId: string): void;
 }
 
 export interface HubApiContext extends ApiSettings {

@@ -8,16 +8,9 @@ import type { IncomingMessage } from 'node:http';
 import { ForbiddenError, NotFoundError, PortvaktError } from '../../../lib/errors.ts';
 import type { Router } from '../../../lib/http/router.ts';
 import type { PanelSipAccountReply } from '../../protocol/admin-panels.ts';
-import { issuePanelSipAccount, type SipEdgeAddress } from '../sip/panel-account.ts';
-import type { HubApiContext } from './context.ts';
+import { issuePanelSipAccount } from '../sip/panel-account.ts';
+import type { HubApiContext, SipAccountsPort } from './context.ts';
 import type { RequestAuth } from './request-auth.ts';
-
-/** The SIP edge as the routes use it; absent: the hub has no `sip` settings. */
-export interface SipAccountsPort {
-  edge: SipEdgeAddress;
-  /** The building's panels' accounts changed: write them to the edge database (after the commit). */
-  changed(buildingId: string): void;
-}
 
 export function addSipRoutes(router: Router, ctx: HubApiContext, auth: RequestAuth): void {
   const { store } = ctx;

@@ -9,9 +9,9 @@
 import { errorMessage, ValidationError } from '../../../lib/errors.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { sipDomainSchema, sipEdgeUrlSchema } from '../settings.ts';
-import { EdgeDb } from '../sip/edge-db.ts';
 import type { SipEdgeAddress } from '../sip/panel-account.ts';
 import type { HubStore } from '../store/hub-store.ts';
+import { EdgeDb } from '../store/sip-edge-db.ts';
 import { type CliIo, type Options, optional } from './common.ts';
 
 export const SIP_EDGE_OPTIONS = {

@@ -13,7 +13,7 @@ import { errorMessage } from '../../../lib/errors.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
 import { type EntityChange, isChangeOf } from '../store/entities.ts';
 import type { HubStore } from '../store/hub-store.ts';
-import type { EdgeDb } from './edge-db.ts';
+import type { EdgeDb } from '../store/sip-edge-db.ts';
 
 /** Retry delays after a failed edge write: doubling from the first to the last. */
 export const EDGE_RETRY_MS = { initial: 1000, max: 60_000 } as const;

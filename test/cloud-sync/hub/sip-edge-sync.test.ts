@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import DatabaseConstructor, { type Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EdgeDb } from '../../../cloud-sync/hub/sip/edge-db.ts';
 import { EdgeSync } from '../../../cloud-sync/hub/sip/edge-sync.ts';
 import { digestHa1, issuePanelSipAccount } from '../../../cloud-sync/hub/sip/panel-account.ts';
 import { type HubStore, openHubStore } from '../../../cloud-sync/hub/store/hub-store.ts';
+import { EdgeDb } from '../../../cloud-sync/hub/store/sip-edge-db.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { until } from '../../../scripts/lab/until.ts';

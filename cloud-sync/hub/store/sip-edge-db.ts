@@ -3,14 +3,15 @@
  * deploy/sip/edge-schema.sql, executed as it is (idempotent: CREATE … IF NOT EXISTS), so the edge's
  * configuration and the hub can never disagree about a column. The hub writes only `panel` subscribers and
  * `panel_route`; `phone` subscribers (phones registering at the edge in the lab and the simulator) are
- * someone else's and left alone.
+ * someone else's and left alone. In store/ because it is a database the hub writes (the layer rule: only
+ * store/ holds connections); sip/edge-sync.ts decides what goes in.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from '../../../lib/log/logger.ts';
 import { openSqlite } from '../../../lib/sqlite/open.ts';
-import type { BuildingEdgeRows } from '../store/sip-credentials.ts';
+import type { BuildingEdgeRows } from './sip-credentials.ts';
 
 /** The shipped schema (deploy/sip/edge-schema.sql). */
 export const EDGE_SCHEMA_FILE = resolve(import.meta.dirname, '../../../deploy/sip/edge-schema.sql');
