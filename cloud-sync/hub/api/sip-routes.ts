@@ -9,15 +9,30 @@ import { ForbiddenError, NotFoundError, PortvaktError } from '../../../lib/error
 import type { Router } from '../../../lib/http/router.ts';
 import type { PanelSipAccountReply } from '../../protocol/admin-panels.ts';
 import { issuePanelSipAccount } from '../sip/panel-account.ts';
+import type { ChangeActor } from '../store/entities.ts';
 import type { HubApiContext, SipAccountsPort } from './context.ts';
 import type { RequestAuth } from './request-auth.ts';
 
 export function addSipRoutes(router: Router, ctx: HubApiContext, auth: RequestAuth): void {
   const { store } = ctx;
   const operatorOnly = (req: IncomingMessage) => {
-    if (auth.principalOf(req).kind !== 'operator')
+    const principal = auth.principalOf(req);
+    if (principal.kind !== 'operator')
       throw new ForbiddenError("only the hub operator may change a panel's SIP account");
+    return principal.actor;
   };
+  /** In the change's transaction, like every admin change: who, and what (never the password). */
+  const record = (actor: ChangeActor, action: string, panelId: string, buildingId: string) =>
+    store.adminChanges.record({
+      at: ctx.clock.now(),
+      actor: actor.name,
+      accountId: actor.accountId,
+      action,
+      entity: 'panelSipAccounts',
+      entityId: panelId,
+      buildingId,
+      detail: {},
+    });
   const edge = (): SipAccountsPort => {
     if (!ctx.sip)
       throw new PortvaktError(
@@ -33,11 +48,14 @@ export function addSipRoutes(router: Router, ctx: HubApiContext, auth: RequestAu
   };
   router
     .add('POST', '/api/v1/panels/{id}/sip-account', ({ req, params }) => {
-      operatorOnly(req);
+      const actor = operatorOnly(req);
       const sip = edge();
       const panelId = params['id']!;
       const buildingId = buildingOf(panelId);
-      const phone = store.transaction(() => issuePanelSipAccount(store, panelId, sip.edge, ctx.clock.now()));
+      const phone = store.transaction(() => {
+        record(actor, 'rotate', panelId, buildingId);
+        return issuePanelSipAccount(store, panelId, sip.edge, ctx.clock.now());
+      });
       sip.changed(buildingId);
       const body: PanelSipAccountReply = {
         panelId,
@@ -49,12 +67,15 @@ export function addSipRoutes(router: Router, ctx: HubApiContext, auth: RequestAu
       return { status: 200, body };
     })
     .add('DELETE', '/api/v1/panels/{id}/sip-account', ({ req, params }) => {
-      operatorOnly(req);
+      const actor = operatorOnly(req);
       const sip = edge();
       const panelId = params['id']!;
       const buildingId = buildingOf(panelId);
-      if (!store.transaction(() => store.sip.remove(panelId)))
-        throw new NotFoundError(`panel "${panelId}" has no SIP account`);
+      store.transaction(() => {
+        // Thrown inside: nothing is recorded for an account that was not there.
+        if (!store.sip.remove(panelId)) throw new NotFoundError(`panel "${panelId}" has no SIP account`);
+        record(actor, 'delete', panelId, buildingId);
+      });
       sip.changed(buildingId);
       return { status: 204, body: undefined };
     });

@@ -121,6 +121,10 @@ describe('the hub keeps the SIP edge database in step', () => {
         403,
       );
     expect(edge(edgeDb).accounts['p1']).toBe(before);
+    // In the change log, without the password.
+    const logged = hub.store.adminChanges.list({ limit: 10 }).filter((c) => c.entity === 'panelSipAccounts');
+    expect(logged).toMatchObject([{ action: 'rotate', entityId: 'p1', buildingId: 'b1', detail: {} }]);
+    expect(JSON.stringify(logged)).not.toContain(reply.phone.password);
     // Another process (the CLI) ends the account: the hub notices within its recompile interval.
     expect((await hubCli(dataDir, 'sip', 'remove', '--panel-id', 'p1')).code).toBe(0);
     await until(() => edge(edgeDb).accounts['p1'] === undefined, 'the account gone from the edge');
