@@ -1,8 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import DatabaseConstructor from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { serveSettings } from '../../../cloud-sync/hub/cli/serve-settings.ts';
 import { digestHa1 } from '../../../cloud-sync/hub/sip/panel-account.ts';
 import { hubCli } from '../../support/hub-cli.ts';
 import { tempDir } from '../../support/temp-dir.ts';
@@ -152,5 +153,25 @@ describe('provisioning a panel with a SIP account (phone fallback)', () => {
     );
     expect(rotate.code).toBe(1);
     expect(rotate.err).toContain('no panel "nope"');
+  });
+
+  it('serve takes the SIP edge from flags or the environment, all of it or none', () => {
+    const env = { PORTVAKT_HUB_ADMIN_TOKEN: 'a'.repeat(16) };
+    expect(serveSettings({}, env).sip).toBeUndefined();
+    const settings = serveSettings(
+      { 'sip-edge-db': 'edge.db', 'sip-edge-url': 'wss://sip.example.com:8443' },
+      { ...env, PORTVAKT_HUB_SIP_DOMAIN: 'sip.example.com' },
+    );
+    expect(settings.sip).toEqual({
+      edgeDb: resolve('edge.db'),
+      edgeUrl: 'wss://sip.example.com:8443',
+      domain: 'sip.example.com',
+    });
+    expect(() => serveSettings({ 'sip-edge-db': 'edge.db' }, env)).toThrow(
+      /PORTVAKT_HUB_SIP_EDGE_URL.*PORTVAKT_HUB_SIP_DOMAIN/,
+    );
+    expect(() =>
+      serveSettings({ 'sip-edge-db': 'e.db', 'sip-edge-url': 'https://x', 'sip-domain': 'a b' }, env),
+    ).toThrow(/--sip-edge-url: must be a wss:\/\/ URL.*--sip-domain: must be a host name/);
   });
 });
