@@ -37,20 +37,19 @@ function buildEntry(store: HubStore, residentId: string, ref: CallRef, steps: Ca
   const bellId = str(started?.data['bellId']) ?? str(ringing?.data['bellId']) ?? str(ended?.data['bellId']);
 
   const phone = phonePart(steps, mine);
+  const answeredInApp = answered !== undefined && mine(answered.data);
 
   let outcome: CallLogOutcome = 'in_progress';
-  if (answered && mine(answered.data)) outcome = 'answered';
-  else if (phone?.outcome === 'answered') outcome = 'answered';
+  if (answeredInApp || phone?.outcome === 'answered') outcome = 'answered';
   else if (first('call.declined', mine) || phone?.outcome === 'declined') outcome = 'declined';
   else if (answered) outcome = 'answered_by_other';
-  else if (first('call.fallback') || phone)
-    outcome = phone?.outcome === 'calling' ? 'in_progress' : 'fallback';
+  // Their phone was called: "fallback" once that call is over, however it went (phone.outcome says how).
+  else if (phone) outcome = phone.outcome === 'calling' ? 'in_progress' : 'fallback';
+  else if (first('call.fallback')) outcome = 'fallback';
   else if (ended) outcome = 'missed';
 
-  const answeredInApp = answered !== undefined && mine(answered.data);
-  const durationMs = answeredInApp
-    ? ended?.data['durationMs']
-    : (phone?.durationMs ?? ended?.data['durationMs']);
+  // Answered in the app: the call's length; on the phone: the phone leg's.
+  const durationMs = answeredInApp ? ms(ended?.data['durationMs']) : (phone?.durationMs ?? null);
   const snapshot = ringing?.data['snapshot'] ?? first('call.snapshot')?.data['snapshot'];
   return {
     callId: ref.callId,
@@ -63,7 +62,7 @@ function buildEntry(store: HubStore, residentId: string, ref: CallRef, steps: Ca
     answeredByDevice: answeredInApp
       ? (str(answered?.data['deviceId']) ?? str(answered?.data['appDeviceId']) ?? null)
       : null,
-    durationMs: outcome === 'answered' ? ms(durationMs) : null,
+    durationMs: outcome === 'answered' ? durationMs : null,
     snapshot: callLogEntry.shape.snapshot.safeParse(snapshot).data ?? null,
     phone,
   };
