@@ -10,6 +10,7 @@ import { type CliIo, showHelp } from './cli/common.ts';
 import { runImport } from './cli/import.ts';
 import { runProvision } from './cli/provision.ts';
 import { runServe } from './cli/serve.ts';
+import { runSip, SIP_COMMANDS } from './cli/sip.ts';
 import { ENTITY_SPECS } from './store/entity-specs.ts';
 
 /** "a building", "an access rule". */
@@ -22,6 +23,7 @@ const PAIR_COMMANDS: Record<string, string> = {
   ),
   'card revoke': 'revoke a card (final)',
   ...ACCOUNT_COMMANDS,
+  ...SIP_COMMANDS,
 };
 
 const listing = (commands: Record<string, string>) => {
@@ -70,6 +72,7 @@ export async function runHubCli(argv: string[], io: CliIo): Promise<number> {
     if (pair === 'card revoke') return runCardRevoke(argv.slice(2), io);
     if (Object.hasOwn(ADD_COMMANDS, pair)) return runAdd(pair, argv.slice(2), io);
     if (Object.hasOwn(ACCOUNT_COMMANDS, pair)) return runAccount(pair, argv.slice(2), io);
+    if (Object.hasOwn(SIP_COMMANDS, pair)) return runSip(pair, argv.slice(2), io);
     throw new ValidationError(`unknown command "${argv.slice(0, 2).join(' ')}"`);
   } catch (err) {
     if (err instanceof ValidationError) {

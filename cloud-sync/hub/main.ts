@@ -12,6 +12,7 @@ import type { Logger } from '../../lib/log/logger.ts';
 import { DYNSEC_RESPONSE_TOPIC, MosquittoAppDevices } from '../broker/mosquitto-dynsec.ts';
 import { AdminLogins } from './accounts/admin-login.ts';
 import { recordAdminChanges } from './accounts/change-recorder.ts';
+import type { SipAccountsPort } from './api/context.ts';
 import type { EventStreams } from './api/event-streams.ts';
 import { HubApiServer } from './api/http-server.ts';
 import { ConfigPublisher } from './config/publisher.ts';
@@ -25,7 +26,9 @@ import type { HubSettings } from './settings.ts';
 import { DoorOpener } from './signer/door-opener.ts';
 import { type HubKeys, loadOrCreateKeys } from './signer/keys.ts';
 import { KeyRotation } from './signer/rotation.ts';
+import { EdgeSync } from './sip/edge-sync.ts';
 import { type HubStore, openHubStore } from './store/hub-store.ts';
+import { EdgeDb } from './store/sip-edge-db.ts';
 
 /** What the hub runs with besides its settings. */
 export interface HubDeps {
@@ -49,6 +52,8 @@ export class Hub {
   #sweep: TimerHandle | undefined;
   #stopped = false;
   #residents: ResidentAccounts | undefined;
+  #edgeDb: EdgeDb | undefined;
+  #edgeSync: EdgeSync | undefined;
   readonly #revoker: AppDeviceRevoker | undefined;
   #sweptDataVersion: number | undefined;
 
@@ -102,6 +107,7 @@ export class Hub {
     store.entities.onChange((change) => publisher.onChange(change));
     // Same transaction: a change and its record in the change log commit together.
     recordAdminChanges(store, clock);
+    this.#startSipEdge(store);
     // Compile before connecting, so the first connect republishes current snapshots.
     this.#safely('initial compile', () => publisher.recompileAll());
     this.#sweptDataVersion = store.dataVersion();
@@ -131,6 +137,7 @@ export class Hub {
         residents,
         logins: new AdminLogins({ store, clock }),
         appDeviceAdmission: app.brokerAdmission === 'dynamic-security' ? this.#appDevices : undefined,
+        sip: this.#sipAccounts(),
         clock,
         adminToken: this.#settings.adminToken,
         brokerAuthSecret: app.brokerAuthSecret,
@@ -198,6 +205,8 @@ export class Hub {
     this.#clock.clearTimeout(this.#sweep);
     this.#publisher?.stop();
     this.#residents?.stop();
+    this.#edgeSync?.stop();
+    this.#edgeDb?.close();
     await this.#api?.stop();
     await this.#mqtt?.stop();
     this.#store?.close();
@@ -215,9 +224,45 @@ export class Hub {
       if (dataVersion !== this.#sweptDataVersion) {
         this.#sweptDataVersion = dataVersion;
         this.#safely('periodic recompile', () => this.#publisher?.recompileAll());
+        // The CLI provisions SIP credentials and imports residents from its own process.
+        this.#edgeSync?.resyncAll();
       }
       this.#scheduleSweep();
     }, every);
+  }
+
+  /**
+   * The SIP edge's database: kept in step with every write from now on, and rewritten whole at start (a
+   * write lost while the hub was down, or to a failing disk, heals here).
+   */
+  #startSipEdge(store: HubStore): void {
+    const sip = this.#settings.sip;
+    if (!sip) {
+      this.#logger.info({}, 'no SIP edge configured (sip settings): panels get no phone fallback');
+      return;
+    }
+    const edge = new EdgeDb(sip.edgeDb, this.#logger);
+    this.#edgeDb = edge;
+    const sync = new EdgeSync({ store, edge, clock: this.#clock, logger: this.#logger });
+    this.#edgeSync = sync;
+    sync.start();
+    sync.resyncAll();
+  }
+
+  /** The admin API's port to panels' SIP accounts; undefined without a SIP edge. */
+  #sipAccounts(): SipAccountsPort | undefined {
+    const sip = this.#settings.sip;
+    const sync = this.#edgeSync;
+    if (!sip || !sync) return undefined;
+    return {
+      edge: { edgeUrl: sip.edgeUrl, domain: sip.domain, caFile: sip.caFile },
+      changed: (buildingId) => sync.sync([buildingId]),
+    };
+  }
+
+  /** The SIP edge sync; undefined without sip settings (tests watch it). */
+  get sipEdge(): EdgeSync | undefined {
+    return this.#edgeSync;
   }
 
   #safely(what: string, fn: () => void): void {

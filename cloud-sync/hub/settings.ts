@@ -165,6 +165,37 @@ const residentApp = z
   })
   .strict();
 
+/** A SIP domain (the digest realm of the panels' accounts): a host name or address, as the edge knows it. */
+export const sipDomainSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$/, 'must be a host name such as "sip.example.com"');
+
+/** The SIP edge's WebSocket URL as panels reach it (ws:// only on a trusted network). */
+export const sipEdgeUrlSchema = z
+  .string()
+  .regex(/^wss?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/, 'must be a wss:// URL such as "wss://sip.example.com:8443"');
+
+/**
+ * The phone fallback: the SIP edge (deploy/sip/) whose database the hub keeps in step with its panels and
+ * their building's residents. Absent: the hub provisions no phone fallback (and says so at start).
+ */
+const sip = z
+  .object({
+    edgeDb: z
+      .string()
+      .min(1)
+      .transform((path) => resolve(path))
+      .describe("the SIP edge's SQLite database (Kamailio reads it, only the hub writes it)"),
+    edgeUrl: sipEdgeUrlSchema.describe("the SIP edge's WebSocket URL as panels reach it"),
+    domain: sipDomainSchema.describe("the SIP domain (digest realm) of the panels' accounts at the edge"),
+    caFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("path, on the panel, of the PEM CA file the edge's TLS certificate chains to"),
+  })
+  .strict();
+
 export const hubSettingsSchema = z
   .object({
     dataDir: z.string().min(1).default(DEFAULT_DATA_DIR).describe('holds hub.db and the signing key'),
@@ -183,6 +214,7 @@ export const hubSettingsSchema = z
       })
       .strict()
       .prefault({}),
+    sip: sip.optional().describe('the SIP edge of the phone fallback; absent: no phone fallback'),
     recompileIntervalMs: z
       .number()
       .int()

@@ -140,3 +140,30 @@ export type OpenDoorBody = z.input<typeof openDoorBody>;
 export type OpenDoorReply = z.output<typeof openDoorReply>;
 export type CardChangeReply = z.output<typeof cardChangeReply>;
 export type ResidentChangeReply = z.output<typeof residentChangeReply>;
+
+/**
+ * A panel's SIP account for the phone fallback as the panel's config takes it (`intercom.phone` in
+ * panel.yaml, beside the panel's own ringTimeoutS and maxCallS): written by `portvakt-hub provision` and
+ * answered once by a rotation. The password is a secret: it appears nowhere else.
+ */
+export const panelPhoneSectionSchema = z
+  .object({
+    /** The SIP edge's WebSocket URL (wss://, or ws:// on a trusted network). */
+    edgeUrl: z.string().regex(/^wss?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/),
+    /** The SIP domain (digest realm). */
+    domain: z.string().min(1).max(64),
+    /** The panel id. */
+    username: z.string().min(1).max(64),
+    password: z.string().min(32).max(128),
+    /** Path, on the panel, of the PEM CA file the edge's TLS certificate chains to. */
+    ca: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** `POST /api/v1/panels/{id}/sip-account`: the new SIP account, shown once. */
+export const panelSipAccountReply = z
+  .object({ panelId: z.string(), phone: panelPhoneSectionSchema, redo: z.array(z.string()) })
+  .strict();
+
+export type PanelPhoneSection = z.output<typeof panelPhoneSectionSchema>;
+export type PanelSipAccountReply = z.output<typeof panelSipAccountReply>;

@@ -25,6 +25,36 @@ const validWindow = (v: { validFrom: number | null; validUntil: number | null })
   v.validFrom === null || v.validUntil === null || v.validFrom < v.validUntil;
 const validWindowIssue = { message: 'validFrom must be before validUntil', path: ['validUntil'] };
 
+const hasControlCharacter = (text: string): boolean =>
+  [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+
+/** The DTMF digits a call's callee may press: RFC 4733's 0-9, * and #. */
+export const PHONE_DIGITS_PATTERN = /^[0-9*#]{1,4}$/;
+
+/**
+ * What the phone fallback (a SIP call to a resident without the app) says and listens for in this
+ * building. Defaults, so snapshots from before the fields existed still parse.
+ */
+export const buildingPhoneFields = {
+  /**
+   * Spoken to the callee on answer; null = the panel's default ("Visitor at {building}. Press 5 to
+   * open."). One line of text: the panel speaks it with a TTS.
+   */
+  phonePrompt: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty (null for the default prompt)')
+    .max(200, 'must be at most 200 characters')
+    .refine((text) => !hasControlCharacter(text), 'must be one line of text without control characters')
+    .nullable()
+    .default(null),
+  /** Each of these digits opens the door during a phone call (once per call). */
+  phoneOpenDigits: z
+    .string()
+    .regex(PHONE_DIGITS_PATTERN, 'must be one to four of the digits 0-9, * and #')
+    .default('58'),
+};
+
 export const buildingSchema = z
   .object({
     id: entityId,
@@ -32,6 +62,7 @@ export const buildingSchema = z
     timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as "Europe/Stockholm"'),
     /** The building's policy: whether residents' pictures may be shown on its panels. */
     picturesAllowed: z.boolean().default(false),
+    ...buildingPhoneFields,
   })
   .strict();
 

@@ -117,11 +117,19 @@ export const bellSchema = z
     if (issue) ctx.addIssue({ code: 'custom', path: ['residentId'], message: issue });
   });
 
+/** How a sequential bell's step reaches its member. */
+export const BELL_MEMBER_VIA = ['app', 'phone'] as const;
+
 export const bellMemberFields = {
   /** Ring order of a sequential bell (ascending; ties by id); unused by the other types. */
   position: z.number().int().min(0).max(10_000).default(0),
   /** Sequential bells: this member's ring time instead of the bell's stepS; null = stepS. */
   ringS: z.number().int().min(5).max(120).nullable().default(null),
+  /**
+   * Sequential bells: 'phone' rings this member's phone (the SIP fallback) instead of their app devices.
+   * A member without a phone number is allowed: the panel skips the step and records why.
+   */
+  via: z.enum(BELL_MEMBER_VIA).default('app'),
 };
 
 export const bellMemberSchema = z

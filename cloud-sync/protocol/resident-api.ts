@@ -92,6 +92,29 @@ export const CALL_LOG_OUTCOMES = [
   'in_progress',
 ] as const;
 
+/**
+ * How a call to the resident's phone (the SIP fallback) went: the panel's `call.phone_ended` outcome, or
+ * `calling` while it dials or rings.
+ */
+export const PHONE_CALL_OUTCOMES = [
+  'calling',
+  'answered',
+  'busy',
+  'declined',
+  'no_answer',
+  'failed',
+  'cancelled',
+] as const;
+
+export const phoneCallLogPart = z
+  .object({
+    outcome: z.enum(PHONE_CALL_OUTCOMES),
+    /** A digit pressed on the phone opened the door. */
+    doorOpened: z.boolean(),
+    durationMs: z.number().int().min(0).nullable(),
+  })
+  .strict();
+
 export const callLogEntry = z
   .object({
     callId: z.string().min(1).max(64),
@@ -109,6 +132,10 @@ export const callLogEntry = z
       .regex(/^data:image\/jpeg;base64,[A-Za-z0-9+/]+={0,2}$/)
       .nullable()
       .describe('the visitor picture, a JPEG data URI'),
+    phone: phoneCallLogPart
+      .nullable()
+      .default(null)
+      .describe("the call to the resident's phone, when the panel called it (phone fallback)"),
   })
   .strict();
 
@@ -128,3 +155,5 @@ export type ResidentOpenReply = z.output<typeof residentOpenReply>;
 export type ResidentCommandReply = z.output<typeof residentCommandReply>;
 export type CallLogEntry = z.output<typeof callLogEntry>;
 export type CallLogOutcome = (typeof CALL_LOG_OUTCOMES)[number];
+export type PhoneCallOutcome = (typeof PHONE_CALL_OUTCOMES)[number];
+export type PhoneCallLogPart = z.output<typeof phoneCallLogPart>;

@@ -57,7 +57,7 @@ export class DirectoryLookup {
        FROM bells ORDER BY id`,
     );
     const members = all<BellMember>(
-      `SELECT id, bell_id AS bellId, resident_id AS residentId, position, ring_s AS ringS
+      `SELECT id, bell_id AS bellId, resident_id AS residentId, position, ring_s AS ringS, via
        FROM bell_members ORDER BY id`,
     );
     const devices = all<AppDevice>(

@@ -35,7 +35,14 @@ export interface EntityTable<Row> {
 export const ENTITY_TABLES: { readonly [K in EntityName]: EntityTable<EntityRow<K>> } = {
   buildings: {
     table: 'buildings',
-    fields: { id: 'id', name: 'name', timeZone: 'time_zone', picturesAllowed: 'pictures_allowed' },
+    fields: {
+      id: 'id',
+      name: 'name',
+      timeZone: 'time_zone',
+      picturesAllowed: 'pictures_allowed',
+      phonePrompt: 'phone_prompt',
+      phoneOpenDigits: 'phone_open_digits',
+    },
   },
   doors: { table: 'doors', fields: { id: 'id', buildingId: 'building_id', name: 'name' } },
   units: { table: 'units', fields: { id: 'id', buildingId: 'building_id', name: 'name' } },
@@ -106,7 +113,14 @@ export const ENTITY_TABLES: { readonly [K in EntityName]: EntityTable<EntityRow<
   },
   bellMembers: {
     table: 'bell_members',
-    fields: { id: 'id', bellId: 'bell_id', residentId: 'resident_id', position: 'position', ringS: 'ring_s' },
+    fields: {
+      id: 'id',
+      bellId: 'bell_id',
+      residentId: 'resident_id',
+      position: 'position',
+      ringS: 'ring_s',
+      via: 'via',
+    },
   },
   appDevices: {
     table: 'app_devices',

@@ -208,6 +208,18 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    name: 'phone fallback: building prompt and open digits, phone steps of sequential bells',
+    sql: `
+      -- What the SIP call to a resident's phone says on answer (NULL: the panel's default prompt) and which
+      -- DTMF digits open the door during it.
+      ALTER TABLE buildings ADD COLUMN phone_prompt TEXT;
+      ALTER TABLE buildings ADD COLUMN phone_open_digits TEXT NOT NULL DEFAULT '58';
+      -- A sequential bell's step rings the member's app devices ('app') or their phone ('phone').
+      ALTER TABLE bell_members ADD COLUMN via TEXT NOT NULL DEFAULT 'app' CHECK (via IN ('app', 'phone'));
+    `,
+  },
 ];
 
 export const latestVersion: number = latestVersionOf(migrations);

@@ -7,6 +7,7 @@ import type { ResidentAccounts } from '../residents/accounts.ts';
 import type { HubSettings } from '../settings.ts';
 import type { DoorOpener } from '../signer/door-opener.ts';
 import type { KeyRotation } from '../signer/rotation.ts';
+import type { SipEdgeAddress } from '../sip/panel-account.ts';
 import type { HubStore } from '../store/hub-store.ts';
 
 /**
@@ -25,6 +26,13 @@ export interface AppDeviceAdmission {
   admit(appDeviceId: string, password: string, panelIds: readonly string[]): Promise<void>;
 }
 
+/** Panels' SIP accounts as the routes use them (sip-routes.ts); absent: the hub has no `sip` settings. */
+export interface SipAccountsPort {
+  edge: SipEdgeAddress;
+  /** The building's panels' accounts changed: write them to the edge database (after the commit). */
+  changed(buildingId: string): void;
+}
+
 export interface HubApiContext extends ApiSettings {
   store: HubStore;
   opener: DoorOpener;
@@ -35,6 +43,8 @@ export interface HubApiContext extends ApiSettings {
   /** Administrator logins and sessions (WebAdmin); the operator token works beside them. */
   logins: AdminLogins;
   appDeviceAdmission?: AppDeviceAdmission | undefined;
+  /** Panels' SIP accounts (phone fallback); unset without a SIP edge in the settings. */
+  sip?: SipAccountsPort | undefined;
   clock: Clock;
   mqttConnected(): boolean;
   inboxStats(): InboxStats;

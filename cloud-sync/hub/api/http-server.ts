@@ -22,6 +22,7 @@ import { openApiDocument } from './openapi.ts';
 import { RequestAuth } from './request-auth.ts';
 import { addResidentInviteRoutes } from './resident-invite-routes.ts';
 import { addResidentRoutes, RESIDENT_PREFIX } from './resident-routes.ts';
+import { addSipRoutes } from './sip-routes.ts';
 import { addAdminAppRoutes, addAppRoutes, isAdminAppPath, isAppPath } from './static-files.ts';
 import { addUnitOwnerRoutes } from './unit-owner-routes.ts';
 
@@ -60,6 +61,7 @@ export class HubApiServer extends JsonServer {
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
     addAdminAccountRoutes(router, context, auth);
     addHubRoutes(router, context, auth);
+    addSipRoutes(router, context, auth);
     const eventStreams = addEventRoutes(router, context, auth);
     addResidentRoutes(router, context, auth);
     addResidentInviteRoutes(router, context, auth, options.logger);

@@ -8,6 +8,7 @@ import {
   enrolCardBody,
   openDoorBody,
   openDoorReply,
+  panelSipAccountReply,
   panelStatusReply,
 } from '../../protocol/admin-panels.ts';
 import { ENTITY_NAMES, ENTITY_SPECS } from '../store/entity-specs.ts';
@@ -141,6 +142,22 @@ export function openApiDocument(): Record<string, unknown> {
         },
         ...errors,
       },
+    },
+  };
+  paths['/api/v1/panels/{id}/sip-account'] = {
+    post: {
+      summary:
+        "Give the panel a new SIP password for the phone fallback (operator; needs the hub's sip settings): its intercom.phone section, shown once; the old password stops working",
+      parameters: [pathId('id')],
+      responses: {
+        200: { description: 'the panel.yaml section, shown once', ...json(panelSipAccountReply) },
+        ...errors,
+      },
+    },
+    delete: {
+      summary: "End the panel's SIP account (no more phone calls from it)",
+      parameters: [pathId('id')],
+      responses: { 204: { description: 'ended' }, ...errors },
     },
   };
   paths['/api/v1/panels/{id}/config-epoch'] = {

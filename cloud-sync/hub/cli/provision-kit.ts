@@ -1,6 +1,7 @@
 /**
  * The installer's kit `provision` writes for one panel (to its --out dir):
- *   panel.yaml             panel config with the `sync:` section and the installer token (0600: secrets)
+ *   panel.yaml             panel config with the `sync:` section, the installer token and, with a SIP edge,
+ *                          `intercom.phone` (the panel's SIP account) (0600: secrets)
  *   mosquitto.passwd.line  `id:$7$…` from mosquitto_passwd, when installed (0600)
  *   mosquitto.acl.lines    the panel's block for deploy/mosquitto/acl: per leaf, it writes what it sends
  *                          and reads what it receives (protocol/broker-rights.ts)
@@ -14,6 +15,7 @@ import { stringify } from 'yaml';
 import { ValidationError } from '../../../lib/errors.ts';
 import { writePrivateFile } from '../../../lib/fs/private-files.ts';
 import { panelAclLines } from '../../protocol/broker-rights.ts';
+import type { PanelPhoneSection } from '../sip/panel-account.ts';
 import type { Door } from '../store/entity-specs.ts';
 
 export const KIT_FILES = ['panel.yaml', 'mosquitto.passwd.line', 'mosquitto.acl.lines'] as const;
@@ -28,6 +30,8 @@ export interface KitContents {
   password: string;
   installerToken: string;
   hubPublicKey: string;
+  /** The panel's SIP account for the phone fallback (`intercom.phone`); absent: no phone fallback. */
+  phone?: PanelPhoneSection | undefined;
 }
 
 /** Throws when the out dir already holds a kit file: an installer's edited panel.yaml is never lost. */
@@ -71,6 +75,8 @@ function panelYaml(p: KitContents): string {
     readers: [{ id: 'reader-1', name: 'ACS ACR122U', doors: doors.map((d) => d.id) }],
     api: { installerToken: p.installerToken },
     sync: { brokerUrl: p.brokerUrl, username: p.panelId, password: p.password, hubPublicKey: p.hubPublicKey },
+    // The phone fallback: the panel calls residents' phones through the SIP edge with this account.
+    ...(p.phone ? { intercom: { phone: p.phone } } : {}),
   };
   return `# portvakt panel config written by \`portvakt-hub provision\`.\n# PLACEHOLDERS: set each door's relay chip/line and the reader name to the actual wiring.\n${stringify(config)}`;
 }

@@ -15,7 +15,8 @@ import { NotFoundError, PortvaktError, ValidationError } from '../../../lib/erro
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { loadOrCreateKeys } from '../signer/keys.ts';
-import { ENTITY_SPECS } from '../store/entity-specs.ts';
+import { issuePanelSipAccount, type PanelPhoneSection } from '../sip/panel-account.ts';
+import { ENTITY_SPECS, type Panel } from '../store/entity-specs.ts';
 import { openHubStore } from '../store/hub-store.ts';
 import { hashPassword, randomPassword } from '../store/passwords.ts';
 import {
@@ -31,10 +32,11 @@ import {
   showHelp,
 } from './common.ts';
 import { assertKitDirFree, writeKit } from './provision-kit.ts';
+import { SIP_EDGE_HELP, SIP_EDGE_OPTIONS, sipEdgeFlags, writeEdgeNow } from './sip-edge-flags.ts';
 
 export const PROVISION_HELP = `usage: portvakt-hub provision --panel-id ID --building ID [--name NAME] [--door ID[=NAME]]...
-                             --broker-url URL --out DIR
-       portvakt-hub provision --reissue --panel-id ID --broker-url URL --out DIR
+                             --broker-url URL --out DIR [--sip-edge-url URL --sip-domain D [--sip-ca FILE]]
+       portvakt-hub provision --reissue --panel-id ID --broker-url URL --out DIR [--sip-…]
 
 Creates the panel at the hub and writes panel.yaml, mosquitto.passwd.line and mosquitto.acl.lines to DIR.
   --panel-id ID      device id (a-z, 0-9, _ and -); also the broker username
@@ -45,8 +47,14 @@ Creates the panel at the hub and writes panel.yaml, mosquitto.passwd.line and mo
   --broker-url URL   what the panel connects to, e.g. mqtts://broker.example:8883
   --out DIR          the kit; refused if it already holds one (files with secrets are written 0600)
   --reissue          the panel exists: replace its broker password and installer token (the old ones
-                     stop working once the broker's passwd line and the panel's panel.yaml are replaced)
+                     stop working once the broker's passwd line and the panel's panel.yaml are replaced),
+                     and with a SIP edge its SIP password (the old one stops working at once)
+${SIP_EDGE_HELP}
 ${DATA_DIR_HELP}
+
+With a SIP edge, panel.yaml gets intercom.phone: the panel's SIP account (username = panel id, a random
+password kept nowhere else; the hub keeps only its digest) for calling residents' phones (phone fallback).
+Without one the panel has no phone fallback (\`portvakt-hub sip rotate\` adds it later).
 `;
 
 const BROKER_URL = /^mqtts?:\/\/[^\s/]+(?::\d+)?\/?$/;
@@ -61,6 +69,7 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
     'broker-url': { type: 'string' },
     out: { type: 'string' },
     reissue: { type: 'boolean' },
+    ...SIP_EDGE_OPTIONS,
   });
   if (values['help']) return showHelp(io, PROVISION_HELP);
   const reissue = values['reissue'] === true;
@@ -72,15 +81,17 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
   if (!BROKER_URL.test(brokerUrl))
     throw new ValidationError('--broker-url must be mqtts://host[:port] (or mqtt:// on a trusted network)');
   const doors = doorFlags(values['door'], panelId);
+  const sip = sipEdgeFlags(values, io);
   assertKitDirFree(out);
   const dir = dataDir(values, io);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const keys = await loadOrCreateKeys(dir, silentLogger);
-  const store = openHubStore(join(dir, 'hub.db'), { clock: new SystemClock(), logger: silentLogger });
+  const clock = new SystemClock();
+  const store = openHubStore(join(dir, 'hub.db'), { clock, logger: silentLogger });
   try {
     const password = randomPassword();
     const installerToken = randomPassword();
-    const panel = store.transaction(() => {
+    const provisioned = store.transaction((): { row: Panel; phone: PanelPhoneSection | undefined } => {
       const existing = store.entities.find('panels', panelId);
       if (existing && !reissue)
         throw new PortvaktError(
@@ -108,8 +119,11 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
           throw new ValidationError(`door "${door.id}" belongs to panel "${found.panelId}"`);
       }
       store.panels.setPasswordHash(panelId, hashPassword(password));
-      return row;
+      const phone = sip.address && issuePanelSipAccount(store, panelId, sip.address, clock.now());
+      return { row, phone };
     });
+    const panel = provisioned.row;
+    if (sip.edgeDb !== undefined && provisioned.phone) writeEdgeNow(store, sip.edgeDb, panel.buildingId, io);
     const building = store.entities.get('buildings', panel.buildingId);
     const files = writeKit(out, {
       panelId,
@@ -120,13 +134,14 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
       password,
       installerToken,
       hubPublicKey: keys.publicKeyText,
+      phone: provisioned.phone,
     });
     const hasPasswdLine = files.some((f) => f.endsWith('mosquitto.passwd.line'));
     if (!hasPasswdLine)
       io.err(
         `mosquitto_passwd not found: on the broker run\n  mosquitto_passwd -b /etc/mosquitto/portvakt/passwd ${panelId} '<sync.password from panel.yaml>'\n`,
       );
-    if (reissue) io.err(reissueSteps(panelId, out));
+    if (reissue) io.err(reissueSteps(panelId, out, provisioned.phone !== undefined));
     printJson(io, {
       panelId,
       buildingId: panel.buildingId,
@@ -135,6 +150,10 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
       hubPublicKey: keys.publicKeyText,
       // Shown once: the hub keeps no copy (it is also in panel.yaml, api.installerToken).
       installerToken,
+      // The SIP password is only in panel.yaml (intercom.phone).
+      phoneFallback: provisioned.phone
+        ? { username: panelId, domain: provisioned.phone.domain, edgeUrl: provisioned.phone.edgeUrl }
+        : 'none: no SIP edge given (--sip-edge-url and --sip-domain)',
       files,
     });
     return 0;
@@ -144,12 +163,12 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
 }
 
 /** What the installer must redo after a reissue (printed to stderr; stdout stays the JSON). */
-function reissueSteps(panelId: string, out: string): string {
+function reissueSteps(panelId: string, out: string, phone: boolean): string {
   return `New credentials for ${panelId}; until both steps are done the panel cannot reach the broker:
   1. broker: replace the "${panelId}:" line of /etc/mosquitto/portvakt/passwd with ${join(out, 'mosquitto.passwd.line')}
      and reload Mosquitto (systemctl reload mosquitto); the ACL lines are unchanged.
   2. panel: install ${join(out, 'panel.yaml')} (keep your wiring: copy only sync.password and
-     api.installerToken into the existing file) and restart the panel.
+     api.installerToken${phone ? ' and intercom.phone' : ''} into the existing file) and restart the panel.${phone ? '\n     Its old SIP password stopped working now: phone calls fail until then.' : ''}
 `;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The stored panel events a resident's call log is built from (residents/call-log.ts): the calls that rang
- * a resident and the `call.*` events of one call. Both queries use exactly the expressions of the partial
- * indexes of the resident-sessions migration. Event data comes from panels, so rows are parsed, and a call
+ * a resident and the `call.*` events of one call. The queries use exactly the expressions of the partial
+ * indexes of the resident-sessions migration (and of the phone fallback's, 11). Event data comes from panels, so rows are parsed, and a call
  * whose id is not a string is left out.
  */
 import type { Database } from 'better-sqlite3';
@@ -27,15 +27,22 @@ export class CallEvents {
     this.#db = db;
   }
 
-  /** Calls whose `call.ringing` event named the resident, newest first. */
+  /**
+   * Calls that rang the resident — in the app (`call.ringing`) or on their phone (`call.phone_dialing`) —
+   * newest first.
+   */
   rangResident(residentId: string, limit: number): CallRef[] {
     const rows = this.#db
       .prepare(
-        `SELECT panel_id AS panelId, json_extract(data, '$.callId') AS callId FROM events
-         WHERE type = 'call.ringing' AND json_extract(data, '$.residentId') = ?
-         GROUP BY panel_id, callId ORDER BY MIN(ts) DESC, MIN(cursor) DESC LIMIT ?`,
+        `SELECT panelId, callId FROM (
+           SELECT panel_id AS panelId, json_extract(data, '$.callId') AS callId, ts, cursor FROM events
+           WHERE type = 'call.ringing' AND json_extract(data, '$.residentId') = @resident
+           UNION ALL
+           SELECT panel_id, json_extract(data, '$.callId'), ts, cursor FROM events
+           WHERE type = 'call.phone_dialing' AND json_extract(data, '$.residentId') = @resident)
+         GROUP BY panelId, callId ORDER BY MIN(ts) DESC, MIN(cursor) DESC LIMIT @limit`,
       )
-      .all(residentId, limit);
+      .all({ resident: residentId, limit });
     return rows.flatMap((row) => callRef.safeParse(row).data ?? []);
   }
 

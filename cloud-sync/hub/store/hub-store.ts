@@ -20,6 +20,7 @@ import { PendingPatches } from './pending-patches.ts';
 import { ResidentHidingProfiles } from './resident-hiding-profiles.ts';
 import { ResidentInvites } from './resident-invites.ts';
 import { ResidentSessions } from './resident-sessions.ts';
+import { SipCredentials } from './sip-credentials.ts';
 import { SnapshotSource } from './snapshot-source.ts';
 import { UnitOwners } from './unit-owners.ts';
 
@@ -44,6 +45,8 @@ export interface HubStore {
   readonly invites: ResidentInvites;
   /** Each unit's owner (chooses its doorbell type per panel). */
   readonly unitOwners: UnitOwners;
+  /** Panels' SIP credentials (ha1) and what the SIP edge's database holds per building. */
+  readonly sip: SipCredentials;
   /**
    * Runs `fn` in one transaction (nested calls become savepoints). `immediate` takes the write lock at the
    * start, so two hub workers that read-then-write (a config version) cannot interleave.
@@ -78,6 +81,7 @@ export function openHubStore(path: string, options: { clock: Clock; logger: Logg
     hidingProfiles: new ResidentHidingProfiles(db),
     invites: new ResidentInvites(db),
     unitOwners: new UnitOwners(db),
+    sip: new SipCredentials(db),
     transaction: (fn, { immediate = false } = {}) => {
       const run = db.transaction(fn);
       return immediate ? run.immediate() : run();

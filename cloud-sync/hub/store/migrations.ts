@@ -421,4 +421,31 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX events_card ON events(json_extract(data, '$.cardId'), cursor);
     `,
   },
+  {
+    version: 11,
+    name: 'phone fallback: building prompt and digits, phone steps, panel SIP credentials',
+    sql: `
+      -- Sent to panels with the building: what the SIP call to a resident's phone says on answer (NULL:
+      -- the panel's default prompt) and the DTMF digits that open the door during it.
+      ALTER TABLE buildings ADD COLUMN phone_prompt TEXT;
+      ALTER TABLE buildings ADD COLUMN phone_open_digits TEXT NOT NULL DEFAULT '58';
+      -- A sequential bell's step rings the member's app devices ('app') or their phone ('phone').
+      ALTER TABLE doorbell_members ADD COLUMN via TEXT NOT NULL DEFAULT 'app' CHECK (via IN ('app', 'phone'));
+
+      -- Each panel's SIP digest credential at the SIP edge (sip/edge-sync.ts copies it into the edge's own
+      -- database): ha1 = md5(panel id:domain:password), never the password. ha1 is worth the password at that
+      -- edge's domain, so it never leaves the hub except to the edge database. Kept here so the edge
+      -- database can be rebuilt from the hub at any time; goes with the panel.
+      CREATE TABLE panel_sip_credentials (
+        panel_id TEXT PRIMARY KEY REFERENCES panels(id) ON DELETE CASCADE,
+        domain TEXT NOT NULL,
+        ha1 TEXT NOT NULL CHECK (length(ha1) = 32),
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- The resident's call log finds the calls that rang their phone as events_call_rang finds the app's.
+      CREATE INDEX events_call_phoned ON events(json_extract(data, '$.residentId'), cursor)
+        WHERE type = 'call.phone_dialing';
+    `,
+  },
 ];

@@ -41,7 +41,7 @@ export const BELL_ROWS = `SELECT id, bell_unit_id AS unitId, type, display_text 
   FROM (${BELLS}) ORDER BY id`;
 
 export const BELL_MEMBER_ROWS = `SELECT id, doorbell_id AS bellId, resident_id AS residentId, position,
-    ring_s AS ringS
+    ring_s AS ringS, via
   FROM (${MEMBERS}) ORDER BY id`;
 
 export const APP_DEVICE_ROWS = `SELECT ${selectList('appDevices')} FROM app_devices

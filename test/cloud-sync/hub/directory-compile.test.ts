@@ -111,7 +111,7 @@ describe('directory compiled per panel', () => {
       stepS: 25,
     });
     expect(p1.bellMembers).toEqual([
-      { id: 'm-adam', bellId: 'bell-1101', residentId: 'adam', position: 0, ringS: 20 },
+      { id: 'm-adam', bellId: 'bell-1101', residentId: 'adam', position: 0, ringS: 20, via: 'app' },
     ]);
     expect(ids(p1.residents)).toEqual(['adam', 'alice', 'maja']);
     expect(ids(p1.units)).toEqual(['u1101', 'u1102']);
@@ -121,7 +121,14 @@ describe('directory compiled per panel', () => {
     expect(p1.cards).toEqual([]);
     expect(p1.residents.find((r) => r.id === 'maja')?.hidden).toBe(true);
     expect(p1.buildings).toEqual([
-      { id: 'b1', name: 'Storgatan 12', timeZone: 'Europe/Stockholm', picturesAllowed: true },
+      {
+        id: 'b1',
+        name: 'Storgatan 12',
+        timeZone: 'Europe/Stockholm',
+        picturesAllowed: true,
+        phonePrompt: null,
+        phoneOpenDigits: '58',
+      },
     ]);
 
     const p2 = compile('p2');

@@ -104,6 +104,7 @@ describe('hub resident call log', () => {
       answeredByDevice: null,
       durationMs: null,
       snapshot: SNAPSHOT,
+      phone: null,
     });
     expect(calls[2]!.snapshot).toBe(SNAPSHOT);
     expect(calls[1]!.snapshot).toBeNull();

@@ -25,6 +25,11 @@ export interface ResidentHubOptions {
   >;
   clock?: Clock;
   appDeviceRevoker?: AppDeviceRevoker | 'broker';
+  /** The SIP edge of the phone fallback (default: none). */
+  sip?: HubSettingsInput['sip'];
+  /** The check for changes by the CLI (default: off). */
+  recompileIntervalMs?: number;
+  dataDir?: string;
 }
 
 export function startResidentHub(o: ResidentHubOptions): Promise<Hub> {
@@ -42,6 +47,9 @@ export function startResidentHub(o: ResidentHubOptions): Promise<Hub> {
     },
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.appDeviceRevoker ? { appDeviceRevoker: o.appDeviceRevoker } : {}),
+    ...(o.sip ? { sip: o.sip } : {}),
+    ...(o.recompileIntervalMs === undefined ? {} : { recompileIntervalMs: o.recompileIntervalMs }),
+    ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }),
   });
 }
 

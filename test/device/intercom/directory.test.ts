@@ -89,7 +89,9 @@ describe('visible directory', () => {
   it('leaves out a unit bell with nobody to ring', () => {
     const snap = rows();
     const members = snap.bellMembers.filter((m) => m.bellId !== 'bell-1201');
-    const onlyIda = [{ id: 'x', bellId: 'bell-1201', residentId: 'ida', position: 0, ringS: null }];
+    const onlyIda = [
+      { id: 'x', bellId: 'bell-1201', residentId: 'ida', position: 0, ringS: null, via: 'app' as const },
+    ];
     expect(shown({ ...snap, bellMembers: [...members, ...onlyIda] }, NOON)).not.toContain('bell-1201');
     // A sequential bell whose members are all hidden has nobody to ring either.
     const night = Date.parse('2025-01-15T23:00:00Z');

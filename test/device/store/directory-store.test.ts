@@ -15,9 +15,10 @@ const byId = <T extends { id: string }>(rows: readonly T[]): T[] =>
 
 describe('doorbell directory in the store', () => {
   let store: Store;
+  let path: string;
   let cleanup: () => void;
   beforeEach(() => {
-    ({ store, cleanup } = openTempStore());
+    ({ store, path, cleanup } = openTempStore());
   });
   afterEach(() => cleanup());
 
@@ -110,6 +111,33 @@ describe('doorbell directory in the store', () => {
     ]);
     expect(rows.appDevices.map((d) => d.id)).not.toContain('app-anna-tablet');
     expect(rows.appDevices.find((d) => d.id === 'app-lars-phone')).toMatchObject({ residentId: 'lars' });
+  });
+
+  it("keeps a sequential step's via and the building's phone settings, and the directory returns via", () => {
+    const snap = directorySnapshot();
+    snap.buildings![0] = {
+      ...snap.buildings![0]!,
+      phonePrompt: 'Visitor at Storgatan 1.',
+      phoneOpenDigits: '5',
+    };
+    snap.bellMembers = snap.bellMembers!.map((m) => (m.id === 'm-1101-anna' ? { ...m, via: 'phone' } : m));
+    store.buildingData.replaceBuildingData(snap);
+    const via = Object.fromEntries(store.directory.read().bellMembers.map((m) => [m.id, m.via]));
+    expect(via).toEqual({
+      'm-1101-anna': 'phone',
+      'm-1101-erik': 'app',
+      'm-1101-ida': 'app',
+      'm-1201-sofia': 'app',
+    });
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(db.prepare('SELECT phone_prompt, phone_open_digits FROM buildings').get()).toEqual({
+        phone_prompt: 'Visitor at Storgatan 1.',
+        phone_open_digits: '5',
+      });
+    } finally {
+      db.close();
+    }
   });
 
   it('a patch with a bad directory row names it and changes nothing', () => {

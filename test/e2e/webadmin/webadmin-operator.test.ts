@@ -73,11 +73,18 @@ describe('WebAdmin for the hub operator (Chromium)', () => {
     const edit = page.getByTestId('building-edit');
     await edit.getByTestId('residentsMayAddCards').check();
     await edit.getByTestId('picturesAllowed').uncheck();
+    // The phone fallback: what a resident hears on answer, and the digits that open.
+    await edit.getByTestId('phonePrompt').fill('Visitor at Storgatan 12. Press 5 to open.');
+    await edit.getByTestId('phoneOpenDigits').fill('5');
     await page.getByTestId('building-save').click();
     await expect
       .poll(() => hub.store.entities.get('buildings', 'storgatan-12').residentsMayAddCards)
       .toBe(true);
-    expect(hub.store.entities.get('buildings', 'storgatan-12').picturesAllowed).toBe(false);
+    expect(hub.store.entities.get('buildings', 'storgatan-12')).toMatchObject({
+      picturesAllowed: false,
+      phonePrompt: 'Visitor at Storgatan 12. Press 5 to open.',
+      phoneOpenDigits: '5',
+    });
   });
 
   it('creates an administrator for the building; a short password is refused at its field', async () => {

@@ -1,11 +1,12 @@
 /**
  * Buildings: the list, each building's name, time zone and policies — "pictures allowed" (residents'
- * pictures on the panels) and "residents may add their own cards" (in the resident app). The operator
- * creates buildings; a building administrator edits their own.
+ * pictures on the panels) and "residents may add their own cards" (in the resident app) — and what the
+ * phone fallback (a call to a resident's phone) says on answer and which digits open the door. The
+ * operator creates buildings; a building administrator edits their own.
  */
 import type { HubBuilding } from '../../../../protocol/hub-entities.ts';
 import { badge, button, h, table } from '../dom.ts';
-import { check, checkbox, feedback, field, input, onSubmit } from '../forms.ts';
+import { check, checkbox, feedback, field, input, onSubmit, orNull } from '../forms.ts';
 import type { Screen, ScreenContext } from '../nav.ts';
 
 const yesNo = (on: boolean, testid: string) => badge(on ? 'yes' : 'no', on ? 'ok' : 'plain', testid);
@@ -17,10 +18,39 @@ function policyBoxes(b?: HubBuilding) {
   };
 }
 
+/** The phone fallback's fields: the prompt spoken on answer and the digits that open. */
+function phoneFields(b?: HubBuilding) {
+  const prompt = input('phonePrompt', {
+    value: b?.phonePrompt ?? '',
+    maxlength: 200,
+    placeholder: `Visitor at ${b?.name ?? 'the building'}. Press 5 to open.`,
+  });
+  const digits = input('phoneOpenDigits', {
+    value: b?.phoneOpenDigits ?? '58',
+    required: true,
+    maxlength: 4,
+    pattern: '[0-9*#]{1,4}',
+  });
+  return {
+    prompt,
+    digits,
+    fields: [
+      field('Phone call prompt', prompt, 'spoken when a resident answers on their phone; empty: the default'),
+      field(
+        'Digits that open by phone',
+        digits,
+        'one to four of 0-9, * and #; each opens the door once per call',
+      ),
+    ],
+    values: () => ({ phonePrompt: orNull(prompt.value), phoneOpenDigits: digits.value.trim() }),
+  };
+}
+
 function editForm(ctx: ScreenContext, b: HubBuilding): HTMLElement {
   const name = input('name', { value: b.name, required: true, maxlength: 200 });
   const timeZone = input('timeZone', { value: b.timeZone, required: true });
   const { pictures, ownCards } = policyBoxes(b);
+  const phone = phoneFields(b);
   const form = h(
     'form',
     { class: 'card', testid: 'building-edit', 'data-building-id': b.id },
@@ -29,6 +59,7 @@ function editForm(ctx: ScreenContext, b: HubBuilding): HTMLElement {
     field('Time zone', timeZone, 'IANA name, e.g. Europe/Stockholm: schedules and hiding run in it'),
     check('Pictures allowed on the panels', pictures),
     check('Residents may add their own cards', ownCards),
+    ...phone.fields,
     h('button', { type: 'submit', class: 'primary', testid: 'building-save' }, 'Save'),
   );
   const fb = feedback('building-result', form);
@@ -39,6 +70,7 @@ function editForm(ctx: ScreenContext, b: HubBuilding): HTMLElement {
       timeZone: timeZone.value.trim(),
       picturesAllowed: pictures.checked,
       residentsMayAddCards: ownCards.checked,
+      ...phone.values(),
     });
     await ctx.reloadBuildings();
   });
@@ -53,6 +85,7 @@ function createForm(ctx: ScreenContext): HTMLElement {
     value: Intl.DateTimeFormat().resolvedOptions().timeZone,
   });
   const { pictures, ownCards } = policyBoxes();
+  const phone = phoneFields();
   const form = h(
     'form',
     { class: 'card', testid: 'building-create' },
@@ -62,6 +95,7 @@ function createForm(ctx: ScreenContext): HTMLElement {
     field('Time zone', timeZone),
     check('Pictures allowed on the panels', pictures),
     check('Residents may add their own cards', ownCards),
+    ...phone.fields,
     h('button', { type: 'submit', class: 'primary', testid: 'building-create-submit' }, 'Create building'),
   );
   const fb = feedback('building-create-result', form);
@@ -73,6 +107,7 @@ function createForm(ctx: ScreenContext): HTMLElement {
       timeZone: timeZone.value.trim(),
       picturesAllowed: pictures.checked,
       residentsMayAddCards: ownCards.checked,
+      ...phone.values(),
     });
     await ctx.reloadBuildings();
   });
@@ -91,6 +126,7 @@ export const buildingsScreen: Screen = {
       b.timeZone,
       yesNo(b.picturesAllowed, 'pictures-allowed'),
       yesNo(b.residentsMayAddCards, 'residents-may-add-cards'),
+      h('code', { testid: 'phone-open-digits' }, b.phoneOpenDigits),
       button('Edit', () => ctx.go('buildings', { edit: b.id }), { class: 'quiet', testid: `edit-${b.id}` }),
     ]);
     return h(
@@ -98,7 +134,7 @@ export const buildingsScreen: Screen = {
       {},
       table(
         'buildings',
-        ['Name', 'Id', 'Time zone', 'Pictures allowed', 'Residents add cards', ''],
+        ['Name', 'Id', 'Time zone', 'Pictures allowed', 'Residents add cards', 'Phone opens with', ''],
         rows,
         'No buildings yet.',
       ),

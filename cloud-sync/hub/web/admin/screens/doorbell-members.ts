@@ -1,7 +1,8 @@
 /**
  * The members of a unit bell: whom it rings — the ring order of a sequential bell (position, and each
- * member's own ring time instead of the bell's step), the reception group of a business bell. A unit bell
- * without members rings every resident of its unit. Add, change and remove members.
+ * member's own ring time instead of the bell's step, and whether the step rings their app or their phone),
+ * the reception group of a business bell. A unit bell without members rings every resident of its unit.
+ * Add, change and remove members.
  */
 import { button, h, newId, table } from '../dom.ts';
 import { flash } from '../flash.ts';
@@ -9,11 +10,23 @@ import { busy, errorText, feedback, field, input, onSubmit, select } from '../fo
 import type { ScreenContext } from '../nav.ts';
 import type { Bell, BellLists, Member } from './doorbell-types.ts';
 
+/** How a sequential bell's step reaches its member (BELL_MEMBER_VIA). */
+const VIA_OPTIONS = [
+  ['app', 'their app'],
+  ['phone', 'their phone (call)'],
+] as const;
+
+/** A step by phone rings nobody without a number: the panel skips it, so say so here. */
+const viaHint = (phone: string | null | undefined) =>
+  phone ? `calls ${phone}` : 'no phone number: the panel skips a phone step';
+
 const again = (ctx: ScreenContext, lists: BellLists, bell: Bell) =>
   ctx.go('doorbells', { panel: lists.panel.id, edit: bell.id });
 
 function memberRow(ctx: ScreenContext, lists: BellLists, bell: Bell, m: Member, out: HTMLElement) {
-  const name = lists.residents.find((r) => r.id === m.residentId)?.name ?? m.residentId;
+  const member = lists.residents.find((r) => r.id === m.residentId);
+  const name = member?.name ?? m.residentId;
+  const via = select('via', VIA_OPTIONS, m.via, { testid: 'member-via', title: viaHint(member?.phone) });
   const position = input('position', { type: 'number', min: 0, max: 10_000, step: 1, value: m.position });
   const ringS = input('ringS', {
     type: 'number',
@@ -35,6 +48,7 @@ function memberRow(ctx: ScreenContext, lists: BellLists, bell: Bell, m: Member, 
           await lists.more.update('doorbellMembers', m.id, {
             position: position.valueAsNumber,
             ringS: ringS.value === '' ? null : ringS.valueAsNumber,
+            via: via.value,
           });
           flash('doorbells', 'ok', `Saved ${name}'s place in "${bell.displayText}".`);
           again(ctx, lists, bell);
@@ -63,6 +77,7 @@ function memberRow(ctx: ScreenContext, lists: BellLists, bell: Bell, m: Member, 
     h('span', { testid: 'member-name' }, name),
     sequential ? position : String(m.position),
     sequential ? ringS : '—',
+    sequential ? via : '—',
     h(
       'span',
       { class: 'row', testid: 'member-actions', 'data-member-id': m.id },
@@ -87,6 +102,7 @@ function addForm(ctx: ScreenContext, lists: BellLists, bell: Bell, members: Memb
   const next = Math.max(0, ...members.map((m) => m.position + 1));
   const position = input('position', { type: 'number', min: 0, max: 10_000, step: 1, value: next });
   const ringS = input('ringS', { type: 'number', min: 5, max: 120, step: 1, placeholder: `${bell.stepS}` });
+  const via = select('via', VIA_OPTIONS, 'app', { testid: 'member-add-via' });
   const sequential = bell.type === 'sequential';
   const form = h(
     'form',
@@ -94,6 +110,7 @@ function addForm(ctx: ScreenContext, lists: BellLists, bell: Bell, members: Memb
     field('Resident', resident),
     sequential ? field('Position', position, 'rings in ascending order') : null,
     sequential ? field('Own ring time (s)', ringS, "empty: the bell's step") : null,
+    sequential ? field('Rings', via, 'a phone step calls the number in their profile') : null,
     h('button', { type: 'submit', testid: 'member-add-submit' }, 'Add member'),
   );
   if (candidates.length === 0)
@@ -106,6 +123,7 @@ function addForm(ctx: ScreenContext, lists: BellLists, bell: Bell, members: Memb
       residentId: resident.value,
       position: position.valueAsNumber,
       ringS: ringS.value === '' ? null : ringS.valueAsNumber,
+      via: sequential ? via.value : 'app',
     });
     const name = candidates.find((r) => r.id === resident.value)?.name ?? resident.value;
     flash('doorbells', 'ok', `${name} now rings on "${bell.displayText}".`);
@@ -133,7 +151,7 @@ export function membersSection(ctx: ScreenContext, lists: BellLists, bell: Bell)
     out,
     table(
       'members',
-      ['Resident', 'Position', 'Ring time (s)', ''],
+      ['Resident', 'Position', 'Ring time (s)', 'Rings', ''],
       members.map((m) => memberRow(ctx, lists, bell, m, out)),
       'No members: every resident of the unit rings.',
     ),

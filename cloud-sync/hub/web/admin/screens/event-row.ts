@@ -18,10 +18,32 @@ const TONE: Record<string, 'ok' | 'bad' | 'warn'> = {
   'alarm.cleared': 'ok',
   'config.rejected': 'bad',
   'config.door_mismatch': 'warn',
+  'call.phone_door_opened': 'ok',
+};
+
+/** Event types shown in words (the type itself stays in the row's data-type and the filter). */
+export const EVENT_LABELS: Record<string, string> = {
+  'call.phone_dialing': 'calling phone',
+  'call.phone_ringing': 'phone ringing',
+  'call.phone_answered': 'phone answered',
+  'call.phone_ended': 'phone call ended',
+  'call.phone_door_opened': 'door opened by phone',
 };
 
 /** The data fields shown, in this order; a hash (uidHash) is never shown, nor anything nested. */
-const SHOWN = ['residentId', 'cardId', 'reason', 'outcome', 'alarm', 'by', 'requestedBy', 'version'];
+const SHOWN = [
+  'residentId',
+  'cardId',
+  'reason',
+  'outcome',
+  'sipStatus',
+  'digit',
+  'source',
+  'alarm',
+  'by',
+  'requestedBy',
+  'version',
+];
 
 function details(e: StoredEventView, names: Names): string {
   const parts: string[] = [];
@@ -44,7 +66,7 @@ export function eventRow(e: StoredEventView, names: Names, fresh = false): HTMLT
     'tr',
     { testid: 'event-row', 'data-cursor': e.cursor, 'data-type': e.type, class: fresh ? 'fresh' : undefined },
     h('td', {}, dateTime(e.ts)),
-    h('td', {}, badge(e.type, TONE[e.type] ?? 'plain', 'event-type')),
+    h('td', {}, badge(EVENT_LABELS[e.type] ?? e.type, TONE[e.type] ?? 'plain', 'event-type')),
     h('td', {}, e.doorId === null ? '—' : (names.doors.get(e.doorId) ?? e.doorId)),
     h('td', {}, names.panels.get(e.panelId) ?? e.panelId),
     h('td', { testid: 'event-details' }, details(e, names)),

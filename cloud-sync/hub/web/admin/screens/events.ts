@@ -24,6 +24,10 @@ const TYPE_CHOICES: readonly (readonly [string, string])[] = [
   ['door.opened,door.closed', 'door opened / closed'],
   ['alarm.raised,alarm.cleared', 'alarms'],
   ['call.started,call.answered,call.ended,call.door_opened', 'calls'],
+  [
+    'call.phone_dialing,call.phone_ringing,call.phone_answered,call.phone_ended,call.phone_door_opened',
+    'calls to phones',
+  ],
   ['card.enrolled', 'card enrolled'],
   ['config.applied,config.rejected,config.door_mismatch', 'config'],
 ];

@@ -1,5 +1,10 @@
 /** The resident's call log: who rang, when, what happened, and the visitor's picture. */
-import type { CallLogEntry, CallLogOutcome } from '../../../../protocol/resident-api.ts';
+import type {
+  CallLogEntry,
+  CallLogOutcome,
+  PhoneCallLogPart,
+  PhoneCallOutcome,
+} from '../../../../protocol/resident-api.ts';
 import type { ResidentApi } from '../api.ts';
 import { h } from '../dom.ts';
 
@@ -11,6 +16,21 @@ const OUTCOME: Record<CallLogOutcome, string> = {
   fallback: 'Forwarded to your phone',
   in_progress: 'Ringing',
 };
+
+const PHONE_OUTCOME: Record<PhoneCallOutcome, string> = {
+  calling: 'calling',
+  answered: 'answered',
+  busy: 'busy',
+  declined: 'declined',
+  no_answer: 'no answer',
+  failed: 'the call failed',
+  cancelled: 'cancelled by the visitor',
+};
+
+/** "Called your phone — answered, door opened by phone". */
+function phoneText(phone: PhoneCallLogPart): string {
+  return `Called your phone — ${PHONE_OUTCOME[phone.outcome]}${phone.doorOpened ? ', door opened by phone' : ''}`;
+}
 
 export function callLogSection(api: ResidentApi): { el: HTMLElement; refresh(): Promise<void> } {
   const list = h('ol', { class: 'calls', testid: 'call-log', 'aria-busy': 'true' });
@@ -58,6 +78,17 @@ function entry(call: CallLogEntry): HTMLElement {
       h('strong', {}, who),
       h('div', {}, `${call.panelName} · ${when}`),
       h('div', { class: `outcome ${call.outcome}` }, `${OUTCOME[call.outcome]}${duration}`),
+      call.phone
+        ? h(
+            'div',
+            {
+              class: `phone ${call.phone.outcome}`,
+              testid: 'call-phone',
+              'data-phone-outcome': call.phone.outcome,
+            },
+            phoneText(call.phone),
+          )
+        : null,
     ),
   );
 }
