@@ -120,6 +120,11 @@ export class PanelDirectory implements IntercomDirectory {
   ringtoneOf(residentId: string): Ringtone {
     return ringtoneOf(this.#rows(), residentId);
   }
+
+  /** The building this panel serves, as the phone fallback presents it (undefined before the first sync). */
+  building(): DirectoryRows['buildings'][number] | undefined {
+    return this.#rows().buildings[0];
+  }
 }
 
 function findBell(rows: DirectoryRows, bellId: string): Bell {
@@ -162,17 +167,18 @@ class DirectoryIndex {
   callees(bell: Bell, now: number): Callee[] {
     return this.#ringList(bell)
       .filter(({ resident }) => resident.status === 'active')
-      .map(({ resident, ringS }) => ({
+      .map(({ resident, ringS, via }) => ({
         residentId: resident.id,
         devices: this.#devices.get(resident.id) ?? [],
         hidden: isHiddenAt(resident, now, (id) => this.#profiles.get(id)),
         ...(ringS === null ? {} : { ringS }),
         // Dialed by the phone fallback when the resident has no app device.
         ...(resident.phone ? { phone: resident.phone } : {}),
+        ...(via === 'phone' ? { via } : {}),
       }));
   }
 
-  #ringList(bell: Bell): { resident: Resident; ringS: number | null }[] {
+  #ringList(bell: Bell): { resident: Resident; ringS: number | null; via?: 'app' | 'phone' }[] {
     const found = (id: string | null) => (id === null ? undefined : this.residents.get(id));
     if (bell.type === 'separate') {
       const owner = found(bell.residentId);
@@ -189,7 +195,7 @@ class DirectoryIndex {
     }
     return members.flatMap((m) => {
       const resident = found(m.residentId);
-      return resident ? [{ resident, ringS: m.ringS }] : [];
+      return resident ? [{ resident, ringS: m.ringS, via: m.via }] : [];
     });
   }
 }

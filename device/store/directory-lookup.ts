@@ -9,7 +9,10 @@ import type { AppDevice, Bell, BellMember, Building, Resident, TimeProfile, Unit
 
 /** The directory rows of a panel (a BuildingSnapshot is one too). */
 export interface DirectoryRows {
-  buildings: readonly Pick<Building, 'id' | 'timeZone' | 'picturesAllowed'>[];
+  buildings: readonly Pick<
+    Building,
+    'id' | 'name' | 'timeZone' | 'picturesAllowed' | 'phonePrompt' | 'phoneOpenDigits'
+  >[];
   units: readonly Pick<Unit, 'id' | 'buildingId' | 'name'>[];
   residents: readonly Resident[];
   timeProfiles: readonly Pick<TimeProfile, 'id' | 'buildingId' | 'intervals'>[];
@@ -31,7 +34,8 @@ export class DirectoryLookup {
   constructor(db: Database) {
     const all = <T>(sql: string) => db.prepare<[], T>(sql);
     const buildings = all<Stored<DirectoryRows['buildings'][number]>>(
-      'SELECT id, time_zone AS timeZone, pictures_allowed AS picturesAllowed FROM buildings ORDER BY id',
+      `SELECT id, name, time_zone AS timeZone, pictures_allowed AS picturesAllowed, phone_prompt AS phonePrompt,
+         phone_open_digits AS phoneOpenDigits FROM buildings ORDER BY id`,
     );
     const units = all<DirectoryRows['units'][number]>(
       'SELECT id, building_id AS buildingId, name FROM units WHERE id IN (SELECT unit_id FROM bells) ORDER BY id',

@@ -132,7 +132,7 @@ describe('bell targets', () => {
     expect(parallel).toMatchObject({ type: 'parallel', ringTimeoutS: 45, doorId: 'front' });
     expect(parallel.callees).toEqual([
       { residentId: 'lars', devices: [], hidden: false },
-      { residentId: 'maja', devices: ['app-maja-phone'], hidden: true },
+      { residentId: 'maja', devices: ['app-maja-phone'], hidden: true, phone: '+46701234567' },
     ]);
     const family = bellTarget(rows(), 'bell-1101-family', NOON);
     expect(family.callees.map((c) => c.residentId)).toEqual(['anna', 'erik']);

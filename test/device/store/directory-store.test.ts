@@ -31,7 +31,9 @@ describe('doorbell directory in the store', () => {
     expect(rows.bellMembers).toEqual(byId(snap.bellMembers));
     expect(rows.appDevices).toEqual(byId(snap.appDevices));
     expect(rows.residents).toEqual(byId(snap.residents));
-    expect(rows.buildings).toEqual([{ id: 'b1', timeZone: 'Europe/Stockholm', picturesAllowed: true }]);
+    expect(rows.buildings).toEqual([
+      { ...byId(snap.buildings)[0], phonePrompt: null, phoneOpenDigits: '58' },
+    ]);
     expect(rows.units.map((u) => u.name)).toEqual(['1101', '1102', '1201']);
     expect(rows.timeProfiles).toEqual([
       { id: 'nights', buildingId: 'b1', intervals: snap.timeProfiles[0]!.intervals },
