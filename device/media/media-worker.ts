@@ -54,6 +54,7 @@ const fanOut = new FanOut(
   new SystemClock(),
   (peerId, state) => post({ kind: 'peer-state', peerId, state }),
   (message) => post({ kind: 'warning', message }),
+  (peerId, candidate) => post({ kind: 'local-candidate', peerId, candidate }),
 );
 
 process.on('message', (message: unknown) => {

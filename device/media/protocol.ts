@@ -5,7 +5,7 @@
  * answer rather than crash it.
  */
 import { z } from 'zod';
-import { iceCandidateFields } from '../../cloud-sync/protocol/ice.ts';
+import { type IceCandidate, iceCandidateFields } from '../../cloud-sync/protocol/ice.ts';
 import type { VideoCodec } from '../../hal/camera/types.ts';
 
 export const peerIdSchema = z
@@ -110,4 +110,6 @@ export type WorkerMessage =
   | { kind: 'response'; id: number; ok: true; result: unknown }
   | { kind: 'response'; id: number; ok: false; error: SerializedError }
   | { kind: 'peer-state'; peerId: string; state: PeerState }
+  /** A candidate of a trickled offer (null: end-of-candidates), for the far end. */
+  | { kind: 'local-candidate'; peerId: string; candidate: IceCandidate | null }
   | { kind: 'warning'; message: string };

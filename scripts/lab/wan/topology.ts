@@ -22,8 +22,8 @@
  * scripts/lab/in-lab-ns.sh, whose own namespace is untouched by this.
  */
 import { type ChildProcess, execFile, type SpawnOptions, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -183,7 +183,16 @@ export class WanLab {
     // Routing and NAT.
     for (const host of ['routerA', 'routerB', 'inet'] as const)
       await this.exec(host, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
-    await this.exec('routerA', 'iptables', ['-t', 'nat', '-A', 'POSTROUTING', '-o', 'wan', '-j', 'MASQUERADE']);
+    await this.exec('routerA', 'iptables', [
+      '-t',
+      'nat',
+      '-A',
+      'POSTROUTING',
+      '-o',
+      'wan',
+      '-j',
+      'MASQUERADE',
+    ]);
     await this.exec('routerB', 'iptables', [
       ...['-t', 'nat', '-A', 'POSTROUTING', '-o', 'wan', '-j', 'MASQUERADE'],
       ...(options.appNat === 'cone' ? [] : ['--random-fully']),
@@ -195,7 +204,13 @@ export class WanLab {
   }
 
   /** A router's `wan` TUN device and inet's one, joined by a wire.py process. */
-  async #wanLink(link: WanLink, router: LabHost, routerIp: string, inetDev: string, inetIp: string): Promise<void> {
+  async #wanLink(
+    link: WanLink,
+    router: LabHost,
+    routerIp: string,
+    inetDev: string,
+    inetIp: string,
+  ): Promise<void> {
     const ip = (host: LabHost, ...args: string[]) => this.exec(host, 'ip', args);
     await ip(router, 'tuntap', 'add', 'dev', 'wan', 'mode', 'tun');
     await ip('inet', 'tuntap', 'add', 'dev', inetDev, 'mode', 'tun');
