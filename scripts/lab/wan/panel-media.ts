@@ -7,7 +7,7 @@
  * Environment: PORTVAKT_WAN_ICE_SERVERS (JSON IceServer[]), PORTVAKT_WAN_SPARE_PEERS (default 0: every
  * offer made on demand, as when the spares are used up).
  * IPC in:  {type:'open', peerId} | {type:'answer', peerId, sdp} | {type:'candidate', peerId, candidate}
- *          | {type:'stats'} | {type:'stop'}
+ *          | {type:'close', peerId} | {type:'stats'} | {type:'stop'}
  * IPC out: {type:'ready'} | {type:'offer', peerId, sdp} | {type:'state', peerId, state}
  *          | {type:'local-candidate', peerId, candidate} | {type:'stats', stats} | {type:'error', message}
  */
@@ -46,6 +46,7 @@ type Request =
       peerId: string;
       candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null };
     }
+  | { type: 'close'; peerId: string }
   | { type: 'stats' }
   | { type: 'stop' };
 
@@ -64,6 +65,9 @@ process.on('message', (m: Request) => {
         return;
       case 'candidate':
         await engine.addRemoteCandidate(m.peerId, m.candidate).catch(() => undefined);
+        return;
+      case 'close':
+        await engine.closePeer(m.peerId).catch(() => undefined);
         return;
       case 'stats':
         send({ type: 'stats', stats: await engine.stats() });
