@@ -117,14 +117,19 @@ export class WanPanelMedia {
     });
   }
 
-  static async start(lab: WanLab, iceServers: IceServerInit[], sparePeers = 0): Promise<WanPanelMedia> {
+  static async start(
+    lab: WanLab,
+    iceServers: IceServerInit[],
+    options: { sparePeers?: number; bare?: boolean } = {},
+  ): Promise<WanPanelMedia> {
     const script = new URL('./panel-media.ts', import.meta.url).pathname;
     const child = lab.spawn('panel', process.execPath, [script], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: {
         ...process.env,
         PORTVAKT_WAN_ICE_SERVERS: JSON.stringify(iceServers),
-        PORTVAKT_WAN_SPARE_PEERS: String(sparePeers),
+        PORTVAKT_WAN_SPARE_PEERS: String(options.sparePeers ?? 0),
+        PORTVAKT_WAN_BARE: options.bare ? '1' : '0',
       },
     });
     const media = new WanPanelMedia(child);
@@ -203,24 +208,35 @@ export class WanApp {
    * Rings (opens a panel peer), answers, trickles both ways, and waits for the first frame. Returns ms
    * from the ring (the request for the panel's offer) to the first frame Chromium showed.
    */
-  async call(panel: WanPanelMedia, peerId: string, iceServers: IceServerInit[]): Promise<number> {
+  async call(
+    panel: WanPanelMedia,
+    peerId: string,
+    iceServers: IceServerInit[],
+    options: { signalingDelayMs?: number } = {},
+  ): Promise<number> {
+    // Signaling crosses the lab as MQTT through a broker in the inet namespace would: one wan link each
+    // side, so each message is held for that one-way time before it is delivered.
+    const delay = options.signalingDelayMs ?? 0;
+    const later = (fn: () => void) => (delay > 0 ? void setTimeout(fn, delay) : fn());
     const toPage: Promise<void>[] = [];
     let answered = false;
     const early: IceCandidate[] = [];
     const off = panel.on((m) => {
       if (m.type !== 'local-candidate' || m.peerId !== peerId) return;
       const c = m.candidate ?? { candidate: '', sdpMid: null, sdpMLineIndex: null };
-      if (!answered) early.push(c);
-      else toPage.push(this.#addCandidate(c));
+      later(() => {
+        if (!answered) early.push(c);
+        else toPage.push(this.#addCandidate(c));
+      });
     });
     this.#onCandidate = (c) => {
-      if (c.candidate !== '') panel.send({ type: 'candidate', peerId, candidate: c });
+      if (c.candidate !== '') later(() => panel.send({ type: 'candidate', peerId, candidate: c }));
     };
     try {
       const ringAt = Date.now();
       const offer = new Promise<string>((resolve, reject) => {
         const stop = panel.on((m) => {
-          if (m.type === 'offer' && m.peerId === peerId) resolve(m.sdp);
+          if (m.type === 'offer' && m.peerId === peerId) later(() => resolve(m.sdp));
           else if (m.type === 'error') reject(new Error(m.message));
           else return;
           stop();
@@ -234,7 +250,8 @@ export class WanApp {
       );
       answered = true;
       for (const c of early.splice(0)) toPage.push(this.#addCandidate(c));
-      panel.send({ type: 'answer', peerId, sdp: await answer });
+      const answerSdp = await answer;
+      later(() => panel.send({ type: 'answer', peerId, sdp: answerSdp }));
       const firstFrameAt = await until(
         async () => (await this.stats()).firstFrameAt,
         `the first frame across the WAN lab (panel errors: ${panel.errors.join('; ') || 'none'})`,
