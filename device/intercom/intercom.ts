@@ -269,7 +269,7 @@ export class Intercom {
     if (!peer) return;
     const init = candidate ?? { candidate: '', sdpMid: null, sdpMLineIndex: null };
     if (!peer.offerSent) {
-      (peer.pendingCandidates ??= []).push(init);
+      peer.pendingCandidates = [...(peer.pendingCandidates ?? []), init];
       return;
     }
     this.send(peer.appDeviceId, { protocol: 1, type: 'candidate', callId: live.callId, candidate: init });
