@@ -39,6 +39,8 @@ export interface TestHubOptions {
   /** Holds hub.db and the signing key; a fresh temp dir by default. */
   dataDir?: string;
   residentApp?: HubSettingsInput['residentApp'];
+  /** TURN for app devices (settings turn). */
+  turn?: HubSettingsInput['turn'];
   /** Where the built WebAdmin is (default: the checkout's dist/web/admin). */
   adminWebDir?: string;
   /** The check for changes by the CLI or other workers (default here: off, 0). */
@@ -72,6 +74,7 @@ export async function startTestHub(o: TestHubOptions): Promise<Hub> {
     // only add publishes at times the test does not control.
     recompileIntervalMs: o.recompileIntervalMs ?? 0,
     ...(o.residentApp ? { residentApp: o.residentApp } : {}),
+    ...(o.turn ? { turn: o.turn } : {}),
     ...(o.adminWebDir ? { webAdmin: { webDir: o.adminWebDir } } : {}),
   });
   const hub = new Hub(settings, {

@@ -24,10 +24,19 @@ const PAGE_SCRIPT = `
 globalThis.wan = {
   pc: null, state: null, remoteSet: null,
   async answer(offer, iceServers) {
-    const state = { offerAt: Date.now(), firstFrameAt: null };
+    const state = { offerAt: Date.now(), answeredAt: null, relayGatheredAt: null, iceConnectedAt: null, connectedAt: null, firstFrameAt: null };
     this.state = state;
     const pc = new RTCPeerConnection({ iceServers });
     this.pc = pc;
+    pc.oniceconnectionstatechange = () => {
+      if (pc.iceConnectionState === 'connected') state.iceConnectedAt ??= Date.now();
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === 'connected') state.connectedAt ??= Date.now();
+    };
+    pc.addEventListener('icecandidate', (e) => {
+      if (e.candidate?.type === 'relay') state.relayGatheredAt ??= Date.now();
+    });
     pc.onicecandidate = (e) => globalThis.wanCandidate(
       e.candidate ? e.candidate.toJSON() : { candidate: '', sdpMid: null, sdpMLineIndex: null });
     const video = document.createElement('video');
@@ -43,6 +52,7 @@ globalThis.wan = {
     this.remoteSet = pc.setRemoteDescription({ type: 'offer', sdp: offer });
     await this.remoteSet;
     await pc.setLocalDescription(await pc.createAnswer());
+    state.answeredAt = Date.now();
     return pc.localDescription.sdp;
   },
   async addCandidate(c) {
@@ -68,6 +78,7 @@ globalThis.wan = {
       localCandidateType: pair ? type(pair.localCandidateId) : null,
       remoteCandidateType: pair ? type(pair.remoteCandidateId) : null,
       firstFrameAt: this.state?.firstFrameAt ?? null,
+      timeline: this.state,
     };
   },
   close() { this.pc?.close(); this.pc = null; document.body.replaceChildren(); },
@@ -85,6 +96,8 @@ export interface AppVideoStats {
   localCandidateType: string | null;
   remoteCandidateType: string | null;
   firstFrameAt: number | null;
+  /** Wall times (ms) of the call's steps in the page. */
+  timeline: Record<string, number | null>;
 }
 
 interface WanPage {

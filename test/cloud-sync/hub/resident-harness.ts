@@ -25,6 +25,7 @@ export interface ResidentHubOptions {
   >;
   clock?: Clock;
   appDeviceRevoker?: AppDeviceRevoker | 'broker';
+  turn?: HubSettingsInput['turn'];
 }
 
 export function startResidentHub(o: ResidentHubOptions): Promise<Hub> {
@@ -42,6 +43,7 @@ export function startResidentHub(o: ResidentHubOptions): Promise<Hub> {
     },
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.appDeviceRevoker ? { appDeviceRevoker: o.appDeviceRevoker } : {}),
+    ...(o.turn ? { turn: o.turn } : {}),
   });
 }
 

@@ -1,8 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { iceServersFor, turnSettingsSchema } from '../../../cloud-sync/hub/residents/turn-credentials.ts';
 import { parseHubSettings } from '../../../cloud-sync/hub/settings.ts';
 import { iceServersReply } from '../../../cloud-sync/protocol/ice.ts';
+import { adminApi, bearer } from '../../support/hub.ts';
+import { type Broker, seed, startBroker } from './hub-harness.ts';
+import { loginResident, startResidentHub } from './resident-harness.ts';
 
 const SECRET = 'turn-secret-0123456789';
 const NOW = 1_750_000_000_123;
@@ -45,5 +49,38 @@ describe('TURN credentials for app devices (coturn REST API scheme)', () => {
     ).toThrow(
       /turn\.urls\.0: must be a stun:, turn: or turns: URL.*turn\.secret: must be at least 16.*turn\.ttlS/,
     );
+  });
+});
+
+describe('GET /api/v1/resident/ice-servers', () => {
+  let broker: Broker;
+  let hub: Hub;
+
+  beforeAll(async () => {
+    broker = await startBroker();
+    hub = await startResidentHub({
+      brokerUrl: broker.url,
+      turn: { urls: ['turn:turn.example.com:3478'], secret: SECRET, ttlS: 900 },
+    });
+    seed(hub);
+  });
+  afterAll(async () => {
+    await hub?.stop();
+    await broker?.close();
+  });
+
+  it('gives a logged-in app device credentials in its own name, and nobody else any', async () => {
+    const call = adminApi(hub);
+    const login = await loginResident(call, 'alice');
+    const res = await call('GET', '/api/v1/resident/ice-servers', undefined, bearer(login.token));
+    expect(res.status).toBe(200);
+    const reply = iceServersReply.parse(res.body);
+    const [relay] = reply.iceServers;
+    expect(relay?.username).toMatch(new RegExp(`^\\d+:${login.appDeviceId}$`));
+    expect(relay?.credential).toBe(createHmac('sha1', SECRET).update(relay!.username!).digest('base64'));
+    expect(reply.expiresAt! - Date.now()).toBeGreaterThan(890_000);
+    expect(JSON.stringify(res.body)).not.toContain(SECRET);
+    const anonymous = await call('GET', '/api/v1/resident/ice-servers');
+    expect(anonymous.status).toBe(401);
   });
 });
