@@ -71,9 +71,10 @@ const opus = () =>
 /**
  * One viewer: a werift peer connection offering the shared video (send only) and two-way audio. The
  * panel is the offerer. A spare peer's offer, made before anybody rings, is complete (all candidates
- * gathered); an offer made at ring time goes out with the candidates of the first moment (trickle ICE),
- * and the rest follow through onLocalCandidate: STUN and TURN answers take a round trip to the server
- * each, which on a real network would hold the offer back for tens of milliseconds or more.
+ * gathered); an offer made at ring time goes out once the first candidate is gathered (trickle ICE), and
+ * every candidate not in it follows through onLocalCandidate (werift writes candidates into its
+ * description only when gathering ends, so usually all of them): STUN and TURN answers take a round trip
+ * to the server each, which on a real network would hold the offer back for tens of milliseconds or more.
  * Audio is negotiated both ways from the offer on, but the panel sends its microphone only while the
  * peer is the talker (setTalking): rung devices get the visitor's video alone until one answers.
  */
