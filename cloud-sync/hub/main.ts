@@ -144,6 +144,7 @@ export class Hub {
         webDir: app.webDir,
         adminWebDir: this.#settings.webAdmin.webDir,
         trustedProxies: app.trustedProxies,
+        turn: this.#settings.turn,
         mqttConnected: () => mqtt.connected,
         inboxStats: () => ({ ...this.inboxStats() }),
       },

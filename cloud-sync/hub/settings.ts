@@ -14,6 +14,7 @@ import { brokerOptions } from '../../lib/mqtt/broker-url.ts';
 import { trustedProxiesSchema } from './residents/client-address.ts';
 import { loginLimitsSchema } from './residents/login-limiter.ts';
 import { residentRateLimitsSchema } from './residents/rate-limit.ts';
+import { turnSettingsSchema } from './residents/turn-credentials.ts';
 
 export const DEFAULT_DATA_DIR = './hub-data';
 /** Where scripts/build-web.ts puts the resident web app in a checkout. */
@@ -203,6 +204,9 @@ export const hubSettingsSchema = z
     mqtt: mqtt.prefault({}),
     http: http.prefault({}),
     residentApp: residentApp.prefault({}),
+    turn: turnSettingsSchema
+      .optional()
+      .describe('TURN relay for app devices behind NAT (coturn, REST API credentials); unset: no TURN'),
     webAdmin: z
       .object({
         webDir: z

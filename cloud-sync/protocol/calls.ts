@@ -64,7 +64,11 @@ const epochMs = z.number().int().min(0).max(8.64e15);
 export const CALL_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 const callId = z.string().regex(CALL_ID_PATTERN, 'must be 8-64 chars of A-Z, a-z, 0-9, "_" or "-"');
 const id = z.string().min(1).max(128);
-const sdp = z.string().min(10).max(32_768).describe('a complete SDP (ICE candidates included)');
+const sdp = z
+  .string()
+  .min(10)
+  .max(32_768)
+  .describe('an SDP; candidates gathered later follow as candidate messages (trickle ICE)');
 /** A visitor snapshot: a small JPEG as a data URI (the panel scales it to at most 320x240). */
 export const SNAPSHOT_MAX_CHARS = 65_536;
 const snapshot = z

@@ -22,3 +22,33 @@ export const iceCandidateSchema = z
   .strict();
 
 export type IceCandidate = z.output<typeof iceCandidateSchema>;
+
+const iceUrl = z.string().regex(/^(stun|turns?):[^\s]{1,250}$/, 'must be a stun:, turn: or turns: URL');
+
+/** A STUN or TURN server as RTCPeerConnection takes it (RTCIceServer). */
+export const iceServerSchema = z
+  .object({
+    urls: z.array(iceUrl).min(1).max(8),
+    username: z.string().min(1).max(200).optional(),
+    credential: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+/**
+ * What the hub gives a logged-in app device for its calls: the STUN/TURN servers, the TURN ones with
+ * credentials that expire (coturn's REST API scheme), so the browser never holds a lasting secret.
+ */
+export const iceServersReply = z
+  .object({
+    iceServers: z.array(iceServerSchema).max(8),
+    expiresAt: z
+      .number()
+      .int()
+      .min(0)
+      .nullable()
+      .describe('when the TURN credentials stop working (ms since the epoch); null: no TURN'),
+  })
+  .strict();
+
+export type IceServerInit = z.output<typeof iceServerSchema>;
+export type IceServersReply = z.output<typeof iceServersReply>;

@@ -53,7 +53,14 @@ export function handleAppMessage(ctx: AppMessageContext, appDeviceId: string, me
       void mediaStep(ctx.media.acceptAnswer(peer.peerId, message.sdp));
       return;
     case 'candidate':
-      void mediaStep(ctx.media.addRemoteCandidate(peer.peerId, message.candidate));
+      // Trickle ICE: an empty candidate is the device's end-of-candidates, nothing to add. A candidate
+      // this panel cannot use (TCP, an mDNS name, a LAN address on a loopback-only panel) is normal
+      // while trickling and is not refused: each would cost an audit note and a reply for nothing.
+      // The intake limiter already bounds how many a device may send.
+      if (message.candidate.candidate === '') return;
+      void ctx.media.addRemoteCandidate(peer.peerId, message.candidate).catch((err: unknown) => {
+        ctx.logger.debug({ callId, appDeviceId, reason: errorMessage(err) }, 'ICE candidate not used');
+      });
       return;
     case 'video':
       void mediaStep(ctx.media.setVideo(peer.peerId, message.enabled));

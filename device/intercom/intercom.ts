@@ -4,7 +4,9 @@
  * picture at once and a WebRTC offer right after (early media: the resident sees the visitor before
  * answering). Messages from app devices are handled in app-messages.ts; one call at a time.
  */
+
 import type { EndReason, PanelCallMessageInput, StopReason } from '../../cloud-sync/protocol/calls.ts';
+import type { IceCandidate } from '../../cloud-sync/protocol/ice.ts';
 import type { CallState } from '../../cloud-sync/protocol/panel-api.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
 import { errorMessage } from '../../lib/errors.ts';
@@ -92,6 +94,7 @@ export class Intercom {
       ),
       channel.events.on('dropped', ({ appDeviceId, reason }) => this.#dropped(appDeviceId, reason)),
       media.events.on('source-failed', ({ reason }) => this.#mediaFailed(reason)),
+      media.events.on('local-candidate', ({ peerId, candidate }) => this.#localCandidate(peerId, candidate)),
     ];
   }
 
@@ -243,13 +246,17 @@ export class Intercom {
       },
       live.ringTimeoutS,
     );
+    if (ringOffer) this.#offerSent(live, peer);
     try {
       const { sdp } = await offer;
       if (live.peers.get(peer.appDeviceId) !== peer) {
         await this.#o.media.closePeer(peer.peerId);
         return;
       }
-      if (!ringOffer) this.send(peer.appDeviceId, { protocol: 1, type: 'offer', callId: live.callId, sdp });
+      if (!ringOffer) {
+        this.send(peer.appDeviceId, { protocol: 1, type: 'offer', callId: live.callId, sdp });
+        this.#offerSent(live, peer);
+      }
     } catch (err) {
       this.#record('call.media_error', {
         callId: live.callId,
@@ -304,6 +311,29 @@ export class Intercom {
   /** Answered by phone: the app devices that rang have been told to stop; their peers go too. */
   #closeAllPeers(live: LiveCall): void {
     for (const peer of [...live.peers.values()]) this.#closePeer(peer);
+  }
+
+  /**
+   * Trickle ICE from the panel: a candidate gathered after the offer was made goes to the device the
+   * peer is for, as a `candidate` message (an empty one ends them), once the offer itself is out.
+   */
+  #localCandidate(peerId: string, candidate: IceCandidate | null): void {
+    const live = this.#live;
+    if (!live) return;
+    const peer = [...live.peers.values()].find((p) => p.peerId === peerId);
+    if (!peer) return;
+    const init = candidate ?? { candidate: '', sdpMid: null, sdpMLineIndex: null };
+    if (!peer.offerSent) {
+      peer.pendingCandidates = [...(peer.pendingCandidates ?? []), init];
+      return;
+    }
+    this.send(peer.appDeviceId, { protocol: 1, type: 'candidate', callId: live.callId, candidate: init });
+  }
+
+  #offerSent(live: LiveCall, peer: Peer): void {
+    peer.offerSent = true;
+    for (const candidate of peer.pendingCandidates?.splice(0) ?? [])
+      this.send(peer.appDeviceId, { protocol: 1, type: 'candidate', callId: live.callId, candidate });
   }
 
   #stopRinging(callId: string, residentId: string, reason: StopReason): void {

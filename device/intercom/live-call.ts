@@ -1,11 +1,15 @@
 /** The state of the call in progress, shared by the intercom and its message handlers. */
 import type { EndReason } from '../../cloud-sync/protocol/calls.ts';
+import type { IceCandidate } from '../../cloud-sync/protocol/ice.ts';
 
 /** One app device in the call: its own WebRTC peer in the media engine. */
 export interface Peer {
   readonly appDeviceId: string;
   readonly residentId: string;
   readonly peerId: string;
+  /** Whether the offer went out: the panel's trickled candidates wait here until it has. */
+  offerSent?: boolean;
+  pendingCandidates?: IceCandidate[];
 }
 
 export interface LiveCall {

@@ -28,11 +28,13 @@ export interface IntercomDirectory {
 export type MediaEvents = {
   /** The camera pipeline failed for good: calls end with media_failed. */
   'source-failed': { reason: string };
+  /** One of the panel's ICE candidates for a peer whose offer went out before gathering ended; null: done. */
+  'local-candidate': { peerId: string; candidate: IceCandidate | null };
 };
 
 export interface IntercomMedia {
   readonly events: SafeEmitter<MediaEvents>;
-  /** The panel offers; the SDP is complete (candidates included). */
+  /** The panel offers; candidates gathered after the offer follow as 'local-candidate' events. */
   openPeer(peerId: string, options: { video: boolean }): Promise<{ sdp: string }>;
   acceptAnswer(peerId: string, sdp: string): Promise<void>;
   addRemoteCandidate(peerId: string, candidate: IceCandidate): Promise<void>;

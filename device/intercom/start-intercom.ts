@@ -70,6 +70,7 @@ export async function startIntercom(config: IntercomConfig, deps: IntercomDeps) 
 function engineMedia(engine: MediaEngine): IntercomMedia {
   const events = new SafeEmitter<MediaEvents>();
   engine.events.on('source-failed', (e) => events.emit('source-failed', e));
+  engine.events.on('local-candidate', (e) => events.emit('local-candidate', e));
   return {
     events,
     openPeer: (peerId, options) => engine.openPeer(peerId, options),

@@ -1,3 +1,4 @@
+import type { IceCandidate } from '../../cloud-sync/protocol/ice.ts';
 import { randomSsrc } from '../../hal/camera/ports.ts';
 import type { AvSource, Speaker, SpeakerStats } from '../../hal/camera/types.ts';
 import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
@@ -51,6 +52,8 @@ export interface MediaEngineOptions {
 export interface MediaEngineEvents {
   [event: string]: unknown;
   'peer-state': { peerId: string; state: PeerState };
+  /** One of the panel's candidates for a peer whose offer went out before gathering ended; null: done. */
+  'local-candidate': { peerId: string; candidate: IceCandidate | null };
   'source-restarted': { pid: number; restarts: number };
   'source-failed': { reason: string };
   'speaker-failed': { reason: string };
@@ -132,7 +135,10 @@ export class MediaEngine {
     await this.#teardown();
   }
 
-  /** Creates a peer and returns the panel's offer: complete SDP with every candidate already in it. */
+  /**
+   * Creates a peer and returns the panel's offer: a spare's is complete; one made now carries the first
+   * candidates and the rest follow as 'local-candidate' events (trickle ICE).
+   */
   async openPeer(peerId: string, options: { video: boolean }): Promise<{ sdp: string }> {
     const request = { type: 'open-peer', peerId, video: options?.video } as MediaRequest;
     const result = (await this.#call(request)) as { sdp: string };
@@ -231,6 +237,7 @@ export class MediaEngine {
       if (state === 'failed' || state === 'closed') this.#peers.delete(peerId);
       this.events.emit('peer-state', { peerId, state });
     });
+    channel.events.on('local-candidate', (e) => this.events.emit('local-candidate', e));
     channel.events.on('warning', ({ message }) => log.warn(message));
     channel.events.on('phone-digit', ({ callId, digit }) => this.#phoneLegs.get(callId)?.digit(digit));
     channel.events.on('crashed', ({ reason }) => this.#onCrash(channel, reason));

@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { RtpPacket } from 'werift';
+import type { IceCandidate } from '../../cloud-sync/protocol/ice.ts';
 import { randomSsrc } from '../../hal/camera/ports.ts';
 import { pliPacket } from '../../hal/camera/rtcp.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
@@ -27,6 +28,7 @@ export class FanOut {
   readonly #init: WorkerInit;
   readonly #clock: Clock;
   readonly #onPeerState: (peerId: string, state: PeerState) => void;
+  readonly #onLocalCandidate: (peerId: string, candidate: IceCandidate | null) => void;
   readonly #peers = new Map<string, MediaPeer>();
   readonly #keyframes: KeyframeRequester;
   readonly #talk: TalkerRestamper;
@@ -50,10 +52,12 @@ export class FanOut {
     onPeerState: (peerId: string, state: PeerState) => void,
     onWarning: (message: string) => void = () => {},
     onPhoneDigit: (callId: string, digit: DtmfDigit) => void = () => {},
+    onLocalCandidate: (peerId: string, candidate: IceCandidate | null) => void = () => {},
   ) {
     this.#init = init;
     this.#clock = clock;
     this.#onPeerState = onPeerState;
+    this.#onLocalCandidate = onLocalCandidate;
     this.#keyframes = new KeyframeRequester({
       clock,
       minIntervalMs: init.keyframeMinIntervalMs,
@@ -123,7 +127,8 @@ export class FanOut {
         const peer = this.#createPeer(request.peerId, request.video);
         this.#peers.set(peer.id, peer);
         try {
-          return { sdp: await peer.createOffer() };
+          // No spare ready: the offer goes out at once and its candidates follow (trickle ICE).
+          return { sdp: await peer.createOffer(true) };
         } catch (err) {
           this.#peers.delete(peer.id);
           await peer.close();
@@ -214,6 +219,9 @@ export class FanOut {
         },
         onKeyframeNeeded: (reason) => this.#keyframes.request(reason),
         onAudio: (rtp) => this.#onPeerAudio(peer, rtp),
+        onLocalCandidate: (candidate) => {
+          if (!this.#unadopted.has(peer)) this.#onLocalCandidate(peer.id, candidate);
+        },
       },
     );
     return peer;

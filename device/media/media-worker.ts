@@ -56,6 +56,7 @@ const fanOut = new FanOut(
   (message) => post({ kind: 'warning', message }),
   // Sent at once: the digit's way to the relay (target ≤ 50 ms p99) is this IPC message and the panel.
   (callId, { digit, source }) => post({ kind: 'phone-digit', callId, digit, source }),
+  (peerId, candidate) => post({ kind: 'local-candidate', peerId, candidate }),
 );
 
 process.on('message', (message: unknown) => {

@@ -31,6 +31,11 @@ export interface PeerHooks {
   onKeyframeNeeded(reason: KeyframeReason): void;
   /** RTP from this peer's microphone. */
   onAudio(packet: RtpPacket): void;
+  /**
+   * A candidate gathered after a trickled offer was handed out (createOffer(true)); null: gathering is
+   * done (end-of-candidates).
+   */
+  onLocalCandidate(candidate: IceCandidate | null): void;
 }
 
 const FIR_FMT = 4;
@@ -65,7 +70,11 @@ const opus = () =>
 
 /**
  * One viewer: a werift peer connection offering the shared video (send only) and two-way audio. The
- * panel is the offerer and returns a complete SDP (all candidates gathered), so trickle is optional.
+ * panel is the offerer. A spare peer's offer, made before anybody rings, is complete (all candidates
+ * gathered); an offer made at ring time goes out once the first candidate is gathered (trickle ICE), and
+ * every candidate not in it follows through onLocalCandidate (werift writes candidates into its
+ * description only when gathering ends, so usually all of them): STUN and TURN answers take a round trip
+ * to the server each, which on a real network would hold the offer back for tens of milliseconds or more.
  * Audio is negotiated both ways from the offer on, but the panel sends its microphone only while the
  * peer is the talker (setTalking): rung devices get the visitor's video alone until one answers.
  */
@@ -83,6 +92,9 @@ export class MediaPeer {
   /** Whether this peer answered: only then does it get the panel's microphone (see setTalking). */
   #talking = false;
   #lastFirSeq: number | undefined;
+  /** Candidates gathered so far; after a trickled offer is out, new ones go to onLocalCandidate. */
+  readonly #gatheredCandidates: IceCandidate[] = [];
+  #trickling = false;
   state: PeerState = 'new';
   /** RTP packets received from this peer's microphone. */
   audioReceived = 0;
@@ -134,6 +146,7 @@ export class MediaPeer {
       track.onReceiveRtp.subscribe((rtp) => hooks.onAudio(rtp));
     });
     this.#pc.connectionStateChange.subscribe((state) => this.#onState(state));
+    this.#pc.onIceCandidate.subscribe((candidate) => this.#onLocalCandidate(candidate));
   }
 
   get id(): string {
@@ -152,11 +165,31 @@ export class MediaPeer {
     return this.#videoEnabled;
   }
 
-  async createOffer(): Promise<string> {
-    await this.#pc.setLocalDescription(await this.#pc.createOffer());
-    await this.#gathered();
-    const sdp = this.#pc.localDescription?.sdp ?? '';
-    return this.#o.loopbackOnly ? keepLoopbackCandidates(sdp) : sdp;
+  /**
+   * The offer. trickle false: once every candidate is gathered (or the gathering timeout). trickle true:
+   * as soon as the first candidate is there; the others follow through onLocalCandidate.
+   */
+  async createOffer(trickle = false): Promise<string> {
+    // werift's setLocalDescription resolves only when gathering is complete; the description itself is
+    // set (and candidates are reported) before that.
+    const set = this.#pc.setLocalDescription(await this.#pc.createOffer());
+    if (trickle) {
+      set.catch(() => undefined);
+      await Promise.race([set, this.#firstCandidate()]);
+    } else {
+      await set;
+      await this.#gathered();
+    }
+    const raw = this.#pc.localDescription?.sdp ?? '';
+    const sdp = this.#o.loopbackOnly ? keepLoopbackCandidates(raw) : raw;
+    if (trickle) {
+      this.#trickling = true;
+      // Candidates gathered while the offer was being read and not in it go out first.
+      for (const c of this.#gatheredCandidates)
+        if (!sdp.includes(c.candidate.replace(/^candidate:/, ''))) this.#hooks.onLocalCandidate(c);
+      if (this.#pc.iceGatheringState === 'complete') this.#hooks.onLocalCandidate(null);
+    }
+    return sdp;
   }
 
   async acceptAnswer(sdp: string): Promise<void> {
@@ -257,6 +290,39 @@ export class MediaPeer {
         this.#hooks.onKeyframeNeeded('fir');
       }
     }
+  }
+
+  #onLocalCandidate(
+    candidate: { candidate?: string; sdpMid?: string; sdpMLineIndex?: number } | undefined,
+  ): void {
+    if (!candidate) {
+      if (this.#trickling) this.#hooks.onLocalCandidate(null);
+      return;
+    }
+    if (!candidate.candidate) return;
+    const init: IceCandidate = {
+      candidate: candidate.candidate,
+      sdpMid: candidate.sdpMid ?? null,
+      sdpMLineIndex: candidate.sdpMLineIndex ?? 0,
+    };
+    if (this.#o.loopbackOnly && !isLoopback(init.candidate.split(' ')[4] ?? '')) return;
+    this.#gatheredCandidates.push(init);
+    if (this.#trickling) this.#hooks.onLocalCandidate(init);
+  }
+
+  #firstCandidate(): Promise<void> {
+    if (this.#gatheredCandidates.length > 0) return Promise.resolve();
+    const { promise, resolve } = Promise.withResolvers<void>();
+    const { unSubscribe } = this.#pc.onIceCandidate.subscribe(() => {
+      unSubscribe();
+      resolve();
+    });
+    // Never longer than a full gathering would take.
+    const timer = this.#o.clock.setTimeout(resolve, this.#o.gatherTimeoutMs);
+    return promise.finally(() => {
+      unSubscribe();
+      this.#o.clock.clearTimeout(timer);
+    });
   }
 
   async #gathered(): Promise<void> {

@@ -5,7 +5,7 @@
  * answer rather than crash it.
  */
 import { z } from 'zod';
-import { iceCandidateFields } from '../../cloud-sync/protocol/ice.ts';
+import { type IceCandidate, iceCandidateFields } from '../../cloud-sync/protocol/ice.ts';
 import type { VideoCodec } from '../../hal/camera/types.ts';
 import { MAX_PROMPT_BYTES, phoneMediaRemoteSchema } from '../phone/media/remote-schema.ts';
 import type { PhoneLegStats } from '../phone/media/rtp-leg.ts';
@@ -150,4 +150,6 @@ export type WorkerMessage =
   | { kind: 'response'; id: number; ok: false; error: SerializedError }
   | { kind: 'peer-state'; peerId: string; state: PeerState }
   | { kind: 'phone-digit'; callId: string; digit: DtmfSymbol; source: DtmfSource }
+  /** A candidate of a trickled offer (null: end-of-candidates), for the far end. */
+  | { kind: 'local-candidate'; peerId: string; candidate: IceCandidate | null }
   | { kind: 'warning'; message: string };

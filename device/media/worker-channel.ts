@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { IceCandidate } from '../../cloud-sync/protocol/ice.ts';
 import type { Clock, TimerHandle } from '../../lib/clock/clock.ts';
 import { NotFoundError, PortvaktError, ValidationError } from '../../lib/errors.ts';
 import { SafeEmitter } from '../../lib/events.ts';
@@ -31,6 +32,7 @@ export function deserializeError(e: SerializedError): PortvaktError {
 export interface ChannelEvents {
   [event: string]: unknown;
   'peer-state': { peerId: string; state: PeerState };
+  'local-candidate': { peerId: string; candidate: IceCandidate | null };
   warning: { message: string };
   'phone-digit': { callId: string; digit: DtmfDigit };
   /** The media process died on its own; every pending request has been rejected. */
@@ -185,6 +187,8 @@ export class WorkerChannel {
       this.#clock.clearTimeout(pending.timer);
       if (message.ok) pending.resolve(message.result);
       else pending.reject(deserializeError(message.error));
+    } else if (message.kind === 'local-candidate') {
+      this.events.emit('local-candidate', { peerId: message.peerId, candidate: message.candidate });
     } else if (message.kind === 'peer-state') {
       this.events.emit('peer-state', { peerId: message.peerId, state: message.state });
     } else if (message.kind === 'phone-digit') {

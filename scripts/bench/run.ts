@@ -23,6 +23,7 @@ import { benchSoak } from './soak.ts';
 import type { BenchLine } from './stats.ts';
 import { benchTapEightPeers } from './tap-8-peers.ts';
 import { benchTapToRelay } from './tap-to-relay.ts';
+import { benchWan } from './wan.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -56,6 +57,8 @@ const GROUPS: Record<string, { run: () => Promise<BenchLine[]>; lab?: true }> = 
   import: { run: benchCsvImport, lab: true },
   // ~1.2 min: 25 s without, 40 s with one app login flooding the call topic through Mosquitto.
   flood: { run: benchFlood, lab: true },
+  // ~2 min: 16 calls across two NATs and TURN at 40 ms RTT, 1 % loss, then one 60 s call at 2 % loss.
+  wan: { run: benchWan, lab: true },
   // 6 min: 1,000 taps/s on the panel process, one minute of warm-up and five measured.
   soak: { run: () => benchSoak() },
 };

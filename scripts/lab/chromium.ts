@@ -33,10 +33,11 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** executablePath: e.g. a WAN lab wrapper that runs Chromium inside a namespace (scripts/lab/wan/). */
+export async function launchChromium(options: { executablePath?: string } = {}): Promise<Browser> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'portvakt-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
+    executablePath: options.executablePath ?? CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
   });

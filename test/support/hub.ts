@@ -41,6 +41,8 @@ export interface TestHubOptions {
   residentApp?: HubSettingsInput['residentApp'];
   /** The SIP edge of the phone fallback (default: none). */
   sip?: HubSettingsInput['sip'];
+  /** TURN for app devices (settings turn). */
+  turn?: HubSettingsInput['turn'];
   /** Where the built WebAdmin is (default: the checkout's dist/web/admin). */
   adminWebDir?: string;
   /** The check for changes by the CLI or other workers (default here: off, 0). */
@@ -75,6 +77,7 @@ export async function startTestHub(o: TestHubOptions): Promise<Hub> {
     recompileIntervalMs: o.recompileIntervalMs ?? 0,
     ...(o.residentApp ? { residentApp: o.residentApp } : {}),
     ...(o.sip ? { sip: o.sip } : {}),
+    ...(o.turn ? { turn: o.turn } : {}),
     ...(o.adminWebDir ? { webAdmin: { webDir: o.adminWebDir } } : {}),
   });
   const hub = new Hub(settings, {

@@ -4,6 +4,7 @@ import type { AdminLogins } from '../accounts/admin-login.ts';
 import type { ConfigPublisher } from '../config/publisher.ts';
 import type { InboxStats } from '../mqtt/inbox.ts';
 import type { ResidentAccounts } from '../residents/accounts.ts';
+import type { TurnSettings } from '../residents/turn-credentials.ts';
 import type { HubSettings } from '../settings.ts';
 import type { DoorOpener } from '../signer/door-opener.ts';
 import type { KeyRotation } from '../signer/rotation.ts';
@@ -19,6 +20,8 @@ type ApiSettings = Pick<HubSettings, 'adminToken'> &
   Pick<HubSettings['residentApp'], 'brokerAuthSecret' | 'webDir' | 'trustedProxies'> & {
     /** The built WebAdmin app, served at /admin/ (settings webAdmin.webDir). */
     adminWebDir?: string | undefined;
+    /** TURN for app devices (settings turn); unset: app devices get no ICE servers. */
+    turn?: TurnSettings | undefined;
   };
 
 /** Admits a new app device at the broker (Mosquitto's dynamic security); unset: the broker asks the hub. */

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { errorBody } from '../../../lib/http/error-body.ts';
 import { json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
+import { iceServersReply } from '../../protocol/ice.ts';
 import {
   callLogQuery,
   callLogReply,
@@ -100,6 +101,13 @@ export function residentApiPaths(): Record<string, unknown> {
         security: resident,
         parameters: [pathId('nonce')],
         responses: { 200: { description: 'command', ...json(residentCommandReply) }, ...errors },
+      },
+    },
+    '/api/v1/resident/ice-servers': {
+      get: {
+        summary: "STUN/TURN servers for this app device's calls, with TURN credentials that expire",
+        security: resident,
+        responses: { 200: { description: 'ICE servers', ...json(iceServersReply) }, ...errors },
       },
     },
     '/api/v1/resident/calls': {

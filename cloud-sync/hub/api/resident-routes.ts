@@ -16,6 +16,7 @@ import {
 import { residentCallLog } from '../residents/call-log.ts';
 import { ClientAddresses } from '../residents/client-address.ts';
 import { residentDoors, ruledDoorIds } from '../residents/doors.ts';
+import { iceServersFor } from '../residents/turn-credentials.ts';
 import { scopedEntities } from './admin-routes.ts';
 import type { HubApiContext } from './context.ts';
 import type { RequestAuth } from './request-auth.ts';
@@ -95,6 +96,12 @@ export function addResidentRoutes(router: Router, ctx: HubApiContext, auth: Requ
       };
       return { status: 200, body: reply };
     })
+    // Fresh TURN credentials for this app device (the app fetches them ahead of calls and again before
+    // they expire): a session token is needed, so the relay serves logged-in devices only.
+    .add('GET', `${RESIDENT_PREFIX}ice-servers`, ({ req }) => ({
+      status: 200,
+      body: iceServersFor(ctx.turn, session(req).appDeviceId, clock.now()),
+    }))
     .add('GET', `${RESIDENT_PREFIX}calls`, ({ req, query }) => {
       const s = session(req);
       const q = parseInput(callLogQuery, Object.fromEntries(query), 'query');

@@ -65,10 +65,13 @@ const SOURCES: readonly Source[] = [
   { path: ['sip', 'edgeUrl'], flag: 'sip-edge-url', arg: 'URL', env: 'PORTVAKT_HUB_SIP_EDGE_URL' },
   { path: ['sip', 'domain'], flag: 'sip-domain', arg: 'DOMAIN', env: 'PORTVAKT_HUB_SIP_DOMAIN' },
   { path: ['sip', 'caFile'], flag: 'sip-ca', arg: 'FILE', env: 'PORTVAKT_HUB_SIP_CA' },
+  { path: ['turn', 'urls'], flag: 'turn-urls', arg: 'URLS', env: 'PORTVAKT_HUB_TURN_URLS', list: true },
+  { path: ['turn', 'ttlS'], flag: 'turn-ttl-s', arg: 'S', number: true },
   { path: ['dataDir'], flag: 'data-dir', arg: 'DIR', env: 'PORTVAKT_HUB_DATA_DIR' },
   { path: ['adminToken'], env: 'PORTVAKT_HUB_ADMIN_TOKEN' },
   { path: ['mqtt', 'password'], env: 'PORTVAKT_HUB_BROKER_PASSWORD' },
   { path: ['residentApp', 'brokerAuthSecret'], env: 'PORTVAKT_HUB_BROKER_AUTH_SECRET' },
+  { path: ['turn', 'secret'], env: 'PORTVAKT_HUB_TURN_SECRET' },
 ];
 
 /** The flags of `serve` for node:util's parseArgs (`--data-dir` comes with the common options). */

@@ -30,6 +30,7 @@ export interface ResidentHubOptions {
   /** The check for changes by the CLI (default: off). */
   recompileIntervalMs?: number;
   dataDir?: string;
+  turn?: HubSettingsInput['turn'];
 }
 
 export function startResidentHub(o: ResidentHubOptions): Promise<Hub> {
@@ -50,6 +51,7 @@ export function startResidentHub(o: ResidentHubOptions): Promise<Hub> {
     ...(o.sip ? { sip: o.sip } : {}),
     ...(o.recompileIntervalMs === undefined ? {} : { recompileIntervalMs: o.recompileIntervalMs }),
     ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }),
+    ...(o.turn ? { turn: o.turn } : {}),
   });
 }
 

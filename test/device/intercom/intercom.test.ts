@@ -47,6 +47,44 @@ describe('intercom: ringing app devices', () => {
     expect(h.link.to('anna-phone')[1]).toMatchObject({ callId, sdp: expect.stringContaining('v=0') });
   });
 
+  it("trickles the panel's candidates after its offer: held until the offer is out, an empty one ends them", async () => {
+    const h = intercomHarness('parallel', [{ id: 'anna', devices: ['anna-phone'] }]);
+    h.media.holdOffers = true;
+    const callId = await ringing(h);
+    const peerId = `${callId}:anna-phone`;
+    const candidate = {
+      candidate: 'candidate:1 1 udp 2130706431 10.1.0.2 50000 typ host',
+      sdpMid: '0',
+      sdpMLineIndex: 0,
+    };
+    h.media.events.emit('local-candidate', { peerId, candidate });
+    await settle();
+    expect(h.link.types('anna-phone')).toEqual(['ring']); // no candidate before its offer
+    h.media.releaseOffers();
+    await settle();
+    h.media.events.emit('local-candidate', { peerId, candidate: null });
+    h.media.events.emit('local-candidate', { peerId: 'another-call:anna-phone', candidate });
+    await settle();
+    expect(h.link.types('anna-phone')).toEqual(['ring', 'offer', 'candidate', 'candidate']);
+    expect(h.link.to('anna-phone')[2]).toMatchObject({ callId, candidate });
+    expect(h.link.to('anna-phone')[3]).toMatchObject({ candidate: { candidate: '', sdpMid: null } });
+  });
+
+  it("uses the app's trickled candidates, ignores its end-of-candidates and refuses none it cannot use", async () => {
+    const h = intercomHarness('parallel', [{ id: 'anna', devices: ['anna-phone'] }]);
+    const callId = await ringing(h);
+    const host = {
+      candidate: 'candidate:2 1 udp 2130706431 10.2.0.2 40000 typ host',
+      sdpMid: '0',
+      sdpMLineIndex: 0,
+    };
+    h.link.deliver('anna-phone', msg(callId, 'candidate', { candidate: host }));
+    h.link.deliver('anna-phone', msg(callId, 'candidate', { candidate: { candidate: '' } }));
+    await settle();
+    expect(h.media.open.get(`${callId}:anna-phone`)?.candidates).toEqual([host]);
+    expect(h.link.types('anna-phone')).toEqual(['ring']);
+  });
+
   it('first accept wins: the other devices stop as answered elsewhere, the winner is connected and talks', async () => {
     const h = intercomHarness('parallel', [
       { id: 'anna', devices: ['anna-phone', 'anna-tablet'] },

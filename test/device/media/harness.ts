@@ -45,7 +45,9 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export type HarnessOptions = Partial<Pick<MediaEngineOptions, 'workerUrl' | 'workerRestartDelayMs'>>;
+export type HarnessOptions = Partial<
+  Pick<MediaEngineOptions, 'workerUrl' | 'workerRestartDelayMs' | 'sparePeers'>
+>;
 
 export async function startHarness(codec: VideoCodec, options: HarnessOptions = {}): Promise<Harness> {
   const clock = new SystemClock();

@@ -2,6 +2,8 @@
  * The hub's resident API from the browser. Every reply is validated with the shared schemas
  * (cloud-sync/protocol/resident-api.ts); a reply that does not match is an error, never half-used.
  */
+
+import { type IceServersReply, iceServersReply } from '../../../protocol/ice.ts';
 import {
   type CallLogEntry,
   callLogReply,
@@ -131,6 +133,11 @@ export class ResidentApi {
 
   command(nonce: string): Promise<ResidentCommandReply> {
     return request('GET', `/commands/${encodeURIComponent(nonce)}`, residentCommandReply, this.#token);
+  }
+
+  /** STUN/TURN servers for calls, with TURN credentials that expire (see ice-servers.ts). */
+  iceServers(): Promise<IceServersReply> {
+    return request('GET', '/ice-servers', iceServersReply, this.#token);
   }
 
   async calls(limit = 30): Promise<CallLogEntry[]> {

@@ -10,6 +10,7 @@ import type { ResidentLoginReply, ResidentProfile } from '../../../protocol/resi
 import { ApiError, ResidentApi } from './api.ts';
 import { CallSession } from './call.ts';
 import { replace } from './dom.ts';
+import { IceServers } from './ice-servers.ts';
 import { RingtonePlayer } from './ringtone.ts';
 import { CallScreen } from './screens/call-screen.ts';
 import { HomeScreen } from './screens/home.ts';
@@ -28,6 +29,7 @@ class ResidentApp {
   readonly #ringtone = new RingtonePlayer();
   #api: ResidentApi | undefined;
   #signaling: Signaling | undefined;
+  #iceServers: IceServers | undefined;
   #home: HomeScreen | undefined;
   #call: CallSession | undefined;
   #callScreen: CallScreen | undefined;
@@ -109,6 +111,9 @@ class ResidentApp {
       );
       this.#signaling = signaling;
       signaling.start();
+      // Fetched now and kept fresh, so a ring never waits for them.
+      this.#iceServers = new IceServers(api);
+      this.#iceServers.start();
     }
     this.#showHome();
   }
@@ -164,14 +169,20 @@ class ResidentApp {
     this.#callScreen?.destroy();
     const signaling = this.#signaling;
     let screen: CallScreen | undefined;
-    const call = new CallSession(panelId, ring, (m) => signaling?.send(panelId, m), {
-      changed: () => {
-        screen?.update();
-        if (call.ended) this.#callEnded(call);
+    const call = new CallSession(
+      panelId,
+      ring,
+      (m) => signaling?.send(panelId, m),
+      {
+        changed: () => {
+          screen?.update();
+          if (call.ended) this.#callEnded(call);
+        },
+        remoteStream: (stream) => screen?.remoteStream(stream),
+        notice: (text) => screen?.notice(text),
       },
-      remoteStream: (stream) => screen?.remoteStream(stream),
-      notice: (text) => screen?.notice(text),
-    });
+      this.#iceServers?.current() ?? [],
+    );
     screen = new CallScreen(call, this.#ringtone, () => this.#showHome());
     this.#call = call;
     this.#callScreen = screen;
@@ -192,6 +203,8 @@ class ResidentApp {
     this.#call?.hangUp();
     this.#signaling?.stop();
     this.#signaling = undefined;
+    this.#iceServers?.stop();
+    this.#iceServers = undefined;
     if (tellHub) await this.#api?.logout().catch(() => {});
     clearSession();
     this.#api = undefined;
