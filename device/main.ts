@@ -9,6 +9,7 @@
  * Stop runs in reverse; the GPIO driver closes last and leaves every relay de-energized/locked.
  */
 
+import { dirname } from 'node:path';
 import { createGpioDriver, type GpioDriverDeps } from '../hal/gpio/drivers.ts';
 import type { GpioDriver } from '../hal/gpio/types.ts';
 import { createReaderDriver, type ReaderDriverDeps } from '../hal/reader/drivers.ts';
@@ -144,7 +145,9 @@ export class Panel {
       limits: config.intercom?.callLimits,
     });
     const intercom = createIntercomModule(config.intercom, {
+      panelId: config.panel.id,
       panelName: config.panel.name,
+      dataDir: dirname(config.store.path),
       directory: new PanelDirectory(() => store.directory.read()),
       channel: callChannel,
       opener,

@@ -160,6 +160,16 @@ const phone = z
       .max(1800)
       .default(120)
       .describe('an answered phone call is hung up after this long'),
+    voice: z
+      .string()
+      .regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i, 'must be an espeak-ng voice such as en, nb or sv')
+      .default('en')
+      .describe("the language the callee's prompt is spoken in (espeak-ng voice)"),
+    mediaAddress: z
+      .string()
+      .regex(/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]{2,39})$/, 'must be an IP address')
+      .optional()
+      .describe("the panel's address for the phone call's audio; default: the one routed toward the edge"),
   })
   .strict()
   .superRefine((p, ctx) => {

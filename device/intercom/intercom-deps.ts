@@ -8,8 +8,14 @@ import type { CallChannel } from './call-channel.ts';
 import type { IntercomDirectory } from './ports.ts';
 
 export interface IntercomDeps {
+  panelId: string;
   panelName: string;
-  directory: IntercomDirectory & { visibleDirectory(now: number): DirectoryEntry[] };
+  /** The folder beside the panel's database (the phone prompts are cached there). */
+  dataDir: string;
+  directory: IntercomDirectory & {
+    visibleDirectory(now: number): DirectoryEntry[];
+    building(): { name: string; phonePrompt: string | null; phoneOpenDigits: string } | undefined;
+  };
   channel: CallChannel;
   /** Opens the call's door for the resident who answered. */
   opener: DoorOpener;

@@ -8,7 +8,7 @@ import { errorMessage } from '../../lib/errors.ts';
 import { SafeEmitter } from '../../lib/events.ts';
 import type { IntercomConfig } from '../config/schema.ts';
 import { MediaEngine } from '../media/engine.ts';
-import { phoneUnavailable } from '../phone/phone-unavailable.ts';
+import { phoneMediaAddress, startPhone } from '../phone/start-phone.ts';
 import { callDoorOpener } from './call-door.ts';
 import { Intercom } from './intercom.ts';
 import type { IntercomDeps } from './intercom-deps.ts';
@@ -18,7 +18,9 @@ import type { CallAudit } from './types.ts';
 export async function startIntercom(config: IntercomConfig, deps: IntercomDeps) {
   const { clock, logger } = deps;
   const driverDeps = { clock, logger: logger.child({ part: 'media' }) };
+  const phoneAddress = config.phone ? await phoneMediaAddress(config.phone, logger) : undefined;
   const engine = new MediaEngine({
+    ...(phoneAddress ? { phoneBindAddress: phoneAddress } : {}),
     source: createAvSource(config.media.camera, driverDeps),
     speaker: createSpeaker(config.media.speaker, driverDeps),
     clock,
@@ -36,6 +38,7 @@ export async function startIntercom(config: IntercomConfig, deps: IntercomDeps) 
     logger.error({ err: errorMessage(err) }, 'camera and audio did not start; calls go out without media');
     media = noMedia(errorMessage(err));
   }
+  const doors = callDoorOpener(deps.opener);
   const record: CallAudit = (type, data) => {
     try {
       deps.audit.append({ type, data });
@@ -43,13 +46,23 @@ export async function startIntercom(config: IntercomConfig, deps: IntercomDeps) 
       logger.error({ type, err: errorMessage(err) }, 'could not record a call step');
     }
   };
+  const phone = await startPhone(config.phone, mediaUp ? engine.phoneMedia : undefined, {
+    panelId: deps.panelId,
+    panelName: deps.panelName,
+    dataDir: deps.dataDir,
+    building: () => deps.directory.building(),
+    doors,
+    audit: record,
+    clock,
+    logger,
+  });
   const intercom = new Intercom({
     panelName: deps.panelName,
     directory: deps.directory,
     media,
     channel: deps.channel,
-    doors: callDoorOpener(deps.opener),
-    phone: phoneUnavailable('the panel has no SIP edge configured (intercom.phone)', record),
+    doors,
+    phone,
     audit: deps.audit,
     clock,
     logger,
@@ -62,6 +75,7 @@ export async function startIntercom(config: IntercomConfig, deps: IntercomDeps) 
     stats: async () => (mediaUp ? engine.stats() : { unavailable: true }),
     stop: async () => {
       intercom.stop();
+      await phone.stop();
       await engine.stop();
     },
   };
