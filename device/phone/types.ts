@@ -29,10 +29,10 @@ export interface PhoneMediaRemote {
   telephoneEventPt: number | null;
 }
 
-export interface PhoneMediaEvents {
+export type PhoneMediaEvents = {
   /** A digit from the media: RFC 4733 events (one per event, at its end) or in-band tones (Goertzel). */
   digit: DtmfDigit;
-}
+};
 
 /**
  * The RTP side of one phone call, as the SIP session description handler needs it: a local port for the
@@ -73,7 +73,7 @@ export interface PhoneCallRequest {
   maxCallS: number;
 }
 
-export interface PhoneCallEvents {
+export type PhoneCallEvents = {
   /** 180 Ringing, or 183 Session Progress (early media). */
   ringing: { early: boolean };
   answered: Record<string, never>;
@@ -81,7 +81,7 @@ export interface PhoneCallEvents {
   digit: DtmfDigit;
   /** Once per call. `sipStatus` is the final non-2xx response, where there was one. */
   ended: { outcome: PhoneOutcome; reason: string; sipStatus?: number; durationMs?: number };
-}
+};
 
 export interface PhoneCall {
   readonly events: SafeEmitter<PhoneCallEvents>;
