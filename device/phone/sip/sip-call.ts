@@ -57,7 +57,8 @@ export class SipCall implements PhoneCall {
     this.#handler = handler;
     inviter.delegate = { onInfo: (info) => this.#onInfo(info) };
     inviter.stateChange.addListener((state) => {
-      if (state === SessionState.Terminated) this.#onTerminated();
+      // sip.js moves to Terminated before it hands a final non-2xx to onReject: let that report first.
+      if (state === SessionState.Terminated) queueMicrotask(() => this.#onTerminated());
     });
     this.#ringTimer = this.#clock.setTimeout(() => this.#ringTimeout(), this.#request.ringTimeoutS * 1000);
     inviter
