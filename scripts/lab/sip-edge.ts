@@ -84,7 +84,6 @@ export async function startSipEdge(options: StartSipEdgeOptions = {}): Promise<S
           'WITH_WSS',
           'WSS_ADDR="127.0.0.1"',
           `WSS_PORT=${wssPort}`,
-          `TLS_CONFIG="${join(SIP_DIR, 'tls.cfg')}"`,
           `TLS_CERT="${options.tls.certFile}"`,
           `TLS_KEY="${options.tls.keyFile}"`,
         ]
