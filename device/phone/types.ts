@@ -7,7 +7,24 @@
 import type { SafeEmitter } from '../../lib/events.ts';
 
 /** DTMF symbols as RFC 4733 numbers events 0–15. */
-export const DTMF_DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#', 'A', 'B', 'C', 'D'] as const;
+export const DTMF_DIGITS = [
+  '0',
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+  '8',
+  '9',
+  '*',
+  '#',
+  'A',
+  'B',
+  'C',
+  'D',
+] as const;
 export type DtmfSymbol = (typeof DTMF_DIGITS)[number];
 
 /** How a digit reached the panel: RTP telephone-event, SIP INFO, or a tone in the audio itself. */

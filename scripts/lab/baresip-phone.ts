@@ -27,7 +27,14 @@ export interface BaresipPhoneOptions {
   wavFile?: string;
 }
 
-export type BaresipEventType = 'CALL_INCOMING' | 'CALL_RINGING' | 'CALL_ESTABLISHED' | 'CALL_CLOSED' | 'REGISTER_OK' | 'REGISTER_FAIL' | string;
+export type BaresipEventType =
+  | 'CALL_INCOMING'
+  | 'CALL_RINGING'
+  | 'CALL_ESTABLISHED'
+  | 'CALL_CLOSED'
+  | 'REGISTER_OK'
+  | 'REGISTER_FAIL'
+  | string;
 
 export interface BaresipEvent {
   type: BaresipEventType;
@@ -152,7 +159,8 @@ export async function startBaresipPhone(options: BaresipPhoneOptions): Promise<B
     // the status line it prints is the signal.
     const registered = `${options.number}@${options.domain}: {0/UDP/v4} 200 OK`;
     await until(() => {
-      if (events.some((e) => e.type === 'REGISTER_FAIL')) throw new Error(`baresip could not register:\n${output}`);
+      if (events.some((e) => e.type === 'REGISTER_FAIL'))
+        throw new Error(`baresip could not register:\n${output}`);
       return output.includes(registered) || events.some((e) => e.type === 'REGISTER_OK');
     }, `baresip to register as ${options.number}`);
   } catch (err) {

@@ -93,7 +93,19 @@ export async function startSipEdge(options: StartSipEdgeOptions = {}): Promise<S
     ...(options.trunkUri === undefined ? [] : [`TRUNK_URI="${options.trunkUri}"`]),
     ...(options.defines ?? []),
   ];
-  const args = ['-f', EDGE_CFG, '-DD', '-E', '-Y', dir, '-m', '32', '-M', '8', ...defines.flatMap((d) => ['-A', d])];
+  const args = [
+    '-f',
+    EDGE_CFG,
+    '-DD',
+    '-E',
+    '-Y',
+    dir,
+    '-m',
+    '32',
+    '-M',
+    '8',
+    ...defines.flatMap((d) => ['-A', d]),
+  ];
   let output = '';
   const child: ChildProcess = spawn(KAMAILIO, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const collect = (chunk: Buffer): void => {
@@ -124,7 +136,14 @@ export async function startSipEdge(options: StartSipEdgeOptions = {}): Promise<S
         try {
           const r = await sipRequest(
             { address: '127.0.0.1', port: sipPort },
-            { method: 'OPTIONS', uri: `sip:127.0.0.1:${sipPort}`, fromUser: 'lab', toUser: 'lab', domain, timeoutMs: 300 },
+            {
+              method: 'OPTIONS',
+              uri: `sip:127.0.0.1:${sipPort}`,
+              fromUser: 'lab',
+              toUser: 'lab',
+              domain,
+              timeoutMs: 300,
+            },
           );
           return r.status === 200;
         } catch {

@@ -47,10 +47,13 @@ export async function sipRequest(edge: SipEndpoint, options: SipRequestOptions):
     let cseq = 1;
     let response = await exchange(socket, edge, build(options, socket, callId, fromTag, cseq), options);
     if ((response.status === 401 || response.status === 407) && options.auth) {
-      const challenge = response.headers.get(response.status === 401 ? 'www-authenticate' : 'proxy-authenticate');
+      const challenge = response.headers.get(
+        response.status === 401 ? 'www-authenticate' : 'proxy-authenticate',
+      );
       if (!challenge) return response;
       // ACK a non-2xx final answer to an INVITE (same transaction), so the edge stops retransmitting.
-      if (options.method === 'INVITE') socket.send(ackFor(response, options, socket, callId, fromTag, cseq), edge.port, edge.address);
+      if (options.method === 'INVITE')
+        socket.send(ackFor(response, options, socket, callId, fromTag, cseq), edge.port, edge.address);
       cseq += 1;
       const header = `${response.status === 401 ? 'Authorization' : 'Proxy-Authorization'}: ${digest(challenge, options)}`;
       response = await exchange(socket, edge, build(options, socket, callId, fromTag, cseq, header), options);
@@ -98,7 +101,14 @@ function build(
   return lines.join('\r\n');
 }
 
-function ackFor(r: SipResponse, o: SipRequestOptions, socket: Socket, callId: string, fromTag: string, cseq: number): string {
+function ackFor(
+  r: SipResponse,
+  o: SipRequestOptions,
+  socket: Socket,
+  callId: string,
+  fromTag: string,
+  cseq: number,
+): string {
   return [
     `ACK ${o.uri} SIP/2.0`,
     `Via: SIP/2.0/UDP ${local(socket)};rport;branch=${lastBranch.get(cseq) ?? 'z9hG4bKx'}`,
@@ -129,14 +139,23 @@ function digest(challenge: string, o: SipRequestOptions): string {
 }
 
 /** Waits for the final response (provisional ones are skipped), retransmitting as UDP needs. */
-function exchange(socket: Socket, edge: SipEndpoint, message: string, o: SipRequestOptions): Promise<SipResponse> {
+function exchange(
+  socket: Socket,
+  edge: SipEndpoint,
+  message: string,
+  o: SipRequestOptions,
+): Promise<SipResponse> {
   const timeoutMs = o.timeoutMs ?? 5000;
   return new Promise((resolve, reject) => {
     const send = (): void => socket.send(message, edge.port, edge.address);
     const retransmit = setInterval(send, 500);
     const timer = setTimeout(() => {
       cleanup();
-      reject(new Error(`no final answer to ${o.method} ${o.uri} from ${edge.address}:${edge.port} in ${timeoutMs} ms`));
+      reject(
+        new Error(
+          `no final answer to ${o.method} ${o.uri} from ${edge.address}:${edge.port} in ${timeoutMs} ms`,
+        ),
+      );
     }, timeoutMs);
     const onMessage = (msg: Buffer): void => {
       const parsed = parseResponse(msg.toString());

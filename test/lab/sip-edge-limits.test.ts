@@ -31,7 +31,10 @@ describe('SIP edge limits and WSS', () => {
     edge.addRoute(PANEL_USER, RESIDENT);
     return edge;
   }
-  async function dialerFor(edge: SipEdgeHandle, options: Parameters<typeof startDialer>[1] = {}): Promise<SipDialer> {
+  async function dialerFor(
+    edge: SipEdgeHandle,
+    options: Parameters<typeof startDialer>[1] = {},
+  ): Promise<SipDialer> {
     const dialer = await startDialer(edge, options);
     cleanups.push(() => dialer.stop());
     return dialer;
@@ -70,9 +73,13 @@ describe('SIP edge limits and WSS', () => {
     const placed = await placeCall(dialer, request(RESIDENT, { maxCallS: 90 }));
     await placed.saw('answered');
     clock.advance(89_000);
-    expect(placed.log.find((e) => e.event === "ended")).toBeUndefined();
+    expect(placed.log.find((e) => e.event === 'ended')).toBeUndefined();
     clock.advance(1_000);
-    expect(await placed.ended()).toMatchObject({ outcome: 'answered', reason: 'call length limit', durationMs: 90_000 });
+    expect(await placed.ended()).toMatchObject({
+      outcome: 'answered',
+      reason: 'call length limit',
+      durationMs: 90_000,
+    });
     expect((await uas.done).code).toBe(0);
   });
 
@@ -82,7 +89,14 @@ describe('SIP edge limits and WSS', () => {
     for (let i = 0; i < 15; i++) {
       const r = await sipRequest(
         { address: '127.0.0.1', port: edge.sipPort },
-        { method: 'INVITE', uri: `sip:${RESIDENT}@${edge.domain}`, fromUser: 'flood', toUser: RESIDENT, domain: edge.domain, timeoutMs: 200 },
+        {
+          method: 'INVITE',
+          uri: `sip:${RESIDENT}@${edge.domain}`,
+          fromUser: 'flood',
+          toUser: RESIDENT,
+          domain: edge.domain,
+          timeoutMs: 200,
+        },
       ).catch(() => undefined);
       if (r) answered.push(r.status);
     }
@@ -109,6 +123,9 @@ describe('SIP edge limits and WSS', () => {
 
     const wrongCa = await dialerFor(edge, { url, ca: readFileSync(pki.otherCaCert, 'utf8') });
     const refused = await placeCall(wrongCa, request(RESIDENT));
-    expect(await refused.ended()).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/SIP edge unreachable/) });
+    expect(await refused.ended()).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringMatching(/SIP edge unreachable/),
+    });
   });
 });

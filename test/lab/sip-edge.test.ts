@@ -9,12 +9,21 @@ import type { SipDialer } from '../../device/phone/sip/sip-dialer.ts';
 import type { SipEdgeHandle } from '../../scripts/lab/sip-edge.ts';
 import { sipRequest } from '../../scripts/lab/sip-udp.ts';
 import { type SippUas, startSippUas } from '../../scripts/lab/sipp.ts';
-import { endAll, PANEL_PASSWORD, PANEL_USER, placeCall, request, startDialer, startLabEdge } from '../support/sip-lab.ts';
+import {
+  endAll,
+  PANEL_PASSWORD,
+  PANEL_USER,
+  placeCall,
+  request,
+  startDialer,
+  startLabEdge,
+} from '../support/sip-lab.ts';
 
 const RESIDENT = '+46700000301';
 const RESIDENT_PW = 'resident-301';
 const OTHER_BUILDING = '+46700000399';
-const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n';
+const SDP =
+  'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n';
 
 describe('SIP edge: who may do what', () => {
   let edge: SipEdgeHandle;
@@ -64,7 +73,13 @@ describe('SIP edge: who may do what', () => {
     });
 
   it('answers OPTIONS (the harness waits on it)', async () => {
-    const r = await sipRequest(udp(), { method: 'OPTIONS', uri: `sip:127.0.0.1:${edge.sipPort}`, fromUser: 'x', toUser: 'x', domain: edge.domain });
+    const r = await sipRequest(udp(), {
+      method: 'OPTIONS',
+      uri: `sip:127.0.0.1:${edge.sipPort}`,
+      fromUser: 'x',
+      toUser: 'x',
+      domain: edge.domain,
+    });
     expect(r.status).toBe(200);
   });
 
@@ -86,11 +101,15 @@ describe('SIP edge: who may do what', () => {
   it('a panel may not call a number outside its building (403 → failed), nor a non-number', async () => {
     const placed = await placeCall(dialer, request(OTHER_BUILDING));
     expect(await placed.ended()).toMatchObject({ outcome: 'failed', sipStatus: 403 });
-    expect((await invite('sip-trunk-test', { username: PANEL_USER, password: PANEL_PASSWORD })).status).toBe(403);
+    expect((await invite('sip-trunk-test', { username: PANEL_USER, password: PANEL_PASSWORD })).status).toBe(
+      403,
+    );
   });
 
   it('refuses INVITEs toward a panel, from a panel or a phone', async () => {
-    expect((await invite('panel-lab-2', { username: PANEL_USER, password: PANEL_PASSWORD })).status).toBe(403);
+    expect((await invite('panel-lab-2', { username: PANEL_USER, password: PANEL_PASSWORD })).status).toBe(
+      403,
+    );
     expect((await invite(PANEL_USER, { username: RESIDENT, password: RESIDENT_PW })).status).toBe(403);
   });
 
@@ -116,7 +135,12 @@ describe('SIP edge: who may do what', () => {
   });
 
   it('one call at a time per panel: a second login of the same panel is refused while the first call rings', async () => {
-    const uas = await startSippUas({ scenario: 'uas-no-answer.xml', edge, number: RESIDENT, password: RESIDENT_PW });
+    const uas = await startSippUas({
+      scenario: 'uas-no-answer.xml',
+      edge,
+      number: RESIDENT,
+      password: RESIDENT_PW,
+    });
     uases.push(uas);
     const first = await placeCall(dialer, request(RESIDENT));
     await first.saw('ringing');

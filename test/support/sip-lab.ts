@@ -48,14 +48,23 @@ export async function startDialer(edge: SipEdgeHandle, options: DialerOptions = 
 export interface WatchedCall {
   call: PhoneCall;
   leg: UdpMediaLeg;
-  log: Array<{ [K in keyof PhoneCallEvents]: { event: K; payload: PhoneCallEvents[K] } }[keyof PhoneCallEvents]>;
+  log: Array<
+    { [K in keyof PhoneCallEvents]: { event: K; payload: PhoneCallEvents[K] } }[keyof PhoneCallEvents]
+  >;
   ended(timeoutMs?: number): Promise<PhoneCallEvents['ended']>;
   saw(event: keyof PhoneCallEvents, timeoutMs?: number): Promise<void>;
   digits(): string;
 }
 
 export function request(number: string, overrides: Partial<PhoneCallRequest> = {}): PhoneCallRequest {
-  return { callId: `call-${number}`, number, displayName: 'Storgatan 12', ringTimeoutS: 10, maxCallS: 60, ...overrides };
+  return {
+    callId: `call-${number}`,
+    number,
+    displayName: 'Storgatan 12',
+    ringTimeoutS: 10,
+    maxCallS: 60,
+    ...overrides,
+  };
 }
 
 const open = new Set<WatchedCall>();

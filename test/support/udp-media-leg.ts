@@ -4,8 +4,13 @@
  * leg (G.711, RFC 4733, the panel's audio) is the media process's; these tests are about signaling.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import type {
+  PhoneMediaEvents,
+  PhoneMediaLeg,
+  PhoneMediaRemote,
+  PhonePrompt,
+} from '../../device/phone/types.ts';
 import { SafeEmitter } from '../../lib/events.ts';
-import type { PhoneMediaEvents, PhoneMediaLeg, PhoneMediaRemote, PhonePrompt } from '../../device/phone/types.ts';
 
 export class UdpMediaLeg implements PhoneMediaLeg {
   readonly events = new SafeEmitter<PhoneMediaEvents>();

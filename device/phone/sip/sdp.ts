@@ -12,7 +12,11 @@ const PCMU_PT = 0;
 const PCMA_PT = 8;
 export const OFFER_TELEPHONE_EVENT_PT = 101;
 
-export function buildOffer(local: { address: string; port: number }, sessionId: string, version: number): string {
+export function buildOffer(
+  local: { address: string; port: number },
+  sessionId: string,
+  version: number,
+): string {
   const ip = local.address.includes(':') ? 'IP6' : 'IP4';
   return [
     'v=0',
@@ -46,7 +50,8 @@ export function parseAnswer(sdp: string): PhoneMediaRemote {
   const session = lines.slice(0, mIndex);
   const media = lines.slice(mIndex + 1, nextMediaLine(lines, mIndex));
   const [, portText = '', proto = '', ...formats] = (lines[mIndex] ?? '').split(/\s+/);
-  if (proto !== 'RTP/AVP') throw new ValidationError(`SDP answer's audio is ${proto || 'missing a profile'}, not plain RTP/AVP`);
+  if (proto !== 'RTP/AVP')
+    throw new ValidationError(`SDP answer's audio is ${proto || 'missing a profile'}, not plain RTP/AVP`);
   const port = Number(portText.split('/')[0]);
   if (port === 0) throw new ValidationError('SDP answer rejected the audio stream (port 0)');
   const connection = [...media, ...session].find((l) => l.startsWith('c='));
@@ -67,10 +72,12 @@ export function parseAnswer(sdp: string): PhoneMediaRemote {
     const pt = Number(f);
     const name = nameOf(pt);
     // The first G.711 format in the answer's order is the one the phone chose.
-    if (codec === undefined && (name === 'pcmu/8000' || name === 'pcma/8000')) codec = name === 'pcmu/8000' ? 'pcmu' : 'pcma';
+    if (codec === undefined && (name === 'pcmu/8000' || name === 'pcma/8000'))
+      codec = name === 'pcmu/8000' ? 'pcmu' : 'pcma';
     if (telephoneEventPt === null && name === 'telephone-event/8000') telephoneEventPt = pt;
   }
-  if (!codec) throw new ValidationError(`SDP answer offers no G.711 codec (formats ${formats.join(' ') || 'none'})`);
+  if (!codec)
+    throw new ValidationError(`SDP answer offers no G.711 codec (formats ${formats.join(' ') || 'none'})`);
   const parsed = remoteSchema.safeParse({ address, port, codec, telephoneEventPt });
   if (!parsed.success)
     throw new ValidationError(

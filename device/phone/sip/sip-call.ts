@@ -4,10 +4,12 @@
  * length limit sends BYE; final answers map to outcomes (outcomes.ts); digits by SIP INFO in this dialog
  * only (sip.js answers 481 to INFO in any other dialog). `ended` is emitted exactly once.
  */
-import { type Info, type Inviter, type Session, SessionState } from 'sip.js';
+
 import type { Core } from 'sip.js';
+import { type Info, type Inviter, type Session, SessionState } from 'sip.js';
 
 type IncomingResponse = Core.IncomingResponse;
+
 import type { Clock, TimerHandle } from '../../../lib/clock/clock.ts';
 import { errorMessage } from '../../../lib/errors.ts';
 import { SafeEmitter } from '../../../lib/events.ts';
@@ -35,7 +37,13 @@ export class SipCall implements PhoneCall {
   #ended = false;
   readonly #onEnded: () => void;
 
-  constructor(request: PhoneCallRequest, clock: Clock, log: Logger, prompt: PhonePrompt | undefined, onEnded: () => void) {
+  constructor(
+    request: PhoneCallRequest,
+    clock: Clock,
+    log: Logger,
+    prompt: PhonePrompt | undefined,
+    onEnded: () => void,
+  ) {
     this.#request = request;
     this.#clock = clock;
     this.#log = log.child({ callId: request.callId });
@@ -69,7 +77,9 @@ export class SipCall implements PhoneCall {
           onReject: (r) => this.#onReject(r),
         },
       })
-      .catch((err: unknown) => this.finish({ outcome: 'failed', reason: `INVITE not sent: ${errorMessage(err)}` }));
+      .catch((err: unknown) =>
+        this.finish({ outcome: 'failed', reason: `INVITE not sent: ${errorMessage(err)}` }),
+      );
   }
 
   end(): void {
@@ -90,14 +100,18 @@ export class SipCall implements PhoneCall {
     this.#ended = true;
     this.#clock.clearTimeout(this.#ringTimer);
     this.#clock.clearTimeout(this.#callTimer);
-    this.#log.info({ outcome: result.outcome, reason: result.reason, sipStatus: result.sipStatus }, 'phone call ended');
+    this.#log.info(
+      { outcome: result.outcome, reason: result.reason, sipStatus: result.sipStatus },
+      'phone call ended',
+    );
     this.#onEnded();
     this.events.emit('ended', result);
   }
 
   /** The edge connection dropped: the dialog cannot be ended or continued. */
   transportLost(reason: string): void {
-    if (this.#answeredAt !== undefined) this.finish({ outcome: 'answered', reason, durationMs: this.#duration() });
+    if (this.#answeredAt !== undefined)
+      this.finish({ outcome: 'answered', reason, durationMs: this.#duration() });
     else this.finish({ outcome: 'failed', reason });
     this.#inviter?.dispose().catch(() => {});
   }
@@ -130,7 +144,11 @@ export class SipCall implements PhoneCall {
   #onReject(response: IncomingResponse): void {
     const status = response.message.statusCode ?? 0;
     const outcome: PhoneOutcome = outcomeForStatus(status, this.#timedOut);
-    this.finish({ outcome, reason: `${status} ${response.message.reasonPhrase ?? ''}`.trim(), sipStatus: status });
+    this.finish({
+      outcome,
+      reason: `${status} ${response.message.reasonPhrase ?? ''}`.trim(),
+      sipStatus: status,
+    });
   }
 
   #onTerminated(): void {
@@ -140,7 +158,10 @@ export class SipCall implements PhoneCall {
       return;
     }
     const why = this.#handler?.lastError?.message;
-    this.finish({ outcome: 'failed', reason: why ? `unusable answer: ${why}` : 'session ended before an answer' });
+    this.finish({
+      outcome: 'failed',
+      reason: why ? `unusable answer: ${why}` : 'session ended before an answer',
+    });
   }
 
   #ringTimeout(): void {
@@ -154,7 +175,10 @@ export class SipCall implements PhoneCall {
     const request = info.request;
     const digit = parseDtmfInfo(request.getHeader('Content-Type'), request.body ?? '');
     if (digit === null || this.#answeredAt === undefined || this.#ended) {
-      this.#log.warn({ contentType: request.getHeader('Content-Type') }, 'SIP INFO without a usable digit refused');
+      this.#log.warn(
+        { contentType: request.getHeader('Content-Type') },
+        'SIP INFO without a usable digit refused',
+      );
       info.reject({ statusCode: 400 }).catch(() => {});
       return;
     }

@@ -102,7 +102,10 @@ export class SipDialer implements PhoneDialer {
       this.#log.info({ edge: edgeUrl, username }, 'connected to the SIP edge');
     } catch (err) {
       // The panel starts without the edge; the transport keeps retrying with backoff.
-      this.#log.warn({ edge: edgeUrl, err: errorMessage(err) }, 'SIP edge unreachable; retrying in the background');
+      this.#log.warn(
+        { edge: edgeUrl, err: errorMessage(err) },
+        'SIP edge unreachable; retrying in the background',
+      );
     }
   }
 
@@ -124,7 +127,9 @@ export class SipDialer implements PhoneDialer {
     };
     const parsed = requestSchema.safeParse(request);
     if (!parsed.success)
-      return fail(`invalid call request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      return fail(
+        `invalid call request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     const ua = this.#ua;
     const transport = this.#transport;
     if (!ua || !transport) return fail('SIP dialer not started');

@@ -73,7 +73,10 @@ export class WsTransport implements Transport {
     const { url, ca } = this.#options;
     this.#transition(TransportState.Connecting);
     return new Promise<void>((resolve, reject) => {
-      const socket = new WebSocket(url, 'sip', { ca, handshakeTimeout: this.#options.connectTimeoutMs ?? 5000 });
+      const socket = new WebSocket(url, 'sip', {
+        ca,
+        handshakeTimeout: this.#options.connectTimeoutMs ?? 5000,
+      });
       this.#socket = socket;
       let opened = false;
       socket.on('open', () => {
@@ -96,7 +99,8 @@ export class WsTransport implements Transport {
         if (this.#socket !== socket) return;
         this.#socket = undefined;
         this.#transition(TransportState.Disconnected);
-        const error = lastError ?? (this.#wanted ? new Error(`SIP edge closed the WebSocket (${code})`) : undefined);
+        const error =
+          lastError ?? (this.#wanted ? new Error(`SIP edge closed the WebSocket (${code})`) : undefined);
         if (!opened) reject(error ?? new Error('WebSocket closed before it opened'));
         else this.onDisconnect?.(error);
         if (this.#wanted) this.#scheduleReconnect(error);
@@ -108,7 +112,10 @@ export class WsTransport implements Transport {
     if (this.#reconnectTimer) return;
     const delay = this.#backoffMs;
     this.#backoffMs = Math.min(this.#backoffMs * 2, this.#options.backoffMaxMs ?? 30_000);
-    this.#options.logger.warn({ err: error?.message, retryInMs: delay }, 'SIP edge connection lost; reconnecting');
+    this.#options.logger.warn(
+      { err: error?.message, retryInMs: delay },
+      'SIP edge connection lost; reconnecting',
+    );
     this.#reconnectTimer = this.#options.clock.setTimeout(() => {
       this.#reconnectTimer = undefined;
       if (!this.#wanted) return;

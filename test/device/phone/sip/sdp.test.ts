@@ -3,7 +3,9 @@ import { buildOffer, parseAnswer } from '../../../../device/phone/sip/sdp.ts';
 import { ValidationError } from '../../../../lib/errors.ts';
 
 const answer = (media: string, extra = ''): string =>
-  ['v=0', 'o=- 1 1 IN IP4 10.0.0.5', 's=-', 'c=IN IP4 10.0.0.5', 't=0 0', media, extra].filter(Boolean).join('\r\n');
+  ['v=0', 'o=- 1 1 IN IP4 10.0.0.5', 's=-', 'c=IN IP4 10.0.0.5', 't=0 0', media, extra]
+    .filter(Boolean)
+    .join('\r\n');
 
 describe('phone leg SDP', () => {
   it('offers plain RTP/AVP with PCMU, PCMA and telephone-event 0-15 on the leg address', () => {
@@ -16,7 +18,9 @@ describe('phone leg SDP', () => {
   });
 
   it('takes the first G.711 codec in the answer, its telephone-event type, address and port', () => {
-    const remote = parseAnswer(answer('m=audio 5004 RTP/AVP 8 0 96', 'a=rtpmap:96 telephone-event/8000\r\na=rtpmap:8 PCMA/8000'));
+    const remote = parseAnswer(
+      answer('m=audio 5004 RTP/AVP 8 0 96', 'a=rtpmap:96 telephone-event/8000\r\na=rtpmap:8 PCMA/8000'),
+    );
     expect(remote).toEqual({ address: '10.0.0.5', port: 5004, codec: 'pcma', telephoneEventPt: 96 });
   });
 

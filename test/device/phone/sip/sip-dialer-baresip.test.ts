@@ -6,7 +6,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SipDialer } from '../../../../device/phone/sip/sip-dialer.ts';
 import { type BaresipPhone, startBaresipPhone } from '../../../../scripts/lab/baresip-phone.ts';
 import type { SipEdgeHandle } from '../../../../scripts/lab/sip-edge.ts';
-import { endAll, PANEL_USER, placeCall, request, startDialer, startLabEdge } from '../../../support/sip-lab.ts';
+import {
+  endAll,
+  PANEL_USER,
+  placeCall,
+  request,
+  startDialer,
+  startLabEdge,
+} from '../../../support/sip-lab.ts';
 
 const RESIDENT = '+46700000101';
 
@@ -50,7 +57,11 @@ describe('SIP dialer → edge → baresip', () => {
     // baresip's auto-answer may send 200 OK without a 180 first.
     expect(placed.log.map((e) => e.event).filter((e) => e !== 'ringing')).toEqual(['answered']);
     expect(placed.leg.starts).toHaveLength(1);
-    expect(placed.leg.starts[0]?.remote).toMatchObject({ address: '127.0.0.1', codec: 'pcmu', telephoneEventPt: expect.any(Number) });
+    expect(placed.leg.starts[0]?.remote).toMatchObject({
+      address: '127.0.0.1',
+      codec: 'pcmu',
+      telephoneEventPt: expect.any(Number),
+    });
     await resident.waitFor('CALL_ESTABLISHED');
     resident.hangup();
     const end = await placed.ended();

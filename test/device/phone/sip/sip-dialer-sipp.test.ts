@@ -7,7 +7,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SipDialer } from '../../../../device/phone/sip/sip-dialer.ts';
 import type { SipEdgeHandle } from '../../../../scripts/lab/sip-edge.ts';
 import { type SippUas, startSippUas } from '../../../../scripts/lab/sipp.ts';
-import { endAll, PANEL_USER, placeCall, request, startDialer, startLabEdge } from '../../../support/sip-lab.ts';
+import {
+  endAll,
+  PANEL_USER,
+  placeCall,
+  request,
+  startDialer,
+  startLabEdge,
+} from '../../../support/sip-lab.ts';
 
 const RESIDENT = '+46700000201';
 const PASSWORD = 'resident-201';

@@ -23,7 +23,12 @@ interface FakeEdge {
 async function fakeEdge(port = 0): Promise<FakeEdge> {
   const server = new WebSocketServer({ host: '127.0.0.1', port, handleProtocols: () => 'sip' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const edge: FakeEdge = { server, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, sockets: [], received: [] };
+  const edge: FakeEdge = {
+    server,
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    sockets: [],
+    received: [],
+  };
   server.on('connection', (socket) => {
     edge.sockets.push(socket);
     socket.on('message', (data) => edge.received.push(data.toString()));
@@ -72,7 +77,10 @@ describe('WsTransport', () => {
     const connectingCount = () => attempts.filter((s) => s === TransportState.Connecting).length;
     const before = connectingCount();
     clock.advance(1000);
-    await until(() => connectingCount() === before + 1 && transport.state === TransportState.Disconnected, 'a failed retry');
+    await until(
+      () => connectingCount() === before + 1 && transport.state === TransportState.Disconnected,
+      'a failed retry',
+    );
     clock.advance(1999);
     expect(connectingCount()).toBe(before + 1);
     const back = await fakeEdge(port);
@@ -122,7 +130,10 @@ describe('WsTransport', () => {
     ].join('\r\n');
     await until(() => edge.sockets.length === 1, 'the dialer to connect');
     edge.sockets[0]?.send(invite);
-    const reply = await until(() => edge.received.find((m) => m.startsWith('SIP/2.0 4') || m.startsWith('SIP/2.0 2')), 'a final answer to the INVITE');
+    const reply = await until(
+      () => edge.received.find((m) => m.startsWith('SIP/2.0 4') || m.startsWith('SIP/2.0 2')),
+      'a final answer to the INVITE',
+    );
     expect(reply).toMatch(/^SIP\/2\.0 403/);
   });
 });
