@@ -4,12 +4,7 @@
  * length limit sends BYE; final answers map to outcomes (outcomes.ts); digits by SIP INFO in this dialog
  * only (sip.js answers 481 to INFO in any other dialog). `ended` is emitted exactly once.
  */
-
-import type { Core } from 'sip.js';
-import { type Info, type Inviter, type Session, SessionState } from 'sip.js';
-
-type IncomingResponse = Core.IncomingResponse;
-
+import { type Core, type Info, type Inviter, type Session, SessionState } from 'sip.js';
 import type { Clock, TimerHandle } from '../../../lib/clock/clock.ts';
 import { errorMessage } from '../../../lib/errors.ts';
 import { SafeEmitter } from '../../../lib/events.ts';
@@ -19,6 +14,7 @@ import { parseDtmfInfo } from './dtmf-info.ts';
 import { outcomeForStatus } from './outcomes.ts';
 import type { RtpDescriptionHandler } from './rtp-description-handler.ts';
 
+type IncomingResponse = Core.IncomingResponse;
 export type CallEnd = PhoneCallEvents['ended'];
 
 export class SipCall implements PhoneCall {
