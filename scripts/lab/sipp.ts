@@ -1,7 +1,7 @@
 /**
  * Runs a sipp scenario (test/sip/scenarios/*.xml; Debian's sip-tester) as a resident's phone: registered
  * at the SIP edge as a number (a REGISTER sent for it, Contact = sipp's port), answering one call on a
- * free loopback port. The run ends with the scenario (exit code 0 = every step happened as written).
+ * free loopback port. Or reached as the edge's trunk. The run ends with the scenario (exit code 0 = every step happened as written).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -17,10 +17,11 @@ export const SCENARIO_DIR = fileURLToPath(new URL('../../test/sip/scenarios/', i
 export interface SippUasOptions {
   /** File name in test/sip/scenarios/ (or an absolute path). */
   scenario: string;
-  edge: { sipPort: number; domain: string };
-  /** The number sipp answers as, and its login at the edge (a `phone` subscriber). */
-  number: string;
-  password: string;
+  /**
+   * Register at this edge as `number` (a `phone` subscriber with `password`), so the edge routes the
+   * number here. Without it sipp is reached some other way (e.g. as the edge's TRUNK_URI).
+   */
+  register?: { edge: { sipPort: number; domain: string }; number: string; password: string };
   /** sipp -set variables, usable as [$name] in the scenario. */
   vars?: Record<string, string>;
   /** Bound on the whole scenario. Default 20 s. */
@@ -76,32 +77,36 @@ export async function startSippUas(options: SippUasOptions): Promise<SippUas> {
       if (!running()) throw new Error(`sipp exited during startup:\n${output}`);
       return udpBound(port);
     }, `sipp to listen on UDP ${port}`);
-    // Replace the number's bindings (an earlier sipp's would be forked to as well).
-    const register = (contact: string, expires: number) =>
-      sipRequest(
-        { address: '127.0.0.1', port: options.edge.sipPort },
-        {
-          method: 'REGISTER',
-          uri: `sip:${options.edge.domain}`,
-          fromUser: options.number,
-          toUser: options.number,
-          domain: options.edge.domain,
-          auth: { username: options.number, password: options.password },
-          headers: [`Contact: ${contact}`, `Expires: ${expires}`],
-        },
-      );
-    for (const [contact, expires] of [
-      ['*', 0],
-      [`<sip:${options.number}@127.0.0.1:${port}>`, 300],
-    ] as const) {
-      const r = await register(contact, expires);
-      if (r.status !== 200) throw new Error(`REGISTER for sipp refused: ${r.status} ${r.reason}`);
-    }
+    if (options.register) await registerAs(options.register, port);
   } catch (err) {
     await stop();
     throw err;
   }
   return { pid: child.pid ?? 0, port, done, stop };
+}
+
+async function registerAs(options: NonNullable<SippUasOptions['register']>, port: number): Promise<void> {
+  // Replace the number's bindings (an earlier sipp's would be forked to as well).
+  const register = (contact: string, expires: number) =>
+    sipRequest(
+      { address: '127.0.0.1', port: options.edge.sipPort },
+      {
+        method: 'REGISTER',
+        uri: `sip:${options.edge.domain}`,
+        fromUser: options.number,
+        toUser: options.number,
+        domain: options.edge.domain,
+        auth: { username: options.number, password: options.password },
+        headers: [`Contact: ${contact}`, `Expires: ${expires}`],
+      },
+    );
+  for (const [contact, expires] of [
+    ['*', 0],
+    [`<sip:${options.number}@127.0.0.1:${port}>`, 300],
+  ] as const) {
+    const r = await register(contact, expires);
+    if (r.status !== 200) throw new Error(`REGISTER for sipp refused: ${r.status} ${r.reason}`);
+  }
 }
 
 /** Whether a UDP socket is bound to 127.0.0.1:port (/proc/net/udp: local address as hex IP:port). */

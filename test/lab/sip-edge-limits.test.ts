@@ -40,7 +40,7 @@ describe('SIP edge limits and WSS', () => {
     return dialer;
   }
   async function sipp(edge: SipEdgeHandle, scenario: string): Promise<SippUas> {
-    const uas = await startSippUas({ scenario, edge, number: RESIDENT, password: RESIDENT_PW });
+    const uas = await startSippUas({ scenario, register: { edge, number: RESIDENT, password: RESIDENT_PW } });
     cleanups.push(() => uas.stop());
     return uas;
   }
@@ -81,6 +81,20 @@ describe('SIP edge limits and WSS', () => {
       durationMs: 90_000,
     });
     expect((await uas.done).code).toBe(0);
+  });
+
+  it('routes an allowed number that is not registered to the trunk (TRUNK_URI)', async () => {
+    const trunk = await startSippUas({ scenario: 'uas-busy.xml' });
+    cleanups.push(() => trunk.stop());
+    const edge = await edgeWith({ trunkUri: `sip:127.0.0.1:${trunk.port}` });
+    const dialer = await dialerFor(edge);
+    const placed = await placeCall(dialer, request('+46700000499'));
+    // Not in panel_route: refused before the trunk sees it.
+    expect(await placed.ended()).toMatchObject({ outcome: 'failed', sipStatus: 403 });
+    edge.addRoute(PANEL_USER, '+46700000499');
+    const routed = await placeCall(dialer, request('+46700000499', { callId: 'trunk-2' }));
+    expect(await routed.ended()).toMatchObject({ outcome: 'busy', sipStatus: 486 });
+    expect((await trunk.done).code).toBe(0);
   });
 
   it('drops an INVITE flood from one address (pike)', async () => {

@@ -137,9 +137,7 @@ describe('SIP edge: who may do what', () => {
   it('one call at a time per panel: a second login of the same panel is refused while the first call rings', async () => {
     const uas = await startSippUas({
       scenario: 'uas-no-answer.xml',
-      edge,
-      number: RESIDENT,
-      password: RESIDENT_PW,
+      register: { edge, number: RESIDENT, password: RESIDENT_PW },
     });
     uases.push(uas);
     const first = await placeCall(dialer, request(RESIDENT));

@@ -40,7 +40,11 @@ describe('SIP dialer → edge → sipp', () => {
   });
 
   const sipp = async (scenario: string, vars?: Record<string, string>): Promise<SippUas> => {
-    const uas = await startSippUas({ scenario, edge, number: RESIDENT, password: PASSWORD, vars });
+    const uas = await startSippUas({
+      scenario,
+      vars,
+      register: { edge, number: RESIDENT, password: PASSWORD },
+    });
     running.push(uas);
     return uas;
   };
