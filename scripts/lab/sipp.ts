@@ -26,6 +26,8 @@ export interface SippUasOptions {
   vars?: Record<string, string>;
   /** Bound on the whole scenario. Default 20 s. */
   timeoutS?: number;
+  /** sipp's working directory: where a scenario finds the files it names (play_pcap_audio). */
+  cwd?: string;
 }
 
 export interface SippResult {
@@ -54,7 +56,7 @@ export async function startSippUas(options: SippUasOptions): Promise<SippUas> {
     ...Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['-set', k, v]),
   ];
   let output = '';
-  const child: ChildProcess = spawn(SIPP, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(SIPP, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
   const collect = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-20_000);
   };

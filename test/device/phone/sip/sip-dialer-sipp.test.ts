@@ -3,10 +3,15 @@
  * the resident's phone: each final answer's outcome, early media, and digits by SIP INFO — from the
  * panel's own dialog only, well-formed only. Every scenario also checks the caller display.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SipDialer } from '../../../../device/phone/sip/sip-dialer.ts';
 import type { SipEdgeHandle } from '../../../../scripts/lab/sip-edge.ts';
 import { type SippUas, startSippUas } from '../../../../scripts/lab/sipp.ts';
+import { writeDtmfTonePcap } from '../../../../scripts/lab/tone-pcap.ts';
+import { until } from '../../../../scripts/lab/until.ts';
 import {
   endAll,
   PANEL_USER,
@@ -96,6 +101,24 @@ describe('SIP dialer → edge → sipp', () => {
     placed.call.end();
     await placed.ended();
     await passed(uas); // the scenario checks the INFO was answered 200
+  });
+
+  it("in-band tones: after the answer the phone's G.711 audio (a DTMF pcap) reaches the leg's port", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portvakt-inband-'));
+    const packets = await writeDtmfTonePcap(join(dir, 'inband.pcap'), { digits: '5' });
+    const uas = await startSippUas({
+      scenario: 'uas-inband.xml',
+      cwd: dir,
+      register: { edge, number: RESIDENT, password: PASSWORD },
+    });
+    running.push(uas);
+    const placed = await placeCall(dialer, request(RESIDENT));
+    await placed.saw('answered');
+    await until(() => placed.leg.packetsReceived >= packets, 'the tone packets at the media leg');
+    placed.call.end();
+    await placed.ended();
+    await passed(uas);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it.each([
