@@ -31,6 +31,8 @@ export interface SipRequestOptions {
   /** Extra header lines (without CRLF), e.g. Contact, Expires. */
   headers?: string[];
   body?: { type: string; text: string };
+  /** A To tag: the request claims to be inside a dialog. */
+  toTag?: string;
   timeoutMs?: number;
 }
 
@@ -89,7 +91,7 @@ function build(
     `Via: SIP/2.0/UDP ${local(socket)};rport;branch=${branch}`,
     'Max-Forwards: 70',
     `From: <sip:${o.fromUser}@${o.domain}>;tag=${fromTag}`,
-    `To: <sip:${o.toUser}@${o.domain}>`,
+    `To: <sip:${o.toUser}@${o.domain}>${o.toTag ? `;tag=${o.toTag}` : ''}`,
     `Call-ID: ${callId}`,
     `CSeq: ${cseq} ${o.method}`,
     ...(o.headers ?? []),

@@ -113,6 +113,20 @@ describe('SIP edge: who may do what', () => {
     expect((await invite(PANEL_USER, { username: RESIDENT, password: RESIDENT_PW })).status).toBe(403);
   });
 
+  it('does not relay a forged in-dialog request (a to-tag and a Route naming the edge)', async () => {
+    const forged = await sipRequest(udp(), {
+      method: 'INVITE',
+      uri: 'sip:+19005550100@127.0.0.1:9',
+      fromUser: 'attacker',
+      toUser: '+19005550100',
+      domain: edge.domain,
+      toTag: 'forged',
+      headers: [`Route: <sip:127.0.0.1:${edge.sipPort};lr>`, 'Contact: <sip:attacker@127.0.0.1:40003>'],
+      body: { type: 'application/sdp', text: SDP },
+    });
+    expect(forged.status).toBe(481);
+  });
+
   it('a phone login may not place calls, even to a number a panel may call', async () => {
     expect((await invite(RESIDENT, { username: OTHER_BUILDING, password: 'other-pw' })).status).toBe(403);
   });
