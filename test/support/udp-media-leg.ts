@@ -16,14 +16,18 @@ export class UdpMediaLeg implements PhoneMediaLeg {
   readonly events = new SafeEmitter<PhoneMediaEvents>();
   readonly starts: Array<{ remote: PhoneMediaRemote; prompt: PhonePrompt | undefined }> = [];
   packetsReceived = 0;
+  /** RTP payload types seen, in order of first arrival. */
+  readonly payloadTypes: number[] = [];
   closed = false;
   readonly #socket: Socket;
   #local: { address: string; port: number } = { address: '127.0.0.1', port: 0 };
 
   private constructor(socket: Socket) {
     this.#socket = socket;
-    socket.on('message', () => {
+    socket.on('message', (msg: Buffer) => {
       this.packetsReceived += 1;
+      const pt = (msg[1] ?? 0) & 0x7f;
+      if (msg.length >= 12 && !this.payloadTypes.includes(pt)) this.payloadTypes.push(pt);
     });
   }
 

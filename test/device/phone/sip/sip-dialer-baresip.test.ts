@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SipDialer } from '../../../../device/phone/sip/sip-dialer.ts';
 import { type BaresipPhone, startBaresipPhone } from '../../../../scripts/lab/baresip-phone.ts';
 import type { SipEdgeHandle } from '../../../../scripts/lab/sip-edge.ts';
+import { until } from '../../../../scripts/lab/until.ts';
 import {
   endAll,
   PANEL_USER,
@@ -67,6 +68,20 @@ describe('SIP dialer → edge → baresip', () => {
     const end = await placed.ended();
     expect(end.outcome).toBe('answered');
     expect(end.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('after the answer the phone sends audio to the leg, and a digit as an RFC 4733 event', async () => {
+    const resident = await phone(true);
+    const placed = await placeCall(dialer, request(RESIDENT));
+    await placed.saw('answered');
+    await resident.waitFor('CALL_ESTABLISHED');
+    const eventPt = placed.leg.starts[0]?.remote.telephoneEventPt;
+    expect(eventPt).toBe(101); // the panel's offer; baresip answers with it
+    await until(() => placed.leg.payloadTypes.includes(0), 'PCMU audio from the phone');
+    resident.sendDigit('5');
+    await until(() => placed.leg.payloadTypes.includes(101), 'a telephone-event packet from the phone');
+    placed.call.end();
+    await placed.ended();
   });
 
   it('the visitor leaving while it rings cancels the call (outcome cancelled; the phone stops ringing)', async () => {

@@ -123,7 +123,10 @@ describe('SIP dialer → edge → sipp', () => {
 
   it.each([
     ['uas-info-malformed.xml', 'a malformed INFO is answered 400'],
-    ['uas-info-foreign-dialog.xml', 'an INFO in a dialog the panel did not place (refused by the edge, or by sip.js with 481)'],
+    [
+      'uas-info-foreign-dialog.xml',
+      'an INFO in a dialog the panel did not place (refused by the edge, or by sip.js with 481)',
+    ],
   ])('%s: %s and yields no digit', async (scenario) => {
     const uas = await sipp(scenario);
     const placed = await placeCall(dialer, request(RESIDENT));
