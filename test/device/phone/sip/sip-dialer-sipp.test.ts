@@ -90,6 +90,16 @@ describe('SIP dialer → edge → sipp', () => {
     await passed(uas);
   });
 
+  it('an answer without a usable codec fails the call with the reason, and the panel hangs up', async () => {
+    const uas = await sipp('uas-answer-unusable.xml');
+    const placed = await placeCall(dialer, request(RESIDENT));
+    const end = await placed.ended();
+    expect(end.outcome).toBe('failed');
+    expect(end.reason).toMatch(/no G\.711 codec/);
+    expect(placed.leg.starts).toHaveLength(0);
+    await passed(uas); // it received the ACK and the BYE
+  });
+
   it.each([
     ['uas-info-dtmf-relay.xml', 'application/dtmf-relay'],
     ['uas-info-dtmf.xml', 'application/dtmf'],
