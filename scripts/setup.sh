@@ -29,7 +29,7 @@ NODE_BIN_DIR="$(dirname "$(readlink -f "$(command -v node)")")"
 export npm_config_nodedir="$(dirname "$NODE_BIN_DIR")"
 
 # --- Debian packages the runtime and the tests need.
-APT_PACKAGES=(patch pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools iproute2 util-linux python3 make g++ sqlite3 gpiod mosquitto mosquitto-clients gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly chromium fonts-dejavu-core coturn iptables)
+APT_PACKAGES=(patch pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools iproute2 util-linux python3 make g++ sqlite3 gpiod mosquitto mosquitto-clients gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly chromium fonts-dejavu-core kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-sqlite-modules kamailio-extra-modules baresip-core sip-tester espeak-ng coturn iptables)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -43,6 +43,12 @@ fi
 # The distribution's pcscd service would own /run/pcscd; tests run their own daemons in namespaces.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet pcscd.socket 2>/dev/null; then
   systemctl stop pcscd.socket pcscd.service >/dev/null 2>&1 || true
+fi
+# Debian's kamailio package enables kamailio.service (its sample config listens on 5060 on every
+# interface); without systemd its init script stays off (RUN_KAMAILIO=no in /etc/default/kamailio). The
+# tests and the simulator start their own edge from deploy/sip/ on loopback ports: keep the service off.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet kamailio.service 2>/dev/null; then
+  systemctl disable --now kamailio.service >/dev/null 2>&1 || true
 fi
 
 # --- npm dependencies, rebuilt when the lock file or the Node version changes.
