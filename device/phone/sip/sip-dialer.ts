@@ -71,8 +71,7 @@ export class SipDialer implements PhoneDialer {
       authorizationPassword: password,
       transportConstructor: WsTransport,
       transportOptions,
-      // Reconnection is the transport's (on the injected clock).
-      reconnectionAttempts: 0,
+      // Reconnection is the transport's (on the injected clock); sip.js's own is off by default.
       logBuiltinEnabled: false,
       logLevel: 'warn',
       logConnector: (level, category, _label, content) => {

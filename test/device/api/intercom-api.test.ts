@@ -110,7 +110,7 @@ describe('intercom over the local API', () => {
 
     const hangup = await post(`/api/v1/calls/${callId}/hangup`);
     expect(hangup.status).toBe(200);
-    expect(await json(hangup)).toEqual({ phase: 'idle' });
+    expect(await json(hangup)).toEqual({ phase: 'idle', last: { callId, outcome: 'cancelled' } });
     const again = await post(`/api/v1/calls/${callId}/hangup`);
     expect(again.status).toBe(409);
     expect(await json(again)).toMatchObject({ error: { code: 'no_such_call' } });
@@ -126,7 +126,9 @@ describe('intercom over the local API', () => {
     expect(bad.status).toBe(400);
     const badCall = await post('/api/v1/calls/x/hangup');
     expect(badCall.status).toBe(400);
-    expect(await json(await fetch(`${base}/api/v1/call`))).toEqual({ phase: 'idle' });
+    // Nothing rang: the call state still names the last call (the one hung up above), unchanged.
+    expect(await json(await fetch(`${base}/api/v1/call`))).toMatchObject({ phase: 'idle' });
+    expect(await json(await fetch(`${base}/api/v1/call`))).not.toHaveProperty('callId');
   });
 
   it('serves the panel page with a strict content security policy, and nothing outside it', async () => {
