@@ -31,6 +31,8 @@ export interface DemoPhone {
   hangup(): void;
   /** WAVs of what it heard, one per ended call, oldest first. */
   heard(): readonly string[];
+  /** Seconds of audio the current call has recorded so far (0 before a call's recording starts). */
+  listenedS(): number;
   stop(): Promise<void>;
 }
 
@@ -47,6 +49,9 @@ export async function startDemoPhone(options: {
   const say = options.onEvent ?? (() => {});
   const heard: string[] = [];
   const calls = new Set<string>();
+  const decoded = (): string[] => readdirSync(recordings).filter((f) => f.endsWith('-dec.wav'));
+  // Recordings of ended calls (taken at each end: events reach us after baresip has made the next file).
+  let earlier = new Set<string>(decoded());
   const onEvent = (e: BaresipEvent): void => {
     // Auto-answer skips CALL_INCOMING: a call's first event (the offer arriving) is the incoming call.
     const id = String(e['id'] ?? '');
@@ -60,6 +65,7 @@ export async function startDemoPhone(options: {
     else if (e.type === 'CALL_CLOSED') {
       const wav = keepWhatItHeard(recordings, dir, heard.length + 1);
       if (wav) heard.push(wav);
+      earlier = new Set(decoded());
       say({ type: 'ended', reason: e.param ?? '', heard: wav });
     }
   };
@@ -82,6 +88,10 @@ export async function startDemoPhone(options: {
     },
     hangup: () => baresip.hangup(),
     heard: () => heard,
+    listenedS: () => {
+      const current = decoded().find((f) => !earlier.has(f));
+      return current ? Math.max(0, statSync(join(recordings, current)).size - 44) / (8000 * 2) : 0;
+    },
     stop: () => baresip.stop(),
   };
 }
