@@ -18,7 +18,7 @@ import { freePort } from './pcscd.ts';
 import { sipRequest } from './sip-udp.ts';
 import { until } from './until.ts';
 
-const KAMAILIO = '/usr/sbin/kamailio';
+export const KAMAILIO = '/usr/sbin/kamailio';
 const SIP_DIR = fileURLToPath(new URL('../../deploy/sip/', import.meta.url));
 export const EDGE_CFG = join(SIP_DIR, 'kamailio.cfg');
 export const EDGE_SCHEMA = join(SIP_DIR, 'edge-schema.sql');

@@ -14,9 +14,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DEMO_DIRECTORY, DEMO_PHONE } from '../../device/sim/demo-directory.ts';
 import { errorMessage, ValidationError } from '../../lib/errors.ts';
-import { type SipEdgeHandle, startSipEdge } from '../lab/sip-edge.ts';
+import { KAMAILIO, type SipEdgeHandle, startSipEdge } from '../lab/sip-edge.ts';
 
-const KAMAILIO = '/usr/sbin/kamailio';
 export const SIM_SIP_DOMAIN = 'sim.portvakt.test';
 
 /** What a softphone needs to be the demo resident's phone; written by the simulator, read by phone.ts. */
@@ -47,10 +46,13 @@ export type SimSip =
       hubFlags: string[];
     };
 
-/** Starts the edge on `<dataDir>/sip/edge.db` and adds the demo phone's subscriber row. */
-export async function startSimSip(dataDir: string, building: string): Promise<SimSip> {
-  if (!existsSync(KAMAILIO))
-    return { on: false, reason: `${KAMAILIO} is not installed (Debian package kamailio)` };
+/**
+ * Starts the edge on `<dataDir>/sip/edge.db` and adds the demo phone's subscriber row; `{ on: false }`
+ * with the reason when `kamailio` (the binary looked for) is missing or the edge does not start.
+ */
+export async function startSimSip(dataDir: string, building: string, kamailio = KAMAILIO): Promise<SimSip> {
+  if (!existsSync(kamailio))
+    return { on: false, reason: `${kamailio} is not installed (Debian package kamailio)` };
   const dir = join(dataDir, 'sip');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const dbPath = join(dir, 'edge.db');
@@ -94,8 +96,17 @@ export function readDemoPhoneAccount(dataDir: string): DemoPhoneAccount {
       `no demo phone in ${dataDir} (${errorMessage(err)}): is \`npm start\` running there, with Kamailio installed?`,
     );
   }
-  const parsed = demoPhoneAccount.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new ValidationError(`${file}: ${parsed.error.issues[0]?.message}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ValidationError(`${file}: not JSON (written by \`npm start\`; restart it)`);
+  }
+  const parsed = demoPhoneAccount.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ValidationError(`${file}: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
   return parsed.data;
 }
 
