@@ -7,6 +7,7 @@
  */
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '../../lib/errors.ts';
 import { type BaresipEvent, type BaresipPhone, silenceWav, startBaresipPhone } from '../lab/baresip-phone.ts';
 import { type DemoPhoneAccount, readDemoPhoneAccount } from './sip.ts';
 
@@ -77,6 +78,12 @@ export async function startDemoPhone(options: {
     wavFile: silence,
     recordDir: recordings,
     onEvent,
+  }).catch((err: unknown) => {
+    // Most often: the simulator was stopped or restarted (a restart makes a new edge and password).
+    throw new Error(
+      `could not register as ${account.number} at the SIP edge 127.0.0.1:${account.port}: is \`npm start\` ` +
+        `still running with data dir ${options.dataDir}? (after restarting it, restart the phone)\n${errorMessage(err)}`,
+    );
   });
   say({ type: 'registered', number: account.number });
   return {

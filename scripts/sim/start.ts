@@ -48,6 +48,10 @@ const HELP = `npm start [-- options]   the panel simulator with its hub and an e
   --broker-ws-port N its MQTT-over-WebSocket port for the resident app (default 0: a free one)
   --codec vp8|h264   the simulated camera's video codec (default vp8)
   --verbose          show every log line of the hub and the panel
+
+With Kamailio installed (Debian package kamailio) it also runs the SIP edge of the phone fallback: the
+banner names the bell of a resident with no app, only a phone; \`npm run -s phone\` (another terminal)
+is that phone.
 `;
 
 async function main(): Promise<number> {
