@@ -4,9 +4,10 @@
  * the phone-only demo resident). Ringing his bell calls the phone, which answers, hears the spoken prompt,
  * and opens the door with 5; a 3 opens nothing. Lab only (Kamailio, baresip, espeak-ng).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DIRECTORY } from '../../device/sim/demo-directory.ts';
+import { KAMAILIO } from '../../scripts/lab/sip-edge.ts';
 import { until } from '../../scripts/lab/until.ts';
 import { type DemoPhone, type DemoPhoneEvent, startDemoPhone } from '../../scripts/sim/demo-phone.ts';
 import { hangUpPanel, type Simulator, startSimulator } from '../../scripts/sim/simulator.ts';
@@ -19,6 +20,8 @@ describe('npm start: a resident with no app is called on the phone; 5 opens the 
   let phone: DemoPhone;
   let installerToken: string;
   const events: DemoPhoneEvent[] = [];
+  /** The last test stops the simulator itself. */
+  let stopped = false;
 
   beforeAll(async () => {
     sim = await startSimulator();
@@ -30,7 +33,7 @@ describe('npm start: a resident with no app is called on the phone; 5 opens the 
 
   // A failed test must not leave its call up for the next (the panel has one call at a time).
   afterEach(async () => {
-    if (sim) await hangUpPanel(sim);
+    if (sim && !stopped) await hangUpPanel(sim);
   });
 
   afterAll(async () => {
@@ -111,7 +114,31 @@ describe('npm start: a resident with no app is called on the phone; 5 opens the 
     await hangUp(2);
     expect(await relayPulses()).toBe(pulses);
   });
+
+  it('stopping the simulator stops its SIP edge (Kamailio on the data dir the hub writes)', async () => {
+    const edge = edgeProcesses(sim.dataDir);
+    expect(edge.length).toBeGreaterThan(0);
+    await phone.stop();
+    stopped = true;
+    expect(await sim.stop()).toBe(0);
+    expect(edgeProcesses(sim.dataDir)).toEqual([]);
+  });
 });
+
+/** Kamailio processes (the main one and its children) whose command line names this data dir. */
+function edgeProcesses(dataDir: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmdline.startsWith(KAMAILIO) && cmdline.includes(dataDir);
+      } catch {
+        return false; // exited meanwhile
+      }
+    })
+    .map(Number);
+}
 
 /**
  * Spoken words, not silence and not the visitor's steady test tone: over the first 3 s, the loudness of
