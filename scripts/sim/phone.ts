@@ -14,7 +14,8 @@ const HELP = `npm run -s phone [-- --data-dir DIR]   the demo resident's phone (
 
 It registers at the simulator's SIP edge as the phone-only demo resident and answers calls by itself.
 Keys: 0-9 * # send that digit (RFC 4733; 5 or 8 opens the door), h hangs up, q (or Ctrl-C) quits.
-What the phone heard in each call is written to DIR/phone/heard-<n>.wav (play it with \`aplay FILE\`).
+What the phone heard in each call is written to DIR/phone/heard-<n>.wav (8 kHz mono; play it with
+\`aplay FILE\` from alsa-utils, or any audio player). After restarting \`npm start\`, restart this too.
 `;
 
 function describe(e: DemoPhoneEvent): string {

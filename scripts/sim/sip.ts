@@ -116,12 +116,12 @@ export function phoneBannerLines(sip: SimSip, panelBase: string): string[] {
   const p = sip.phone;
   return [
     `  Phone fallback: ${p.residentName} has no app, only a phone (${p.number}); his bell "${p.bellId}" calls it`,
-    '  through the SIP edge (Kamailio). In another terminal be his phone (baresip; keys 0-9 * # send DTMF,',
-    '  h hangs up, q quits; 5 or 8 opens the door), then ring:',
-    '    npm run -s phone',
+    `  through the SIP edge (Kamailio, 127.0.0.1:${p.port}). Be his phone in another terminal, then ring him`,
+    `  (or ring "${p.residentName}" on the panel page): the phone answers, hears the prompt; 5 (or 8) opens:`,
+    '    npm run -s phone      (keys: 0-9 * # send DTMF, h hangs up, q quits)',
     `    curl -s -X POST ${panelBase}/api/v1/bells/${p.bellId}/ring`,
-    `  Or register any softphone: server 127.0.0.1:${p.port} (UDP), domain ${p.domain}, user ${p.number},`,
-    `  password ${p.password}, codec PCMU/PCMA, DTMF RFC 4733 or SIP INFO.`,
+    `  Any softphone works instead: server 127.0.0.1:${p.port} (UDP), domain ${p.domain}, user ${p.number},`,
+    `  password ${p.password}, codecs PCMU/PCMA, DTMF as RFC 4733 or SIP INFO.`,
   ];
 }
 
