@@ -4,8 +4,8 @@
  * demo building is loaded through the hub's admin API and reaches the panel over MQTT, as in production.
  * With Kamailio installed, the SIP edge of the phone fallback too (sip.ts): the hub writes its database and
  * provisions the panel's SIP account. Every start is fresh: the simulator's data dir is reset. Ctrl-C
- * stops the panel first (relays locked), then the hub, the SIP edge, then the broker. A hub that crashes is restarted with a backoff (supervisor.ts); only the
- * panel's exit ends the simulator.
+ * stops the panel first (relays locked), then the hub, the SIP edge, then the broker. A hub that crashes
+ * is restarted with a backoff (supervisor.ts); only the panel's exit ends the simulator.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
