@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type CallState, callState } from '../../cloud-sync/protocol/panel-api.ts';
 import { DEMO_DIRECTORY } from '../../device/sim/demo-directory.ts';
 import { KAMAILIO } from '../../scripts/lab/sip-edge.ts';
 import { until } from '../../scripts/lab/until.ts';
@@ -54,8 +55,8 @@ describe('npm start: a resident with no app is called on the phone; 5 opens the 
     });
     return ((await res.json()) as { events: { type: string; data: Record<string, unknown> }[] }).events;
   };
-  const call = async () =>
-    (await (await fetch(`${sim.panel}/api/v1/call`)).json()) as { phase: string; last?: { outcome: string } };
+  const call = async (): Promise<CallState> =>
+    callState.parse(await (await fetch(`${sim.panel}/api/v1/call`)).json());
   const ring = async (): Promise<string> => {
     const res = await fetch(`${sim.panel}/api/v1/bells/${BELL}/ring`, { method: 'POST' });
     expect(res.status).toBe(202);
@@ -65,8 +66,15 @@ describe('npm start: a resident with no app is called on the phone; 5 opens the 
   const hangUp = async (n: number): Promise<void> => {
     phone.hangup();
     await until(() => seen('ended').length === n, `the phone's call #${n} to end`, 10_000);
-    await until(async () => (await call()).phase === 'idle', 'the panel to be idle again', 10_000);
-    expect((await call()).last?.outcome).toBe('answered');
+    const idle = await until(
+      async () => {
+        const c = await call();
+        return c.phase === 'idle' && c;
+      },
+      'the panel to be idle again',
+      10_000,
+    );
+    expect(idle.last?.outcome).toBe('answered');
   };
 
   it('the banner names the bell and the phone command', () => {
@@ -78,6 +86,9 @@ describe('npm start: a resident with no app is called on the phone; 5 opens the 
     const pulses = await relayPulses();
     const callId = await ring();
     await until(() => seen('answered').length === 1, 'the phone to be called and answer', 20_000);
+    // What the visitor's panel page shows.
+    await until(async () => (await call()).phase === 'connected', 'the panel call to connect', 5000);
+    expect(await call()).toMatchObject({ phase: 'connected', callId, bellId: BELL, phone: 'connected' });
     expect(seen('incoming')[0]).toMatchObject({ from: expect.stringContaining('"Storgatan 12"') });
     // Listen to the prompt ("Visitor at Storgatan 12 …") before pressing the key, as a resident would.
     await until(() => phone.listenedS() >= 3, 'three seconds of audio at the phone', 15_000);
