@@ -3,6 +3,8 @@
  * two app devices, a separate bell of a hidden resident (absent from the screen), and one bell of each
  * unit type — sequential with per-resident ring times, parallel, a family bell without members (it rings
  * the whole flat, one resident of which has only a phone), and a business bell with a reception group.
+ * Johan Ek has a phone number and no app device, and his own bell: ringing it places the phone fallback's
+ * call alone (`npm start` registers a demo phone as his number at the simulator's SIP edge).
  */
 import type { BuildingSnapshotInput } from '../store/snapshot.ts';
 
@@ -20,6 +22,15 @@ export const DEMO_DIRECTORY = {
   parallelBell: 'bell-flat-3001',
   familyBell: 'bell-flat-3002',
   businessBell: 'bell-flat-4001',
+  /** Johan Ek's own bell: he has no app device, only DEMO_PHONE.number (the phone fallback). */
+  phoneBell: 'bell-johan',
+} as const;
+
+/** The demo's phone-only resident, as the simulator's demo phone registers (E.164: the edge's login). */
+export const DEMO_PHONE = {
+  residentId: 'resident-06',
+  name: 'Johan Ek',
+  number: '+46701234506',
 } as const;
 
 type Resident = NonNullable<BuildingSnapshotInput['residents']>[number];
@@ -28,7 +39,7 @@ type Resident = NonNullable<BuildingSnapshotInput['residents']>[number];
 export const demoResidentChoices: Record<string, Partial<Resident>> = {
   'resident-01': { picture: DEMO_PICTURE, ringtone: 'marimba' },
   'resident-03': { hidden: true },
-  'resident-06': { phone: '+46701234506' },
+  [DEMO_PHONE.residentId]: { phone: DEMO_PHONE.number },
 };
 
 export function demoDirectory(): Pick<BuildingSnapshotInput, 'bells' | 'bellMembers' | 'appDevices'> {
@@ -46,6 +57,7 @@ export function demoDirectory(): Pick<BuildingSnapshotInput, 'bells' | 'bellMemb
       separate('bell-anna', 'flat-1001', 'resident-01', 'Anna Andersson'),
       separate('bell-erik', 'flat-1002', 'resident-02', 'Erik Berg'),
       separate('bell-maja', 'flat-2001', 'resident-03', 'Maja Lindqvist'),
+      separate(DEMO_DIRECTORY.phoneBell, 'flat-3002', DEMO_PHONE.residentId, DEMO_PHONE.name),
       {
         id: 'bell-flat-2002',
         unitId: 'flat-2002',

@@ -25,6 +25,13 @@ export interface BaresipPhoneOptions {
   autoAnswer?: boolean;
   /** An 8 kHz mono s16 WAV to send; default a minute of silence. baresip 1.0 hangs up at its end. */
   wavFile?: string;
+  /**
+   * Record every call's audio here (baresip's sndfile module): `dump-…-dec.wav` is what the phone heard,
+   * `…-enc.wav` what it sent; 8 kHz mono s16, complete once the call has ended.
+   */
+  recordDir?: string;
+  /** Called with each ctrl_tcp event as it arrives. */
+  onEvent?: (event: BaresipEvent) => void;
 }
 
 export type BaresipEventType =
@@ -54,9 +61,9 @@ export interface BaresipPhone {
   output(): string;
 }
 
-/** A minute of 8 kHz mono s16 silence (baresip's aufile source ends the call at the end of its file). */
-function silenceWav(): Buffer {
-  const samples = 8000 * 60;
+/** 8 kHz mono s16 silence (baresip's aufile source ends the call at the end of its file). */
+export function silenceWav(seconds = 60): Buffer {
+  const samples = 8000 * seconds;
   const data = Buffer.alloc(samples * 2);
   const header = Buffer.alloc(44);
   header.write('RIFF', 0);
@@ -101,6 +108,7 @@ export async function startBaresipPhone(options: BaresipPhoneOptions): Promise<B
       'module aufile.so',
       'module aubridge.so',
       'module ctrl_tcp.so',
+      ...(options.recordDir ? ['module sndfile.so', `snd_path ${options.recordDir}`] : []),
       'module_app account.so',
       'module_app menu.so',
       `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`,
@@ -153,7 +161,10 @@ export async function startBaresipPhone(options: BaresipPhoneOptions): Promise<B
     );
     readNetstrings(ctrl, (json) => {
       const msg = JSON.parse(json) as { event?: boolean; type?: string; param?: string };
-      if (msg.event && msg.type) events.push(msg as BaresipEvent);
+      if (msg.event && msg.type) {
+        events.push(msg as BaresipEvent);
+        options.onEvent?.(msg as BaresipEvent);
+      }
     });
     // It registers at once, often before ctrl_tcp is connected, so its REGISTER_OK event may be lost:
     // the status line it prints is the signal.

@@ -18,7 +18,7 @@ import { freePort } from './pcscd.ts';
 import { sipRequest } from './sip-udp.ts';
 import { until } from './until.ts';
 
-const KAMAILIO = '/usr/sbin/kamailio';
+export const KAMAILIO = '/usr/sbin/kamailio';
 const SIP_DIR = fileURLToPath(new URL('../../deploy/sip/', import.meta.url));
 export const EDGE_CFG = join(SIP_DIR, 'kamailio.cfg');
 export const EDGE_SCHEMA = join(SIP_DIR, 'edge-schema.sql');
@@ -38,6 +38,13 @@ export interface StartSipEdgeOptions {
   /** Extra defines, NAME=value. */
   defines?: string[];
   readyTimeoutMs?: number;
+  /**
+   * Use this database file (created from the schema if new; WAL, as the hub opens it) instead of a fresh
+   * one in a temp dir, and keep it at stop: the simulator's edge reads the database its hub writes.
+   */
+  dbPath?: string;
+  /** The SIP domain (digest realm). Default LAB_SIP_DOMAIN. */
+  domain?: string;
 }
 
 export interface SipEdgeHandle {
@@ -50,6 +57,8 @@ export interface SipEdgeHandle {
   /** wss://127.0.0.1:… when started with tls. */
   readonly wssUrl: string | undefined;
   readonly dbPath: string;
+  /** Resolves when Kamailio has exited (asked to or not). */
+  readonly exited: Promise<void>;
   addSubscriber(username: string, password: string, role: SipRole): void;
   addRoute(panelUsername: string, number: string): void;
   removeRoute(panelUsername: string, number: string): void;
@@ -65,10 +74,12 @@ export function ha1(username: string, domain: string, password: string): string 
 
 export async function startSipEdge(options: StartSipEdgeOptions = {}): Promise<SipEdgeHandle> {
   const dir = await mkdtemp(join(tmpdir(), 'portvakt-sip-edge-'));
-  const dbPath = join(dir, 'edge.db');
+  const dbPath = options.dbPath ?? join(dir, 'edge.db');
   const db = new Database(dbPath);
+  // WAL as the hub's connection has it (lib/sqlite/open.ts): Kamailio reads while the hub writes.
+  if (options.dbPath) db.pragma('journal_mode = WAL');
   db.exec(await readFile(EDGE_SCHEMA, 'utf8'));
-  const domain = LAB_SIP_DOMAIN;
+  const domain = options.domain ?? LAB_SIP_DOMAIN;
   const sipPort = await freePort();
   const wsPort = await freePort();
   const wssPort = options.tls ? await freePort() : undefined;
@@ -168,6 +179,7 @@ export async function startSipEdge(options: StartSipEdgeOptions = {}): Promise<S
     wsUrl: `ws://127.0.0.1:${wsPort}`,
     wssUrl: wssPort === undefined ? undefined : `wss://127.0.0.1:${wssPort}`,
     dbPath,
+    exited,
     addSubscriber(username, password, role) {
       db.prepare('INSERT INTO subscriber (username, domain, ha1, role) VALUES (?, ?, ?, ?)').run(
         username,

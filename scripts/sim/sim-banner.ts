@@ -16,6 +16,8 @@ export interface BannerInput {
   residentLogin: { residentId: string; password: string };
   /** The demo building administrator's WebAdmin login (random per start, shown only here). */
   webAdmin: { username: string; password: string };
+  /** The phone fallback's block (sip.ts): the phone-only resident's bell and phone, or why it is off. */
+  phoneLines: string[];
 }
 
 export function printBanner(b: BannerInput): void {
@@ -46,7 +48,9 @@ export function printBanner(b: BannerInput): void {
     '  The panel events the hub has received:',
     `    curl -s '${b.hubBase}/api/v1/events?panel=${b.panelId}&limit=20' ${auth}`,
     '',
-    '  Ctrl-C stops the panel (every relay locked), the hub and the broker.',
+    ...b.phoneLines,
+    '',
+    '  Ctrl-C stops the panel (every relay locked), the hub, the SIP edge and the broker.',
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

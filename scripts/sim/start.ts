@@ -2,9 +2,10 @@
  * `npm start`: the whole system on one machine — an embedded MQTT broker (aedes, in this process), the
  * hub (its own process and database) and the panel (its own process, simulated GPIO and readers). The
  * demo building is loaded through the hub's admin API and reaches the panel over MQTT, as in production.
- * Every start is fresh: the simulator's data dir is reset. Ctrl-C stops the panel first (relays locked),
- * then the hub, then the broker. A hub that crashes is restarted with a backoff (supervisor.ts); only the
- * panel's exit ends the simulator.
+ * With Kamailio installed, the SIP edge of the phone fallback too (sip.ts): the hub writes its database and
+ * provisions the panel's SIP account. Every start is fresh: the simulator's data dir is reset. Ctrl-C
+ * stops the panel first (relays locked), then the hub, the SIP edge, then the broker. A hub that crashes
+ * is restarted with a backoff (supervisor.ts); only the panel's exit ends the simulator.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,12 +16,14 @@ import { EmbeddedBroker } from '../../cloud-sync/broker/embedded-broker.ts';
 import { hubAppDeviceAcl, hubAppDeviceAuth } from '../../cloud-sync/broker/hub-auth.ts';
 import { validateConfig } from '../../device/config/load.ts';
 import type { PanelConfigInput } from '../../device/config/schema.ts';
+import { demoBuilding } from '../../device/sim/demo-building.ts';
 import { demoConfig } from '../../device/sim/demo-config.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { createRootLogger } from '../../lib/log/logger.ts';
 import { type Child, startChild } from './children.ts';
 import { hubAdmin, seedDemoBuilding } from './demo-seed.ts';
 import { printBanner } from './sim-banner.ts';
+import { phoneBannerLines, type SimSip, startSimSip } from './sip.ts';
 import { freePort, panelInSync, provision, signal, waitFor } from './steps.ts';
 import { superviseChild } from './supervisor.ts';
 
@@ -34,6 +37,7 @@ const HUB_USER = 'hub';
 /** The demo resident whose app login the banner prints (Anna, with the demo's first card). */
 const DEMO_RESIDENT = 'resident-01';
 const MARKER = '.portvakt-sim';
+type PhoneInput = NonNullable<NonNullable<PanelConfigInput['intercom']>['phone']>;
 
 const HELP = `npm start [-- options]   the panel simulator with its hub and an embedded MQTT broker
 
@@ -44,6 +48,10 @@ const HELP = `npm start [-- options]   the panel simulator with its hub and an e
   --broker-ws-port N its MQTT-over-WebSocket port for the resident app (default 0: a free one)
   --codec vp8|h264   the simulated camera's video codec (default vp8)
   --verbose          show every log line of the hub and the panel
+
+With Kamailio installed (Debian package kamailio) it also runs the SIP edge of the phone fallback: the
+banner names the bell of a resident with no app, only a phone; \`npm run -s phone\` (another terminal)
+is that phone.
 `;
 
 async function main(): Promise<number> {
@@ -95,13 +103,28 @@ async function main(): Promise<number> {
   await broker.start();
   const brokerUrl = broker.url();
   const children: Child[] = [];
+  let sip: SimSip = { on: false, reason: 'not started' };
+  let stopping = false;
   const stopAll = async (): Promise<void> => {
+    stopping = true;
     // Panel first: it locks its doors while it can still report that.
     for (const child of children.reverse()) await child.stop();
+    if (sip.on) await sip.edge.stop();
     await broker.stop();
   };
 
   try {
+    sip = await startSimSip(dataDir, demoBuilding().buildings?.[0]?.name ?? 'the demo building');
+    if (sip.on) {
+      const { edge } = sip;
+      void edge.exited.then(() => {
+        if (!stopping)
+          process.stderr.write(
+            `[sip-edge] Kamailio exited: no phone fallback now\n${edge.output().slice(-2000)}\n`,
+          );
+      });
+    }
+    const sipFlags = sip.on ? sip.hubFlags : [];
     // Supervised: a crashed hub is restarted (and says so); the panel keeps running meanwhile.
     const hub = superviseChild({
       name: 'hub',
@@ -119,6 +142,8 @@ async function main(): Promise<number> {
         String(ports.hub),
         '--broker-ws-url',
         broker.wsUrl(),
+        // The hub writes the edge's database (the panel's SIP account, its building's numbers).
+        ...sipFlags,
       ],
       env: {
         PORTVAKT_HUB_ADMIN_TOKEN: adminToken,
@@ -143,13 +168,14 @@ async function main(): Promise<number> {
         buildingId,
         brokerUrl,
         out: provisioned,
+        extraArgs: sipFlags,
       }),
     );
-    const provisionedSync = (
-      parseYaml(readFileSync(join(provisioned, 'panel.yaml'), 'utf8')) as {
-        sync: Record<string, unknown> & { password: string };
-      }
-    ).sync;
+    const kit = parseYaml(readFileSync(join(provisioned, 'panel.yaml'), 'utf8')) as {
+      sync: Record<string, unknown> & { password: string };
+      intercom?: { phone?: PhoneInput };
+    };
+    const provisionedSync = kit.sync;
     users[PANEL_ID] = provisionedSync.password;
     const residentLogin = (await admin.post(`/api/v1/residents/${DEMO_RESIDENT}/login`, undefined)) as {
       residentId: string;
@@ -164,13 +190,16 @@ async function main(): Promise<number> {
       buildingIds: [buildingId],
     });
 
+    const demo = demoConfig({
+      storePath: join(dataDir, 'panel', 'panel.db'),
+      port: ports.panel,
+      installerToken,
+      codec,
+    });
     const configInput: PanelConfigInput = {
-      ...demoConfig({
-        storePath: join(dataDir, 'panel', 'panel.db'),
-        port: ports.panel,
-        installerToken,
-        codec,
-      }),
+      ...demo,
+      // The SIP account `provision` issued (the phone fallback), as an installer would paste it.
+      ...(kit.intercom?.phone ? { intercom: { ...demo.intercom, phone: kit.intercom.phone } } : {}),
       // aedes speaks MQTT 3.1.1 only; production brokers use 5.
       sync: { ...provisionedSync, mqttVersion: 4 } as PanelConfigInput['sync'],
     };
@@ -195,6 +224,7 @@ async function main(): Promise<number> {
       panelId: PANEL_ID,
       residentLogin,
       webAdmin,
+      phoneLines: phoneBannerLines(sip, `http://127.0.0.1:${ports.panel}`),
     });
     const stoppedBy = await Promise.race([
       signal(),

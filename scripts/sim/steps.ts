@@ -50,6 +50,8 @@ export async function provision(o: {
   buildingId: string;
   brokerUrl: string;
   out: string;
+  /** More flags, e.g. the SIP edge's (`--sip-edge-url` …). */
+  extraArgs?: readonly string[];
 }): Promise<void> {
   const args = [
     o.hubCli,
@@ -66,6 +68,7 @@ export async function provision(o: {
     o.brokerUrl,
     '--out',
     o.out,
+    ...(o.extraArgs ?? []),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

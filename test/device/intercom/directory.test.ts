@@ -7,7 +7,7 @@ import {
   visibleDirectory,
 } from '../../../device/intercom/directory.ts';
 import { demoBuilding } from '../../../device/sim/demo-building.ts';
-import { DEMO_DIRECTORY, DEMO_PICTURE } from '../../../device/sim/demo-directory.ts';
+import { DEMO_DIRECTORY, DEMO_PHONE, DEMO_PICTURE } from '../../../device/sim/demo-directory.ts';
 import { type BuildingSnapshot, buildingSnapshotSchema } from '../../../device/store/snapshot.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
@@ -207,6 +207,10 @@ describe('the demo building', () => {
     expect(appDeviceOwner(demo, DEMO_DIRECTORY.appDevice)).toBe('resident-01');
     expect(bellTarget(demo, DEMO_DIRECTORY.familyBell, NOON).callees.map((c) => c.devices.length)).toEqual([
       0, 1,
+    ]);
+    // The simulator's phone-fallback demo: a bell whose one resident has a phone number and no app device.
+    expect(bellTarget(demo, DEMO_DIRECTORY.phoneBell, NOON).callees).toEqual([
+      expect.objectContaining({ residentId: DEMO_PHONE.residentId, devices: [], phone: DEMO_PHONE.number }),
     ]);
   });
 });
