@@ -14,6 +14,7 @@ import type { Clock } from '../../lib/clock/clock.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import type { KeyframeReason } from './keyframe.ts';
 import { RtpOutlet } from './outlet.ts';
+import { weriftIceOptions } from './ice-servers.ts';
 import type { IceServer, PeerState } from './protocol.ts';
 import { checkAnswerSdp, isLoopback, keepLoopbackCandidates } from './signaling.ts';
 
@@ -107,7 +108,8 @@ export class MediaPeer {
     const loopback = options.loopbackOnly;
     this.#pc = new RTCPeerConnection({
       codecs: { video: [videoCodec(options.codec)], audio: [opus()] },
-      iceServers: options.iceServers,
+      // Never werift's default STUN server (a third party, and a 5 s wait where it is out of reach).
+      ...weriftIceOptions(options.iceServers),
       iceUseIpv6: !loopback,
       // One ICE transport for video and audio. Without max-bundle werift gathers a second transport
       // for audio, drops it when the answer bundles, and never closes its UDP socket (one fd leaked per
