@@ -12,9 +12,9 @@ import type { IceCandidate } from '../../cloud-sync/protocol/ice.ts';
 import type { VideoCodec } from '../../hal/camera/types.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
 import { ValidationError } from '../../lib/errors.ts';
+import { weriftIceOptions } from './ice-servers.ts';
 import type { KeyframeReason } from './keyframe.ts';
 import { RtpOutlet } from './outlet.ts';
-import { weriftIceOptions } from './ice-servers.ts';
 import type { IceServer, PeerState } from './protocol.ts';
 import { checkAnswerSdp, isLoopback, keepLoopbackCandidates } from './signaling.ts';
 
