@@ -37,7 +37,10 @@ export async function benchWan(): Promise<BenchLine[]> {
   const panels: WanPanelMedia[] = [];
   const turn = await startCoturn(lab, SECRET);
   try {
-    const settings = turnSettingsSchema.parse({ urls: [turn.url], secret: SECRET, ttlS: 3600 });
+    // coturn answers STUN on its TURN port: both the panel (product and bare) and the app get it as
+    // their STUN server too, as deploy/turn/README.md configures the hub.
+    const stunUrl = turn.url.replace(/^turn:/, 'stun:').replace(/\?.*$/, '');
+    const settings = turnSettingsSchema.parse({ urls: [stunUrl, turn.url], secret: SECRET, ttlS: 3600 });
     const panelServers = iceServersFor(settings, 'panel-bench', Date.now()).iceServers.map((s) => ({
       ...s,
       urls: s.urls[0]!,

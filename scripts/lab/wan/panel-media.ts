@@ -68,7 +68,12 @@ async function productMedia(): Promise<Media> {
 async function bareMedia(): Promise<Media> {
   const bare = await BarePeers.start(source, iceServers);
   return {
-    open: (peerId) => bare.open(peerId, (state) => send({ type: 'state', peerId, state })),
+    open: (peerId) =>
+      bare.open(
+        peerId,
+        (state) => send({ type: 'state', peerId, state }),
+        (candidate) => send({ type: 'local-candidate', peerId, candidate }),
+      ),
     answer: (peerId, sdp) => bare.answer(peerId, sdp),
     candidate: (peerId, c) => bare.candidate(peerId, c),
     close: (peerId) => bare.close(peerId),
