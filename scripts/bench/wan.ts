@@ -5,8 +5,13 @@
  *  - wan_ring_to_first_frame_p50_ms: the panel's offer requested (the ring) → Chromium's first frame
  *    shown, 40 ms RTT and 1 % loss end to end, product media engine (spare peers as shipped), trickle
  *    ICE both ways.
- *  - wan_first_frame_ratio_vs_bare: that over the same figure of a bare werift → Chromium call
- *    (bare-peer.ts: werift's own complete offer) on the same lab, calls alternating.
+ *  - wan_first_frame_ratio_vs_bare: that over the same figure of a bare werift → Chromium call on the
+ *    same lab, calls alternating: bare-peer.ts, the simplest correct werift call (werift's own
+ *    complete offer, gathered at the ring; the same STUN and TURN servers as the product, so werift
+ *    never waits for its default STUN server, unreachable here; the app's mDNS candidates not looked
+ *    up). Its header says why each of these is needed for a call that works, and why not trickle:
+ *    werift cannot trickle an offer with TURN reliably without the product's workaround. Both panels
+ *    get coturn as STUN and TURN server, as deploy/turn/README.md configures the hub for the app.
  *  - wan_video_freeze_ms_per_min: one 60 s call at 2 % loss; Chromium's totalFreezesDuration per minute.
  * Needs root (namespaces); runs in the lab namespace like the other lab groups. ~2 minutes.
  */

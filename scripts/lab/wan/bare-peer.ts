@@ -3,20 +3,24 @@
  * where panel-media.ts runs (the panel namespace) instead of the product's MediaEngine: the sim camera's
  * VP8 RTP into one werift RTCPeerConnection on this thread, no media process, no spare peers, no
  * validation, and a keyframe when the peer connects or Chromium sends a PLI, as any such script does.
- * "Correct" on a real network means what any WebRTC sender does there, and nothing the product adds:
- *  - the offer goes out at once and the candidates follow as werift finds them (trickle ICE), instead
- *    of waiting for werift's complete description;
- *  - the ICE servers are the ones the product gets (the caller passes the same list to both), and the
+ * "Correct" on a real network means what any werift sender must do there, and nothing the product adds:
+ *  - the ICE servers are the ones the product gets (the caller passes the same list to both) and the
  *    list names a STUN server: werift's default otherwise is stun.l.google.com, which the lab cannot
- *    reach, so every bare offer waited for werift's 5 s STUN timeout (the first ratio's bare p50 of
+ *    reach, so every bare offer waited out werift's 5 s STUN timeout (the first ratio's bare p50 of
  *    5.8 s measured that timeout, not a call);
+ *  - werift's own complete offer (setLocalDescription returns when gathering is done: ~2 round trips
+ *    to coturn for the relay). Not a trickled one: werift 0.25.2 pairs its relay only with remote
+ *    candidates that arrive after the allocation, so a trickled werift offer fails whenever the app's
+ *    candidates win that race (2 of 6 trickled calls in the lab); the product works around it
+ *    (MediaPeer holds them), a bare call would have to copy that;
  *  - candidates with an mDNS name (the browser's hidden host address) are not handed to werift: its
  *    multicast lookup waits 10 s for an answer that cannot come from beyond a NAT, and a lookup that
- *    starts while the answer is applied holds the whole call.
+ *    starts while the answer is applied holds the whole call (the first p99 of 10.8 s).
+ * The product's extra (spare peers with offers gathered before the ring, the media process, checks)
+ * is what the ratio measures.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
-import type { IceCandidate } from '../../../cloud-sync/protocol/ice.ts';
 import type { IceServer } from '../../../device/media/protocol.ts';
 import type { AvSource } from '../../../hal/camera/types.ts';
 
@@ -52,11 +56,7 @@ export class BarePeers {
     );
   }
 
-  async open(
-    peerId: string,
-    onState: (state: string) => void,
-    onCandidate: (candidate: IceCandidate | null) => void,
-  ): Promise<string> {
+  async open(peerId: string, onState: (state: string) => void): Promise<string> {
     const pc = new RTCPeerConnection({
       codecs: {
         video: [
@@ -80,18 +80,9 @@ export class BarePeers {
       if (s === 'connected') this.#source.requestKeyframe();
       onState(s);
     });
-    pc.onIceCandidate.subscribe((c) =>
-      onCandidate(
-        c?.candidate
-          ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? 0 }
-          : null,
-      ),
-    );
     this.#peers.set(peerId, { pc, track });
-    const offer = await pc.createOffer();
-    // werift's setLocalDescription resolves when gathering ends; the offer does not wait for it.
-    pc.setLocalDescription(offer).catch(() => undefined);
-    return offer.sdp;
+    await pc.setLocalDescription(await pc.createOffer());
+    return pc.localDescription?.sdp ?? '';
   }
 
   async answer(peerId: string, sdp: string): Promise<void> {

@@ -68,12 +68,7 @@ async function productMedia(): Promise<Media> {
 async function bareMedia(): Promise<Media> {
   const bare = await BarePeers.start(source, iceServers);
   return {
-    open: (peerId) =>
-      bare.open(
-        peerId,
-        (state) => send({ type: 'state', peerId, state }),
-        (candidate) => send({ type: 'local-candidate', peerId, candidate }),
-      ),
+    open: (peerId) => bare.open(peerId, (state) => send({ type: 'state', peerId, state })),
     answer: (peerId, sdp) => bare.answer(peerId, sdp),
     candidate: (peerId, c) => bare.candidate(peerId, c),
     close: (peerId) => bare.close(peerId),
