@@ -100,7 +100,7 @@ export async function benchWan(): Promise<BenchLine[]> {
         target: 1.3,
         bare_p50_ms: round(b.p50, 1),
         network: network(1),
-        bare: 'one werift RTCPeerConnection, its own complete offer, same Chromium page and signaling delay',
+        bare: 'one werift RTCPeerConnection, its own complete offer gathered at the ring, the same STUN+TURN servers, mDNS candidates skipped; same Chromium page and signaling delay',
       },
       {
         metric: 'wan_video_freeze_ms_per_min',
