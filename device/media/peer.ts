@@ -12,6 +12,7 @@ import type { IceCandidate } from '../../cloud-sync/protocol/ice.ts';
 import type { VideoCodec } from '../../hal/camera/types.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
 import { ValidationError } from '../../lib/errors.ts';
+import { weriftIceOptions } from './ice-servers.ts';
 import type { KeyframeReason } from './keyframe.ts';
 import { RtpOutlet } from './outlet.ts';
 import type { IceServer, PeerState } from './protocol.ts';
@@ -39,6 +40,8 @@ export interface PeerHooks {
 }
 
 const FIR_FMT = 4;
+/** Longest the far end's candidates wait for our TURN allocation (see #relayReady). */
+export const RELAY_WAIT_MS = 1000;
 const feedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
 
 /** Only the codec the camera pipeline produces is offered: the panel never transcodes. */
@@ -95,6 +98,17 @@ export class MediaPeer {
   /** Candidates gathered so far; after a trickled offer is out, new ones go to onLocalCandidate. */
   readonly #gatheredCandidates: IceCandidate[] = [];
   #trickling = false;
+  /**
+   * Pending while a trickled offer's TURN allocation is under way. werift 0.25.2 pairs its relay only
+   * with remote candidates added after the allocation succeeded (ice.js: the TURN protocol is never
+   * paired with the ones it knows already), so a candidate of the app that came first — its
+   * server-reflexive address, the one a symmetric NAT lets through our relay — would never be tried
+   * through the relay, and the call could fail (the WAN lab: a third of trickled calls). The app's
+   * candidates wait for the allocation instead, at most RELAY_WAIT_MS: a relay that slow (a far or
+   * lossy TURN server) must not hold the direct paths back, and is left to werift's behaviour.
+   */
+  #relayReady: Promise<void> | null = null;
+  #relayGathered: (() => void) | null = null;
   state: PeerState = 'new';
   /** RTP packets received from this peer's microphone. */
   audioReceived = 0;
@@ -107,7 +121,8 @@ export class MediaPeer {
     const loopback = options.loopbackOnly;
     this.#pc = new RTCPeerConnection({
       codecs: { video: [videoCodec(options.codec)], audio: [opus()] },
-      iceServers: options.iceServers,
+      // Never werift's default STUN server (a third party, and a 5 s wait where it is out of reach).
+      ...weriftIceOptions(options.iceServers),
       iceUseIpv6: !loopback,
       // One ICE transport for video and audio. Without max-bundle werift gathers a second transport
       // for audio, drops it when the answer bundles, and never closes its UDP socket (one fd leaked per
@@ -175,6 +190,7 @@ export class MediaPeer {
     const set = this.#pc.setLocalDescription(await this.#pc.createOffer());
     if (trickle) {
       set.catch(() => undefined);
+      this.#awaitRelay();
       await Promise.race([set, this.#firstCandidate()]);
     } else {
       await set;
@@ -208,6 +224,8 @@ export class MediaPeer {
 
   /** A candidate checkRemoteCandidate let through (it fills in the media id and line index). */
   async addCandidate(candidate: IceCandidate): Promise<void> {
+    // Candidates queue in arrival order behind the same promise.
+    if (this.#relayReady) await this.#relayReady;
     try {
       await this.#pc.addIceCandidate(candidate);
     } catch (err) {
@@ -296,6 +314,7 @@ export class MediaPeer {
     candidate: { candidate?: string; sdpMid?: string; sdpMLineIndex?: number } | undefined,
   ): void {
     if (!candidate) {
+      this.#relayGathered?.();
       if (this.#trickling) this.#hooks.onLocalCandidate(null);
       return;
     }
@@ -307,7 +326,23 @@ export class MediaPeer {
     };
     if (this.#o.loopbackOnly && !isLoopback(init.candidate.split(' ')[4] ?? '')) return;
     this.#gatheredCandidates.push(init);
+    if (/ typ relay( |$)/.test(init.candidate)) this.#relayGathered?.();
     if (this.#trickling) this.#hooks.onLocalCandidate(init);
+  }
+
+  /** Sets #relayReady if a TURN allocation is still to come (see there). */
+  #awaitRelay(): void {
+    const turn = this.#o.iceServers.some((s) => /^turns?:/i.test(s.urls));
+    const gathered = this.#gatheredCandidates.some((c) => / typ relay( |$)/.test(c.candidate));
+    if (!turn || gathered || this.#pc.iceGatheringState === 'complete') return;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    const timer = this.#o.clock.setTimeout(resolve, RELAY_WAIT_MS);
+    this.#relayGathered = resolve;
+    this.#relayReady = promise.finally(() => {
+      this.#o.clock.clearTimeout(timer);
+      this.#relayGathered = null;
+      this.#relayReady = null;
+    });
   }
 
   #firstCandidate(): Promise<void> {

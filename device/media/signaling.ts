@@ -54,6 +54,17 @@ export function checkRemoteCandidate(init: CandidateInit, loopbackOnly: boolean)
   if (parsed.protocol !== 'udp') {
     throw new ValidationError('ICE candidate ignored: only UDP candidates are used');
   }
+  if (MDNS.test(parsed.address)) {
+    // Browsers hide their host address behind a random mDNS name, which resolves on the device's own
+    // link only. werift would ask for it by multicast and wait up to 10 s for an answer that never
+    // comes across a NAT; if the candidate arrived while the answer was being applied, that wait held
+    // up the whole call (the WAN lab's 10 s ring → first frame). Nothing is lost by skipping it: an app
+    // on the panel's own LAN reaches the panel's host candidate, which then learns the app's address as
+    // a peer-reflexive candidate from its checks.
+    throw new ValidationError(
+      `ICE candidate ignored: ${parsed.address} is an mDNS name, which resolves only on the app device's own network`,
+    );
+  }
   return {
     candidate: init.candidate.trim().replace(/^a=/, ''),
     // With BUNDLE every candidate belongs to the first m-section.

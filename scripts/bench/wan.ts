@@ -5,8 +5,13 @@
  *  - wan_ring_to_first_frame_p50_ms: the panel's offer requested (the ring) → Chromium's first frame
  *    shown, 40 ms RTT and 1 % loss end to end, product media engine (spare peers as shipped), trickle
  *    ICE both ways.
- *  - wan_first_frame_ratio_vs_bare: that over the same figure of a bare werift → Chromium call
- *    (bare-peer.ts: werift's own complete offer) on the same lab, calls alternating.
+ *  - wan_first_frame_ratio_vs_bare: that over the same figure of a bare werift → Chromium call on the
+ *    same lab, calls alternating: bare-peer.ts, the simplest correct werift call (werift's own
+ *    complete offer, gathered at the ring; the same STUN and TURN servers as the product, so werift
+ *    never waits for its default STUN server, unreachable here; the app's mDNS candidates not looked
+ *    up). Its header says why each of these is needed for a call that works, and why not trickle:
+ *    werift cannot trickle an offer with TURN reliably without the product's workaround. Both panels
+ *    get coturn as STUN and TURN server, as deploy/turn/README.md configures the hub for the app.
  *  - wan_video_freeze_ms_per_min: one 60 s call at 2 % loss; Chromium's totalFreezesDuration per minute.
  * Needs root (namespaces); runs in the lab namespace like the other lab groups. ~2 minutes.
  */
@@ -37,7 +42,10 @@ export async function benchWan(): Promise<BenchLine[]> {
   const panels: WanPanelMedia[] = [];
   const turn = await startCoturn(lab, SECRET);
   try {
-    const settings = turnSettingsSchema.parse({ urls: [turn.url], secret: SECRET, ttlS: 3600 });
+    // coturn answers STUN on its TURN port: both the panel (product and bare) and the app get it as
+    // their STUN server too, as deploy/turn/README.md configures the hub.
+    const stunUrl = turn.url.replace(/^turn:/, 'stun:').replace(/\?.*$/, '');
+    const settings = turnSettingsSchema.parse({ urls: [stunUrl, turn.url], secret: SECRET, ttlS: 3600 });
     const panelServers = iceServersFor(settings, 'panel-bench', Date.now()).iceServers.map((s) => ({
       ...s,
       urls: s.urls[0]!,
@@ -92,7 +100,7 @@ export async function benchWan(): Promise<BenchLine[]> {
         target: 1.3,
         bare_p50_ms: round(b.p50, 1),
         network: network(1),
-        bare: 'one werift RTCPeerConnection, its own complete offer, same Chromium page and signaling delay',
+        bare: 'one werift RTCPeerConnection, its own complete offer gathered at the ring, the same STUN+TURN servers, mDNS candidates skipped; same Chromium page and signaling delay',
       },
       {
         metric: 'wan_video_freeze_ms_per_min',

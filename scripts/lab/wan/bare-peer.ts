@@ -1,9 +1,23 @@
 /**
- * The reference of wan_first_frame_ratio_vs_bare: the smallest werift → Chromium call that works, run
+ * The reference of wan_first_frame_ratio_vs_bare: the smallest correct werift → Chromium call, run
  * where panel-media.ts runs (the panel namespace) instead of the product's MediaEngine: the sim camera's
  * VP8 RTP into one werift RTCPeerConnection on this thread, no media process, no spare peers, no
- * validation; werift's own offer (its setLocalDescription returns when gathering is done, so the offer is
- * complete), and a keyframe when the peer connects or Chromium sends a PLI, as any such script does.
+ * validation, and a keyframe when the peer connects or Chromium sends a PLI, as any such script does.
+ * "Correct" on a real network means what any werift sender must do there, and nothing the product adds:
+ *  - the ICE servers are the ones the product gets (the caller passes the same list to both) and the
+ *    list names a STUN server: werift's default otherwise is stun.l.google.com, which the lab cannot
+ *    reach, so every bare offer waited out werift's 5 s STUN timeout (the first ratio's bare p50 of
+ *    5.8 s measured that timeout, not a call);
+ *  - werift's own complete offer (setLocalDescription returns when gathering is done: ~2 round trips
+ *    to coturn for the relay). Not a trickled one: werift 0.25.2 pairs its relay only with remote
+ *    candidates that arrive after the allocation, so a trickled werift offer fails whenever the app's
+ *    candidates win that race (2 of 6 trickled calls in the lab); the product works around it
+ *    (MediaPeer holds them), a bare call would have to copy that;
+ *  - candidates with an mDNS name (the browser's hidden host address) are not handed to werift: its
+ *    multicast lookup waits 10 s for an answer that cannot come from beyond a NAT, and a lookup that
+ *    starts while the answer is applied holds the whole call (the first p99 of 10.8 s).
+ * The product's extra (spare peers with offers gathered before the ring, the media process, checks)
+ * is what the ratio measures.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
@@ -79,6 +93,7 @@ export class BarePeers {
     peerId: string,
     candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null },
   ): Promise<void> {
+    if (/ \S+\.local /.test(candidate.candidate)) return;
     await this.#peers.get(peerId)?.pc.addIceCandidate({
       candidate: candidate.candidate,
       sdpMid: candidate.sdpMid ?? undefined,

@@ -53,6 +53,16 @@ describe('ICE candidates', () => {
       checkRemoteCandidate({ candidate: 'candidate:1 1 tcp 1 127.0.0.1 9 typ host' }, true),
     ).toThrow(/UDP/);
   });
+
+  it("an app's mDNS host candidate is not handed to werift (its lookup could hold the call for 10 s)", () => {
+    const mdns = 'candidate:2 1 udp 2113937151 e374c298-eee8-4296-b125-1c17a3656e9a.local 50506 typ host';
+    expect(() => checkRemoteCandidate({ candidate: mdns }, false)).toThrow(
+      'ICE candidate ignored: e374c298-eee8-4296-b125-1c17a3656e9a.local is an mDNS name',
+    );
+    // The same device's reflexive and relay candidates still are.
+    const srflx = 'candidate:3 1 udp 1677729535 203.0.113.2 45317 typ srflx raddr 0.0.0.0 rport 0';
+    expect(checkRemoteCandidate({ candidate: srflx }, false).candidate).toBe(srflx);
+  });
 });
 
 describe('SDP', () => {
