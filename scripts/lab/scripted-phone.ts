@@ -38,6 +38,13 @@ export interface ScriptedPhoneOptions {
   behaviour?: PhoneBehaviour;
   /** 'answer': how long it rings before the 200 OK. */
   answerAfterMs?: number;
+  /** The address its SIP and RTP sockets bind to and it announces (default 127.0.0.1). */
+  bindAddress?: string;
+  /**
+   * Symmetric RTP ("comedia", latching): once the panel's RTP arrives, send to where it came from rather
+   * than to the SDP's address — what phones and trunks do so media crosses the far side's NAT.
+   */
+  symmetricRtp?: boolean;
 }
 
 type PhoneEvents = {
@@ -68,6 +75,7 @@ export class ScriptedPhone {
   readonly #rtp: Socket;
   #dialog: Dialog | undefined;
   #pending = new Map<string, (m: SipMessage) => void>();
+  #rtpReceived = 0;
 
   private constructor(options: ScriptedPhoneOptions, sip: Socket, rtp: Socket) {
     this.#o = options;
@@ -76,13 +84,23 @@ export class ScriptedPhone {
     this.behaviour = options.behaviour ?? 'answer';
     this.answerAfterMs = options.answerAfterMs ?? 0;
     sip.on('message', (data) => this.#onSip(data));
+    rtp.on('message', (_data, from) => {
+      this.#rtpReceived++;
+      if (this.#dialog && options.symmetricRtp)
+        this.#dialog.remote = { address: from.address, port: from.port };
+    });
   }
 
-  /** Binds its SIP and RTP ports on 127.0.0.1 and registers. */
+  /** RTP packets received from the panel so far (its prompt and microphone). */
+  get rtpReceived(): number {
+    return this.#rtpReceived;
+  }
+
+  /** Binds its SIP and RTP ports on `bindAddress` (127.0.0.1) and registers. */
   static async start(options: ScriptedPhoneOptions): Promise<ScriptedPhone> {
     const bind = async () => {
       const s = createSocket('udp4');
-      await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
+      await new Promise<void>((resolve) => s.bind(0, options.bindAddress ?? '127.0.0.1', resolve));
       return s;
     };
     const phone = new ScriptedPhone(options, await bind(), await bind());
@@ -99,24 +117,31 @@ export class ScriptedPhone {
     this.#rtp.close();
   }
 
-  /** RFC 4733: `durationMs` of event packets every 20 ms, then the end packet three times. */
-  async sendDigit(digit: string, durationMs = 100): Promise<{ lastPacketAt: number }> {
+  /**
+   * RFC 4733: `durationMs` of event packets every 20 ms, then the end packet three times. `endPacketAt`:
+   * when the first end packet went out (the digit is complete from then on); `lastPacketAt`: the last
+   * of its retransmissions.
+   */
+  async sendDigit(digit: string, durationMs = 100): Promise<{ endPacketAt: number; lastPacketAt: number }> {
     const d = this.#need();
     const event = '0123456789*#ABCD'.indexOf(digit);
     if (event < 0) throw new Error(`not a DTMF digit: ${digit}`);
     const start = d.timestamp;
     const steps = Math.max(1, Math.round(durationMs / 20));
     let lastPacketAt = 0;
+    let endPacketAt = 0;
     for (let i = 1; i <= steps + 3; i++) {
       const end = i > steps;
       const duration = Math.min(i, steps) * 160;
       const payload = Buffer.from([event, (end ? 0x80 : 0) | 10, duration >> 8, duration & 0xff]);
+      // Stamped as it is handed to the kernel: the receiver may act on it before the send's callback.
+      if (end && endPacketAt === 0) endPacketAt = wallNow();
       await this.#sendRtp(d, d.telephoneEventPt, payload, start, i === 1);
       lastPacketAt = wallNow();
       if (i < steps + 3) await new Promise((r) => setTimeout(r, end ? 5 : 20));
     }
     d.timestamp = (start + steps * 160) >>> 0;
-    return { lastPacketAt };
+    return { endPacketAt, lastPacketAt };
   }
 
   /** G.711 payloads (e.g. µ-law tones), one 20 ms frame (160 bytes) per packet, paced in real time. */

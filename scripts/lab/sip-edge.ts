@@ -38,6 +38,11 @@ export interface StartSipEdgeOptions {
   /** Extra defines, NAME=value. */
   defines?: string[];
   readyTimeoutMs?: number;
+  /**
+   * The address every listener binds to (default 127.0.0.1): the WAN lab's servers address when the edge
+   * runs in its inet namespace (a process started there calls this; the OPTIONS probe is sent from there).
+   */
+  address?: string;
 }
 
 export interface SipEdgeHandle {
@@ -72,9 +77,10 @@ export async function startSipEdge(options: StartSipEdgeOptions = {}): Promise<S
   const sipPort = await freePort();
   const wsPort = await freePort();
   const wssPort = options.tls ? await freePort() : undefined;
+  const address = options.address ?? '127.0.0.1';
   const defines = [
     `DOMAIN="${domain}"`,
-    'SIP_ADDR="127.0.0.1"',
+    `SIP_ADDR="${address}"`,
     `SIP_PORT=${sipPort}`,
     'WITH_PLAIN_WS',
     `WS_PORT=${wsPort}`,
@@ -82,7 +88,7 @@ export async function startSipEdge(options: StartSipEdgeOptions = {}): Promise<S
     ...(options.tls && wssPort !== undefined
       ? [
           'WITH_WSS',
-          'WSS_ADDR="127.0.0.1"',
+          `WSS_ADDR="${address}"`,
           `WSS_PORT=${wssPort}`,
           `TLS_CERT="${options.tls.certFile}"`,
           `TLS_KEY="${options.tls.keyFile}"`,
@@ -137,10 +143,10 @@ export async function startSipEdge(options: StartSipEdgeOptions = {}): Promise<S
         if (!running()) throw new Error(`kamailio exited during startup:\n${output}`);
         try {
           const r = await sipRequest(
-            { address: '127.0.0.1', port: sipPort },
+            { address, port: sipPort },
             {
               method: 'OPTIONS',
-              uri: `sip:127.0.0.1:${sipPort}`,
+              uri: `sip:${address}:${sipPort}`,
               fromUser: 'lab',
               toUser: 'lab',
               domain,
@@ -165,8 +171,8 @@ export async function startSipEdge(options: StartSipEdgeOptions = {}): Promise<S
     pid,
     domain,
     sipPort,
-    wsUrl: `ws://127.0.0.1:${wsPort}`,
-    wssUrl: wssPort === undefined ? undefined : `wss://127.0.0.1:${wssPort}`,
+    wsUrl: `ws://${address}:${wsPort}`,
+    wssUrl: wssPort === undefined ? undefined : `wss://${address}:${wssPort}`,
     dbPath,
     addSubscriber(username, password, role) {
       db.prepare('INSERT INTO subscriber (username, domain, ha1, role) VALUES (?, ?, ?, ?)').run(
