@@ -25,6 +25,8 @@ export const BENCH_PANEL_USER = 'panel-bench-1';
 export const BENCH_PANEL_PASSWORD = 'panel-bench-secret-1';
 export const BENCH_PHONE_PASSWORD = 'resident-bench-secret-1';
 const WARMUP_CALLS = 2;
+/** The phone rings this long before it answers. */
+export const ANSWER_AFTER_MS = 50;
 
 /** The panel side of a call, in-process or over IPC (sip-panel-child.ts). */
 export type BenchPanelSide = Pick<
@@ -34,6 +36,8 @@ export type BenchPanelSide = Pick<
 
 /** The phone side: the scripted phone, in-process or in another namespace. */
 export interface BenchPhoneSide {
+  /** When the phone received the latest INVITE (before its 100 and 180). */
+  lastInviteAt(): Promise<number>;
   /** RTP packets received from the panel so far. */
   rtpReceived(): Promise<number>;
   sendDigit(digit: string): Promise<{ endPacketAt: number; lastPacketAt: number }>;
@@ -42,7 +46,12 @@ export interface BenchPhoneSide {
 }
 
 export function localPhone(phone: ScriptedPhone): BenchPhoneSide {
+  let inviteAt = 0;
+  phone.events.on('invite', ({ at }) => {
+    inviteAt = at;
+  });
   return {
+    lastInviteAt: async () => inviteAt,
     rtpReceived: async () => phone.rtpReceived,
     sendDigit: (digit) => phone.sendDigit(digit),
     sendInfo: async (digit) => {
@@ -55,6 +64,8 @@ export function localPhone(phone: ScriptedPhone): BenchPhoneSide {
 export interface SipSamples {
   /** call.phone_dialing → call.phone_ringing (ms). */
   inviteToRinging: number[];
+  /** Of which: call.phone_dialing → the INVITE at the phone (media leg opened, sip.js, the edge). */
+  dialToInvite: number[];
   /** The ring API called → call.phone_ringing (ms). */
   ringApiToRinging: number[];
   /** RFC 4733: first end packet sent → relay energized (ms). */
@@ -74,6 +85,7 @@ export async function measureSipCalls(
 ): Promise<SipSamples> {
   const s: SipSamples = {
     inviteToRinging: [],
+    dialToInvite: [],
     ringApiToRinging: [],
     rfc4733: [],
     rfc4733FromLast: [],
@@ -104,6 +116,7 @@ export async function measureSipCalls(
       const energizedAt = await panel.energizedAfter(callStart);
       if (!counted) continue;
       s.inviteToRinging.push(ringingAt - dialAt);
+      s.dialToInvite.push((await phone.lastInviteAt()) - dialAt);
       s.ringApiToRinging.push(ringingAt - ringAt);
       if (energizedAt === null) s.lost[byInfo ? 'info' : 'rfc4733']++;
       else if (byInfo) s.info.push(energizedAt - from);
@@ -126,6 +139,7 @@ export async function measureSipCalls(
 export function sipLines(s: SipSamples, prefix: string, network: string): BenchLine[] {
   const ring = summarize(s.inviteToRinging);
   const api = summarize(s.ringApiToRinging);
+  const toInvite = summarize(s.dialToInvite);
   const dtmf = summarize(s.rfc4733);
   const last = summarize(s.rfc4733FromLast);
   const info = summarize(s.info);
@@ -138,10 +152,11 @@ export function sipLines(s: SipSamples, prefix: string, network: string): BenchL
       p99: ms(ring.p99),
       max: ms(ring.max),
       n: ring.n,
+      dial_to_invite_at_phone_p50_ms: ms(toInvite.p50),
       from_ring_api_p50_ms: ms(api.p50),
       target: 20,
       network,
-      note: "call.phone_dialing row (router dials) -> call.phone_ringing row (the phone's 180 at the panel); from_ring_api: bell ring API called -> same",
+      note: "call.phone_dialing row (router dials) -> call.phone_ringing row (the phone's 180 at the panel); dial_to_invite_at_phone: of which, until the phone had the INVITE (media leg opened in the media process, sip.js, the edge); from_ring_api: bell ring API called -> the 180 at the panel",
     },
     {
       metric: `${prefix}dtmf_to_relay_p99_ms`,
@@ -186,6 +201,9 @@ export async function benchSip(options: { calls?: number } = {}): Promise<BenchL
       number: PHONE_NUMBER,
       password: BENCH_PHONE_PASSWORD,
       behaviour: 'answer',
+      // Answering in the same instant as the 180 lets Kamailio's workers reorder the two: a 200 that
+      // overtakes the 180 leaves no ringing to time (sip.js drops the late provisional).
+      answerAfterMs: ANSWER_AFTER_MS,
     });
     panel = await SipBenchPanel.start({
       edgeUrl: edge.wsUrl,
