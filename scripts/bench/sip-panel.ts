@@ -137,7 +137,7 @@ export class SipBenchPanel {
   }
 
   /** The data of the call's rows so far (for failure messages). */
-  rows(callId: string): { type: string; data: Record<string, unknown> }[] {
+  async rows(callId: string): Promise<{ type: string; data: Record<string, unknown> }[]> {
     return this.#rows.filter((r) => r.callId === callId).map(({ type, data }) => ({ type, data }));
   }
 

@@ -126,7 +126,7 @@ export async function measureSipCalls(
       }
     } catch (err) {
       throw new Error(
-        `call ${callId}: ${err instanceof Error ? err.message : String(err)}; rows: ${JSON.stringify(panel.rows(callId))}`,
+        `call ${callId}: ${err instanceof Error ? err.message : String(err)}; rows: ${JSON.stringify(await panel.rows(callId))}`,
       );
     } finally {
       await panel.hangUp(callId);

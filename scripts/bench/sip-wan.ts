@@ -1,0 +1,130 @@
+/**
+ * The phone leg across the WAN lab (bench group `wan-sip`, ~1 min): the SIP edge and the resident's phone
+ * on the internet side (the inet namespace, sip-inet.ts), the real panel behind NAT router A
+ * (sip-panel-child.ts), the panel's wan link shaped to 40 ms RTT (20 ms each way, jitter 1 ms) and 1 %
+ * loss each way. The panel reaches the edge over WSS (the lab's certificate, pinned), as a panel outside
+ * the edge's host must. Same calls and stamps as the loopback group (sip.ts):
+ *  - wan_sip_invite_to_ringing_p50_ms: `call.phone_dialing` → `call.phone_ringing` (INVITE, 407, INVITE
+ *    with credentials over the shaped TLS link; the 180 back);
+ *  - wan_dtmf_to_relay_p99_ms: the phone's RFC 4733 end packet → relay energized, and the SIP INFO line.
+ * Media across NAT A: the panel announces its private address (10.1.0.2) in its SDP and accepts RTP only
+ * from the phone's answered address and port. The phone's RTP reaches it only through NAT A's mapping of
+ * the panel's own RTP socket, so only a phone that latches (symmetric RTP: send to where the panel's RTP
+ * comes from) gets RFC 4733 digits through; `symmetricRtp: false` shows what a phone that believes the SDP
+ * gets (every RFC 4733 digit lost; SIP INFO still opens, it rides the signaling).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IpcClient } from '../lab/ipc-rpc.ts';
+import type { WanSipInfo, WanSipOptions } from '../lab/wan/sip-inet.ts';
+import { LAB_ADDRESSES, WanLab } from '../lab/wan/topology.ts';
+import {
+  ANSWER_AFTER_MS,
+  BENCH_PANEL_PASSWORD,
+  BENCH_PANEL_USER,
+  BENCH_PHONE_PASSWORD,
+  type BenchPanelSide,
+  type BenchPhoneSide,
+  measureSipCalls,
+  sipLines,
+} from './sip.ts';
+import { PHONE_NUMBER, type SipPanelOptions } from './sip-panel.ts';
+import type { BenchLine } from './stats.ts';
+
+const ONE_WAY_MS = 20;
+const LOSS_PCT = 1;
+
+/** A self-signed P-256 certificate for the edge's WSS on `ip`; the panel pins it as its CA. */
+function edgeCertificate(dir: string, ip: string): { certFile: string; keyFile: string } {
+  const certFile = join(dir, 'edge.crt');
+  const keyFile = join(dir, 'edge.key');
+  execFileSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'],
+      ...['-subj', '/CN=portvakt-lab-edge', '-addext', `subjectAltName=IP:${ip}`, '-days', '2'],
+      ...['-keyout', keyFile, '-out', certFile],
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 },
+  );
+  return { certFile, keyFile };
+}
+
+export async function benchSipWan(
+  options: { calls?: number; symmetricRtp?: boolean } = {},
+): Promise<BenchLine[]> {
+  const symmetricRtp = options.symmetricRtp ?? true;
+  const dir = mkdtempSync(join(tmpdir(), 'portvakt-bench-sip-wan-'));
+  const lab = await WanLab.create({
+    links: { panel: { delayMs: ONE_WAY_MS, jitterMs: 1, lossPct: LOSS_PCT } },
+  });
+  const clients: IpcClient[] = [];
+  try {
+    const tls = edgeCertificate(dir, LAB_ADDRESSES.servers);
+    const sipOptions: WanSipOptions = {
+      tls,
+      panelUser: BENCH_PANEL_USER,
+      panelPassword: BENCH_PANEL_PASSWORD,
+      number: PHONE_NUMBER,
+      phonePassword: BENCH_PHONE_PASSWORD,
+      answerAfterMs: ANSWER_AFTER_MS,
+      symmetricRtp,
+    };
+    const stdio = ['ignore', 'ignore', 'inherit', 'ipc'] as const;
+    const inet = await IpcClient.connect<WanSipInfo>(
+      lab.spawn('inet', process.execPath, [new URL('../lab/wan/sip-inet.ts', import.meta.url).pathname], {
+        stdio: [...stdio],
+        env: { ...process.env, PORTVAKT_WAN_SIP: JSON.stringify(sipOptions) },
+      }),
+    );
+    clients.push(inet.client);
+    const panelOptions: SipPanelOptions = {
+      edgeUrl: inet.ready.wssUrl,
+      domain: inet.ready.domain,
+      username: BENCH_PANEL_USER,
+      password: BENCH_PANEL_PASSWORD,
+      ca: tls.certFile,
+    };
+    const panelChild = await IpcClient.connect<null>(
+      lab.spawn('panel', process.execPath, [new URL('./sip-panel-child.ts', import.meta.url).pathname], {
+        stdio: [...stdio],
+        env: { ...process.env, PORTVAKT_SIP_PANEL: JSON.stringify(panelOptions) },
+      }),
+    );
+    clients.push(panelChild.client);
+    const p = panelChild.client;
+    const panel: BenchPanelSide = {
+      ring: () => p.call('ring'),
+      row: (callId, type, timeoutMs) => p.call('row', callId, type, timeoutMs),
+      rows: (callId) => p.call('rows', callId),
+      energizedAfter: (after, timeoutMs) => p.call('energizedAfter', after, timeoutMs),
+      hangUp: (callId) => p.call('hangUp', callId),
+      relocked: () => p.call('relocked'),
+    };
+    const s = inet.client;
+    const phone: BenchPhoneSide = {
+      lastInviteAt: () => s.call('lastInviteAt'),
+      rtpReceived: () => s.call('rtpReceived'),
+      sendDigit: (digit) => s.call('sendDigit', digit),
+      sendInfo: (digit) => s.call('sendInfo', digit),
+    };
+    const samples = await measureSipCalls(panel, phone, options.calls ?? 20);
+    const network =
+      `WAN lab: panel behind NAT (router A) -> WSS -> Kamailio on the internet side, phone beside it (UDP, ` +
+      `${symmetricRtp ? 'symmetric RTP' : 'RTP to the SDP address'}); ${2 * ONE_WAY_MS} ms RTT, ` +
+      `${LOSS_PCT} % loss each way, jitter 1 ms on the panel's wan link`;
+    return sipLines(samples, 'wan_', network);
+  } finally {
+    for (const client of clients.reverse()) await client.call('stop').catch(() => {});
+    await lab.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) {
+  const symmetricRtp = !process.argv.includes('--no-symmetric-rtp');
+  const calls = Number(process.argv[process.argv.indexOf('--calls') + 1]) || undefined;
+  for (const line of await benchSipWan({ calls, symmetricRtp })) console.log(JSON.stringify(line));
+}
