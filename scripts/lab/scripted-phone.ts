@@ -76,6 +76,7 @@ export class ScriptedPhone {
   #dialog: Dialog | undefined;
   #pending = new Map<string, (m: SipMessage) => void>();
   #rtpReceived = 0;
+  #rtpSendErrors = 0;
 
   private constructor(options: ScriptedPhoneOptions, sip: Socket, rtp: Socket) {
     this.#o = options;
@@ -184,11 +185,19 @@ export class ScriptedPhone {
     header.writeUInt32BE(timestamp >>> 0, 4);
     header.writeUInt32BE(d.ssrc, 8);
     d.seq = (d.seq + 1) & 0xffff;
-    await new Promise<void>((resolve, reject) =>
-      this.#rtp.send(Buffer.concat([header, payload]), d.remote.port, d.remote.address, (err) =>
-        err ? reject(err) : resolve(),
-      ),
+    // A packet to an address nobody routes (a private address across NAT) is lost, as on the internet:
+    // counted, not thrown, so the call goes on as a real phone's would.
+    await new Promise<void>((resolve) =>
+      this.#rtp.send(Buffer.concat([header, payload]), d.remote.port, d.remote.address, (err) => {
+        if (err) this.#rtpSendErrors++;
+        resolve();
+      }),
     );
+  }
+
+  /** RTP packets the kernel refused to send (no route to the SDP's address). */
+  get rtpSendErrors(): number {
+    return this.#rtpSendErrors;
   }
 
   get #local(): string {
