@@ -18,8 +18,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IpcClient } from '../lab/ipc-rpc.ts';
-import type { WanSipInfo, WanSipOptions } from '../lab/wan/sip-inet.ts';
-import { LAB_ADDRESSES, WanLab } from '../lab/wan/topology.ts';
+import type { WanSipOptions as SideOptions, WanSipInfo } from '../lab/wan/sip-side.ts';
+import { LAB_ADDRESSES, type LabHost, WanLab } from '../lab/wan/topology.ts';
 import {
   ANSWER_AFTER_MS,
   BENCH_PANEL_PASSWORD,
@@ -52,79 +52,128 @@ function edgeCertificate(dir: string, ip: string): { certFile: string; keyFile: 
   return { certFile, keyFile };
 }
 
-export async function benchSipWan(
-  options: { calls?: number; symmetricRtp?: boolean } = {},
-): Promise<BenchLine[]> {
+export interface WanSipRig {
+  panel: BenchPanelSide;
+  phone: BenchPhoneSide & { rtpSendErrors(): Promise<number> };
+  /** Where it was measured, for the bench lines. */
+  network: string;
+  stop(): Promise<void>;
+}
+
+export interface WanSipOptions {
+  /** The phone beside the edge on the internet side (default), or behind NAT router B (cone NAT). */
+  phoneAt?: 'inet' | 'app';
+  /** The phone latches its RTP onto the panel's (default true). */
+  symmetricRtp?: boolean;
+}
+
+/** The WAN lab with the edge, the phone and the panel up, the panel registered. */
+export async function startWanSip(options: WanSipOptions = {}): Promise<WanSipRig> {
   const symmetricRtp = options.symmetricRtp ?? true;
+  const phoneAt = options.phoneAt ?? 'inet';
   const dir = mkdtempSync(join(tmpdir(), 'portvakt-bench-sip-wan-'));
   const lab = await WanLab.create({
     links: { panel: { delayMs: ONE_WAY_MS, jitterMs: 1, lossPct: LOSS_PCT } },
+    appNat: 'cone',
   });
   const clients: IpcClient[] = [];
-  try {
-    const tls = edgeCertificate(dir, LAB_ADDRESSES.servers);
-    const sipOptions: WanSipOptions = {
-      tls,
-      panelUser: BENCH_PANEL_USER,
-      panelPassword: BENCH_PANEL_PASSWORD,
-      number: PHONE_NUMBER,
-      phonePassword: BENCH_PHONE_PASSWORD,
-      answerAfterMs: ANSWER_AFTER_MS,
-      symmetricRtp,
-    };
-    const stdio = ['ignore', 'ignore', 'inherit', 'ipc'] as const;
-    const inet = await IpcClient.connect<WanSipInfo>(
-      lab.spawn('inet', process.execPath, [new URL('../lab/wan/sip-inet.ts', import.meta.url).pathname], {
-        stdio: [...stdio],
-        env: { ...process.env, PORTVAKT_WAN_SIP: JSON.stringify(sipOptions) },
+  const stop = async () => {
+    for (const client of clients.reverse()) await client.call('stop').catch(() => {});
+    await lab.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const child = <T>(host: LabHost, script: string, env: Record<string, string>) =>
+    IpcClient.connect<T>(
+      lab.spawn(host, process.execPath, [new URL(script, import.meta.url).pathname], {
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        env: { ...process.env, ...env },
       }),
     );
-    clients.push(inet.client);
+  try {
+    const tls = edgeCertificate(dir, LAB_ADDRESSES.servers);
+    const phone = (bindAddress: string, edgeSipPort?: number): SideOptions['phone'] => ({
+      bindAddress,
+      answerAfterMs: ANSWER_AFTER_MS,
+      symmetricRtp,
+      ...(edgeSipPort === undefined ? {} : { edgeSipPort }),
+    });
+    const sideOptions = (o: Omit<SideOptions, 'number' | 'phonePassword'>): string =>
+      JSON.stringify({
+        ...o,
+        number: PHONE_NUMBER,
+        phonePassword: BENCH_PHONE_PASSWORD,
+      } satisfies SideOptions);
+    const edge = await child<WanSipInfo>('inet', '../lab/wan/sip-side.ts', {
+      PORTVAKT_WAN_SIP: sideOptions({
+        edge: { tls, panelUser: BENCH_PANEL_USER, panelPassword: BENCH_PANEL_PASSWORD },
+        ...(phoneAt === 'inet' ? { phone: phone(LAB_ADDRESSES.servers) } : {}),
+      }),
+    });
+    clients.push(edge.client);
+    let phoneClient = edge.client;
+    if (phoneAt === 'app') {
+      const behindNat = await child<WanSipInfo>('app', '../lab/wan/sip-side.ts', {
+        PORTVAKT_WAN_SIP: sideOptions({ phone: phone(LAB_ADDRESSES.app, edge.ready.sipPort) }),
+      });
+      clients.push(behindNat.client);
+      phoneClient = behindNat.client;
+    }
     const panelOptions: SipPanelOptions = {
-      edgeUrl: inet.ready.wssUrl,
-      domain: inet.ready.domain,
+      edgeUrl: edge.ready.wssUrl!,
+      domain: edge.ready.domain,
       username: BENCH_PANEL_USER,
       password: BENCH_PANEL_PASSWORD,
       ca: tls.certFile,
     };
-    const panelChild = await IpcClient.connect<null>(
-      lab.spawn('panel', process.execPath, [new URL('./sip-panel-child.ts', import.meta.url).pathname], {
-        stdio: [...stdio],
-        env: { ...process.env, PORTVAKT_SIP_PANEL: JSON.stringify(panelOptions) },
-      }),
-    );
+    const panelChild = await child<null>('panel', './sip-panel-child.ts', {
+      PORTVAKT_SIP_PANEL: JSON.stringify(panelOptions),
+    });
     clients.push(panelChild.client);
     const p = panelChild.client;
-    const panel: BenchPanelSide = {
-      ring: () => p.call('ring'),
-      row: (callId, type, timeoutMs) => p.call('row', callId, type, timeoutMs),
-      rows: (callId) => p.call('rows', callId),
-      energizedAfter: (after, timeoutMs) => p.call('energizedAfter', after, timeoutMs),
-      hangUp: (callId) => p.call('hangUp', callId),
-      relocked: () => p.call('relocked'),
+    const s = phoneClient;
+    const where =
+      phoneAt === 'inet' ? 'phone beside it on the internet side' : 'phone behind NAT (router B, cone)';
+    return {
+      panel: {
+        ring: () => p.call('ring'),
+        row: (callId, type, timeoutMs) => p.call('row', callId, type, timeoutMs),
+        rows: (callId) => p.call('rows', callId),
+        energizedAfter: (after, timeoutMs) => p.call('energizedAfter', after, timeoutMs),
+        hangUp: (callId) => p.call('hangUp', callId),
+        relocked: () => p.call('relocked'),
+      },
+      phone: {
+        lastInviteAt: () => s.call('lastInviteAt'),
+        rtpReceived: () => s.call('rtpReceived'),
+        rtpSendErrors: () => s.call('rtpSendErrors'),
+        sendDigit: (digit) => s.call('sendDigit', digit),
+        sendInfo: (digit) => s.call('sendInfo', digit),
+      },
+      network:
+        `WAN lab: panel behind NAT (router A) -> WSS -> Kamailio on the internet side, ${where} (UDP, ` +
+        `${symmetricRtp ? 'symmetric RTP' : 'RTP to the SDP address'}); ${2 * ONE_WAY_MS} ms RTT, ` +
+        `${LOSS_PCT} % loss each way, jitter 1 ms on the panel's wan link`,
+      stop,
     };
-    const s = inet.client;
-    const phone: BenchPhoneSide = {
-      lastInviteAt: () => s.call('lastInviteAt'),
-      rtpReceived: () => s.call('rtpReceived'),
-      sendDigit: (digit) => s.call('sendDigit', digit),
-      sendInfo: (digit) => s.call('sendInfo', digit),
-    };
-    const samples = await measureSipCalls(panel, phone, options.calls ?? 20);
-    const network =
-      `WAN lab: panel behind NAT (router A) -> WSS -> Kamailio on the internet side, phone beside it (UDP, ` +
-      `${symmetricRtp ? 'symmetric RTP' : 'RTP to the SDP address'}); ${2 * ONE_WAY_MS} ms RTT, ` +
-      `${LOSS_PCT} % loss each way, jitter 1 ms on the panel's wan link`;
-    return sipLines(samples, 'wan_', network);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export async function benchSipWan(options: WanSipOptions & { calls?: number } = {}): Promise<BenchLine[]> {
+  const rig = await startWanSip(options);
+  try {
+    const samples = await measureSipCalls(rig.panel, rig.phone, options.calls ?? 20);
+    return sipLines(samples, 'wan_', rig.network);
   } finally {
-    for (const client of clients.reverse()) await client.call('stop').catch(() => {});
-    await lab.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await rig.stop();
   }
 }
 
 if (import.meta.main) {
   const symmetricRtp = !process.argv.includes('--no-symmetric-rtp');
+  const phoneAt = process.argv.includes('--phone-behind-nat') ? 'app' : 'inet';
   const calls = Number(process.argv[process.argv.indexOf('--calls') + 1]) || undefined;
-  for (const line of await benchSipWan({ calls, symmetricRtp })) console.log(JSON.stringify(line));
+  for (const line of await benchSipWan({ calls, symmetricRtp, phoneAt })) console.log(JSON.stringify(line));
 }
