@@ -126,10 +126,17 @@ export class SipBenchPanel {
     return { callId: body.callId, at };
   }
 
-  /** When the call's row of this type was announced (waits for it). */
+  /** When the call's row of this type was announced (waits for it; fails if the phone leg ended first). */
   async row(callId: string, type: CallRow, timeoutMs = 10_000): Promise<number> {
     const row = await until(
-      () => this.#rows.find((r) => r.callId === callId && r.type === type),
+      () => {
+        const found = this.#rows.find((r) => r.callId === callId && r.type === type);
+        const ended = this.#rows.find((r) => r.callId === callId && r.type === 'call.phone_ended');
+        // A call that ended first never gets the row: say how it ended rather than time out.
+        if (!found && ended)
+          throw new Error(`the phone call ended (${JSON.stringify(ended.data)}) before ${type}`);
+        return found;
+      },
       `${type} of ${callId}`,
       timeoutMs,
     );

@@ -1,6 +1,6 @@
 /**
  * The phone leg across the WAN lab (bench group `wan-sip`, ~1 min): the SIP edge and the resident's phone
- * on the internet side (the inet namespace, sip-inet.ts), the real panel behind NAT router A
+ * on the internet side (the inet namespace, lab/wan/sip-side.ts), the real panel behind NAT router A
  * (sip-panel-child.ts), the panel's wan link shaped to 40 ms RTT (20 ms each way, jitter 1 ms) and 1 %
  * loss each way. The panel reaches the edge over WSS (the lab's certificate, pinned), as a panel outside
  * the edge's host must. Same calls and stamps as the loopback group (sip.ts):
