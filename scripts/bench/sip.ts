@@ -169,7 +169,7 @@ export function sipLines(s: SipSamples, prefix: string, network: string): BenchL
       from_last_retransmission_p99_ms: ms(last.p99),
       target: 50,
       network,
-      note: "RFC 4733 '5': the event's first end packet sent by the phone -> main entrance relay energized (sim GPIO); one digit per call",
+      note: "RFC 4733 '5': the event's first end packet sent by the phone -> main entrance relay energized (sim GPIO); one digit per call; from_last_retransmission: from the third end packet instead (5 ms apart; negative when the relay moved first)",
     },
     {
       metric: `${prefix}dtmf_to_relay_p99_ms_sip_info`,
