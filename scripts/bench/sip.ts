@@ -52,7 +52,7 @@ export function localPhone(phone: ScriptedPhone): BenchPhoneSide {
   });
   return {
     lastInviteAt: async () => inviteAt,
-    rtpReceived: async () => phone.rtpReceived,
+    rtpReceived: async () => phone.received.packets,
     sendDigit: (digit) => phone.sendDigit(digit),
     sendInfo: async (digit) => {
       const sentAt = wallNow();

@@ -68,6 +68,8 @@ export const wallNow = (): number => performance.timeOrigin + performance.now();
 
 export class ScriptedPhone {
   readonly events = new SafeEmitter<PhoneEvents>();
+  /** G.711 packets received from the panel, and how many carried more than silence. */
+  readonly received = { packets: 0, nonSilent: 0 };
   behaviour: PhoneBehaviour;
   answerAfterMs: number;
   readonly #o: ScriptedPhoneOptions;
@@ -75,7 +77,6 @@ export class ScriptedPhone {
   readonly #rtp: Socket;
   #dialog: Dialog | undefined;
   #pending = new Map<string, (m: SipMessage) => void>();
-  #rtpReceived = 0;
   #rtpSendErrors = 0;
 
   private constructor(options: ScriptedPhoneOptions, sip: Socket, rtp: Socket) {
@@ -85,16 +86,21 @@ export class ScriptedPhone {
     this.behaviour = options.behaviour ?? 'answer';
     this.answerAfterMs = options.answerAfterMs ?? 0;
     sip.on('message', (data) => this.#onSip(data));
-    rtp.on('message', (_data, from) => {
-      this.#rtpReceived++;
-      if (this.#dialog && options.symmetricRtp)
-        this.#dialog.remote = { address: from.address, port: from.port };
-    });
+    rtp.on('message', (packet, from) => this.#onRtp(packet, from));
   }
 
-  /** RTP packets received from the panel so far (its prompt and microphone). */
-  get rtpReceived(): number {
-    return this.#rtpReceived;
+  #onRtp(packet: Buffer, from: { address: string; port: number }): void {
+    // Latching: the panel's packets come from where its side of the call really is (its NAT's mapping).
+    if (this.#dialog && this.#o.symmetricRtp)
+      this.#dialog.remote = { address: from.address, port: from.port };
+    const pt = (packet[1] ?? 0) & 0x7f;
+    if (packet.length <= 12 || (pt !== 0 && pt !== 8)) return;
+    this.received.packets++;
+    // µ-law silence is 0xFF/0x7F, A-law 0xD5/0x55: anything else in most of the frame is sound.
+    const quiet = pt === 0 ? [0xff, 0x7f, 0xfe, 0x7e] : [0xd5, 0x55, 0xd4, 0x54];
+    let loud = 0;
+    for (let i = 12; i < packet.length; i++) if (!quiet.includes(packet[i]!)) loud++;
+    if (loud > (packet.length - 12) / 2) this.received.nonSilent++;
   }
 
   /** Binds its SIP and RTP ports on `bindAddress` (127.0.0.1) and registers. */

@@ -4,8 +4,9 @@
  * edge must refuse (a phone placing a call, an INVITE toward a panel) — things sip.js (WebSocket only)
  * and baresip cannot be told to do on purpose.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
+import { digestAnswer } from './sip-message.ts';
 
 export interface SipEndpoint {
   address: string;
@@ -36,7 +37,6 @@ export interface SipRequestOptions {
   timeoutMs?: number;
 }
 
-const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
 const token = (): string => randomBytes(6).toString('hex');
 
 /** Sends one request (and its authenticated retry) from a fresh socket; resolves with the final response. */
@@ -57,7 +57,7 @@ export async function sipRequest(edge: SipEndpoint, options: SipRequestOptions):
       if (options.method === 'INVITE')
         socket.send(ackFor(response, options, socket, callId, fromTag, cseq), edge.port, edge.address);
       cseq += 1;
-      const header = `${response.status === 401 ? 'Authorization' : 'Proxy-Authorization'}: ${digest(challenge, options)}`;
+      const header = `${response.status === 401 ? 'Authorization' : 'Proxy-Authorization'}: ${digestAnswer(challenge, options.auth, options.method, options.uri)}`;
       response = await exchange(socket, edge, build(options, socket, callId, fromTag, cseq, header), options);
     }
     if (options.method === 'INVITE' && response.status >= 300)
@@ -123,21 +123,6 @@ function ackFor(
     '',
     '',
   ].join('\r\n');
-}
-
-function digest(challenge: string, o: SipRequestOptions): string {
-  const param = (name: string): string => new RegExp(`${name}="([^"]*)"`).exec(challenge)?.[1] ?? '';
-  const realm = param('realm');
-  const nonce = param('nonce');
-  const auth = o.auth ?? { username: '', password: '' };
-  const ha1 = md5(`${auth.username}:${realm}:${auth.password}`);
-  const ha2 = md5(`${o.method}:${o.uri}`);
-  const qop = /qop="?auth/.test(challenge);
-  const cnonce = token();
-  const nc = '00000001';
-  const response = qop ? md5(`${ha1}:${nonce}:${nc}:${cnonce}:auth:${ha2}`) : md5(`${ha1}:${nonce}:${ha2}`);
-  const base = `Digest username="${auth.username}", realm="${realm}", nonce="${nonce}", uri="${o.uri}", response="${response}", algorithm=MD5`;
-  return qop ? `${base}, qop=auth, nc=${nc}, cnonce="${cnonce}"` : base;
 }
 
 /** Waits for the final response (provisional ones are skipped), retransmitting as UDP needs. */

@@ -13,7 +13,7 @@ import { until } from '../../scripts/lab/until.ts';
 import { UdpMediaLeg } from './udp-media-leg.ts';
 
 export const PANEL_USER = 'panel-lab-1';
-export const PANEL_PASSWORD = 'panel-secret-1';
+export const PANEL_PASSWORD = 'panel-lab-secret-0001';
 
 export async function startLabEdge(options: StartSipEdgeOptions = {}): Promise<SipEdgeHandle> {
   const edge = await startSipEdge(options);

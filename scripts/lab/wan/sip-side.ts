@@ -81,7 +81,7 @@ await serveOverIpc(async () => {
     info,
     handlers: {
       lastInviteAt: async () => inviteAt,
-      rtpReceived: async () => need().rtpReceived,
+      rtpReceived: async () => need().received.packets,
       rtpSendErrors: async () => need().rtpSendErrors,
       sendDigit: (digit: string) => need().sendDigit(digit),
       sendInfo: async (digit: string) => {
