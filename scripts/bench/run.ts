@@ -18,6 +18,8 @@ import { benchPatchLatency } from './patch-latency.ts';
 import { benchPcscInsertRatio } from './pcsc-insert.ts';
 import { benchProcess } from './process.ts';
 import { writeReadmeTable } from './readme.ts';
+import { benchSip } from './sip.ts';
+import { benchSipWan } from './sip-wan.ts';
 import { benchSnapshotApply } from './snapshot-apply.ts';
 import { benchSoak } from './soak.ts';
 import type { BenchLine } from './stats.ts';
@@ -59,6 +61,11 @@ const GROUPS: Record<string, { run: () => Promise<BenchLine[]>; lab?: true }> = 
   flood: { run: benchFlood, lab: true },
   // ~2 min: 16 calls across two NATs and TURN at 40 ms RTT, 1 % loss, then one 60 s call at 2 % loss.
   wan: { run: benchWan, lab: true },
+  // ~1.5 min: 62 phone calls through Kamailio on loopback (180 timed; one digit each, RFC 4733 or SIP INFO,
+  // each waiting for the 1 s door pulse of the call before to end).
+  sip: { run: benchSip, lab: true },
+  // ~1 min: 42 phone calls across the WAN lab (panel behind NAT over WSS, 40 ms RTT, 1 % loss).
+  'wan-sip': { run: benchSipWan, lab: true },
   // 6 min: 1,000 taps/s on the panel process, one minute of warm-up and five measured.
   soak: { run: () => benchSoak() },
 };

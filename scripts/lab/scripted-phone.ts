@@ -38,6 +38,13 @@ export interface ScriptedPhoneOptions {
   behaviour?: PhoneBehaviour;
   /** 'answer': how long it rings before the 200 OK. */
   answerAfterMs?: number;
+  /** The address its SIP and RTP sockets bind to and it announces (default 127.0.0.1). */
+  bindAddress?: string;
+  /**
+   * Symmetric RTP ("comedia", latching): once the panel's RTP arrives, send to where it came from rather
+   * than to the SDP's address — what phones and trunks do so media crosses the far side's NAT.
+   */
+  symmetricRtp?: boolean;
 }
 
 type PhoneEvents = {
@@ -70,6 +77,7 @@ export class ScriptedPhone {
   readonly #rtp: Socket;
   #dialog: Dialog | undefined;
   #pending = new Map<string, (m: SipMessage) => void>();
+  #rtpSendErrors = 0;
 
   private constructor(options: ScriptedPhoneOptions, sip: Socket, rtp: Socket) {
     this.#o = options;
@@ -78,10 +86,13 @@ export class ScriptedPhone {
     this.behaviour = options.behaviour ?? 'answer';
     this.answerAfterMs = options.answerAfterMs ?? 0;
     sip.on('message', (data) => this.#onSip(data));
-    rtp.on('message', (packet) => this.#onRtp(packet));
+    rtp.on('message', (packet, from) => this.#onRtp(packet, from));
   }
 
-  #onRtp(packet: Buffer): void {
+  #onRtp(packet: Buffer, from: { address: string; port: number }): void {
+    // Latching: the panel's packets come from where its side of the call really is (its NAT's mapping).
+    if (this.#dialog && this.#o.symmetricRtp)
+      this.#dialog.remote = { address: from.address, port: from.port };
     const pt = (packet[1] ?? 0) & 0x7f;
     if (packet.length <= 12 || (pt !== 0 && pt !== 8)) return;
     this.received.packets++;
@@ -92,11 +103,11 @@ export class ScriptedPhone {
     if (loud > (packet.length - 12) / 2) this.received.nonSilent++;
   }
 
-  /** Binds its SIP and RTP ports on 127.0.0.1 and registers. */
+  /** Binds its SIP and RTP ports on `bindAddress` (127.0.0.1) and registers. */
   static async start(options: ScriptedPhoneOptions): Promise<ScriptedPhone> {
     const bind = async () => {
       const s = createSocket('udp4');
-      await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
+      await new Promise<void>((resolve) => s.bind(0, options.bindAddress ?? '127.0.0.1', resolve));
       return s;
     };
     const phone = new ScriptedPhone(options, await bind(), await bind());
@@ -113,24 +124,31 @@ export class ScriptedPhone {
     this.#rtp.close();
   }
 
-  /** RFC 4733: `durationMs` of event packets every 20 ms, then the end packet three times. */
-  async sendDigit(digit: string, durationMs = 100): Promise<{ lastPacketAt: number }> {
+  /**
+   * RFC 4733: `durationMs` of event packets every 20 ms, then the end packet three times. `endPacketAt`:
+   * when the first end packet went out (the digit is complete from then on); `lastPacketAt`: the last
+   * of its retransmissions.
+   */
+  async sendDigit(digit: string, durationMs = 100): Promise<{ endPacketAt: number; lastPacketAt: number }> {
     const d = this.#need();
     const event = '0123456789*#ABCD'.indexOf(digit);
     if (event < 0) throw new Error(`not a DTMF digit: ${digit}`);
     const start = d.timestamp;
     const steps = Math.max(1, Math.round(durationMs / 20));
     let lastPacketAt = 0;
+    let endPacketAt = 0;
     for (let i = 1; i <= steps + 3; i++) {
       const end = i > steps;
       const duration = Math.min(i, steps) * 160;
       const payload = Buffer.from([event, (end ? 0x80 : 0) | 10, duration >> 8, duration & 0xff]);
+      // Stamped as it is handed to the kernel: the receiver may act on it before the send's callback.
+      if (end && endPacketAt === 0) endPacketAt = wallNow();
       await this.#sendRtp(d, d.telephoneEventPt, payload, start, i === 1);
       lastPacketAt = wallNow();
       if (i < steps + 3) await new Promise((r) => setTimeout(r, end ? 5 : 20));
     }
     d.timestamp = (start + steps * 160) >>> 0;
-    return { lastPacketAt };
+    return { endPacketAt, lastPacketAt };
   }
 
   /** G.711 payloads (e.g. µ-law tones), one 20 ms frame (160 bytes) per packet, paced in real time. */
@@ -173,11 +191,19 @@ export class ScriptedPhone {
     header.writeUInt32BE(timestamp >>> 0, 4);
     header.writeUInt32BE(d.ssrc, 8);
     d.seq = (d.seq + 1) & 0xffff;
-    await new Promise<void>((resolve, reject) =>
-      this.#rtp.send(Buffer.concat([header, payload]), d.remote.port, d.remote.address, (err) =>
-        err ? reject(err) : resolve(),
-      ),
+    // A packet to an address nobody routes (a private address across NAT) is lost, as on the internet:
+    // counted, not thrown, so the call goes on as a real phone's would.
+    await new Promise<void>((resolve) =>
+      this.#rtp.send(Buffer.concat([header, payload]), d.remote.port, d.remote.address, (err) => {
+        if (err) this.#rtpSendErrors++;
+        resolve();
+      }),
     );
+  }
+
+  /** RTP packets the kernel refused to send (no route to the SDP's address). */
+  get rtpSendErrors(): number {
+    return this.#rtpSendErrors;
   }
 
   get #local(): string {

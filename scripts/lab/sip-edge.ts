@@ -45,6 +45,11 @@ export interface StartSipEdgeOptions {
   dbPath?: string;
   /** The SIP domain (digest realm). Default LAB_SIP_DOMAIN. */
   domain?: string;
+  /**
+   * The address every listener binds to (default 127.0.0.1): the WAN lab's servers address when the edge
+   * runs in its inet namespace (a process started there calls this; the OPTIONS probe is sent from there).
+   */
+  address?: string;
 }
 
 export interface SipEdgeHandle {
@@ -83,9 +88,10 @@ export async function startSipEdge(options: StartSipEdgeOptions = {}): Promise<S
   const sipPort = await freePort();
   const wsPort = await freePort();
   const wssPort = options.tls ? await freePort() : undefined;
+  const address = options.address ?? '127.0.0.1';
   const defines = [
     `DOMAIN="${domain}"`,
-    'SIP_ADDR="127.0.0.1"',
+    `SIP_ADDR="${address}"`,
     `SIP_PORT=${sipPort}`,
     'WITH_PLAIN_WS',
     `WS_PORT=${wsPort}`,
@@ -93,7 +99,7 @@ export async function startSipEdge(options: StartSipEdgeOptions = {}): Promise<S
     ...(options.tls && wssPort !== undefined
       ? [
           'WITH_WSS',
-          'WSS_ADDR="127.0.0.1"',
+          `WSS_ADDR="${address}"`,
           `WSS_PORT=${wssPort}`,
           `TLS_CERT="${options.tls.certFile}"`,
           `TLS_KEY="${options.tls.keyFile}"`,
@@ -148,10 +154,10 @@ export async function startSipEdge(options: StartSipEdgeOptions = {}): Promise<S
         if (!running()) throw new Error(`kamailio exited during startup:\n${output}`);
         try {
           const r = await sipRequest(
-            { address: '127.0.0.1', port: sipPort },
+            { address, port: sipPort },
             {
               method: 'OPTIONS',
-              uri: `sip:127.0.0.1:${sipPort}`,
+              uri: `sip:${address}:${sipPort}`,
               fromUser: 'lab',
               toUser: 'lab',
               domain,
@@ -176,8 +182,8 @@ export async function startSipEdge(options: StartSipEdgeOptions = {}): Promise<S
     pid,
     domain,
     sipPort,
-    wsUrl: `ws://127.0.0.1:${wsPort}`,
-    wssUrl: wssPort === undefined ? undefined : `wss://127.0.0.1:${wssPort}`,
+    wsUrl: `ws://${address}:${wsPort}`,
+    wssUrl: wssPort === undefined ? undefined : `wss://${address}:${wssPort}`,
     dbPath,
     exited,
     addSubscriber(username, password, role) {
