@@ -18,7 +18,7 @@ import { PhoneFallback } from './phone-fallback.ts';
 import { type PhoneSettings, phoneSettingsOf } from './phone-settings.ts';
 import { phoneUnavailable } from './phone-unavailable.ts';
 import { SipDialer } from './sip/sip-dialer.ts';
-import type { PhoneMediaFactory } from './types.ts';
+import type { PhoneMediaFactory, PhonePrompt } from './types.ts';
 
 export interface PhoneDeps {
   panelId: string;
@@ -58,7 +58,18 @@ export async function startPhone(
   await dialer.start();
   const prompts = new PromptMaker({ cacheDir: join(deps.dataDir, 'prompts') });
   const settings = (): PhoneSettings => phoneSettingsOf(deps.building() ?? { name: deps.panelName });
-  const prompt = (text: string) => prompts.make({ text, voice: config.voice });
+  // The last prompt stays in memory: a call does not wait for the cache file (the text rarely changes).
+  let last: { text: string; prompt: Promise<PhonePrompt> } | undefined;
+  const prompt = (text: string): Promise<PhonePrompt> => {
+    if (last?.text !== text) {
+      const made = prompts.make({ text, voice: config.voice });
+      last = { text, prompt: made };
+      made.catch(() => {
+        if (last?.prompt === made) last = undefined;
+      });
+    }
+    return last.prompt;
+  };
   // Made ahead, so the first call's answer does not wait for espeak-ng.
   prompt(settings().promptText).catch((err: unknown) =>
     deps.logger.warn({ err: errorMessage(err) }, 'phone prompt could not be made ahead'),
