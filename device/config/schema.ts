@@ -8,10 +8,8 @@ import { isTimeZone, reportDuplicates } from '../../cloud-sync/protocol/rules.ts
 import { mediaConfigSchema } from '../../hal/camera/config-schema.ts';
 import { LOG_LEVELS } from '../../lib/log/logger.ts';
 import { secretSetting } from '../../lib/log/secret-settings.ts';
-
-/** A password or token: at least 16 characters, never echoed in a config error (secret-settings.ts). */
-const secretText = () =>
-  secretSetting(z.string().min(16, 'must be at least 16 characters (no default passwords)'));
+import { filePath, secretText } from './config-fields.ts';
+import { phoneConfigSchema } from './phone-schema.ts';
 
 const id = z
   .string()
@@ -76,8 +74,6 @@ const reader = z
   })
   .strict();
 
-const filePath = z.string().min(1);
-
 /**
  * Bounds on the call signaling app devices send, checked before a message is parsed: any resident's app
  * login can publish on a panel's call topic, so these keep a flood from costing the panel more than
@@ -126,63 +122,6 @@ export type CallLimitsConfig = z.output<typeof callLimits>;
 /** The limits of a panel whose config has no intercom section (its call topic is still subscribed). */
 export const DEFAULT_CALL_LIMITS: CallLimitsConfig = callLimits.parse({});
 
-/**
- * The phone fallback: residents logged in to no app device are called on their phone through the SIP
- * edge (Kamailio, deploy/sip/). The hub provisions these values (`portvakt-hub provision`).
- */
-const phone = z
-  .object({
-    edgeUrl: z
-      .string()
-      .regex(
-        /^wss?:\/\/[^\s/]+(?::\d+)?(?:\/[^\s]*)?$/,
-        'must be wss://host[:port][/path] (ws:// only to an edge on this machine)',
-      )
-      .describe('the SIP edge, SIP over WebSocket'),
-    domain: z
-      .string()
-      .regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name')
-      .describe('the SIP domain (digest realm) of the edge'),
-    username: z.string().min(1).max(64).optional().describe('SIP login; defaults to panel.id'),
-    password: secretText().max(256).describe('SIP password'),
-    ca: filePath.optional().describe('PEM file of the CA the edge certificate must chain to (pinned)'),
-    ringTimeoutS: z
-      .number()
-      .int()
-      .min(5)
-      .max(120)
-      .default(30)
-      .describe('longest a phone rings before the call counts as unanswered'),
-    maxCallS: z
-      .number()
-      .int()
-      .min(10)
-      .max(1800)
-      .default(120)
-      .describe('an answered phone call is hung up after this long'),
-    voice: z
-      .string()
-      .regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i, 'must be an espeak-ng voice such as en, nb or sv')
-      .default('en')
-      .describe("the language the callee's prompt is spoken in (espeak-ng voice)"),
-    mediaAddress: z
-      .string()
-      .regex(/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]{2,39})$/, 'must be an IP address')
-      .optional()
-      .describe("the panel's address for the phone call's audio; default: the one routed toward the edge"),
-  })
-  .strict()
-  .superRefine((p, ctx) => {
-    const host = /^wss?:\/\/([^/:]+|\[[^\]]+\])/.exec(p.edgeUrl)?.[1] ?? '';
-    const local = host === 'localhost' || host.startsWith('127.') || host === '[::1]';
-    if (p.edgeUrl.startsWith('ws://') && !local)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['edgeUrl'],
-        message: 'ws:// (no TLS) is allowed only to 127.0.0.1',
-      });
-  });
-
 /** The video door phone. Calls reach residents' app devices over the sync broker, so it needs `sync`. */
 const intercom = z
   .object({
@@ -216,7 +155,7 @@ const intercom = z
       .default([])
       .describe('STUN/TURN servers, for app devices outside the panel network (NAT)'),
     callLimits: callLimits.prefault({}).describe('rate limits on call signaling from app devices'),
-    phone: phone
+    phone: phoneConfigSchema
       .optional()
       .describe('the phone fallback over SIP; absent: residents without the app are not called'),
   })
@@ -410,4 +349,5 @@ export type ReaderConfig = PanelConfig['readers'][number];
 export type SyncConfig = NonNullable<PanelConfig['sync']>;
 export type IntercomConfig = NonNullable<PanelConfig['intercom']>;
 export type PhoneConfig = NonNullable<IntercomConfig['phone']>;
+export { phoneConfigSchema };
 export type InputConfig = NonNullable<DoorConfig['exitButton']>;

@@ -18,9 +18,10 @@ import { type AppMessageContext, handleAppMessage } from './app-messages.ts';
 import type { CallChannel, DropReason } from './call-channel.ts';
 import { CallRouter, type RingResult } from './call-router.ts';
 import { type LiveCall, type Peer, peerIdOf } from './live-call.ts';
+import { PhoneLegs } from './phone-legs.ts';
 import type { CallDoorOpener, IntercomDirectory, IntercomMedia, IntercomPhone } from './ports.ts';
 import { type Refusal, RefusalCollapser } from './refusal-collapser.ts';
-import type { CallEventType, Callee, CallOutcome } from './types.ts';
+import type { CallEventType, CallOutcome } from './types.ts';
 
 export interface IntercomOptions {
   panelName: string;
@@ -67,6 +68,15 @@ export class Intercom {
       record: (type, data) => this.#record(type, data),
       logger: options.logger,
     });
+    const phoneLegs = new PhoneLegs({
+      phone: options.phone,
+      router: () => this.#router,
+      live: () => this.#live,
+      closeAllPeers: (live) => {
+        for (const peer of [...live.peers.values()]) this.#closePeer(peer);
+      },
+      changed: () => this.#emitState(),
+    });
     this.#router = new CallRouter({
       clock: options.clock,
       audit: (type, data) => this.#record(type, data),
@@ -75,10 +85,7 @@ export class Intercom {
         ring: (callId, residentId, devices) => this.#ring(callId, residentId, devices),
         stopRinging: (callId, residentId, reason) => this.#stopRinging(callId, residentId, reason),
       },
-      phone: {
-        dial: (callId, callee, ringS) => this.#dialPhone(callId, callee, ringS),
-        end: (callId) => this.#endPhone(callId),
-      },
+      phone: phoneLegs,
       onEnded: (callId, outcome) => this.#ended(callId, outcome),
     });
   }
@@ -264,53 +271,6 @@ export class Intercom {
         reason: errorMessage(err).slice(0, 200),
       });
     }
-  }
-
-  /** The router hands a callee to the phone: a leg whose reports come back here. */
-  #dialPhone(callId: string, callee: Callee, ringS: number): void {
-    const live = this.#live;
-    if (!live || live.callId !== callId || !callee.phone) return;
-    const { residentId } = callee;
-    const leg = { residentId, state: 'dialing' as 'dialing' | 'ringing' | 'connected' };
-    live.phone = leg;
-    const current = () => this.#live === live && live.phone === leg;
-    // Reports run after dial() returns, even from a leg that fails at once: the router is not re-entered.
-    const later = (fn: () => void) => () => queueMicrotask(fn);
-    this.#o.phone.dial(
-      { callId, residentId, number: callee.phone, ringS, doorId: live.doorId },
-      {
-        ringing: later(() => {
-          if (!current() || leg.state !== 'dialing') return;
-          leg.state = 'ringing';
-          this.#emitState();
-        }),
-        answered: later(() => {
-          if (!current() || !this.#router.phoneAnswered(callId, residentId)) return;
-          leg.state = 'connected';
-          this.#closeAllPeers(live);
-          this.#emitState();
-        }),
-        ended: (outcome) =>
-          queueMicrotask(() => {
-            if (!current()) return;
-            live.phone = undefined;
-            this.#router.phoneEnded(callId, residentId, outcome);
-            this.#emitState();
-          }),
-      },
-    );
-    this.#emitState();
-  }
-
-  #endPhone(callId: string): void {
-    const live = this.#live;
-    if (live?.callId === callId) live.phone = undefined;
-    this.#o.phone.end(callId);
-  }
-
-  /** Answered by phone: the app devices that rang have been told to stop; their peers go too. */
-  #closeAllPeers(live: LiveCall): void {
-    for (const peer of [...live.peers.values()]) this.#closePeer(peer);
   }
 
   /**
