@@ -104,11 +104,16 @@ export class MediaPeer {
    * paired with the ones it knows already), so a candidate of the app that came first — its
    * server-reflexive address, the one a symmetric NAT lets through our relay — would never be tried
    * through the relay, and the call could fail (the WAN lab: a third of trickled calls). The app's
-   * candidates wait for the allocation instead, at most RELAY_WAIT_MS: a relay that slow (a far or
-   * lossy TURN server) must not hold the direct paths back, and is left to werift's behaviour.
+   * candidates wait for the end of our gathering instead, at most RELAY_WAIT_MS: a relay that slow (a
+   * far or lossy TURN server) must not hold the direct paths back, and is left to werift's behaviour.
+   * Waiting only for the relay candidate itself was not enough: werift reports it before the
+   * allocation's bookkeeping is done, and about one trickled call in six across the lab still had ICE
+   * connected at the browser but never at the panel (3 of 19 trickled calls in the WAN lab at 2 % loss;
+   * none of 16 with the wait to the end of gathering, where one had ICE connected at both ends and still
+   * no picture — not explained).
    */
   #relayReady: Promise<void> | null = null;
-  #relayGathered: (() => void) | null = null;
+  #gatheringEnded: (() => void) | null = null;
   state: PeerState = 'new';
   /** RTP packets received from this peer's microphone. */
   audioReceived = 0;
@@ -314,7 +319,7 @@ export class MediaPeer {
     candidate: { candidate?: string; sdpMid?: string; sdpMLineIndex?: number } | undefined,
   ): void {
     if (!candidate) {
-      this.#relayGathered?.();
+      this.#gatheringEnded?.();
       if (this.#trickling) this.#hooks.onLocalCandidate(null);
       return;
     }
@@ -326,21 +331,19 @@ export class MediaPeer {
     };
     if (this.#o.loopbackOnly && !isLoopback(init.candidate.split(' ')[4] ?? '')) return;
     this.#gatheredCandidates.push(init);
-    if (/ typ relay( |$)/.test(init.candidate)) this.#relayGathered?.();
     if (this.#trickling) this.#hooks.onLocalCandidate(init);
   }
 
-  /** Sets #relayReady if a TURN allocation is still to come (see there). */
+  /** Sets #relayReady if our gathering (with a TURN allocation) is still under way (see there). */
   #awaitRelay(): void {
     const turn = this.#o.iceServers.some((s) => /^turns?:/i.test(s.urls));
-    const gathered = this.#gatheredCandidates.some((c) => / typ relay( |$)/.test(c.candidate));
-    if (!turn || gathered || this.#pc.iceGatheringState === 'complete') return;
+    if (!turn || this.#pc.iceGatheringState === 'complete') return;
     const { promise, resolve } = Promise.withResolvers<void>();
     const timer = this.#o.clock.setTimeout(resolve, RELAY_WAIT_MS);
-    this.#relayGathered = resolve;
+    this.#gatheringEnded = resolve;
     this.#relayReady = promise.finally(() => {
       this.#o.clock.clearTimeout(timer);
-      this.#relayGathered = null;
+      this.#gatheringEnded = null;
       this.#relayReady = null;
     });
   }

@@ -79,6 +79,7 @@ globalThis.wan = {
       remoteCandidateType: pair ? type(pair.remoteCandidateId) : null,
       firstFrameAt: this.state?.firstFrameAt ?? null,
       timeline: this.state,
+      states: this.pc && { ice: this.pc.iceConnectionState, connection: this.pc.connectionState, gathering: this.pc.iceGatheringState },
     };
   },
   close() { this.pc?.close(); this.pc = null; document.body.replaceChildren(); },
@@ -232,6 +233,10 @@ export class WanApp {
     const delay = options.signalingDelayMs ?? 0;
     const later = (fn: () => void) => (delay > 0 ? void setTimeout(fn, delay) : fn());
     const toPage: Promise<void>[] = [];
+    const panelStates: string[] = [];
+    const offStates = panel.on((m) => {
+      if (m.type === 'state' && m.peerId === peerId) panelStates.push(`${m.state}@${Date.now() - ringAt}`);
+    });
     let answered = false;
     const early: IceCandidate[] = [];
     const off = panel.on((m) => {
@@ -245,8 +250,8 @@ export class WanApp {
     this.#onCandidate = (c) => {
       if (c.candidate !== '') later(() => panel.send({ type: 'candidate', peerId, candidate: c }));
     };
+    const ringAt = Date.now();
     try {
-      const ringAt = Date.now();
       const offer = new Promise<string>((resolve, reject) => {
         const stop = panel.on((m) => {
           if (m.type === 'offer' && m.peerId === peerId) later(() => resolve(m.sdp));
@@ -267,13 +272,20 @@ export class WanApp {
       later(() => panel.send({ type: 'answer', peerId, sdp: answerSdp }));
       const firstFrameAt = await until(
         async () => (await this.stats()).firstFrameAt,
-        `the first frame across the WAN lab (panel errors: ${panel.errors.join('; ') || 'none'})`,
+        'the first frame across the WAN lab',
         30_000,
-      );
+      ).catch(async (err: Error) => {
+        // What the page got to, for the failure message: which step of the call never came.
+        const seen = await this.stats().catch(() => undefined);
+        throw new Error(
+          `${err.message} (panel errors: ${panel.errors.join('; ') || 'none'}; panel peer: ${panelStates.join(' ')}; page: ${JSON.stringify(seen)})`,
+        );
+      });
       await Promise.all(toPage);
       return firstFrameAt - ringAt;
     } finally {
       off();
+      offStates();
     }
   }
 
