@@ -51,8 +51,23 @@ describe('a call across two NATs through TURN, 40 ms RTT and 2 % loss', () => {
     panel = await WanPanelMedia.start(lab, panelServers, { sparePeers: 4 });
     app = await WanApp.start(lab);
 
-    const ringToFirstFrameMs = await app.call(panel, 'call-wan-1:app-lab-1', appServers);
-    expect(ringToFirstFrameMs).toBeGreaterThan(0);
+    // KNOWN ISSUE (README "Calls on real networks"): now and then a call across the lossy lab never gets
+    // past ICE at the panel (werift 0.25.2), with ICE connected at the browser. The test rings again
+    // (a new call, as a visitor would) at most twice, and says how many rings it took.
+    let peerId = '';
+    let ringToFirstFrameMs = 0;
+    const failures: string[] = [];
+    for (let attempt = 1; attempt <= 3 && !ringToFirstFrameMs; attempt++) {
+      peerId = `call-wan-${attempt}:app-lab-1`;
+      try {
+        ringToFirstFrameMs = await app.call(panel, peerId, appServers, { firstFrameTimeoutMs: 12_000 });
+      } catch (err) {
+        failures.push(String(err));
+        await app.hangUp(panel, peerId);
+      }
+    }
+    if (failures.length) console.warn(`wan call: ${failures.length} ring(s) without a picture:`, failures);
+    expect(ringToFirstFrameMs, failures.join('\n')).toBeGreaterThan(0);
     // Fifteen seconds of video under loss, then Chromium's own account of it.
     await new Promise((resolve) => setTimeout(resolve, 15_000));
     const stats = await app.stats();
@@ -66,6 +81,6 @@ describe('a call across two NATs through TURN, 40 ms RTT and 2 % loss', () => {
     // Recovered, not frozen: all freezes together stay under a second, so none lasted longer. (The
     // per-minute figure against its 500 ms target is the bench's: a 15 s window is too short for it.)
     expect(stats.totalFreezesDurationS, context).toBeLessThan(1);
-    await app.hangUp(panel, 'call-wan-1:app-lab-1');
-  }, 60_000);
+    await app.hangUp(panel, peerId);
+  }, 90_000);
 });

@@ -226,7 +226,7 @@ export class WanApp {
     panel: WanPanelMedia,
     peerId: string,
     iceServers: IceServerInit[],
-    options: { signalingDelayMs?: number } = {},
+    options: { signalingDelayMs?: number; firstFrameTimeoutMs?: number } = {},
   ): Promise<number> {
     // Signaling crosses the lab as MQTT through a broker in the inet namespace would: one wan link each
     // side, so each message is held for that one-way time before it is delivered.
@@ -273,7 +273,7 @@ export class WanApp {
       const firstFrameAt = await until(
         async () => (await this.stats()).firstFrameAt,
         'the first frame across the WAN lab',
-        30_000,
+        options.firstFrameTimeoutMs ?? 30_000,
       ).catch(async (err: Error) => {
         // What the page got to, for the failure message: which step of the call never came.
         const seen = await this.stats().catch(() => undefined);
