@@ -29,6 +29,10 @@ export const panelHealth = z.object({
   }),
 });
 
+/** The languages of the panel's screen; a building picks its default, the visitor may switch. */
+export const PANEL_LANGUAGES = ['nb', 'en', 'sv'] as const;
+export const panelLanguageSchema = z.enum(PANEL_LANGUAGES);
+
 /** A bell on the panel's screen. Hidden residents' bells are left out before it is built. */
 export const directoryEntry = z.object({
   bellId: z.string(),
@@ -37,10 +41,42 @@ export const directoryEntry = z.object({
   displayText: z.string(),
   /** Every bell belongs to a unit (a foreign key in the panel's store), so there is always a name. */
   unitName: z.string(),
+  unitNumber: z
+    .string()
+    .nullable()
+    .describe("the unit's flat number (digits) a visitor dials on the keypad; null: the unit has none"),
+  memberNames: z
+    .array(z.string())
+    .describe(
+      "family bells: the shown names of the unit's residents who are not hidden, so a visitor finds the " +
+        'family by a first name (search only, not listed); other bells: empty',
+    ),
   picture: z.string().nullable().describe('a data URI, only where the building allows pictures'),
 });
 
-export const directoryReply = z.object({ bells: z.array(directoryEntry) });
+/** What the home screen names: where the visitor is, and the language it starts in. */
+export const panelSite = z.object({
+  buildingName: z.string().describe("the building's name; the panel's name while it has no building data"),
+  entranceName: z.string().describe("the panel's name (the entrance it stands at)"),
+  defaultLanguage: panelLanguageSchema,
+});
+
+export const directoryReply = z.object({ site: panelSite, bells: z.array(directoryEntry) });
+
+/**
+ * A card tap as the screen shows it, sent on the screen stream at the decision. A refusal carries no
+ * reason and no name: the screen tells a stranger nothing ("not accepted"), whoever the card was.
+ */
+export const cardFeedback = z.object({
+  tapId: z
+    .string()
+    .describe('random per tap, never derived from the card: names this tap to the resident sign-in'),
+  at: z.number().describe('wall time of the decision, ms'),
+  granted: z.boolean(),
+  doors: z
+    .array(z.object({ id: z.string(), name: z.string() }))
+    .describe('the doors that opened (empty when refused)'),
+});
 
 /** How a visitor's call ended (busy and failed come from the phone leg; no_app_device: nobody reachable). */
 export const CALL_OUTCOMES = [
@@ -61,6 +97,10 @@ export const callState = z.union([
       .object({ callId: z.string(), outcome: z.enum(CALL_OUTCOMES) })
       .optional()
       .describe('how the last call ended, until the next one starts (the screen says so)'),
+    lastDoorOpened: z
+      .object({ id: z.string(), name: z.string() })
+      .optional()
+      .describe('the door the last call opened, if it did, until the next call starts'),
   }),
   z.object({
     phase: z.enum(['ringing', 'connected']),
@@ -72,6 +112,10 @@ export const callState = z.union([
       .enum(['dialing', 'ringing', 'connected'])
       .optional()
       .describe("the phone fallback's leg, while it is the one ringing or connected"),
+    doorOpened: z
+      .object({ id: z.string(), name: z.string() })
+      .optional()
+      .describe('the door the answering resident opened during this call (the screen says which)'),
   }),
 ]);
 
@@ -82,3 +126,17 @@ export type DirectoryEntry = z.output<typeof directoryEntry>;
 export type DirectoryReply = z.output<typeof directoryReply>;
 export type CallState = z.output<typeof callState>;
 export type RingReply = z.output<typeof ringReply>;
+export type PanelLanguage = z.output<typeof panelLanguageSchema>;
+export type PanelSite = z.output<typeof panelSite>;
+export type CardFeedback = z.output<typeof cardFeedback>;
+
+/**
+ * The screen stream (`GET /api/v1/screen/stream`, server-sent events) the page keeps open: `directory`
+ * (a DirectoryReply) when it connects and whenever an applied config changed it, `call` (a CallState)
+ * whenever the call changes, `card` (a CardFeedback) at each tap's decision.
+ */
+export const SCREEN_STREAM_PATH = '/api/v1/screen/stream';
+export type ScreenStreamEvent =
+  | { event: 'directory'; data: DirectoryReply }
+  | { event: 'call'; data: CallState }
+  | { event: 'card'; data: CardFeedback };

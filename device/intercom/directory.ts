@@ -48,6 +48,9 @@ export function visibleDirectory(rows: DirectoryRows, now: number): DirectoryEnt
       picture: building?.picturesAllowed ? (owner?.picture ?? null) : null,
       // The store's foreign key keeps every bell's unit; the fallback only satisfies the map lookup.
       unitName: unit?.name ?? '',
+      // Unit numbers and family members' names arrive with wt-screen-api.
+      unitNumber: null,
+      memberNames: [],
       sortKey: bell.sortKey,
     });
   }

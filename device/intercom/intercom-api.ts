@@ -3,11 +3,12 @@
  * it and the API layer imports it, so nothing in the intercom depends on HTTP; its replies are the
  * protocol's panel API views, the ones the panel page reads.
  */
-import type { CallState, DirectoryEntry } from '../../cloud-sync/protocol/panel-api.ts';
+import type { CallState, DirectoryReply } from '../../cloud-sync/protocol/panel-api.ts';
 import type { RingResult } from './call-router.ts';
 
 export interface IntercomApi {
-  directory(): DirectoryEntry[];
+  /** The directory with the site it stands at (building, entrance, default language). */
+  directory(): DirectoryReply;
   /** Throws NotFoundError for an unknown bell. Waits for the intercom if it is still starting. */
   ring(bellId: string): Promise<RingResult>;
   call(): CallState;

@@ -35,7 +35,15 @@ export function createIntercomModule(
     return running.intercom;
   };
   const api: IntercomApi = {
-    directory: () => deps.directory.visibleDirectory(deps.clock.now()),
+    directory: () => ({
+      // The building's language arrives with wt-screen-api (building.language); English until then.
+      site: {
+        buildingName: deps.directory.building()?.name ?? deps.panelName,
+        entranceName: deps.panelName,
+        defaultLanguage: 'en',
+      },
+      bells: deps.directory.visibleDirectory(deps.clock.now()),
+    }),
     ring: async (bellId) => {
       await starting;
       return intercom().ring(bellId);

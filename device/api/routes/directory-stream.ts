@@ -28,7 +28,7 @@ export function addDirectoryStream(
   const followers = new Set<Follower>();
   let queued = false;
   const send = (f: Follower) => {
-    const json = JSON.stringify({ bells: intercom.directory() } satisfies DirectoryReply);
+    const json = JSON.stringify(intercom.directory() satisfies DirectoryReply);
     if (json === f.last) return;
     f.last = json;
     f.sink.write(serverSentEvent({ event: 'directory', data: json }));

@@ -15,7 +15,7 @@ export function addIntercomRoutes(router: Router, intercom: IntercomApi, sim: bo
   router
     .add('GET', '/api/v1/directory', () => ({
       status: 200,
-      body: { bells: intercom.directory() } satisfies DirectoryReply,
+      body: intercom.directory() satisfies DirectoryReply,
     }))
     .add('POST', '/api/v1/bells/{bellId}/ring', async ({ params }) => {
       const bellId = parseInput(bellIdParam, params['bellId'], 'bell id');
