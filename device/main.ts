@@ -153,6 +153,7 @@ export class Panel {
       directory: new PanelDirectory(() => store.directory.read()),
       channel: callChannel,
       opener,
+      doorName: (doorId) => doors.get(doorId)?.state().name,
       audit,
       clock,
       logger: moduleLogger(logger, 'intercom'),
