@@ -5,16 +5,18 @@
  * directory is also re-read every minute in any case: hiding schedules change it with time alone.
  * Card events only come by the stream: feedback that arrives late is worse than none.
  */
-import {
-  type CallState,
-  type CardFeedback,
-  type DirectoryReply,
+import type {
+  CallState,
+  CardFeedback,
+  DirectoryReply,
   SCREEN_STREAM_PATH,
 } from '../../cloud-sync/protocol/panel-api.ts';
 import { api } from './api.ts';
 import type { PageClock } from './clock.ts';
 import type { PanelState } from './panel-state.ts';
 
+/** A literal (the page imports the protocol as types only: no zod in the bundle), checked against it. */
+const STREAM_PATH: typeof SCREEN_STREAM_PATH = '/api/v1/screen/stream';
 const RECONNECT_MS = [1000, 2000, 5000, 10_000];
 const DIRECTORY_REFRESH_MS = 60_000;
 const FALLBACK_DIRECTORY_MS = 30_000;
@@ -46,7 +48,7 @@ export class ScreenStream {
   }
 
   #connect(): void {
-    const source = new EventSource(SCREEN_STREAM_PATH);
+    const source = new EventSource(STREAM_PATH);
     const data = <T>(event: Event): T => JSON.parse((event as MessageEvent<string>).data) as T;
     source.addEventListener('card', (event) => this.#state.card.emit(data<CardFeedback>(event)));
     source.addEventListener('call', (event) => this.#state.setCall(data<CallState>(event)));
