@@ -37,7 +37,6 @@ export const visitor = {
     empty: 'The directory is empty.',
     unavailable: 'The directory is not available right now.',
     ring: 'Ring',
-    ringLabel: (name: string, unit: string) => `Ring ${name}, ${unit}`,
   },
   keypad: {
     title: 'Enter flat number',

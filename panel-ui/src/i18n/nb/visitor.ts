@@ -35,7 +35,6 @@ export const visitor: Catalogue['visitor'] = {
     empty: 'Oversikten er tom.',
     unavailable: 'Oversikten er ikke tilgjengelig akkurat nå.',
     ring: 'Ring',
-    ringLabel: (name, unit) => `Ring ${name}, ${unit}`,
   },
   keypad: {
     title: 'Tast leilighetsnummer',

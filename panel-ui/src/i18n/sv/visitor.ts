@@ -34,7 +34,6 @@ export const visitor: Catalogue['visitor'] = {
     empty: 'Listan är tom.',
     unavailable: 'Listan är inte tillgänglig just nu.',
     ring: 'Ring',
-    ringLabel: (name, unit) => `Ring ${name}, ${unit}`,
   },
   keypad: {
     title: 'Slå lägenhetsnummer',
