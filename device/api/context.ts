@@ -7,6 +7,7 @@ import type { AuditEvent } from '../audit/types.ts';
 import type { DoorStateView } from '../door/door-state.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
 import type { SimControls } from '../sim/sim-controls.ts';
+import type { SpeechApi } from '../speech/speech-service.ts';
 import type { RecentTapLookup } from '../taps/recent-taps.ts';
 
 export interface ApiContext {
@@ -29,4 +30,6 @@ export interface ApiContext {
   onCardFeedback?: ((listener: (feedback: CardFeedback) => void) => () => void) | undefined;
   /** Whose granted tap a tapId (from a `card` event) was, for the first minute: the resident sign-in. */
   recentTaps?: RecentTapLookup | undefined;
+  /** Spoken status (espeak-ng): `GET /api/v1/speech`. */
+  speech?: SpeechApi | undefined;
 }

@@ -14,6 +14,7 @@ import type { DoorOpener } from '../door/door-opener.ts';
 import type { Doors } from '../door/doors.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
 import { createSimControls } from '../sim/sim-controls.ts';
+import { SpeechService } from '../speech/speech-service.ts';
 import { createCardFeedback } from '../taps/card-feedback.ts';
 import type { CardTaps } from '../taps/card-taps.ts';
 import { RecentTaps } from '../taps/recent-taps.ts';
@@ -52,6 +53,7 @@ export function createApiContext(deps: {
     intercom: deps.intercom,
     recentTaps,
     onCardFeedback: cardFeedback?.onFeedback,
+    speech: new SpeechService({ logger: deps.logger }),
     onConfigApplied: deps.onAudit
       ? (listener) =>
           deps.onAudit!((event) => {
