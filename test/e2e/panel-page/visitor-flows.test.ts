@@ -84,6 +84,10 @@ describe('the visitor at the panel page', () => {
     expect(await search('design')).toEqual([row(DEMO_BELLS.business)]);
     expect(await search('nystrom')).toEqual([row('bell-flat-2002')]);
     expect(await search('flat 3001')).toEqual([row('bell-flat-3001')]);
+    expect(await search('4001')).toEqual([row(DEMO_BELLS.business)]);
+    // A family is found by a member's first name (memberNames: for search, never listed).
+    expect(await search('lars')).toEqual([row('bell-flat-3002')]);
+    expect(await page.getByTestId(row('bell-flat-3002')).textContent()).not.toContain('Lars');
     // Every word typed starts a word of the bell.
     expect(await search('er be')).toEqual([row('bell-erik')]);
     expect(await search('xqz')).toEqual([]);
@@ -122,6 +126,12 @@ describe('the visitor at the panel page', () => {
     expect(await text('keypad-display')).toBe(flat);
     expect(await rows('keypad-results')).toEqual(['keypad-bell-bell-erik']);
     expect(await text('keypad-message')).toContain('Erik Berg');
+    // A flat with two bells (the family's, and one resident's own): the visitor chooses.
+    await page.getByTestId('keypad-clear').tap();
+    for (const digit of await unitNumberOf(lab, DEMO_BELLS.phone))
+      await page.getByTestId(`keypad-${digit}`).tap();
+    expect(await rows('keypad-results')).toEqual(['keypad-bell-bell-flat-3002', 'keypad-bell-bell-johan']);
+    expect(await text('keypad-message')).toContain('choose');
     // A real keyboard dials too; a digit no flat continues with says so without waiting for more.
     await page.getByTestId('keypad-clear').tap();
     await page.keyboard.press('9');
@@ -315,6 +325,65 @@ describe('the visitor at the panel page', () => {
     const zero = await page.getByTestId('keypad-0').boundingBox();
     expect(zero!.y + zero!.height).toBeLessThanOrEqual(480);
   });
+
+  it('read aloud: status lines in the visitor’s language through the speech endpoint, one at a time', async () => {
+    await resetPanelPage(page, lab);
+    interface Line {
+      lang: string;
+      text: string;
+      askedAt: number;
+      /** When its WAV had arrived, and how long it plays. */
+      arrivedAt?: number;
+      seconds?: number;
+    }
+    const lines: Line[] = [];
+    const isSpeech = (url: string) => new URL(url).pathname === '/api/v1/speech';
+    page.on('request', (req) => {
+      if (!isSpeech(req.url())) return;
+      const query = new URL(req.url()).searchParams;
+      lines.push({ lang: query.get('lang') ?? '', text: query.get('text') ?? '', askedAt: Date.now() });
+    });
+    page.on('response', async (res) => {
+      if (!isSpeech(res.url())) return;
+      const text = new URL(res.url()).searchParams.get('text');
+      const line = lines.find((l) => l.text === text && l.seconds === undefined);
+      const wav = await res.body();
+      if (!line) return;
+      line.arrivedAt = Date.now();
+      // RIFF: bytes per second at offset 28; the samples follow a 44-byte header.
+      line.seconds = (wav.length - 44) / wav.readUInt32LE(28);
+    });
+    await page.getByTestId('lang-nb').tap();
+    await page.getByTestId('toggle-read-aloud').tap();
+    expect(await htmlAttr('data-read-aloud')).toBe('on');
+    await page.getByTestId('home-find').tap();
+    await page.getByTestId('key-a').tap();
+    expect((await tapCard(lab, DEMO_CARDS.resident7Byte)).granted).toBe(true);
+    await until(
+      () => lines.length === 4 && lines.every((l) => l.seconds !== undefined),
+      'four spoken lines',
+      20_000,
+    );
+    expect(lines.map((l) => [l.lang, l.text])).toEqual([
+      ['nb', 'Opplesning er på.'],
+      ['nb', 'Finn et navn. 7 navn i oversikten'],
+      ['nb', 'a'],
+      ['nb', 'Velkommen. Main entrance er åpen'],
+    ]);
+    // One at a time: each line is asked for only once the one before has played out.
+    for (const [before, next] of lines.slice(0, -1).map((l, i) => [l, lines[i + 1]!] as const))
+      expect(next.askedAt).toBeGreaterThanOrEqual(before.arrivedAt! + before.seconds! * 1000 - 100);
+    // Off: silence, and nothing more is asked for.
+    await page.getByTestId('directory-back').tap();
+    await page.getByTestId('toggle-read-aloud').tap();
+    await page.getByTestId('home-keypad').tap();
+    await page.getByTestId('keypad-1').tap();
+    // On again from the keypad's screen: the next line asked for is that, not the "1" typed while off.
+    await page.getByTestId('keypad-back').tap();
+    await page.getByTestId('toggle-read-aloud').tap();
+    await until(() => lines.length === 5, 'the fifth line', 20_000);
+    expect(lines.slice(4).map((l) => l.text)).toEqual(['Opplesning er på.']);
+  }, 40_000);
 
   it('walking away: home after the idle time, in the building’s defaults, the search forgotten; a call holds it', async () => {
     const idle = await openPanelPage(browser, lab, { width: 800, height: 480 }, { idleMs: 1500 });
