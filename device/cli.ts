@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { hashPin, randomPin } from '../lib/crypto/pin-hash.ts';
 import { ConfigError, errorMessage } from '../lib/errors.ts';
 import { createRootLogger, type Logger } from '../lib/log/logger.ts';
 import { configFileExposure, loadConfigFile, validateConfig } from './config/load.ts';
@@ -22,6 +23,8 @@ const HELP = `portvakt — door intercom and access-control panel
 Usage:
   portvakt --config FILE        run a panel with the device config FILE (YAML)
   portvakt --sim [options]      run the simulator: simulated GPIO and readers, a demo building
+  portvakt set-installer-pin --config FILE
+                                set the installer PIN (read from standard input; --help)
 
 Options:
   -c, --config FILE     device config (see device/config/example.yaml; JSON Schema in
@@ -36,6 +39,10 @@ Options:
 `;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'set-installer-pin') {
+    const { runSetInstallerPin, processPinIo } = await import('./installer/set-pin-cli.ts');
+    return runSetInstallerPin(argv.slice(1), processPinIo());
+  }
   let args: ReturnType<typeof parse>;
   try {
     args = parse(argv);
@@ -49,11 +56,13 @@ async function main(argv: string[]): Promise<number> {
   }
   let config: PanelConfig;
   let simToken: string | undefined;
+  let simPin: string | undefined;
   try {
     if (args.config) {
       config = loadConfigFile(args.config);
     } else if (args.sim) {
       simToken = randomBytes(16).toString('hex');
+      simPin = randomPin();
       const dataDir = resolve(args['data-dir'] ?? 'var/sim');
       mkdirSync(dataDir, { recursive: true });
       config = validateConfig(
@@ -61,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
           storePath: `${dataDir}/panel.db`,
           port: Number(args.port ?? 8080),
           installerToken: simToken,
+          installerPinHash: await hashPin(simPin),
         }),
         'demo config',
       );
@@ -80,13 +90,13 @@ async function main(argv: string[]): Promise<number> {
   const logger = createRootLogger({ level: config.log.level });
   const exposure = args.config ? configFileExposure(args.config) : undefined;
   if (exposure) logger.warn(exposure);
-  return run(config, logger, { seedDemo: Boolean(args.sim && !args.config), simToken });
+  return run(config, logger, { seedDemo: Boolean(args.sim && !args.config), simToken, simPin });
 }
 
 async function run(
   config: PanelConfig,
   logger: Logger,
-  opts: { seedDemo: boolean; simToken?: string | undefined },
+  opts: { seedDemo: boolean; simToken?: string | undefined; simPin?: string | undefined },
 ): Promise<number> {
   const panel = new Panel({ config, logger, panelUiDir: findPanelUi() });
   let stopping: Promise<void> | undefined;
@@ -114,7 +124,7 @@ async function run(
   logger.info({ ...address, panelId: config.panel.id }, 'panel ready');
   // The demo banner names demo cards and inputs: only for the demo building. A real config that uses
   // the simulated drivers (a bench test of its wiring) gets a note without invented data.
-  if (opts.seedDemo) printSimulatorBanner(config, address, opts.simToken);
+  if (opts.seedDemo) printSimulatorBanner(config, address, opts.simToken, opts.simPin);
   else if (config.hardware.gpio === 'sim' || config.hardware.reader === 'sim')
     printSimHardwareNote(config, address);
   await new Promise<void>((resolveStop) => {

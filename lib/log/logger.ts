@@ -35,6 +35,8 @@ export const REDACTED_KEYS = [
   'brokerPassword',
   'token',
   'installerToken',
+  'installerPinHash',
+  'pin',
   'readToken',
   'adminToken',
   'brokerAuthSecret',
