@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `portvakt --config FILE` runs a panel; `portvakt --sim` (what `npm start` does) runs the simulator with
- * a demo building. Exit codes: 0 clean stop, 2 bad config or arguments, 1 runtime failure.
+ * a demo building. Exit codes: 0 clean stop, 2 bad config or arguments, 1 runtime failure, 75 a
+ * factory reset where the process could not start itself again (a supervisor restarts it).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { hashPin, randomPin } from '../lib/crypto/pin-hash.ts';
 import { ConfigError, errorMessage } from '../lib/errors.ts';
+import { LogRing } from '../lib/log/log-ring.ts';
 import { createRootLogger, type Logger } from '../lib/log/logger.ts';
 import { configFileExposure, loadConfigFile, validateConfig } from './config/load.ts';
 import type { PanelConfig } from './config/schema.ts';
@@ -87,18 +89,26 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (args['log-level']) config.log.level = args['log-level'] as PanelConfig['log']['level'];
-  const logger = createRootLogger({ level: config.log.level });
+  // Every line also goes to a bounded ring in memory: installer mode's log export (lines as redacted).
+  const logRing = new LogRing();
+  const logger = createRootLogger({ level: config.log.level, destination: logRing.tee(process.stdout) });
   const exposure = args.config ? configFileExposure(args.config) : undefined;
   if (exposure) logger.warn(exposure);
-  return run(config, logger, { seedDemo: Boolean(args.sim && !args.config), simToken, simPin });
+  return run(config, logger, { seedDemo: Boolean(args.sim && !args.config), simToken, simPin, logRing });
 }
 
 async function run(
   config: PanelConfig,
   logger: Logger,
-  opts: { seedDemo: boolean; simToken?: string | undefined; simPin?: string | undefined },
+  opts: { seedDemo: boolean; simToken?: string | undefined; simPin?: string | undefined; logRing: LogRing },
 ): Promise<number> {
-  const panel = new Panel({ config, logger, panelUiDir: findPanelUi() });
+  const panel = new Panel({
+    config,
+    logger,
+    panelUiDir: findPanelUi(),
+    logRing: opts.logRing,
+    onFactoryReset: () => restartProcess(logger),
+  });
   let stopping: Promise<void> | undefined;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -162,6 +172,24 @@ main(process.argv.slice(2)).then(
     process.exit(1);
   },
 );
+
+/** A process exit code that asks the supervisor (systemd's Restart=) to start the panel again. */
+const RESTART_EXIT_CODE = 75;
+
+/**
+ * Starts this process again after a factory reset: the same program and arguments in place of this one
+ * (execve: same process id, so systemd, the simulator and tests keep following it), reading its config
+ * and a data folder that is now empty. Where execve is unavailable, exits for the supervisor to restart.
+ */
+function restartProcess(logger: Logger): never {
+  const args = [...process.execArgv, process.argv[1]!, ...process.argv.slice(2)];
+  try {
+    process.execve?.(process.execPath, [process.execPath, ...args], process.env);
+  } catch (err) {
+    logger.error({ err: errorMessage(err) }, 'could not restart in place; exiting for the supervisor');
+  }
+  process.exit(RESTART_EXIT_CODE);
+}
 
 /** The built panel page: beside the bundle (dist/cli.js) or, run from source, in dist/ of the checkout. */
 function findPanelUi(): string | undefined {

@@ -9,6 +9,7 @@ import type { Logger } from '../../lib/log/logger.ts';
 import type { ApiContext } from './context.ts';
 import { openApiDocument } from './openapi.ts';
 import { addDirectoryStream } from './routes/directory-stream.ts';
+import { addInstallerRoutes } from './routes/installer-routes.ts';
 import { addIntercomRoutes } from './routes/intercom-routes.ts';
 import { addPanelRoutes } from './routes/panel-routes.ts';
 import { addSimRoutes } from './routes/sim-routes.ts';
@@ -37,6 +38,7 @@ export class ApiServer extends JsonServer {
       addIntercomRoutes(router, context.intercom, Boolean(context.sim));
       addDirectoryStream(router, context.intercom, context.onConfigApplied);
     }
+    if (context.installer) addInstallerRoutes(router, context.installer, context.health().panelId);
     addStaticRoutes(router, options.panelUiDir, logger);
     const doc = openApiDocument({ sim: Boolean(context.sim), intercom: Boolean(context.intercom) });
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
