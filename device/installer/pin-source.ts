@@ -6,7 +6,7 @@
  * file, is the panel's provisioned state. The file is read at each PIN entry (a few bytes), so a new PIN
  * works without a restart.
  */
-import { readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pinHashSchema } from '../../lib/crypto/pin-hash.ts';
 import { writePrivateFile } from '../../lib/fs/private-files.ts';
@@ -55,8 +55,4 @@ export async function writePinOverride(dataDir: string, hash: string): Promise<s
   writePrivateFile(tmp, `${pinHashSchema.parse(hash)}\n`);
   await rename(tmp, path);
   return path;
-}
-
-export async function removePinOverride(dataDir: string): Promise<void> {
-  await rm(join(dataDir, PIN_OVERRIDE_FILE), { force: true });
 }
