@@ -40,7 +40,11 @@ export class ApiServer extends JsonServer {
     }
     if (context.installer) addInstallerRoutes(router, context.installer, context.health().panelId);
     addStaticRoutes(router, options.panelUiDir, logger);
-    const doc = openApiDocument({ sim: Boolean(context.sim), intercom: Boolean(context.intercom) });
+    const doc = openApiDocument({
+      sim: Boolean(context.sim),
+      intercom: Boolean(context.intercom),
+      installer: Boolean(context.installer),
+    });
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
     super({
       name: 'panel API',
