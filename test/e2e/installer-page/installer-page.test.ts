@@ -68,7 +68,18 @@ describe('the installer page', () => {
     await page.goto(`${base}/panel/installer.html`);
     await ready('pin');
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(SHOTS, 'installer-pin.png') });
+    // The panel's screens, landscape and portrait: the keypad and Enter fit without scrolling.
+    for (const [width, height] of [
+      [1024, 600],
+      [480, 800],
+      [600, 1024],
+      [800, 480],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      const enter = await page.locator('[data-testid="pin-enter"]').boundingBox();
+      expect(enter!.y + enter!.height, `${width}x${height}`).toBeLessThanOrEqual(height);
+      await page.screenshot({ path: join(SHOTS, `installer-pin-${width}x${height}.png`) });
+    }
     await typePin(PIN);
     await ready('installer');
     expect(await seriousViolations(page)).toEqual([]);

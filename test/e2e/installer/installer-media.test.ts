@@ -68,6 +68,20 @@ describe('installer mode media and network checks in the simulator', () => {
     await until(async () => (await packets()) - before >= 30, 'the tone at the speaker', 5000);
   }, 60_000);
 
+  it('refuses the speaker test while a call is on', async () => {
+    const bells = (await panelJson(sim, '/api/v1/directory'))['bells'] as { bellId: string; type: string }[];
+    const bell = bells.find((b) => b.type === 'separate')!;
+    const ring = await api(sim.panel, 'POST', `/api/v1/bells/${bell.bellId}/ring`);
+    expect(ring.status).toBeLessThan(300);
+    try {
+      const refused = await api(sim.panel, 'POST', '/api/v1/installer/speaker-test', undefined, auth);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toContain('call');
+    } finally {
+      await api(sim.panel, 'POST', `/api/v1/calls/${ring.body.callId}/hangup`);
+    }
+  }, 30_000);
+
   it('reports the broker connected and the config from the hub', async () => {
     const self = (await api(sim.panel, 'GET', '/api/v1/installer/self-test', undefined, auth)).body;
     expect(self.network.broker).toMatchObject({ configured: true, connected: true });
