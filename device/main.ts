@@ -28,8 +28,7 @@ import { EventBus } from './bus/event-bus.ts';
 import type { PanelConfig } from './config/schema.ts';
 import { DoorOpener } from './door/door-opener.ts';
 import { Doors } from './door/doors.ts';
-import { eraseDataFiles } from './installer/factory-reset.ts';
-import { InstallerMode } from './installer/installer-mode.ts';
+import { factoryReset } from './installer/factory-reset.ts';
 import { CallChannel } from './intercom/call-channel.ts';
 import { PanelDirectory } from './intercom/directory.ts';
 import { createIntercomModule } from './intercom/intercom-module.ts';
@@ -42,6 +41,7 @@ import { CardTaps } from './taps/card-taps.ts';
 import { watchReaders } from './taps/reader-events.ts';
 import type { RecentTapLookup } from './taps/recent-taps.ts';
 import { createApiContext } from './wiring/api-context.ts';
+import { createInstallerMode } from './wiring/installer-wiring.ts';
 import { ModuleRunner } from './wiring/modules.ts';
 
 export interface PanelOptions {
@@ -179,25 +179,20 @@ export class Panel {
       logger: moduleLogger(logger, 'sync'),
       calls: callChannel,
     });
-    const onConfigApplied = (listener: () => void) =>
-      this.bus.on('audit', (event) => {
-        if (event.type === 'config.applied') listener();
-      });
-    const installer = new InstallerMode({
+    const installer = createInstallerMode({
       config,
       clock,
       audit,
+      bus: this.bus,
+      store,
       doors,
       opener,
       readers,
-      readerIdFor: (name) => taps.readerIdFor(name),
-      startedAt: this.#startedAt,
-      buildingName: () => store.directory.read().buildings[0]?.name ?? null,
-      syncState: () => ({ configVersion: store.sync.configVersion(), configEpoch: store.sync.configEpoch() }),
-      syncLink: sync ? () => sync.linkStatus() : undefined,
-      onConfigApplied,
+      taps,
+      sync,
       media: intercom?.selfTest,
       logRing: this.#options.logRing,
+      startedAt: this.#startedAt,
       // After the reply has gone out: the API is among what the reset stops.
       factoryReset: () => void clock.setTimeout(() => void this.#factoryReset(), 200),
       logger: moduleLogger(logger, 'installer'),
@@ -286,34 +281,20 @@ export class Panel {
     this.#runner = undefined;
   }
 
-  /**
-   * Factory reset: every relay locked first (as at start), one line in the log (the store is what is
-   * erased), then everything but the doors stops — exit buttons keep working, they never need storage —
-   * the store is closed and its files and every other secret of the data folder removed
-   * (installer/factory-reset.ts), the panel stops and `onFactoryReset` starts it again, unprovisioned.
-   */
+  /** Factory reset (installer/factory-reset.ts): relays locked, all but the doors stopped, erased, restarted. */
   async #factoryReset(): Promise<void> {
     if (this.#resetting) return;
     this.#resetting = true;
     const { logger, config } = this.#options;
-    try {
-      this.#doors?.lockAll();
-    } catch (err) {
-      logger.error({ err: errorMessage(err) }, 'factory reset: a relay did not lock');
-    }
-    logger.warn(
-      { event: 'installer.factory_reset', panelId: config.panel.id },
-      'factory reset by the installer: relays locked; erasing residents, cards, keys and secrets, then restarting',
-    );
-    await this.#runner?.stopAfter('doors');
-    this.#store?.close();
-    const failed = await eraseDataFiles(config.store.path);
-    if (failed.length > 0) logger.error({ failed }, 'factory reset: some files could not be removed');
-    await this.stop();
-    logger.warn(
-      { event: 'installer.factory_reset', erased: failed.length === 0 },
-      'factory reset done; restarting',
-    );
+    await factoryReset({
+      panelId: config.panel.id,
+      storePath: config.store.path,
+      lockAll: () => this.#doors?.lockAll(),
+      stopAllButDoors: async () => this.#runner?.stopAfter('doors'),
+      closeStore: () => this.#store?.close(),
+      stopAll: () => this.stop(),
+      logger,
+    });
     this.#options.onFactoryReset?.();
   }
 

@@ -10,6 +10,8 @@
  */
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
 import { BACKOFF_FILE } from './pin-backoff.ts';
 import { PIN_OVERRIDE_FILE } from './pin-source.ts';
 
@@ -42,4 +44,40 @@ export async function eraseDataFiles(storePath: string): Promise<string[]> {
     }
   }
   return failed;
+}
+
+/**
+ * The reset, in its safe order: every relay locked first (as at start), one line in the log (the store is
+ * what gets erased), then everything but the doors stops — the exit buttons keep working, they never
+ * need storage — the store is closed and the data folder's files removed, and the panel stops for its
+ * restart.
+ */
+export async function factoryReset(steps: {
+  panelId: string;
+  storePath: string;
+  lockAll: () => void;
+  stopAllButDoors: () => Promise<void>;
+  closeStore: () => void;
+  stopAll: () => Promise<void>;
+  logger: Logger;
+}): Promise<void> {
+  const { logger } = steps;
+  try {
+    steps.lockAll();
+  } catch (err) {
+    logger.error({ err: errorMessage(err) }, 'factory reset: a relay did not lock');
+  }
+  logger.warn(
+    { event: 'installer.factory_reset', panelId: steps.panelId },
+    'factory reset by the installer: relays locked; erasing residents, cards, keys and secrets, then restarting',
+  );
+  await steps.stopAllButDoors();
+  steps.closeStore();
+  const failed = await eraseDataFiles(steps.storePath);
+  if (failed.length > 0) logger.error({ failed }, 'factory reset: some files could not be removed');
+  await steps.stopAll();
+  logger.warn(
+    { event: 'installer.factory_reset', erased: failed.length === 0 },
+    'factory reset done; restarting',
+  );
 }
