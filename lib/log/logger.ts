@@ -35,6 +35,7 @@ export const REDACTED_KEYS = [
   'brokerPassword',
   'token',
   'installerToken',
+  'installerPin',
   'installerPinHash',
   'pin',
   'readToken',
