@@ -17,6 +17,7 @@ import type { CardReaderDriver } from '../hal/reader/types.ts';
 import type { Clock } from '../lib/clock/clock.ts';
 import { SystemClock } from '../lib/clock/clock.ts';
 import { errorMessage } from '../lib/errors.ts';
+import type { LogRing } from '../lib/log/log-ring.ts';
 import { type Logger, moduleLogger } from '../lib/log/logger.ts';
 import { AccessDecider, readerDoorsFromConfig } from './access/decide.ts';
 import { uidHashFromConfig } from './access/uid-hash.ts';
@@ -27,6 +28,7 @@ import { EventBus } from './bus/event-bus.ts';
 import type { PanelConfig } from './config/schema.ts';
 import { DoorOpener } from './door/door-opener.ts';
 import { Doors } from './door/doors.ts';
+import { factoryReset } from './installer/factory-reset.ts';
 import { CallChannel } from './intercom/call-channel.ts';
 import { PanelDirectory } from './intercom/directory.ts';
 import { createIntercomModule } from './intercom/intercom-module.ts';
@@ -39,6 +41,7 @@ import { CardTaps } from './taps/card-taps.ts';
 import { watchReaders } from './taps/reader-events.ts';
 import type { RecentTapLookup } from './taps/recent-taps.ts';
 import { createApiContext } from './wiring/api-context.ts';
+import { createInstallerMode } from './wiring/installer-wiring.ts';
 import { ModuleRunner } from './wiring/modules.ts';
 
 export interface PanelOptions {
@@ -50,6 +53,13 @@ export interface PanelOptions {
   readerOptions?: Partial<ReaderDriverDeps>;
   /** The built panel page to serve at /panel/ (see scripts/build-panel-ui.ts). */
   panelUiDir?: string | undefined;
+  /** The process's recent log lines, for installer mode's log export. */
+  logRing?: LogRing | undefined;
+  /**
+   * Called once a factory reset has erased the panel and stopped it: the process starts again (the CLI
+   * re-executes itself). Unset: the panel stays stopped.
+   */
+  onFactoryReset?: (() => void) | undefined;
 }
 
 export class Panel {
@@ -67,6 +77,7 @@ export class Panel {
   #opener: DoorOpener | undefined;
   #recentTaps: RecentTapLookup | undefined;
   #startedAt = 0;
+  #resetting = false;
 
   constructor(options: PanelOptions) {
     this.#options = options;
@@ -158,6 +169,34 @@ export class Panel {
       clock,
       logger: moduleLogger(logger, 'intercom'),
     });
+    const sync = createSyncModule(config, {
+      store,
+      audit,
+      bus: this.bus,
+      opener,
+      enrolment,
+      clock,
+      logger: moduleLogger(logger, 'sync'),
+      calls: callChannel,
+    });
+    const installer = createInstallerMode({
+      config,
+      clock,
+      audit,
+      bus: this.bus,
+      store,
+      doors,
+      opener,
+      readers,
+      taps,
+      sync,
+      media: intercom?.selfTest,
+      logRing: this.#options.logRing,
+      startedAt: this.#startedAt,
+      // After the reply has gone out: the API is among what the reset stops.
+      factoryReset: () => void clock.setTimeout(() => void this.#factoryReset(), 200),
+      logger: moduleLogger(logger, 'installer'),
+    });
     const context = createApiContext({
       config,
       clock,
@@ -170,6 +209,7 @@ export class Panel {
       startedAt: this.#startedAt,
       storage: () => store.storageHealth(),
       intercom: intercom?.api,
+      installer,
       onAudit: (listener) => this.bus.on('audit', listener),
       onAccessDecided: (listener) => this.bus.on('access.decided', listener),
       logger: moduleLogger(logger, 'screen'),
@@ -191,16 +231,6 @@ export class Panel {
       logger: moduleLogger(logger, 'store'),
     });
     const unwatchWrites = this.bus.on('audit', () => checkpointer.noteWrite());
-    const sync = createSyncModule(config, {
-      store,
-      audit,
-      bus: this.bus,
-      opener,
-      enrolment,
-      clock,
-      logger: moduleLogger(logger, 'sync'),
-      calls: callChannel,
-    });
     let unwatch: (() => void) | undefined;
     this.#runner = new ModuleRunner(moduleLogger(logger, 'panel'));
     await this.#runner.start([
@@ -219,7 +249,11 @@ export class Panel {
         name: 'lifecycle',
         critical: true,
         start: () => void audit.append({ type: 'system.started', data: { panelId: config.panel.id } }),
-        stop: () => void audit.append({ type: 'system.stopped', data: { panelId: config.panel.id } }),
+        // After a factory reset there is no store to write to.
+        stop: () => {
+          if (!this.#resetting)
+            void audit.append({ type: 'system.stopped', data: { panelId: config.panel.id } });
+        },
       },
       { name: 'doors', critical: true, start: () => doors.start(), stop: () => doors.stop() },
       {
@@ -235,6 +269,7 @@ export class Panel {
           await readers.stop();
         },
       },
+      { name: 'installer', critical: false, start: () => {}, stop: () => installer.stop() },
       { name: 'api', critical: true, start: () => api.start(), stop: () => api.stop() },
       ...(sync ? [sync] : []),
       ...(intercom ? [intercom.module] : []),
@@ -244,6 +279,23 @@ export class Panel {
   async stop(): Promise<void> {
     await this.#runner?.stop();
     this.#runner = undefined;
+  }
+
+  /** Factory reset (installer/factory-reset.ts): relays locked, all but the doors stopped, erased, restarted. */
+  async #factoryReset(): Promise<void> {
+    if (this.#resetting) return;
+    this.#resetting = true;
+    const { logger, config } = this.#options;
+    await factoryReset({
+      panelId: config.panel.id,
+      storePath: config.store.path,
+      lockAll: () => this.#doors?.lockAll(),
+      stopAllButDoors: async () => this.#runner?.stopAfter('doors'),
+      closeStore: () => this.#store?.close(),
+      stopAll: () => this.stop(),
+      logger,
+    });
+    this.#options.onFactoryReset?.();
   }
 
   apiAddress(): { host: string; port: number } {

@@ -5,6 +5,7 @@
 import type { CardFeedback, PanelHealth } from '../../cloud-sync/protocol/panel-api.ts';
 import type { AuditEvent } from '../audit/types.ts';
 import type { DoorStateView } from '../door/door-state.ts';
+import type { InstallerMode } from '../installer/installer-mode.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
 import type { SimControls } from '../sim/sim-controls.ts';
 import type { SpeechApi } from '../speech/speech-service.ts';
@@ -21,6 +22,8 @@ export interface ApiContext {
   readToken?: string | undefined;
   sim: SimControls | undefined;
   intercom?: IntercomApi | undefined;
+  /** Installer mode (PIN sessions, self-test, logs, factory reset); absent in API-only tests. */
+  installer?: InstallerMode | undefined;
   /**
    * Tells `listener` after each config the panel applied (its directory may have changed: the panel
    * page's live directory); returns the unsubscribe. Unset: the page's periodic refresh only.

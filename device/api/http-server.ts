@@ -8,6 +8,7 @@ import { Router } from '../../lib/http/router.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { ApiContext } from './context.ts';
 import { openApiDocument } from './openapi.ts';
+import { addInstallerRoutes } from './routes/installer-routes.ts';
 import { addIntercomRoutes } from './routes/intercom-routes.ts';
 import { addPanelRoutes } from './routes/panel-routes.ts';
 import { addScreenStream } from './routes/screen-stream.ts';
@@ -37,11 +38,13 @@ export class ApiServer extends JsonServer {
     if (context.intercom) addIntercomRoutes(router, context.intercom, Boolean(context.sim));
     addScreenStream(router, context);
     if (context.speech) addSpeechRoutes(router, context.speech);
+    if (context.installer) addInstallerRoutes(router, context.installer, context.health().panelId);
     addStaticRoutes(router, options.panelUiDir, logger);
     const doc = openApiDocument({
       sim: Boolean(context.sim),
       intercom: Boolean(context.intercom),
       speech: Boolean(context.speech),
+      installer: Boolean(context.installer),
     });
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
     super({

@@ -14,6 +14,7 @@ import { json, jsonIn, pathId, queryParameters, schemaOf } from '../../lib/http/
 import { accessDecisionSchema } from '../access/types.ts';
 import { doorStateView } from '../door/door-state.ts';
 import { simRelayView } from '../sim/sim-controls.ts';
+import { INSTALLER_SECURITY_SCHEME, installerPaths } from './installer-openapi.ts';
 import { SPEECH_PATH } from './routes/speech-routes.ts';
 import { eventsQuery, inputBody, speechQuery, tapBody, unlockBody } from './schemas.ts';
 
@@ -29,6 +30,7 @@ export function openApiDocument(options: {
   sim: boolean;
   intercom?: boolean;
   speech?: boolean;
+  installer?: boolean;
 }): Record<string, unknown> {
   const paths: Record<string, unknown> = {
     '/healthz': {
@@ -106,6 +108,7 @@ export function openApiDocument(options: {
   }
   if (options.intercom) Object.assign(paths, intercomPaths());
   if (options.speech) paths[SPEECH_PATH] = speechPath();
+  if (options.installer) Object.assign(paths, installerPaths());
   if (options.intercom && options.sim) {
     paths['/api/v1/sim/media'] = {
       get: {
@@ -121,6 +124,7 @@ export function openApiDocument(options: {
       securitySchemes: {
         installer: { type: 'http', scheme: 'bearer', description: 'api.installerToken' },
         reader: { type: 'http', scheme: 'bearer', description: 'api.readToken' },
+        ...INSTALLER_SECURITY_SCHEME,
       },
     },
     paths,

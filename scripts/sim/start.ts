@@ -160,8 +160,9 @@ async function main(): Promise<number> {
     });
 
     const provisioned = join(dataDir, 'provisioned');
-    const { buildingId } = await seedDemoBuilding(admin, PANEL_ID, (buildingId) =>
-      provision({
+    let installerPin = '';
+    const { buildingId } = await seedDemoBuilding(admin, PANEL_ID, async (buildingId) => {
+      ({ installerPin } = await provision({
         hubCli: HUB_CLI,
         panelId: PANEL_ID,
         hubDataDir: join(dataDir, 'hub'),
@@ -169,9 +170,10 @@ async function main(): Promise<number> {
         brokerUrl,
         out: provisioned,
         extraArgs: sipFlags,
-      }),
-    );
+      }));
+    });
     const kit = parseYaml(readFileSync(join(provisioned, 'panel.yaml'), 'utf8')) as {
+      api: { installerPinHash: string };
       sync: Record<string, unknown> & { password: string };
       intercom?: { phone?: PhoneInput };
     };
@@ -194,6 +196,7 @@ async function main(): Promise<number> {
       storePath: join(dataDir, 'panel', 'panel.db'),
       port: ports.panel,
       installerToken,
+      installerPinHash: kit.api.installerPinHash,
       codec,
     });
     const configInput: PanelConfigInput = {
@@ -217,6 +220,7 @@ async function main(): Promise<number> {
       config,
       panelPort: ports.panel,
       installerToken,
+      installerPin,
       hubBase,
       adminToken,
       brokerUrl,

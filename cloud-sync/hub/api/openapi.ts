@@ -87,9 +87,15 @@ export function openApiDocument(): Record<string, unknown> {
       requestBody: jsonIn(ENTITY_SPECS.panels.schema),
       responses: {
         201: {
-          description: 'panel with brokerPassword and installerToken (shown once; the hub keeps neither)',
+          description:
+            'panel with brokerPassword, installerToken and installerPin with its hash for panel.yaml (shown once; the hub keeps none of them)',
           ...json(
-            ENTITY_SPECS.panels.view.extend({ brokerPassword: z.string(), installerToken: z.string() }),
+            ENTITY_SPECS.panels.view.extend({
+              brokerPassword: z.string(),
+              installerToken: z.string(),
+              installerPin: z.string(),
+              installerPinHash: z.string(),
+            }),
           ),
         },
         ...errors,
@@ -126,7 +132,7 @@ export function openApiDocument(): Record<string, unknown> {
   paths['/api/v1/panels/{id}/credentials'] = {
     post: {
       summary:
-        "Re-issue the panel's credentials: a new broker password (the old one works until the broker's passwd line is replaced) and a new installer token to set",
+        "Re-issue the panel's credentials: a new broker password (the old one works until the broker's passwd line is replaced), a new installer token and installer PIN (with the hash for panel.yaml) to set",
       parameters: [pathId('id')],
       responses: {
         200: {
@@ -136,6 +142,8 @@ export function openApiDocument(): Record<string, unknown> {
               panelId: z.string(),
               brokerPassword: z.string(),
               installerToken: z.string(),
+              installerPin: z.string().describe('8 digits for installer mode on the screen; shown once'),
+              installerPinHash: z.string().describe("for panel.yaml's api.installerPinHash"),
               redo: z.array(z.string()),
             }),
           ),
