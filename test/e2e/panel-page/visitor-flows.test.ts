@@ -65,6 +65,10 @@ describe('the visitor at the panel page', () => {
     expect(await page.getByTestId('home-keypad').isVisible()).toBe(true);
     // The screen's heading has the focus: a screen reader starts there.
     expect(await focusedTestId()).toBe('building-name');
+    // The installer's page is one small link away, and there.
+    const service = page.getByTestId('installer-link');
+    expect(await service.getAttribute('href')).toBe('/panel/installer.html');
+    expect((await fetch(`${lab.sim.panel}/panel/installer.html`)).status).toBe(200);
   });
 
   it('search by keyboard: by name, company, flat and without accents; no match points to the keypad', async () => {

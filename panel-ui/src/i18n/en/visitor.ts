@@ -17,6 +17,7 @@ export const visitor = {
     highContrast: 'High contrast',
     readAloud: 'Read aloud',
     readAloudOn: 'Read aloud is on.',
+    service: 'Service',
     spoken: (building: string, entrance: string) =>
       `${building}, ${entrance}. Find a name, or enter a flat number.`,
   },

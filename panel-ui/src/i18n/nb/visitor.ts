@@ -15,6 +15,7 @@ export const visitor: Catalogue['visitor'] = {
     highContrast: 'Høy kontrast',
     readAloud: 'Les høyt',
     readAloudOn: 'Opplesning er på.',
+    service: 'Service',
     spoken: (building, entrance) =>
       `${building}, ${entrance}. Finn et navn, eller tast inn leilighetsnummer.`,
   },

@@ -15,6 +15,7 @@ export const visitor: Catalogue['visitor'] = {
     highContrast: 'Hög kontrast',
     readAloud: 'Läs upp',
     readAloudOn: 'Uppläsning är på.',
+    service: 'Service',
     spoken: (building, entrance) => `${building}, ${entrance}. Sök ett namn, eller slå lägenhetsnummer.`,
   },
   directory: {
