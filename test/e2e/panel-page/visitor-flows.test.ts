@@ -389,6 +389,42 @@ describe('the visitor at the panel page', () => {
     expect(lines.slice(4).map((l) => l.text)).toEqual(['Opplesning er på.']);
   }, 40_000);
 
+  it('with the screen stream down the page polls the call; with the panel gone it says so; then back', async () => {
+    const down = await browser.newContext({ viewport: { width: 800, height: 480 }, hasTouch: true });
+    const polling = await down.newPage();
+    down.setDefaultTimeout(8000);
+    try {
+      // The stream refused at the network, as while the panel restarts: the page polls instead.
+      await polling.route('**/api/v1/screen/stream', (route) => route.abort());
+      await polling.goto(`${lab.sim.panel}/panel/`);
+      await polling.locator('body[data-ready="1"][data-stream="polling"]').waitFor();
+      // A call started elsewhere (here by the API) reaches the screen by the poll.
+      const { callId } = (await panelJson(lab.sim, `/api/v1/bells/${DEMO_BELLS.picture}/ring`, 'POST')) as {
+        callId: string;
+      };
+      await screenIs(polling, 'call', '[data-view="ringing"]');
+      await panelJson(lab.sim, `/api/v1/calls/${callId}/hangup`, 'POST');
+      await screenIs(polling, 'call-ended', '[data-outcome="cancelled"]');
+      // Nothing answers: the page says it is connecting.
+      await polling.route('**/api/v1/**', (route) => route.abort());
+      await polling.getByTestId('offline').waitFor();
+      expect(await polling.getByTestId('offline').textContent()).toBe('Connecting to the panel…');
+      // The panel back: the stream reopens (within its backoff) and the notice goes.
+      await polling.unrouteAll();
+      await polling.locator('body[data-stream="open"]').waitFor({ timeout: 15_000 });
+      await polling.getByTestId('offline').waitFor({ state: 'hidden' });
+    } finally {
+      await endCall(lab);
+      await down.close();
+    }
+  }, 40_000);
+
+  it('the page is small: no validator or other server code in its bundle', async () => {
+    const bundle = await (await fetch(`${lab.sim.panel}/panel/main.js`)).text();
+    expect(bundle.length).toBeLessThan(80_000);
+    expect(bundle).not.toMatch(/ZodError|zod/);
+  });
+
   it('walking away: home after the idle time, in the building’s defaults, the search forgotten; a call holds it', async () => {
     const idle = await openPanelPage(browser, lab, { width: 800, height: 480 }, { idleMs: 1500 });
     try {
