@@ -55,6 +55,8 @@ interface Geometry {
   wide: string[];
   /** Visible controls smaller than 48 px either way. */
   small: string[];
+  /** Visible controls whose text does not fit in them. */
+  overflowing: string[];
   /** The main actions not wholly in view. */
   outOfView: string[];
 }
@@ -70,6 +72,8 @@ interface Box {
 }
 interface El {
   tagName: string;
+  scrollWidth: number;
+  clientWidth: number;
   parentElement: El | null;
   firstElementChild: El | null;
   getBoundingClientRect(): Box;
@@ -126,6 +130,9 @@ async function geometry(page: Page, mainActions: string[]): Promise<Geometry> {
         (el) =>
           `${name(el)} ${Math.round(el.getBoundingClientRect().width)}×${Math.round(el.getBoundingClientRect().height)}`,
       );
+    const overflowing = all
+      .filter((el) => el.matches('button, a') && el.scrollWidth > el.clientWidth + 1)
+      .map((el) => `${name(el)} ${el.scrollWidth}>${el.clientWidth}`);
     const outOfView = main.filter((id) => {
       const el = doc.querySelector(`[data-testid="${id}"]`);
       if (!el || !shown(el)) return true;
@@ -136,7 +143,7 @@ async function geometry(page: Page, mainActions: string[]): Promise<Geometry> {
         first.left < -0.5 || first.top < -0.5 || first.right > width + 0.5 || first.bottom > height + 0.5
       );
     });
-    return { viewport: { width, height }, wide, small, outOfView };
+    return { viewport: { width, height }, wide, small, overflowing, outOfView };
   }, mainActions);
 }
 
@@ -184,6 +191,7 @@ describe('every screen of the panel page', () => {
     const g = await geometry(page, main);
     expect(g.wide, `${c.name} at ${where}: wider than the screen`).toEqual([]);
     expect(g.small, `${c.name} at ${where}: touch targets under 48 px`).toEqual([]);
+    expect(g.overflowing, `${c.name} at ${where}: text wider than its control`).toEqual([]);
     expect(g.outOfView, `${c.name} at ${where}: main action not in view`).toEqual([]);
     expect(await axeViolations(page), `${c.name} at ${where}: axe`).toEqual([]);
   };
