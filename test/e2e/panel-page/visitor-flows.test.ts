@@ -31,11 +31,14 @@ describe('the visitor at the panel page', () => {
   /** 800×480 landscape, touch, a short outcome screen. */
   let page: Page;
   let site: { buildingName: string; entranceName: string; defaultLanguage: string };
+  /** Script errors of the main page over the whole file (the last test expects none). */
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     lab = await startPanelLab();
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await openPanelPage(browser, lab, { width: 800, height: 480 }, { outcomeMs: 1500 });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
     site = (await panelJson(lab.sim, '/api/v1/directory'))['site'] as typeof site;
   }, 120_000);
   afterAll(async () => {
@@ -448,5 +451,43 @@ describe('the visitor at the panel page', () => {
       await endCall(lab);
       await idle.context().close();
     }
+  });
+
+  it('nobody reachable: a bell whose resident has no app and no phone says so at once', async () => {
+    const admin = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${lab.sim.hub}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${lab.sim.adminToken}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      expect(res.ok, `${method} ${path}`).toBe(true);
+    };
+    const panelId = String((await panelJson(lab.sim, '/healthz'))['panelId']);
+    await admin('POST', '/api/v1/residents', { id: 'r-ola', unitId: 'flat-4002', name: 'Ola Nordmann' });
+    await admin('POST', '/api/v1/doorbells', {
+      id: 'bell-ola',
+      panelId,
+      residentId: 'r-ola',
+      type: 'separate',
+      displayText: 'Ola Nordmann',
+    });
+    try {
+      await resetPanelPage(page, lab);
+      await page.getByTestId('home-find').tap();
+      await page.getByTestId(row('bell-ola')).waitFor();
+      await page.keyboard.type('ola');
+      await page.getByTestId('ring-bell-ola').tap();
+      await screenIs(page, 'call-ended', '[data-outcome="unreachable"]');
+      expect(await text('ended-bell')).toBe('Ola Nordmann');
+      expect(await text('ended-title')).toBe('Cannot be reached right now');
+      expect(await panelJson(lab.sim, '/api/v1/call')).toMatchObject({ last: { outcome: 'no_app_device' } });
+    } finally {
+      await admin('DELETE', '/api/v1/doorbells/bell-ola');
+      await admin('DELETE', '/api/v1/residents/r-ola');
+    }
+  });
+
+  it('no script error on the page all along', () => {
+    expect(pageErrors).toEqual([]);
   });
 });
