@@ -32,11 +32,7 @@ export const PANEL_PAIRING_PAGE = '/panel/pairing.html';
  * the digits they resemble (I, L → 1; O → 0). Anything else stays, and fails the pattern.
  */
 export function normalizePairingCode(text: string): string {
-  return text
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/[IL]/g, '1')
-    .replace(/O/g, '0');
+  return text.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
 }
 
 /** How a code is shown: two groups of four, e.g. `7KQ4-M2XD`. */
@@ -92,7 +88,10 @@ export type PairingRequestReply = z.output<typeof pairingRequestReply>;
 export const sealedKit = z.object({
   ephemeralPublicKey: x25519Key,
   iv: z.string().regex(/^[A-Za-z0-9_-]{16}$/),
-  ciphertext: z.string().min(1).max(64 * 1024),
+  ciphertext: z
+    .string()
+    .min(1)
+    .max(64 * 1024),
 });
 export type SealedKit = z.output<typeof sealedKit>;
 
@@ -119,7 +118,10 @@ export const panelKit = z
         hubPublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
         mqttVersion: z.union([z.literal(4), z.literal(5)]).optional(),
         /** PEM text of the CA the broker's certificate chains to; the panel writes it beside its data. */
-        caPem: z.string().max(64 * 1024).optional(),
+        caPem: z
+          .string()
+          .max(64 * 1024)
+          .optional(),
       })
       .strict(),
     installerToken: z.string().min(16).max(256),

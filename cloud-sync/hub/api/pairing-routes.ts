@@ -19,7 +19,9 @@ export function addPairingRoutes(router: Router, ctx: HubApiContext, auth: Reque
   const addresses = new ClientAddresses(ctx.trustedProxies);
   const pairing = (): Pairing => {
     if (!ctx.pairing)
-      throw new NotFoundError('pairing is not enabled on this hub (settings pairing, serve --pairing-broker-url)');
+      throw new NotFoundError(
+        'pairing is not enabled on this hub (settings pairing, serve --pairing-broker-url)',
+      );
     return ctx.pairing;
   };
   router

@@ -15,8 +15,8 @@ import { SystemClock } from '../../../lib/clock/clock.ts';
 import { ValidationError } from '../../../lib/errors.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
-import { loadOrCreateKeys } from '../signer/keys.ts';
 import { provisionPanel } from '../provisioning/provision-panel.ts';
+import { loadOrCreateKeys } from '../signer/keys.ts';
 import { ENTITY_SPECS } from '../store/entity-specs.ts';
 import { openHubStore } from '../store/hub-store.ts';
 import {

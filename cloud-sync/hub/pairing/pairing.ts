@@ -141,7 +141,10 @@ export class Pairing {
         'no panel is waiting with this code: check it on the panel (a code lasts 15 minutes, then the panel shows a new one)',
       );
     // Another building's id answers as if it did not exist, as everywhere in the admin API.
-    if (!store.entities.find('buildings', input.buildingId) || !mayAccessBuilding(principal, input.buildingId))
+    if (
+      !store.entities.find('buildings', input.buildingId) ||
+      !mayAccessBuilding(principal, input.buildingId)
+    )
       throw new NotFoundError(`no building "${input.buildingId}"`);
     const doors = claimDoors(input.panelId, request.doors, input.doors);
     const reissued = input.reissue === true;
@@ -205,7 +208,10 @@ export class Pairing {
     if (kit.phone) sip?.changed(buildingId);
     await this.#admit(request.id, kit);
     store.pairing.markReady(request.id, clock.now());
-    this.#log.info({ requestId: request.id, panelId: kit.panel.id, by: principal.actor.name }, 'panel paired');
+    this.#log.info(
+      { requestId: request.id, panelId: kit.panel.id, by: principal.actor.name },
+      'panel paired',
+    );
     return {
       panelId: kit.panel.id,
       buildingId,
@@ -238,7 +244,8 @@ export class Pairing {
 
 /** Checks a poll's bearer token (AuthError when absent: a 401 tells the panel to send one). */
 export function pollTokenOf(header: string | undefined): string {
-  if (!header?.startsWith('Bearer ')) throw new AuthError('missing poll token (Authorization: Bearer <pollToken>)');
+  if (!header?.startsWith('Bearer '))
+    throw new AuthError('missing poll token (Authorization: Bearer <pollToken>)');
   return header.slice(7);
 }
 

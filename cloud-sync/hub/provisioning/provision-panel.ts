@@ -51,10 +51,13 @@ export function provisionPanel(store: HubStore, req: ProvisionRequest, now: numb
         `panel "${panelId}" is already provisioned; its credentials stay valid. To replace them (lost kit, ` +
           `leaked password, replaced unit): ${req.reissueHint}`,
       );
-    if (!existing && reissue) throw new NotFoundError(`no panel "${panelId}" to reissue: provision it as new`);
+    if (!existing && reissue)
+      throw new NotFoundError(`no panel "${panelId}" to reissue: provision it as new`);
     if (!existing && buildingId === undefined) throw new ValidationError('a new panel needs its building');
     if (existing && buildingId !== undefined && existing.buildingId !== buildingId)
-      throw new ValidationError(`panel "${panelId}" is in building "${existing.buildingId}", not "${buildingId}"`);
+      throw new ValidationError(
+        `panel "${panelId}" is in building "${existing.buildingId}", not "${buildingId}"`,
+      );
     const panel =
       existing ?? store.entities.create('panels', { id: panelId, name: req.name ?? panelId, buildingId });
     for (const door of req.doors) {

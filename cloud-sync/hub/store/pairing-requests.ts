@@ -41,7 +41,15 @@ export interface PairingRequestRow {
 
 export type NewPairingRequest = Pick<
   PairingRequestRow,
-  'id' | 'codeHash' | 'pollTokenHash' | 'publicKey' | 'source' | 'doors' | 'software' | 'createdAt' | 'expiresAt'
+  | 'id'
+  | 'codeHash'
+  | 'pollTokenHash'
+  | 'publicKey'
+  | 'source'
+  | 'doors'
+  | 'software'
+  | 'createdAt'
+  | 'expiresAt'
 >;
 
 export class PairingRequests {
@@ -105,9 +113,7 @@ export class PairingRequests {
   /** The open (unclaimed, unexpired) request with this code hash. */
   openByCode(codeHash: string, now: number): PairingRequestRow | undefined {
     const raw = this.#db
-      .prepare(
-        'SELECT * FROM pairing_requests WHERE code_hash = ? AND claimed_at IS NULL AND expires_at > ?',
-      )
+      .prepare('SELECT * FROM pairing_requests WHERE code_hash = ? AND claimed_at IS NULL AND expires_at > ?')
       .get(codeHash, now);
     return raw === undefined ? undefined : toRow(raw);
   }
