@@ -30,6 +30,8 @@ import { Doors } from './door/doors.ts';
 import { CallChannel } from './intercom/call-channel.ts';
 import { PanelDirectory } from './intercom/directory.ts';
 import { createIntercomModule } from './intercom/intercom-module.ts';
+import type { HubPairingPort } from './pairing/hub-client.ts';
+import { createPairing } from './pairing/pairing-module.ts';
 import { IdleCheckpointer } from './store/checkpointer.ts';
 import { isStorageFault } from './store/storage-fault.ts';
 import { openStore, type Store } from './store/store.ts';
@@ -49,6 +51,13 @@ export interface PanelOptions {
   readerOptions?: Partial<ReaderDriverDeps>;
   /** The built panel page to serve at /panel/ (see scripts/build-panel-ui.ts). */
   panelUiDir?: string | undefined;
+  /**
+   * An unpaired panel received its kit and saved it (device/pairing/): the caller restarts the panel,
+   * which then loads its layered config (device/cli.ts). Unset: the kit is saved and the panel runs on.
+   */
+  onPaired?: (() => void) | undefined;
+  /** Tests pair against a fake hub; otherwise https to `pairing.hubUrl`. */
+  pairingHub?: HubPairingPort | undefined;
 }
 
 export class Panel {
@@ -155,26 +164,35 @@ export class Panel {
       clock,
       logger: moduleLogger(logger, 'intercom'),
     });
+    const pairing = createPairing(config, {
+      clock,
+      logger: moduleLogger(logger, 'pairing'),
+      onPaired: () => this.#options.onPaired?.(),
+      ...(this.#options.pairingHub ? { hub: this.#options.pairingHub } : {}),
+    });
     const api = new ApiServer({
       host: config.api.host,
       port: config.api.port,
       logger: moduleLogger(logger, 'api'),
       panelUiDir: this.#options.panelUiDir,
       allowedOrigins: config.api.allowedOrigins,
-      context: createApiContext({
-        config,
-        clock,
-        audit,
-        doors,
-        opener,
-        taps,
-        gpio,
-        readers,
-        startedAt: this.#startedAt,
-        storage: () => store.storageHealth(),
-        intercom: intercom?.api,
-        onAudit: (listener) => this.bus.on('audit', listener),
-      }),
+      context: {
+        ...createApiContext({
+          config,
+          clock,
+          audit,
+          doors,
+          opener,
+          taps,
+          gpio,
+          readers,
+          startedAt: this.#startedAt,
+          storage: () => store.storageHealth(),
+          intercom: intercom?.api,
+          onAudit: (listener) => this.bus.on('audit', listener),
+        }),
+        pairing: pairing.view,
+      },
     });
     this.#api = api;
 
@@ -230,6 +248,7 @@ export class Panel {
       },
       { name: 'api', critical: true, start: () => api.start(), stop: () => api.stop() },
       ...(sync ? [sync] : []),
+      ...(pairing.module ? [pairing.module] : []),
       ...(intercom ? [intercom.module] : []),
     ]);
   }

@@ -95,6 +95,9 @@ export const sealedKit = z.object({
 });
 export type SealedKit = z.output<typeof sealedKit>;
 
+/** The context the kit is sealed under: a box made for one request opens for no other. */
+export const kitContext = (requestId: string): string => `portvakt pairing kit v1 ${requestId}`;
+
 /** `GET /api/v1/pairing/requests/{id}`: still waiting, or claimed with the kit (given out once). */
 export const pairingPollReply = z.discriminatedUnion('state', [
   z.object({ state: z.literal('waiting'), expiresAt: z.number().int() }),

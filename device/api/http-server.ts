@@ -10,6 +10,7 @@ import type { ApiContext } from './context.ts';
 import { openApiDocument } from './openapi.ts';
 import { addDirectoryStream } from './routes/directory-stream.ts';
 import { addIntercomRoutes } from './routes/intercom-routes.ts';
+import { addPairingRoutes } from './routes/pairing-routes.ts';
 import { addPanelRoutes } from './routes/panel-routes.ts';
 import { addSimRoutes } from './routes/sim-routes.ts';
 import { addStaticRoutes } from './static-files.ts';
@@ -37,7 +38,9 @@ export class ApiServer extends JsonServer {
       addIntercomRoutes(router, context.intercom, Boolean(context.sim));
       addDirectoryStream(router, context.intercom, context.onConfigApplied);
     }
-    addStaticRoutes(router, options.panelUiDir, logger);
+    if (context.pairing) addPairingRoutes(router, context.pairing);
+    // An unpaired panel has no directory: its page is the pairing page (the code to claim).
+    addStaticRoutes(router, options.panelUiDir, logger, () => context.pairing?.unpaired() ?? false);
     const doc = openApiDocument({ sim: Boolean(context.sim), intercom: Boolean(context.intercom) });
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
     super({

@@ -19,6 +19,7 @@ import { secretsEqual } from '../../../lib/http/bearer.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
 import {
+  kitContext,
   PAIRING_CODE_ALPHABET,
   PAIRING_CODE_LENGTH,
   type PairingClaimReply,
@@ -55,9 +56,6 @@ export interface PairingDeps {
   /** The SIP edge: a paired panel gets its SIP account (phone fallback) as `provision` gives it. */
   sip?: { edge: SipEdgeAddress; changed(buildingId: string): void } | undefined;
 }
-
-/** The context of the sealed kit: a box made for one request opens for no other. */
-export const kitContext = (requestId: string): string => `portvakt pairing kit v1 ${requestId}`;
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 

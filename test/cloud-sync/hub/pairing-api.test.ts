@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
-import { kitContext } from '../../../cloud-sync/hub/pairing/pairing.ts';
 import {
+  kitContext,
   PAIRING_CLAIM_PATH,
   PAIRING_CODE_ALPHABET,
   PAIRING_REQUESTS_PATH,
