@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { type PanelKit, panelKit } from '../../cloud-sync/protocol/pairing.ts';
 import { ConfigError, errorMessage } from '../../lib/errors.ts';
-import { writePrivateFile } from '../../lib/fs/private-files.ts';
+import { ensurePrivateDir, writePrivateFile } from '../../lib/fs/private-files.ts';
 import { parseYamlText, validateConfig } from './load.ts';
 import { DEFAULT_STORE_PATH, type PanelConfig } from './schema.ts';
 
@@ -62,6 +62,7 @@ export function loadLayeredConfig(path: string): PanelConfig {
 /** Writes the kit as provisioned.yaml (0600: it holds passwords) and the broker's CA beside it. */
 export function writeProvisioned(dataDir: string, kit: PanelKit): string {
   const file = provisionedPath(dataDir);
+  ensurePrivateDir(dataDir);
   writePrivateFile(
     file,
     `# Written by pairing with the hub: this panel's identity and credentials, layered over its base\n# config. Delete it (factory reset) to pair again.\n${stringify(kit)}`,
