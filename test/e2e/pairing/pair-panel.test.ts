@@ -1,0 +1,95 @@
+/**
+ * Pairing end to end, as an installer and an administrator do it: an unpaired panel process (base
+ * config: wiring and the hub's address only) shows its code on its screen in Chromium; the administrator
+ * claims it through the admin API; the panel saves its kit, restarts paired in the same process, logs in
+ * to the broker with the credentials it received, applies its signed config, and grants a resident's
+ * card. Nobody copied a file.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAIRING_CLAIM_PATH } from '../../../cloud-sync/protocol/pairing.ts';
+import { type Browser, launchChromium } from '../../../scripts/lab/chromium.ts';
+import { until } from '../../../scripts/lab/until.ts';
+import { api } from '../../support/http.ts';
+import { type PairingWorld, startPairingWorld, UID } from './pairing-world.ts';
+
+describe('pairing a panel with the hub', () => {
+  let world: PairingWorld;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    world = await startPairingWorld();
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await world?.stop();
+  });
+
+  it('shows the code on the screen, and after the claim the panel runs paired and grants a card', async () => {
+    const { page } = browser;
+    // The visitor page's address leads to the pairing page while the panel is unpaired.
+    await page.goto(`${world.panelBase}/panel/`);
+    expect(new URL(page.url()).pathname).toBe('/panel/pairing.html');
+    const codeOnScreen = page.getByTestId('pairing-code');
+    await until(
+      async () => /^[0-9A-Z]{4}-[0-9A-Z]{4}$/.test((await codeOnScreen.textContent()) ?? ''),
+      'the code',
+      15_000,
+    );
+    const code = (await codeOnScreen.textContent())!;
+    // The QR is drawn by the panel and loads.
+    await until(
+      () =>
+        page.locator('img.pairing-qr').evaluate((node) => {
+          const img = node as unknown as { complete: boolean; naturalWidth: number };
+          return img.complete && img.naturalWidth > 0;
+        }),
+      'the QR image',
+      5000,
+    );
+    // Nothing of the hub is on the panel yet.
+    expect((await api(world.panelBase, 'GET', '/api/v1/pairing')).body).toMatchObject({ state: 'waiting' });
+
+    const claim = await world.operator('POST', PAIRING_CLAIM_PATH, {
+      code,
+      panelId: 'entrance-a',
+      buildingId: 'b1',
+      name: 'Entrance A',
+      doors: [{ id: 'front-door', name: 'Front door', wired: 'relay-1' }],
+    });
+    expect(claim.status, JSON.stringify(claim.body)).toBe(201);
+    await world.operator('POST', '/api/v1/accessRules', {
+      id: 'rule-anna',
+      residentId: 'anna',
+      doorId: 'front-door',
+    });
+
+    // The panel restarts paired (same process) and applies the config the hub published for it.
+    await until(
+      async () => {
+        const p = (await world.operator('GET', '/api/v1/panels/entrance-a')).body;
+        return p.online === true && p.config?.reportedVersion === p.config?.publishedVersion;
+      },
+      'the paired panel to apply its config',
+      30_000,
+    );
+    const health = (await api(world.panelBase, 'GET', '/healthz')).body;
+    expect(health).toMatchObject({ panelId: 'entrance-a', panelName: 'Entrance A' });
+    expect((await api(world.panelBase, 'GET', '/api/v1/pairing')).body).toMatchObject({ state: 'paired' });
+    expect(statSync(join(world.dataDir, 'provisioned.yaml')).mode & 0o777).toBe(0o600);
+    // The hub door is on the relay the claim named; the other wired door stays, unknown at the hub.
+    const status = (await world.operator('GET', '/api/v1/panels/entrance-a')).body;
+    expect(status.doors).toMatchObject({ missingOnPanel: [], unknownAtHub: ['relay-2'] });
+    const tap = async () =>
+      (await api(world.panelBase, 'POST', '/api/v1/sim/readers/reader-1/tap', { uid: UID })).body as {
+        granted: boolean;
+        doorIds?: string[];
+      };
+    await until(async () => (await tap()).granted, "Anna's card to be granted", 10_000);
+    // The screen went from the pairing page to the visitor page by itself.
+    await until(async () => new URL(page.url()).pathname === '/panel/', 'the visitor page', 10_000);
+    await page.getByTestId('directory').waitFor({ state: 'attached' });
+  }, 90_000);
+});
