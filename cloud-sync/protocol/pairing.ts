@@ -186,5 +186,5 @@ export type PanelPairingStatus = z.output<typeof panelPairingStatus>;
 
 /** What the QR says: WebAdmin's pairing form with the code filled in (in the fragment, never sent). */
 export function pairingLink(hubUrl: string, code: string): string {
-  return `${hubUrl.replace(/\/+$/, '')}/admin/#pair=${code}`;
+  return `${hubUrl.replace(/\/+$/, '')}/admin/#/pair-panel?code=${code}`;
 }

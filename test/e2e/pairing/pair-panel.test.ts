@@ -12,14 +12,17 @@ import { PAIRING_CLAIM_PATH } from '../../../cloud-sync/protocol/pairing.ts';
 import { type Browser, launchChromium } from '../../../scripts/lab/chromium.ts';
 import { until } from '../../../scripts/lab/until.ts';
 import { api } from '../../support/http.ts';
-import { type PairingWorld, startPairingWorld, UID } from './pairing-world.ts';
+import { firstLogIn } from '../webadmin/admin-page.ts';
+import { type PairingWorld, startPairingWorld, UID, type UnpairedPanel } from './pairing-world.ts';
 
 describe('pairing a panel with the hub', () => {
   let world: PairingWorld;
   let browser: Browser;
+  let panel: UnpairedPanel;
 
   beforeAll(async () => {
     world = await startPairingWorld();
+    panel = await world.unpairedPanel();
     browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
@@ -30,7 +33,7 @@ describe('pairing a panel with the hub', () => {
   it('shows the code on the screen, and after the claim the panel runs paired and grants a card', async () => {
     const { page } = browser;
     // The visitor page's address leads to the pairing page while the panel is unpaired.
-    await page.goto(`${world.panelBase}/panel/`);
+    await page.goto(`${panel.base}/panel/`);
     expect(new URL(page.url()).pathname).toBe('/panel/pairing.html');
     const codeOnScreen = page.getByTestId('pairing-code');
     await until(
@@ -50,7 +53,7 @@ describe('pairing a panel with the hub', () => {
       5000,
     );
     // Nothing of the hub is on the panel yet.
-    expect((await api(world.panelBase, 'GET', '/api/v1/pairing')).body).toMatchObject({ state: 'waiting' });
+    expect((await api(panel.base, 'GET', '/api/v1/pairing')).body).toMatchObject({ state: 'waiting' });
 
     const claim = await world.operator('POST', PAIRING_CLAIM_PATH, {
       code,
@@ -75,15 +78,15 @@ describe('pairing a panel with the hub', () => {
       'the paired panel to apply its config',
       30_000,
     );
-    const health = (await api(world.panelBase, 'GET', '/healthz')).body;
+    const health = (await api(panel.base, 'GET', '/healthz')).body;
     expect(health).toMatchObject({ panelId: 'entrance-a', panelName: 'Entrance A' });
-    expect((await api(world.panelBase, 'GET', '/api/v1/pairing')).body).toMatchObject({ state: 'paired' });
-    expect(statSync(join(world.dataDir, 'provisioned.yaml')).mode & 0o777).toBe(0o600);
+    expect((await api(panel.base, 'GET', '/api/v1/pairing')).body).toMatchObject({ state: 'paired' });
+    expect(statSync(join(panel.dataDir, 'provisioned.yaml')).mode & 0o777).toBe(0o600);
     // The hub door is on the relay the claim named; the other wired door stays, unknown at the hub.
     const status = (await world.operator('GET', '/api/v1/panels/entrance-a')).body;
     expect(status.doors).toMatchObject({ missingOnPanel: [], unknownAtHub: ['relay-2'] });
     const tap = async () =>
-      (await api(world.panelBase, 'POST', '/api/v1/sim/readers/reader-1/tap', { uid: UID })).body as {
+      (await api(panel.base, 'POST', '/api/v1/sim/readers/reader-1/tap', { uid: UID })).body as {
         granted: boolean;
         doorIds?: string[];
       };
@@ -91,5 +94,47 @@ describe('pairing a panel with the hub', () => {
     // The screen went from the pairing page to the visitor page by itself.
     await until(async () => new URL(page.url()).pathname === '/panel/', 'the visitor page', 10_000);
     await page.getByTestId('directory').waitFor({ state: 'attached' });
+  }, 90_000);
+
+  it('pairs through WebAdmin, where the QR leads a building administrator with the code filled in', async () => {
+    const second = await world.unpairedPanel();
+    const status = async () => (await api(second.base, 'GET', '/api/v1/pairing')).body;
+    await until(async () => (await status()).state === 'waiting', 'a code on the second panel', 15_000);
+    const code = (await status()).code as string;
+    await world.operator('POST', '/api/v1/admin/accounts', {
+      username: 'karin',
+      displayName: 'Karin Lund',
+      role: 'building_admin',
+      password: 'correct horse battery staple',
+      buildingIds: ['b1'],
+    });
+    const { page } = browser;
+    await firstLogIn(page, `${world.hubBase}/admin/`, 'karin', 'correct horse battery staple');
+    // What the panel's QR says (protocol/pairing.ts pairingLink), with the code as the panel shows it.
+    await page.goto(`${world.hubBase}/admin/#/pair-panel?code=${code}`);
+    const form = page.getByTestId('pair-form');
+    expect(await form.getByTestId('code').inputValue()).toBe(code);
+    await form.getByTestId('panelId').fill('entrance-b');
+    await form.getByTestId('name').fill('Entrance B');
+    await form.getByTestId('doors').fill('side-door=relay-2=Side door');
+    await page.getByTestId('pair-submit').click();
+    await page.getByTestId('pair-outcome').waitFor();
+    expect(await page.getByTestId('pair-doors').textContent()).toContain('side-door');
+    await until(
+      async () => {
+        const p = (await world.operator('GET', '/api/v1/panels/entrance-b')).body;
+        return p.online === true && p.config?.reportedVersion === p.config?.publishedVersion;
+      },
+      'the second panel to apply its config',
+      30_000,
+    );
+    expect((await api(second.base, 'GET', '/healthz')).body).toMatchObject({ panelId: 'entrance-b' });
+    // The change log names the building administrator.
+    const changes = (await world.operator('GET', '/api/v1/admin/changes?limit=100')).body.changes as {
+      action: string;
+      entityId: string;
+      actor: string;
+    }[];
+    expect(changes.find((c) => c.action === 'pair' && c.entityId === 'entrance-b')?.actor).toBe('karin');
   }, 90_000);
 });

@@ -22,13 +22,18 @@ export const WIRED = [
   { id: 'relay-2', name: 'Door on relay 2' },
 ];
 
+export interface UnpairedPanel {
+  process: PanelProcess;
+  base: string;
+  dataDir: string;
+}
+
 export interface PairingWorld {
   hub: Hub;
   hubBase: string;
   operator: AdminApi;
-  panel: PanelProcess;
-  panelBase: string;
-  dataDir: string;
+  /** Starts another unpaired panel process (stopped with the world). */
+  unpairedPanel(): Promise<UnpairedPanel>;
   stop(): Promise<void>;
 }
 
@@ -66,28 +71,31 @@ export async function startPairingWorld(): Promise<PairingWorld> {
   await operator('POST', '/api/v1/residents', { id: 'anna', unitId: 'u1', name: 'Anna Andersson' });
   await operator('POST', '/api/v1/cards', { id: 'card-anna', uid: UID, residentId: 'anna' });
 
-  const dir = tempDir('portvakt-pairing-');
-  const dataDir = join(dir, 'data');
-  const port = await freePort();
-  const base = writeConfig(dir, {
-    hardware: { gpio: 'sim', reader: 'sim' },
-    doors: WIRED.map((d, i) => ({ ...d, relay: { chip: 'pinctrl-sim', line: 17 + i } })),
-    readers: [{ id: 'reader-1', name: 'ACS ACR122U', doors: WIRED.map((d) => d.id) }],
-    store: { path: join(dataDir, 'panel.db') },
-    api: { host: '127.0.0.1', port },
-    access: { repeatTapWindowMs: 0 },
-    pairing: { hubUrl: hubBase },
-  });
-  const panel = await startPanel(['--config', base]);
+  const panels: PanelProcess[] = [];
+  const unpairedPanel = async (): Promise<UnpairedPanel> => {
+    const dir = tempDir('portvakt-pairing-');
+    const dataDir = join(dir, 'data');
+    const port = await freePort();
+    const base = writeConfig(dir, {
+      hardware: { gpio: 'sim', reader: 'sim' },
+      doors: WIRED.map((d, i) => ({ ...d, relay: { chip: 'pinctrl-sim', line: 17 + i } })),
+      readers: [{ id: 'reader-1', name: 'ACS ACR122U', doors: WIRED.map((d) => d.id) }],
+      store: { path: join(dataDir, 'panel.db') },
+      api: { host: '127.0.0.1', port },
+      access: { repeatTapWindowMs: 0 },
+      pairing: { hubUrl: hubBase },
+    });
+    const process = await startPanel(['--config', base]);
+    panels.push(process);
+    return { process, base: process.base, dataDir };
+  };
   return {
     hub,
     hubBase,
     operator,
-    panel,
-    panelBase: panel.base,
-    dataDir,
+    unpairedPanel,
     stop: async () => {
-      await panel.stop();
+      for (const panel of panels) await panel.stop();
       await hub.stop();
       await broker.stop();
     },
