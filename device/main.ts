@@ -17,6 +17,7 @@ import type { CardReaderDriver } from '../hal/reader/types.ts';
 import type { Clock } from '../lib/clock/clock.ts';
 import { SystemClock } from '../lib/clock/clock.ts';
 import { errorMessage } from '../lib/errors.ts';
+import type { LogRing } from '../lib/log/log-ring.ts';
 import { type Logger, moduleLogger } from '../lib/log/logger.ts';
 import { AccessDecider, readerDoorsFromConfig } from './access/decide.ts';
 import { uidHashFromConfig } from './access/uid-hash.ts';
@@ -27,6 +28,8 @@ import { EventBus } from './bus/event-bus.ts';
 import type { PanelConfig } from './config/schema.ts';
 import { DoorOpener } from './door/door-opener.ts';
 import { Doors } from './door/doors.ts';
+import { eraseDataFiles } from './installer/factory-reset.ts';
+import { InstallerMode } from './installer/installer-mode.ts';
 import { CallChannel } from './intercom/call-channel.ts';
 import { PanelDirectory } from './intercom/directory.ts';
 import { createIntercomModule } from './intercom/intercom-module.ts';
@@ -58,6 +61,13 @@ export interface PanelOptions {
   onPaired?: (() => void) | undefined;
   /** Tests pair against a fake hub; otherwise https to `pairing.hubUrl`. */
   pairingHub?: HubPairingPort | undefined;
+  /** The process's recent log lines, for installer mode's log export. */
+  logRing?: LogRing | undefined;
+  /**
+   * Called once a factory reset has erased the panel and stopped it: the process starts again (the CLI
+   * re-executes itself). Unset: the panel stays stopped.
+   */
+  onFactoryReset?: (() => void) | undefined;
 }
 
 export class Panel {
@@ -74,6 +84,7 @@ export class Panel {
   #taps: CardTaps | undefined;
   #opener: DoorOpener | undefined;
   #startedAt = 0;
+  #resetting = false;
 
   constructor(options: PanelOptions) {
     this.#options = options;
@@ -170,6 +181,39 @@ export class Panel {
       onPaired: () => this.#options.onPaired?.(),
       ...(this.#options.pairingHub ? { hub: this.#options.pairingHub } : {}),
     });
+    const sync = createSyncModule(config, {
+      store,
+      audit,
+      bus: this.bus,
+      opener,
+      enrolment,
+      clock,
+      logger: moduleLogger(logger, 'sync'),
+      calls: callChannel,
+    });
+    const onConfigApplied = (listener: () => void) =>
+      this.bus.on('audit', (event) => {
+        if (event.type === 'config.applied') listener();
+      });
+    const installer = new InstallerMode({
+      config,
+      clock,
+      audit,
+      doors,
+      opener,
+      readers,
+      readerIdFor: (name) => taps.readerIdFor(name),
+      startedAt: this.#startedAt,
+      buildingName: () => store.directory.read().buildings[0]?.name ?? null,
+      syncState: () => ({ configVersion: store.sync.configVersion(), configEpoch: store.sync.configEpoch() }),
+      syncLink: sync ? () => sync.linkStatus() : undefined,
+      onConfigApplied,
+      media: intercom?.selfTest,
+      logRing: this.#options.logRing,
+      // After the reply has gone out: the API is among what the reset stops.
+      factoryReset: () => void clock.setTimeout(() => void this.#factoryReset(), 200),
+      logger: moduleLogger(logger, 'installer'),
+    });
     const api = new ApiServer({
       host: config.api.host,
       port: config.api.port,
@@ -189,6 +233,7 @@ export class Panel {
           startedAt: this.#startedAt,
           storage: () => store.storageHealth(),
           intercom: intercom?.api,
+          installer,
           onAudit: (listener) => this.bus.on('audit', listener),
         }),
         pairing: pairing.view,
@@ -202,16 +247,6 @@ export class Panel {
       logger: moduleLogger(logger, 'store'),
     });
     const unwatchWrites = this.bus.on('audit', () => checkpointer.noteWrite());
-    const sync = createSyncModule(config, {
-      store,
-      audit,
-      bus: this.bus,
-      opener,
-      enrolment,
-      clock,
-      logger: moduleLogger(logger, 'sync'),
-      calls: callChannel,
-    });
     let unwatch: (() => void) | undefined;
     this.#runner = new ModuleRunner(moduleLogger(logger, 'panel'));
     await this.#runner.start([
@@ -230,7 +265,11 @@ export class Panel {
         name: 'lifecycle',
         critical: true,
         start: () => void audit.append({ type: 'system.started', data: { panelId: config.panel.id } }),
-        stop: () => void audit.append({ type: 'system.stopped', data: { panelId: config.panel.id } }),
+        // After a factory reset there is no store to write to.
+        stop: () => {
+          if (!this.#resetting)
+            void audit.append({ type: 'system.stopped', data: { panelId: config.panel.id } });
+        },
       },
       { name: 'doors', critical: true, start: () => doors.start(), stop: () => doors.stop() },
       {
@@ -246,6 +285,7 @@ export class Panel {
           await readers.stop();
         },
       },
+      { name: 'installer', critical: false, start: () => {}, stop: () => installer.stop() },
       { name: 'api', critical: true, start: () => api.start(), stop: () => api.stop() },
       ...(sync ? [sync] : []),
       ...(pairing.module ? [pairing.module] : []),
@@ -256,6 +296,37 @@ export class Panel {
   async stop(): Promise<void> {
     await this.#runner?.stop();
     this.#runner = undefined;
+  }
+
+  /**
+   * Factory reset: every relay locked first (as at start), one line in the log (the store is what is
+   * erased), then everything but the doors stops — exit buttons keep working, they never need storage —
+   * the store is closed and its files and every other secret of the data folder removed
+   * (installer/factory-reset.ts), the panel stops and `onFactoryReset` starts it again, unprovisioned.
+   */
+  async #factoryReset(): Promise<void> {
+    if (this.#resetting) return;
+    this.#resetting = true;
+    const { logger, config } = this.#options;
+    try {
+      this.#doors?.lockAll();
+    } catch (err) {
+      logger.error({ err: errorMessage(err) }, 'factory reset: a relay did not lock');
+    }
+    logger.warn(
+      { event: 'installer.factory_reset', panelId: config.panel.id },
+      'factory reset by the installer: relays locked; erasing residents, cards, keys and secrets, then restarting',
+    );
+    await this.#runner?.stopAfter('doors');
+    this.#store?.close();
+    const failed = await eraseDataFiles(config.store.path);
+    if (failed.length > 0) logger.error({ failed }, 'factory reset: some files could not be removed');
+    await this.stop();
+    logger.warn(
+      { event: 'installer.factory_reset', erased: failed.length === 0 },
+      'factory reset done; restarting',
+    );
+    this.#options.onFactoryReset?.();
   }
 
   apiAddress(): { host: string; port: number } {

@@ -128,6 +128,8 @@ export const panelKit = z
       })
       .strict(),
     installerToken: z.string().min(16).max(256),
+    /** The scrypt hash of the installer PIN (api.installerPinHash); the PIN itself only in the claim's reply. */
+    installerPinHash: z.string().min(1).max(300),
     /** The hub's doors of this panel, each on the base config's wired door of id `wired`. */
     doors: z.array(z.object({ id, name, wired: id }).strict()).max(16),
     phone: panelPhoneSectionSchema.optional(),
@@ -152,6 +154,11 @@ export const pairingClaimBody = z
     doors: z.array(claimDoor).min(1).max(16).optional(),
     /** The panel exists (a replaced or factory-reset unit): replace its credentials, as `provision --reissue`. */
     reissue: z.boolean().optional(),
+    /** The installer PIN (6-12 digits); absent: the hub makes one, shown once in the reply. */
+    installerPin: z
+      .string()
+      .regex(/^\d{6,12}$/, 'must be 6-12 digits')
+      .optional(),
   })
   .strict();
 export type PairingClaimBody = z.output<typeof pairingClaimBody>;
@@ -164,6 +171,8 @@ export const pairingClaimReply = z.object({
   /** When the panel collects its kit: by then unclaimed kits are deleted (claim again with `reissue`). */
   kitExpiresAt: z.number().int(),
   phoneFallback: z.boolean(),
+  /** The generated installer PIN, shown this once (the panel gets only its hash); absent when the claim gave one. */
+  installerPin: z.string().optional(),
 });
 export type PairingClaimReply = z.output<typeof pairingClaimReply>;
 

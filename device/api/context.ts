@@ -5,6 +5,7 @@
 import type { PanelHealth } from '../../cloud-sync/protocol/panel-api.ts';
 import type { AuditEvent } from '../audit/types.ts';
 import type { DoorStateView } from '../door/door-state.ts';
+import type { InstallerMode } from '../installer/installer-mode.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
 import type { PairingView } from '../pairing/pairing-module.ts';
 import type { SimControls } from '../sim/sim-controls.ts';
@@ -22,6 +23,8 @@ export interface ApiContext {
   intercom?: IntercomApi | undefined;
   /** Pairing with the hub as the screen shows it (device/pairing/); unset: no pairing routes. */
   pairing?: PairingView | undefined;
+  /** Installer mode (PIN sessions, self-test, logs, factory reset); absent in API-only tests. */
+  installer?: InstallerMode | undefined;
   /**
    * Tells `listener` after each config the panel applied (its directory may have changed: the panel
    * page's live directory); returns the unsubscribe. Unset: the page's periodic refresh only.

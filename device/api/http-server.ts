@@ -9,6 +9,7 @@ import type { Logger } from '../../lib/log/logger.ts';
 import type { ApiContext } from './context.ts';
 import { openApiDocument } from './openapi.ts';
 import { addDirectoryStream } from './routes/directory-stream.ts';
+import { addInstallerRoutes } from './routes/installer-routes.ts';
 import { addIntercomRoutes } from './routes/intercom-routes.ts';
 import { addPairingRoutes } from './routes/pairing-routes.ts';
 import { addPanelRoutes } from './routes/panel-routes.ts';
@@ -38,10 +39,15 @@ export class ApiServer extends JsonServer {
       addIntercomRoutes(router, context.intercom, Boolean(context.sim));
       addDirectoryStream(router, context.intercom, context.onConfigApplied);
     }
+    if (context.installer) addInstallerRoutes(router, context.installer, context.health().panelId);
     if (context.pairing) addPairingRoutes(router, context.pairing);
     // An unpaired panel has no directory: its page is the pairing page (the code to claim).
     addStaticRoutes(router, options.panelUiDir, logger, () => context.pairing?.unpaired() ?? false);
-    const doc = openApiDocument({ sim: Boolean(context.sim), intercom: Boolean(context.intercom) });
+    const doc = openApiDocument({
+      sim: Boolean(context.sim),
+      intercom: Boolean(context.intercom),
+      installer: Boolean(context.installer),
+    });
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
     super({
       name: 'panel API',

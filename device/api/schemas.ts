@@ -35,3 +35,10 @@ export const bellIdParam = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'must be a bell id of letters, digits, "_", ".", ":" or "-"');
 
 export const callIdParam = z.string().regex(CALL_ID_PATTERN, 'must be a call id');
+
+/** GET /api/v1/installer/logs: how many of the newest log lines. */
+export const logsQuery = z
+  .object({
+    lines: z.coerce.number().int().min(1).max(2000).default(500).describe('the newest N lines (1-2000)'),
+  })
+  .strict();

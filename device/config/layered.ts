@@ -2,7 +2,7 @@
  * The panel's config in two layers. The base file (`--config`, e.g. the image's) holds the wiring —
  * doors and their relays and inputs, readers, hardware drivers — and the `pairing` section; pairing
  * (device/pairing/) leaves `<data dir>/provisioned.yaml`, the kit the hub sealed for this panel: its
- * identity, broker login, the hub's key, the installer token and SIP account. Layered, the two make the
+ * identity, broker login, the hub's key, the installer token, the installer PIN's hash and SIP account. Layered, the two make the
  * config the panel runs. Deleting provisioned.yaml (a factory reset) makes the panel unpaired again.
  *
  * Doors: the kit names, for each hub door, the base config's wired door it is (`wired`); that door (and
@@ -100,7 +100,11 @@ export function layerKit(base: Raw, kit: PanelKit, brokerCaPath?: string): Raw {
     panel: kit.panel,
     doors,
     readers,
-    api: { ...(isRecord(base['api']) ? base['api'] : {}), installerToken: kit.installerToken },
+    api: {
+      ...(isRecord(base['api']) ? base['api'] : {}),
+      installerToken: kit.installerToken,
+      installerPinHash: kit.installerPinHash,
+    },
     sync: {
       ...(isRecord(base['sync']) ? base['sync'] : {}),
       ...sync,

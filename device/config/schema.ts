@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { pulseMsSchema } from '../../cloud-sync/protocol/door-pulse.ts';
 import { isTimeZone, reportDuplicates } from '../../cloud-sync/protocol/rules.ts';
 import { mediaConfigSchema } from '../../hal/camera/config-schema.ts';
+import { pinHashSchema } from '../../lib/crypto/pin-hash.ts';
 import { LOG_LEVELS } from '../../lib/log/logger.ts';
 import { secretSetting } from '../../lib/log/secret-settings.ts';
 import { filePath, secretText } from './config-fields.ts';
@@ -279,6 +280,11 @@ export const configSchema = z
         installerToken: secretText()
           .optional()
           .describe('bearer token for installer actions (door unlock); unset disables them'),
+        installerPinHash: secretSetting(pinHashSchema)
+          .optional()
+          .describe(
+            'scrypt hash of the installer PIN for installer mode on the screen (written by `portvakt-hub provision`; `portvakt set-installer-pin` overrides it from the data folder); unset: installer mode is disabled',
+          ),
         readToken: secretText()
           .optional()
           .describe(

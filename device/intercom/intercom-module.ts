@@ -14,12 +14,15 @@ import type { Module } from '../wiring/modules.ts';
 import type { Intercom } from './intercom.ts';
 import type { IntercomApi } from './intercom-api.ts';
 import type { IntercomDeps } from './intercom-deps.ts';
+import { type IntercomSelfTest, intercomSelfTest, type MediaTestPort } from './self-test.ts';
 
 export type { IntercomDeps } from './intercom-deps.ts';
 
 export interface IntercomWiring {
   module: Module;
   api: IntercomApi;
+  /** Installer mode's camera, microphone and speaker tests. */
+  selfTest: IntercomSelfTest;
 }
 
 export function createIntercomModule(
@@ -27,7 +30,14 @@ export function createIntercomModule(
   deps: IntercomDeps,
 ): IntercomWiring | undefined {
   if (!config?.enabled) return undefined;
-  let running: { intercom: Intercom; stats: () => Promise<unknown>; stop: () => Promise<void> } | undefined;
+  let running:
+    | {
+        intercom: Intercom;
+        stats: () => Promise<unknown>;
+        mediaTest: MediaTestPort | undefined;
+        stop: () => Promise<void>;
+      }
+    | undefined;
   let starting: Promise<void> | undefined;
   let stopping = false;
   const intercom = (): Intercom => {
@@ -80,5 +90,9 @@ export function createIntercomModule(
       await r?.stop();
     },
   };
-  return { module, api };
+  const selfTest = intercomSelfTest({
+    media: () => running?.mediaTest,
+    callActive: () => (running?.intercom.state().phase ?? 'idle') !== 'idle',
+  });
+  return { module, api, selfTest };
 }

@@ -10,6 +10,7 @@ import type { AuditEvent, AuditLog } from '../audit/types.ts';
 import type { PanelConfig } from '../config/schema.ts';
 import type { DoorOpener } from '../door/door-opener.ts';
 import type { Doors } from '../door/doors.ts';
+import type { InstallerMode } from '../installer/installer-mode.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
 import { createSimControls } from '../sim/sim-controls.ts';
 import type { CardTaps } from '../taps/card-taps.ts';
@@ -27,12 +28,14 @@ export function createApiContext(deps: {
   /** Whether audit writes reach the disk (store.storageHealth). */
   storage: () => PanelHealth['storage'];
   intercom?: IntercomApi | undefined;
+  installer?: InstallerMode | undefined;
   /** Every audit event as it is written (the event bus's `audit`); the directory stream listens here. */
   onAudit?: ((listener: (event: AuditEvent) => void) => () => void) | undefined;
 }): ApiContext {
   const { config, clock, audit, doors } = deps;
   return {
     intercom: deps.intercom,
+    installer: deps.installer,
     onConfigApplied: deps.onAudit
       ? (listener) =>
           deps.onAudit!((event) => {

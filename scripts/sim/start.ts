@@ -167,8 +167,9 @@ async function main(): Promise<number> {
     });
 
     const provisioned = join(dataDir, 'provisioned');
-    const { buildingId } = await seedDemoBuilding(admin, PANEL_ID, (buildingId) =>
-      provision({
+    let installerPin = '';
+    const { buildingId } = await seedDemoBuilding(admin, PANEL_ID, async (buildingId) => {
+      ({ installerPin } = await provision({
         hubCli: HUB_CLI,
         panelId: PANEL_ID,
         hubDataDir: join(dataDir, 'hub'),
@@ -176,9 +177,10 @@ async function main(): Promise<number> {
         brokerUrl,
         out: provisioned,
         extraArgs: sipFlags,
-      }),
-    );
+      }));
+    });
     const kit = parseYaml(readFileSync(join(provisioned, 'panel.yaml'), 'utf8')) as {
+      api: { installerPinHash: string };
       sync: Record<string, unknown> & { password: string };
       intercom?: { phone?: PhoneInput };
     };
@@ -201,6 +203,7 @@ async function main(): Promise<number> {
       storePath: join(dataDir, 'panel', 'panel.db'),
       port: ports.panel,
       installerToken,
+      installerPinHash: kit.api.installerPinHash,
       codec,
     });
     const configInput: PanelConfigInput = {
@@ -224,6 +227,7 @@ async function main(): Promise<number> {
       config,
       panelPort: ports.panel,
       installerToken,
+      installerPin,
       hubBase,
       adminToken,
       brokerUrl,

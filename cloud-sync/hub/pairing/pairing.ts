@@ -13,6 +13,7 @@
  */
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import type { Clock } from '../../../lib/clock/clock.ts';
+import { hashPin, randomPin } from '../../../lib/crypto/pin-hash.ts';
 import { sealTo } from '../../../lib/crypto/sealed-box.ts';
 import { AuthError, NotFoundError, PortvaktError, RateLimitedError } from '../../../lib/errors.ts';
 import { secretsEqual } from '../../../lib/http/bearer.ts';
@@ -147,6 +148,9 @@ export class Pairing {
     const doors = claimDoors(input.panelId, request.doors, input.doors);
     const reissued = input.reissue === true;
     const kitExpiresAt = now + settings.kitTtlMs;
+    // As `provision` does: a generated PIN is shown once (here, in the reply), the panel gets its hash.
+    const installerPin = input.installerPin ?? randomPin();
+    const installerPinHash = await hashPin(installerPin);
     const { kit, buildingId } = store.transaction(() => {
       // A building administrator pairs panels into their own buildings (checked above): the one way they
       // create a panel, recorded in the change log under their name like every admin change.
@@ -180,10 +184,9 @@ export class Pairing {
           ...(this.#deps.brokerCaPem === undefined ? {} : { caPem: this.#deps.brokerCaPem }),
         },
         installerToken: provisioned.installerToken,
+        installerPinHash,
         doors,
         ...(provisioned.phone ? { phone: provisioned.phone } : {}),
-        // TODO(integrator, wt-installer): the installer PIN hash goes here once provisioning makes one;
-        // the claim's reply then shows the generated PIN once.
       };
       store.pairing.claim(request.id, {
         panelId: provisioned.panel.id,
@@ -217,6 +220,7 @@ export class Pairing {
       doors,
       kitExpiresAt,
       phoneFallback: kit.phone !== undefined,
+      ...(input.installerPin === undefined ? { installerPin } : {}),
     };
   }
 

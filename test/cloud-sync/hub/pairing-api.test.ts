@@ -15,6 +15,7 @@ import {
   panelKit,
 } from '../../../cloud-sync/protocol/pairing.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { verifyPin } from '../../../lib/crypto/pin-hash.ts';
 import { newX25519KeyPair, openSealed, type X25519KeyPair } from '../../../lib/crypto/sealed-box.ts';
 import { api } from '../../support/http.ts';
 import { type AdminApi, adminApi, bearer, buildingAdminSession, startTestHub } from '../../support/hub.ts';
@@ -131,6 +132,9 @@ describe('pairing API', () => {
         mqttVersion: 5,
       },
     });
+    // The installer PIN: shown once in the reply, only its hash in the kit.
+    expect(claim.body.installerPin).toMatch(/^\d{8}$/);
+    expect(await verifyPin(claim.body.installerPin, kit.installerPinHash)).toBe(true);
     expect(stored).not.toContain(kit.sync.password);
     expect(stored).not.toContain(kit.installerToken);
     // Once: the request is gone.

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { PanelKit } from '../../../cloud-sync/protocol/pairing.ts';
 import { loadLayeredConfig, provisionedPath, writeProvisioned } from '../../../device/config/layered.ts';
+import { hashPin } from '../../../lib/crypto/pin-hash.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
 const KIT: PanelKit = {
@@ -23,6 +24,7 @@ const KIT: PanelKit = {
     caPem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
   },
   installerToken: 'an-installer-token-0123456789',
+  installerPinHash: await hashPin('20481024'),
   doors: [{ id: 'bike-room', name: 'Bike room', wired: 'relay-2' }],
 };
 
@@ -71,6 +73,7 @@ describe('layered config', () => {
     });
     expect(readFileSync(join(dataDir, 'broker-ca.pem'), 'utf8')).toBe(KIT.sync.caPem);
     expect(config.api.installerToken).toBe(KIT.installerToken);
+    expect(config.api.installerPinHash).toBe(KIT.installerPinHash);
     // By name, not position: relay-2 became the bike room; relay-1, unnamed by the kit, keeps its id.
     expect(config.doors.map((d) => [d.id, d.name, d.relay.line])).toEqual([
       ['relay-1', 'Door on relay 1', 17],

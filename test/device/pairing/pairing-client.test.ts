@@ -26,6 +26,7 @@ const KIT: PanelKit = {
     hubPublicKey: 'A'.repeat(43),
   },
   installerToken: 'an-installer-token-0123456789',
+  installerPinHash: 'scrypt$not-checked-here',
   doors: [{ id: 'front', name: 'Front door', wired: 'relay-1' }],
 };
 
