@@ -19,6 +19,8 @@ describe('pairing a panel with the hub', () => {
   let world: PairingWorld;
   let browser: Browser;
   let panel: UnpairedPanel;
+  /** The installer PIN the first claim's reply showed. */
+  let installerPin = '';
 
   beforeAll(async () => {
     world = await startPairingWorld();
@@ -63,6 +65,7 @@ describe('pairing a panel with the hub', () => {
       doors: [{ id: 'front-door', name: 'Front door', wired: 'relay-1' }],
     });
     expect(claim.status, JSON.stringify(claim.body)).toBe(201);
+    installerPin = claim.body.installerPin;
     await world.operator('POST', '/api/v1/accessRules', {
       id: 'rule-anna',
       residentId: 'anna',
@@ -94,6 +97,53 @@ describe('pairing a panel with the hub', () => {
     // The screen went from the pairing page to the visitor page by itself.
     await until(async () => new URL(page.url()).pathname === '/panel/', 'the visitor page', 10_000);
     await page.getByTestId('directory').waitFor({ state: 'attached' });
+  }, 90_000);
+
+  it('unpairs at a factory reset (installer PIN from the claim) and pairs again with reissue', async () => {
+    const session = await api(panel.base, 'POST', '/api/v1/installer/session', { pin: installerPin });
+    expect(session.status, JSON.stringify(session.body)).toBe(201);
+    const auth = { authorization: `Bearer ${session.body.token}` };
+    const reset = await api(
+      panel.base,
+      'POST',
+      '/api/v1/installer/factory-reset',
+      { confirm: 'erase' },
+      auth,
+    );
+    expect(reset.status).toBe(202);
+    const status = async () =>
+      (await api(panel.base, 'GET', '/api/v1/pairing').catch(() => ({ body: {} }))).body;
+    await until(async () => (await status()).state === 'waiting', 'a new code after the reset', 30_000);
+    expect((await api(panel.base, 'GET', '/healthz')).body.panelId).toBe('unpaired');
+    const code = (await status()).code as string;
+    const again = await world.operator('POST', PAIRING_CLAIM_PATH, {
+      code,
+      panelId: 'entrance-a',
+      buildingId: 'b1',
+      doors: [{ id: 'front-door', wired: 'relay-1' }],
+    });
+    expect(again.status).toBe(409);
+    const reissued = await world.operator('POST', PAIRING_CLAIM_PATH, {
+      code,
+      panelId: 'entrance-a',
+      buildingId: 'b1',
+      doors: [{ id: 'front-door', wired: 'relay-1' }],
+      reissue: true,
+    });
+    expect(reissued.status, JSON.stringify(reissued.body)).toBe(201);
+    await until(
+      async () =>
+        (await api(panel.base, 'GET', '/healthz').catch(() => ({ body: {} }))).body.panelId === 'entrance-a',
+      'the panel paired again',
+      30_000,
+    );
+    await until(
+      async () =>
+        (await api(panel.base, 'POST', '/api/v1/sim/readers/reader-1/tap', { uid: UID })).body.granted ===
+        true,
+      "Anna's card granted again",
+      15_000,
+    );
   }, 90_000);
 
   it('pairs through WebAdmin, where the QR leads a building administrator with the code filled in', async () => {
