@@ -47,6 +47,7 @@ export class ApiServer extends JsonServer {
       sim: Boolean(context.sim),
       intercom: Boolean(context.intercom),
       installer: Boolean(context.installer),
+      pairing: Boolean(context.pairing),
     });
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
     super({

@@ -1,6 +1,12 @@
 /** The OpenAPI 3.1 document of the local API, derived from the same zod schemas that validate requests. */
+
 import { z } from 'zod';
 import { auditEventSchema } from '../../cloud-sync/protocol/messages.ts';
+import {
+  PANEL_PAIRING_PATH,
+  PANEL_PAIRING_QR_PATH,
+  panelPairingStatus,
+} from '../../cloud-sync/protocol/pairing.ts';
 import { callState, directoryReply, panelHealth, ringReply } from '../../cloud-sync/protocol/panel-api.ts';
 import { errorBody } from '../../lib/http/error-body.ts';
 import { json, jsonIn, pathId, queryParameters } from '../../lib/http/openapi-parts.ts';
@@ -20,6 +26,7 @@ const errors = {
 
 export function openApiDocument(options: {
   sim: boolean;
+  pairing?: boolean;
   intercom?: boolean;
   installer?: boolean;
 }): Record<string, unknown> {
@@ -98,6 +105,7 @@ export function openApiDocument(options: {
   }
   if (options.intercom) Object.assign(paths, intercomPaths());
   if (options.installer) Object.assign(paths, installerPaths());
+  if (options.pairing) Object.assign(paths, pairingPaths());
   if (options.intercom && options.sim) {
     paths['/api/v1/sim/media'] = {
       get: {
@@ -161,6 +169,27 @@ function intercomPaths(): Record<string, unknown> {
         summary: 'The visitor cancels a ringing call or hangs up an answered one',
         parameters: [pathId('callId')],
         responses: { 200: { description: 'ended', ...json(callState) }, ...errors },
+      },
+    },
+  };
+}
+
+/** Pairing as the screen reads it (device/pairing/). */
+function pairingPaths(): Record<string, unknown> {
+  return {
+    [PANEL_PAIRING_PATH]: {
+      get: {
+        summary: 'Pairing with the hub: unpaired, waiting (with the code to show), paired, or error',
+        responses: { 200: { description: 'the pairing state', ...json(panelPairingStatus) } },
+      },
+    },
+    [PANEL_PAIRING_QR_PATH]: {
+      get: {
+        summary: "The code on screen as a QR (SVG): WebAdmin's pairing form with the code filled in",
+        responses: {
+          200: { description: 'image/svg+xml', content: { 'image/svg+xml': { schema: { type: 'string' } } } },
+          ...errors,
+        },
       },
     },
   };
