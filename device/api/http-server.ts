@@ -8,11 +8,11 @@ import { Router } from '../../lib/http/router.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { ApiContext } from './context.ts';
 import { openApiDocument } from './openapi.ts';
-import { addDirectoryStream } from './routes/directory-stream.ts';
 import { addInstallerRoutes } from './routes/installer-routes.ts';
 import { addIntercomRoutes } from './routes/intercom-routes.ts';
 import { addPairingRoutes } from './routes/pairing-routes.ts';
 import { addPanelRoutes } from './routes/panel-routes.ts';
+import { addScreenStream } from './routes/screen-stream.ts';
 import { addSimRoutes } from './routes/sim-routes.ts';
 import { addStaticRoutes } from './static-files.ts';
 
@@ -35,10 +35,8 @@ export class ApiServer extends JsonServer {
     const router = new Router();
     addPanelRoutes(router, context);
     if (context.sim) addSimRoutes(router, context.sim);
-    if (context.intercom) {
-      addIntercomRoutes(router, context.intercom, Boolean(context.sim));
-      addDirectoryStream(router, context.intercom, context.onConfigApplied);
-    }
+    if (context.intercom) addIntercomRoutes(router, context.intercom, Boolean(context.sim));
+    addScreenStream(router, context);
     if (context.installer) addInstallerRoutes(router, context.installer, context.health().panelId);
     if (context.pairing) addPairingRoutes(router, context.pairing);
     // An unpaired panel has no directory: its page is the pairing page (the code to claim).
