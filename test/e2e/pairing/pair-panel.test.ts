@@ -5,15 +5,18 @@
  * to the broker with the credentials it received, applies its signed config, and grants a resident's
  * card. Nobody copied a file.
  */
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAIRING_CLAIM_PATH } from '../../../cloud-sync/protocol/pairing.ts';
 import { type Browser, launchChromium } from '../../../scripts/lab/chromium.ts';
 import { until } from '../../../scripts/lab/until.ts';
 import { api } from '../../support/http.ts';
+import { seriousViolations } from '../installer-page/axe-check.ts';
 import { firstLogIn } from '../webadmin/admin-page.ts';
 import { type PairingWorld, startPairingWorld, UID, type UnpairedPanel } from './pairing-world.ts';
+
+const SHOTS = new URL('../../../docs/screenshots/', import.meta.url).pathname;
 
 describe('pairing a panel with the hub', () => {
   let world: PairingWorld;
@@ -54,6 +57,16 @@ describe('pairing a panel with the hub', () => {
       'the QR image',
       5000,
     );
+    // Readable at the panel's resolutions, and no serious or critical accessibility violation.
+    expect(await seriousViolations(page)).toEqual([]);
+    mkdirSync(SHOTS, { recursive: true });
+    for (const [width, height] of [
+      [800, 480],
+      [1024, 600],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.screenshot({ path: join(SHOTS, `pairing-${width}x${height}.png`), fullPage: true });
+    }
     // Nothing of the hub is on the panel yet.
     expect((await api(panel.base, 'GET', '/api/v1/pairing')).body).toMatchObject({ state: 'waiting' });
 
