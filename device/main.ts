@@ -5,7 +5,8 @@
  *   3. start door controllers (they begin watching exit buttons, contacts, tamper)
  *   4. start the card readers and the access path
  *   5. start the local API
- *   6. start cloud sync, if configured (non-critical: the panel works offline without it)
+ *   6. start cloud sync, if configured (non-critical: the panel works offline without it), or, on an
+ *      unpaired panel (`pairing` and no `sync`), the pairing client (device/pairing/)
  * Stop runs in reverse; the GPIO driver closes last and leaves every relay de-energized/locked.
  */
 

@@ -76,7 +76,7 @@ export type PairingRequestBody = z.output<typeof pairingRequestBody>;
 
 export const pairingRequestReply = z.object({
   requestId: z.string().min(1).max(64),
-  code: z.string(),
+  code: z.string().regex(new RegExp(`^[${PAIRING_CODE_ALPHABET}]{${PAIRING_CODE_LENGTH}}$`)),
   /** The bearer of the polls; the hub keeps only its hash. */
   pollToken: z.string().min(32).max(128),
   /** Epoch ms: unclaimed by then, the request is gone and the panel asks for a new code. */
