@@ -4,8 +4,11 @@
  * once, wrong and expired codes, the rate limits and bounds, and the broker auth backend knowing the
  * paired panel. Time is a FakeClock, so expiry is tested without waiting.
  */
+import { join } from 'node:path';
+import DatabaseConstructor from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
+import { digestHa1 } from '../../../cloud-sync/hub/sip/panel-account.ts';
 import {
   kitContext,
   PAIRING_CLAIM_PATH,
@@ -17,8 +20,10 @@ import {
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { verifyPin } from '../../../lib/crypto/pin-hash.ts';
 import { newX25519KeyPair, openSealed, type X25519KeyPair } from '../../../lib/crypto/sealed-box.ts';
+import { until } from '../../../scripts/lab/until.ts';
 import { api } from '../../support/http.ts';
 import { type AdminApi, adminApi, bearer, buildingAdminSession, startTestHub } from '../../support/hub.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 import { type Broker, startBroker } from './hub-harness.ts';
 
 const BROKER_SECRET = 'broker-secret-0123456789';
@@ -342,6 +347,60 @@ describe('pairing rate limits', () => {
       expect(reply.body.error.message).toMatch(/pairing is not enabled/);
     } finally {
       await off.stop();
+    }
+  });
+});
+
+describe('pairing with a SIP edge', () => {
+  it("gives the paired panel its SIP account, as provision does, and writes it to the edge's database", async () => {
+    const broker = await startBroker();
+    const edgeDb = join(tempDir(), 'sip-edge.db');
+    const hub = await startTestHub({
+      brokerUrl: broker.url,
+      protocolVersion: 4,
+      sip: { edgeUrl: 'wss://sip.example.com:8443', domain: 'sip.example.com', edgeDb },
+      pairing: { brokerUrl: 'mqtts://broker.example:8883' },
+    });
+    try {
+      const operator = adminApi(hub);
+      await operator('POST', '/api/v1/buildings', { id: 'b1', name: 'B1', timeZone: 'Europe/Oslo' });
+      const base = `http://127.0.0.1:${hub.apiAddress().port}`;
+      const keys = newX25519KeyPair();
+      const asked = await api(base, 'POST', PAIRING_REQUESTS_PATH, {
+        publicKey: keys.publicKey,
+        doors: WIRED,
+      });
+      const claim = await operator('POST', PAIRING_CLAIM_PATH, {
+        code: asked.body.code,
+        panelId: 'p-sip',
+        buildingId: 'b1',
+      });
+      expect(claim.body.phoneFallback).toBe(true);
+      const polled = await api(base, 'GET', `${PAIRING_REQUESTS_PATH}/${asked.body.requestId}`, undefined, {
+        authorization: `Bearer ${asked.body.pollToken}`,
+      });
+      const kit = panelKit.parse(
+        JSON.parse(openSealed(keys.privateKey, polled.body.kit, kitContext(asked.body.requestId)).toString()),
+      );
+      expect(kit.phone).toMatchObject({
+        edgeUrl: 'wss://sip.example.com:8443',
+        domain: 'sip.example.com',
+        username: 'p-sip',
+      });
+      await until(() => {
+        const db = new DatabaseConstructor(edgeDb, { readonly: true });
+        try {
+          const row = db.prepare("SELECT ha1 FROM subscriber WHERE username = 'p-sip'").get() as
+            | { ha1: string }
+            | undefined;
+          return row?.ha1 === digestHa1('p-sip', 'sip.example.com', kit.phone!.password);
+        } finally {
+          db.close();
+        }
+      }, "the panel's SIP account at the edge");
+    } finally {
+      await hub.stop();
+      await broker.close();
     }
   });
 });
