@@ -79,8 +79,10 @@ export const pairingRequestReply = z.object({
   code: z.string().regex(new RegExp(`^[${PAIRING_CODE_ALPHABET}]{${PAIRING_CODE_LENGTH}}$`)),
   /** The bearer of the polls; the hub keeps only its hash. */
   pollToken: z.string().min(32).max(128),
-  /** Epoch ms: unclaimed by then, the request is gone and the panel asks for a new code. */
+  /** Epoch ms (the hub's clock): unclaimed by then, the request is gone and the panel asks for a new code. */
   expiresAt: z.number().int(),
+  /** The same as a duration: a panel whose clock is not set yet (no NTP at installation) times it itself. */
+  ttlMs: z.number().int().positive(),
 });
 export type PairingRequestReply = z.output<typeof pairingRequestReply>;
 

@@ -93,11 +93,13 @@ export class PairingClient {
         ...(this.#o.software ? { software: this.#o.software } : {}),
       });
       if (this.#stopped) return;
-      this.#held = reply;
+      // Timed on this panel's clock from the code's lifetime, not the hub's expiry: a panel being installed
+      // may not have the right time yet, and a skewed clock must not make it ask again and again.
+      this.#held = { ...reply, expiresAt: this.#o.clock.now() + reply.ttlMs };
       this.#retryDelay = RETRY_FIRST_MS;
       this.#pollDelay = POLL_FIRST_MS;
       this.#show();
-      this.#o.logger.info({ expiresAt: reply.expiresAt }, 'pairing code shown; waiting for the hub');
+      this.#o.logger.info({ ttlMs: reply.ttlMs }, 'pairing code shown; waiting for the hub');
       this.#after(this.#nextPoll(), () => this.#poll());
     } catch (err) {
       this.#failed(err, () => this.#ask());

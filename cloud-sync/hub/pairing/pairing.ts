@@ -105,7 +105,7 @@ export class Pairing {
       });
       if (inserted) {
         this.#log.info({ requestId: id, source }, 'pairing requested');
-        return { requestId: id, code, pollToken, expiresAt };
+        return { requestId: id, code, pollToken, expiresAt, ttlMs: settings.codeTtlMs };
       }
     }
     throw new PortvaktError('conflict', 'could not draw a free pairing code; try again');

@@ -70,6 +70,7 @@ describe('pairing API', () => {
     code: string;
     pollToken: string;
     expiresAt: number;
+    ttlMs: number;
   }> {
     const keys = newX25519KeyPair();
     const reply = await api(base, 'POST', PAIRING_REQUESTS_PATH, { publicKey: keys.publicKey, doors: WIRED });
@@ -87,6 +88,7 @@ describe('pairing API', () => {
     const r = await panelRequest();
     expect(r.code).toMatch(new RegExp(`^[${PAIRING_CODE_ALPHABET}]{8}$`));
     expect(r.expiresAt).toBe(clock.now() + 15 * 60_000);
+    expect(r.ttlMs).toBe(15 * 60_000);
     const waiting = await poll(r.requestId, r.pollToken);
     expect(waiting.body).toEqual({ state: 'waiting', expiresAt: r.expiresAt });
     expect((await poll(r.requestId, 'x'.repeat(32))).status).toBe(404);

@@ -35,6 +35,7 @@ describe('pairing over https with the hub CA pinned', () => {
               code: 'ABCD2345',
               pollToken: 't'.repeat(32),
               expiresAt: 1,
+              ttlMs: 900_000,
             }),
           );
         } else if (req.url === `${PAIRING_REQUESTS_PATH}/gone`) {

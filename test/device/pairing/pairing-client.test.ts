@@ -53,7 +53,9 @@ class FakeHub implements HubPairingPort {
       requestId: `req-${this.#n}`,
       code: `ABCD000${this.#n}`,
       pollToken: 't'.repeat(32),
-      expiresAt: this.clock.now() + 15 * 60_000,
+      // The hub's clock is an hour ahead: the panel times the code by its lifetime.
+      expiresAt: this.clock.now() + 75 * 60_000,
+      ttlMs: 15 * 60_000,
     };
   }
 
@@ -123,7 +125,8 @@ describe('pairing client', () => {
     const { client, hub, times, run } = world();
     client.start();
     await run(15 * 60_000, 1000);
-    expect(times('request')).toEqual([0, 870]);
+    // The answer arrived at 1 s (the test's step): the code lives 15 min from then, replaced 30 s early.
+    expect(times('request')).toEqual([0, 871]);
     expect(client.status().code).toBe('ABCD-0002');
     hub.gone = true;
     await run(11_000);
