@@ -183,6 +183,7 @@ describe('pairing a panel with the hub', () => {
     await page.getByTestId('pair-submit').click();
     await page.getByTestId('pair-outcome').waitFor();
     expect(await page.getByTestId('pair-doors').textContent()).toContain('side-door');
+    expect(await page.getByTestId('pair-installer-pin').textContent()).toMatch(/^\d{8}$/);
     await until(
       async () => {
         const p = (await world.operator('GET', '/api/v1/panels/entrance-b')).body;

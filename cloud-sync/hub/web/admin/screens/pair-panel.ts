@@ -34,6 +34,14 @@ function outcome(reply: PairingClaimReply): HTMLElement {
       `Panel "${reply.panelId}" ${reply.reissued ? 'got new credentials' : 'is paired'}. ` +
         `It collects them at its next poll (by ${dateTime(reply.kitExpiresAt)}) and restarts paired.`,
     ),
+    reply.installerPin
+      ? h(
+          'p',
+          { class: 'once' },
+          'Installer PIN, shown this once (installer mode on the panel’s screen; the panel keeps only its hash): ',
+          h('strong', { testid: 'pair-installer-pin' }, reply.installerPin),
+        )
+      : null,
     table(
       'pair-doors',
       ['Hub door', 'Name', 'Panel wiring'],
