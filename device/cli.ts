@@ -13,7 +13,8 @@ import { hashPin, randomPin } from '../lib/crypto/pin-hash.ts';
 import { ConfigError, errorMessage } from '../lib/errors.ts';
 import { LogRing } from '../lib/log/log-ring.ts';
 import { createRootLogger, type Logger } from '../lib/log/logger.ts';
-import { configFileExposure, loadConfigFile, validateConfig } from './config/load.ts';
+import { loadLayeredConfig } from './config/layered.ts';
+import { configFileExposure, validateConfig } from './config/load.ts';
 import type { PanelConfig } from './config/schema.ts';
 import { Panel } from './main.ts';
 import { printSimHardwareNote, printSimulatorBanner } from './sim/banner.ts';
@@ -61,7 +62,8 @@ async function main(argv: string[]): Promise<number> {
   let simPin: string | undefined;
   try {
     if (args.config) {
-      config = loadConfigFile(args.config);
+      // With <data dir>/provisioned.yaml (pairing) layered over it, when the panel is paired.
+      config = loadLayeredConfig(args.config);
     } else if (args.sim) {
       simToken = randomBytes(16).toString('hex');
       simPin = randomPin();
@@ -94,58 +96,95 @@ async function main(argv: string[]): Promise<number> {
   const logger = createRootLogger({ level: config.log.level, destination: logRing.tee(process.stdout) });
   const exposure = args.config ? configFileExposure(args.config) : undefined;
   if (exposure) logger.warn(exposure);
-  return run(config, logger, { seedDemo: Boolean(args.sim && !args.config), simToken, simPin, logRing });
+  return run(config, logger, {
+    seedDemo: Boolean(args.sim && !args.config),
+    simToken,
+    simPin,
+    logRing,
+    configPath: args.config,
+  });
 }
 
 async function run(
-  config: PanelConfig,
+  initial: PanelConfig,
   logger: Logger,
-  opts: { seedDemo: boolean; simToken?: string | undefined; simPin?: string | undefined; logRing: LogRing },
+  opts: {
+    seedDemo: boolean;
+    simToken?: string | undefined;
+    simPin?: string | undefined;
+    logRing: LogRing;
+    configPath?: string | undefined;
+  },
 ): Promise<number> {
-  const panel = new Panel({
-    config,
-    logger,
-    panelUiDir: findPanelUi(),
-    logRing: opts.logRing,
-    onFactoryReset: () => restartProcess(logger),
-  });
+  let panel: Panel | undefined;
   let stopping: Promise<void> | undefined;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    logger.info({ signal }, 'stopping: locking doors');
+  let signalled = false;
+  let paired = false;
+  const shutdown = (reason: string) => {
+    if (stopping || !panel) return;
+    logger.info({ reason }, 'stopping: locking doors');
     stopping = panel.stop();
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const onSignal = (signal: string) => {
+    signalled = true;
+    shutdown(signal);
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('uncaughtException', (err) => {
     // Last line of defence: lock everything and exit non-zero so the supervisor restarts us.
     logger.error({ err }, 'uncaught exception; locking doors and exiting');
-    void panel.stop().finally(() => process.exit(1));
+    void (panel?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
   });
-  try {
-    await panel.start();
-    if (opts.seedDemo) panel.store?.buildingData.replaceBuildingData(demoBuilding());
-  } catch (err) {
-    logger.error({ err: errorMessage(err) }, 'panel failed to start');
-    process.stderr.write(`portvakt: failed to start: ${errorMessage(err)}\n`);
-    return 1;
+  let config = initial;
+  // A panel that pairs restarts in this process (same pid for the supervisor): stopped with its doors
+  // locked, then started again on the base config with the kit it saved (config/layered.ts).
+  for (;;) {
+    paired = false;
+    stopping = undefined;
+    panel = new Panel({
+      config,
+      logger,
+      panelUiDir: findPanelUi(),
+      logRing: opts.logRing,
+      onFactoryReset: () => restartProcess(logger),
+      onPaired: () => {
+        paired = true;
+        shutdown('paired');
+      },
+    });
+    try {
+      await panel.start();
+      if (opts.seedDemo) panel.store?.buildingData.replaceBuildingData(demoBuilding());
+    } catch (err) {
+      logger.error({ err: errorMessage(err) }, 'panel failed to start');
+      process.stderr.write(`portvakt: failed to start: ${errorMessage(err)}\n`);
+      return 1;
+    }
+    const address = panel.apiAddress();
+    logger.info({ ...address, panelId: config.panel.id }, 'panel ready');
+    // The demo banner names demo cards and inputs: only for the demo building. A real config that uses
+    // the simulated drivers (a bench test of its wiring) gets a note without invented data.
+    if (opts.seedDemo) printSimulatorBanner(config, address, opts.simToken, opts.simPin);
+    else if (config.hardware.gpio === 'sim' || config.hardware.reader === 'sim')
+      printSimHardwareNote(config, address);
+    await new Promise<void>((resolveStop) => {
+      const wait = setInterval(() => {
+        if (stopping) {
+          clearInterval(wait);
+          stopping.then(resolveStop, resolveStop);
+        }
+      }, 50);
+    });
+    if (!paired || signalled || !opts.configPath) return 0;
+    try {
+      config = loadLayeredConfig(opts.configPath);
+    } catch (err) {
+      process.stderr.write(`portvakt: after pairing: ${errorMessage(err)}\n`);
+      return err instanceof ConfigError ? 2 : 1;
+    }
+    logger.info({ panelId: config.panel.id }, 'restarting paired');
   }
-  const address = panel.apiAddress();
-  logger.info({ ...address, panelId: config.panel.id }, 'panel ready');
-  // The demo banner names demo cards and inputs: only for the demo building. A real config that uses
-  // the simulated drivers (a bench test of its wiring) gets a note without invented data.
-  if (opts.seedDemo) printSimulatorBanner(config, address, opts.simToken, opts.simPin);
-  else if (config.hardware.gpio === 'sim' || config.hardware.reader === 'sim')
-    printSimHardwareNote(config, address);
-  await new Promise<void>((resolveStop) => {
-    const wait = setInterval(() => {
-      if (stopping) {
-        clearInterval(wait);
-        stopping.then(resolveStop, resolveStop);
-      }
-    }, 50);
-  });
-  return 0;
 }
 
 function parse(argv: string[]) {

@@ -5,7 +5,8 @@
  *   3. start door controllers (they begin watching exit buttons, contacts, tamper)
  *   4. start the card readers and the access path
  *   5. start the local API
- *   6. start cloud sync, if configured (non-critical: the panel works offline without it)
+ *   6. start cloud sync, if configured (non-critical: the panel works offline without it), or, on an
+ *      unpaired panel (`pairing` and no `sync`), the pairing client (device/pairing/)
  * Stop runs in reverse; the GPIO driver closes last and leaves every relay de-energized/locked.
  */
 
@@ -32,6 +33,8 @@ import { factoryReset } from './installer/factory-reset.ts';
 import { CallChannel } from './intercom/call-channel.ts';
 import { PanelDirectory } from './intercom/directory.ts';
 import { createIntercomModule } from './intercom/intercom-module.ts';
+import type { HubPairingPort } from './pairing/hub-client.ts';
+import { createPairing } from './pairing/pairing-module.ts';
 import { IdleCheckpointer } from './store/checkpointer.ts';
 import { isStorageFault } from './store/storage-fault.ts';
 import { openStore, type Store } from './store/store.ts';
@@ -53,6 +56,13 @@ export interface PanelOptions {
   readerOptions?: Partial<ReaderDriverDeps>;
   /** The built panel page to serve at /panel/ (see scripts/build-panel-ui.ts). */
   panelUiDir?: string | undefined;
+  /**
+   * An unpaired panel received its kit and saved it (device/pairing/): the caller restarts the panel,
+   * which then loads its layered config (device/cli.ts). Unset: the kit is saved and the panel runs on.
+   */
+  onPaired?: (() => void) | undefined;
+  /** Tests pair against a fake hub; otherwise https to `pairing.hubUrl`. */
+  pairingHub?: HubPairingPort | undefined;
   /** The process's recent log lines, for installer mode's log export. */
   logRing?: LogRing | undefined;
   /**
@@ -169,6 +179,12 @@ export class Panel {
       clock,
       logger: moduleLogger(logger, 'intercom'),
     });
+    const pairing = createPairing(config, {
+      clock,
+      logger: moduleLogger(logger, 'pairing'),
+      onPaired: () => this.#options.onPaired?.(),
+      ...(this.#options.pairingHub ? { hub: this.#options.pairingHub } : {}),
+    });
     const sync = createSyncModule(config, {
       store,
       audit,
@@ -221,7 +237,7 @@ export class Panel {
       logger: moduleLogger(logger, 'api'),
       panelUiDir: this.#options.panelUiDir,
       allowedOrigins: config.api.allowedOrigins,
-      context,
+      context: { ...context, pairing: pairing.view },
     });
     this.#api = api;
 
@@ -272,6 +288,7 @@ export class Panel {
       { name: 'installer', critical: false, start: () => {}, stop: () => installer.stop() },
       { name: 'api', critical: true, start: () => api.start(), stop: () => api.stop() },
       ...(sync ? [sync] : []),
+      ...(pairing.module ? [pairing.module] : []),
       ...(intercom ? [intercom.module] : []),
     ]);
   }

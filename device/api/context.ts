@@ -7,6 +7,7 @@ import type { AuditEvent } from '../audit/types.ts';
 import type { DoorStateView } from '../door/door-state.ts';
 import type { InstallerMode } from '../installer/installer-mode.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
+import type { PairingView } from '../pairing/pairing-module.ts';
 import type { SimControls } from '../sim/sim-controls.ts';
 import type { SpeechApi } from '../speech/speech-service.ts';
 import type { RecentTapLookup } from '../taps/recent-taps.ts';
@@ -22,6 +23,8 @@ export interface ApiContext {
   readToken?: string | undefined;
   sim: SimControls | undefined;
   intercom?: IntercomApi | undefined;
+  /** Pairing with the hub as the screen shows it (device/pairing/); unset: no pairing routes. */
+  pairing?: PairingView | undefined;
   /** Installer mode (PIN sessions, self-test, logs, factory reset); absent in API-only tests. */
   installer?: InstallerMode | undefined;
   /**

@@ -10,6 +10,7 @@ import type { ApiContext } from './context.ts';
 import { openApiDocument } from './openapi.ts';
 import { addInstallerRoutes } from './routes/installer-routes.ts';
 import { addIntercomRoutes } from './routes/intercom-routes.ts';
+import { addPairingRoutes } from './routes/pairing-routes.ts';
 import { addPanelRoutes } from './routes/panel-routes.ts';
 import { addScreenStream } from './routes/screen-stream.ts';
 import { addSimRoutes } from './routes/sim-routes.ts';
@@ -39,12 +40,15 @@ export class ApiServer extends JsonServer {
     addScreenStream(router, context);
     if (context.speech) addSpeechRoutes(router, context.speech);
     if (context.installer) addInstallerRoutes(router, context.installer, context.health().panelId);
-    addStaticRoutes(router, options.panelUiDir, logger);
+    if (context.pairing) addPairingRoutes(router, context.pairing);
+    // An unpaired panel has no directory: its page is the pairing page (the code to claim).
+    addStaticRoutes(router, options.panelUiDir, logger, () => context.pairing?.unpaired() ?? false);
     const doc = openApiDocument({
       sim: Boolean(context.sim),
       intercom: Boolean(context.intercom),
       speech: Boolean(context.speech),
       installer: Boolean(context.installer),
+      pairing: Boolean(context.pairing),
     });
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
     super({

@@ -1,6 +1,12 @@
 /** The OpenAPI 3.1 document of the local API, derived from the same zod schemas that validate requests. */
+
 import { z } from 'zod';
 import { auditEventSchema } from '../../cloud-sync/protocol/messages.ts';
+import {
+  PANEL_PAIRING_PATH,
+  PANEL_PAIRING_QR_PATH,
+  panelPairingStatus,
+} from '../../cloud-sync/protocol/pairing.ts';
 import {
   callState,
   cardFeedback,
@@ -28,6 +34,7 @@ const errors = {
 
 export function openApiDocument(options: {
   sim: boolean;
+  pairing?: boolean;
   intercom?: boolean;
   speech?: boolean;
   installer?: boolean;
@@ -109,6 +116,7 @@ export function openApiDocument(options: {
   if (options.intercom) Object.assign(paths, intercomPaths());
   if (options.speech) paths[SPEECH_PATH] = speechPath();
   if (options.installer) Object.assign(paths, installerPaths());
+  if (options.pairing) Object.assign(paths, pairingPaths());
   if (options.intercom && options.sim) {
     paths['/api/v1/sim/media'] = {
       get: {
@@ -215,6 +223,27 @@ function speechPath(): Record<string, unknown> {
         503: {
           description: 'speech synthesis failed (espeak-ng missing, failing or too slow)',
           ...json(errorBody),
+        },
+      },
+    },
+  };
+}
+
+/** Pairing as the screen reads it (device/pairing/). */
+function pairingPaths(): Record<string, unknown> {
+  return {
+    [PANEL_PAIRING_PATH]: {
+      get: {
+        summary: 'Pairing with the hub: unpaired, waiting (with the code to show), paired, or error',
+        responses: { 200: { description: 'the pairing state', ...json(panelPairingStatus) } },
+      },
+    },
+    [PANEL_PAIRING_QR_PATH]: {
+      get: {
+        summary: "The code on screen as a QR (SVG): WebAdmin's pairing form with the code filled in",
+        responses: {
+          200: { description: 'image/svg+xml', content: { 'image/svg+xml': { schema: { type: 'string' } } } },
+          ...errors,
         },
       },
     },

@@ -8,15 +8,17 @@
  * Deleting files is what the panel can do; flash storage may keep old blocks until they are reused, so
  * full-disk encryption is the answer for a panel that leaves the building.
  */
+
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errorMessage } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log/logger.ts';
+import { PROVISIONED_FILE } from '../config/layered.ts';
 import { BACKOFF_FILE } from './pin-backoff.ts';
 import { PIN_OVERRIDE_FILE } from './pin-source.ts';
 
-/** The provisioned config that pairing with the hub writes (wt-pairing's `<dataDir>/provisioned.yaml`). */
-export const PROVISIONED_CONFIG_FILE = 'provisioned.yaml';
+/** The provisioned config that pairing with the hub writes (config/layered.ts). */
+export const PROVISIONED_CONFIG_FILE = PROVISIONED_FILE;
 
 /** Paths a factory reset removes, for the database at `storePath` (its folder is the data folder). */
 export function factoryResetPaths(storePath: string): string[] {

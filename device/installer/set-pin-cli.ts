@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hashPin, pinSchema } from '../../lib/crypto/pin-hash.ts';
 import { ensurePrivateDir } from '../../lib/fs/private-files.ts';
-import { loadConfigFile } from '../config/load.ts';
+import { loadLayeredConfig } from '../config/layered.ts';
 import { writePinOverride } from './pin-source.ts';
 
 export const SET_PIN_HELP = `usage: portvakt set-installer-pin --config FILE
@@ -57,7 +57,7 @@ export async function runSetInstallerPin(argv: string[], io: PinCliIo): Promise<
   }
   let dataDir: string;
   try {
-    dataDir = values.config ? dirname(loadConfigFile(values.config).store.path) : values['data-dir']!;
+    dataDir = values.config ? dirname(loadLayeredConfig(values.config).store.path) : values['data-dir']!;
   } catch (err) {
     io.err(`portvakt set-installer-pin: ${(err as Error).message}\n`);
     return 2;

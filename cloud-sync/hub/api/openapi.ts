@@ -18,6 +18,7 @@ import { waitQuery } from './config-wait.ts';
 import { eventApiPaths } from './events-openapi.ts';
 import { importApiPaths } from './import-openapi.ts';
 import { inviteModerationPaths } from './invite-moderation-openapi.ts';
+import { pairingApiPaths } from './pairing-openapi.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
 import { rotationBody } from './schemas.ts';
 import { unitOwnerPaths } from './unit-owner-openapi.ts';
@@ -231,6 +232,7 @@ export function openApiDocument(): Record<string, unknown> {
     eventApiPaths(),
     inviteModerationPaths(),
     unitOwnerPaths(),
+    pairingApiPaths(),
   );
   paths['/healthz'] = {
     get: {
@@ -250,6 +252,7 @@ export function openApiDocument(): Record<string, unknown> {
           description: "the operator token, or an administrator's session token (POST /api/v1/admin/login)",
         },
         ...residentSecuritySchemes,
+        pollToken: { type: 'http', scheme: 'bearer', description: "a pairing request's poll token" },
       },
     },
     security: [{ admin: [] }],

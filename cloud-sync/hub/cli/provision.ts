@@ -1,8 +1,9 @@
 /**
  * `provision`: everything an installer needs for one panel in one command. Creates the panel (and, with
  * `--door`, its doors) at the hub with a random broker password (the hub keeps only its scrypt hash) and
- * a random installer token (the hub keeps nothing of it) and installer PIN (panel.yaml gets only its scrypt
- * hash; the PIN is printed once, or read from --installer-pin-file), and writes the kit (provision-kit.ts).
+ * a random installer token (the hub keeps nothing of it) — provisioning/provision-panel.ts, which pairing
+ * shares — and installer PIN (panel.yaml gets only its scrypt hash; the PIN is printed once, or read from
+ * --installer-pin-file), and writes the kit (provision-kit.ts).
  *
  * A panel exists once: provisioning it again is refused, so its working credentials are never replaced by
  * accident. `--reissue` is the explicit way to replace them (a lost kit, a leaked password): new broker
@@ -13,14 +14,13 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SystemClock } from '../../../lib/clock/clock.ts';
 import { hashPin, pinSchema, randomPin } from '../../../lib/crypto/pin-hash.ts';
-import { errorMessage, NotFoundError, PortvaktError, ValidationError } from '../../../lib/errors.ts';
+import { errorMessage, ValidationError } from '../../../lib/errors.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
+import { provisionPanel } from '../provisioning/provision-panel.ts';
 import { loadOrCreateKeys } from '../signer/keys.ts';
-import { issuePanelSipAccount, type PanelPhoneSection } from '../sip/panel-account.ts';
-import { ENTITY_SPECS, type Panel } from '../store/entity-specs.ts';
+import { ENTITY_SPECS } from '../store/entity-specs.ts';
 import { openHubStore } from '../store/hub-store.ts';
-import { hashPassword, randomPassword } from '../store/passwords.ts';
 import {
   type CliIo,
   type CliValue,
@@ -100,49 +100,28 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
   const clock = new SystemClock();
   const store = openHubStore(join(dir, 'hub.db'), { clock, logger: silentLogger });
   try {
-    const password = randomPassword();
-    const installerToken = randomPassword();
-    const provisioned = store.transaction((): { row: Panel; phone: PanelPhoneSection | undefined } => {
-      const existing = store.entities.find('panels', panelId);
-      if (existing && !reissue)
-        throw new PortvaktError(
-          'conflict',
-          `panel "${panelId}" is already provisioned; its credentials stay valid. To replace them (lost kit, ` +
-            `leaked password): portvakt-hub provision --reissue --panel-id ${panelId} --broker-url URL --out NEW_DIR`,
-        );
-      if (!existing && reissue)
-        throw new NotFoundError(`no panel "${panelId}" to reissue: provision it without --reissue`);
-      if (existing && buildingId !== undefined && existing.buildingId !== buildingId)
-        throw new ValidationError(
-          `panel "${panelId}" is in building "${existing.buildingId}", not "${buildingId}"`,
-        );
-      const row =
-        existing ??
-        store.entities.create('panels', {
-          id: panelId,
-          name: optional(values, 'name') ?? panelId,
-          buildingId,
-        });
-      for (const door of doors) {
-        const found = store.entities.find('doors', door.id);
-        if (!found) store.entities.create('doors', door);
-        else if (found.panelId !== panelId)
-          throw new ValidationError(`door "${door.id}" belongs to panel "${found.panelId}"`);
-      }
-      store.panels.setPasswordHash(panelId, hashPassword(password));
-      const phone = sip.address && issuePanelSipAccount(store, panelId, sip.address, clock.now());
-      return { row, phone };
-    });
-    const panel = provisioned.row;
+    const provisioned = provisionPanel(
+      store,
+      {
+        panelId,
+        buildingId,
+        name: optional(values, 'name'),
+        doors,
+        reissue,
+        sip: sip.address,
+        reissueHint: `portvakt-hub provision --reissue --panel-id ${panelId} --broker-url URL --out NEW_DIR`,
+      },
+      clock.now(),
+    );
+    const { panel, building, installerToken } = provisioned;
     if (sip.edgeDb !== undefined && provisioned.phone) writeEdgeNow(store, sip.edgeDb, panel.buildingId, io);
-    const building = store.entities.get('buildings', panel.buildingId);
     const files = writeKit(out, {
       panelId,
       name: panel.name,
       timeZone: building.timeZone,
-      doors: store.entities.list('doors', { panelId }),
+      doors: provisioned.doors,
       brokerUrl,
-      password,
+      password: provisioned.brokerPassword,
       installerToken,
       installerPinHash,
       hubPublicKey: keys.publicKeyText,
@@ -158,7 +137,7 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
       panelId,
       buildingId: panel.buildingId,
       reissued: reissue,
-      doors: store.entities.list('doors', { panelId }).map((d) => d.id),
+      doors: provisioned.doors.map((d) => d.id),
       hubPublicKey: keys.publicKeyText,
       // Shown once: the hub keeps no copy (it is also in panel.yaml, api.installerToken).
       installerToken,

@@ -105,6 +105,16 @@ export const installer = {
     notPaired: 'Not paired with a hub (no sync section).',
     paired: 'Paired with the hub; the broker is connected.',
     pairedOffline: 'Paired with the hub; the broker is not connected.',
+    view: {
+      heading: 'Pair with a hub',
+      enterAt: 'An administrator enters this code in WebAdmin (Panels → Pair a panel) at',
+      waitingForCode: 'Asking the hub for a pairing code…',
+      paired: 'This panel is paired with the hub.',
+      notPairable: 'This panel has no hub address to pair with (pairing.hubUrl in its config).',
+      validFor: 'The code is valid for {minutes} more minutes; then a new one appears.',
+      hubUnreachable: 'The hub cannot be reached right now; retrying.',
+      qrLabel: 'QR code: WebAdmin with this code filled in',
+    },
   },
   logs: {
     heading: 'Logs',

@@ -104,6 +104,16 @@ export const installer: Catalogue['installer'] = {
     notPaired: 'Ikke paret med en hub (ingen sync-seksjon).',
     paired: 'Paret med huben; megleren er tilkoblet.',
     pairedOffline: 'Paret med huben; megleren er ikke tilkoblet.',
+    view: {
+      heading: 'Par med en hub',
+      enterAt: 'En administrator skriver inn denne koden i WebAdmin (Paneler → Par et panel) på',
+      waitingForCode: 'Ber huben om en paringskode …',
+      paired: 'Dette panelet er paret med huben.',
+      notPairable: 'Dette panelet har ingen hub-adresse å pare med (pairing.hubUrl i konfigurasjonen).',
+      validFor: 'Koden gjelder i {minutes} minutter til; så kommer en ny.',
+      hubUnreachable: 'Huben kan ikke nås akkurat nå; prøver igjen.',
+      qrLabel: 'QR-kode: WebAdmin med denne koden utfylt',
+    },
   },
   logs: {
     heading: 'Logger',

@@ -104,6 +104,17 @@ export const installer: Catalogue['installer'] = {
     notPaired: 'Inte parkopplad med en hubb (ingen sync-sektion).',
     paired: 'Parkopplad med hubben; mäklaren är ansluten.',
     pairedOffline: 'Parkopplad med hubben; mäklaren är inte ansluten.',
+    view: {
+      heading: 'Parkoppla med en hubb',
+      enterAt: 'En administratör skriver in den här koden i WebAdmin (Paneler → Parkoppla en panel) på',
+      waitingForCode: 'Ber hubben om en parkopplingskod …',
+      paired: 'Den här panelen är parkopplad med hubben.',
+      notPairable:
+        'Den här panelen har ingen hubbadress att parkoppla med (pairing.hubUrl i konfigurationen).',
+      validFor: 'Koden gäller i {minutes} minuter till; sedan visas en ny.',
+      hubUnreachable: 'Hubben kan inte nås just nu; försöker igen.',
+      qrLabel: 'QR-kod: WebAdmin med den här koden ifylld',
+    },
   },
   logs: {
     heading: 'Loggar',
