@@ -11,6 +11,7 @@ import { callState } from '../../cloud-sync/protocol/panel-api.ts';
 import { DEMO_CARDS } from '../../device/sim/demo-building.ts';
 import { ScriptedPhone } from '../lab/scripted-phone.ts';
 import { until } from '../lab/until.ts';
+import { setRingTimeout } from './ring-timeout.ts';
 import { hangUpPanel, panelJson, type Simulator, startSimulator } from './simulator.ts';
 import { readDemoPhoneAccount } from './sip.ts';
 
@@ -126,31 +127,6 @@ export async function unitNumberOf(lab: PanelLab, bellId: string): Promise<strin
   const number = bells.find((b) => b.bellId === bellId)?.unitNumber;
   if (!number) throw new Error(`${bellId} has no unit number in the panel's directory`);
   return number;
-}
-
-/**
- * Sets a bell's ring time at the hub (the administrator's PATCH) and waits until the panel applied the
- * config it published: the "no answer" case rings the shortest time a bell allows (10 s).
- */
-export async function setRingTimeout(lab: PanelLab, bellId: string, seconds: number): Promise<void> {
-  const hub = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${lab.sim.hub}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${lab.sim.adminToken}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Record<string, unknown>;
-  };
-  const panelId = String((await panelJson(lab.sim, '/healthz'))['panelId']);
-  type Config = { publishedVersion: number | null; reportedVersion: number | null };
-  const config = async () => (await hub('GET', `/api/v1/panels/${panelId}`))['config'] as Config;
-  const before = (await config()).publishedVersion ?? 0;
-  await hub('PATCH', `/api/v1/doorbells/${bellId}`, { ringTimeoutS: seconds });
-  await until(async () => {
-    const now = await config();
-    return (now.publishedVersion ?? 0) > before && (now.reportedVersion ?? 0) >= (now.publishedVersion ?? 0);
-  }, 'the panel to apply the ring time');
 }
 
 export const screenIs = (page: Page, screen: string, extra = '') =>
@@ -285,14 +261,14 @@ export const PANEL_SCREEN_CASES: readonly PanelScreenCase[] = [
     screen: 'call-ended',
     slow: true,
     show: async (page, lab) => {
-      await setRingTimeout(lab, DEMO_BELLS.phone, 10);
+      await setRingTimeout(lab.sim, DEMO_BELLS.phone, 10);
       try {
         await phoneCall('ring')(page, lab);
         await page
           .locator('body[data-screen="call-ended"] [data-outcome="no_answer"]')
           .waitFor({ timeout: 30_000 });
       } finally {
-        await setRingTimeout(lab, DEMO_BELLS.phone, 60);
+        await setRingTimeout(lab.sim, DEMO_BELLS.phone, 60);
       }
     },
   },
