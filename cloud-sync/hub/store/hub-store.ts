@@ -15,10 +15,12 @@ import { CommandLog } from './command-log.ts';
 import { Entities } from './entities.ts';
 import { EventLog } from './event-log.ts';
 import { migrations } from './migrations.ts';
+import { PanelResidentChanges } from './panel-resident-changes.ts';
 import { PanelStatus } from './panel-status.ts';
 import { PendingPatches } from './pending-patches.ts';
 import { ResidentHidingProfiles } from './resident-hiding-profiles.ts';
 import { ResidentInvites } from './resident-invites.ts';
+import { ResidentPanelPins } from './resident-panel-pins.ts';
 import { ResidentSessions } from './resident-sessions.ts';
 import { SipCredentials } from './sip-credentials.ts';
 import { SnapshotSource } from './snapshot-source.ts';
@@ -47,6 +49,10 @@ export interface HubStore {
   readonly unitOwners: UnitOwners;
   /** Panels' SIP credentials (ha1) and what the SIP edge's database holds per building. */
   readonly sip: SipCredentials;
+  /** Residents' panel PINs (hashed; their building's panels get the hash). */
+  readonly panelPins: ResidentPanelPins;
+  /** The resident changes panels sent, each applied once. */
+  readonly panelChanges: PanelResidentChanges;
   /**
    * Runs `fn` in one transaction (nested calls become savepoints). `immediate` takes the write lock at the
    * start, so two hub workers that read-then-write (a config version) cannot interleave.
@@ -82,6 +88,8 @@ export function openHubStore(path: string, options: { clock: Clock; logger: Logg
     invites: new ResidentInvites(db),
     unitOwners: new UnitOwners(db),
     sip: new SipCredentials(db),
+    panelPins: new ResidentPanelPins(db),
+    panelChanges: new PanelResidentChanges(db),
     transaction: (fn, { immediate = false } = {}) => {
       const run = db.transaction(fn);
       return immediate ? run.immediate() : run();
