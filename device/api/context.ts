@@ -6,6 +6,7 @@ import type { PanelHealth } from '../../cloud-sync/protocol/panel-api.ts';
 import type { AuditEvent } from '../audit/types.ts';
 import type { DoorStateView } from '../door/door-state.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
+import type { ResidentPanelApi } from '../resident-panel/resident-panel-api.ts';
 import type { SimControls } from '../sim/sim-controls.ts';
 
 export interface ApiContext {
@@ -19,6 +20,8 @@ export interface ApiContext {
   readToken?: string | undefined;
   sim: SimControls | undefined;
   intercom?: IntercomApi | undefined;
+  /** Residents' doorbell settings at the panel (card tap + PIN); unset: no such routes. */
+  residentPanel?: ResidentPanelApi | undefined;
   /**
    * Tells `listener` after each config the panel applied (its directory may have changed: the panel
    * page's live directory); returns the unsubscribe. Unset: the page's periodic refresh only.

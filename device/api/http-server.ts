@@ -11,6 +11,7 @@ import { openApiDocument } from './openapi.ts';
 import { addDirectoryStream } from './routes/directory-stream.ts';
 import { addIntercomRoutes } from './routes/intercom-routes.ts';
 import { addPanelRoutes } from './routes/panel-routes.ts';
+import { addResidentSessionRoutes } from './routes/resident-session-routes.ts';
 import { addSimRoutes } from './routes/sim-routes.ts';
 import { addStaticRoutes } from './static-files.ts';
 
@@ -37,8 +38,13 @@ export class ApiServer extends JsonServer {
       addIntercomRoutes(router, context.intercom, Boolean(context.sim));
       addDirectoryStream(router, context.intercom, context.onConfigApplied);
     }
+    if (context.residentPanel) addResidentSessionRoutes(router, context.residentPanel);
     addStaticRoutes(router, options.panelUiDir, logger);
-    const doc = openApiDocument({ sim: Boolean(context.sim), intercom: Boolean(context.intercom) });
+    const doc = openApiDocument({
+      sim: Boolean(context.sim),
+      intercom: Boolean(context.intercom),
+      residentSession: Boolean(context.residentPanel),
+    });
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
     super({
       name: 'panel API',

@@ -7,6 +7,7 @@ import { json, jsonIn, pathId, queryParameters } from '../../lib/http/openapi-pa
 import { accessDecisionSchema } from '../access/types.ts';
 import { doorStateView } from '../door/door-state.ts';
 import { simRelayView } from '../sim/sim-controls.ts';
+import { residentSessionPaths, residentSessionScheme } from './resident-session-openapi.ts';
 import { eventsQuery, inputBody, tapBody, unlockBody } from './schemas.ts';
 
 const errors = {
@@ -17,7 +18,11 @@ const errors = {
   },
 };
 
-export function openApiDocument(options: { sim: boolean; intercom?: boolean }): Record<string, unknown> {
+export function openApiDocument(options: {
+  sim: boolean;
+  intercom?: boolean;
+  residentSession?: boolean;
+}): Record<string, unknown> {
   const paths: Record<string, unknown> = {
     '/healthz': {
       get: {
@@ -92,6 +97,7 @@ export function openApiDocument(options: { sim: boolean; intercom?: boolean }): 
     };
   }
   if (options.intercom) Object.assign(paths, intercomPaths());
+  if (options.residentSession) Object.assign(paths, residentSessionPaths());
   if (options.intercom && options.sim) {
     paths['/api/v1/sim/media'] = {
       get: {
@@ -107,6 +113,7 @@ export function openApiDocument(options: { sim: boolean; intercom?: boolean }): 
       securitySchemes: {
         installer: { type: 'http', scheme: 'bearer', description: 'api.installerToken' },
         reader: { type: 'http', scheme: 'bearer', description: 'api.readToken' },
+        ...residentSessionScheme,
       },
     },
     paths,

@@ -220,6 +220,15 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE bell_members ADD COLUMN via TEXT NOT NULL DEFAULT 'app' CHECK (via IN ('app', 'phone'));
     `,
   },
+  {
+    version: 6,
+    name: "residents' panel PIN hashes",
+    sql: `
+      -- The scrypt hash of the PIN a resident of this panel's building confirms their doorbell changes
+      -- with (device/resident-panel/); NULL: none set, no changes at this panel.
+      ALTER TABLE residents ADD COLUMN panel_pin_hash TEXT;
+    `,
+  },
 ];
 
 export const latestVersion: number = latestVersionOf(migrations);

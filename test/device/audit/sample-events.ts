@@ -87,6 +87,9 @@ export const SAMPLE_PAYLOADS: { [T in AuditEventType]: AuditPayloads[T] } = {
   'call.media_error': { callId: call.callId, reason: 'no media' },
   'storage.degraded': { code: 'SQLITE_FULL', reserveReleased: true },
   'storage.recovered': { degradedMs: 1200, written: 3, dropped: {} },
+  'resident.panel_signed_in': { residentId: 'alice', cardId: 'c-alice' },
+  'resident.panel_sign_in_refused': { reason: 'wrong_pin', residentId: 'alice', failures: 1 },
+  'resident.panel_settings_changed': { residentId: 'alice', hidden: true },
 };
 
 /** An event of `type` with its sample payload. */
