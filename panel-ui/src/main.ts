@@ -101,16 +101,20 @@ async function refreshDirectory(): Promise<void> {
 }
 
 /**
- * The panel pushes the directory when it applied a config that changed it (server-sent events): a name
+ * The panel pushes the directory when it applied a config that changed it, and the call at each change
+ * (the screen stream, SCREEN_STREAM_PATH; a literal here, the page imports the protocol as types only): a name
  * removed at the hub leaves the screen at once. The browser reconnects by itself after a panel restart;
  * the periodic refresh stays for what changes with time alone (hiding schedules) and as a fallback.
  */
 function followDirectory(): void {
-  const source = new EventSource('/api/v1/directory/stream');
+  const source = new EventSource('/api/v1/screen/stream');
   source.addEventListener('directory', (event) => {
     bells = (JSON.parse((event as MessageEvent<string>).data) as DirectoryReply).bells;
     render();
   });
+  source.addEventListener('call', (event) =>
+    showCall(JSON.parse((event as MessageEvent<string>).data) as CallState),
+  );
 }
 
 async function poll(): Promise<void> {
