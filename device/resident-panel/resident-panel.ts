@@ -34,6 +34,7 @@ import { TokenBucket } from '../../lib/token-bucket.ts';
 import type { SignInRefusal } from '../audit/resident-panel-payloads.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { ResidentPanelLookup, SignInResident } from '../store/resident-panel-lookup.ts';
+import type { RecentTaps } from '../taps/recent-taps.ts';
 import { type PanelSession, PanelSessions } from './panel-sessions.ts';
 import { PinBackoff } from './pin-backoff.ts';
 import type { ResidentPanelApi } from './resident-panel-api.ts';
@@ -43,15 +44,10 @@ export const ATTEMPTS = { perMinute: 12, burst: 6 };
 /** Changes one session may send (a person makes one or two). */
 export const CHANGES_PER_SESSION = 10;
 
-/** The resident and card behind a recent tap (device/taps/recent-taps.ts). */
-export interface RecentTapLookup {
-  /** Undefined for a tap it does not know (never made, forgotten, or of no resident's card). */
-  get(tapId: string): { residentId: string; cardId: string; at: number } | undefined;
-}
-
 export interface ResidentPanelDeps {
   lookup: Pick<ResidentPanelLookup, 'card' | 'resident' | 'ownBellTexts'>;
-  recentTaps: RecentTapLookup;
+  /** Whose granted tap a tapId was (undefined once forgotten, after a minute). */
+  recentTaps: Pick<RecentTaps, 'get'>;
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
@@ -199,8 +195,10 @@ export class ResidentPanel implements ResidentPanelApi {
     for (const [id, at] of this.#usedTaps) if (now - at > SIGN_IN_TAP_MAX_AGE_MS) this.#usedTaps.delete(id);
     if (this.#usedTaps.has(tapId)) return undefined;
     const tap = this.#d.recentTaps.get(tapId);
-    if (!tap || this.#d.clock.now() - tap.at > SIGN_IN_TAP_MAX_AGE_MS) return undefined;
-    return tap;
+    // A refused tap names nobody: only a granted one carries its resident and card.
+    if (!tap?.residentId || !tap.cardId || this.#d.clock.now() - tap.at > SIGN_IN_TAP_MAX_AGE_MS)
+      return undefined;
+    return { residentId: tap.residentId, cardId: tap.cardId };
   }
 
   /** The card's resident when the card is theirs, active and valid now and they are active. */

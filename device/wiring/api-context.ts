@@ -13,6 +13,7 @@ import type { PanelConfig } from '../config/schema.ts';
 import type { DoorOpener } from '../door/door-opener.ts';
 import type { Doors } from '../door/doors.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
+import { ResidentPanel, type ResidentPanelDeps } from '../resident-panel/resident-panel.ts';
 import { createSimControls } from '../sim/sim-controls.ts';
 import { createCardFeedback } from '../taps/card-feedback.ts';
 import type { CardTaps } from '../taps/card-taps.ts';
@@ -36,6 +37,8 @@ export function createApiContext(deps: {
   /** Every access decision (the event bus's `access.decided`): the screen's card feedback. */
   onAccessDecided?: ((listener: (decision: AccessDecision) => void) => () => void) | undefined;
   logger: Logger;
+  /** Residents' doorbell settings at the panel, which sign in with a recent tap's id; unset: none. */
+  residents?: Pick<ResidentPanelDeps, 'lookup' | 'hubConnected' | 'logger'> | undefined;
 }): ApiContext {
   const { config, clock, audit, doors } = deps;
   const recentTaps = new RecentTaps({ clock });
@@ -51,6 +54,7 @@ export function createApiContext(deps: {
   return {
     intercom: deps.intercom,
     recentTaps,
+    residentPanel: deps.residents && new ResidentPanel({ ...deps.residents, recentTaps, audit, clock }),
     onCardFeedback: cardFeedback?.onFeedback,
     onConfigApplied: deps.onAudit
       ? (listener) =>
