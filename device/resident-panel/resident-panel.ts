@@ -40,7 +40,7 @@ import { PinBackoff } from './pin-backoff.ts';
 import type { ResidentPanelApi } from './resident-panel-api.ts';
 
 /** Sign-in attempts of all residents together: a few people a minute at one door is plenty. */
-export const ATTEMPTS = { perMinute: 12, burst: 6 };
+export const ATTEMPTS = { perMinute: 20, burst: 10 };
 /** Changes one session may send (a person makes one or two). */
 export const CHANGES_PER_SESSION = 10;
 
