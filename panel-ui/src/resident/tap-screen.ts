@@ -64,12 +64,7 @@ function cardPicture(): SVGSVGElement {
   svg.setAttribute('viewBox', '0 0 48 48');
   svg.setAttribute('class', 'resident-card-icon');
   svg.setAttribute('aria-hidden', 'true');
-  for (const d of [
-    'M8 14h26v18H8z',
-    'M12 20h10M12 25h6',
-    'M38 12a10 10 0 0 1 0 22',
-    'M42 8a16 16 0 0 1 0 30',
-  ]) {
+  for (const d of ['M4 14h24v18H4z', 'M8 20h10M8 25h6', 'M33 15a9 9 0 0 1 0 16', 'M38 10a15 15 0 0 1 0 26']) {
     const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
     path.setAttribute('d', d);
     svg.append(path);
