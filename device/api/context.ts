@@ -8,6 +8,7 @@ import type { DoorStateView } from '../door/door-state.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
 import type { ResidentPanelApi } from '../resident-panel/resident-panel-api.ts';
 import type { SimControls } from '../sim/sim-controls.ts';
+import type { SpeechApi } from '../speech/speech-service.ts';
 import type { RecentTapLookup } from '../taps/recent-taps.ts';
 
 export interface ApiContext {
@@ -32,4 +33,6 @@ export interface ApiContext {
   onCardFeedback?: ((listener: (feedback: CardFeedback) => void) => () => void) | undefined;
   /** Whose granted tap a tapId (from a `card` event) was, for the first minute: the resident sign-in. */
   recentTaps?: RecentTapLookup | undefined;
+  /** Spoken status (espeak-ng): `GET /api/v1/speech`. */
+  speech?: SpeechApi | undefined;
 }

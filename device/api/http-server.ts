@@ -13,6 +13,7 @@ import { addPanelRoutes } from './routes/panel-routes.ts';
 import { addResidentSessionRoutes } from './routes/resident-session-routes.ts';
 import { addScreenStream } from './routes/screen-stream.ts';
 import { addSimRoutes } from './routes/sim-routes.ts';
+import { addSpeechRoutes } from './routes/speech-routes.ts';
 import { addStaticRoutes } from './static-files.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -37,11 +38,13 @@ export class ApiServer extends JsonServer {
     if (context.intercom) addIntercomRoutes(router, context.intercom, Boolean(context.sim));
     addScreenStream(router, context);
     if (context.residentPanel) addResidentSessionRoutes(router, context.residentPanel);
+    if (context.speech) addSpeechRoutes(router, context.speech);
     addStaticRoutes(router, options.panelUiDir, logger);
     const doc = openApiDocument({
       sim: Boolean(context.sim),
       intercom: Boolean(context.intercom),
       residentSession: Boolean(context.residentPanel),
+      speech: Boolean(context.speech),
     });
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
     super({

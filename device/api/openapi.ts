@@ -15,7 +15,8 @@ import { accessDecisionSchema } from '../access/types.ts';
 import { doorStateView } from '../door/door-state.ts';
 import { simRelayView } from '../sim/sim-controls.ts';
 import { residentSessionPaths, residentSessionScheme } from './resident-session-openapi.ts';
-import { eventsQuery, inputBody, tapBody, unlockBody } from './schemas.ts';
+import { SPEECH_PATH } from './routes/speech-routes.ts';
+import { eventsQuery, inputBody, speechQuery, tapBody, unlockBody } from './schemas.ts';
 
 const errors = {
   '4XX': {
@@ -29,6 +30,7 @@ export function openApiDocument(options: {
   sim: boolean;
   intercom?: boolean;
   residentSession?: boolean;
+  speech?: boolean;
 }): Record<string, unknown> {
   const paths: Record<string, unknown> = {
     '/healthz': {
@@ -106,6 +108,7 @@ export function openApiDocument(options: {
   }
   if (options.intercom) Object.assign(paths, intercomPaths());
   if (options.residentSession) Object.assign(paths, residentSessionPaths());
+  if (options.speech) paths[SPEECH_PATH] = speechPath();
   if (options.intercom && options.sim) {
     paths['/api/v1/sim/media'] = {
       get: {
@@ -191,6 +194,28 @@ function screenStreamPath(intercom: boolean): Record<string, unknown> {
           },
         },
         429: { description: 'too many screen streams open', ...json(errorBody) },
+      },
+    },
+  };
+}
+
+function speechPath(): Record<string, unknown> {
+  return {
+    get: {
+      summary:
+        'Spoken status for the panel page: the text said by espeak-ng in the language (nb, en, sv), as a WAV for an <audio> element. One synthesis at a time; recent texts are cached',
+      parameters: queryParameters(speechQuery),
+      responses: {
+        200: {
+          description: 'the speech',
+          content: { 'audio/wav': { schema: { type: 'string', format: 'binary' } } },
+        },
+        400: { description: 'a bad language or text (named)', ...json(errorBody) },
+        429: { description: 'too many texts waiting to be spoken (see Retry-After)', ...json(errorBody) },
+        503: {
+          description: 'speech synthesis failed (espeak-ng missing, failing or too slow)',
+          ...json(errorBody),
+        },
       },
     },
   };

@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import { CALL_ID_PATTERN } from '../../cloud-sync/protocol/calls.ts';
 import { pulseMsSchema } from '../../cloud-sync/protocol/door-pulse.ts';
+import { panelLanguageSchema } from '../../cloud-sync/protocol/panel-api.ts';
 import { pageQueryFields } from '../../lib/http/paging.ts';
+import { speechTextSchema } from '../speech/espeak.ts';
 
 export const idParam = z
   .string()
@@ -22,6 +24,13 @@ export const unlockBody = z
   .object({
     pulseMs: pulseMsSchema.optional().describe('defaults to the door pulse length'),
     reason: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const speechQuery = z
+  .object({
+    lang: panelLanguageSchema.describe("the screen's language: the voice"),
+    text: speechTextSchema.describe('what to say: 1–200 characters, one line'),
   })
   .strict();
 

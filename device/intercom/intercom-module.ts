@@ -42,15 +42,7 @@ export function createIntercomModule(
     return running.intercom;
   };
   const api: IntercomApi = {
-    directory: () => ({
-      // The building's language arrives with wt-screen-api (building.language); English until then.
-      site: {
-        buildingName: deps.directory.building()?.name ?? deps.panelName,
-        entranceName: deps.panelName,
-        defaultLanguage: 'en',
-      },
-      bells: deps.directory.visibleDirectory(deps.clock.now()),
-    }),
+    directory: () => deps.directory.directoryReply(deps.panelName, deps.clock.now()),
     ring: async (bellId) => {
       await starting;
       return intercom().ring(bellId);

@@ -15,6 +15,7 @@ import type { Doors } from '../door/doors.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
 import { ResidentPanel, type ResidentPanelDeps } from '../resident-panel/resident-panel.ts';
 import { createSimControls } from '../sim/sim-controls.ts';
+import { SpeechService } from '../speech/speech-service.ts';
 import { createCardFeedback } from '../taps/card-feedback.ts';
 import type { CardTaps } from '../taps/card-taps.ts';
 import { RecentTaps } from '../taps/recent-taps.ts';
@@ -56,6 +57,7 @@ export function createApiContext(deps: {
     recentTaps,
     residentPanel: deps.residents && new ResidentPanel({ ...deps.residents, recentTaps, audit, clock }),
     onCardFeedback: cardFeedback?.onFeedback,
+    speech: new SpeechService({ logger: deps.logger }),
     onConfigApplied: deps.onAudit
       ? (listener) =>
           deps.onAudit!((event) => {

@@ -450,6 +450,20 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 12,
+    name: "the panel's screen: flat numbers, the building language",
+    sql: `
+      -- The flat number a visitor dials on the panel's keypad (digits; NULL: none). Unique within a
+      -- building: entity-rules.ts refuses a duplicate with a message naming the unit that has it (a UNIQUE
+      -- index could only say "conflict"); the index finds that unit.
+      ALTER TABLE units ADD COLUMN number TEXT
+        CHECK (number IS NULL OR (length(number) BETWEEN 1 AND 8 AND number NOT GLOB '*[^0-9]*'));
+      CREATE INDEX units_building_number ON units(building_id, number) WHERE number IS NOT NULL;
+      -- The language the building's panels start their screen in.
+      ALTER TABLE buildings ADD COLUMN language TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('nb', 'en', 'sv'));
+    `,
+  },
+  {
+    version: 13,
     name: "residents' panel PINs, resident changes made at panels",
     sql: `
       -- The PIN a resident set in the app for changing their doorbell at their panel: a scrypt hash (the

@@ -1,5 +1,5 @@
 /**
- * The resident changes panels sent (hub migration 12): one row per `resident.panel_settings_changed`
+ * The resident changes panels sent (hub migration 13): one row per `resident.panel_settings_changed`
  * event, by the panel's event id. `claim` inserts it in the transaction that applies the change, so a
  * resent event finds its row and is not applied again; a refused change is recorded with why.
  */

@@ -1,5 +1,5 @@
 /**
- * Residents' panel PINs (hub migration 12): the scrypt hash of the PIN a resident set in the app, which
+ * Residents' panel PINs (hub migration 13): the scrypt hash of the PIN a resident set in the app, which
  * the panels of their building receive in their snapshot (snapshot-source.ts). Nothing here returns the
  * hash to an API: `status` says whether one is set, and since when.
  */
