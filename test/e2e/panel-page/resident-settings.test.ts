@@ -62,6 +62,14 @@ describe('a resident’s doorbell settings at the panel', () => {
         .map((v) => `${v.id} (${v.nodes.length})`);
     });
     expect(violations, what).toEqual([]);
+    // Every control on the screen is a touch target of at least 48 × 48 px.
+    // (A string: the test's own TypeScript has no DOM types.)
+    const small = await panel.evaluate<string[]>(`[...document.querySelectorAll('button, input')]
+      .filter((el) => el.offsetParent !== null)
+      .map((el) => ({ id: el.dataset.testid ?? el.id, box: el.getBoundingClientRect() }))
+      .filter(({ box }) => box.width < 48 || box.height < 48)
+      .map(({ id, box }) => id + ' ' + Math.round(box.width) + 'x' + Math.round(box.height))`);
+    expect(small, what).toEqual([]);
   };
 
   /**
@@ -128,6 +136,16 @@ describe('a resident’s doorbell settings at the panel', () => {
     expect((await directory()).bells.map((b) => b.bellId)).toContain(BELL);
     await signIn();
     await axe('settings');
+    // The panel's other screen sizes, portrait and landscape.
+    for (const [width, height] of [
+      [480, 800],
+      [1024, 600],
+      [600, 1024],
+    ] as const) {
+      await panel.setViewportSize({ width, height });
+      await axe(`settings at ${width}×${height}`);
+    }
+    await panel.setViewportSize({ width: 800, height: 480 });
     expect(await panel.getByTestId('resident-show-name').getAttribute('aria-checked')).toBe('true');
     await panel.getByTestId('resident-show-name').click();
     expect(await panel.getByTestId('resident-show-name').getAttribute('aria-checked')).toBe('false');
@@ -167,6 +185,17 @@ describe('a resident’s doorbell settings at the panel', () => {
     await screen('home');
     await panel.getByTestId('home-find').click();
     await expect.poll(() => panel.getByTestId(`bell-${BELL}`).textContent()).toContain('Anna A.');
+  }, 90_000);
+
+  it('ends the visit when the resident walks away: idle signs out and goes home', async () => {
+    await panel.goto(`${sim.panel}/panel/?cardMs=600&idleMs=2500`);
+    await panel.locator('body[data-ready="1"]').waitFor();
+    await signIn();
+    const signOut = panel.waitForRequest(
+      (req) => req.method() === 'DELETE' && req.url().endsWith('/api/v1/resident-session'),
+    );
+    await screen('home');
+    expect((await signOut).headers()['authorization']).toMatch(/^Bearer /);
   }, 90_000);
 
   it('tells a wrong PIN and the pause after three, and has no axe violations on the way', async () => {
