@@ -14,6 +14,8 @@ type Outcome = NonNullable<Extract<CallState, { phase: 'idle' }>['last']>['outco
 export type EndedReason = Exclude<Outcome, 'no_app_device'> | 'unreachable' | 'panel-busy';
 
 export interface EndedCall {
+  /** The panel's call; undefined for a ring the panel refused. */
+  callId: string | undefined;
   reason: EndedReason;
   bell: { bellId: string; bellText: string } | undefined;
   door: { id: string; name: string } | undefined;
@@ -42,12 +44,22 @@ export class CallControl {
     this.#ringing = true;
     try {
       const reply = await api.ring(bell.bellId);
-      this.#state.setCall(reply.call);
+      // The stream may have told of this call already, even of its end (a busy phone answers within
+      // 100 ms): the reply is older news then.
+      const now = this.#state.call;
+      if (!this.#knows(reply.callId)) this.#state.setCall(reply.call);
+      // Over the fallback poll the end can come first: the outcome screen all the same.
+      else if (now.phase === 'idle') this.#changed(now, reply.call);
     } catch (err) {
       const code = err instanceof ApiError ? err.code : '';
       const reason: EndedReason =
         code === 'busy' ? 'panel-busy' : code === 'nobody_to_ring' ? 'unreachable' : 'failed';
-      this.#end({ reason, bell: { bellId: bell.bellId, bellText: bell.displayText }, door: undefined });
+      this.#end({
+        callId: undefined,
+        reason,
+        bell: { bellId: bell.bellId, bellText: bell.displayText },
+        door: undefined,
+      });
     } finally {
       this.#ringing = false;
     }
@@ -58,11 +70,19 @@ export class CallControl {
     const call = this.#state.call;
     if (call.phase === 'idle') return;
     try {
-      this.#state.setCall(await api.hangUp(call.callId));
+      const reply = await api.hangUp(call.callId);
+      const now = this.#state.call;
+      if (now.phase !== 'idle' && now.callId === call.callId) this.#state.setCall(reply);
     } catch {
       // Ended meanwhile (answered elsewhere, timed out): the panel's next call state says how.
       this.#state.setCall(await api.call().catch(() => ({ phase: 'idle' }) as const));
     }
+  }
+
+  /** Whether the state names this call, in progress or as the last one ended. */
+  #knows(callId: string): boolean {
+    const call = this.#state.call;
+    return call.phase === 'idle' ? call.last?.callId === callId : call.callId === callId;
   }
 
   #changed(now: CallState, before: CallState): void {
@@ -74,6 +94,7 @@ export class CallControl {
     const last = now.last?.callId === before.callId ? now.last.outcome : undefined;
     const outcome: Outcome = last ?? (before.phase === 'connected' ? 'answered' : 'no_answer');
     this.#end({
+      callId: before.callId,
       reason: outcome === 'no_app_device' ? 'unreachable' : outcome,
       bell: { bellId: before.bellId, bellText: before.bellText },
       door: now.lastDoorOpened ?? before.doorOpened,
@@ -81,6 +102,7 @@ export class CallControl {
   }
 
   #end(ended: EndedCall): void {
+    if (ended.callId && ended.callId === this.#lastEnded?.callId) return;
     this.#lastEnded = ended;
     this.#show('call-ended');
   }

@@ -2,7 +2,7 @@
  * Finding a bell as a visitor types: by its text (a resident's name, a family or company name), by a
  * family member's name (memberNames: search only, never listed), by the unit's name or number. Every
  * word typed must start a word of the bell (so "an be" finds "Anna Berg"); bells where a word only
- * appears inside a word ("son" in "Andersson") come after. Accents and case do not matter: "nystrom"
+ * appears inside a word ("son" in "Andersson", three letters or more) come after. Accents and case do not matter: "nystrom"
  * finds "Nyström", "oyvind" finds "Øyvind". The panel's own order is kept within each group.
  */
 import type { DirectoryEntry } from '../../cloud-sync/protocol/panel-api.ts';
@@ -36,7 +36,7 @@ export function searchDirectory(bells: readonly DirectoryEntry[], query: string)
   for (const bell of bells) {
     const have = searchable(bell);
     if (wanted.every((w) => have.some((h) => h.startsWith(w)))) starts.push(bell);
-    else if (wanted.every((w) => have.some((h) => h.includes(w)))) inside.push(bell);
+    else if (wanted.every((w) => w.length >= 3 && have.some((h) => h.includes(w)))) inside.push(bell);
   }
   return [...starts, ...inside];
 }

@@ -70,6 +70,8 @@ export class ScreenStream {
 
   #setUp(up: boolean): void {
     this.#up = up;
+    // For whoever looks at the page (tests, an installer's devtools): stream or fallback polls.
+    document.body.dataset['stream'] = up ? 'open' : 'polling';
     if (up) {
       this.#cancelPoll?.();
       this.#cancelPoll = undefined;

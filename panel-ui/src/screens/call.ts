@@ -63,13 +63,13 @@ export function callScreen(ctx: PanelContext): Screen {
     title.textContent = call.bellText;
     phase.textContent =
       view === 'connected'
-        ? c.connected
+        ? c.speakNow
         : view === 'phone-dialing'
           ? c.phoneDialing
           : view === 'phone-ringing'
             ? c.phoneRinging
             : c.ringing;
-    hint.textContent = view === 'connected' ? `${c.speakNow} · ${c.audioLive}` : c.ringingHint;
+    hint.textContent = view === 'connected' ? c.audioLive : c.ringingHint;
     door.hidden = !call.doorOpened;
     door.lastElementChild!.textContent = call.doorOpened ? c.doorOpened(call.doorOpened.name) : '';
     hangupLabel.textContent = call.phase === 'connected' ? c.hangUp : c.cancel;

@@ -76,6 +76,7 @@ export function directoryScreen(ctx: PanelContext): Screen {
       );
     }
     if (!ctx.state.directory) count.textContent = d.unavailable;
+    else if (none) count.textContent = '';
     else if (bells.length === 0) count.textContent = d.empty;
     else count.textContent = plural(lang, query ? d.results : d.all, shown.length);
     clear.hidden = query === '';
