@@ -63,7 +63,7 @@ screens.add(keypadScreen(ctx));
 screens.add(callScreen(ctx));
 screens.add(callEndedScreen(ctx));
 // Resident screens (panel-ui/src/resident/), with their entrance in ctx.homeSlot.
-addResidentScreens(ctx);
+const residents = addResidentScreens(ctx);
 
 const cardFeedback = new CardFeedbackView({
   clock: pageClock,
@@ -73,7 +73,10 @@ const cardFeedback = new CardFeedbackView({
   speech,
 });
 document.body.append(cardFeedback.element);
-state.card.on((feedback) => cardFeedback.show(feedback));
+// A resident's tap on their sign-in screen is answered by that screen (the PIN keypad), not over it.
+state.card.on((feedback) => {
+  if (!residents.takeCard(feedback)) cardFeedback.show(feedback);
+});
 
 const idle = new IdleTimer(pageClock, timings.idleMs, () => {
   screens.resetAll();

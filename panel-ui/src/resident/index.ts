@@ -3,6 +3,7 @@
  * home screen's service corner, then tap → PIN → settings → sent → home. A visit ends at "Done", on
  * idle, after "Sent", when the panel's session time is up, or whenever the page leaves these screens.
  */
+import type { CardFeedback } from '../../../cloud-sync/protocol/panel-api.ts';
 import { button, h } from '../dom.ts';
 import type { PanelContext } from '../screens/context.ts';
 import { residentPinScreen } from './pin-screen.ts';
@@ -11,10 +12,19 @@ import { residentSentScreen } from './sent-screen.ts';
 import { residentSettingsScreen } from './settings-screen.ts';
 import { residentTapScreen, TAP_SCREEN } from './tap-screen.ts';
 
-export function addResidentScreens(ctx: PanelContext): void {
+export interface ResidentScreens {
+  /**
+   * Offered each card tap before the page shows its feedback: true when the resident's tap screen took
+   * it (a granted tap goes on to the PIN screen, which is its feedback), so the page shows none.
+   */
+  takeCard(feedback: CardFeedback): boolean;
+}
+
+export function addResidentScreens(ctx: PanelContext): ResidentScreens {
   const flow = new ResidentFlow(ctx);
+  const tap = residentTapScreen(ctx, flow);
   for (const screen of [
-    residentTapScreen(ctx, flow),
+    tap,
     residentPinScreen(ctx, flow),
     residentSettingsScreen(ctx, flow),
     residentSentScreen(ctx, flow),
@@ -39,4 +49,5 @@ export function addResidentScreens(ctx: PanelContext): void {
   };
   translate();
   ctx.choices.changed.on(translate);
+  return { takeCard: tap.takeCard };
 }

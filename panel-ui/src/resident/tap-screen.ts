@@ -1,9 +1,10 @@
 /**
  * "Tap your card": the first resident screen. It waits for the next card tap the panel reports on the
- * screen stream; a granted tap's id goes on to the PIN screen (the panel checks there that the card is
+ * screen stream (the page hands it over: `takeCard`); a granted tap's id goes on to the PIN screen (the panel checks there that the card is
  * the resident's own and active). A refused card gets the card feedback's neutral words and a line
  * here; nobody's name is ever shown for a tap.
  */
+import type { CardFeedback } from '../../../cloud-sync/protocol/panel-api.ts';
 import { h } from '../dom.ts';
 import type { PanelContext } from '../screens/context.ts';
 import type { Screen } from '../screens/screen.ts';
@@ -12,7 +13,10 @@ import type { ResidentFlow } from './resident-flow.ts';
 
 export const TAP_SCREEN = 'resident-tap';
 
-export function residentTapScreen(ctx: PanelContext, flow: ResidentFlow): Screen {
+export function residentTapScreen(
+  ctx: PanelContext,
+  flow: ResidentFlow,
+): Screen & { takeCard(feedback: CardFeedback): boolean } {
   const bar = residentBar(TAP_SCREEN, () => ctx.screens.show('home'));
   const prompt = h('p', { class: 'resident-prompt', testid: 'resident-tap-prompt' });
   const hint = h('p', { class: 'resident-hint' });
@@ -29,17 +33,24 @@ export function residentTapScreen(ctx: PanelContext, flow: ResidentFlow): Screen
     h('div', { class: 'resident-center' }, cardPicture(), prompt, hint, message),
   );
 
-  ctx.state.card.on((feedback) => {
-    if (ctx.screens.current?.name !== TAP_SCREEN) return;
+  /**
+   * A tap while this screen waits for one: a granted one goes on to the PIN at once (the PIN screen is
+   * its feedback: true, the page shows no card feedback over it); a refused one gets a line here and the
+   * page's usual feedback (false).
+   */
+  const takeCard = (feedback: CardFeedback): boolean => {
+    if (ctx.screens.current?.name !== TAP_SCREEN) return false;
     if (!feedback.granted) {
       message.textContent = ctx.t().resident.tap.notYours;
-      return;
+      return false;
     }
     flow.tapId = feedback.tapId;
     ctx.screens.show('resident-pin');
-  });
+    return true;
+  };
 
   return {
+    takeCard,
     name: TAP_SCREEN,
     element,
     heading: bar.heading,
