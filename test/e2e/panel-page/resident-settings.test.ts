@@ -83,6 +83,8 @@ describe('a resident’s doorbell settings at the panel', () => {
         await screen('resident-tap');
         await tapAnna();
         await screen('resident-pin');
+        // The keypad is the tap's answer: no card feedback over it.
+        expect(await panel.getByTestId('card-feedback').isHidden()).toBe(true);
         for (const digit of PIN) await panel.getByTestId(`pin-${digit}`).click();
         await panel.getByTestId('pin-ok').click();
         const outcome = await until(async () => {
