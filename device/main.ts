@@ -229,6 +229,12 @@ export class Panel {
       onAudit: (listener) => this.bus.on('audit', listener),
       onAccessDecided: (listener) => this.bus.on('access.decided', listener),
       logger: moduleLogger(logger, 'screen'),
+      residents: {
+        lookup: store.residentPanel,
+        // The change travels on the sync connection the calls use: up means the hub can be reached.
+        hubConnected: () => callChannel.isUp(),
+        logger: moduleLogger(logger, 'resident-panel'),
+      },
     });
     this.#recentTaps = context.recentTaps;
     const api = new ApiServer({

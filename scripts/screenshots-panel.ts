@@ -21,6 +21,7 @@ import {
   resetPanelPage,
   startPanelLab,
 } from './sim/panel-page.ts';
+import { RESIDENT_SCREEN_CASES } from './sim/resident-panel-cases.ts';
 
 const OUT = resolve(import.meta.dirname, '../docs/screenshots/panel');
 /** Long enough that no screen moves on while it is photographed. */
@@ -30,7 +31,9 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { out: { type: 'string' }, only: { type: 'string' } } });
   const out = resolve(values.out ?? OUT);
   mkdirSync(out, { recursive: true });
-  const cases = PANEL_SCREEN_CASES.filter((c) => !values.only || c.name === values.only);
+  const cases = [...PANEL_SCREEN_CASES, ...RESIDENT_SCREEN_CASES].filter(
+    (c) => !values.only || c.name === values.only,
+  );
   if (cases.length === 0) throw new Error(`no case "${values.only}"`);
   const lab = await startPanelLab();
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });

@@ -23,6 +23,7 @@ import { Pairing } from './pairing/pairing.ts';
 import { ResidentAccounts } from './residents/accounts.ts';
 import type { AppDeviceRevoker } from './residents/app-device-revoker.ts';
 import { LoginLimiter } from './residents/login-limiter.ts';
+import { PanelSettingsChanges } from './residents/panel-settings-changes.ts';
 import type { HubSettings } from './settings.ts';
 import { DoorOpener } from './signer/door-opener.ts';
 import { type HubKeys, loadOrCreateKeys } from './signer/keys.ts';
@@ -95,7 +96,14 @@ export class Hub {
     this.#appDevices = new MosquittoAppDevices({ mqtt });
     const publisher = new ConfigPublisher({ store, mqtt, keys, clock, logger });
     this.#publisher = publisher;
-    const consumer = new EventConsumer({ events: store.events, mqtt, clock, logger });
+    const panelChanges = new PanelSettingsChanges({ store, clock, logger });
+    const consumer = new EventConsumer({
+      events: store.events,
+      mqtt,
+      clock,
+      logger,
+      onStored: (panelId, events) => panelChanges.stored(panelId, events),
+    });
     this.#inbox = new Inbox({ store, consumer, publisher, clock, logger });
     const opener = new DoorOpener({ store, keys, mqtt, clock, logger });
     const rotation = new KeyRotation({

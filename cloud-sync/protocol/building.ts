@@ -109,6 +109,13 @@ export function unitNumberIssues(
   return issues;
 }
 
+/**
+ * A resident's panel PIN as panels receive it: `scrypt$N$r$p$salt$hash` (base64url salt of 16 bytes, key of
+ * 32) with the parameters fixed, so a panel never runs a costlier scrypt than this one (about 16 MiB and
+ * tens of milliseconds on a panel). The PIN itself never leaves the hub.
+ */
+export const PANEL_PIN_HASH_PATTERN = /^scrypt\$16384\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/;
+
 export const residentSchema = z
   .object({
     id: entityId,
@@ -116,6 +123,15 @@ export const residentSchema = z
     name,
     status: z.enum(['active', 'removed']).default('active'),
     ...residentDirectoryFields,
+    /**
+     * What the resident's PIN at the panel hashes to (they set it in the resident app); only the panels of
+     * the resident's own building get it. null: no PIN, no settings at the panel.
+     */
+    panelPinHash: z
+      .string()
+      .regex(PANEL_PIN_HASH_PATTERN, 'must be a scrypt hash of the panel PIN')
+      .nullable()
+      .default(null),
   })
   .strict();
 

@@ -8,6 +8,7 @@ import type { DoorStateView } from '../door/door-state.ts';
 import type { InstallerMode } from '../installer/installer-mode.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
 import type { PairingView } from '../pairing/pairing-module.ts';
+import type { ResidentPanelApi } from '../resident-panel/resident-panel-api.ts';
 import type { SimControls } from '../sim/sim-controls.ts';
 import type { SpeechApi } from '../speech/speech-service.ts';
 import type { RecentTapLookup } from '../taps/recent-taps.ts';
@@ -27,6 +28,8 @@ export interface ApiContext {
   pairing?: PairingView | undefined;
   /** Installer mode (PIN sessions, self-test, logs, factory reset); absent in API-only tests. */
   installer?: InstallerMode | undefined;
+  /** Residents' doorbell settings at the panel (card tap + PIN); unset: no such routes. */
+  residentPanel?: ResidentPanelApi | undefined;
   /**
    * Tells `listener` after each config the panel applied (its directory may have changed: the panel
    * page's live directory); returns the unsubscribe. Unset: the page's periodic refresh only.

@@ -12,6 +12,7 @@ import { addInstallerRoutes } from './routes/installer-routes.ts';
 import { addIntercomRoutes } from './routes/intercom-routes.ts';
 import { addPairingRoutes } from './routes/pairing-routes.ts';
 import { addPanelRoutes } from './routes/panel-routes.ts';
+import { addResidentSessionRoutes } from './routes/resident-session-routes.ts';
 import { addScreenStream } from './routes/screen-stream.ts';
 import { addSimRoutes } from './routes/sim-routes.ts';
 import { addSpeechRoutes } from './routes/speech-routes.ts';
@@ -38,6 +39,7 @@ export class ApiServer extends JsonServer {
     if (context.sim) addSimRoutes(router, context.sim);
     if (context.intercom) addIntercomRoutes(router, context.intercom, Boolean(context.sim));
     addScreenStream(router, context);
+    if (context.residentPanel) addResidentSessionRoutes(router, context.residentPanel);
     if (context.speech) addSpeechRoutes(router, context.speech);
     if (context.installer) addInstallerRoutes(router, context.installer, context.health().panelId);
     if (context.pairing) addPairingRoutes(router, context.pairing);
@@ -46,6 +48,7 @@ export class ApiServer extends JsonServer {
     const doc = openApiDocument({
       sim: Boolean(context.sim),
       intercom: Boolean(context.intercom),
+      residentSession: Boolean(context.residentPanel),
       speech: Boolean(context.speech),
       installer: Boolean(context.installer),
       pairing: Boolean(context.pairing),

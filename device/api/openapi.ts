@@ -21,6 +21,7 @@ import { accessDecisionSchema } from '../access/types.ts';
 import { doorStateView } from '../door/door-state.ts';
 import { simRelayView } from '../sim/sim-controls.ts';
 import { INSTALLER_SECURITY_SCHEME, installerPaths } from './installer-openapi.ts';
+import { residentSessionPaths, residentSessionScheme } from './resident-session-openapi.ts';
 import { SPEECH_PATH } from './routes/speech-routes.ts';
 import { eventsQuery, inputBody, speechQuery, tapBody, unlockBody } from './schemas.ts';
 
@@ -36,6 +37,7 @@ export function openApiDocument(options: {
   sim: boolean;
   pairing?: boolean;
   intercom?: boolean;
+  residentSession?: boolean;
   speech?: boolean;
   installer?: boolean;
 }): Record<string, unknown> {
@@ -114,6 +116,7 @@ export function openApiDocument(options: {
     };
   }
   if (options.intercom) Object.assign(paths, intercomPaths());
+  if (options.residentSession) Object.assign(paths, residentSessionPaths());
   if (options.speech) paths[SPEECH_PATH] = speechPath();
   if (options.installer) Object.assign(paths, installerPaths());
   if (options.pairing) Object.assign(paths, pairingPaths());
@@ -133,6 +136,7 @@ export function openApiDocument(options: {
         installer: { type: 'http', scheme: 'bearer', description: 'api.installerToken' },
         reader: { type: 'http', scheme: 'bearer', description: 'api.readToken' },
         ...INSTALLER_SECURITY_SCHEME,
+        ...residentSessionScheme,
       },
     },
     paths,

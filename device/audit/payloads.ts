@@ -11,6 +11,7 @@
 import { SNAPSHOT_MAX_CHARS } from '../../cloud-sync/protocol/calls.ts';
 import type { AccessDecision } from '../access/types.ts';
 import type { DoorAlarm, UnlockKind } from '../door/types.ts';
+import type { ResidentPanelPayloads } from './resident-panel-payloads.ts';
 
 /**
  * Every string in an event's `data` is at most this long once recorded (device/audit/bounds.ts cuts
@@ -196,6 +197,6 @@ export type AuditPayloads = {
     dropped: Record<string, number>;
     droppedSeqs?: { first: number; last: number } | undefined;
   };
-};
+} & ResidentPanelPayloads;
 
 export type AuditEventType = keyof AuditPayloads;

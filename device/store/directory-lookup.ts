@@ -43,7 +43,8 @@ export class DirectoryLookup {
     );
     const residents = all<Stored<Resident>>(
       `SELECT id, unit_id AS unitId, name, status, display_name AS displayName, picture, hidden,
-         hidden_until AS hiddenUntil, hidden_profile_id AS hiddenProfileId, ringtone, phone
+         hidden_until AS hiddenUntil, hidden_profile_id AS hiddenProfileId, ringtone, phone,
+         panel_pin_hash AS panelPinHash
        FROM residents WHERE id IN (${RESIDENT_IDS}) ORDER BY id`,
     );
     const profiles = all<{ id: string; buildingId: string }>(

@@ -61,6 +61,7 @@ export const ENTITY_TABLES: { readonly [K in EntityName]: EntityTable<EntityRow<
       hiddenProfileId: 'hidden_profile_id',
       ringtone: 'ringtone',
       phone: 'phone',
+      panelPinHash: 'panel_pin_hash',
     },
   },
   cards: {

@@ -232,6 +232,15 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE buildings ADD COLUMN language TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('nb', 'en', 'sv'));
     `,
   },
+  {
+    version: 7,
+    name: "residents' panel PIN hashes",
+    sql: `
+      -- The scrypt hash of the PIN a resident of this panel's building confirms their doorbell changes
+      -- with (device/resident-panel/); NULL: none set, no changes at this panel.
+      ALTER TABLE residents ADD COLUMN panel_pin_hash TEXT;
+    `,
+  },
 ];
 
 export const latestVersion: number = latestVersionOf(migrations);

@@ -17,6 +17,7 @@ import { BuildingRows } from './building-rows.ts';
 import { DirectoryLookup } from './directory-lookup.ts';
 import { Hardware } from './hardware.ts';
 import { migrations } from './migrations.ts';
+import { ResidentPanelLookup } from './resident-panel-lookup.ts';
 import { storageFaultCode } from './storage-fault.ts';
 import { DEFAULT_RESERVE_BYTES, StorageReserve } from './storage-reserve.ts';
 import { SyncState } from './sync-state.ts';
@@ -46,6 +47,8 @@ export interface Store {
   readonly buildingPatch: BuildingPatch;
   /** Cloud sync counters, nonces and outbox maintenance. */
   readonly sync: SyncState;
+  /** What a resident's sign-in at the panel reads (their card, PIN hash, own bells). */
+  readonly residentPanel: ResidentPanelLookup;
   /** Runs `fn` in one transaction (nested calls become savepoints): all of it commits, or none. */
   transaction<T>(fn: () => T): T;
   /** A PASSIVE WAL checkpoint (the store never checkpoints on its own; see checkpointer.ts). */
@@ -79,6 +82,7 @@ export function openStore(path: string, options: StoreOptions): Store {
       directory: new DirectoryLookup(db),
       buildingPatch: new BuildingPatch(db, buildingData),
       sync: new SyncState(db),
+      residentPanel: new ResidentPanelLookup(db),
       transaction: (fn) => db.transaction(fn)(),
       checkpoint: () => {
         const [row] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];

@@ -14,6 +14,7 @@ import type { DoorOpener } from '../door/door-opener.ts';
 import type { Doors } from '../door/doors.ts';
 import type { InstallerMode } from '../installer/installer-mode.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
+import { ResidentPanel, type ResidentPanelDeps } from '../resident-panel/resident-panel.ts';
 import { createSimControls } from '../sim/sim-controls.ts';
 import { SpeechService } from '../speech/speech-service.ts';
 import { createCardFeedback } from '../taps/card-feedback.ts';
@@ -39,6 +40,8 @@ export function createApiContext(deps: {
   /** Every access decision (the event bus's `access.decided`): the screen's card feedback. */
   onAccessDecided?: ((listener: (decision: AccessDecision) => void) => () => void) | undefined;
   logger: Logger;
+  /** Residents' doorbell settings at the panel, which sign in with a recent tap's id; unset: none. */
+  residents?: Pick<ResidentPanelDeps, 'lookup' | 'hubConnected' | 'logger'> | undefined;
 }): ApiContext {
   const { config, clock, audit, doors } = deps;
   const recentTaps = new RecentTaps({ clock });
@@ -55,6 +58,7 @@ export function createApiContext(deps: {
     intercom: deps.intercom,
     installer: deps.installer,
     recentTaps,
+    residentPanel: deps.residents && new ResidentPanel({ ...deps.residents, recentTaps, audit, clock }),
     onCardFeedback: cardFeedback?.onFeedback,
     speech: new SpeechService({ logger: deps.logger }),
     onConfigApplied: deps.onAudit

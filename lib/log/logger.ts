@@ -46,6 +46,9 @@ export const REDACTED_KEYS = [
   'authorization',
   'secret',
   'privateKey',
+  // A resident's panel PIN, and its hash (a short PIN's hash is worth the PIN to whoever reads it).
+  'pin',
+  'panelPinHash',
 ] as const;
 
 const redactPaths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);

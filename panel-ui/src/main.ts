@@ -14,6 +14,7 @@ import { h } from './dom.ts';
 import { CATALOGUES } from './i18n/index.ts';
 import { pageTimings } from './page-timings.ts';
 import { PanelState } from './panel-state.ts';
+import { addResidentScreens } from './resident/index.ts';
 import { ScreenStream } from './screen-stream.ts';
 import { callScreen } from './screens/call.ts';
 import { callEndedScreen } from './screens/call-ended.ts';
@@ -61,7 +62,8 @@ screens.add(directoryScreen(ctx));
 screens.add(keypadScreen(ctx));
 screens.add(callScreen(ctx));
 screens.add(callEndedScreen(ctx));
-// Resident screens (panel-ui/src/resident/) are added here, with their entrance in ctx.homeSlot.
+// Resident screens (panel-ui/src/resident/), with their entrance in ctx.homeSlot.
+const residents = addResidentScreens(ctx);
 
 const cardFeedback = new CardFeedbackView({
   clock: pageClock,
@@ -71,7 +73,10 @@ const cardFeedback = new CardFeedbackView({
   speech,
 });
 document.body.append(cardFeedback.element);
-state.card.on((feedback) => cardFeedback.show(feedback));
+// A resident's tap on their sign-in screen is answered by that screen (the PIN keypad), not over it.
+state.card.on((feedback) => {
+  if (!residents.takeCard(feedback)) cardFeedback.show(feedback);
+});
 
 const idle = new IdleTimer(pageClock, timings.idleMs, () => {
   screens.resetAll();

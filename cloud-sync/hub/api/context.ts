@@ -41,7 +41,7 @@ export interface HubApiContext extends ApiSettings {
   store: HubStore;
   opener: DoorOpener;
   /** Config versions an admin change produced, waiting for panels to apply them, epoch recovery. */
-  publisher: Pick<ConfigPublisher, 'track' | 'reports' | 'bumpEpoch'>;
+  publisher: Pick<ConfigPublisher, 'track' | 'reports' | 'bumpEpoch' | 'residentRowChanged'>;
   rotation: KeyRotation;
   residents: ResidentAccounts;
   /** Administrator logins and sessions (WebAdmin); the operator token works beside them. */

@@ -20,6 +20,7 @@ import { iceServersFor } from '../residents/turn-credentials.ts';
 import { scopedEntities } from './admin-routes.ts';
 import type { HubApiContext } from './context.ts';
 import type { RequestAuth } from './request-auth.ts';
+import { addResidentPanelPinRoutes } from './resident-panel-pin-routes.ts';
 import { addResidentSelfRoutes } from './resident-self-routes.ts';
 
 export const RESIDENT_PREFIX = '/api/v1/resident/';
@@ -109,4 +110,5 @@ export function addResidentRoutes(router: Router, ctx: HubApiContext, auth: Requ
     });
   // Profile, doorbell, picture, own cards and app devices.
   addResidentSelfRoutes(router, ctx, RESIDENT_PREFIX);
+  addResidentPanelPinRoutes(router, ctx, RESIDENT_PREFIX);
 }

@@ -1,6 +1,7 @@
 /** OpenAPI paths of the resident app's self-service routes (resident-self-routes.ts), merged by resident-openapi.ts. */
 import { errorBody } from '../../../lib/http/error-body.ts';
 import { json, jsonIn, pathId, queryParameters } from '../../../lib/http/openapi-parts.ts';
+import { panelPinSetBody, panelPinStatus } from '../../protocol/resident-panel.ts';
 import {
   pictureUploadBody,
   selfBellTextBody,
@@ -30,6 +31,7 @@ const op = (summary: string, responses: Record<string, unknown>, extra: Record<s
   responses: { ...responses, ...errors },
 });
 const doorbell = { 200: { description: 'the doorbell settings', ...json(selfDoorbell) } };
+const pinStatus = { 200: { description: 'whether a panel PIN is set', ...json(panelPinStatus) } };
 
 export function residentSelfPaths(): Record<string, unknown> {
   const P = '/api/v1/resident';
@@ -90,6 +92,15 @@ export function residentSelfPaths(): Record<string, unknown> {
       get: op('The app devices the resident is logged in on', {
         200: { description: 'devices', ...json(selfDevicesReply) },
       }),
+    },
+    [`${P}/panel-pin`]: {
+      get: op('Whether the resident has a panel PIN (never the PIN or its hash)', pinStatus),
+      put: op(
+        'Set the PIN the resident confirms with at their panel (4–8 digits, not trivial); the current password is re-checked (403 when wrong, failures back off like logins). Only its scrypt hash is kept, and only the panels of the resident’s building receive it',
+        pinStatus,
+        { requestBody: jsonIn(panelPinSetBody) },
+      ),
+      delete: op('Clear the panel PIN: no doorbell settings at the panel until a new one is set', pinStatus),
     },
     [`${P}/devices/{deviceId}`]: {
       delete: op(

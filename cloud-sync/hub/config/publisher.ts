@@ -24,7 +24,7 @@ import { cardChangeDiffs } from './card-changes.ts';
 import { ConfigReports, type PanelVersion } from './config-reports.ts';
 import { ConfigVersions, type Outgoing, type RecompileResult } from './config-versions.ts';
 import type { SnapshotDiff } from './diff.ts';
-import { residentChangeDiffs } from './resident-changes.ts';
+import { residentChangeDiffs, residentRowDiffs } from './resident-changes.ts';
 
 export type { RecompileResult } from './config-versions.ts';
 
@@ -127,6 +127,23 @@ export class ConfigPublisher {
       this.#sendAll(messages);
       this.#scheduleRecompile();
     };
+  }
+
+  /**
+   * A resident's row changed outside the entities repository (their panel PIN, which no admin row
+   * holds): `write` runs in an IMMEDIATE transaction with the one-row patches for `panelIds`, which are
+   * sent once it committed; the recompile follows as after any fast-path patch.
+   */
+  residentRowChanged(residentId: string, panelIds: readonly string[], write: () => void): void {
+    const messages = this.#store.transaction(
+      () => {
+        write();
+        return this.#fastPath(residentRowDiffs(this.#store, residentId, panelIds));
+      },
+      { immediate: true },
+    );
+    this.#sendAll(messages);
+    this.#scheduleRecompile();
   }
 
   /** The one-row patches of a change that has a fast path (cards, a resident's own fields), per panel. */

@@ -19,12 +19,21 @@ export function residentChangeDiffs(
   const { before, after } = change;
   if (!before || !after) return undefined;
   if (before.unitId !== after.unitId || before.hiddenProfileId !== after.hiddenProfileId) return undefined;
-  const diffs = new Map<string, SnapshotDiff>();
   // Written unchanged (an import, a form saved as it was): no panel needs anything.
-  if (JSON.stringify(before) === JSON.stringify(after)) return diffs;
-  for (const panelId of store.snapshots.panelsHoldingResident(after.id)) {
+  if (JSON.stringify(before) === JSON.stringify(after)) return new Map();
+  return residentRowDiffs(store, after.id, store.snapshots.panelsHoldingResident(after.id));
+}
+
+/** The resident's row as each of these panels' snapshots has it now, as a one-row patch per panel. */
+export function residentRowDiffs(
+  store: Pick<HubStore, 'snapshots'>,
+  residentId: string,
+  panelIds: readonly string[],
+): Map<string, SnapshotDiff> {
+  const diffs = new Map<string, SnapshotDiff>();
+  for (const panelId of panelIds) {
     // The protocol's row: parsing checks it as the panel will.
-    const row = residentSchema.parse(store.snapshots.residentRow(panelId, after.id));
+    const row = residentSchema.parse(store.snapshots.residentRow(panelId, residentId));
     diffs.set(panelId, { upsert: { residents: [row] }, delete: {} });
   }
   return diffs;

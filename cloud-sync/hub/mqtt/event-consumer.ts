@@ -31,6 +31,11 @@ import type { MqttPublisher } from './port.ts';
 export const INBOX_MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 type AuditEvent = EventsMessage['events'][number];
+/**
+ * Acts on stored events (residents' changes made at a panel); must not throw. Live copies are not told:
+ * their in-order originals are, so what it applies comes in the order the panel recorded it.
+ */
+export type StoredListener = (panelId: string, events: readonly AuditEvent[]) => void;
 
 export class EventConsumer {
   readonly #events: EventLog;
@@ -38,11 +43,21 @@ export class EventConsumer {
   readonly #clock: Clock;
   readonly #logger: Logger;
 
-  constructor(options: { events: EventLog; mqtt: MqttPublisher; clock: Clock; logger: Logger }) {
+  readonly #onStored: StoredListener | undefined;
+
+  constructor(options: {
+    events: EventLog;
+    mqtt: MqttPublisher;
+    clock: Clock;
+    logger: Logger;
+    /** Told the events of the in-order stream once stored (resent ones again), in seq order. */
+    onStored?: StoredListener | undefined;
+  }) {
     this.#events = options.events;
     this.#mqtt = options.mqtt;
     this.#clock = options.clock;
     this.#logger = options.logger.child({ component: 'event-consumer' });
+    this.#onStored = options.onStored;
   }
 
   /**
@@ -113,6 +128,7 @@ export class EventConsumer {
     const result = this.#events.storeInOrder(panelId, afterSeq, events, this.#clock.now());
     this.#logger.debug({ panelId, inserted: result.inserted, position: result.position }, 'events stored');
     this.#answer(panelId, result.position);
+    if (!result.gap) this.#onStored?.(panelId, events);
   }
 
   /** Stores the events before the first invalid one and names that one alone. */
@@ -134,11 +150,11 @@ export class EventConsumer {
       if (raw.seq <= position) continue;
       const issue = event.error.issues[0];
       const detail = `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`.slice(0, 200);
-      const upTo =
-        head.length > 0
-          ? this.#events.storeInOrder(panelId, afterSeq, head, this.#clock.now()).position
-          : position;
+      const stored =
+        head.length > 0 ? this.#events.storeInOrder(panelId, afterSeq, head, this.#clock.now()) : undefined;
+      const upTo = stored?.position ?? position;
       this.#answer(panelId, upTo, { fromSeq: raw.seq, toSeq: raw.seq, reason: 'invalid', detail });
+      if (stored && !stored.gap) this.#onStored?.(panelId, head);
       return `event ${raw.seq} refused: ${detail}`;
     }
     // Every event is valid on its own but the message is not (an unknown key): refused whole.

@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock, TimerHandle } from '../../../lib/clock/clock.ts';
-import { AuthError, errorMessage, PortvaktError } from '../../../lib/errors.ts';
+import { AuthError, errorMessage, ForbiddenError, PortvaktError } from '../../../lib/errors.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
 import { appDeviceMayAccess, type BrokerAccess } from '../../protocol/call-acl.ts';
 import { APP_DEVICE_ID_PATTERN } from '../../protocol/calls.ts';
@@ -155,6 +155,22 @@ export class ResidentAccounts {
       token,
       mqtt: url ? { url, username: appDeviceId, password: mqttPassword, clientId: appDeviceId } : null,
     };
+  }
+
+  /**
+   * Re-checks the resident's current password before a sensitive self-service change (the panel PIN):
+   * a stolen session alone cannot make one. Wrong passwords count as failed logins (the same backoff);
+   * a wrong one is a ForbiddenError, not a 401, since the session itself is fine.
+   */
+  confirmPassword(residentId: string, password: string, address: string): void {
+    this.#limiter.check(residentId, address);
+    const hash = this.#o.store.sessions.loginHash(residentId);
+    if (hash === undefined || !verifyPassword(password, hash)) {
+      this.#limiter.failed(residentId, address);
+      this.#logger.warn({ residentId, address }, 'password re-check failed');
+      throw new ForbiddenError('wrong password');
+    }
+    this.#limiter.succeeded(residentId, address);
   }
 
   /** The session behind an `Authorization: Bearer …` header; AuthError when there is none. */

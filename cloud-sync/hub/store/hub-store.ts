@@ -16,10 +16,12 @@ import { Entities } from './entities.ts';
 import { EventLog } from './event-log.ts';
 import { migrations } from './migrations.ts';
 import { PairingRequests } from './pairing-requests.ts';
+import { PanelResidentChanges } from './panel-resident-changes.ts';
 import { PanelStatus } from './panel-status.ts';
 import { PendingPatches } from './pending-patches.ts';
 import { ResidentHidingProfiles } from './resident-hiding-profiles.ts';
 import { ResidentInvites } from './resident-invites.ts';
+import { ResidentPanelPins } from './resident-panel-pins.ts';
 import { ResidentSessions } from './resident-sessions.ts';
 import { SipCredentials } from './sip-credentials.ts';
 import { SnapshotSource } from './snapshot-source.ts';
@@ -50,6 +52,10 @@ export interface HubStore {
   readonly sip: SipCredentials;
   /** Unpaired panels' pairing requests and their sealed kits (pairing/pairing.ts). */
   readonly pairing: PairingRequests;
+  /** Residents' panel PINs (hashed; their building's panels get the hash). */
+  readonly panelPins: ResidentPanelPins;
+  /** The resident changes panels sent, each applied once. */
+  readonly panelChanges: PanelResidentChanges;
   /**
    * Runs `fn` in one transaction (nested calls become savepoints). `immediate` takes the write lock at the
    * start, so two hub workers that read-then-write (a config version) cannot interleave.
@@ -86,6 +92,8 @@ export function openHubStore(path: string, options: { clock: Clock; logger: Logg
     unitOwners: new UnitOwners(db),
     sip: new SipCredentials(db),
     pairing: new PairingRequests(db),
+    panelPins: new ResidentPanelPins(db),
+    panelChanges: new PanelResidentChanges(db),
     transaction: (fn, { immediate = false } = {}) => {
       const run = db.transaction(fn);
       return immediate ? run.immediate() : run();

@@ -490,4 +490,30 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX pairing_requests_expiry ON pairing_requests(expires_at);
     `,
   },
+  {
+    version: 14,
+    name: "residents' panel PINs, resident changes made at panels",
+    sql: `
+      -- The PIN a resident set in the app for changing their doorbell at their panel: a scrypt hash (the
+      -- protocol's PANEL_PIN_HASH_PATTERN), sent only to the panels of the resident's building
+      -- (snapshot-source.ts). No API returns it.
+      CREATE TABLE resident_panel_pins (
+        resident_id TEXT PRIMARY KEY REFERENCES residents(id) ON DELETE CASCADE,
+        pin_hash TEXT NOT NULL,
+        set_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- Each resident.panel_settings_changed event the hub took, by the panel's event id: written in the
+      -- transaction that applies it, so a resent event is applied once (or refused once, with why).
+      CREATE TABLE panel_resident_changes (
+        panel_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        resident_id TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'refused')),
+        detail TEXT,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (panel_id, event_id)
+      ) STRICT;
+    `,
+  },
 ];

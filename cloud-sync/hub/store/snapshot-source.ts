@@ -33,10 +33,18 @@ const UNIT_IDS = `SELECT unit_id FROM residents WHERE id IN (${RESIDENT_IDS}) UN
 const PROFILE_IDS = `SELECT time_profile_id FROM (${RULES}) WHERE time_profile_id IS NOT NULL
   UNION SELECT hidden_profile_id FROM residents WHERE id IN (${RESIDENT_IDS}) AND hidden_profile_id IS NOT NULL`;
 
+/**
+ * A resident's panel PIN goes only to the panels of their own building (where they may change their
+ * doorbell), never to a neighbouring building's panel that holds them for a rule.
+ */
+const PANEL_PIN_HASH = `CASE WHEN (SELECT building_id FROM units WHERE id = r.unit_id)
+    = (SELECT building_id FROM panels WHERE id = @panel)
+  THEN (SELECT pin_hash FROM resident_panel_pins WHERE resident_id = r.id) END`;
+
 // A picture goes only where the panel may show it.
 const RESIDENT_ROW = `SELECT r.id, r.unit_id AS unitId, r.name, r.status, r.display_name AS displayName,
     CASE WHEN ${SHOW_PICTURE} THEN r.picture END AS picture, r.hidden, r.hidden_until AS hiddenUntil,
-    r.hidden_profile_id AS hiddenProfileId, r.ringtone, r.phone
+    r.hidden_profile_id AS hiddenProfileId, r.ringtone, r.phone, ${PANEL_PIN_HASH} AS panelPinHash
   FROM residents r`;
 
 /**

@@ -84,6 +84,7 @@ describe('directory in the building snapshot', () => {
       hiddenProfileId: null,
       ringtone: 'chime',
       phone: null,
+      panelPinHash: null,
     });
     expect(snap.bells[1]).toEqual({
       id: 'bell-u1',

@@ -94,6 +94,9 @@ export const SAMPLE_PAYLOADS: { [T in AuditEventType]: AuditPayloads[T] } = {
   'installer.relay_tested': { session: 'a1b2c3d4', pulseMs: 1000 },
   'installer.logs_exported': { session: 'a1b2c3d4', lines: 500 },
   'installer.speaker_tested': { session: null },
+  'resident.panel_signed_in': { residentId: 'alice', cardId: 'c-alice' },
+  'resident.panel_sign_in_refused': { reason: 'wrong_pin', residentId: 'alice', failures: 1 },
+  'resident.panel_settings_changed': { residentId: 'alice', hidden: true },
 };
 
 /** An event of `type` with its sample payload. */

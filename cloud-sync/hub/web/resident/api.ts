@@ -21,6 +21,11 @@ import {
 } from '../../../protocol/resident-api.ts';
 import type { InviteRedeemBody } from '../../../protocol/resident-invite.ts';
 import {
+  type PanelPinSetBody,
+  type PanelPinStatus,
+  panelPinStatus,
+} from '../../../protocol/resident-panel.ts';
+import {
   type SelfCardChange,
   type SelfCardsReply,
   type SelfDevice,
@@ -213,5 +218,18 @@ export class ResidentApi {
 
   logOutDevice(appDeviceId: string): Promise<void> {
     return request('DELETE', `/devices/${encodeURIComponent(appDeviceId)}`, null, this.#token);
+  }
+
+  panelPin(): Promise<PanelPinStatus> {
+    return request('GET', '/panel-pin', panelPinStatus, this.#token);
+  }
+
+  /** The current password confirms it (a wrong one: 403, and it counts as a failed login). */
+  setPanelPin(body: PanelPinSetBody): Promise<PanelPinStatus> {
+    return request('PUT', '/panel-pin', panelPinStatus, this.#token, body);
+  }
+
+  clearPanelPin(): Promise<PanelPinStatus> {
+    return request('DELETE', '/panel-pin', panelPinStatus, this.#token);
   }
 }

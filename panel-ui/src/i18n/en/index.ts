@@ -3,6 +3,7 @@
  * screens (installer, resident) are added here beside the visitor's.
  */
 import { installer } from './installer.ts';
+import { resident } from './resident.ts';
 import { visitor } from './visitor.ts';
 
-export const en = { visitor, installer };
+export const en = { visitor, installer, resident };

@@ -1,6 +1,7 @@
 /** The Swedish catalogue: one section per part of the panel page (the English one's shape). */
 import type { Catalogue } from '../catalogue.ts';
 import { installer } from './installer.ts';
+import { resident } from './resident.ts';
 import { visitor } from './visitor.ts';
 
-export const sv: Catalogue = { visitor, installer };
+export const sv = { visitor, installer, resident };

@@ -1,6 +1,6 @@
 /**
- * The settings screen: the resident's profile, doorbell, their unit's doorbell (owners only), cards and
- * app devices, each its own section.
+ * The settings screen: the resident's profile, doorbell, the PIN for the door panel, their unit's
+ * doorbell (owners only), cards and app devices, each its own section.
  */
 import type { ResidentApi } from '../api.ts';
 import { h } from '../dom.ts';
@@ -8,6 +8,7 @@ import type { RingtonePlayer } from '../ringtone.ts';
 import { cardsSection } from './settings/cards-section.ts';
 import { devicesSection } from './settings/devices-section.ts';
 import { doorbellSection } from './settings/doorbell-section.ts';
+import { panelPinSection } from './settings/panel-pin-section.ts';
 import { profileSection } from './settings/profile-section.ts';
 import { unitSection } from './settings/unit-section.ts';
 
@@ -19,6 +20,7 @@ export class SettingsScreen {
     const sections = [
       profileSection(api),
       doorbellSection(api, ringtone),
+      panelPinSection(api),
       unitSection(api),
       cardsSection(api),
       devicesSection(api, actions.loggedOut),

@@ -1,0 +1,57 @@
+/** Beboerens skjermer på norsk bokmål (samme form som den engelske katalogen). */
+import type { Catalogue } from '../catalogue.ts';
+
+export const resident: Catalogue['resident'] = {
+  entrance: 'Innstillinger for beboere',
+  back: 'Tilbake',
+  signOut: 'Ferdig',
+  tap: {
+    title: 'Innstillinger for beboere',
+    prompt: 'Hold kortet ditt mot leseren',
+    hint: 'Tast deretter PIN-koden du valgte i beboerappen.',
+    notYours: 'Det kortet kan ikke endre innstillinger her. Bruk ditt eget kort.',
+  },
+  pin: {
+    title: 'Tast PIN-koden din',
+    display: 'PIN-kode',
+    delete: 'Slett',
+    clear: 'Tøm',
+    ok: 'OK',
+    prompt: 'PIN-koden du valgte i beboerappen',
+    checking: 'Sjekker …',
+    wrong: 'Feil PIN-kode. Prøv igjen.',
+    wait: (seconds: number) => `For mange feil PIN-koder. Prøv igjen om ${seconds} s.`,
+    tapAgain: 'Det har gått for lang tid. Hold kortet mot leseren igjen.',
+    notYours: 'Det kortet kan ikke endre innstillinger her.',
+    noPin: 'Du har ingen PIN-kode ennå. Velg en i beboerappen under Innstillinger, og prøv igjen.',
+  },
+  settings: {
+    title: 'Ringeknappen din',
+    hello: (name: string) => `Hei, ${name}`,
+    showName: 'Vis navnet mitt i oversikten',
+    shown: 'Navnet ditt vises for besøkende.',
+    hidden: 'Navnet ditt er skjult for besøkende.',
+    text: 'Tekst på ringeknappen',
+    noOwnBell: 'Du har ingen egen ringeknapp på dette panelet, så her er det ingen tekst å endre.',
+    useName: 'Bruk navnet mitt',
+    keyboard: 'Bokstaver',
+    shift: 'Store bokstaver',
+    space: 'Mellomrom',
+    delete: 'Slett',
+    save: 'Send endringen',
+    nothingChanged: 'Ingenting å sende: endre noe først.',
+    tooLong: 'Teksten kan være høyst 60 tegn.',
+    empty: 'Teksten kan ikke være tom. Velg «Bruk navnet mitt» for navnet ditt.',
+    sending: 'Sender …',
+    hubDown:
+      'Byggets system kan ikke nås fra dette panelet akkurat nå. Ingenting er endret. Prøv igjen senere, eller bruk beboerappen.',
+    ended: 'Økten din er avsluttet. Hold kortet mot leseren igjen.',
+    failed: 'Endringen kunne ikke sendes. Prøv igjen.',
+  },
+  sent: {
+    title: 'Sendt',
+    detail: 'Det vises her om et øyeblikk.',
+    home: 'Tilbake til start',
+  },
+  unreachable: 'Panelet svarer ikke. Prøv igjen om et øyeblikk.',
+};

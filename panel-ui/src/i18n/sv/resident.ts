@@ -1,0 +1,57 @@
+/** De boendes skärmar på svenska (samma form som den engelska katalogen). */
+import type { Catalogue } from '../catalogue.ts';
+
+export const resident: Catalogue['resident'] = {
+  entrance: 'Inställningar för boende',
+  back: 'Tillbaka',
+  signOut: 'Klar',
+  tap: {
+    title: 'Inställningar för boende',
+    prompt: 'Håll ditt kort mot läsaren',
+    hint: 'Slå sedan den PIN-kod du valde i boendeappen.',
+    notYours: 'Det kortet kan inte ändra inställningar här. Använd ditt eget kort.',
+  },
+  pin: {
+    title: 'Slå din PIN-kod',
+    display: 'PIN-kod',
+    delete: 'Radera',
+    clear: 'Rensa',
+    ok: 'OK',
+    prompt: 'Den PIN-kod du valde i boendeappen',
+    checking: 'Kontrollerar …',
+    wrong: 'Fel PIN-kod. Försök igen.',
+    wait: (seconds: number) => `För många fel PIN-koder. Försök igen om ${seconds} s.`,
+    tapAgain: 'Det har gått för lång tid. Håll kortet mot läsaren igen.',
+    notYours: 'Det kortet kan inte ändra inställningar här.',
+    noPin: 'Du har ingen PIN-kod än. Välj en i boendeappen under Inställningar och försök igen.',
+  },
+  settings: {
+    title: 'Din ringknapp',
+    hello: (name: string) => `Hej, ${name}`,
+    showName: 'Visa mitt namn i förteckningen',
+    shown: 'Ditt namn visas för besökare.',
+    hidden: 'Ditt namn är dolt för besökare.',
+    text: 'Text på din ringknapp',
+    noOwnBell: 'Du har ingen egen ringknapp på den här panelen, så här finns ingen text att ändra.',
+    useName: 'Använd mitt namn',
+    keyboard: 'Bokstäver',
+    shift: 'Versaler',
+    space: 'Mellanslag',
+    delete: 'Radera',
+    save: 'Skicka ändringen',
+    nothingChanged: 'Inget att skicka: ändra något först.',
+    tooLong: 'Texten får vara högst 60 tecken.',
+    empty: 'Texten får inte vara tom. Välj ”Använd mitt namn” för ditt namn.',
+    sending: 'Skickar …',
+    hubDown:
+      'Fastighetens system kan inte nås från den här panelen just nu. Inget har ändrats. Försök igen senare, eller använd boendeappen.',
+    ended: 'Din session har avslutats. Håll kortet mot läsaren igen.',
+    failed: 'Ändringen kunde inte skickas. Försök igen.',
+  },
+  sent: {
+    title: 'Skickat',
+    detail: 'Det syns här om en liten stund.',
+    home: 'Tillbaka till start',
+  },
+  unreachable: 'Panelen svarar inte. Försök igen om en liten stund.',
+};
