@@ -37,6 +37,7 @@ import { createSyncModule } from './sync/sync-module.ts';
 import { CardEnrolment } from './taps/card-enrolment.ts';
 import { CardTaps } from './taps/card-taps.ts';
 import { watchReaders } from './taps/reader-events.ts';
+import type { RecentTapLookup } from './taps/recent-taps.ts';
 import { createApiContext } from './wiring/api-context.ts';
 import { ModuleRunner } from './wiring/modules.ts';
 
@@ -64,6 +65,7 @@ export class Panel {
   #api: ApiServer | undefined;
   #taps: CardTaps | undefined;
   #opener: DoorOpener | undefined;
+  #recentTaps: RecentTapLookup | undefined;
   #startedAt = 0;
 
   constructor(options: PanelOptions) {
@@ -151,30 +153,35 @@ export class Panel {
       directory: new PanelDirectory(() => store.directory.read()),
       channel: callChannel,
       opener,
+      doorName: (doorId) => doors.get(doorId)?.state().name,
       audit,
       clock,
       logger: moduleLogger(logger, 'intercom'),
     });
+    const context = createApiContext({
+      config,
+      clock,
+      audit,
+      doors,
+      opener,
+      taps,
+      gpio,
+      readers,
+      startedAt: this.#startedAt,
+      storage: () => store.storageHealth(),
+      intercom: intercom?.api,
+      onAudit: (listener) => this.bus.on('audit', listener),
+      onAccessDecided: (listener) => this.bus.on('access.decided', listener),
+      logger: moduleLogger(logger, 'screen'),
+    });
+    this.#recentTaps = context.recentTaps;
     const api = new ApiServer({
       host: config.api.host,
       port: config.api.port,
       logger: moduleLogger(logger, 'api'),
       panelUiDir: this.#options.panelUiDir,
       allowedOrigins: config.api.allowedOrigins,
-      context: createApiContext({
-        config,
-        clock,
-        audit,
-        doors,
-        opener,
-        taps,
-        gpio,
-        readers,
-        startedAt: this.#startedAt,
-        storage: () => store.storageHealth(),
-        intercom: intercom?.api,
-        onAudit: (listener) => this.bus.on('audit', listener),
-      }),
+      context,
     });
     this.#api = api;
 
@@ -267,6 +274,11 @@ export class Panel {
 
   get cardTaps(): CardTaps | undefined {
     return this.#taps;
+  }
+
+  /** Whose granted tap a tapId on the screen stream was (the resident sign-in asks it). */
+  get recentTaps(): RecentTapLookup | undefined {
+    return this.#recentTaps;
   }
 
   /** The one door-open path every cause uses (tests drive the cloud and call causes through it). */

@@ -2,11 +2,12 @@
  * What the local API needs from the panel. The composition root implements it; the API never reaches
  * into modules directly, which keeps the HTTP layer testable and the modules unaware of HTTP.
  */
-import type { PanelHealth } from '../../cloud-sync/protocol/panel-api.ts';
+import type { CardFeedback, PanelHealth } from '../../cloud-sync/protocol/panel-api.ts';
 import type { AuditEvent } from '../audit/types.ts';
 import type { DoorStateView } from '../door/door-state.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
 import type { SimControls } from '../sim/sim-controls.ts';
+import type { RecentTapLookup } from '../taps/recent-taps.ts';
 
 export interface ApiContext {
   health(): PanelHealth;
@@ -24,4 +25,8 @@ export interface ApiContext {
    * page's live directory); returns the unsubscribe. Unset: the page's periodic refresh only.
    */
   onConfigApplied?: ((listener: () => void) => () => void) | undefined;
+  /** Each card tap's decision as the screen shows it (the screen stream's `card` events). */
+  onCardFeedback?: ((listener: (feedback: CardFeedback) => void) => () => void) | undefined;
+  /** Whose granted tap a tapId (from a `card` event) was, for the first minute: the resident sign-in. */
+  recentTaps?: RecentTapLookup | undefined;
 }

@@ -8,9 +8,9 @@ import { Router } from '../../lib/http/router.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { ApiContext } from './context.ts';
 import { openApiDocument } from './openapi.ts';
-import { addDirectoryStream } from './routes/directory-stream.ts';
 import { addIntercomRoutes } from './routes/intercom-routes.ts';
 import { addPanelRoutes } from './routes/panel-routes.ts';
+import { addScreenStream } from './routes/screen-stream.ts';
 import { addSimRoutes } from './routes/sim-routes.ts';
 import { addStaticRoutes } from './static-files.ts';
 
@@ -33,10 +33,8 @@ export class ApiServer extends JsonServer {
     const router = new Router();
     addPanelRoutes(router, context);
     if (context.sim) addSimRoutes(router, context.sim);
-    if (context.intercom) {
-      addIntercomRoutes(router, context.intercom, Boolean(context.sim));
-      addDirectoryStream(router, context.intercom, context.onConfigApplied);
-    }
+    if (context.intercom) addIntercomRoutes(router, context.intercom, Boolean(context.sim));
+    addScreenStream(router, context);
     addStaticRoutes(router, options.panelUiDir, logger);
     const doc = openApiDocument({ sim: Boolean(context.sim), intercom: Boolean(context.intercom) });
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));

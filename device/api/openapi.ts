@@ -1,9 +1,16 @@
 /** The OpenAPI 3.1 document of the local API, derived from the same zod schemas that validate requests. */
 import { z } from 'zod';
 import { auditEventSchema } from '../../cloud-sync/protocol/messages.ts';
-import { callState, directoryReply, panelHealth, ringReply } from '../../cloud-sync/protocol/panel-api.ts';
+import {
+  callState,
+  cardFeedback,
+  directoryReply,
+  panelHealth,
+  ringReply,
+  SCREEN_STREAM_PATH,
+} from '../../cloud-sync/protocol/panel-api.ts';
 import { errorBody } from '../../lib/http/error-body.ts';
-import { json, jsonIn, pathId, queryParameters } from '../../lib/http/openapi-parts.ts';
+import { json, jsonIn, pathId, queryParameters, schemaOf } from '../../lib/http/openapi-parts.ts';
 import { accessDecisionSchema } from '../access/types.ts';
 import { doorStateView } from '../door/door-state.ts';
 import { simRelayView } from '../sim/sim-controls.ts';
@@ -66,6 +73,7 @@ export function openApiDocument(options: { sim: boolean; intercom?: boolean }): 
         },
       },
     },
+    [SCREEN_STREAM_PATH]: screenStreamPath(Boolean(options.intercom)),
   };
   if (options.sim) {
     paths['/api/v1/sim/readers/{readerId}/tap'] = {
@@ -123,19 +131,6 @@ function intercomPaths(): Record<string, unknown> {
         },
       },
     },
-    '/api/v1/directory/stream': {
-      get: {
-        summary:
-          'The directory, live (server-sent events): `event: directory` with the directory reply as data, when the stream opens and after each applied config that changed it',
-        responses: {
-          200: {
-            description: 'the stream',
-            content: { 'text/event-stream': { schema: { type: 'string' } } },
-          },
-          429: { description: 'too many directory streams open', ...json(errorBody) },
-        },
-      },
-    },
     '/api/v1/bells/{bellId}/ring': {
       post: {
         summary: "Ring a bell, as the visitor's ring button does (409 busy: another call is in progress)",
@@ -154,6 +149,41 @@ function intercomPaths(): Record<string, unknown> {
         summary: 'The visitor cancels a ringing call or hangs up an answered one',
         parameters: [pathId('callId')],
         responses: { 200: { description: 'ended', ...json(callState) }, ...errors },
+      },
+    },
+  };
+}
+
+/** The screen stream: its events' data are the protocol's views, named in the description. */
+function screenStreamPath(intercom: boolean): Record<string, unknown> {
+  const events = [
+    ...(intercom
+      ? [
+          '`event: directory` (DirectoryReply) when the stream opens and after each applied config that changed it',
+          '`event: call` (CallState) when the stream opens and at every change of the call',
+        ]
+      : []),
+    "`event: card` (CardFeedback: tapId, at, granted, doors opened by name; never a reason, a name or the card) at each tap's decision",
+  ];
+  return {
+    get: {
+      summary: `What the panel page shows, live (server-sent events): ${events.join('; ')}`,
+      responses: {
+        200: {
+          description: 'the stream; the data of each event is JSON',
+          content: {
+            'text/event-stream': {
+              schema: { type: 'string' },
+              'x-events': {
+                ...(intercom
+                  ? { directory: schemaOf(directoryReply, 'output'), call: schemaOf(callState, 'output') }
+                  : {}),
+                card: schemaOf(cardFeedback, 'output'),
+              },
+            },
+          },
+        },
+        429: { description: 'too many screen streams open', ...json(errorBody) },
       },
     },
   };

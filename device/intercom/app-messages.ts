@@ -27,6 +27,8 @@ export interface AppMessageContext {
   /** Records (or counts) a refusal and answers it with `refused` when the reply budget allows. */
   refuse(appDeviceId: string, refusal: Refusal): void;
   closePeer(peer: Peer): void;
+  /** The call's door opened for the resident who answered. */
+  doorOpened(live: LiveCall): void;
   changed(): void;
 }
 
@@ -139,7 +141,8 @@ function openDoor(
     appDeviceId: peer.appDeviceId,
     callId,
   });
-  if (!result.ok) ctx.record('call.door_refused', { callId, doorId: live.doorId, reason: result.reason });
+  if (result.ok) ctx.doorOpened(live);
+  else ctx.record('call.door_refused', { callId, doorId: live.doorId, reason: result.reason });
   ctx.send(peer.appDeviceId, {
     protocol: 1,
     type: 'door',

@@ -12,6 +12,11 @@ export interface IntercomApi {
   /** Throws NotFoundError for an unknown bell. Waits for the intercom if it is still starting. */
   ring(bellId: string): Promise<RingResult>;
   call(): CallState;
+  /**
+   * Calls `listener` with the call state at every change (ringing, the phone leg, connected, the door
+   * opened, idle with how it ended), so the screen need not poll; returns the unsubscribe.
+   */
+  onCall(listener: (state: CallState) => void): () => void;
   hangUp(callId: string): boolean;
   /** Media engine figures (peers, packets, what reached the speaker), for the simulator and tests. */
   mediaStats(): Promise<unknown>;

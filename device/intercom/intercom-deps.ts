@@ -19,6 +19,8 @@ export interface IntercomDeps {
   channel: CallChannel;
   /** Opens the call's door for the resident who answered. */
   opener: DoorOpener;
+  /** A door's shown name on this panel (the screen names the door a call opened). */
+  doorName: (doorId: string) => string | undefined;
   audit: AuditLog;
   clock: Clock;
   logger: Logger;

@@ -8,7 +8,9 @@
  * API are ready without waiting for the camera and the media process (~0.5 s). A bell pressed meanwhile
  * waits for them rather than failing.
  */
+import type { CallState } from '../../cloud-sync/protocol/panel-api.ts';
 import { errorMessage, PortvaktError } from '../../lib/errors.ts';
+import { SafeEmitter } from '../../lib/events.ts';
 import type { IntercomConfig } from '../config/schema.ts';
 import type { Module } from '../wiring/modules.ts';
 import type { Intercom } from './intercom.ts';
@@ -30,6 +32,11 @@ export function createIntercomModule(
   let running: { intercom: Intercom; stats: () => Promise<unknown>; stop: () => Promise<void> } | undefined;
   let starting: Promise<void> | undefined;
   let stopping = false;
+  // Outlives each start of the intercom: the screen subscribes once, before the media stack is up.
+  const calls = new SafeEmitter<{ state: CallState }>((event, err) =>
+    deps.logger.error({ event, err: errorMessage(err) }, 'call state listener failed'),
+  );
+  let unforward: (() => void) | undefined;
   const intercom = (): Intercom => {
     if (!running) throw new PortvaktError('intercom_unavailable', 'the intercom is not running');
     return running.intercom;
@@ -49,6 +56,7 @@ export function createIntercomModule(
       return intercom().ring(bellId);
     },
     call: () => running?.intercom.state() ?? { phase: 'idle' },
+    onCall: (listener) => calls.on('state', listener),
     hangUp: (callId) => intercom().hangUp(callId),
     mediaStats: async () => {
       await starting;
@@ -61,6 +69,7 @@ export function createIntercomModule(
     const started = await startIntercom(config, deps);
     if (stopping) return started.stop();
     running = started;
+    unforward = started.intercom.events.on('state', (state) => calls.emit('state', state));
     deps.logger.info('intercom ready');
   };
   const module: Module = {
@@ -78,6 +87,9 @@ export function createIntercomModule(
       const r = running;
       running = undefined;
       await r?.stop();
+      // After the stop: the call it ended reaches the screen as idle first.
+      unforward?.();
+      unforward = undefined;
     },
   };
   return { module, api };

@@ -33,6 +33,8 @@ export interface IntercomOptions {
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
+  /** A door's shown name on this panel (the screen says which door a call opened). */
+  doorName?: ((doorId: string) => string | undefined) | undefined;
   /** How long a ring waits for the visitor picture before going out without it. */
   snapshotWaitMs?: number;
   /** Refused and rate-limited messages of one app device are audited as one row per window. */
@@ -54,6 +56,8 @@ export class Intercom {
   #unlisten: (() => void)[] = [];
   /** How the last call ended, for the screen, until the next call starts. */
   #last: { callId: string; outcome: CallOutcome } | undefined;
+  /** The door the last call opened, for the screen, until the next call starts. */
+  #lastDoorOpened: { id: string; name: string } | undefined;
   readonly #newCallId: () => string;
 
   constructor(options: IntercomOptions) {
@@ -75,6 +79,7 @@ export class Intercom {
       closeAllPeers: (live) => {
         for (const peer of [...live.peers.values()]) this.#closePeer(peer);
       },
+      doorOpened: (live) => this.#doorOpened(live),
       changed: () => this.#emitState(),
     });
     this.#router = new CallRouter({
@@ -118,7 +123,12 @@ export class Intercom {
 
   state(): CallState {
     const live = this.#live;
-    if (!live) return { phase: 'idle', ...(this.#last ? { last: this.#last } : {}) };
+    if (!live)
+      return {
+        phase: 'idle',
+        ...(this.#last ? { last: this.#last } : {}),
+        ...(this.#lastDoorOpened ? { lastDoorOpened: this.#lastDoorOpened } : {}),
+      };
     const connected = live.answeredBy !== undefined || live.phone?.state === 'connected';
     return {
       phase: connected ? 'connected' : 'ringing',
@@ -127,6 +137,7 @@ export class Intercom {
       bellText: live.bellText,
       since: live.startedAt,
       ...(live.phone ? { phone: live.phone.state } : {}),
+      ...(live.doorOpened ? { doorOpened: live.doorOpened } : {}),
     };
   }
 
@@ -178,6 +189,7 @@ export class Intercom {
       record: (type, data) => this.#record(type, data),
       refuse: (appDeviceId, refusal) => this.#refuse(appDeviceId, refusal),
       closePeer: (peer: Peer) => this.#closePeer(peer),
+      doorOpened: (live) => this.#doorOpened(live),
       changed: () => this.#emitState(),
     };
   }
@@ -195,6 +207,7 @@ export class Intercom {
     if (!pending) throw new Error('a call id was asked for outside ring()');
     const callId = this.#newCallId();
     this.#last = undefined;
+    this.#lastDoorOpened = undefined;
     const now = this.#o.clock.now();
     const snapshot = this.#takeSnapshot(callId);
     this.#live = {
@@ -341,6 +354,7 @@ export class Intercom {
     if (!live || live.callId !== callId) return;
     this.#live = undefined;
     this.#last = { callId, outcome };
+    this.#lastDoorOpened = live.doorOpened;
     const reason: EndReason = live.endReason ?? endReasonOf(outcome);
     for (const peer of live.peers.values()) {
       this.send(peer.appDeviceId, { protocol: 1, type: 'ended', callId, reason });
@@ -349,6 +363,14 @@ export class Intercom {
     live.peers.clear();
     this.#listen();
     this.#o.media.setTalker(undefined).catch(() => {});
+    this.#emitState();
+  }
+
+  /** The answering resident opened the call's door: the screen says which door, until the next call. */
+  #doorOpened(live: LiveCall): void {
+    if (this.#live !== live || !live.doorId) return;
+    const id = live.doorId;
+    live.doorOpened = { id, name: this.#o.doorName?.(id) ?? id };
     this.#emitState();
   }
 

@@ -27,6 +27,8 @@ export interface LiveCall {
   answeredBy?: { residentId: string; appDeviceId: string };
   /** The phone leg, while there is one: dialing, ringing at the callee, or connected. */
   phone?: { residentId: string; state: 'dialing' | 'ringing' | 'connected' } | undefined;
+  /** The door the answering resident opened (app or phone digit), for the screen. */
+  doorOpened?: { id: string; name: string };
   /** Set by whoever ends the call on purpose; otherwise derived from the router's outcome. */
   endReason?: EndReason;
 }

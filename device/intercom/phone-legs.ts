@@ -16,6 +16,8 @@ export interface PhoneLegsContext {
   live: () => LiveCall | undefined;
   /** Answered by phone: the app devices that rang were told to stop; their peers go too. */
   closeAllPeers: (live: LiveCall) => void;
+  /** The callee opened the call's door with a digit. */
+  doorOpened: (live: LiveCall) => void;
   changed: () => void;
 }
 
@@ -47,6 +49,9 @@ export class PhoneLegs {
           leg.state = 'connected';
           this.#c.closeAllPeers(live);
           this.#c.changed();
+        }),
+        doorOpened: later(() => {
+          if (current()) this.#c.doorOpened(live);
         }),
         ended: (outcome) =>
           queueMicrotask(() => {

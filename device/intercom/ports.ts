@@ -67,6 +67,8 @@ export interface CallDoorOpener {
 export interface PhoneLegReport {
   ringing(): void;
   answered(): void;
+  /** The callee's digit opened the call's door (the screen says which). */
+  doorOpened(): void;
   ended(outcome: PhoneLegOutcome): void;
 }
 

@@ -66,6 +66,7 @@ export async function startIntercom(config: IntercomConfig, deps: IntercomDeps) 
     audit: deps.audit,
     clock,
     logger,
+    doorName: deps.doorName,
     snapshotWaitMs: config.snapshotWaitMs,
     refusalWindowMs: config.callLimits.refusalWindowS * 1000,
   });

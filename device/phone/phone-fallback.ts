@@ -154,6 +154,7 @@ export class PhoneFallback implements IntercomPhone {
         const result = this.#o.doors.openForPhone(doorId, { residentId, callId, digit, source });
         if (result.ok) {
           leg.opened = true;
+          if (!leg.abandoned) leg.report.doorOpened();
           // The door's own decision row names the digit and its source.
           return;
         }

@@ -5,6 +5,8 @@ import type { GpioDriver } from '../../hal/gpio/types.ts';
 import type { CardReaderDriver } from '../../hal/reader/types.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
 import { NotFoundError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
+import type { AccessDecision } from '../access/types.ts';
 import type { ApiContext } from '../api/context.ts';
 import type { AuditEvent, AuditLog } from '../audit/types.ts';
 import type { PanelConfig } from '../config/schema.ts';
@@ -12,7 +14,9 @@ import type { DoorOpener } from '../door/door-opener.ts';
 import type { Doors } from '../door/doors.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
 import { createSimControls } from '../sim/sim-controls.ts';
+import { createCardFeedback } from '../taps/card-feedback.ts';
 import type { CardTaps } from '../taps/card-taps.ts';
+import { RecentTaps } from '../taps/recent-taps.ts';
 
 export function createApiContext(deps: {
   config: PanelConfig;
@@ -29,10 +33,25 @@ export function createApiContext(deps: {
   intercom?: IntercomApi | undefined;
   /** Every audit event as it is written (the event bus's `audit`); the directory stream listens here. */
   onAudit?: ((listener: (event: AuditEvent) => void) => () => void) | undefined;
+  /** Every access decision (the event bus's `access.decided`): the screen's card feedback. */
+  onAccessDecided?: ((listener: (decision: AccessDecision) => void) => () => void) | undefined;
+  logger: Logger;
 }): ApiContext {
   const { config, clock, audit, doors } = deps;
+  const recentTaps = new RecentTaps({ clock });
+  const cardFeedback = deps.onAccessDecided
+    ? createCardFeedback({
+        onDecided: deps.onAccessDecided,
+        recentTaps,
+        doorName: (doorId) => doors.get(doorId)?.state().name,
+        clock,
+        logger: deps.logger,
+      })
+    : undefined;
   return {
     intercom: deps.intercom,
+    recentTaps,
+    onCardFeedback: cardFeedback?.onFeedback,
     onConfigApplied: deps.onAudit
       ? (listener) =>
           deps.onAudit!((event) => {

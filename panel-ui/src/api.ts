@@ -3,12 +3,7 @@
  * (cloud-sync/protocol/panel-api.ts), the schemas the API's OpenAPI document is made of; imported as
  * types only, so the page ships no validator.
  */
-import type {
-  CallState,
-  DirectoryReply,
-  PanelHealth,
-  RingReply,
-} from '../../cloud-sync/protocol/panel-api.ts';
+import type { CallState, DirectoryReply, RingReply } from '../../cloud-sync/protocol/panel-api.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -20,11 +15,10 @@ export class ApiError extends Error {
   }
 }
 
-/** `okStatuses`: replies that carry the view although not 2xx (/healthz answers 503 when degraded). */
-async function request<T>(method: 'GET' | 'POST', path: string, okStatuses: number[] = []): Promise<T> {
+async function request<T>(method: 'GET' | 'POST', path: string): Promise<T> {
   const response = await fetch(path, { method, headers: { accept: 'application/json' } });
   const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-  if (!response.ok && !okStatuses.includes(response.status)) {
+  if (!response.ok) {
     throw new ApiError(
       response.status,
       body.error?.code ?? 'error',
@@ -35,10 +29,9 @@ async function request<T>(method: 'GET' | 'POST', path: string, okStatuses: numb
 }
 
 export const api = {
-  directory: () => request<DirectoryReply>('GET', '/api/v1/directory').then((r) => r.bells),
+  directory: () => request<DirectoryReply>('GET', '/api/v1/directory'),
   ring: (bellId: string) => request<RingReply>('POST', `/api/v1/bells/${encodeURIComponent(bellId)}/ring`),
   call: () => request<CallState>('GET', '/api/v1/call'),
   hangUp: (callId: string) =>
     request<CallState>('POST', `/api/v1/calls/${encodeURIComponent(callId)}/hangup`),
-  health: () => request<PanelHealth>('GET', '/healthz', [503]),
 };

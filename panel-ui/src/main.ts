@@ -1,138 +1,117 @@
 /**
- * The visitor's page on the panel's touchscreen: the directory (as the panel computes it from its own
- * replica, so it works offline), a ring button per bell, and the call in progress. A first page; the
- * full touchscreen experience comes later.
+ * The visitor's page on the panel's touchscreen (the composition root of panel-ui/): builds the
+ * context every screen shares, adds the screens to the host, follows the panel's screen stream, and
+ * wires the idle timer, the visitor's choices and the card feedback. Works from the panel alone: the
+ * directory is the panel's own replica, so the cloud being down changes nothing here.
+ *
+ * Adding a screen: a module in screens/ (visitor) or resident/ (resident) that returns a Screen
+ * (screens/screen.ts), added below with `screens.add(...)`; shown with `ctx.screens.show(name)`.
  */
-import type { CallState, DirectoryEntry, DirectoryReply } from '../../cloud-sync/protocol/panel-api.ts';
-import { ApiError, api } from './api.ts';
-import { renderDirectory } from './directory-view.ts';
+import { CallControl } from './call-control.ts';
+import { CardFeedbackView } from './card-feedback.ts';
+import { pageClock } from './clock.ts';
+import { h } from './dom.ts';
+import { CATALOGUES } from './i18n/index.ts';
+import { pageTimings } from './page-timings.ts';
+import { PanelState } from './panel-state.ts';
+import { ScreenStream } from './screen-stream.ts';
+import { callScreen } from './screens/call.ts';
+import { callEndedScreen } from './screens/call-ended.ts';
+import type { PanelContext } from './screens/context.ts';
+import { directoryScreen } from './screens/directory.ts';
+import { homeScreen } from './screens/home.ts';
+import { ScreenHost } from './screens/host.ts';
+import { IdleTimer } from './screens/idle-timer.ts';
+import { keypadScreen } from './screens/keypad.ts';
+import { unlockAudioOnTouch } from './sounds.ts';
+import { Speech } from './speech.ts';
+import { VisitorChoices } from './visitor-choices.ts';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const status = byId<HTMLParagraphElement>('status');
-const dialog = byId<HTMLDialogElement>('call');
-const callTitle = byId<HTMLHeadingElement>('call-title');
-const callDetail = byId<HTMLParagraphElement>('call-detail');
-const hangup = byId<HTMLButtonElement>('hangup');
-const search = byId<HTMLInputElement>('search');
-const list = byId<HTMLUListElement>('directory');
 
-let bells: DirectoryEntry[] = [];
-let call: CallState = { phase: 'idle' };
-let statusTimer: ReturnType<typeof setTimeout> | undefined;
-
-function say(text: string, forMs = 5000): void {
-  status.textContent = text;
-  clearTimeout(statusTimer);
-  if (text) statusTimer = setTimeout(() => (status.textContent = ''), forMs);
-}
-
-function showCall(next: CallState): void {
-  const previous = call;
-  call = next;
-  document.body.dataset['callPhase'] = next.phase;
-  if (next.phase === 'idle') {
-    if (dialog.open) dialog.close();
-    if (previous.phase !== 'idle') {
-      const outcome = next.last?.outcome ?? (previous.phase === 'connected' ? 'answered' : 'no_answer');
-      document.body.dataset['lastOutcome'] = outcome;
-      say(endedText(outcome));
-    }
-    return;
-  }
-  callTitle.textContent = next.bellText;
-  callDetail.textContent = callText(next);
-  document.body.dataset['phoneLeg'] = next.phone ?? '';
-  hangup.textContent = next.phase === 'ringing' ? 'Cancel' : 'Hang up';
-  if (!dialog.open) dialog.showModal();
-}
-
-/** What the visitor reads while the call lasts (never the resident's number or other details). */
-function callText(state: Exclude<CallState, { phase: 'idle' }>): string {
-  if (state.phase === 'connected') return 'Connected — please speak';
-  if (state.phone === 'dialing') return 'Calling the resident’s phone…';
-  if (state.phone === 'ringing') return 'The resident’s phone is ringing…';
-  return 'Calling…';
-}
-
-/** What the visitor reads after the call: how it ended. */
-function endedText(outcome: NonNullable<Extract<CallState, { phase: 'idle' }>['last']>['outcome']): string {
-  switch (outcome) {
-    case 'answered':
-      return 'The call has ended.';
-    case 'busy':
-      return 'The line is busy. Please try again later.';
-    case 'declined':
-      return 'The resident cannot take the call now.';
-    case 'failed':
-      return 'The resident could not be reached.';
-    case 'cancelled':
-      return 'Call cancelled.';
-    case 'no_app_device':
-      return 'The resident cannot be reached now.';
-    default:
-      return 'Nobody answered. You can try again or ring someone else.';
-  }
-}
-
-async function ring(bell: DirectoryEntry): Promise<void> {
-  try {
-    const { call: state } = await api.ring(bell.bellId);
-    showCall(state);
-  } catch (err) {
-    if (err instanceof ApiError && err.code === 'busy')
-      say('Another visitor is calling. Please wait a moment.');
-    else if (err instanceof ApiError && err.code === 'nobody_to_ring')
-      say(`${bell.displayText} cannot be reached now.`);
-    else say('The call could not be started.');
-  }
-}
-
-function render(): void {
-  renderDirectory(list, bells, search.value, (bell) => void ring(bell));
-}
-
-async function refreshDirectory(): Promise<void> {
-  try {
-    bells = await api.directory();
-    render();
-  } catch {
-    say('The directory is not available right now.');
-  }
-}
-
-/**
- * The panel pushes the directory when it applied a config that changed it (server-sent events): a name
- * removed at the hub leaves the screen at once. The browser reconnects by itself after a panel restart;
- * the periodic refresh stays for what changes with time alone (hiding schedules) and as a fallback.
- */
-function followDirectory(): void {
-  const source = new EventSource('/api/v1/directory/stream');
-  source.addEventListener('directory', (event) => {
-    bells = (JSON.parse((event as MessageEvent<string>).data) as DirectoryReply).bells;
-    render();
-  });
-}
-
-async function poll(): Promise<void> {
-  try {
-    showCall(await api.call());
-  } catch {
-    // The API restarts with the panel; the next poll catches up.
-  }
-  setTimeout(() => void poll(), call.phase === 'idle' ? 2000 : 300);
-}
-
-hangup.addEventListener('click', () => {
-  if (call.phase === 'idle') return;
-  api.hangUp(call.callId).then(showCall, () => showCall({ phase: 'idle' }));
+const timings = pageTimings(location.search);
+const state = new PanelState();
+const screens = new ScreenHost(byId('screens'));
+// English until the panel names the building's language (the first directory, a moment after load).
+const choices = new VisitorChoices({
+  language: 'en',
+  largeText: false,
+  highContrast: false,
+  readAloud: false,
 });
-dialog.addEventListener('cancel', (event) => event.preventDefault());
-search.addEventListener('input', render);
-api.health().then(
-  (h) => (byId('title').textContent = h.panelName),
-  () => {},
+const t = () => CATALOGUES[choices.current.language];
+const speech = new Speech(
+  () => choices.current.readAloud,
+  () => choices.current.language,
 );
-void refreshDirectory();
-followDirectory();
-setInterval(() => void refreshDirectory(), 30_000);
-void poll();
+const ctx: PanelContext = {
+  state,
+  screens,
+  choices,
+  speech,
+  calls: new CallControl(state, (name) => screens.show(name)),
+  clock: pageClock,
+  timings,
+  t,
+  homeSlot: h('div', { 'data-slot': 'home-service' }),
+};
+
+screens.add(homeScreen(ctx));
+screens.add(directoryScreen(ctx));
+screens.add(keypadScreen(ctx));
+screens.add(callScreen(ctx));
+screens.add(callEndedScreen(ctx));
+// Resident screens (panel-ui/src/resident/) are added here, with their entrance in ctx.homeSlot.
+
+const cardFeedback = new CardFeedbackView({
+  clock: pageClock,
+  showMs: timings.cardMs,
+  t,
+  lang: () => choices.current.language,
+  speech,
+});
+document.body.append(cardFeedback.element);
+state.card.on((feedback) => cardFeedback.show(feedback));
+
+const idle = new IdleTimer(pageClock, timings.idleMs, () => {
+  screens.resetAll();
+  choices.reset();
+  speech.stop();
+  if (screens.current?.name !== 'home') screens.show('home');
+});
+screens.changed.on((screen) => {
+  idle.hold(screen.holdsIdle === true);
+  const line = screen.spoken?.();
+  if (line) speech.say(line, 'screen');
+});
+
+choices.changed.on(({ now, before }) => {
+  if (now.language !== before.language) {
+    speech.stop();
+    screens.translate(t(), now.language);
+  }
+  if (now.readAloud && !before.readAloud) speech.say(t().visitor.home.readAloudOn, 'screen');
+  if (!now.readAloud) speech.stop();
+});
+
+const offline = byId('offline');
+const status = new ScreenStream(state, pageClock, (up) => {
+  offline.hidden = up;
+  offline.textContent = up ? '' : t().visitor.status.reconnecting;
+});
+
+state.directoryChanged.on((directory) => {
+  choices.setDefaultLanguage(directory.site.defaultLanguage);
+  if (document.body.dataset['ready'] !== '1') {
+    document.title = directory.site.buildingName;
+    document.body.dataset['ready'] = '1';
+  }
+});
+
+document.body.dataset['callPhase'] = 'idle';
+choices.applyNow();
+screens.translate(t(), choices.current.language);
+screens.show('home');
+idle.start(document);
+unlockAudioOnTouch(document);
+status.start();

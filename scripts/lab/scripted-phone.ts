@@ -1,6 +1,6 @@
 /**
  * A phone for labs and benchmarks, written here so every packet's timing is known: it registers at the
- * SIP edge over UDP as a resident's number, and answers (or rings, is busy, declines) the panel's calls
+ * SIP edge over UDP as a resident's number, and answers (or rings, is busy, declines, fails) the panel's calls
  * as told. Once answered it sends RFC 4733 digits, SIP INFO digits or G.711 payloads from its own RTP
  * port and reports when it sent them (performance.timeOrigin + performance.now(), comparable across
  * processes on one machine). baresip and sipp are the independent phones of the tests; this one is the
@@ -27,7 +27,7 @@ import {
 } from './sip-message.ts';
 import { until } from './until.ts';
 
-export type PhoneBehaviour = 'answer' | 'ring' | 'busy' | 'decline';
+export type PhoneBehaviour = 'answer' | 'ring' | 'busy' | 'decline' | 'fail';
 
 export interface ScriptedPhoneOptions {
   /** The edge's UDP listener. */
@@ -76,6 +76,8 @@ export class ScriptedPhone {
   readonly #sip: Socket;
   readonly #rtp: Socket;
   #dialog: Dialog | undefined;
+  /** An INVITE it is ringing for (not yet answered): a CANCEL ends it with 487. */
+  #unanswered: { invite: SipMessage; localTag: string } | undefined;
   #pending = new Map<string, (m: SipMessage) => void>();
   #rtpSendErrors = 0;
 
@@ -317,6 +319,13 @@ export class ScriptedPhone {
       this.#dialog = undefined;
     } else if (method === 'CANCEL') {
       reply(responseTo(m, 200, 'OK'));
+      // RFC 3261 9.2: the cancelled INVITE gets its final answer too, or the edge keeps its transaction
+      // (and the panel's next call fails until it times out).
+      const ringing = this.#unanswered;
+      if (ringing && header(ringing.invite, 'call-id') === header(m, 'call-id')) {
+        this.#unanswered = undefined;
+        reply(responseTo(ringing.invite, 487, 'Request Terminated', [], '', ringing.localTag));
+      }
       this.events.emit('ended', { by: 'panel', at: wallNow() });
     } else if (method !== 'ACK') reply(responseTo(m, 200, 'OK'));
   }
@@ -328,9 +337,14 @@ export class ScriptedPhone {
     reply(responseTo(invite, 100, 'Trying'));
     if (this.behaviour === 'busy') return reply(responseTo(invite, 486, 'Busy Here', [], '', localTag));
     if (this.behaviour === 'decline') return reply(responseTo(invite, 603, 'Decline', [], '', localTag));
+    if (this.behaviour === 'fail')
+      return reply(responseTo(invite, 500, 'Server Internal Error', [], '', localTag));
     reply(responseTo(invite, 180, 'Ringing', contact, '', localTag));
+    this.#unanswered = { invite, localTag };
     if (this.behaviour === 'ring') return;
     if (this.answerAfterMs) await new Promise((r) => setTimeout(r, this.answerAfterMs));
+    if (this.#unanswered?.invite !== invite) return;
+    this.#unanswered = undefined;
     const offer = sdpAudio(invite.body);
     const te = /^a=rtpmap:(\d+) telephone-event\/8000/m.exec(invite.body)?.[1];
     if (!offer) return reply(responseTo(invite, 488, 'Not Acceptable Here', [], '', localTag));

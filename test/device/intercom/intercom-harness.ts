@@ -171,6 +171,7 @@ export function intercomHarness(
     audit,
     clock,
     logger: silentLogger,
+    doorName: (doorId) => (doorId === 'front' ? 'Front door' : undefined),
   });
   intercom.start();
   return { clock, audit, link, media, intercom, opened, phone };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CallState } from '../../../cloud-sync/protocol/panel-api.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
 import { intercomHarness, msg, settle } from './intercom-harness.ts';
 
@@ -140,6 +141,43 @@ describe('intercom: ringing app devices', () => {
     await settle();
     expect(h.opened).toEqual([{ doorId: 'front', residentId: 'anna', callId }]);
     expect(h.link.to('anna-phone').at(-1)).toMatchObject({ type: 'door', doorId: 'front', result: 'opened' });
+  });
+
+  it('tells the screen which door the call opened, during the call and after it, until the next call', async () => {
+    const h = intercomHarness('separate', [{ id: 'anna', devices: ['anna-phone'] }]);
+    const states: CallState[] = [];
+    h.intercom.events.on('state', (state) => void states.push(state));
+    const callId = await ringing(h);
+    h.link.deliver('anna-phone', msg(callId, 'accept', { video: true }));
+    await settle();
+    expect(h.intercom.state()).not.toHaveProperty('doorOpened');
+    h.link.deliver('anna-phone', msg(callId, 'open'));
+    await settle();
+    const door = { id: 'front', name: 'Front door' };
+    expect(h.intercom.state()).toMatchObject({ phase: 'connected', doorOpened: door });
+    // Pushed at once: the screen hears it without asking.
+    expect(states.at(-1)).toMatchObject({ phase: 'connected', doorOpened: door });
+    h.intercom.hangUp(callId);
+    expect(h.intercom.state()).toEqual({
+      phase: 'idle',
+      last: { callId, outcome: 'answered' },
+      lastDoorOpened: door,
+    });
+    h.intercom.ring('bell-1');
+    expect(h.intercom.state()).not.toHaveProperty('doorOpened');
+    expect(h.intercom.state()).not.toHaveProperty('lastDoorOpened');
+  });
+
+  it('a refused opening names no door on the screen', async () => {
+    const h = intercomHarness('separate', [{ id: 'anna', devices: ['anna-phone'] }], { doorId: null });
+    const callId = await ringing(h);
+    h.link.deliver('anna-phone', msg(callId, 'accept', { video: true }));
+    h.link.deliver('anna-phone', msg(callId, 'open'));
+    await settle();
+    expect(h.link.to('anna-phone').at(-1)).toMatchObject({ type: 'door', result: 'refused' });
+    expect(h.intercom.state()).not.toHaveProperty('doorOpened');
+    h.intercom.hangUp(callId);
+    expect(h.intercom.state()).not.toHaveProperty('lastDoorOpened');
   });
 
   it('listens only to the devices in the call, and to nobody once it ends', async () => {
@@ -351,11 +389,17 @@ describe('intercom: the phone fallback', () => {
     expect(h.intercom.state()).toMatchObject({ phase: 'connected', phone: 'connected' });
     // A second visitor while the phone call lasts: busy, as with an app call.
     expect(h.intercom.ring('bell-1')).toEqual({ ok: false, reason: 'busy' });
+    // The callee's digit opened the door: the screen names it.
+    leg.report.doorOpened();
+    await settle();
+    const door = { id: 'front', name: 'Front door' };
+    expect(h.intercom.state()).toMatchObject({ phase: 'connected', phone: 'connected', doorOpened: door });
     leg.report.ended('answered');
     await settle();
     expect(h.intercom.state()).toEqual({
       phase: 'idle',
       last: { callId: result.callId, outcome: 'answered' },
+      lastDoorOpened: door,
     });
   });
 

@@ -90,6 +90,7 @@ function setup(
   const report: PhoneLegReport = {
     ringing: () => void reports.push('ringing'),
     answered: () => void reports.push('answered'),
+    doorOpened: () => void reports.push('door opened'),
     ended: (o: PhoneLegOutcome) => void reports.push(`ended ${o}`),
   };
   const dial = async () => {
@@ -155,7 +156,8 @@ describe('the phone fallback', () => {
       { callId: 'call-1', residentId: 'anna', digit: '5', source: 'inband', action: 'already_opened' },
     ]);
     events.emit('ended', { outcome: 'answered', reason: 'BYE', durationMs: 4000 });
-    expect(t.reports).toEqual(['ringing', 'answered', 'ended answered']);
+    // The door opened once, and the intercom heard of it once (the screen names the door).
+    expect(t.reports).toEqual(['ringing', 'answered', 'door opened', 'ended answered']);
     expect(t.leg.closed).toBe(true);
     expect(t.audit.at(-1)).toEqual({
       type: 'call.phone_ended',
@@ -217,7 +219,7 @@ describe('the phone fallback', () => {
     });
     broken.dial(
       { callId: 'c', residentId: 'anna', number: '+4790000001', ringS: 30, doorId: 'front' },
-      { ringing: () => {}, answered: () => {}, ended: (o) => void reports.push(o) },
+      { ringing: () => {}, answered: () => {}, doorOpened: () => {}, ended: (o) => void reports.push(o) },
     );
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     expect(reports).toEqual(['failed']);

@@ -1,6 +1,7 @@
 /**
  * The panel page follows the directory live: a resident an administrator takes off the panel's
- * directory leaves the page within a second (the panel pushes the directory when it applied the change;
+ * directory leaves the page within a second (the panel pushes the directory on the screen stream when it
+ * applied the change;
  * the page's own refresh is every 30 s, so only the push can pass this), as `npm start` runs it.
  */
 import type { Page } from 'playwright-core';

@@ -1,0 +1,7 @@
+/**
+ * The English catalogue: one section per part of the panel page, in a file each. Sections of other
+ * screens (installer, resident) are added here beside the visitor's.
+ */
+import { visitor } from './visitor.ts';
+
+export const en = { visitor };

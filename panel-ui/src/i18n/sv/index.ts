@@ -1,0 +1,5 @@
+/** The Swedish catalogue: one section per part of the panel page (the English one's shape). */
+import type { Catalogue } from '../catalogue.ts';
+import { visitor } from './visitor.ts';
+
+export const sv: Catalogue = { visitor };
