@@ -3,8 +3,8 @@
  * itself taps the card (its fetch of the simulator's tap API starts the timer: the simulated reader
  * delivers the card, the panel decides, commits and moves the relay inside that request), and a
  * MutationObserver on `[data-testid="card-feedback"]` sees the new `data-tap-id` with
- * `data-result="granted"`; the figure stops at the first animation frame after it (the frame that paints
- * it). So it holds the whole path: HTTP in, decision and audit commit (one fsync), the `card` event on the
+ * `data-result="granted"`; the figure stops once the next frame is painted (a message posted from its
+ * animation callback runs after the paint). So it holds the whole path: HTTP in, decision and audit commit (one fsync), the `card` event on the
  * screen stream, the page's handler, the frame. The tap API's own reply time is listed beside it.
  */
 import type { Page } from 'playwright-core';
@@ -54,7 +54,13 @@ const TAP_AND_WATCH = `async ({ reader, uid }) => {
       observer.disconnect();
       clearTimeout(timer);
       const dom = performance.now() - t0;
-      requestAnimationFrame(() => resolve({ dom, frame: performance.now() - t0 }));
+      // After the next paint: a message posted from the frame's animation callback runs once the main
+      // thread has painted that frame.
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => resolve({ dom, frame: performance.now() - t0 });
+        channel.port2.postMessage(0);
+      });
     });
     observer.observe(document.body, { subtree: true, childList: true, attributes: true });
   });
@@ -96,6 +102,6 @@ export async function benchCardFeedback(page: Page, taps: number, warmup = 10): 
     attributes_set_p99_ms: round(summarize(samples.map((s) => s.dom)).p99, 1),
     tap_api_reply_p50_ms: round(summarize(samples.map((s) => s.reply)).p50, 1),
     target: 100,
-    note: "page clock: the page's fetch of the sim tap API -> first frame after card-feedback shows granted with the new tap id",
+    note: "page clock: the page's fetch of the sim tap API -> the frame painted after card-feedback shows granted with the new tap id",
   };
 }

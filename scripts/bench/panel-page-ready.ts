@@ -3,8 +3,9 @@
  * the first directory rendered and the page interactive), cold — each sample a fresh browser context,
  * so no cache, no storage, no compiled code of an earlier load; the browser process itself runs (the
  * kiosk starts it once). Timed in the page's own clock: performance.now() counts from the navigation's
- * start; the figure stops at the first animation frame after the attribute is set (the frame that
- * paints it). First contentful paint and DOMContentLoaded of the same loads are listed beside it.
+ * start; a load is ready once the frame after the attribute was set is painted (a message posted from
+ * its animation callback runs after the paint) and the page's first contentful paint has been presented
+ * (its entry carries the presentation time), whichever is later. DOMContentLoaded is listed beside it.
  */
 import type { Browser } from 'playwright-core';
 import { until } from '../lab/until.ts';
@@ -18,7 +19,13 @@ const READY_PROBE = `(() => {
     observer.disconnect();
     const ready = { dom: performance.now(), frame: null };
     globalThis.benchReady = ready;
-    requestAnimationFrame(() => { ready.frame = performance.now(); });
+    // After the next paint: a message posted from the frame's animation callback runs once the main
+    // thread has painted that frame.
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => { ready.frame = performance.now(); };
+      channel.port2.postMessage(0);
+    });
   }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-ready'] });
 })()`;
 
@@ -60,7 +67,7 @@ export async function benchPanelPageReady(
       await context.close();
     }
   }
-  const frame = summarize(samples.map((s) => s.frame));
+  const frame = summarize(samples.map((s) => Math.max(s.frame, s.fcp ?? 0)));
   const dom = summarize(samples.map((s) => s.dom));
   const fcp = summarize(samples.flatMap((s) => (s.fcp === null ? [] : [s.fcp])));
   const dcl = summarize(samples.flatMap((s) => (s.dcl === null ? [] : [s.dcl])));
@@ -72,9 +79,10 @@ export async function benchPanelPageReady(
     max: round(frame.max, 1),
     n: frame.n,
     attribute_set_p50_ms: round(dom.p50, 1),
+    painted_after_attribute_p50_ms: round(summarize(samples.map((s) => s.frame)).p50, 1),
     first_contentful_paint_p50_ms: round(fcp.p50, 1),
     dom_content_loaded_p50_ms: round(dcl.p50, 1),
     target: 500,
-    note: 'navigation -> first frame after body[data-ready="1"], fresh browser context each load (Chromium, 800x480)',
+    note: 'navigation -> body[data-ready="1"] painted (and the first contentful paint presented), fresh browser context each load (Chromium, 800x480)',
   };
 }
