@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 /**
  * `portvakt --config FILE` runs a panel; `portvakt --sim` (what `npm start` does) runs the simulator with
- * a demo building. Exit codes: 0 clean stop, 2 bad config or arguments, 1 runtime failure.
+ * a demo building. Exit codes: 0 clean stop, 2 bad config or arguments, 1 runtime failure, 75 a
+ * factory reset where the process could not start itself again (a supervisor restarts it).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { hashPin, randomPin } from '../lib/crypto/pin-hash.ts';
 import { ConfigError, errorMessage } from '../lib/errors.ts';
+import { LogRing } from '../lib/log/log-ring.ts';
 import { createRootLogger, type Logger } from '../lib/log/logger.ts';
-import { configFileExposure, loadConfigFile, validateConfig } from './config/load.ts';
+import { loadLayeredConfig } from './config/layered.ts';
+import { configFileExposure, validateConfig } from './config/load.ts';
 import type { PanelConfig } from './config/schema.ts';
 import { Panel } from './main.ts';
 import { printSimHardwareNote, printSimulatorBanner } from './sim/banner.ts';
@@ -22,6 +26,8 @@ const HELP = `portvakt — door intercom and access-control panel
 Usage:
   portvakt --config FILE        run a panel with the device config FILE (YAML)
   portvakt --sim [options]      run the simulator: simulated GPIO and readers, a demo building
+  portvakt set-installer-pin --config FILE
+                                set the installer PIN (read from standard input; --help)
 
 Options:
   -c, --config FILE     device config (see device/config/example.yaml; JSON Schema in
@@ -36,6 +42,10 @@ Options:
 `;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'set-installer-pin') {
+    const { runSetInstallerPin, processPinIo } = await import('./installer/set-pin-cli.ts');
+    return runSetInstallerPin(argv.slice(1), processPinIo());
+  }
   let args: ReturnType<typeof parse>;
   try {
     args = parse(argv);
@@ -49,11 +59,14 @@ async function main(argv: string[]): Promise<number> {
   }
   let config: PanelConfig;
   let simToken: string | undefined;
+  let simPin: string | undefined;
   try {
     if (args.config) {
-      config = loadConfigFile(args.config);
+      // With <data dir>/provisioned.yaml (pairing) layered over it, when the panel is paired.
+      config = loadLayeredConfig(args.config);
     } else if (args.sim) {
       simToken = randomBytes(16).toString('hex');
+      simPin = randomPin();
       const dataDir = resolve(args['data-dir'] ?? 'var/sim');
       mkdirSync(dataDir, { recursive: true });
       config = validateConfig(
@@ -61,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
           storePath: `${dataDir}/panel.db`,
           port: Number(args.port ?? 8080),
           installerToken: simToken,
+          installerPinHash: await hashPin(simPin),
         }),
         'demo config',
       );
@@ -77,55 +91,100 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (args['log-level']) config.log.level = args['log-level'] as PanelConfig['log']['level'];
-  const logger = createRootLogger({ level: config.log.level });
+  // Every line also goes to a bounded ring in memory: installer mode's log export (lines as redacted).
+  const logRing = new LogRing();
+  const logger = createRootLogger({ level: config.log.level, destination: logRing.tee(process.stdout) });
   const exposure = args.config ? configFileExposure(args.config) : undefined;
   if (exposure) logger.warn(exposure);
-  return run(config, logger, { seedDemo: Boolean(args.sim && !args.config), simToken });
+  return run(config, logger, {
+    seedDemo: Boolean(args.sim && !args.config),
+    simToken,
+    simPin,
+    logRing,
+    configPath: args.config,
+  });
 }
 
 async function run(
-  config: PanelConfig,
+  initial: PanelConfig,
   logger: Logger,
-  opts: { seedDemo: boolean; simToken?: string | undefined },
+  opts: {
+    seedDemo: boolean;
+    simToken?: string | undefined;
+    simPin?: string | undefined;
+    logRing: LogRing;
+    configPath?: string | undefined;
+  },
 ): Promise<number> {
-  const panel = new Panel({ config, logger, panelUiDir: findPanelUi() });
+  let panel: Panel | undefined;
   let stopping: Promise<void> | undefined;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    logger.info({ signal }, 'stopping: locking doors');
+  let signalled = false;
+  let paired = false;
+  const shutdown = (reason: string) => {
+    if (stopping || !panel) return;
+    logger.info({ reason }, 'stopping: locking doors');
     stopping = panel.stop();
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const onSignal = (signal: string) => {
+    signalled = true;
+    shutdown(signal);
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('uncaughtException', (err) => {
     // Last line of defence: lock everything and exit non-zero so the supervisor restarts us.
     logger.error({ err }, 'uncaught exception; locking doors and exiting');
-    void panel.stop().finally(() => process.exit(1));
+    void (panel?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
   });
-  try {
-    await panel.start();
-    if (opts.seedDemo) panel.store?.buildingData.replaceBuildingData(demoBuilding());
-  } catch (err) {
-    logger.error({ err: errorMessage(err) }, 'panel failed to start');
-    process.stderr.write(`portvakt: failed to start: ${errorMessage(err)}\n`);
-    return 1;
+  let config = initial;
+  // A panel that pairs restarts in this process (same pid for the supervisor): stopped with its doors
+  // locked, then started again on the base config with the kit it saved (config/layered.ts).
+  for (;;) {
+    paired = false;
+    stopping = undefined;
+    panel = new Panel({
+      config,
+      logger,
+      panelUiDir: findPanelUi(),
+      logRing: opts.logRing,
+      onFactoryReset: () => restartProcess(logger),
+      onPaired: () => {
+        paired = true;
+        shutdown('paired');
+      },
+    });
+    try {
+      await panel.start();
+      if (opts.seedDemo) panel.store?.buildingData.replaceBuildingData(demoBuilding());
+    } catch (err) {
+      logger.error({ err: errorMessage(err) }, 'panel failed to start');
+      process.stderr.write(`portvakt: failed to start: ${errorMessage(err)}\n`);
+      return 1;
+    }
+    const address = panel.apiAddress();
+    logger.info({ ...address, panelId: config.panel.id }, 'panel ready');
+    // The demo banner names demo cards and inputs: only for the demo building. A real config that uses
+    // the simulated drivers (a bench test of its wiring) gets a note without invented data.
+    if (opts.seedDemo) printSimulatorBanner(config, address, opts.simToken, opts.simPin);
+    else if (config.hardware.gpio === 'sim' || config.hardware.reader === 'sim')
+      printSimHardwareNote(config, address);
+    await new Promise<void>((resolveStop) => {
+      const wait = setInterval(() => {
+        if (stopping) {
+          clearInterval(wait);
+          stopping.then(resolveStop, resolveStop);
+        }
+      }, 50);
+    });
+    if (!paired || signalled || !opts.configPath) return 0;
+    try {
+      config = loadLayeredConfig(opts.configPath);
+    } catch (err) {
+      process.stderr.write(`portvakt: after pairing: ${errorMessage(err)}\n`);
+      return err instanceof ConfigError ? 2 : 1;
+    }
+    logger.info({ panelId: config.panel.id }, 'restarting paired');
   }
-  const address = panel.apiAddress();
-  logger.info({ ...address, panelId: config.panel.id }, 'panel ready');
-  // The demo banner names demo cards and inputs: only for the demo building. A real config that uses
-  // the simulated drivers (a bench test of its wiring) gets a note without invented data.
-  if (opts.seedDemo) printSimulatorBanner(config, address, opts.simToken);
-  else if (config.hardware.gpio === 'sim' || config.hardware.reader === 'sim')
-    printSimHardwareNote(config, address);
-  await new Promise<void>((resolveStop) => {
-    const wait = setInterval(() => {
-      if (stopping) {
-        clearInterval(wait);
-        stopping.then(resolveStop, resolveStop);
-      }
-    }, 50);
-  });
-  return 0;
 }
 
 function parse(argv: string[]) {
@@ -152,6 +211,24 @@ main(process.argv.slice(2)).then(
     process.exit(1);
   },
 );
+
+/** A process exit code that asks the supervisor (systemd's Restart=) to start the panel again. */
+const RESTART_EXIT_CODE = 75;
+
+/**
+ * Starts this process again after a factory reset: the same program and arguments in place of this one
+ * (execve: same process id, so systemd, the simulator and tests keep following it), reading its config
+ * and a data folder that is now empty. Where execve is unavailable, exits for the supervisor to restart.
+ */
+function restartProcess(logger: Logger): never {
+  const args = [...process.execArgv, process.argv[1]!, ...process.argv.slice(2)];
+  try {
+    process.execve?.(process.execPath, [process.execPath, ...args], process.env);
+  } catch (err) {
+    logger.error({ err: errorMessage(err) }, 'could not restart in place; exiting for the supervisor');
+  }
+  process.exit(RESTART_EXIT_CODE);
+}
 
 /** The built panel page: beside the bundle (dist/cli.js) or, run from source, in dist/ of the checkout. */
 function findPanelUi(): string | undefined {

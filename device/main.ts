@@ -5,7 +5,8 @@
  *   3. start door controllers (they begin watching exit buttons, contacts, tamper)
  *   4. start the card readers and the access path
  *   5. start the local API
- *   6. start cloud sync, if configured (non-critical: the panel works offline without it)
+ *   6. start cloud sync, if configured (non-critical: the panel works offline without it), or, on an
+ *      unpaired panel (`pairing` and no `sync`), the pairing client (device/pairing/)
  * Stop runs in reverse; the GPIO driver closes last and leaves every relay de-energized/locked.
  */
 
@@ -17,6 +18,7 @@ import type { CardReaderDriver } from '../hal/reader/types.ts';
 import type { Clock } from '../lib/clock/clock.ts';
 import { SystemClock } from '../lib/clock/clock.ts';
 import { errorMessage } from '../lib/errors.ts';
+import type { LogRing } from '../lib/log/log-ring.ts';
 import { type Logger, moduleLogger } from '../lib/log/logger.ts';
 import { AccessDecider, readerDoorsFromConfig } from './access/decide.ts';
 import { uidHashFromConfig } from './access/uid-hash.ts';
@@ -27,9 +29,12 @@ import { EventBus } from './bus/event-bus.ts';
 import type { PanelConfig } from './config/schema.ts';
 import { DoorOpener } from './door/door-opener.ts';
 import { Doors } from './door/doors.ts';
+import { factoryReset } from './installer/factory-reset.ts';
 import { CallChannel } from './intercom/call-channel.ts';
 import { PanelDirectory } from './intercom/directory.ts';
 import { createIntercomModule } from './intercom/intercom-module.ts';
+import type { HubPairingPort } from './pairing/hub-client.ts';
+import { createPairing } from './pairing/pairing-module.ts';
 import { IdleCheckpointer } from './store/checkpointer.ts';
 import { isStorageFault } from './store/storage-fault.ts';
 import { openStore, type Store } from './store/store.ts';
@@ -39,6 +44,7 @@ import { CardTaps } from './taps/card-taps.ts';
 import { watchReaders } from './taps/reader-events.ts';
 import type { RecentTapLookup } from './taps/recent-taps.ts';
 import { createApiContext } from './wiring/api-context.ts';
+import { createInstallerMode } from './wiring/installer-wiring.ts';
 import { ModuleRunner } from './wiring/modules.ts';
 
 export interface PanelOptions {
@@ -50,6 +56,20 @@ export interface PanelOptions {
   readerOptions?: Partial<ReaderDriverDeps>;
   /** The built panel page to serve at /panel/ (see scripts/build-panel-ui.ts). */
   panelUiDir?: string | undefined;
+  /**
+   * An unpaired panel received its kit and saved it (device/pairing/): the caller restarts the panel,
+   * which then loads its layered config (device/cli.ts). Unset: the kit is saved and the panel runs on.
+   */
+  onPaired?: (() => void) | undefined;
+  /** Tests pair against a fake hub; otherwise https to `pairing.hubUrl`. */
+  pairingHub?: HubPairingPort | undefined;
+  /** The process's recent log lines, for installer mode's log export. */
+  logRing?: LogRing | undefined;
+  /**
+   * Called once a factory reset has erased the panel and stopped it: the process starts again (the CLI
+   * re-executes itself). Unset: the panel stays stopped.
+   */
+  onFactoryReset?: (() => void) | undefined;
 }
 
 export class Panel {
@@ -67,6 +87,7 @@ export class Panel {
   #opener: DoorOpener | undefined;
   #recentTaps: RecentTapLookup | undefined;
   #startedAt = 0;
+  #resetting = false;
 
   constructor(options: PanelOptions) {
     this.#options = options;
@@ -158,6 +179,40 @@ export class Panel {
       clock,
       logger: moduleLogger(logger, 'intercom'),
     });
+    const pairing = createPairing(config, {
+      clock,
+      logger: moduleLogger(logger, 'pairing'),
+      onPaired: () => this.#options.onPaired?.(),
+      ...(this.#options.pairingHub ? { hub: this.#options.pairingHub } : {}),
+    });
+    const sync = createSyncModule(config, {
+      store,
+      audit,
+      bus: this.bus,
+      opener,
+      enrolment,
+      clock,
+      logger: moduleLogger(logger, 'sync'),
+      calls: callChannel,
+    });
+    const installer = createInstallerMode({
+      config,
+      clock,
+      audit,
+      bus: this.bus,
+      store,
+      doors,
+      opener,
+      readers,
+      taps,
+      sync,
+      media: intercom?.selfTest,
+      logRing: this.#options.logRing,
+      startedAt: this.#startedAt,
+      // After the reply has gone out: the API is among what the reset stops.
+      factoryReset: () => void clock.setTimeout(() => void this.#factoryReset(), 200),
+      logger: moduleLogger(logger, 'installer'),
+    });
     const context = createApiContext({
       config,
       clock,
@@ -170,6 +225,7 @@ export class Panel {
       startedAt: this.#startedAt,
       storage: () => store.storageHealth(),
       intercom: intercom?.api,
+      installer,
       onAudit: (listener) => this.bus.on('audit', listener),
       onAccessDecided: (listener) => this.bus.on('access.decided', listener),
       logger: moduleLogger(logger, 'screen'),
@@ -181,7 +237,7 @@ export class Panel {
       logger: moduleLogger(logger, 'api'),
       panelUiDir: this.#options.panelUiDir,
       allowedOrigins: config.api.allowedOrigins,
-      context,
+      context: { ...context, pairing: pairing.view },
     });
     this.#api = api;
 
@@ -191,16 +247,6 @@ export class Panel {
       logger: moduleLogger(logger, 'store'),
     });
     const unwatchWrites = this.bus.on('audit', () => checkpointer.noteWrite());
-    const sync = createSyncModule(config, {
-      store,
-      audit,
-      bus: this.bus,
-      opener,
-      enrolment,
-      clock,
-      logger: moduleLogger(logger, 'sync'),
-      calls: callChannel,
-    });
     let unwatch: (() => void) | undefined;
     this.#runner = new ModuleRunner(moduleLogger(logger, 'panel'));
     await this.#runner.start([
@@ -219,7 +265,11 @@ export class Panel {
         name: 'lifecycle',
         critical: true,
         start: () => void audit.append({ type: 'system.started', data: { panelId: config.panel.id } }),
-        stop: () => void audit.append({ type: 'system.stopped', data: { panelId: config.panel.id } }),
+        // After a factory reset there is no store to write to.
+        stop: () => {
+          if (!this.#resetting)
+            void audit.append({ type: 'system.stopped', data: { panelId: config.panel.id } });
+        },
       },
       { name: 'doors', critical: true, start: () => doors.start(), stop: () => doors.stop() },
       {
@@ -235,8 +285,10 @@ export class Panel {
           await readers.stop();
         },
       },
+      { name: 'installer', critical: false, start: () => {}, stop: () => installer.stop() },
       { name: 'api', critical: true, start: () => api.start(), stop: () => api.stop() },
       ...(sync ? [sync] : []),
+      ...(pairing.module ? [pairing.module] : []),
       ...(intercom ? [intercom.module] : []),
     ]);
   }
@@ -244,6 +296,23 @@ export class Panel {
   async stop(): Promise<void> {
     await this.#runner?.stop();
     this.#runner = undefined;
+  }
+
+  /** Factory reset (installer/factory-reset.ts): relays locked, all but the doors stopped, erased, restarted. */
+  async #factoryReset(): Promise<void> {
+    if (this.#resetting) return;
+    this.#resetting = true;
+    const { logger, config } = this.#options;
+    await factoryReset({
+      panelId: config.panel.id,
+      storePath: config.store.path,
+      lockAll: () => this.#doors?.lockAll(),
+      stopAllButDoors: async () => this.#runner?.stopAfter('doors'),
+      closeStore: () => this.#store?.close(),
+      stopAll: () => this.stop(),
+      logger,
+    });
+    this.#options.onFactoryReset?.();
   }
 
   apiAddress(): { host: string; port: number } {

@@ -7,7 +7,8 @@
  * app device id, checked by the optional `appDeviceAuth` port, i.e. the hub) reads only its own
  * `…/calls/to/<id>` and writes only its own `…/calls/from/<id>` (protocol/call-acl.ts), and that only to
  * panels of its resident's buildings (the `appDeviceAcl` port, cached: app-device-acl.ts), within a
- * publish rate (publish-limiter.ts). revoke() (the hub's AppDeviceRevoker port, also reachable as
+ * publish rate (publish-limiter.ts). A panel paired at runtime (not in `users`) logs in through the
+ * optional `panelAuth` port (the hub) and then has a panel's rights. revoke() (the hub's AppDeviceRevoker port, also reachable as
  * Mosquitto's `deleteClient` control command) disconnects app devices and refuses them from then on.
  * An optional WebSocket listener carries MQTT for the resident web app (browsers cannot speak TCP).
  * aedes speaks MQTT 3.1.1 only (no MQTT 5), so panels and hub connect to it with protocol version 4 —
@@ -24,7 +25,7 @@ import { secretsEqual } from '../../lib/http/bearer.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import { partyMayAccess, RETAINED_LEAVES } from '../protocol/broker-rights.ts';
 import { APP_DEVICE_ID_PATTERN } from '../protocol/calls.ts';
-import { parseDeviceTopic } from '../protocol/topics.ts';
+import { DEVICE_ID_PATTERN, parseDeviceTopic } from '../protocol/topics.ts';
 import { AppDeviceAclCache, type AppDeviceAclPort } from './app-device-acl.ts';
 import { parseControl } from './embedded-control.ts';
 import { DYNSEC_RESPONSE_TOPIC, DYNSEC_TOPIC } from './mosquitto-dynsec.ts';
@@ -43,6 +44,12 @@ export interface EmbeddedBrokerOptions {
    * credentials only the hub knows. Unset: such logins are refused.
    */
   appDeviceAuth?: (username: string, password: string) => Promise<boolean>;
+  /**
+   * Logins of panels not in `users`: panels paired at runtime, whose password only the hub knows (as a
+   * hash). A panel admitted here has the same rights as one in `users` (its own subtree). Asked before
+   * `appDeviceAuth`; unset: such logins are refused.
+   */
+  panelAuth?: (username: string, password: string) => Promise<boolean>;
   /**
    * Whether an app device may publish to a topic (the hub: only panels of its resident's buildings).
    * Unset: the local call rule alone (own `calls/from` topic on any panel).
@@ -230,7 +237,7 @@ export class EmbeddedBroker {
     password: Buffer | undefined,
   ): Promise<BrokerUser | undefined> {
     if (username === undefined) return undefined;
-    const { users, hubUser, appDeviceAuth } = this.#options;
+    const { users, hubUser, appDeviceAuth, panelAuth } = this.#options;
     const given = Buffer.from(password ?? '');
     // A client id other than the username would let one login hold another's session.
     if (username !== hubUser && clientId !== username) return undefined;
@@ -238,6 +245,8 @@ export class EmbeddedBroker {
     if (expected !== undefined) {
       return secretsEqual(given, expected) ? { name: username, kind: 'static' } : undefined;
     }
+    if (panelAuth && DEVICE_ID_PATTERN.test(username) && (await panelAuth(username, given.toString('utf8'))))
+      return { name: username, kind: 'static' };
     if (!appDeviceAuth || !APP_DEVICE_ID_PATTERN.test(username) || this.#revoked.has(username))
       return undefined;
     const ok = await appDeviceAuth(username, given.toString('utf8'));

@@ -1,19 +1,30 @@
 /**
- * The embedded broker's `appDeviceAuth` and `appDeviceAcl` ports answered by the hub's HTTP auth backend
- * (`POST /api/v1/broker/auth` and `/acl`), the way mosquitto-go-auth or EMQX would ask it. A hub that
- * does not answer in time means "refused": the app device retries its connection (or its publish).
+ * The embedded broker's `panelAuth`, `appDeviceAuth` and `appDeviceAcl` ports answered by the hub's HTTP
+ * auth backend (`POST /api/v1/broker/auth` and `/acl`), the way mosquitto-go-auth or EMQX would ask it. A
+ * hub that does not answer in time means "refused": the client retries its connection (or its publish).
+ * The hub's login answer says whose the login is (`kind`): a panel's is never taken for an app device's.
  */
 import type { BrokerAccess } from '../protocol/call-acl.ts';
 
-async function askHub(hubBase: string, secret: string, path: string, body: unknown, timeoutMs: number) {
+async function askHub(
+  hubBase: string,
+  secret: string,
+  path: string,
+  body: unknown,
+  timeoutMs: number,
+): Promise<{ allowed: boolean; kind: unknown }> {
   const res = await fetch(`${hubBase}/api/v1/broker/${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(timeoutMs),
   });
-  await res.body?.cancel();
-  return res.status === 200;
+  if (res.status !== 200) {
+    await res.body?.cancel();
+    return { allowed: false, kind: undefined };
+  }
+  const answer = (await res.json().catch(() => ({}))) as { kind?: unknown };
+  return { allowed: true, kind: answer.kind };
 }
 
 export function hubAppDeviceAuth(
@@ -22,8 +33,34 @@ export function hubAppDeviceAuth(
   timeoutMs = 3000,
 ): (username: string, password: string) => Promise<boolean> {
   // The embedded broker binds the client id to the username; the hub checks the same.
-  return (username, password) =>
-    askHub(hubBase, secret, 'auth', { username, password, clientid: username }, timeoutMs);
+  return async (username, password) => {
+    const { allowed, kind } = await askHub(
+      hubBase,
+      secret,
+      'auth',
+      { username, password, clientid: username },
+      timeoutMs,
+    );
+    return allowed && kind !== 'panel';
+  };
+}
+
+/** A panel paired at runtime (pairing): the hub holds its password's hash. */
+export function hubPanelAuth(
+  hubBase: string,
+  secret: string,
+  timeoutMs = 3000,
+): (username: string, password: string) => Promise<boolean> {
+  return async (username, password) => {
+    const { allowed, kind } = await askHub(
+      hubBase,
+      secret,
+      'auth',
+      { username, password, clientid: username },
+      timeoutMs,
+    );
+    return allowed && kind === 'panel';
+  };
 }
 
 export function hubAppDeviceAcl(
@@ -31,6 +68,7 @@ export function hubAppDeviceAcl(
   secret: string,
   timeoutMs = 3000,
 ): (username: string, topic: string, access: BrokerAccess) => Promise<boolean> {
-  return (username, topic, access) =>
-    askHub(hubBase, secret, 'acl', { username, topic, access, clientid: username }, timeoutMs);
+  return async (username, topic, access) =>
+    (await askHub(hubBase, secret, 'acl', { username, topic, access, clientid: username }, timeoutMs))
+      .allowed;
 }

@@ -7,6 +7,9 @@
  * in the password file and ACL file; both mechanisms run side by side on the same listeners (Mosquitto
  * asks the ACL file first, which has no rule for an app device, then the plugin).
  *
+ * Panels paired at runtime (pairing) are admitted the same way, with their own role (panelRoleAcls,
+ * from the same table as the ACL file's panel blocks).
+ *
  * Also understood by the embedded broker (`deleteClient` only), so one revoker serves both brokers.
  */
 import { randomUUID } from 'node:crypto';
@@ -14,7 +17,9 @@ import type { MqttClient } from 'mqtt';
 import { z } from 'zod';
 import { PortvaktError } from '../../lib/errors.ts';
 import { publishJson } from '../../lib/mqtt/publish-json.ts';
+import { leafRights } from '../protocol/broker-rights.ts';
 import { appDeviceCallFilter, callTopic } from '../protocol/calls.ts';
+import { DEVICE_ID_PATTERN, TOPIC_ROOT } from '../protocol/topics.ts';
 
 export const DYNSEC_TOPIC = '$CONTROL/dynamic-security/v1';
 export const DYNSEC_RESPONSE_TOPIC = `${DYNSEC_TOPIC}/response`;
@@ -47,6 +52,31 @@ export function appDeviceRoleAcls(appDeviceId: string, panelIds: readonly string
     acl('subscribePattern', appDeviceCallFilter(appDeviceId)),
     acl('publishClientReceive', appDeviceCallFilter(appDeviceId)),
     ...panelIds.map((p) => acl('publishClientSend', callTopic(p, 'from', appDeviceId))),
+  ];
+}
+
+/** The role of a panel paired at runtime (pairing): its own, like an app device's. */
+export const panelRole = (panelId: string): string => `portvakt-panel-${panelId}`;
+
+/**
+ * A paired panel's rights, the same table as its ACL-file block (broker-rights.ts panelAclLines): it
+ * writes what it sends and reads what it receives, in its own subtree only.
+ */
+export function panelRoleAcls(panelId: string): DynsecCommand[] {
+  if (!DEVICE_ID_PATTERN.test(panelId)) throw new Error(`invalid device id "${panelId}"`);
+  const rolename = panelRole(panelId);
+  const rights = leafRights('panel');
+  const topic = (leaf: string) => `${TOPIC_ROOT}/devices/${panelId}/${leaf}`;
+  const acl = (acltype: string, leaf: string) => ({
+    command: 'addRoleACL',
+    rolename,
+    acltype,
+    topic: topic(leaf),
+    allow: true,
+  });
+  return [
+    ...rights.write.map((leaf) => acl('publishClientSend', leaf)),
+    ...rights.read.flatMap((leaf) => [acl('subscribePattern', leaf), acl('publishClientReceive', leaf)]),
   ];
 }
 
@@ -120,6 +150,25 @@ export class MosquittoAppDevices {
     await this.#run([{ command: 'deleteRole', rolename }], GONE);
     await this.#run([{ command: 'createRole', rolename }, ...appDeviceRoleAcls(appDeviceId, panelIds)]);
     await this.#run([{ command: 'addClientRole', username: appDeviceId, rolename }]);
+  }
+
+  /**
+   * A paired panel (pairing/pairing.ts): its role and its client, bound to its own client id. Pairing a
+   * panel again (a replaced unit) replaces both: the old login is deleted first, which disconnects it.
+   */
+  async admitPanel(panelId: string, password: string): Promise<void> {
+    const rolename = panelRole(panelId);
+    await this.#run(
+      [
+        { command: 'deleteClient', username: panelId },
+        { command: 'deleteRole', rolename },
+      ],
+      GONE,
+    );
+    await this.#run([{ command: 'createRole', rolename }, ...panelRoleAcls(panelId)]);
+    await this.#run([
+      { command: 'createClient', username: panelId, password, clientid: panelId, roles: [{ rolename }] },
+    ]);
   }
 
   /** Deletes the devices' clients (Mosquitto disconnects them now) and their roles. */

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { errorMessage, PortvaktError, ValidationError } from '../../lib/errors.ts';
 import { ACCOUNT_COMMANDS, runAccount } from './cli/account.ts';
 import { ADD_COMMANDS, runAdd, runCardRevoke } from './cli/admin.ts';
-import { type CliIo, showHelp } from './cli/common.ts';
+import { type CliIo, readProcessStdin, showHelp } from './cli/common.ts';
 import { runImport } from './cli/import.ts';
 import { runProvision } from './cli/provision.ts';
 import { runServe } from './cli/serve.ts';
@@ -94,6 +94,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     env: process.env,
+    stdin: readProcessStdin,
   };
   process.exitCode = await runHubCli(process.argv.slice(2), io);
 }

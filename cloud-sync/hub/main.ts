@@ -19,6 +19,7 @@ import { ConfigPublisher } from './config/publisher.ts';
 import { MqttConnection } from './mqtt/connection.ts';
 import { EventConsumer } from './mqtt/event-consumer.ts';
 import { INBOUND_TOPICS, Inbox, type InboxStats } from './mqtt/inbox.ts';
+import { Pairing } from './pairing/pairing.ts';
 import { ResidentAccounts } from './residents/accounts.ts';
 import type { AppDeviceRevoker } from './residents/app-device-revoker.ts';
 import { LoginLimiter } from './residents/login-limiter.ts';
@@ -71,6 +72,8 @@ export class Hub {
     const clock = this.#clock;
     // Before anything is created: an unreadable file leaves no new hub.db behind.
     const ca = mqttSettings.ca === undefined ? undefined : readCa(mqttSettings.ca);
+    const pairingCa = this.#settings.pairing?.brokerCaFile;
+    const pairingCaPem = pairingCa === undefined ? undefined : readCa(pairingCa).toString('utf8');
     const store = openHubStore(join(dataDir, 'hub.db'), { clock, logger });
     this.#store = store;
     const keys = await loadOrCreateKeys(dataDir, logger);
@@ -138,6 +141,7 @@ export class Hub {
         logins: new AdminLogins({ store, clock }),
         appDeviceAdmission: app.brokerAdmission === 'dynamic-security' ? this.#appDevices : undefined,
         sip: this.#sipAccounts(),
+        pairing: this.#pairing(store, keys, pairingCaPem),
         clock,
         adminToken: this.#settings.adminToken,
         brokerAuthSecret: app.brokerAuthSecret,
@@ -259,6 +263,25 @@ export class Hub {
       edge: { edgeUrl: sip.edgeUrl, domain: sip.domain, caFile: sip.caFile },
       changed: (buildingId) => sync.sync([buildingId]),
     };
+  }
+
+  /** Pairing by a code (settings pairing); undefined when it is off. */
+  #pairing(store: HubStore, keys: HubKeys, brokerCaPem: string | undefined): Pairing | undefined {
+    const settings = this.#settings.pairing;
+    if (!settings) return undefined;
+    return new Pairing({
+      store,
+      clock: this.#clock,
+      logger: this.#logger,
+      settings,
+      hubPublicKey: keys.publicKeyText,
+      brokerCaPem,
+      // Mosquitto learns the panel's login from the hub (dynamic security), as it learns app devices';
+      // a broker that asks the auth backend finds the panel's password hash there.
+      admission:
+        this.#settings.residentApp.brokerAdmission === 'dynamic-security' ? this.#appDevices : undefined,
+      sip: this.#sipAccounts(),
+    });
   }
 
   /** The SIP edge sync; undefined without sip settings (tests watch it). */

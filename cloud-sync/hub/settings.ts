@@ -11,6 +11,7 @@ import { ConfigError, errorMessage } from '../../lib/errors.ts';
 import { LOG_LEVELS } from '../../lib/log/logger.ts';
 import { secretSetting } from '../../lib/log/secret-settings.ts';
 import { brokerOptions } from '../../lib/mqtt/broker-url.ts';
+import { pairingSettingsSchema } from './pairing/pairing-settings.ts';
 import { trustedProxiesSchema } from './residents/client-address.ts';
 import { loginLimitsSchema } from './residents/login-limiter.ts';
 import { residentRateLimitsSchema } from './residents/rate-limit.ts';
@@ -219,6 +220,9 @@ export const hubSettingsSchema = z
       .strict()
       .prefault({}),
     sip: sip.optional().describe('the SIP edge of the phone fallback; absent: no phone fallback'),
+    pairing: pairingSettingsSchema
+      .optional()
+      .describe('pairing new panels by a code on their screen (pairing/); absent: only `provision` kits'),
     recompileIntervalMs: z
       .number()
       .int()

@@ -6,6 +6,7 @@
  * to empty, so snapshots from before a list existed stay valid.
  */
 import { z } from 'zod';
+import { unitNumberIssues } from './building.ts';
 import { reportDirectoryIssues } from './directory.ts';
 import { ENTITIES, ENTITY_NAMES, type EntityName, type EntityRow, perEntity } from './entities.ts';
 import { reportDuplicates } from './rules.ts';
@@ -43,6 +44,8 @@ export const buildingSnapshotSchema = z
     // Every list's ids first, then the other unique fields: the order the issues have always come in.
     for (const list of ENTITY_NAMES) reportDuplicateIds(ctx, list, snap[list]);
     for (const list of ENTITY_NAMES) reportDuplicateValues(ctx, list, snap[list]);
+    for (const { index, message } of unitNumberIssues(snap.units))
+      ctx.addIssue({ code: 'custom', path: ['units', index, 'number'], message });
     reportDirectoryIssues(ctx, snap);
   });
 

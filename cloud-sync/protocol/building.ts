@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { residentDirectoryFields } from './directory.ts';
 import { entityId, epochMs, name } from './fields.ts';
+import { panelLanguageSchema } from './panel-api.ts';
 import { isTimeZone } from './rules.ts';
 
 /** Normalized card UID: upper-case hex, 4, 7 or 10 bytes. */
@@ -63,12 +64,50 @@ export const buildingSchema = z
     /** The building's policy: whether residents' pictures may be shown on its panels. */
     picturesAllowed: z.boolean().default(false),
     ...buildingPhoneFields,
+    /** The language the building's panels start in (a visitor may switch). */
+    language: panelLanguageSchema.default('en'),
   })
   .strict();
 
 export const doorSchema = z.object({ id: entityId, buildingId: entityId, name }).strict();
 
-export const unitSchema = z.object({ id: entityId, buildingId: entityId, name }).strict();
+/** A flat number as a visitor dials it on the panel's keypad: digits only, leading zeros kept. */
+export const UNIT_NUMBER_PATTERN = /^[0-9]{1,8}$/;
+
+export const unitSchema = z
+  .object({
+    id: entityId,
+    buildingId: entityId,
+    name,
+    /** The flat number a visitor dials; unique within the building (unitNumberIssues); null = none. */
+    number: z
+      .string()
+      .regex(UNIT_NUMBER_PATTERN, 'must be 1 to 8 digits, such as "0101" (null for none)')
+      .nullable()
+      .default(null),
+  })
+  .strict();
+
+/**
+ * The units among `units` whose number another unit of the same building already has (index, and the
+ * message naming both): a visitor dialing it must reach one flat. Shared by the snapshot, the hub's write
+ * rules and the CSV import.
+ */
+export function unitNumberIssues(
+  units: readonly { id: string; buildingId: string; number: string | null }[],
+): { index: number; message: string }[] {
+  const holder = new Map<string, string>();
+  const issues: { index: number; message: string }[] = [];
+  units.forEach((unit, index) => {
+    if (unit.number === null) return;
+    const key = `${unit.buildingId}\u0000${unit.number}`;
+    const other = holder.get(key);
+    if (other !== undefined && other !== unit.id)
+      issues.push({ index, message: `unit "${other}" of the building already has number "${unit.number}"` });
+    else holder.set(key, unit.id);
+  });
+  return issues;
+}
 
 export const residentSchema = z
   .object({

@@ -8,10 +8,13 @@ import { Router } from '../../lib/http/router.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { ApiContext } from './context.ts';
 import { openApiDocument } from './openapi.ts';
+import { addInstallerRoutes } from './routes/installer-routes.ts';
 import { addIntercomRoutes } from './routes/intercom-routes.ts';
+import { addPairingRoutes } from './routes/pairing-routes.ts';
 import { addPanelRoutes } from './routes/panel-routes.ts';
 import { addScreenStream } from './routes/screen-stream.ts';
 import { addSimRoutes } from './routes/sim-routes.ts';
+import { addSpeechRoutes } from './routes/speech-routes.ts';
 import { addStaticRoutes } from './static-files.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -35,8 +38,18 @@ export class ApiServer extends JsonServer {
     if (context.sim) addSimRoutes(router, context.sim);
     if (context.intercom) addIntercomRoutes(router, context.intercom, Boolean(context.sim));
     addScreenStream(router, context);
-    addStaticRoutes(router, options.panelUiDir, logger);
-    const doc = openApiDocument({ sim: Boolean(context.sim), intercom: Boolean(context.intercom) });
+    if (context.speech) addSpeechRoutes(router, context.speech);
+    if (context.installer) addInstallerRoutes(router, context.installer, context.health().panelId);
+    if (context.pairing) addPairingRoutes(router, context.pairing);
+    // An unpaired panel has no directory: its page is the pairing page (the code to claim).
+    addStaticRoutes(router, options.panelUiDir, logger, () => context.pairing?.unpaired() ?? false);
+    const doc = openApiDocument({
+      sim: Boolean(context.sim),
+      intercom: Boolean(context.intercom),
+      speech: Boolean(context.speech),
+      installer: Boolean(context.installer),
+      pairing: Boolean(context.pairing),
+    });
     router.add('GET', '/api/v1/openapi.json', () => ({ status: 200, body: doc }));
     super({
       name: 'panel API',

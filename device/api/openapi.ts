@@ -1,6 +1,12 @@
 /** The OpenAPI 3.1 document of the local API, derived from the same zod schemas that validate requests. */
+
 import { z } from 'zod';
 import { auditEventSchema } from '../../cloud-sync/protocol/messages.ts';
+import {
+  PANEL_PAIRING_PATH,
+  PANEL_PAIRING_QR_PATH,
+  panelPairingStatus,
+} from '../../cloud-sync/protocol/pairing.ts';
 import {
   callState,
   cardFeedback,
@@ -14,7 +20,9 @@ import { json, jsonIn, pathId, queryParameters, schemaOf } from '../../lib/http/
 import { accessDecisionSchema } from '../access/types.ts';
 import { doorStateView } from '../door/door-state.ts';
 import { simRelayView } from '../sim/sim-controls.ts';
-import { eventsQuery, inputBody, tapBody, unlockBody } from './schemas.ts';
+import { INSTALLER_SECURITY_SCHEME, installerPaths } from './installer-openapi.ts';
+import { SPEECH_PATH } from './routes/speech-routes.ts';
+import { eventsQuery, inputBody, speechQuery, tapBody, unlockBody } from './schemas.ts';
 
 const errors = {
   '4XX': {
@@ -24,7 +32,13 @@ const errors = {
   },
 };
 
-export function openApiDocument(options: { sim: boolean; intercom?: boolean }): Record<string, unknown> {
+export function openApiDocument(options: {
+  sim: boolean;
+  pairing?: boolean;
+  intercom?: boolean;
+  speech?: boolean;
+  installer?: boolean;
+}): Record<string, unknown> {
   const paths: Record<string, unknown> = {
     '/healthz': {
       get: {
@@ -100,6 +114,9 @@ export function openApiDocument(options: { sim: boolean; intercom?: boolean }): 
     };
   }
   if (options.intercom) Object.assign(paths, intercomPaths());
+  if (options.speech) paths[SPEECH_PATH] = speechPath();
+  if (options.installer) Object.assign(paths, installerPaths());
+  if (options.pairing) Object.assign(paths, pairingPaths());
   if (options.intercom && options.sim) {
     paths['/api/v1/sim/media'] = {
       get: {
@@ -115,6 +132,7 @@ export function openApiDocument(options: { sim: boolean; intercom?: boolean }): 
       securitySchemes: {
         installer: { type: 'http', scheme: 'bearer', description: 'api.installerToken' },
         reader: { type: 'http', scheme: 'bearer', description: 'api.readToken' },
+        ...INSTALLER_SECURITY_SCHEME,
       },
     },
     paths,
@@ -184,6 +202,49 @@ function screenStreamPath(intercom: boolean): Record<string, unknown> {
           },
         },
         429: { description: 'too many screen streams open', ...json(errorBody) },
+      },
+    },
+  };
+}
+
+function speechPath(): Record<string, unknown> {
+  return {
+    get: {
+      summary:
+        'Spoken status for the panel page: the text said by espeak-ng in the language (nb, en, sv), as a WAV for an <audio> element. One synthesis at a time; recent texts are cached',
+      parameters: queryParameters(speechQuery),
+      responses: {
+        200: {
+          description: 'the speech',
+          content: { 'audio/wav': { schema: { type: 'string', format: 'binary' } } },
+        },
+        400: { description: 'a bad language or text (named)', ...json(errorBody) },
+        429: { description: 'too many texts waiting to be spoken (see Retry-After)', ...json(errorBody) },
+        503: {
+          description: 'speech synthesis failed (espeak-ng missing, failing or too slow)',
+          ...json(errorBody),
+        },
+      },
+    },
+  };
+}
+
+/** Pairing as the screen reads it (device/pairing/). */
+function pairingPaths(): Record<string, unknown> {
+  return {
+    [PANEL_PAIRING_PATH]: {
+      get: {
+        summary: 'Pairing with the hub: unpaired, waiting (with the code to show), paired, or error',
+        responses: { 200: { description: 'the pairing state', ...json(panelPairingStatus) } },
+      },
+    },
+    [PANEL_PAIRING_QR_PATH]: {
+      get: {
+        summary: "The code on screen as a QR (SVG): WebAdmin's pairing form with the code filled in",
+        responses: {
+          200: { description: 'image/svg+xml', content: { 'image/svg+xml': { schema: { type: 'string' } } } },
+          ...errors,
+        },
       },
     },
   };

@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import { CALL_ID_PATTERN } from '../../cloud-sync/protocol/calls.ts';
 import { pulseMsSchema } from '../../cloud-sync/protocol/door-pulse.ts';
+import { panelLanguageSchema } from '../../cloud-sync/protocol/panel-api.ts';
 import { pageQueryFields } from '../../lib/http/paging.ts';
+import { speechTextSchema } from '../speech/espeak.ts';
 
 export const idParam = z
   .string()
@@ -25,6 +27,13 @@ export const unlockBody = z
   })
   .strict();
 
+export const speechQuery = z
+  .object({
+    lang: panelLanguageSchema.describe("the screen's language: the voice"),
+    text: speechTextSchema.describe('what to say: 1–200 characters, one line'),
+  })
+  .strict();
+
 export const tapBody = z.object({ uid: z.string().min(1).max(64).describe('card UID as hex') }).strict();
 
 export const inputBody = z.object({ active: z.boolean() }).strict();
@@ -35,3 +44,10 @@ export const bellIdParam = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'must be a bell id of letters, digits, "_", ".", ":" or "-"');
 
 export const callIdParam = z.string().regex(CALL_ID_PATTERN, 'must be a call id');
+
+/** GET /api/v1/installer/logs: how many of the newest log lines. */
+export const logsQuery = z
+  .object({
+    lines: z.coerce.number().int().min(1).max(2000).default(500).describe('the newest N lines (1-2000)'),
+  })
+  .strict();

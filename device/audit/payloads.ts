@@ -164,6 +164,23 @@ export type AuditPayloads = {
   'call.door_refused': { callId: string; doorId: string; reason: string };
   'call.media_error': { callId: string; appDeviceId?: string; reason: string };
   /**
+   * Installer mode (device/installer/): an entry with the PIN, a wrong PIN (the failures in a row so far
+   * and, once past the free tries, how long entries are refused), the first attempt refused during such a
+   * backoff (one row per backoff: the attempts themselves are not checked, nor recorded one by one), and
+   * the end of a session. `session` is a short random id that ties a session's rows together (not its
+   * token). A PIN is never recorded, right or wrong.
+   */
+  'installer.entered': { session: string; replaced: string | null };
+  'installer.pin_refused': { failures: number; lockedForS: number };
+  'installer.backoff': { failures: number; retryAfterS: number };
+  'installer.left': { session: string; reason: 'left' | 'idle' | 'expired' | 'replaced' | 'reset' };
+  /** The installer's relay test from the screen: the decision its `door.unlocked` cites. */
+  'installer.relay_tested': { session: string | null; pulseMs: number };
+  /** The installer exported the panel's recent log lines (redacted) from the screen. */
+  'installer.logs_exported': { session: string | null; lines: number };
+  /** The speaker test tone was played. */
+  'installer.speaker_tested': { session: string | null };
+  /**
    * The alarm: an audit write failed on the storage (full or failing disk). From here events are held
    * in memory, in order, and written out once the storage takes writes again (device/store/audit-log.ts).
    */

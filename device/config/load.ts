@@ -36,6 +36,11 @@ export function configFileExposure(path: string): string | undefined {
 }
 
 export function parseConfigText(text: string, source = 'config'): PanelConfig {
+  return validateConfig(parseYamlText(text, source), source);
+}
+
+/** The YAML as plain data, before validation (config/layered.ts layers the provisioned kit over it). */
+export function parseYamlText(text: string, source = 'config'): unknown {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((e) => withoutSourceText(e.message.split('\n')[0] ?? e.message));
@@ -49,7 +54,7 @@ export function parseConfigText(text: string, source = 'config'): PanelConfig {
     const issue = 'an alias (*name) refers to no anchor; quote values that begin with * or &';
     throw new ConfigError(`${source} is not valid YAML: ${issue}`, [issue]);
   }
-  return validateConfig(raw, source);
+  return raw;
 }
 
 /**

@@ -6,10 +6,15 @@ import { z } from 'zod';
 import { pulseMsSchema } from '../../cloud-sync/protocol/door-pulse.ts';
 import { isTimeZone, reportDuplicates } from '../../cloud-sync/protocol/rules.ts';
 import { mediaConfigSchema } from '../../hal/camera/config-schema.ts';
+import { pinHashSchema } from '../../lib/crypto/pin-hash.ts';
 import { LOG_LEVELS } from '../../lib/log/logger.ts';
 import { secretSetting } from '../../lib/log/secret-settings.ts';
 import { filePath, secretText } from './config-fields.ts';
+import { pairingConfigSchema } from './pairing-schema.ts';
 import { phoneConfigSchema } from './phone-schema.ts';
+
+/** Its folder is the panel's data dir: the database, and provisioned.yaml once paired (layered.ts). */
+export const DEFAULT_STORE_PATH = '/var/lib/portvakt/panel.db';
 
 const id = z
   .string()
@@ -260,7 +265,7 @@ export const configSchema = z
       .prefault({}),
     store: z
       .object({
-        path: z.string().min(1).default('/var/lib/portvakt/panel.db').describe('SQLite database file'),
+        path: z.string().min(1).default(DEFAULT_STORE_PATH).describe('SQLite database file'),
       })
       .strict()
       .prefault({}),
@@ -275,6 +280,11 @@ export const configSchema = z
         installerToken: secretText()
           .optional()
           .describe('bearer token for installer actions (door unlock); unset disables them'),
+        installerPinHash: secretSetting(pinHashSchema)
+          .optional()
+          .describe(
+            'scrypt hash of the installer PIN for installer mode on the screen (written by `portvakt-hub provision`; `portvakt set-installer-pin` overrides it from the data folder); unset: installer mode is disabled',
+          ),
         readToken: secretText()
           .optional()
           .describe(
@@ -307,6 +317,9 @@ export const configSchema = z
       .strict()
       .prefault({}),
     sync: sync.optional(),
+    pairing: pairingConfigSchema
+      .optional()
+      .describe('pairing with the hub by a code on the screen; with no sync section the panel is unpaired'),
     intercom: intercom.optional().describe('absent: no intercom'),
   })
   .strict()
@@ -347,6 +360,7 @@ export type PanelConfigInput = z.input<typeof configSchema>;
 export type DoorConfig = PanelConfig['doors'][number];
 export type ReaderConfig = PanelConfig['readers'][number];
 export type SyncConfig = NonNullable<PanelConfig['sync']>;
+export type PairingConfig = NonNullable<PanelConfig['pairing']>;
 export type IntercomConfig = NonNullable<PanelConfig['intercom']>;
 export type PhoneConfig = NonNullable<IntercomConfig['phone']>;
 export { phoneConfigSchema };

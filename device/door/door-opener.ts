@@ -18,6 +18,7 @@ import type { PreparedUnlock, UnlockCause, UnlockKind, UnlockResult } from './ty
 const KIND_OF_DECISION = {
   'access.granted': 'access',
   'api.unlock_requested': 'api',
+  'installer.relay_tested': 'api',
   'command.executed': 'command',
   'call.door_opened': 'intercom',
   'call.phone_door_opened': 'intercom',

@@ -17,8 +17,17 @@ export function inputId(doorId: string, role: InputRole): string {
   return `${doorId}.${role}`;
 }
 
+/** An input as installer mode's live view reads it (the door controller watches the same line). */
+export interface DoorInput {
+  id: string;
+  doorId: string;
+  role: InputRole;
+  input: DigitalInput;
+}
+
 export class Doors {
   readonly #controllers = new Map<string, DoorController>();
+  readonly #inputs: DoorInput[] = [];
 
   /**
    * Claims every relay, then every input, then drives each door locked — all synchronously, so nothing
@@ -37,7 +46,10 @@ export class Doors {
       const inputs: Partial<Record<InputRole, DigitalInput>> = {};
       for (const role of INPUT_ROLES) {
         const cfg: InputConfig | undefined = door[role];
-        if (cfg) inputs[role] = deps.gpio.openInput(inputId(door.id, role), cfg);
+        if (!cfg) continue;
+        const input = deps.gpio.openInput(inputId(door.id, role), cfg);
+        inputs[role] = input;
+        doors.#inputs.push({ id: inputId(door.id, role), doorId: door.id, role, input });
       }
       const controller = new DoorController({
         door,
@@ -76,5 +88,23 @@ export class Doors {
 
   all(): DoorController[] {
     return [...this.#controllers.values()];
+  }
+
+  /** Every wired input (exit buttons, contacts, tamper switches), in config order. */
+  inputs(): readonly DoorInput[] {
+    return this.#inputs;
+  }
+
+  /** Drives every door locked now (ending pulses); tries them all, then throws the first failure. */
+  lockAll(): void {
+    let failure: unknown;
+    for (const controller of this.#controllers.values()) {
+      try {
+        controller.lockNow();
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+    if (failure) throw failure;
   }
 }

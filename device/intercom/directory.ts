@@ -3,7 +3,9 @@
  * at an injected instant:
  *  - `visibleDirectory`: the bells the screen lists. A separate bell of a hidden or removed resident is
  *    left out, so a hidden resident's name never reaches the screen; a unit bell shows its own text (the
- *    family or company name) and is left out only when it has nobody to ring.
+ *    family or company name) and is left out only when it has nobody to ring. A family bell also carries
+ *    the shown names of its residents who are not hidden, so a visitor finds it by a first name.
+ *  - `panelSite`: the building and entrance the home screen names, and the language it starts in.
  *  - `bellTarget`: whom a bell rings, in order, with their app devices, phone numbers and hidden flags,
  *    for the router.
  *  - `appDeviceOwner`: the resident behind an app device id (the broker proves the id; this maps it).
@@ -11,10 +13,10 @@
  * its unit. Removed residents are never rung.
  */
 import type { Ringtone } from '../../cloud-sync/protocol/calls.ts';
-import type { DirectoryEntry } from '../../cloud-sync/protocol/panel-api.ts';
+import type { DirectoryEntry, DirectoryReply, PanelSite } from '../../cloud-sync/protocol/panel-api.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import type { DirectoryRows } from '../store/directory-lookup.ts';
-import type { Bell, Resident } from '../store/snapshot.ts';
+import { type Bell, LOCAL_BUILDING_ID, type Resident } from '../store/snapshot.ts';
 import { type HidingProfile, isHiddenAt } from './hidden.ts';
 import type { BellRing, IntercomDirectory } from './ports.ts';
 import type { BellTarget, Callee } from './types.ts';
@@ -48,9 +50,8 @@ export function visibleDirectory(rows: DirectoryRows, now: number): DirectoryEnt
       picture: building?.picturesAllowed ? (owner?.picture ?? null) : null,
       // The store's foreign key keeps every bell's unit; the fallback only satisfies the map lookup.
       unitName: unit?.name ?? '',
-      // Unit numbers and family members' names arrive with wt-screen-api.
-      unitNumber: null,
-      memberNames: [],
+      unitNumber: unit?.number ?? null,
+      memberNames: bell.type === 'family' ? ix.shownNames(callees) : [],
       sortKey: bell.sortKey,
     });
   }
@@ -61,6 +62,27 @@ export function visibleDirectory(rows: DirectoryRows, now: number): DirectoryEnt
       byId({ id: a.bellId }, { id: b.bellId }),
   );
   return entries.map(({ sortKey: _, ...entry }) => entry);
+}
+
+/**
+ * The building this panel serves: the one its bells' units are in (the snapshot may also hold the
+ * buildings of residents from elsewhere with access here), else the first synced one; never the local
+ * building that only holds doors the config names. Undefined before the first sync.
+ */
+export function panelBuilding(rows: DirectoryRows): DirectoryRows['buildings'][number] | undefined {
+  const synced = rows.buildings.filter((b) => b.id !== LOCAL_BUILDING_ID);
+  const ofBells = rows.units.find((u) => rows.bells.some((b) => b.unitId === u.id))?.buildingId;
+  return synced.find((b) => b.id === ofBells) ?? synced[0];
+}
+
+/** Where the screen stands: the building (the panel's name before the first sync), the entrance, the language. */
+export function panelSite(rows: DirectoryRows, panelName: string): PanelSite {
+  const building = panelBuilding(rows);
+  return {
+    buildingName: building?.name ?? panelName,
+    entranceName: panelName,
+    defaultLanguage: building?.language ?? 'en',
+  };
 }
 
 /** Throws NotFoundError for a bell this panel does not have. */
@@ -104,6 +126,12 @@ export class PanelDirectory implements IntercomDirectory {
     return visibleDirectory(this.#rows(), now);
   }
 
+  /** The screen's directory with its site, from one read of the rows. */
+  directoryReply(panelName: string, now: number): DirectoryReply {
+    const rows = this.#rows();
+    return { site: panelSite(rows, panelName), bells: visibleDirectory(rows, now) };
+  }
+
   bellTarget(bellId: string, now: number): RoutedBell {
     return bellTarget(this.#rows(), bellId, now);
   }
@@ -126,7 +154,7 @@ export class PanelDirectory implements IntercomDirectory {
 
   /** The building this panel serves, as the phone fallback presents it (undefined before the first sync). */
   building(): DirectoryRows['buildings'][number] | undefined {
-    return this.#rows().buildings[0];
+    return panelBuilding(this.#rows());
   }
 }
 
@@ -179,6 +207,18 @@ class DirectoryIndex {
         ...(resident.phone ? { phone: resident.phone } : {}),
         ...(via === 'phone' ? { via } : {}),
       }));
+  }
+
+  /** The shown names (display name, else name) of the callees who are not hidden, in ring order. */
+  shownNames(callees: readonly Callee[]): string[] {
+    const names: string[] = [];
+    for (const callee of callees) {
+      if (callee.hidden) continue;
+      const resident = this.residents.get(callee.residentId);
+      const shown = resident && (resident.displayName ?? resident.name);
+      if (shown && !names.includes(shown)) names.push(shown);
+    }
+    return names;
   }
 
   #ringList(bell: Bell): { resident: Resident; ringS: number | null; via?: 'app' | 'phone' }[] {

@@ -1,5 +1,5 @@
 /** What the intercom needs from the panel (shared by the module and its lazily loaded start). */
-import type { DirectoryEntry } from '../../cloud-sync/protocol/panel-api.ts';
+import type { DirectoryReply } from '../../cloud-sync/protocol/panel-api.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditLog } from '../audit/types.ts';
@@ -13,7 +13,7 @@ export interface IntercomDeps {
   /** The folder beside the panel's database (the phone prompts are cached there). */
   dataDir: string;
   directory: IntercomDirectory & {
-    visibleDirectory(now: number): DirectoryEntry[];
+    directoryReply(panelName: string, now: number): DirectoryReply;
     building(): { name: string; phonePrompt: string | null; phoneOpenDigits: string } | undefined;
   };
   channel: CallChannel;

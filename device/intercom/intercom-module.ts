@@ -16,12 +16,15 @@ import type { Module } from '../wiring/modules.ts';
 import type { Intercom } from './intercom.ts';
 import type { IntercomApi } from './intercom-api.ts';
 import type { IntercomDeps } from './intercom-deps.ts';
+import { type IntercomSelfTest, intercomSelfTest, type MediaTestPort } from './self-test.ts';
 
 export type { IntercomDeps } from './intercom-deps.ts';
 
 export interface IntercomWiring {
   module: Module;
   api: IntercomApi;
+  /** Installer mode's camera, microphone and speaker tests. */
+  selfTest: IntercomSelfTest;
 }
 
 export function createIntercomModule(
@@ -29,7 +32,14 @@ export function createIntercomModule(
   deps: IntercomDeps,
 ): IntercomWiring | undefined {
   if (!config?.enabled) return undefined;
-  let running: { intercom: Intercom; stats: () => Promise<unknown>; stop: () => Promise<void> } | undefined;
+  let running:
+    | {
+        intercom: Intercom;
+        stats: () => Promise<unknown>;
+        mediaTest: MediaTestPort | undefined;
+        stop: () => Promise<void>;
+      }
+    | undefined;
   let starting: Promise<void> | undefined;
   let stopping = false;
   // Outlives each start of the intercom: the screen subscribes once, before the media stack is up.
@@ -42,15 +52,7 @@ export function createIntercomModule(
     return running.intercom;
   };
   const api: IntercomApi = {
-    directory: () => ({
-      // The building's language arrives with wt-screen-api (building.language); English until then.
-      site: {
-        buildingName: deps.directory.building()?.name ?? deps.panelName,
-        entranceName: deps.panelName,
-        defaultLanguage: 'en',
-      },
-      bells: deps.directory.visibleDirectory(deps.clock.now()),
-    }),
+    directory: () => deps.directory.directoryReply(deps.panelName, deps.clock.now()),
     ring: async (bellId) => {
       await starting;
       return intercom().ring(bellId);
@@ -92,5 +94,9 @@ export function createIntercomModule(
       unforward = undefined;
     },
   };
-  return { module, api };
+  const selfTest = intercomSelfTest({
+    media: () => running?.mediaTest,
+    callActive: () => (running?.intercom.state().phase ?? 'idle') !== 'idle',
+  });
+  return { module, api, selfTest };
 }

@@ -74,6 +74,14 @@ export async function startIntercom(config: IntercomConfig, deps: IntercomDeps) 
   return {
     intercom,
     stats: async () => (mediaUp ? engine.stats() : { unavailable: true }),
+    // The installer's self-test (self-test.ts): only while camera and audio run.
+    mediaTest: mediaUp
+      ? {
+          snapshot: () => engine.snapshot(),
+          micLevel: () => engine.micLevel(),
+          speakerTone: (ms: number) => engine.speakerTone(ms),
+        }
+      : undefined,
     stop: async () => {
       intercom.stop();
       await phone.stop();

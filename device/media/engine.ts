@@ -6,6 +6,7 @@ import { ValidationError } from '../../lib/errors.ts';
 import { SafeEmitter } from '../../lib/events.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { PhoneMediaFactory, PhoneMediaLeg } from '../phone/types.ts';
+import type { MicLevelReading } from './mic-meter.ts';
 import { PhoneLegProxy } from './phone-leg-proxy.ts';
 import {
   type CandidateInit,
@@ -202,6 +203,26 @@ export class MediaEngine {
       mediaPid: this.#channel?.pid,
       workerRestarts: this.#workerRestarts,
     };
+  }
+
+  /** The microphone's level over the last 300 ms (installer self-test). */
+  async micLevel(): Promise<MicLevelReading> {
+    return (await this.#call({ type: 'mic-level' })) as MicLevelReading;
+  }
+
+  /**
+   * The installer's speaker test: the speaker switched to G.711 (as for a phone call), a 1 kHz tone for
+   * `ms`, and back to Opus. Refused while a phone leg is open (it has the speaker).
+   */
+  async speakerTone(ms = 1000): Promise<void> {
+    if (this.#phoneLegs.size > 0) throw new ValidationError('a phone call has the speaker');
+    const { speaker } = this.#o;
+    await speaker.setCodec('pcmu');
+    try {
+      await this.#call({ type: 'speaker-tone', hz: 1000, ms });
+    } finally {
+      await speaker.setCodec('opus');
+    }
   }
 
   /** The newest still of the visitor (JPEG), e.g. for a missed-call notice. */

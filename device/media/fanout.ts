@@ -13,6 +13,7 @@ import type { MediaRequest, PeerState, WorkerInit, WorkerStats } from './protoco
 import { isDiscontinuity, isKeyframeStart, type RtpHeaderView, readRtpHeader } from './rtp.ts';
 import { checkRemoteCandidate } from './signaling.ts';
 import { SparePeers } from './spare-peers.ts';
+import { playTone } from './speaker-tone.ts';
 import { TalkerRestamper } from './talker.ts';
 
 const MAX_PEERS = 32;
@@ -45,6 +46,8 @@ export class FanOut {
   #lastAudio: RtpHeaderView | undefined;
   #talker: string | null = null;
   #speakerPackets = 0;
+  /** The installer's test tone has the speaker (the talker's Opus is kept off it meanwhile). */
+  #tone = false;
 
   constructor(
     init: WorkerInit,
@@ -159,6 +162,26 @@ export class FanOut {
         return this.#phone.start(request.callId, request.remote, request.prompt);
       case 'phone.close':
         return this.#phone.close(request.callId);
+      case 'mic-level':
+        return this.#phone.meter.read();
+      case 'speaker-tone': {
+        if (this.#tone) throw new ValidationError('the speaker test is already playing');
+        this.#tone = true;
+        try {
+          const send = (packet: Buffer) => {
+            this.#speakerPackets++;
+            this.#audio?.send(packet, this.#init.speaker.rtpPort, '127.0.0.1');
+          };
+          await playTone(send, this.#clock, {
+            hz: request.hz,
+            ms: request.ms,
+            ssrc: this.#init.speaker.ssrc,
+          });
+        } finally {
+          this.#tone = false;
+        }
+        return undefined;
+      }
       case 'stats':
         return this.stats();
       case 'shutdown':
@@ -275,7 +298,7 @@ export class FanOut {
     peer.audioReceived++;
     if (this.#talker !== peer.id || this.#peers.get(peer.id) !== peer) return;
     // During a phone call the speaker plays the phone (its pipeline is switched to G.711 then).
-    if (this.#phone.active) return;
+    if (this.#phone.active || this.#tone) return;
     const out = this.#talk.restamp(rtp.serialize(), `${peer.id}/${rtp.header.ssrc}`);
     if (!out) return;
     this.#speakerPackets++;

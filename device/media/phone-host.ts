@@ -8,6 +8,7 @@ import type { Clock } from '../../lib/clock/clock.ts';
 import { NotFoundError, ValidationError } from '../../lib/errors.ts';
 import { PhoneRtpLeg } from '../phone/media/rtp-leg.ts';
 import type { DtmfDigit, PhoneMediaRemote } from '../phone/types.ts';
+import { MicMeter } from './mic-meter.ts';
 import type { PhonePromptSource, WorkerStats } from './protocol.ts';
 import { readRtpHeader } from './rtp.ts';
 
@@ -27,9 +28,12 @@ export class PhoneHost {
   readonly #legs = new Map<string, PhoneRtpLeg>();
   readonly #started = new Set<string>();
   #micPackets = 0;
+  /** The installer's microphone meter reads the same packets. */
+  readonly meter: MicMeter;
 
   constructor(options: PhoneHostOptions) {
     this.#o = options;
+    this.meter = new MicMeter(() => options.clock.monotonic());
   }
 
   /** Whether a started leg has the speaker (the WebRTC talker's audio then stays off it). */
@@ -86,6 +90,7 @@ export class PhoneHost {
   /** An L16 (big-endian) RTP packet of the visitor's microphone: to the started leg, or nowhere. */
   microphone(packet: Buffer): void {
     this.#micPackets++;
+    this.meter.add(packet);
     if (this.#started.size === 0) return;
     const header = readRtpHeader(packet);
     if (!header || header.payloadLength % 2 !== 0) return;

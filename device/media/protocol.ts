@@ -70,6 +70,16 @@ export const requestSchema = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('phone.close'), callId: peerIdSchema }).strict(),
+  /** Installer self-test: the microphone's level over the last 300 ms (mic-meter.ts). */
+  z.object({ type: z.literal('mic-level') }).strict(),
+  /** Installer self-test: a tone as PCMU to the speaker pipeline (switched to PCMU by the engine). */
+  z
+    .object({
+      type: z.literal('speaker-tone'),
+      hz: z.number().int().min(100).max(4000),
+      ms: z.number().int().min(100).max(3000),
+    })
+    .strict(),
   /** Closes every peer (DTLS close, so viewers hang up at once) before the worker is terminated. */
   z.object({ type: z.literal('shutdown') }).strict(),
 ]);

@@ -6,11 +6,12 @@ export function printSimulatorBanner(
   config: PanelConfig,
   address: { host: string; port: number },
   installerToken: string | undefined,
+  installerPin?: string | undefined,
 ): void {
   const lines = [
     '',
     `portvakt simulator — panel "${config.panel.name}" is ready`,
-    ...panelBannerLines(config, address, installerToken),
+    ...panelBannerLines(config, address, installerToken, installerPin),
     '',
     '  Ctrl-C stops the panel with every relay locked.',
     '',
@@ -23,6 +24,7 @@ export function panelBannerLines(
   config: PanelConfig,
   address: { host: string; port: number },
   installerToken: string | undefined,
+  installerPin?: string | undefined,
 ): string[] {
   const base = `http://${address.host}:${address.port}`;
   const reader = config.readers[0]?.id ?? 'READER';
@@ -37,6 +39,9 @@ export function panelBannerLines(
           `  Panel page    ${base}/panel/   (the directory a visitor sees: ring a bell from here)`,
           '                ring "Anna Andersson" and answer in the resident app (log in as the banner says)',
         ]
+      : []),
+    ...(installerPin
+      ? [`  Installer     ${base}/panel/installer.html   PIN ${installerPin} (random per start)`]
       : []),
     '',
     "  Tap a resident's card on the entrance reader (the door unlocks for 5 s):",

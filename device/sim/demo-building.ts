@@ -1,6 +1,7 @@
 /**
- * A demo building for the simulator: 8 flats, 20 residents with cards (4- and 7-byte UIDs), a cleaner on
- * a weekday schedule, a blocked and a revoked card, a resident who moved out, and a doorbell directory
+ * A demo building for the simulator (its screen in English): 8 flats numbered as on their doors
+ * (1001…4002, what a visitor dials), 20 residents with cards (4- and 7-byte UIDs), a cleaner on a weekday
+ * schedule, a blocked and a revoked card, a resident who moved out, and a doorbell directory
  * (demo-directory.ts) with a bell of every type. Deterministic, so the README's example UIDs always mean
  * the same thing.
  */
@@ -31,14 +32,20 @@ export function demoBuilding(): BuildingSnapshotInput {
   const buildingId = 'storgatan-12';
   const snapshot = {
     buildings: [
-      { id: buildingId, name: 'Storgatan 12', timeZone: 'Europe/Stockholm', picturesAllowed: true },
+      {
+        id: buildingId,
+        name: 'Storgatan 12',
+        timeZone: 'Europe/Stockholm',
+        picturesAllowed: true,
+        language: 'en' as const,
+      },
     ],
     doors: [
       { id: 'main-entrance', buildingId, name: 'Main entrance' },
       { id: 'bike-room', buildingId, name: 'Bike room' },
       { id: 'garage', buildingId, name: 'Garage gate' },
     ],
-    units: [] as { id: string; buildingId: string; name: string }[],
+    units: [] as { id: string; buildingId: string; name: string; number: string }[],
     residents: [] as NonNullable<BuildingSnapshotInput['residents']>,
     cards: [] as { id: string; uid: string; residentId: string; status?: 'active' | 'blocked' | 'revoked' }[],
     timeProfiles: [
@@ -53,8 +60,9 @@ export function demoBuilding(): BuildingSnapshotInput {
   };
   for (let floor = 1; floor <= 4; floor++) {
     for (const flat of [1, 2]) {
-      const unitId = `flat-${floor}00${flat}`;
-      snapshot.units.push({ id: unitId, buildingId, name: `Flat ${floor}00${flat}` });
+      const number = `${floor}00${flat}`;
+      // The number a visitor dials on the keypad is the one on the flat's door.
+      snapshot.units.push({ id: `flat-${number}`, buildingId, name: `Flat ${number}`, number });
     }
   }
   for (let i = 0; i < 20; i++) {

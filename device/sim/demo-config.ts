@@ -8,6 +8,8 @@ export function demoConfig(options: {
   storePath: string;
   port: number;
   installerToken: string;
+  /** The installer PIN's hash (installer mode on the screen); absent: installer mode is disabled. */
+  installerPinHash?: string | undefined;
   /** The simulated camera's codec (default VP8). */
   codec?: 'vp8' | 'h264';
 }): PanelConfigInput {
@@ -47,7 +49,12 @@ export function demoConfig(options: {
       { id: 'courtyard-reader', name: 'Sim Reader Courtyard', doors: ['bike-room', 'garage'] },
     ],
     store: { path: options.storePath },
-    api: { host: '127.0.0.1', port: options.port, installerToken: options.installerToken },
+    api: {
+      host: '127.0.0.1',
+      port: options.port,
+      installerToken: options.installerToken,
+      ...(options.installerPinHash ? { installerPinHash: options.installerPinHash } : {}),
+    },
     // A test picture and tone stand in for the camera and microphone; the resident's browser is local.
     intercom: {
       media: { camera: { driver: 'sim', codec: options.codec ?? 'vp8', audio: { driver: 'sim' } } },

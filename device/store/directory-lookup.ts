@@ -11,9 +11,9 @@ import type { AppDevice, Bell, BellMember, Building, Resident, TimeProfile, Unit
 export interface DirectoryRows {
   buildings: readonly Pick<
     Building,
-    'id' | 'name' | 'timeZone' | 'picturesAllowed' | 'phonePrompt' | 'phoneOpenDigits'
+    'id' | 'name' | 'timeZone' | 'picturesAllowed' | 'phonePrompt' | 'phoneOpenDigits' | 'language'
   >[];
-  units: readonly Pick<Unit, 'id' | 'buildingId' | 'name'>[];
+  units: readonly Pick<Unit, 'id' | 'buildingId' | 'name' | 'number'>[];
   residents: readonly Resident[];
   timeProfiles: readonly Pick<TimeProfile, 'id' | 'buildingId' | 'intervals'>[];
   bells: readonly Bell[];
@@ -35,10 +35,11 @@ export class DirectoryLookup {
     const all = <T>(sql: string) => db.prepare<[], T>(sql);
     const buildings = all<Stored<DirectoryRows['buildings'][number]>>(
       `SELECT id, name, time_zone AS timeZone, pictures_allowed AS picturesAllowed, phone_prompt AS phonePrompt,
-         phone_open_digits AS phoneOpenDigits FROM buildings ORDER BY id`,
+         phone_open_digits AS phoneOpenDigits, language FROM buildings ORDER BY id`,
     );
     const units = all<DirectoryRows['units'][number]>(
-      'SELECT id, building_id AS buildingId, name FROM units WHERE id IN (SELECT unit_id FROM bells) ORDER BY id',
+      `SELECT id, building_id AS buildingId, name, number FROM units
+       WHERE id IN (SELECT unit_id FROM bells) ORDER BY id`,
     );
     const residents = all<Stored<Resident>>(
       `SELECT id, unit_id AS unitId, name, status, display_name AS displayName, picture, hidden,

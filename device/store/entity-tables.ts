@@ -42,10 +42,11 @@ export const ENTITY_TABLES: { readonly [K in EntityName]: EntityTable<EntityRow<
       picturesAllowed: 'pictures_allowed',
       phonePrompt: 'phone_prompt',
       phoneOpenDigits: 'phone_open_digits',
+      language: 'language',
     },
   },
   doors: { table: 'doors', fields: { id: 'id', buildingId: 'building_id', name: 'name' } },
-  units: { table: 'units', fields: { id: 'id', buildingId: 'building_id', name: 'name' } },
+  units: { table: 'units', fields: { id: 'id', buildingId: 'building_id', name: 'name', number: 'number' } },
   residents: {
     table: 'residents',
     fields: {

@@ -220,6 +220,18 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE bell_members ADD COLUMN via TEXT NOT NULL DEFAULT 'app' CHECK (via IN ('app', 'phone'));
     `,
   },
+  {
+    version: 6,
+    name: 'the screen: flat numbers, the building language',
+    sql: `
+      -- The flat number a visitor dials on the keypad (digits; NULL: none). Unique within a building is the
+      -- hub's rule and the snapshot's: no index here, so a patch that swaps two numbers applies row by row.
+      ALTER TABLE units ADD COLUMN number TEXT
+        CHECK (number IS NULL OR (length(number) BETWEEN 1 AND 8 AND number NOT GLOB '*[^0-9]*'));
+      -- The language the panel's screen starts in.
+      ALTER TABLE buildings ADD COLUMN language TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('nb', 'en', 'sv'));
+    `,
+  },
 ];
 
 export const latestVersion: number = latestVersionOf(migrations);

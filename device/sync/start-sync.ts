@@ -66,11 +66,18 @@ export async function startSync(deviceId: string, sync: SyncConfig, deps: SyncMo
     onProtocolError: (e) => audit.append(protocolErrorEvent(e)),
     backlogEventsPerS: sync.backlogEventsPerS,
   });
+  let since: number | null = null;
+  const unwatch = [
+    link.events.on('up', () => (since = clock.now())),
+    link.events.on('down', () => (since = clock.now())),
+  ];
   agent.start();
   deps.calls?.attach(link.calls);
   link.start();
   return {
+    linkStatus: () => ({ connected: link.isUp(), since }),
     stop: async () => {
+      for (const off of unwatch) off();
       deps.calls?.detach();
       agent.stop();
       await link.stop();

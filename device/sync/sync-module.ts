@@ -9,12 +9,24 @@ import type { SyncModuleDeps } from './sync-deps.ts';
 
 export type { SyncModuleDeps } from './sync-deps.ts';
 
+/** The broker connection as installer mode shows it. */
+export interface SyncLinkStatus {
+  connected: boolean;
+  /** When it last connected or disconnected (wall ms); null before the first either. */
+  since: number | null;
+}
+
+export interface SyncModule extends Module {
+  linkStatus(): SyncLinkStatus;
+}
+
 /** The sync module, or undefined for a panel without a `sync` section (offline). */
-export function createSyncModule(config: PanelConfig, deps: SyncModuleDeps): Module | undefined {
+export function createSyncModule(config: PanelConfig, deps: SyncModuleDeps): SyncModule | undefined {
   const sync = config.sync;
   if (!sync) return undefined;
-  let running: { stop: () => Promise<void> } | undefined;
+  let running: { stop: () => Promise<void>; linkStatus: () => SyncLinkStatus } | undefined;
   return {
+    linkStatus: () => running?.linkStatus() ?? { connected: false, since: null },
     name: 'cloud-sync',
     critical: false,
     start: async () => {

@@ -12,8 +12,10 @@ import type { AuditEvent, AuditLog } from '../audit/types.ts';
 import type { PanelConfig } from '../config/schema.ts';
 import type { DoorOpener } from '../door/door-opener.ts';
 import type { Doors } from '../door/doors.ts';
+import type { InstallerMode } from '../installer/installer-mode.ts';
 import type { IntercomApi } from '../intercom/intercom-api.ts';
 import { createSimControls } from '../sim/sim-controls.ts';
+import { SpeechService } from '../speech/speech-service.ts';
 import { createCardFeedback } from '../taps/card-feedback.ts';
 import type { CardTaps } from '../taps/card-taps.ts';
 import { RecentTaps } from '../taps/recent-taps.ts';
@@ -31,6 +33,7 @@ export function createApiContext(deps: {
   /** Whether audit writes reach the disk (store.storageHealth). */
   storage: () => PanelHealth['storage'];
   intercom?: IntercomApi | undefined;
+  installer?: InstallerMode | undefined;
   /** Every audit event as it is written (the event bus's `audit`); the directory stream listens here. */
   onAudit?: ((listener: (event: AuditEvent) => void) => () => void) | undefined;
   /** Every access decision (the event bus's `access.decided`): the screen's card feedback. */
@@ -50,8 +53,10 @@ export function createApiContext(deps: {
     : undefined;
   return {
     intercom: deps.intercom,
+    installer: deps.installer,
     recentTaps,
     onCardFeedback: cardFeedback?.onFeedback,
+    speech: new SpeechService({ logger: deps.logger }),
     onConfigApplied: deps.onAudit
       ? (listener) =>
           deps.onAudit!((event) => {

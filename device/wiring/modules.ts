@@ -41,9 +41,18 @@ export class ModuleRunner {
     }
   }
 
+  /**
+   * Stops the modules started after `name`, in reverse order, and leaves `name` and those before it
+   * running (a factory reset keeps the doors, and so the exit buttons, working while it erases).
+   */
+  async stopAfter(name: string): Promise<void> {
+    const index = this.#started.findIndex((m) => m.name === name);
+    await this.stop(index + 1);
+  }
+
   /** Stops every started module in reverse order; one failing to stop does not stop the others. */
-  async stop(): Promise<void> {
-    while (this.#started.length > 0) {
+  async stop(keep = 0): Promise<void> {
+    while (this.#started.length > keep) {
       const m = this.#started.pop()!;
       try {
         await m.stop();

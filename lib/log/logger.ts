@@ -35,6 +35,9 @@ export const REDACTED_KEYS = [
   'brokerPassword',
   'token',
   'installerToken',
+  'installerPin',
+  'installerPinHash',
+  'pin',
   'readToken',
   'adminToken',
   'brokerAuthSecret',
@@ -53,7 +56,7 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 export interface LoggerOptions {
   level?: string;
   /** Where lines go; defaults to stdout. Tests pass a stream to read what was logged. */
-  destination?: NodeJS.WritableStream;
+  destination?: NodeJS.WritableStream | { write(chunk: string): unknown };
 }
 
 export function createRootLogger(options: LoggerOptions = {}): Logger {

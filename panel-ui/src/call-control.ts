@@ -46,10 +46,19 @@ export class CallControl {
       const reply = await api.ring(bell.bellId);
       // The stream may have told of this call already, even of its end (a busy phone answers within
       // 100 ms): the reply is older news then.
-      const now = this.#state.call;
       if (!this.#knows(reply.callId)) this.#state.setCall(reply.call);
-      // Over the fallback poll the end can come first: the outcome screen all the same.
-      else if (now.phase === 'idle') this.#changed(now, reply.call);
+      // A call that ended before the page heard it ring (nobody reachable ends it at once; over the
+      // fallback poll a busy phone's answer can come first): its outcome screen all the same.
+      const now = this.#state.call;
+      if (now.phase === 'idle' && now.last?.callId === reply.callId) {
+        const outcome = now.last.outcome;
+        this.#end({
+          callId: reply.callId,
+          reason: outcome === 'no_app_device' ? 'unreachable' : outcome,
+          bell: { bellId: bell.bellId, bellText: bell.displayText },
+          door: now.lastDoorOpened,
+        });
+      }
     } catch (err) {
       const code = err instanceof ApiError ? err.code : '';
       const reason: EndedReason =

@@ -7,6 +7,8 @@ export interface BannerInput {
   config: PanelConfig;
   panelPort: number;
   installerToken: string;
+  /** The installer PIN `provision` generated (random per start, shown only here). */
+  installerPin: string;
   hubBase: string;
   adminToken: string;
   brokerUrl: string;
@@ -37,7 +39,7 @@ export function printBanner(b: BannerInput): void {
     '                `npm run -s totp -- SECRET` prints the code for the secret WebAdmin shows',
     '  The demo building (20 residents with cards) was loaded through the hub and synced to the panel.',
     '',
-    ...panelBannerLines(b.config, { host: '127.0.0.1', port: b.panelPort }, b.installerToken),
+    ...panelBannerLines(b.config, { host: '127.0.0.1', port: b.panelPort }, b.installerToken, b.installerPin),
     '',
     "  Revoke Anna's card at the hub — the answer comes once the panel has applied it — then tap it again",
     '  (denied: revoked; config.notApplied would name a panel that had not applied it within the wait):',

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml, stringify } from 'yaml';
 import { EmbeddedBroker } from '../../cloud-sync/broker/embedded-broker.ts';
-import { hubAppDeviceAcl, hubAppDeviceAuth } from '../../cloud-sync/broker/hub-auth.ts';
+import { hubAppDeviceAcl, hubAppDeviceAuth, hubPanelAuth } from '../../cloud-sync/broker/hub-auth.ts';
 import { validateConfig } from '../../device/config/load.ts';
 import type { PanelConfigInput } from '../../device/config/schema.ts';
 import { demoBuilding } from '../../device/sim/demo-building.ts';
@@ -98,6 +98,8 @@ async function main(): Promise<number> {
     websocket: { host: '127.0.0.1', port: ports.brokerWs },
     appDeviceAuth: hubAppDeviceAuth(hubBase, brokerAuthSecret),
     appDeviceAcl: hubAppDeviceAcl(hubBase, brokerAuthSecret),
+    // Panels paired through the hub (a second panel with a `pairing` section) log in the same way.
+    panelAuth: hubPanelAuth(hubBase, brokerAuthSecret),
     logger,
   });
   await broker.start();
@@ -142,6 +144,11 @@ async function main(): Promise<number> {
         String(ports.hub),
         '--broker-ws-url',
         broker.wsUrl(),
+        // Pairing: a panel started with `pairing.hubUrl` set to the hub API gets a code to claim.
+        '--pairing-broker-url',
+        brokerUrl,
+        '--pairing-mqtt-version',
+        '4',
         // The hub writes the edge's database (the panel's SIP account, its building's numbers).
         ...sipFlags,
       ],
@@ -160,8 +167,9 @@ async function main(): Promise<number> {
     });
 
     const provisioned = join(dataDir, 'provisioned');
-    const { buildingId } = await seedDemoBuilding(admin, PANEL_ID, (buildingId) =>
-      provision({
+    let installerPin = '';
+    const { buildingId } = await seedDemoBuilding(admin, PANEL_ID, async (buildingId) => {
+      ({ installerPin } = await provision({
         hubCli: HUB_CLI,
         panelId: PANEL_ID,
         hubDataDir: join(dataDir, 'hub'),
@@ -169,9 +177,10 @@ async function main(): Promise<number> {
         brokerUrl,
         out: provisioned,
         extraArgs: sipFlags,
-      }),
-    );
+      }));
+    });
     const kit = parseYaml(readFileSync(join(provisioned, 'panel.yaml'), 'utf8')) as {
+      api: { installerPinHash: string };
       sync: Record<string, unknown> & { password: string };
       intercom?: { phone?: PhoneInput };
     };
@@ -194,6 +203,7 @@ async function main(): Promise<number> {
       storePath: join(dataDir, 'panel', 'panel.db'),
       port: ports.panel,
       installerToken,
+      installerPinHash: kit.api.installerPinHash,
       codec,
     });
     const configInput: PanelConfigInput = {
@@ -217,6 +227,7 @@ async function main(): Promise<number> {
       config,
       panelPort: ports.panel,
       installerToken,
+      installerPin,
       hubBase,
       adminToken,
       brokerUrl,

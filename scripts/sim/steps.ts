@@ -52,7 +52,7 @@ export async function provision(o: {
   out: string;
   /** More flags, e.g. the SIP edge's (`--sip-edge-url` …). */
   extraArgs?: readonly string[];
-}): Promise<void> {
+}): Promise<{ installerPin: string }> {
   const args = [
     o.hubCli,
     'provision',
@@ -72,14 +72,18 @@ export async function provision(o: {
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  let stdout = '';
   child.stdout.on('data', (d) => {
     output += d;
+    stdout += d;
   });
   child.stderr.on('data', (d) => {
     output += d;
   });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`portvakt-hub provision failed (${code}):\n${output}`);
+  // The generated installer PIN is printed once (panel.yaml has only its hash): the banner shows it.
+  return { installerPin: String((JSON.parse(stdout) as { installerPin: unknown }).installerPin) };
 }
 
 /** Resolves with the name of the first SIGINT or SIGTERM. */

@@ -9,6 +9,8 @@
  * /etc, /var and /root move into a temp root, the broker's host and the ports become the lab's, and
  * `systemctl reload mosquitto` becomes a SIGHUP. The wiring step (what an installer edits in panel.yaml)
  * puts the panel on simulated GPIO and reader, whose tap route stands in for the card on the reader.
+ * Section 5b pairs a second panel by its code: its base config gets the same simulated wiring, the hub's
+ * https address becomes the lab's loopback one, and the example code becomes the one the panel shows.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -58,6 +60,9 @@ describe('docs/operating.md', () => {
   let broker: MosquittoHandle | undefined;
   let hubPort = 0;
   let panelPort = 0;
+  /** The second panel's, paired by its code (section 5b). */
+  let panelBPort = 0;
+  let pairingCode = '';
 
   afterAll(async () => {
     for (const d of daemons.reverse()) {
@@ -75,10 +80,14 @@ describe('docs/operating.md', () => {
       .replaceAll('/etc/mosquitto/portvakt', broker?.dir ?? '/nonexistent-broker-dir')
       .replaceAll('systemctl reload mosquitto', `kill -HUP ${broker?.pid ?? 0}`)
       .replaceAll('mqtts://broker.example:8883', `mqtts://127.0.0.1:${broker?.port ?? 0}`)
-      .replaceAll('127.0.0.1:8090', `127.0.0.1:${hubPort}`);
+      .replaceAll('127.0.0.1:8090', `127.0.0.1:${hubPort}`)
+      // Section 5b: the hub as the second panel reaches it, that panel's local API, the code it shows.
+      .replaceAll('https://hub.example', `http://127.0.0.1:${hubPort}`)
+      .replaceAll('127.0.0.1:8080', `127.0.0.1:${panelBPort}`)
+      .replaceAll('7KQ4-M2XD', pairingCode);
     // One pass, whole path components: /etc/portvakt must not also rewrite /etc/portvakt-hub.
     text = text.replace(
-      /(?<![\w/.-])\/(?:etc\/portvakt-hub|etc\/portvakt|var\/lib\/portvakt-hub|var\/backups|root)(?=[/\s'"]|$)/gm,
+      /(?<![\w/.-])\/(?:etc\/portvakt-hub|etc\/portvakt|var\/lib\/portvakt-hub|var\/lib\/portvakt-b|var\/backups|root)(?=[/\s'"]|$)/gm,
       (dir) => join(root, dir),
     );
     // The admin API on the lab's port (the guide uses the default, 8090).
@@ -161,6 +170,50 @@ describe('docs/operating.md', () => {
         15_000,
       );
     },
+    'pairing-base': async () => {
+      // What the image would have differently: the simulator's wiring, the lab's port.
+      const file = join(root, 'etc/portvakt/base-b.yaml');
+      const config = parse(readFileSync(file, 'utf8'));
+      expect(config.sync).toBeUndefined();
+      config.hardware = { gpio: 'sim', reader: 'sim' };
+      for (const door of config.doors) door.relay.chip = 'pinctrl-sim';
+      config.api = { host: '127.0.0.1', port: panelBPort };
+      writeFileSync(file, stringify(config), { mode: 0o600 });
+    },
+    'pairing-panel-up': async () => {
+      await until(
+        async () => {
+          const r = await fetch(`http://127.0.0.1:${panelBPort}/api/v1/pairing`).catch(() => undefined);
+          return r?.ok === true && ((await r.json()) as { state: string }).state === 'waiting';
+        },
+        'the unpaired panel to show a code',
+        15_000,
+      );
+    },
+    'pairing-code': async (output) => {
+      const status = JSON.parse(output) as { state: string; code: string };
+      expect(status.state).toBe('waiting');
+      expect(status.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      pairingCode = status.code;
+    },
+    paired: async (output) => {
+      const claim = JSON.parse(output);
+      expect(claim).toMatchObject({
+        panelId: 'entrance-b',
+        doors: [{ id: 'entrance-b-front', wired: 'relay-1' }],
+      });
+      expect(claim.installerPin).toMatch(/^\d{8}$/);
+      await until(
+        async () => {
+          const p = await hubGet('/api/v1/panels/entrance-b');
+          return p.online === true && p.config?.reportedVersion === p.config?.publishedVersion;
+        },
+        'the paired panel to apply its config',
+        20_000,
+      );
+      const kit = join(root, 'var/lib/portvakt-b/provisioned.yaml');
+      expect(statSync(kit).mode & 0o777).toBe(0o600);
+    },
     accounts: async (output) => {
       // Two JSON answers, each with its password shown once, which logs in at the running hub.
       const added = output
@@ -214,6 +267,7 @@ describe('docs/operating.md', () => {
     execFileSync(join(ROOT, 'scripts/link-commands.sh'), [bin]);
     hubPort = await freePort();
     panelPort = await freePort();
+    panelBPort = await freePort();
     const blocks = guideBlocks();
     expect(blocks.map((b) => b.step).filter(Boolean)).toEqual(Object.keys(STEPS));
     for (const block of blocks) {

@@ -43,6 +43,8 @@ export interface TestHubOptions {
   sip?: HubSettingsInput['sip'];
   /** TURN for app devices (settings turn). */
   turn?: HubSettingsInput['turn'];
+  /** Pairing new panels by a code (settings pairing; default: off). */
+  pairing?: HubSettingsInput['pairing'];
   /** Where the built WebAdmin is (default: the checkout's dist/web/admin). */
   adminWebDir?: string;
   /** The check for changes by the CLI or other workers (default here: off, 0). */
@@ -78,6 +80,7 @@ export async function startTestHub(o: TestHubOptions): Promise<Hub> {
     ...(o.residentApp ? { residentApp: o.residentApp } : {}),
     ...(o.sip ? { sip: o.sip } : {}),
     ...(o.turn ? { turn: o.turn } : {}),
+    ...(o.pairing ? { pairing: o.pairing } : {}),
     ...(o.adminWebDir ? { webAdmin: { webDir: o.adminWebDir } } : {}),
   });
   const hub = new Hub(settings, {

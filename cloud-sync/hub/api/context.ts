@@ -3,6 +3,7 @@ import type { Clock } from '../../../lib/clock/clock.ts';
 import type { AdminLogins } from '../accounts/admin-login.ts';
 import type { ConfigPublisher } from '../config/publisher.ts';
 import type { InboxStats } from '../mqtt/inbox.ts';
+import type { Pairing } from '../pairing/pairing.ts';
 import type { ResidentAccounts } from '../residents/accounts.ts';
 import type { TurnSettings } from '../residents/turn-credentials.ts';
 import type { HubSettings } from '../settings.ts';
@@ -48,6 +49,8 @@ export interface HubApiContext extends ApiSettings {
   appDeviceAdmission?: AppDeviceAdmission | undefined;
   /** Panels' SIP accounts (phone fallback); unset without a SIP edge in the settings. */
   sip?: SipAccountsPort | undefined;
+  /** Pairing new panels by a code (settings pairing); unset: its routes answer 404. */
+  pairing?: Pairing | undefined;
   clock: Clock;
   mqttConnected(): boolean;
   inboxStats(): InboxStats;

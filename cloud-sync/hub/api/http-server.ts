@@ -1,8 +1,9 @@
 /**
  * The hub's HTTP API on the shared JSON server. Everything under /api/v1 except the OpenAPI document and
  * the administrator login needs an admin credential — the operator token or an administrator's session
- * (request-auth.ts), whose principal the routes authorize by building — apart from the resident app's routes (resident session token) and the broker's
- * auth backend (broker secret), whose handlers authenticate themselves. The resident web app's static
+ * (request-auth.ts), whose principal the routes authorize by building — apart from the resident app's routes (resident session token), the broker's
+ * auth backend (broker secret) and the panel's side of pairing (rate limits, poll token), whose handlers
+ * authenticate themselves. The resident web app's static
  * files are public at /app/, WebAdmin's at /admin/. Every request must name the hub in Host, and a state-changing one from a
  * browser must come from the hub's own origin or an allowed one (lib/http/request-origin.ts).
  */
@@ -19,6 +20,7 @@ import { addHubRoutes } from './hub-routes.ts';
 import { addImportRoutes } from './import-routes.ts';
 import { addModerationRoutes } from './moderation-routes.ts';
 import { openApiDocument } from './openapi.ts';
+import { addPairingRoutes, isPanelPairingPath } from './pairing-routes.ts';
 import { RequestAuth } from './request-auth.ts';
 import { addResidentInviteRoutes } from './resident-invite-routes.ts';
 import { addResidentRoutes, RESIDENT_PREFIX } from './resident-routes.ts';
@@ -38,7 +40,8 @@ function needsAdminToken(pathname: string): boolean {
     !isAppPath(pathname) &&
     !isAdminAppPath(pathname) &&
     !pathname.startsWith(RESIDENT_PREFIX) &&
-    !pathname.startsWith(BROKER_PREFIX)
+    !pathname.startsWith(BROKER_PREFIX) &&
+    !isPanelPairingPath(pathname)
   );
 }
 
@@ -68,6 +71,7 @@ export class HubApiServer extends JsonServer {
     addModerationRoutes(router, context, auth);
     addUnitOwnerRoutes(router, context, auth);
     addBrokerRoutes(router, context);
+    addPairingRoutes(router, context, auth);
     addAdminRoutes(router, context, auth);
     addImportRoutes(router, context, auth);
     addAppRoutes(router, context.webDir);
@@ -85,7 +89,8 @@ export class HubApiServer extends JsonServer {
         boundHost: host,
         allowedOrigins: options.allowedOrigins ?? [],
         setting: 'http.allowedOrigins (--allowed-origins)',
-        serverToServer: (pathname) => pathname.startsWith(BROKER_PREFIX),
+        // Panels reach the hub under whatever name its operator gave them (pairing.hubUrl), like the broker.
+        serverToServer: (pathname) => pathname.startsWith(BROKER_PREFIX) || isPanelPairingPath(pathname),
       },
       authorize: (req, pathname) => {
         if (needsAdminToken(pathname)) auth.authenticate(req);

@@ -4,6 +4,7 @@
  * routes, so they take precedence where paths overlap (POST/GET panels).
  */
 import type { IncomingMessage } from 'node:http';
+import { hashPin, randomPin } from '../../../lib/crypto/pin-hash.ts';
 import { ForbiddenError, NotFoundError } from '../../../lib/errors.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Router } from '../../../lib/http/router.ts';
@@ -32,16 +33,19 @@ export function addHubRoutes(router: Router, ctx: HubApiContext, auth: RequestAu
         inbox: ctx.inboxStats(),
       },
     }))
-    .add('POST', '/api/v1/panels', ({ req, body }) => {
+    .add('POST', '/api/v1/panels', async ({ req, body }) => {
       const panel = as(req).create('panels', body);
       // Shown once: the hub keeps only the scrypt hash; the broker needs its own hash of it.
       const brokerPassword = randomPassword();
       store.panels.setPasswordHash(panel.id, hashPassword(brokerPassword));
-      return { status: 201, body: { ...panel, brokerPassword, installerToken: randomPassword() } };
+      return {
+        status: 201,
+        body: { ...panel, brokerPassword, installerToken: randomPassword(), ...(await installerPin()) },
+      };
     })
     // Re-issue (lost kit, leaked password): the old broker password stops working once the broker's
     // passwd line is replaced; the hub keeps no installer token, so a new one is only a suggestion to set.
-    .add('POST', '/api/v1/panels/{id}/credentials', ({ req, params }) => {
+    .add('POST', '/api/v1/panels/{id}/credentials', async ({ req, params }) => {
       operatorOnly(req, 're-issue panel credentials');
       const panel = store.entities.get('panels', params['id']!);
       const brokerPassword = randomPassword();
@@ -52,9 +56,10 @@ export function addHubRoutes(router: Router, ctx: HubApiContext, auth: RequestAu
           panelId: panel.id,
           brokerPassword,
           installerToken: randomPassword(),
+          ...(await installerPin()),
           redo: [
             `broker: mosquitto_passwd -b /etc/mosquitto/portvakt/passwd ${panel.id} '<brokerPassword>', then reload Mosquitto`,
-            'panel: set sync.password (and api.installerToken) in panel.yaml, then restart the panel',
+            'panel: set sync.password (and api.installerToken, api.installerPinHash) in panel.yaml, then restart the panel',
           ],
         },
       };
@@ -112,4 +117,13 @@ export function addHubRoutes(router: Router, ctx: HubApiContext, auth: RequestAu
       as(req).check('panels', command.panelId);
       return { status: 200, body: command };
     });
+}
+
+/**
+ * A new installer PIN to hand to the installer (shown once, the hub keeps nothing of it) and the hash
+ * that goes into the panel's panel.yaml (`api.installerPinHash`).
+ */
+async function installerPin(): Promise<{ installerPin: string; installerPinHash: string }> {
+  const pin = randomPin();
+  return { installerPin: pin, installerPinHash: await hashPin(pin) };
 }

@@ -18,6 +18,7 @@ import { waitQuery } from './config-wait.ts';
 import { eventApiPaths } from './events-openapi.ts';
 import { importApiPaths } from './import-openapi.ts';
 import { inviteModerationPaths } from './invite-moderation-openapi.ts';
+import { pairingApiPaths } from './pairing-openapi.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
 import { rotationBody } from './schemas.ts';
 import { unitOwnerPaths } from './unit-owner-openapi.ts';
@@ -87,9 +88,15 @@ export function openApiDocument(): Record<string, unknown> {
       requestBody: jsonIn(ENTITY_SPECS.panels.schema),
       responses: {
         201: {
-          description: 'panel with brokerPassword and installerToken (shown once; the hub keeps neither)',
+          description:
+            'panel with brokerPassword, installerToken and installerPin with its hash for panel.yaml (shown once; the hub keeps none of them)',
           ...json(
-            ENTITY_SPECS.panels.view.extend({ brokerPassword: z.string(), installerToken: z.string() }),
+            ENTITY_SPECS.panels.view.extend({
+              brokerPassword: z.string(),
+              installerToken: z.string(),
+              installerPin: z.string(),
+              installerPinHash: z.string(),
+            }),
           ),
         },
         ...errors,
@@ -126,7 +133,7 @@ export function openApiDocument(): Record<string, unknown> {
   paths['/api/v1/panels/{id}/credentials'] = {
     post: {
       summary:
-        "Re-issue the panel's credentials: a new broker password (the old one works until the broker's passwd line is replaced) and a new installer token to set",
+        "Re-issue the panel's credentials: a new broker password (the old one works until the broker's passwd line is replaced), a new installer token and installer PIN (with the hash for panel.yaml) to set",
       parameters: [pathId('id')],
       responses: {
         200: {
@@ -136,6 +143,8 @@ export function openApiDocument(): Record<string, unknown> {
               panelId: z.string(),
               brokerPassword: z.string(),
               installerToken: z.string(),
+              installerPin: z.string().describe('8 digits for installer mode on the screen; shown once'),
+              installerPinHash: z.string().describe("for panel.yaml's api.installerPinHash"),
               redo: z.array(z.string()),
             }),
           ),
@@ -223,6 +232,7 @@ export function openApiDocument(): Record<string, unknown> {
     eventApiPaths(),
     inviteModerationPaths(),
     unitOwnerPaths(),
+    pairingApiPaths(),
   );
   paths['/healthz'] = {
     get: {
@@ -242,6 +252,7 @@ export function openApiDocument(): Record<string, unknown> {
           description: "the operator token, or an administrator's session token (POST /api/v1/admin/login)",
         },
         ...residentSecuritySchemes,
+        pollToken: { type: 'http', scheme: 'bearer', description: "a pairing request's poll token" },
       },
     },
     security: [{ admin: [] }],

@@ -7,6 +7,15 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   env: Record<string, string | undefined>;
+  /** All of standard input, for secrets that must not be on the command line (`--installer-pin-file -`). */
+  stdin?: () => Promise<string>;
+}
+
+/** Standard input of the process, read once to its end. */
+export async function readProcessStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
 }
 
 export type Options = NonNullable<ParseArgsConfig['options']>;

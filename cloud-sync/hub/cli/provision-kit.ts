@@ -1,6 +1,7 @@
 /**
  * The installer's kit `provision` writes for one panel (to its --out dir):
- *   panel.yaml             panel config with the `sync:` section, the installer token and, with a SIP edge,
+ *   panel.yaml             panel config with the `sync:` section, the installer token, the installer PIN's
+ *                          hash and, with a SIP edge,
  *                          `intercom.phone` (the panel's SIP account) (0600: secrets)
  *   mosquitto.passwd.line  `id:$7$…` from mosquitto_passwd, when installed (0600)
  *   mosquitto.acl.lines    the panel's block for deploy/mosquitto/acl: per leaf, it writes what it sends
@@ -29,6 +30,8 @@ export interface KitContents {
   brokerUrl: string;
   password: string;
   installerToken: string;
+  /** scrypt hash of the installer PIN (lib/crypto/pin-hash.ts); the PIN itself is never written. */
+  installerPinHash: string;
   hubPublicKey: string;
   /** The panel's SIP account for the phone fallback (`intercom.phone`); absent: no phone fallback. */
   phone?: PanelPhoneSection | undefined;
@@ -73,7 +76,7 @@ function panelYaml(p: KitContents): string {
     hardware: { gpio: 'onoff', reader: 'pcsc' },
     doors,
     readers: [{ id: 'reader-1', name: 'ACS ACR122U', doors: doors.map((d) => d.id) }],
-    api: { installerToken: p.installerToken },
+    api: { installerToken: p.installerToken, installerPinHash: p.installerPinHash },
     sync: { brokerUrl: p.brokerUrl, username: p.panelId, password: p.password, hubPublicKey: p.hubPublicKey },
     // The phone fallback: the panel calls residents' phones through the SIP edge with this account.
     ...(p.phone ? { intercom: { phone: p.phone } } : {}),

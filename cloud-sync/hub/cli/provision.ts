@@ -1,24 +1,26 @@
 /**
  * `provision`: everything an installer needs for one panel in one command. Creates the panel (and, with
  * `--door`, its doors) at the hub with a random broker password (the hub keeps only its scrypt hash) and
- * a random installer token (the hub keeps nothing of it), and writes the kit (provision-kit.ts).
+ * a random installer token (the hub keeps nothing of it) — provisioning/provision-panel.ts, which pairing
+ * shares — and installer PIN (panel.yaml gets only its scrypt hash; the PIN is printed once, or read from
+ * --installer-pin-file), and writes the kit (provision-kit.ts).
  *
  * A panel exists once: provisioning it again is refused, so its working credentials are never replaced by
  * accident. `--reissue` is the explicit way to replace them (a lost kit, a leaked password): new broker
  * password and installer token, a new kit, and the steps the installer must redo on the broker and panel.
  */
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SystemClock } from '../../../lib/clock/clock.ts';
-import { NotFoundError, PortvaktError, ValidationError } from '../../../lib/errors.ts';
+import { hashPin, pinSchema, randomPin } from '../../../lib/crypto/pin-hash.ts';
+import { errorMessage, ValidationError } from '../../../lib/errors.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
+import { provisionPanel } from '../provisioning/provision-panel.ts';
 import { loadOrCreateKeys } from '../signer/keys.ts';
-import { issuePanelSipAccount, type PanelPhoneSection } from '../sip/panel-account.ts';
-import { ENTITY_SPECS, type Panel } from '../store/entity-specs.ts';
+import { ENTITY_SPECS } from '../store/entity-specs.ts';
 import { openHubStore } from '../store/hub-store.ts';
-import { hashPassword, randomPassword } from '../store/passwords.ts';
 import {
   type CliIo,
   type CliValue,
@@ -46,7 +48,11 @@ Creates the panel at the hub and writes panel.yaml, mosquitto.passwd.line and mo
                      both sides name the same doors (doors added later: \`door add\`, then wire them)
   --broker-url URL   what the panel connects to, e.g. mqtts://broker.example:8883
   --out DIR          the kit; refused if it already holds one (files with secrets are written 0600)
-  --reissue          the panel exists: replace its broker password and installer token (the old ones
+  --installer-pin-file FILE
+                     the installer PIN (6-12 digits, first line of FILE; "-": standard input); without
+                     it a random 8-digit PIN is generated and printed once. panel.yaml gets only its hash
+                     (api.installerPinHash); the PIN opens installer mode on the panel's screen
+  --reissue          the panel exists: replace its broker password, installer token and PIN (the old ones
                      stop working once the broker's passwd line and the panel's panel.yaml are replaced),
                      and with a SIP edge its SIP password (the old one stops working at once)
 ${SIP_EDGE_HELP}
@@ -69,6 +75,7 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
     'broker-url': { type: 'string' },
     out: { type: 'string' },
     reissue: { type: 'boolean' },
+    'installer-pin-file': { type: 'string' },
     ...SIP_EDGE_OPTIONS,
   });
   if (values['help']) return showHelp(io, PROVISION_HELP);
@@ -83,56 +90,40 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
   const doors = doorFlags(values['door'], panelId);
   const sip = sipEdgeFlags(values, io);
   assertKitDirFree(out);
+  const pinFile = optional(values, 'installer-pin-file');
+  // Read (and checked) before the hub changes anything: a bad PIN file provisions nothing.
+  const installerPin = pinFile === undefined ? randomPin() : await readPinFile(pinFile, io);
+  const installerPinHash = await hashPin(installerPin);
   const dir = dataDir(values, io);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const keys = await loadOrCreateKeys(dir, silentLogger);
   const clock = new SystemClock();
   const store = openHubStore(join(dir, 'hub.db'), { clock, logger: silentLogger });
   try {
-    const password = randomPassword();
-    const installerToken = randomPassword();
-    const provisioned = store.transaction((): { row: Panel; phone: PanelPhoneSection | undefined } => {
-      const existing = store.entities.find('panels', panelId);
-      if (existing && !reissue)
-        throw new PortvaktError(
-          'conflict',
-          `panel "${panelId}" is already provisioned; its credentials stay valid. To replace them (lost kit, ` +
-            `leaked password): portvakt-hub provision --reissue --panel-id ${panelId} --broker-url URL --out NEW_DIR`,
-        );
-      if (!existing && reissue)
-        throw new NotFoundError(`no panel "${panelId}" to reissue: provision it without --reissue`);
-      if (existing && buildingId !== undefined && existing.buildingId !== buildingId)
-        throw new ValidationError(
-          `panel "${panelId}" is in building "${existing.buildingId}", not "${buildingId}"`,
-        );
-      const row =
-        existing ??
-        store.entities.create('panels', {
-          id: panelId,
-          name: optional(values, 'name') ?? panelId,
-          buildingId,
-        });
-      for (const door of doors) {
-        const found = store.entities.find('doors', door.id);
-        if (!found) store.entities.create('doors', door);
-        else if (found.panelId !== panelId)
-          throw new ValidationError(`door "${door.id}" belongs to panel "${found.panelId}"`);
-      }
-      store.panels.setPasswordHash(panelId, hashPassword(password));
-      const phone = sip.address && issuePanelSipAccount(store, panelId, sip.address, clock.now());
-      return { row, phone };
-    });
-    const panel = provisioned.row;
+    const provisioned = provisionPanel(
+      store,
+      {
+        panelId,
+        buildingId,
+        name: optional(values, 'name'),
+        doors,
+        reissue,
+        sip: sip.address,
+        reissueHint: `portvakt-hub provision --reissue --panel-id ${panelId} --broker-url URL --out NEW_DIR`,
+      },
+      clock.now(),
+    );
+    const { panel, building, installerToken } = provisioned;
     if (sip.edgeDb !== undefined && provisioned.phone) writeEdgeNow(store, sip.edgeDb, panel.buildingId, io);
-    const building = store.entities.get('buildings', panel.buildingId);
     const files = writeKit(out, {
       panelId,
       name: panel.name,
       timeZone: building.timeZone,
-      doors: store.entities.list('doors', { panelId }),
+      doors: provisioned.doors,
       brokerUrl,
-      password,
+      password: provisioned.brokerPassword,
       installerToken,
+      installerPinHash,
       hubPublicKey: keys.publicKeyText,
       phone: provisioned.phone,
     });
@@ -146,10 +137,13 @@ export async function runProvision(args: string[], io: CliIo): Promise<number> {
       panelId,
       buildingId: panel.buildingId,
       reissued: reissue,
-      doors: store.entities.list('doors', { panelId }).map((d) => d.id),
+      doors: provisioned.doors.map((d) => d.id),
       hubPublicKey: keys.publicKeyText,
       // Shown once: the hub keeps no copy (it is also in panel.yaml, api.installerToken).
       installerToken,
+      // Shown once, when generated: panel.yaml holds only its hash (api.installerPinHash).
+      installerPin:
+        pinFile === undefined ? installerPin : `as given in ${pinFile === '-' ? 'standard input' : pinFile}`,
       // The SIP password is only in panel.yaml (intercom.phone).
       phoneFallback: provisioned.phone
         ? { username: panelId, domain: provisioned.phone.domain, edgeUrl: provisioned.phone.edgeUrl }
@@ -168,8 +162,26 @@ function reissueSteps(panelId: string, out: string, phone: boolean): string {
   1. broker: replace the "${panelId}:" line of /etc/mosquitto/portvakt/passwd with ${join(out, 'mosquitto.passwd.line')}
      and reload Mosquitto (systemctl reload mosquitto); the ACL lines are unchanged.
   2. panel: install ${join(out, 'panel.yaml')} (keep your wiring: copy only sync.password and
-     api.installerToken${phone ? ' and intercom.phone' : ''} into the existing file) and restart the panel.${phone ? '\n     Its old SIP password stopped working now: phone calls fail until then.' : ''}
+     api.installerToken, api.installerPinHash${phone ? ' and intercom.phone' : ''} into the existing file) and restart the panel.${phone ? '\n     Its old SIP password stopped working now: phone calls fail until then.' : ''}
 `;
+}
+
+/** The installer PIN from the first line of a file, or of standard input for "-". */
+async function readPinFile(file: string, io: CliIo): Promise<string> {
+  let text: string;
+  try {
+    if (file === '-') {
+      if (!io.stdin) throw new Error('no standard input here');
+      text = await io.stdin();
+    } else text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ValidationError(`--installer-pin-file: cannot read ${file}: ${errorMessage(err)}`);
+  }
+  const pin = (text.split(/\r?\n/)[0] ?? '').trim();
+  // The PIN itself is never quoted back.
+  if (!pinSchema.safeParse(pin).success)
+    throw new ValidationError('--installer-pin-file: the first line must be the PIN, 6-12 digits');
+  return pin;
 }
 
 /** `--door ID[=NAME]` flags as door rows, validated before the database is opened. */

@@ -5,7 +5,7 @@
  * the OpenAPI document print `IMPORT_COLUMNS_HELP`.
  */
 import { z } from 'zod';
-import { CARD_UID_PATTERN } from '../../protocol/building.ts';
+import { CARD_UID_PATTERN, UNIT_NUMBER_PATTERN } from '../../protocol/building.ts';
 import { E164_PATTERN } from '../../protocol/directory.ts';
 import { entityId, name } from '../../protocol/fields.ts';
 
@@ -27,6 +27,11 @@ export const IMPORT_COLUMNS = {
     required: false,
     schema: text(name, 200),
     help: 'the unit\'s name (e.g. "A 1201"); renames an existing unit',
+  },
+  unit_number: {
+    required: false,
+    schema: z.string().regex(UNIT_NUMBER_PATTERN, 'must be 1 to 8 digits, such as "0101"'),
+    help: "optional: the flat number a visitor dials on the panel (digits, unique in the building); sets the unit's number",
   },
   resident_id: {
     required: false,

@@ -80,6 +80,7 @@ function runWrite(entities: Entities, write: ImportWrite): void {
 function entityLookup(entities: Entities): ImportLookup {
   return {
     unit: (id) => entities.find('units', id),
+    unitNumbered: (buildingId, number) => entities.list('units', { buildingId, number })[0]?.id,
     resident: (id) => entities.find('residents', id),
     residentsNamed: (unitId, name) => entities.list('residents', { unitId, name }).map((r) => r.id),
     card: (uid) => entities.list('cards', { uid })[0],

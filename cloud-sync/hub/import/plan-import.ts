@@ -1,19 +1,19 @@
 /**
  * Turns an import file's rows into the writes it means for one building — units, residents and cards to
- * create or update — checked against each other and against what the hub holds: a unit of another
- * building, an unknown unit with no name to create it, a resident of another building, two rows that
- * disagree about one unit or resident, a card UID twice in the file or already someone else's. Nothing is
- * written here; a row with a problem is reported and the plan is not applied.
+ * create or update — checked against each other and against what the hub holds: the units' own checks
+ * (plan-units.ts), a resident of another building, two rows that disagree about one resident, a card UID
+ * twice in the file or already someone else's. Nothing is written here; a row with a problem is reported
+ * and the plan is not applied.
  *
  * Rows are matched to what exists so that importing the same file again changes nothing: a unit by its
  * id, a resident by resident_id or else by (unit, name), a card by its UID.
  */
 import { randomUUID } from 'node:crypto';
+import { planUnits, type UnitLookup, type UnitWrite } from './plan-units.ts';
 import type { ImportIssue, ImportRow } from './read-csv.ts';
 
 /** What the plan needs to know about the hub's rows (read through the store). */
-export interface ImportLookup {
-  unit(id: string): { buildingId: string; name: string } | undefined;
+export interface ImportLookup extends UnitLookup {
   resident(
     id: string,
   ): { unitId: string; name: string; phone: string | null; email: string | null } | undefined;
@@ -28,8 +28,7 @@ export interface ImportLookup {
 
 /** One write of the plan, with the line that asked for it (named in an error if the store refuses it). */
 export type ImportWrite =
-  | { line: number; entity: 'units'; op: 'create'; row: { id: string; buildingId: string; name: string } }
-  | { line: number; entity: 'units'; op: 'update'; id: string; patch: { name: string } }
+  | UnitWrite
   | {
       line: number;
       entity: 'residents';
@@ -63,11 +62,6 @@ export interface ImportPlan {
   summary: { units: ImportCounts; residents: ImportCounts; cards: ImportCounts; accessRules: ImportCounts };
 }
 
-interface SeenUnit {
-  line: number;
-  name: string | undefined;
-}
-
 interface SeenResident {
   line: number;
   id: string;
@@ -84,44 +78,16 @@ export function planImport(buildingId: string, rows: readonly ImportRow[], looku
   const errors: ImportIssue[] = [];
   const fail = (line: number, column: string | null, code: string, message: string) =>
     errors.push({ line, column, code, message });
-  const units = new Map<string, SeenUnit>();
   const residents = new Map<string, SeenResident>();
   const cards = new Map<string, number>();
   /** New residents the file names without an id, by (unit, name): the id they are created with. */
   const newByName = new Map<string, string>();
-  const writes: ImportWrite[] = [];
-  const summary = { units: counts(), residents: counts(), cards: counts(), accessRules: counts() };
-  const buildingDoors = new Set(lookup.doors(buildingId));
-
   // Units first, so any row may name the unit that another row creates.
-  for (const { line, cells } of rows) {
-    const unitId = cells.unit_id!;
-    const seen = units.get(unitId);
-    if (!seen) units.set(unitId, { line, name: cells.unit_name });
-    else if (cells.unit_name !== undefined && seen.name === undefined) seen.name = cells.unit_name;
-    else if (cells.unit_name !== undefined && cells.unit_name !== seen.name)
-      fail(line, 'unit_name', 'conflict', `unit "${unitId}" is named "${seen.name}" on line ${seen.line}`);
-  }
-  const badUnits = new Set<string>();
-  for (const [unitId, seen] of units) {
-    const stored = lookup.unit(unitId);
-    if (stored && stored.buildingId !== buildingId) {
-      badUnits.add(unitId);
-    } else if (!stored && seen.name === undefined) {
-      badUnits.add(unitId);
-    } else if (!stored) {
-      writes.push({
-        line: seen.line,
-        entity: 'units',
-        op: 'create',
-        row: { id: unitId, buildingId, name: seen.name! },
-      });
-      summary.units.created++;
-    } else if (seen.name !== undefined && seen.name !== stored.name) {
-      writes.push({ line: seen.line, entity: 'units', op: 'update', id: unitId, patch: { name: seen.name } });
-      summary.units.updated++;
-    } else summary.units.unchanged++;
-  }
+  const units = planUnits(buildingId, rows, lookup, (issue) => errors.push(issue));
+  const { badUnits } = units;
+  const writes: ImportWrite[] = [...units.writes];
+  const summary = { units: units.counts, residents: counts(), cards: counts(), accessRules: counts() };
+  const buildingDoors = new Set(lookup.doors(buildingId));
 
   for (const { line, cells } of rows) {
     const unitId = cells.unit_id!;

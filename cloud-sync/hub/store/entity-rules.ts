@@ -10,7 +10,7 @@ import type { Statements } from './statements.ts';
 
 type Rules = { readonly [N in EntityName]?: (statements: Statements, row: EntityInput<N>) => void };
 
-const RULES: Rules = { doorbells: checkDoorbell, doorbellMembers: checkDoorbellMember };
+const RULES: Rules = { units: checkUnit, doorbells: checkDoorbell, doorbellMembers: checkDoorbellMember };
 
 export function checkEntityRules<N extends EntityName>(
   statements: Statements,
@@ -32,6 +32,17 @@ function checkRefs(statements: Statements, name: EntityName, row: Record<string,
         `${field}: no such ${specOf(target).what} "${ref}"`,
       ]);
   }
+}
+
+/** A visitor dialing a flat number must reach one flat: unique within the building. */
+function checkUnit(statements: Statements, unit: EntityInput<'units'>): void {
+  if (unit.number === null) return;
+  const other = statements
+    .get('SELECT id FROM units WHERE building_id = ? AND number = ? AND id <> ? ORDER BY id LIMIT 1')
+    .pluck()
+    .get(unit.buildingId, unit.number, unit.id);
+  if (other !== undefined)
+    refuse('unit', `number: unit "${String(other)}" of the building already has number "${unit.number}"`);
 }
 
 function checkDoorbell(statements: Statements, bell: EntityInput<'doorbells'>): void {

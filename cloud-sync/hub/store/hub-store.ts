@@ -15,6 +15,7 @@ import { CommandLog } from './command-log.ts';
 import { Entities } from './entities.ts';
 import { EventLog } from './event-log.ts';
 import { migrations } from './migrations.ts';
+import { PairingRequests } from './pairing-requests.ts';
 import { PanelStatus } from './panel-status.ts';
 import { PendingPatches } from './pending-patches.ts';
 import { ResidentHidingProfiles } from './resident-hiding-profiles.ts';
@@ -47,6 +48,8 @@ export interface HubStore {
   readonly unitOwners: UnitOwners;
   /** Panels' SIP credentials (ha1) and what the SIP edge's database holds per building. */
   readonly sip: SipCredentials;
+  /** Unpaired panels' pairing requests and their sealed kits (pairing/pairing.ts). */
+  readonly pairing: PairingRequests;
   /**
    * Runs `fn` in one transaction (nested calls become savepoints). `immediate` takes the write lock at the
    * start, so two hub workers that read-then-write (a config version) cannot interleave.
@@ -82,6 +85,7 @@ export function openHubStore(path: string, options: { clock: Clock; logger: Logg
     invites: new ResidentInvites(db),
     unitOwners: new UnitOwners(db),
     sip: new SipCredentials(db),
+    pairing: new PairingRequests(db),
     transaction: (fn, { immediate = false } = {}) => {
       const run = db.transaction(fn);
       return immediate ? run.immediate() : run();

@@ -448,4 +448,46 @@ export const migrations: readonly Migration[] = [
         WHERE type = 'call.phone_dialing';
     `,
   },
+  {
+    version: 12,
+    name: "the panel's screen: flat numbers, the building language",
+    sql: `
+      -- The flat number a visitor dials on the panel's keypad (digits; NULL: none). Unique within a
+      -- building: entity-rules.ts refuses a duplicate with a message naming the unit that has it (a UNIQUE
+      -- index could only say "conflict"); the index finds that unit.
+      ALTER TABLE units ADD COLUMN number TEXT
+        CHECK (number IS NULL OR (length(number) BETWEEN 1 AND 8 AND number NOT GLOB '*[^0-9]*'));
+      CREATE INDEX units_building_number ON units(building_id, number) WHERE number IS NOT NULL;
+      -- The language the building's panels start their screen in.
+      ALTER TABLE buildings ADD COLUMN language TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('nb', 'en', 'sv'));
+    `,
+  },
+  {
+    version: 13,
+    name: 'pairing: panels that ask for a code, and the sealed kit a claim leaves them',
+    sql: `
+      -- An unpaired panel's request (pairing/pairing.ts). The code and the poll token are kept only as
+      -- SHA-256 hashes; the kit only sealed to the panel's X25519 key (public_key), and only from the claim
+      -- until the panel collects it (then the row is deleted). Rows past expires_at are pruned: an open
+      -- request's code lives about 15 minutes, a claimed one's kit until kit collection expires.
+      CREATE TABLE pairing_requests (
+        id TEXT PRIMARY KEY,
+        code_hash TEXT NOT NULL UNIQUE,
+        poll_token_hash TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        source TEXT NOT NULL,
+        doors TEXT NOT NULL,
+        software TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        claimed_at INTEGER,
+        panel_id TEXT,
+        -- The sealed kit (JSON); set at the claim, handed out once ready_at is set (after the broker
+        -- admitted the panel's login).
+        kit TEXT,
+        ready_at INTEGER
+      ) STRICT;
+      CREATE INDEX pairing_requests_expiry ON pairing_requests(expires_at);
+    `,
+  },
 ];

@@ -21,12 +21,10 @@ export function bellRow(
   const picture = bell.picture?.startsWith('data:image/')
     ? h('img', { class: 'bell-picture', src: bell.picture, alt: '' })
     : h('span', { class: 'bell-initial', 'aria-hidden': 'true' }, initial(bell.displayText));
+  // The accessible name is the row's visible text ("Erik Berg Flat 1002 Ring"), so what a screen reader
+  // says and what a speech-input user reads out are the same words.
   const ring = button(
-    {
-      class: 'bell-ring',
-      testid: `${testPrefix}ring-${bell.bellId}`,
-      'aria-label': t.visitor.directory.ringLabel(bell.displayText, bell.unitName),
-    },
+    { class: 'bell-ring', testid: `${testPrefix}ring-${bell.bellId}` },
     () => onRing(bell),
     picture,
     h(
@@ -35,7 +33,7 @@ export function bellRow(
       h('span', { class: 'name' }, bell.displayText),
       h('span', { class: 'unit' }, bell.unitName),
     ),
-    h('span', { class: 'bell-action', 'aria-hidden': 'true' }, icon('bell'), t.visitor.directory.ring),
+    h('span', { class: 'bell-action' }, icon('bell'), t.visitor.directory.ring),
   );
   return h('li', { class: 'bell', testid: `${testPrefix}bell-${bell.bellId}` }, ring);
 }

@@ -1,8 +1,8 @@
 /**
  * The home screen: where the visitor is (building and entrance), the two ways to find someone (a name,
  * a flat number) as the biggest things on the screen, the language buttons, and the display and sound
- * choices (large text, high contrast, read aloud). The service corner (context.homeSlot) holds the
- * resident's and the installer's entrances.
+ * choices (large text, high contrast, read aloud). The corner holds the resident's entrance
+ * (context.homeSlot) and a discreet link to the installer's page.
  */
 import { button, h, setPressed } from '../dom.ts';
 import { CATALOGUES, LANGUAGE_ORDER } from '../i18n/index.ts';
@@ -57,6 +57,8 @@ export function homeScreen(ctx: PanelContext): Screen {
     toggle('toggle-read-aloud', 'sound', 'readAloud'),
   ];
   const toggleGroup = h('div', { class: 'toggles', role: 'group' }, ...toggles.map((t) => t.el));
+  // The installer's page, discreetly: a small word in the corner, nothing a visitor is drawn to.
+  const service = h('a', { class: 'service-link', href: '/panel/installer.html', testid: 'installer-link' });
 
   const element = h(
     'section',
@@ -64,7 +66,7 @@ export function homeScreen(ctx: PanelContext): Screen {
     h('header', { class: 'home-head' }, h('div', { class: 'place' }, building, entrance), languageGroup),
     intro,
     h('div', { class: 'home-actions' }, find.el, dial.el),
-    h('footer', { class: 'home-foot' }, toggleGroup, ctx.homeSlot),
+    h('footer', { class: 'home-foot' }, toggleGroup, h('div', { class: 'corner' }, ctx.homeSlot, service)),
   );
   building.id = 'home-building';
   ctx.homeSlot.classList.add('home-slot');
@@ -97,6 +99,7 @@ export function homeScreen(ctx: PanelContext): Screen {
       toggles[0]!.label.textContent = v.home.largeText;
       toggles[1]!.label.textContent = v.home.highContrast;
       toggles[2]!.label.textContent = v.home.readAloud;
+      service.textContent = v.home.service;
       showPressed(ctx.choices.current);
       showSite();
     },

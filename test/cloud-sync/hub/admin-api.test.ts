@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { verifyPassword } from '../../../cloud-sync/hub/store/passwords.ts';
 import { importPublicKey, verifyCommand } from '../../../cloud-sync/protocol/signing.ts';
+import { verifyPin } from '../../../lib/crypto/pin-hash.ts';
 import { until } from '../../../scripts/lab/until.ts';
 import { type AdminApi, adminApi } from '../../support/hub.ts';
 import { type Broker, fakePanel, startBroker, startHub } from './hub-harness.ts';
@@ -47,6 +48,9 @@ describe('hub admin API', () => {
     expect(panel.status).toBe(201);
     expect(panel.body.brokerPassword).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(panel.body.installerToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    // And an installer PIN for the screen, with the hash panel.yaml takes.
+    expect(panel.body.installerPin).toMatch(/^[0-9]{8}$/);
+    expect(await verifyPin(panel.body.installerPin, panel.body.installerPinHash)).toBe(true);
     expect(panel.body).not.toHaveProperty('passwordHash');
     // Re-issue: a new broker password replaces the hash; the old one no longer verifies.
     const reissued = await call('POST', '/api/v1/panels/p1/credentials');

@@ -128,6 +128,7 @@ describe('directory compiled per panel', () => {
         picturesAllowed: true,
         phonePrompt: null,
         phoneOpenDigits: '58',
+        language: 'en',
       },
     ]);
 

@@ -38,7 +38,7 @@ describe('hub broker auth backend and static app', () => {
     expect(await auth({ username: mqtt.username, password: mqtt.password, clientid: mqtt.clientId })).toEqual(
       {
         status: 200,
-        body: { result: 'allow', ok: true },
+        body: { result: 'allow', ok: true, kind: 'app_device' },
       },
     );
     // A client id other than the username would let this login take another device's session.

@@ -221,6 +221,42 @@ describe('message schemas', () => {
     expect(issues(buildingSnapshotSchema, { ...snapshotData, cards })[0]!.path).toEqual(['cards', 2, 'uid']);
   });
 
+  it('flat numbers: digits only, unique within a building (another building may reuse one)', () => {
+    const units = [
+      { id: 'u1', buildingId: 'b1', name: '1', number: '0101' },
+      { id: 'u2', buildingId: 'b1', name: '2', number: null },
+      { id: 'u3', buildingId: 'b1', name: '3' },
+      { id: 'u4', buildingId: 'b2', name: '4', number: '0101' },
+    ];
+    const buildings = [...snapshotData.buildings, { id: 'b2', name: 'Storgatan 2', timeZone: 'Europe/Oslo' }];
+    const ok = buildingSnapshotSchema.parse({ ...snapshotData, buildings, units });
+    expect(ok.units.map((u) => u.number)).toEqual(['0101', null, null, '0101']);
+    expect(ok.buildings.map((b) => b.language)).toEqual(['en', 'en']);
+    const twice = [...units, { id: 'u5', buildingId: 'b1', name: '5', number: '0101' }];
+    expect(issues(buildingSnapshotSchema, { ...snapshotData, buildings, units: twice })).toEqual([
+      expect.objectContaining({
+        path: ['units', 4, 'number'],
+        message: 'unit "u1" of the building already has number "0101"',
+      }),
+    ]);
+    for (const number of ['', '12a', '123456789', ' 12', '+12', 12])
+      expect(
+        issues(buildingSnapshotSchema, { ...snapshotData, units: [{ ...units[0], number }] })[0]?.path,
+        String(number),
+      ).toEqual(['units', 0, 'number']);
+  });
+
+  it('a building language is one of the panel languages', () => {
+    const buildings = [{ ...snapshotData.buildings[0], language: 'nb' }];
+    expect(buildingSnapshotSchema.parse({ ...snapshotData, buildings }).buildings[0]?.language).toBe('nb');
+    const wrong = [{ ...snapshotData.buildings[0], language: 'de' }];
+    expect(issues(buildingSnapshotSchema, { ...snapshotData, buildings: wrong })[0]?.path).toEqual([
+      'buildings',
+      0,
+      'language',
+    ]);
+  });
+
   it('rejects a snapshot with duplicate ids, naming the path', () => {
     const doors = [...snapshotData.doors, { id: 'front', buildingId: 'b1', name: 'Again' }];
     expect(issues(buildingSnapshotSchema, { ...snapshotData, doors })).toEqual([

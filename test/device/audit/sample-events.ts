@@ -87,6 +87,13 @@ export const SAMPLE_PAYLOADS: { [T in AuditEventType]: AuditPayloads[T] } = {
   'call.media_error': { callId: call.callId, reason: 'no media' },
   'storage.degraded': { code: 'SQLITE_FULL', reserveReleased: true },
   'storage.recovered': { degradedMs: 1200, written: 3, dropped: {} },
+  'installer.entered': { session: 'a1b2c3d4', replaced: null },
+  'installer.pin_refused': { failures: 3, lockedForS: 30 },
+  'installer.backoff': { failures: 3, retryAfterS: 29 },
+  'installer.left': { session: 'a1b2c3d4', reason: 'idle' },
+  'installer.relay_tested': { session: 'a1b2c3d4', pulseMs: 1000 },
+  'installer.logs_exported': { session: 'a1b2c3d4', lines: 500 },
+  'installer.speaker_tested': { session: null },
 };
 
 /** An event of `type` with its sample payload. */

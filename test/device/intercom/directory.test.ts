@@ -4,6 +4,7 @@ import {
   appDeviceOwner,
   bellTarget,
   PanelDirectory,
+  panelSite,
   visibleDirectory,
 } from '../../../device/intercom/directory.ts';
 import { demoBuilding } from '../../../device/sim/demo-building.ts';
@@ -20,33 +21,101 @@ const shown = (snap: BuildingSnapshot, now: number) => visibleDirectory(snap, no
 
 describe('visible directory', () => {
   it('lists bells by sort key, then display text; leaves out hidden and removed residents', () => {
+    const flat1101 = { unitName: '1101', unitNumber: '1101' };
     expect(visibleDirectory(rows(), NOON)).toEqual([
       {
         bellId: 'bell-1101',
         type: 'sequential',
         displayText: 'Andersson 1101',
         picture: null,
-        unitName: '1101',
+        ...flat1101,
+        memberNames: [],
       },
-      { bellId: 'bell-anna', type: 'separate', displayText: 'Anna A.', picture: PICTURE, unitName: '1101' },
-      { bellId: 'bell-1102', type: 'parallel', displayText: 'Berg', picture: null, unitName: '1102' },
+      {
+        bellId: 'bell-anna',
+        type: 'separate',
+        displayText: 'Anna A.',
+        picture: PICTURE,
+        ...flat1101,
+        memberNames: [],
+      },
+      {
+        bellId: 'bell-1102',
+        type: 'parallel',
+        displayText: 'Berg',
+        picture: null,
+        unitName: '1102',
+        unitNumber: '0012',
+        memberNames: [],
+      },
       {
         bellId: 'bell-erik',
         type: 'separate',
         displayText: 'Erik Andersson',
         picture: null,
-        unitName: '1101',
+        ...flat1101,
+        memberNames: [],
       },
       {
         bellId: 'bell-1101-family',
         type: 'family',
         displayText: 'Familjen Andersson',
         picture: null,
-        unitName: '1101',
+        ...flat1101,
+        // Shown names of the flat's residents (Anna's display name); Ida moved out.
+        memberNames: ['Anna A.', 'Erik Andersson'],
       },
-      // sortKey 1: after every bell with 0.
-      { bellId: 'bell-1201', type: 'business', displayText: 'Holm & Co AB', picture: null, unitName: '1201' },
+      // sortKey 1: after every bell with 0. A business bell names no staff; the office has no number.
+      {
+        bellId: 'bell-1201',
+        type: 'business',
+        displayText: 'Holm & Co AB',
+        picture: null,
+        unitName: '1201',
+        unitNumber: null,
+        memberNames: [],
+      },
     ]);
+  });
+
+  it("a family bell's names leave out its hidden residents, whenever they are hidden", () => {
+    const family = (snap: BuildingSnapshot, now: number) =>
+      visibleDirectory(snap, now).find((e) => e.bellId === 'bell-1101-family')?.memberNames;
+    // Erik is hidden at night (his profile), Anna for good once she hides her name.
+    const night = Date.parse('2025-01-15T23:00:00Z');
+    expect(family(rows(), night)).toEqual(['Anna A.']);
+    const snap = rows();
+    const residents = snap.residents.map((r) => (r.id === 'anna' ? { ...r, hidden: true } : r));
+    expect(family({ ...snap, residents }, NOON)).toEqual(['Erik Andersson']);
+    expect(JSON.stringify(visibleDirectory({ ...snap, residents }, night))).not.toContain('Anna');
+    // Members listed on the bell are its names, not the whole flat.
+    const members = [{ id: 'm', bellId: 'bell-1101-family', residentId: 'erik', position: 0, ringS: null }];
+    const listed = {
+      ...snap,
+      bellMembers: [...snap.bellMembers, ...members.map((m) => ({ ...m, via: 'app' as const }))],
+    };
+    expect(family(listed, NOON)).toEqual(['Erik Andersson']);
+  });
+
+  it('names the site: the building, the entrance (the panel), the building language', () => {
+    expect(panelSite(rows(), 'Entrance A')).toEqual({
+      buildingName: 'Storgatan 1',
+      entranceName: 'Entrance A',
+      defaultLanguage: 'sv',
+    });
+    // Before the first sync: the panel's name, in English.
+    const empty = buildingSnapshotSchema.parse({});
+    expect(panelSite(empty, 'Entrance A')).toEqual({
+      buildingName: 'Entrance A',
+      entranceName: 'Entrance A',
+      defaultLanguage: 'en',
+    });
+    // The building of the panel's bells, not another one the snapshot holds for a visiting resident.
+    const snap = rows();
+    const other = { ...snap.buildings[0]!, id: 'a-other', name: 'Elsewhere', language: 'nb' as const };
+    expect(panelSite({ ...snap, buildings: [other, ...snap.buildings] }, 'A').buildingName).toBe(
+      'Storgatan 1',
+    );
   });
 
   it('never shows a hidden resident by name', () => {
@@ -182,6 +251,10 @@ describe('PanelDirectory on the store', () => {
     t.store.buildingData.replaceBuildingData(directorySnapshot());
     const directory = new PanelDirectory(() => t.store.directory.read());
     expect(directory.visibleDirectory(NOON)).toEqual(visibleDirectory(rows(), NOON));
+    expect(directory.directoryReply('Entrance A', NOON)).toEqual({
+      site: panelSite(rows(), 'Entrance A'),
+      bells: visibleDirectory(rows(), NOON),
+    });
     expect(directory.bellTarget('bell-1201', NOON)).toEqual(bellTarget(rows(), 'bell-1201', NOON));
     const { doorId, ...target } = bellTarget(rows(), 'bell-anna', NOON);
     expect(directory.bellRing('bell-anna', NOON)).toEqual({ target, bellText: 'Anna A.', doorId });
@@ -204,6 +277,15 @@ describe('the demo building', () => {
     );
     expect(entries.find((e) => e.bellId === DEMO_DIRECTORY.pictureBell)?.picture).toBe(DEMO_PICTURE);
     expect(entries.map((e) => e.bellId)).not.toContain(DEMO_DIRECTORY.hiddenBell);
+    // Every flat has the number on its door; the family bell names its residents, the business bell none.
+    expect(entries.find((e) => e.bellId === DEMO_DIRECTORY.pictureBell)?.unitNumber).toBe('1001');
+    expect(entries.every((e) => e.unitNumber !== null && /^\d+$/.test(e.unitNumber))).toBe(true);
+    expect(entries.find((e) => e.bellId === DEMO_DIRECTORY.familyBell)?.memberNames).toEqual([
+      'Johan Ek',
+      'Lars Ek',
+    ]);
+    expect(entries.find((e) => e.bellId === DEMO_DIRECTORY.businessBell)?.memberNames).toEqual([]);
+    expect(panelSite(demo, 'Entrance A').defaultLanguage).toBe('en');
     expect(appDeviceOwner(demo, DEMO_DIRECTORY.appDevice)).toBe('resident-01');
     expect(bellTarget(demo, DEMO_DIRECTORY.familyBell, NOON).callees.map((c) => c.devices.length)).toEqual([
       0, 1,

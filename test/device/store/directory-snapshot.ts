@@ -13,15 +13,19 @@ export const HOUR = 3_600_000;
  *    her own bell each, a sequential bell (Erik 20 s, then Anna, then Ida) and a family bell without members;
  *  - 1102: Maja (hidden for an hour from NOON, own bell) and Lars (no app device): a parallel bell;
  *  - 1201: a company; its business bell rings the reception (Sofia), not Johan.
+ * Flat numbers 1101 and 0012 (1201 has none); the building's screen starts in Swedish.
  */
 export function directorySnapshot(picturesAllowed = true): BuildingSnapshotInput {
   const doorId = 'front';
   return {
-    buildings: [{ id: 'b1', name: 'Storgatan 1', timeZone: 'Europe/Stockholm', picturesAllowed }],
+    buildings: [
+      { id: 'b1', name: 'Storgatan 1', timeZone: 'Europe/Stockholm', picturesAllowed, language: 'sv' },
+    ],
     doors: [{ id: doorId, buildingId: 'b1', name: 'Front door' }],
     units: [
-      { id: 'u1101', buildingId: 'b1', name: '1101' },
-      { id: 'u1102', buildingId: 'b1', name: '1102' },
+      { id: 'u1101', buildingId: 'b1', name: '1101', number: '1101' },
+      { id: 'u1102', buildingId: 'b1', name: '1102', number: '0012' },
+      // An office without a flat number: found by name only.
       { id: 'u1201', buildingId: 'b1', name: '1201' },
     ],
     timeProfiles: [

@@ -31,11 +31,14 @@ describe('the visitor at the panel page', () => {
   /** 800×480 landscape, touch, a short outcome screen. */
   let page: Page;
   let site: { buildingName: string; entranceName: string; defaultLanguage: string };
+  /** Script errors of the main page over the whole file (the last test expects none). */
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     lab = await startPanelLab();
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await openPanelPage(browser, lab, { width: 800, height: 480 }, { outcomeMs: 1500 });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
     site = (await panelJson(lab.sim, '/api/v1/directory'))['site'] as typeof site;
   }, 120_000);
   afterAll(async () => {
@@ -65,6 +68,10 @@ describe('the visitor at the panel page', () => {
     expect(await page.getByTestId('home-keypad').isVisible()).toBe(true);
     // The screen's heading has the focus: a screen reader starts there.
     expect(await focusedTestId()).toBe('building-name');
+    // The installer's page is one small link away, and there.
+    const service = page.getByTestId('installer-link');
+    expect(await service.getAttribute('href')).toBe('/panel/installer.html');
+    expect((await fetch(`${lab.sim.panel}/panel/installer.html`)).status).toBe(200);
   });
 
   it('search by keyboard: by name, company, flat and without accents; no match points to the keypad', async () => {
@@ -84,6 +91,10 @@ describe('the visitor at the panel page', () => {
     expect(await search('design')).toEqual([row(DEMO_BELLS.business)]);
     expect(await search('nystrom')).toEqual([row('bell-flat-2002')]);
     expect(await search('flat 3001')).toEqual([row('bell-flat-3001')]);
+    expect(await search('4001')).toEqual([row(DEMO_BELLS.business)]);
+    // A family is found by a member's first name (memberNames: for search, never listed).
+    expect(await search('lars')).toEqual([row('bell-flat-3002')]);
+    expect(await page.getByTestId(row('bell-flat-3002')).textContent()).not.toContain('Lars');
     // Every word typed starts a word of the bell.
     expect(await search('er be')).toEqual([row('bell-erik')]);
     expect(await search('xqz')).toEqual([]);
@@ -122,6 +133,12 @@ describe('the visitor at the panel page', () => {
     expect(await text('keypad-display')).toBe(flat);
     expect(await rows('keypad-results')).toEqual(['keypad-bell-bell-erik']);
     expect(await text('keypad-message')).toContain('Erik Berg');
+    // A flat with two bells (the family's, and one resident's own): the visitor chooses.
+    await page.getByTestId('keypad-clear').tap();
+    for (const digit of await unitNumberOf(lab, DEMO_BELLS.phone))
+      await page.getByTestId(`keypad-${digit}`).tap();
+    expect(await rows('keypad-results')).toEqual(['keypad-bell-bell-flat-3002', 'keypad-bell-bell-johan']);
+    expect(await text('keypad-message')).toContain('choose');
     // A real keyboard dials too; a digit no flat continues with says so without waiting for more.
     await page.getByTestId('keypad-clear').tap();
     await page.keyboard.press('9');
@@ -316,6 +333,101 @@ describe('the visitor at the panel page', () => {
     expect(zero!.y + zero!.height).toBeLessThanOrEqual(480);
   });
 
+  it('read aloud: status lines in the visitor’s language through the speech endpoint, one at a time', async () => {
+    await resetPanelPage(page, lab);
+    interface Line {
+      lang: string;
+      text: string;
+      askedAt: number;
+      /** When its WAV had arrived, and how long it plays. */
+      arrivedAt?: number;
+      seconds?: number;
+    }
+    const lines: Line[] = [];
+    const isSpeech = (url: string) => new URL(url).pathname === '/api/v1/speech';
+    page.on('request', (req) => {
+      if (!isSpeech(req.url())) return;
+      const query = new URL(req.url()).searchParams;
+      lines.push({ lang: query.get('lang') ?? '', text: query.get('text') ?? '', askedAt: Date.now() });
+    });
+    page.on('response', async (res) => {
+      if (!isSpeech(res.url())) return;
+      const text = new URL(res.url()).searchParams.get('text');
+      const line = lines.find((l) => l.text === text && l.seconds === undefined);
+      const wav = await res.body();
+      if (!line) return;
+      line.arrivedAt = Date.now();
+      // RIFF: bytes per second at offset 28; the samples follow a 44-byte header.
+      line.seconds = (wav.length - 44) / wav.readUInt32LE(28);
+    });
+    await page.getByTestId('lang-nb').tap();
+    await page.getByTestId('toggle-read-aloud').tap();
+    expect(await htmlAttr('data-read-aloud')).toBe('on');
+    await page.getByTestId('home-find').tap();
+    await page.getByTestId('key-a').tap();
+    expect((await tapCard(lab, DEMO_CARDS.resident7Byte)).granted).toBe(true);
+    await until(
+      () => lines.length === 4 && lines.every((l) => l.seconds !== undefined),
+      'four spoken lines',
+      20_000,
+    );
+    expect(lines.map((l) => [l.lang, l.text])).toEqual([
+      ['nb', 'Opplesning er på.'],
+      ['nb', 'Finn et navn. 7 navn i oversikten'],
+      ['nb', 'a'],
+      ['nb', 'Velkommen. Main entrance er åpen'],
+    ]);
+    // One at a time: each line is asked for only once the one before has played out.
+    for (const [before, next] of lines.slice(0, -1).map((l, i) => [l, lines[i + 1]!] as const))
+      expect(next.askedAt).toBeGreaterThanOrEqual(before.arrivedAt! + before.seconds! * 1000 - 100);
+    // Off: silence, and nothing more is asked for.
+    await page.getByTestId('directory-back').tap();
+    await page.getByTestId('toggle-read-aloud').tap();
+    await page.getByTestId('home-keypad').tap();
+    await page.getByTestId('keypad-1').tap();
+    // On again from the keypad's screen: the next line asked for is that, not the "1" typed while off.
+    await page.getByTestId('keypad-back').tap();
+    await page.getByTestId('toggle-read-aloud').tap();
+    await until(() => lines.length === 5, 'the fifth line', 20_000);
+    expect(lines.slice(4).map((l) => l.text)).toEqual(['Opplesning er på.']);
+  }, 40_000);
+
+  it('with the screen stream down the page polls the call; with the panel gone it says so; then back', async () => {
+    const down = await browser.newContext({ viewport: { width: 800, height: 480 }, hasTouch: true });
+    const polling = await down.newPage();
+    down.setDefaultTimeout(8000);
+    try {
+      // The stream refused at the network, as while the panel restarts: the page polls instead.
+      await polling.route('**/api/v1/screen/stream', (route) => route.abort());
+      await polling.goto(`${lab.sim.panel}/panel/`);
+      await polling.locator('body[data-ready="1"][data-stream="polling"]').waitFor();
+      // A call started elsewhere (here by the API) reaches the screen by the poll.
+      const { callId } = (await panelJson(lab.sim, `/api/v1/bells/${DEMO_BELLS.picture}/ring`, 'POST')) as {
+        callId: string;
+      };
+      await screenIs(polling, 'call', '[data-view="ringing"]');
+      await panelJson(lab.sim, `/api/v1/calls/${callId}/hangup`, 'POST');
+      await screenIs(polling, 'call-ended', '[data-outcome="cancelled"]');
+      // Nothing answers: the page says it is connecting.
+      await polling.route('**/api/v1/**', (route) => route.abort());
+      await polling.getByTestId('offline').waitFor();
+      expect(await polling.getByTestId('offline').textContent()).toBe('Connecting to the panel…');
+      // The panel back: the stream reopens (within its backoff) and the notice goes.
+      await polling.unrouteAll();
+      await polling.locator('body[data-stream="open"]').waitFor({ timeout: 15_000 });
+      await polling.getByTestId('offline').waitFor({ state: 'hidden' });
+    } finally {
+      await endCall(lab);
+      await down.close();
+    }
+  }, 40_000);
+
+  it('the page is small: no validator or other server code in its bundle', async () => {
+    const bundle = await (await fetch(`${lab.sim.panel}/panel/main.js`)).text();
+    expect(bundle.length).toBeLessThan(80_000);
+    expect(bundle).not.toMatch(/ZodError|zod/);
+  });
+
   it('walking away: home after the idle time, in the building’s defaults, the search forgotten; a call holds it', async () => {
     const idle = await openPanelPage(browser, lab, { width: 800, height: 480 }, { idleMs: 1500 });
     try {
@@ -339,5 +451,43 @@ describe('the visitor at the panel page', () => {
       await endCall(lab);
       await idle.context().close();
     }
+  });
+
+  it('nobody reachable: a bell whose resident has no app and no phone says so at once', async () => {
+    const admin = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${lab.sim.hub}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${lab.sim.adminToken}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      expect(res.ok, `${method} ${path}`).toBe(true);
+    };
+    const panelId = String((await panelJson(lab.sim, '/healthz'))['panelId']);
+    await admin('POST', '/api/v1/residents', { id: 'r-ola', unitId: 'flat-4002', name: 'Ola Nordmann' });
+    await admin('POST', '/api/v1/doorbells', {
+      id: 'bell-ola',
+      panelId,
+      residentId: 'r-ola',
+      type: 'separate',
+      displayText: 'Ola Nordmann',
+    });
+    try {
+      await resetPanelPage(page, lab);
+      await page.getByTestId('home-find').tap();
+      await page.getByTestId(row('bell-ola')).waitFor();
+      await page.keyboard.type('ola');
+      await page.getByTestId('ring-bell-ola').tap();
+      await screenIs(page, 'call-ended', '[data-outcome="unreachable"]');
+      expect(await text('ended-bell')).toBe('Ola Nordmann');
+      expect(await text('ended-title')).toBe('Cannot be reached right now');
+      expect(await panelJson(lab.sim, '/api/v1/call')).toMatchObject({ last: { outcome: 'no_app_device' } });
+    } finally {
+      await admin('DELETE', '/api/v1/doorbells/bell-ola');
+      await admin('DELETE', '/api/v1/residents/r-ola');
+    }
+  });
+
+  it('no script error on the page all along', () => {
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bellTarget, visibleDirectory } from '../../../device/intercom/directory.ts';
+import { bellTarget, panelSite, visibleDirectory } from '../../../device/intercom/directory.ts';
 import { DirectoryLookup } from '../../../device/store/directory-lookup.ts';
 import { adminApi } from '../../support/hub.ts';
 import type { PanelProcess } from '../../support/panel-process.ts';
@@ -43,7 +43,9 @@ describe('doorbell directory synced from the hub', () => {
   it('a bell added at the hub appears on the panel, with its resident and app device', async () => {
     const call = adminApi(lab.hub);
     const doorId = lab.panels['p1']!.doorId;
-    await call('POST', '/api/v1/units', { id: 'u1', buildingId: BUILDING, name: '1101' });
+    // The flat number and the building's language travel with the rows they belong to.
+    await call('POST', '/api/v1/units', { id: 'u1', buildingId: BUILDING, name: '1101', number: '1101' });
+    await call('PATCH', `/api/v1/buildings/${BUILDING}`, { language: 'nb' });
     await call('POST', '/api/v1/residents', { id: 'anna', unitId: 'u1', name: 'Anna Andersson' });
     await call('POST', '/api/v1/residents', { id: 'erik', unitId: 'u1', name: 'Erik Andersson' });
     await call('POST', '/api/v1/appDevices', { id: 'app-anna-phone', residentId: 'anna', name: 'Phone' });
@@ -66,8 +68,11 @@ describe('doorbell directory synced from the hub', () => {
         displayText: 'Anna Andersson',
         picture: null,
         unitName: '1101',
+        unitNumber: '1101',
+        memberNames: [],
       },
     ]);
+    expect(panelSite(directory.read(), 'Entrance').defaultLanguage).toBe('nb');
     expect(bellTarget(directory.read(), 'bell-anna', Date.now())).toMatchObject({
       callees: [{ residentId: 'anna', devices: ['app-anna-phone'], hidden: false }],
       doorId,

@@ -76,6 +76,9 @@ describe('WebAdmin for the hub operator (Chromium)', () => {
     // The phone fallback: what a resident hears on answer, and the digits that open.
     await edit.getByTestId('phonePrompt').fill('Visitor at Storgatan 12. Press 5 to open.');
     await edit.getByTestId('phoneOpenDigits').fill('5');
+    // The language the building's panels start in (English until set).
+    expect(await edit.getByTestId('language').inputValue()).toBe('en');
+    await edit.getByTestId('language').selectOption('nb');
     await page.getByTestId('building-save').click();
     await expect
       .poll(() => hub.store.entities.get('buildings', 'storgatan-12').residentsMayAddCards)
@@ -84,7 +87,43 @@ describe('WebAdmin for the hub operator (Chromium)', () => {
       picturesAllowed: false,
       phonePrompt: 'Visitor at Storgatan 12. Press 5 to open.',
       phoneOpenDigits: '5',
+      language: 'nb',
     });
+    await expect.poll(() => text('building-language')).toBe('Norsk bokmål');
+  });
+
+  it("numbers the building's units; a number another unit has is refused at its field", async () => {
+    await openScreen(page, 'residents');
+    const create = page.getByTestId('unit-create');
+    const units = () => hub.store.entities.list('units', { buildingId: 'storgatan-12' });
+    for (const [name, number] of [
+      ['Flat 1101', '1101'],
+      ['Flat 1102', ''],
+    ] as const) {
+      await create.getByTestId('name').fill(name);
+      await create.getByTestId('number').fill(number);
+      await page.getByTestId('unit-create-submit').click();
+      await expect.poll(() => page.getByTestId('units').textContent()).toContain(name);
+    }
+    expect(units().map((u) => [u.name, u.number])).toEqual(
+      expect.arrayContaining([
+        ['Flat 1101', '1101'],
+        ['Flat 1102', null],
+      ]),
+    );
+    const second = units().find((u) => u.name === 'Flat 1102')!;
+    await page.locator(`[data-testid="unit-edit-open"][data-unit-id="${second.id}"]`).click();
+    const edit = page.getByTestId('unit-edit');
+    await edit.getByTestId('number').fill('1101');
+    await page.getByTestId('unit-save').click();
+    await expect
+      .poll(() => edit.locator('[data-field-error="number"]').textContent())
+      .toContain('already has number "1101"');
+    expect(hub.store.entities.get('units', second.id).number).toBeNull();
+    await edit.getByTestId('number').fill('1102');
+    await page.getByTestId('unit-save').click();
+    await expect.poll(() => hub.store.entities.get('units', second.id).number).toBe('1102');
+    await expect.poll(() => page.getByTestId('units').textContent()).toContain('1102');
   });
 
   it('creates an administrator for the building; a short password is refused at its field', async () => {

@@ -17,6 +17,7 @@ export const visitor = {
     highContrast: 'High contrast',
     readAloud: 'Read aloud',
     readAloudOn: 'Read aloud is on.',
+    service: 'Service',
     spoken: (building: string, entrance: string) =>
       `${building}, ${entrance}. Find a name, or enter a flat number.`,
   },
@@ -37,7 +38,6 @@ export const visitor = {
     empty: 'The directory is empty.',
     unavailable: 'The directory is not available right now.',
     ring: 'Ring',
-    ringLabel: (name: string, unit: string) => `Ring ${name}, ${unit}`,
   },
   keypad: {
     title: 'Enter flat number',

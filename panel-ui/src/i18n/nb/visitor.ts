@@ -15,6 +15,7 @@ export const visitor: Catalogue['visitor'] = {
     highContrast: 'Høy kontrast',
     readAloud: 'Les høyt',
     readAloudOn: 'Opplesning er på.',
+    service: 'Service',
     spoken: (building, entrance) =>
       `${building}, ${entrance}. Finn et navn, eller tast inn leilighetsnummer.`,
   },
@@ -35,7 +36,6 @@ export const visitor: Catalogue['visitor'] = {
     empty: 'Oversikten er tom.',
     unavailable: 'Oversikten er ikke tilgjengelig akkurat nå.',
     ring: 'Ring',
-    ringLabel: (name, unit) => `Ring ${name}, ${unit}`,
   },
   keypad: {
     title: 'Tast leilighetsnummer',

@@ -15,6 +15,7 @@ export const visitor: Catalogue['visitor'] = {
     highContrast: 'Hög kontrast',
     readAloud: 'Läs upp',
     readAloudOn: 'Uppläsning är på.',
+    service: 'Service',
     spoken: (building, entrance) => `${building}, ${entrance}. Sök ett namn, eller slå lägenhetsnummer.`,
   },
   directory: {
@@ -34,7 +35,6 @@ export const visitor: Catalogue['visitor'] = {
     empty: 'Listan är tom.',
     unavailable: 'Listan är inte tillgänglig just nu.',
     ring: 'Ring',
-    ringLabel: (name, unit) => `Ring ${name}, ${unit}`,
   },
   keypad: {
     title: 'Slå lägenhetsnummer',

@@ -1,12 +1,14 @@
 /**
  * Buildings: the list, each building's name, time zone and policies — "pictures allowed" (residents'
  * pictures on the panels) and "residents may add their own cards" (in the resident app) — and what the
- * phone fallback (a call to a resident's phone) says on answer and which digits open the door. The
- * operator creates buildings; a building administrator edits their own.
+ * phone fallback (a call to a resident's phone) says on answer and which digits open the door, and the
+ * language its panels' screens start in. The operator creates buildings; a building administrator edits
+ * their own.
  */
 import type { HubBuilding } from '../../../../protocol/hub-entities.ts';
+import type { PanelLanguage } from '../../../../protocol/panel-api.ts';
 import { badge, button, h, table } from '../dom.ts';
-import { check, checkbox, feedback, field, input, onSubmit, orNull } from '../forms.ts';
+import { check, checkbox, feedback, field, input, onSubmit, orNull, select } from '../forms.ts';
 import type { Screen, ScreenContext } from '../nav.ts';
 
 const yesNo = (on: boolean, testid: string) => badge(on ? 'yes' : 'no', on ? 'ok' : 'plain', testid);
@@ -15,6 +17,21 @@ function policyBoxes(b?: HubBuilding) {
   return {
     pictures: checkbox('picturesAllowed', b?.picturesAllowed ?? false),
     ownCards: checkbox('residentsMayAddCards', b?.residentsMayAddCards ?? false),
+  };
+}
+
+/** Each panel language under its own name, so whoever reads it finds theirs. */
+const LANGUAGES: readonly (readonly [PanelLanguage, string])[] = [
+  ['nb', 'Norsk bokmål'],
+  ['en', 'English'],
+  ['sv', 'Svenska'],
+];
+
+function languageField(b?: HubBuilding) {
+  const language = select('language', LANGUAGES, b?.language ?? 'en');
+  return {
+    field: field('Panel screen language', language, 'the language visitors see first; they can switch'),
+    value: () => language.value as PanelLanguage,
   };
 }
 
@@ -51,6 +68,7 @@ function editForm(ctx: ScreenContext, b: HubBuilding): HTMLElement {
   const timeZone = input('timeZone', { value: b.timeZone, required: true });
   const { pictures, ownCards } = policyBoxes(b);
   const phone = phoneFields(b);
+  const language = languageField(b);
   const form = h(
     'form',
     { class: 'card', testid: 'building-edit', 'data-building-id': b.id },
@@ -59,6 +77,7 @@ function editForm(ctx: ScreenContext, b: HubBuilding): HTMLElement {
     field('Time zone', timeZone, 'IANA name, e.g. Europe/Stockholm: schedules and hiding run in it'),
     check('Pictures allowed on the panels', pictures),
     check('Residents may add their own cards', ownCards),
+    language.field,
     ...phone.fields,
     h('button', { type: 'submit', class: 'primary', testid: 'building-save' }, 'Save'),
   );
@@ -70,6 +89,7 @@ function editForm(ctx: ScreenContext, b: HubBuilding): HTMLElement {
       timeZone: timeZone.value.trim(),
       picturesAllowed: pictures.checked,
       residentsMayAddCards: ownCards.checked,
+      language: language.value(),
       ...phone.values(),
     });
     await ctx.reloadBuildings();
@@ -86,6 +106,7 @@ function createForm(ctx: ScreenContext): HTMLElement {
   });
   const { pictures, ownCards } = policyBoxes();
   const phone = phoneFields();
+  const language = languageField();
   const form = h(
     'form',
     { class: 'card', testid: 'building-create' },
@@ -95,6 +116,7 @@ function createForm(ctx: ScreenContext): HTMLElement {
     field('Time zone', timeZone),
     check('Pictures allowed on the panels', pictures),
     check('Residents may add their own cards', ownCards),
+    language.field,
     ...phone.fields,
     h('button', { type: 'submit', class: 'primary', testid: 'building-create-submit' }, 'Create building'),
   );
@@ -107,6 +129,7 @@ function createForm(ctx: ScreenContext): HTMLElement {
       timeZone: timeZone.value.trim(),
       picturesAllowed: pictures.checked,
       residentsMayAddCards: ownCards.checked,
+      language: language.value(),
       ...phone.values(),
     });
     await ctx.reloadBuildings();
@@ -126,6 +149,11 @@ export const buildingsScreen: Screen = {
       b.timeZone,
       yesNo(b.picturesAllowed, 'pictures-allowed'),
       yesNo(b.residentsMayAddCards, 'residents-may-add-cards'),
+      h(
+        'span',
+        { testid: 'building-language' },
+        LANGUAGES.find(([code]) => code === b.language)?.[1] ?? b.language,
+      ),
       h('code', { testid: 'phone-open-digits' }, b.phoneOpenDigits),
       button('Edit', () => ctx.go('buildings', { edit: b.id }), { class: 'quiet', testid: `edit-${b.id}` }),
     ]);
@@ -134,7 +162,16 @@ export const buildingsScreen: Screen = {
       {},
       table(
         'buildings',
-        ['Name', 'Id', 'Time zone', 'Pictures allowed', 'Residents add cards', 'Phone opens with', ''],
+        [
+          'Name',
+          'Id',
+          'Time zone',
+          'Pictures allowed',
+          'Residents add cards',
+          'Screen language',
+          'Phone opens with',
+          '',
+        ],
         rows,
         'No buildings yet.',
       ),

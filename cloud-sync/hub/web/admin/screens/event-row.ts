@@ -19,6 +19,8 @@ const TONE: Record<string, 'ok' | 'bad' | 'warn'> = {
   'config.rejected': 'bad',
   'config.door_mismatch': 'warn',
   'call.phone_door_opened': 'ok',
+  'installer.pin_refused': 'warn',
+  'installer.backoff': 'bad',
 };
 
 /** Event types shown in words (the type itself stays in the row's data-type and the filter). */
@@ -28,6 +30,13 @@ export const EVENT_LABELS: Record<string, string> = {
   'call.phone_answered': 'phone answered',
   'call.phone_ended': 'phone call ended',
   'call.phone_door_opened': 'door opened by phone',
+  'installer.entered': 'installer mode entered',
+  'installer.left': 'installer mode left',
+  'installer.pin_refused': 'wrong installer PIN',
+  'installer.backoff': 'installer PIN locked out',
+  'installer.relay_tested': 'relay tested by installer',
+  'installer.logs_exported': 'logs exported by installer',
+  'installer.speaker_tested': 'speaker tested by installer',
 };
 
 /** The data fields shown, in this order; a hash (uidHash) is never shown, nor anything nested. */
@@ -43,6 +52,8 @@ const SHOWN = [
   'by',
   'requestedBy',
   'version',
+  'failures',
+  'retryAfterS',
 ];
 
 function details(e: StoredEventView, names: Names): string {

@@ -14,11 +14,13 @@ import { eventsScreen } from './events.ts';
 import { importScreen } from './import.ts';
 import { inviteScreen } from './invite.ts';
 import { ownersScreen } from './owners.ts';
+import { pairPanelScreen } from './pair-panel.ts';
 import { panelsScreen } from './panels.ts';
 import { residentsScreen } from './residents.ts';
 
 export const SCREENS: readonly Screen[] = [
   panelsScreen,
+  pairPanelScreen,
   residentsScreen,
   cardsScreen,
   inviteScreen,

@@ -175,7 +175,7 @@ export const panelsScreen: Screen = {
       return h(
         'p',
         { class: 'empty' },
-        'No panels in this building yet: the operator provisions them (portvakt-hub provision, docs/operating.md).',
+        'No panels in this building yet: pair one (Pair a panel, with the code on its screen), or the operator provisions it (portvakt-hub provision, docs/operating.md).',
       );
     const cards = await Promise.all(panels.map((p) => panelCard(ctx, p, doors, ctx.api)));
     return h('div', {}, ...cards);

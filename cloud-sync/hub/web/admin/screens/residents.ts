@@ -1,16 +1,18 @@
 /**
- * Units and residents of the building: create units; create, edit and move residents (the unit select);
- * remove a resident from the building (status "removed": access and doorbell leave every panel, and the
- * answer says which panels applied it); set a resident's app login (the password is shown once).
+ * Units and residents of the building: units and their flat numbers (units.ts); create, edit and move
+ * residents (the unit select); remove a resident from the building (status "removed": access and doorbell
+ * leave every panel, and the answer says which panels applied it); set a resident's app login (the
+ * password is shown once).
  */
 import type { HubResident } from '../../../../protocol/hub-entities.ts';
 import type { Row } from '../api.ts';
-import { append, badge, button, h, newId, replace, table } from '../dom.ts';
+import { append, badge, button, h, replace, table } from '../dom.ts';
 import { flash, flashLine } from '../flash.ts';
 import { outcomeText } from '../format.ts';
-import { busy, errorText, feedback, field, input, onSubmit } from '../forms.ts';
+import { busy, errorText } from '../forms.ts';
 import type { Screen, ScreenContext } from '../nav.ts';
 import { residentForm } from './resident-form.ts';
+import { unitsSection } from './units.ts';
 
 type Unit = Row<'units'>;
 
@@ -35,33 +37,6 @@ async function load(ctx: ScreenContext): Promise<Lists> {
     .sort((a, b) => byUnit(a).localeCompare(byUnit(b), undefined, { numeric: true }));
   units.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
   return { units, residents: here, doors };
-}
-
-function unitsSection(ctx: ScreenContext, lists: Lists): HTMLElement {
-  const rows = lists.units.map((u) => {
-    const count = lists.residents.filter((r) => r.unitId === u.id && r.status === 'active').length;
-    return [u.name, String(count)];
-  });
-  const name = input('name', { required: true, maxlength: 200, placeholder: '1101' });
-  const form = h(
-    'form',
-    { class: 'row', testid: 'unit-create' },
-    field('New unit', name),
-    h('button', { type: 'submit', testid: 'unit-create-submit' }, 'Add unit'),
-  );
-  const fb = feedback('unit-result', form);
-  onSubmit(form, fb, async () => {
-    await ctx.api.create('units', { id: newId(), buildingId: ctx.building!.id, name: name.value.trim() });
-    ctx.refresh();
-  });
-  return h(
-    'section',
-    { class: 'card' },
-    h('h2', {}, 'Units'),
-    table('units', ['Unit', 'Active residents'], rows, 'No units yet: add the first one below.'),
-    form,
-    fb.el,
-  );
 }
 
 /** "Remove from the building", asked once more inline (no browser dialogs: they block the page). */
