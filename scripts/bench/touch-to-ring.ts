@@ -37,6 +37,15 @@ const WATCH_PRESS = `(() => {
   document.addEventListener('click', (event) => {
     if (onRing(event) && globalThis.benchClick === null) globalThis.benchClick = performance.timeOrigin + event.timeStamp;
   }, { capture: true });
+  // When the page sends the ring: what the touch costs before the request leaves.
+  globalThis.benchRequest = null;
+  const send = globalThis.fetch;
+  globalThis.fetch = (input, init) => {
+    if (globalThis.benchRequest === null && String(input).includes('/ring')) {
+      globalThis.benchRequest = performance.timeOrigin + performance.now();
+    }
+    return send(input, init);
+  };
 })()`;
 
 /** The ring API from the page: wall time just before the request (plain JS). */
@@ -85,6 +94,7 @@ export async function benchTouchToRing(browser: Browser, sim: Simulator, calls: 
   const panel = await panelPage(browser);
   const touch: number[] = [];
   const toClick: number[] = [];
+  const toRequest: number[] = [];
   const api: number[] = [];
   let last = (await appCall(app))?.callId;
   const fresh = (id: string) => id !== last;
@@ -103,10 +113,11 @@ export async function benchTouchToRing(browser: Browser, sim: Simulator, calls: 
         throw new Error(`${err.message}; the panel page shows ${screen}`);
       },
     );
-    const [pressedAt, clickAt] = await panel.evaluate<[number | null, number | null]>(
-      '[globalThis.benchPress, globalThis.benchClick]',
-    );
-    if (pressedAt === null || clickAt === null) throw new Error('the touch on the Ring button was not seen');
+    const [pressedAt, clickAt, requestAt] = await panel.evaluate<
+      [number | null, number | null, number | null]
+    >('[globalThis.benchPress, globalThis.benchClick, globalThis.benchRequest]');
+    if (pressedAt === null || clickAt === null || requestAt === null)
+      throw new Error('the touch on the Ring button or its request was not seen');
     last = ring.callId;
     await endCall(sim, app);
 
@@ -124,6 +135,7 @@ export async function benchTouchToRing(browser: Browser, sim: Simulator, calls: 
     if (i === 0) continue;
     touch.push(ring.shownAt - pressedAt);
     toClick.push(clickAt - pressedAt);
+    toRequest.push(requestAt - pressedAt);
     api.push(apiRing.shownAt - byApi.at);
   }
   await panel.context().close();
@@ -138,6 +150,7 @@ export async function benchTouchToRing(browser: Browser, sim: Simulator, calls: 
     max: round(t.max, 1),
     n: t.n,
     touch_to_click_p50_ms: round(summarize(toClick).p50, 1),
+    touch_to_request_p50_ms: round(summarize(toRequest).p50, 1),
     api_ring_to_ring_p50_ms: round(a.p50, 1),
     api_ring_to_ring_max_ms: round(a.max, 1),
     target: 60,
