@@ -51,13 +51,8 @@ function partOf(command: string): KioskPart {
   const program = command.split(' ')[0] ?? '';
   if (program.endsWith('/cage') || program === 'cage') return 'compositor';
   if (program.includes('chromium') || program.includes('chrome_crashpad')) return 'browser';
-  if (
-    program.endsWith('/node') ||
-    program === 'node' ||
-    program.endsWith('swayidle') ||
-    program === 'swayidle'
-  )
-    return 'session';
+  // The kiosk's own processes: the session (Node), swayidle, the launcher shell.
+  if (/(^|\/)(node|swayidle|bash)$/.test(program)) return 'session';
   return 'other';
 }
 
@@ -151,11 +146,10 @@ export function uniqueMb(pids: readonly number[]): number | undefined {
   return readable ? Number(((frames.size * PAGE_BYTES) / 2 ** 20).toFixed(1)) : undefined;
 }
 
+/** The launcher: `bash …/portvakt-kiosk` (not a Chromium whose profile path names the kiosk). */
 function servicePid(): number | undefined {
   for (const e of readdirSync('/proc')) {
-    // node …/portvakt-kiosk (the launcher), not a Chromium whose profile path names the kiosk.
-    if (/^\d+$/.test(e) && /^\S*node \S*(portvakt-kiosk|kiosk\.ts)\b/.test(commandLine(Number(e))))
-      return Number(e);
+    if (/^\d+$/.test(e) && /^\S*bash \S*\/portvakt-kiosk( |$)/.test(commandLine(Number(e)))) return Number(e);
   }
   return undefined;
 }
