@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: builds the panel, runs every benchmark and prints one JSON line per figure.
- * `--readme` also writes the figures into README.md between the bench markers; `--only GROUP[,GROUP]`
- * runs some groups (names in GROUPS below), e.g. `npm run bench -- --only tap,snapshot`.
+ * `--readme` also writes the figures into README.md between the bench markers (with `--only`, just the
+ * rows of those groups); `--only GROUP[,GROUP]` runs some groups (names in GROUPS below), e.g.
+ * `npm run bench -- --only tap,snapshot`.
  * Runs inside the lab namespace (npm script) so the PC/SC figures can start their own pcscd, and so
  * Chromium's ICE sees only loopback for the door-phone figures.
  */
@@ -14,10 +15,11 @@ import { benchDoorPhone } from './door-phone.ts';
 import { benchFlood } from './flood.ts';
 import { benchMediaFanout } from './media-fanout.ts';
 import { benchOutboxDrain } from './outbox-drain.ts';
+import { benchPanelUi } from './panel-ui.ts';
 import { benchPatchLatency } from './patch-latency.ts';
 import { benchPcscInsertRatio } from './pcsc-insert.ts';
 import { benchProcess } from './process.ts';
-import { writeReadmeTable } from './readme.ts';
+import { writeReadmeRows, writeReadmeTable } from './readme.ts';
 import { benchSip } from './sip.ts';
 import { benchSipWan } from './sip-wan.ts';
 import { benchSnapshotApply } from './snapshot-apply.ts';
@@ -66,6 +68,9 @@ const GROUPS: Record<string, { run: () => Promise<BenchLine[]>; lab?: true }> = 
   sip: { run: benchSip, lab: true },
   // ~1 min: 42 phone calls across the WAN lab (panel behind NAT over WSS, 40 ms RTT, 1 % loss).
   'wan-sip': { run: benchSipWan, lab: true },
+  // ~1.5 min: the panel page in Chromium (20 cold loads, 200 card taps, 20 touches on Ring with the
+  // resident app) and the kiosk's memory (cage + Chromium on the page, idle).
+  'panel-ui': { run: () => benchPanelUi(), lab: true },
   // 6 min: 1,000 taps/s on the panel process, one minute of warm-up and five measured.
   soak: { run: () => benchSoak() },
 };
@@ -88,9 +93,10 @@ for (const [name, group] of Object.entries(GROUPS)) {
   emit(await group.run());
 }
 
-// The README table lists every figure of one run, so a partial run does not overwrite it.
+// A whole run rewrites the README's table; a partial run (--only) replaces or adds its own rows only,
+// each saying which run it came from.
 if (process.argv.includes('--readme')) {
-  if (only) console.error('--readme ignored with --only: the README table holds the figures of a whole run');
+  if (only) writeReadmeRows(lines, only);
   else writeReadmeTable(lines, machine);
 }
 

@@ -1,5 +1,5 @@
 /**
- * After setup, `portvakt` and `portvakt-hub` are commands on PATH: setup.sh runs link-commands.sh, which
+ * After setup, `portvakt`, `portvakt-hub` and `portvakt-kiosk` are commands on PATH: setup.sh runs link-commands.sh, which
  * links the package.json `bin` launchers into a bin dir (here a temp dir standing in for /usr/local/bin).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,14 +12,14 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const LINK = join(ROOT, 'scripts/link-commands.sh');
 
 describe('scripts/link-commands.sh (run by setup.sh)', () => {
-  it('puts every package.json bin on PATH, idempotently, and both commands run by name', () => {
+  it('puts every package.json bin on PATH, idempotently, and the commands run by name', () => {
     const bin = tempDir();
     execFileSync(LINK, [bin]);
     execFileSync(LINK, [bin]);
     const { bin: bins } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       bin: Record<string, string>;
     };
-    expect(Object.keys(bins).sort()).toEqual(['portvakt', 'portvakt-hub']);
+    expect(Object.keys(bins).sort()).toEqual(['portvakt', 'portvakt-hub', 'portvakt-kiosk']);
     for (const [name, target] of Object.entries(bins))
       expect(readlinkSync(join(bin, name))).toBe(join(ROOT, target));
     // By name, from another directory, as an operator types them.
@@ -27,6 +27,7 @@ describe('scripts/link-commands.sh (run by setup.sh)', () => {
     for (const [command, usage] of [
       [['portvakt-hub', 'building', '--help'], 'usage: portvakt-hub building'],
       [['portvakt', '--help'], 'portvakt --config FILE'],
+      [['portvakt-kiosk', '--help'], 'Usage: portvakt-kiosk [--config FILE]'],
     ] as const) {
       const run = spawnSync(command[0], command.slice(1), { cwd: tempDir(), env, encoding: 'utf8' });
       expect({ command, status: run.status, stderr: run.stderr }).toEqual({ command, status: 0, stderr: '' });
