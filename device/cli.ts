@@ -16,6 +16,7 @@ import { createRootLogger, type Logger } from '../lib/log/logger.ts';
 import { loadLayeredConfig } from './config/layered.ts';
 import { configFileExposure, validateConfig } from './config/load.ts';
 import type { PanelConfig } from './config/schema.ts';
+import { eraseConfigSecrets } from './installer/config-secrets.ts';
 import { Panel } from './main.ts';
 import { printSimHardwareNote, printSimulatorBanner } from './sim/banner.ts';
 import { demoBuilding } from './sim/demo-building.ts';
@@ -147,7 +148,11 @@ async function run(
       logger,
       panelUiDir: findPanelUi(),
       logRing: opts.logRing,
-      onFactoryReset: () => restartProcess(logger),
+      onFactoryReset: () => {
+        // The keys in a hand-written config go too (installer/config-secrets.ts), before the restart.
+        if (opts.configPath) eraseConfigSecrets(opts.configPath, logger);
+        restartProcess(logger);
+      },
       onPaired: () => {
         paired = true;
         shutdown('paired');

@@ -2,8 +2,9 @@
  * What a factory reset erases (ETSI EN 303 645 provision 5.11): everything the panel itself wrote to its
  * data folder — the database with its WAL (residents, cards, bells, rules, the audit log, learned hub
  * signing keys, nonces), the installer PIN's override and backoff, the provisioned config pairing wrote,
- * the prompt cache. panel.yaml is the operator's file (the wiring and, from provisioning, the installer
- * PIN's hash) and stays. Whoever adds a file to the data folder adds it here.
+ * the prompt cache. panel.yaml is the operator's file: its wiring and the installer PIN's hash stay, its
+ * credentials go (config-secrets.ts, done by the CLI before the restart, as only it knows the file).
+ * Whoever adds a file to the data folder adds it here.
  *
  * Deleting files is what the panel can do; flash storage may keep old blocks until they are reused, so
  * full-disk encryption is the answer for a panel that leaves the building.

@@ -3,7 +3,7 @@
  * secrets erased (database, PIN override, provisioned config), one line in the log, and the same
  * process back up, unprovisioned, with panel.yaml's own settings.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -84,5 +84,17 @@ describe('factory reset', () => {
     // The override is gone: panel.yaml's PIN, the provisioned one, opens installer mode again.
     expect((await api(after, 'POST', '/api/v1/installer/session', { pin: OVERRIDE_PIN })).status).toBe(401);
     expect((await api(after, 'POST', '/api/v1/installer/session', { pin: CONFIG_PIN })).status).toBe(201);
+    // The installer token in panel.yaml was a key too (installer/config-secrets.ts); the wiring stays.
+    const rewritten = readFileSync(configPath, 'utf8');
+    expect(rewritten).not.toContain('test-installer-token');
+    expect(rewritten).toContain('installerPinHash');
+    expect(rewritten).toContain('entrance');
+    expect(
+      (
+        await api(after, 'GET', '/api/v1/events', undefined, {
+          authorization: 'Bearer test-installer-token-0123456789',
+        })
+      ).status,
+    ).toBe(401);
   }, 60_000);
 });

@@ -1,0 +1,89 @@
+/**
+ * A factory reset erases the keys the panel holds (ETSI EN 303 645 5.11), and a panel provisioned by
+ * hand keeps some of them in its config file: the broker login (`sync`), the SIP account
+ * (`intercom.phone`) and the API tokens. Left there, the reset panel would log in again and the hub would
+ * send every resident and card straight back. So the reset takes those sections out of the file and
+ * keeps the rest (wiring, readers, `pairing`, the installer PIN's hash — a hash, not a key, so the
+ * installer can still enter installer mode). The panel then starts unprovisioned: paired again through
+ * `pairing`, or given a new kit.
+ *
+ * A config the panel cannot write (a read-only root) is named in the log with what it still holds: the
+ * operator must reissue the panel's credentials at the hub (`provision --reissue`).
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { isMap, parseDocument } from 'yaml';
+import { errorMessage } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log/logger.ts';
+
+/** Config paths that hold credentials of the panel. */
+export const CONFIG_SECRET_PATHS: readonly (readonly string[])[] = [
+  ['sync'],
+  ['intercom', 'phone'],
+  ['api', 'installerToken'],
+  ['api', 'readToken'],
+];
+
+/** The secret paths present in this YAML text (dotted), for the reset's report. */
+export function configSecretsIn(text: string): string[] {
+  const doc = parseDocument(text);
+  return CONFIG_SECRET_PATHS.filter((path) => doc.hasIn(path)).map((path) => path.join('.'));
+}
+
+/** The YAML text without the secret sections; comments and the rest of the file kept. */
+export function withoutConfigSecrets(text: string): string {
+  const doc = parseDocument(text);
+  for (const path of CONFIG_SECRET_PATHS) if (doc.hasIn(path)) doc.deleteIn(path);
+  // An `intercom:` or `api:` section left empty is dropped rather than written as `null`.
+  for (const key of ['intercom', 'api']) {
+    const section = doc.get(key);
+    if (isMap(section) && section.items.length === 0) doc.delete(key);
+  }
+  return doc.toString();
+}
+
+/** Rewrites the config at `path` without its secrets; resolves with what stayed (empty: all erased). */
+export function eraseConfigSecrets(path: string, logger: Logger): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    logger.error({ err: errorMessage(err), path }, 'factory reset: the config could not be read');
+    return ['(unreadable config)'];
+  }
+  const held = configSecretsIn(text);
+  if (held.length === 0) return [];
+  try {
+    replaceFile(path, withoutConfigSecrets(text), statSync(path).mode & 0o777);
+    logger.warn({ path, erased: held }, 'factory reset: credentials removed from the config');
+    return [];
+  } catch (err) {
+    logger.error(
+      { err: errorMessage(err), path, held },
+      'factory reset: the config still holds credentials (not writable): reissue them at the hub',
+    );
+    return held;
+  }
+}
+
+/**
+ * Written beside, synced, then renamed over: a power cut leaves the old file or the new one, never half
+ * of one (a panel whose config does not parse does not start, and its exit buttons with it).
+ */
+function replaceFile(path: string, text: string, mode: number): void {
+  const tmp = `${path}.reset-tmp`;
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  const dir = openSync(dirname(path), 'r');
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
+}
