@@ -27,10 +27,12 @@ async function askHub(
   return { allowed: true, kind: answer.kind };
 }
 
-export function hubAppDeviceAuth(
+/** The hub's login check for one kind of client: the other kind's valid login is refused here. */
+function hubLoginOf(
+  accept: (kind: unknown) => boolean,
   hubBase: string,
   secret: string,
-  timeoutMs = 3000,
+  timeoutMs: number,
 ): (username: string, password: string) => Promise<boolean> {
   // The embedded broker binds the client id to the username; the hub checks the same.
   return async (username, password) => {
@@ -41,8 +43,16 @@ export function hubAppDeviceAuth(
       { username, password, clientid: username },
       timeoutMs,
     );
-    return allowed && kind !== 'panel';
+    return allowed && accept(kind);
   };
+}
+
+export function hubAppDeviceAuth(
+  hubBase: string,
+  secret: string,
+  timeoutMs = 3000,
+): (username: string, password: string) => Promise<boolean> {
+  return hubLoginOf((kind) => kind !== 'panel', hubBase, secret, timeoutMs);
 }
 
 /** A panel paired at runtime (pairing): the hub holds its password's hash. */
@@ -51,16 +61,7 @@ export function hubPanelAuth(
   secret: string,
   timeoutMs = 3000,
 ): (username: string, password: string) => Promise<boolean> {
-  return async (username, password) => {
-    const { allowed, kind } = await askHub(
-      hubBase,
-      secret,
-      'auth',
-      { username, password, clientid: username },
-      timeoutMs,
-    );
-    return allowed && kind === 'panel';
-  };
+  return hubLoginOf((kind) => kind === 'panel', hubBase, secret, timeoutMs);
 }
 
 export function hubAppDeviceAcl(
