@@ -107,8 +107,10 @@ async function main(): Promise<number> {
   const children: Child[] = [];
   let sip: SimSip = { on: false, reason: 'not started' };
   let stopping = false;
+  let hubSupervisor: { standDown(): void } | undefined;
   const stopAll = async (): Promise<void> => {
     stopping = true;
+    hubSupervisor?.standDown();
     // Panel first: it locks its doors while it can still report that.
     for (const child of children.reverse()) await child.stop();
     if (sip.on) await sip.edge.stop();
@@ -159,6 +161,7 @@ async function main(): Promise<number> {
         PORTVAKT_HUB_BROKER_PASSWORD: users[HUB_USER],
       },
     });
+    hubSupervisor = hub;
     children.push(hub);
     const admin = hubAdmin(hubBase, adminToken);
     await waitFor('the hub to connect to the broker', hub, async () => {

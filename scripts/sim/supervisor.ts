@@ -13,6 +13,12 @@ const STABLE_AFTER_MS = 60_000;
 export interface SupervisedChild extends Child {
   /** How many times it was restarted. */
   restarts(): number;
+  /**
+   * No more restarts, and an exit from now on is the expected one: said when the simulator begins to
+   * stop, since Ctrl-C reaches the child too (the whole foreground process group) while the panel is
+   * still being stopped first.
+   */
+  standDown(): void;
 }
 
 export function superviseChild(
@@ -62,6 +68,9 @@ export function superviseChild(
     exited,
     tail: () => current.tail(),
     restarts: () => restarts,
+    standDown: () => {
+      stopping = true;
+    },
     async stop(graceMs?: number) {
       stopping = true;
       if (pending !== undefined) {
