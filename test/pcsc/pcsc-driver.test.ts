@@ -175,7 +175,9 @@ describe('PcscCardReaderDriver with pcscd + vpcd', () => {
       await attached;
       console.log('attached');
       await d.stop();
-      console.log('stopped');`;
+      console.log('stopped');
+      // Unref'd, so it never keeps the child alive itself: if something else does, the failure names it.
+      setTimeout(() => console.log('still alive 10 s after stop, held by:', process.getActiveResourcesInfo().join(', ')), 10_000).unref();`;
     // Generous: under a loaded CI machine the child's start-up alone can take seconds. What matters is
     // that it exits by itself; the stage it reached is in the failure message if it does not.
     const run = promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
