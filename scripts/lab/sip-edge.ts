@@ -77,7 +77,21 @@ export function ha1(username: string, domain: string, password: string): string 
   return createHash('md5').update(`${username}:${domain}:${password}`).digest('hex');
 }
 
+/**
+ * Free ports are probed, then bound by Kamailio a moment later: another test's socket (an RTP leg's UDP
+ * port) may take one meanwhile. Kamailio then exits with "Address already in use"; new ports are tried.
+ */
 export async function startSipEdge(options: StartSipEdgeOptions = {}): Promise<SipEdgeHandle> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startSipEdgeOnce(options);
+    } catch (err) {
+      if (attempt === 3 || !String(err).includes('Address already in use')) throw err;
+    }
+  }
+}
+
+async function startSipEdgeOnce(options: StartSipEdgeOptions): Promise<SipEdgeHandle> {
   const dir = await mkdtemp(join(tmpdir(), 'portvakt-sip-edge-'));
   const dbPath = options.dbPath ?? join(dir, 'edge.db');
   const db = new Database(dbPath);
