@@ -90,3 +90,18 @@ export function serverSentEvent(e: { event?: string; id?: string | number; data:
 
 /** A comment line: keeps proxies and the browser from timing an idle stream out. */
 export const SSE_HEARTBEAT = ': heartbeat\n\n';
+
+/** The reply that opens a server-sent-events stream (the router sends the headers, then `stream.open`). */
+export function eventStreamReply(stream: StreamBody): {
+  status: 200;
+  body: undefined;
+  headers: Record<string, string>;
+  stream: StreamBody;
+} {
+  return {
+    status: 200,
+    body: undefined,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8' },
+    stream,
+  };
+}

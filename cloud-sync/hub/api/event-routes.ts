@@ -5,11 +5,13 @@
  * instead of a bearer header: see event-streams.ts). Building administrators see their buildings' panels
  * only (event-scope.ts).
  */
+
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import { bearerToken } from '../../../lib/http/bearer.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Router } from '../../../lib/http/router.ts';
+import { eventStreamReply } from '../../../lib/http/stream-reply.ts';
 import { streamTicketBody } from '../../protocol/admin-events.ts';
 import { scopedEntities } from './admin-routes.ts';
 import type { HubApiContext } from './context.ts';
@@ -74,12 +76,7 @@ export function addEventRoutes(
     })
     .add('GET', EVENT_STREAM_PATH, ({ query }) => {
       const q = parseInput(streamQuery, Object.fromEntries(query), 'query');
-      return {
-        status: 200,
-        body: undefined,
-        headers: { 'content-type': 'text/event-stream; charset=utf-8' },
-        stream: streams.open(q.ticket),
-      };
+      return eventStreamReply(streams.open(q.ticket));
     });
   return streams;
 }

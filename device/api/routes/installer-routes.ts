@@ -13,7 +13,7 @@ import {
 import { RateLimitedError, ValidationError } from '../../../lib/errors.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Router } from '../../../lib/http/router.ts';
-import { serverSentEvent } from '../../../lib/http/stream-reply.ts';
+import { eventStreamReply, serverSentEvent } from '../../../lib/http/stream-reply.ts';
 import type { InstallerMode } from '../../installer/installer-mode.ts';
 import { idParam, logsQuery } from '../schemas.ts';
 
@@ -98,32 +98,27 @@ export function addInstallerRoutes(router: Router, installer: InstallerMode, pan
       installer.authorize(req);
       if (streams.size >= MAX_INSTALLER_STREAMS)
         throw new RateLimitedError(`at most ${MAX_INSTALLER_STREAMS} installer streams at once`, 5000);
-      return {
-        status: 200,
-        body: undefined,
-        headers: { 'content-type': 'text/event-stream; charset=utf-8' },
-        stream: {
-          open: (sink) => {
-            const send = (e: InstallerStreamEvent) =>
-              sink.write(serverSentEvent({ event: e.event, data: JSON.stringify(e.data) }));
-            const unfollow = installer.follow(send);
-            // A session that ends (left, idle, replaced, reset) ends its stream.
-            const unwatch = installer.sessions.events.on('ended', () => {
-              if (installer.stillAuthorized(req)) return;
-              send({ event: 'end', data: { reason: 'session_ended' } });
-              sink.end();
-            });
-            const close = () => {
-              unfollow();
-              unwatch();
-            };
-            streams.add(close);
-            sink.onClose(() => {
-              streams.delete(close);
-              close();
-            });
-          },
+      return eventStreamReply({
+        open: (sink) => {
+          const send = (e: InstallerStreamEvent) =>
+            sink.write(serverSentEvent({ event: e.event, data: JSON.stringify(e.data) }));
+          const unfollow = installer.follow(send);
+          // A session that ends (left, idle, replaced, reset) ends its stream.
+          const unwatch = installer.sessions.events.on('ended', () => {
+            if (installer.stillAuthorized(req)) return;
+            send({ event: 'end', data: { reason: 'session_ended' } });
+            sink.end();
+          });
+          const close = () => {
+            unfollow();
+            unwatch();
+          };
+          streams.add(close);
+          sink.onClose(() => {
+            streams.delete(close);
+            close();
+          });
         },
-      };
+      });
     });
 }

@@ -12,7 +12,7 @@
 import { type CardFeedback, SCREEN_STREAM_PATH } from '../../../cloud-sync/protocol/panel-api.ts';
 import { RateLimitedError } from '../../../lib/errors.ts';
 import type { Router } from '../../../lib/http/router.ts';
-import { type StreamSink, serverSentEvent } from '../../../lib/http/stream-reply.ts';
+import { eventStreamReply, type StreamSink, serverSentEvent } from '../../../lib/http/stream-reply.ts';
 import type { IntercomApi } from '../../intercom/intercom-api.ts';
 
 export const MAX_SCREEN_STREAMS = 8;
@@ -70,19 +70,14 @@ export function addScreenStream(router: Router, sources: ScreenSources): void {
   router.add('GET', SCREEN_STREAM_PATH, () => {
     if (followers.size >= MAX_SCREEN_STREAMS)
       throw new RateLimitedError(`at most ${MAX_SCREEN_STREAMS} screen streams at once`, 5000);
-    return {
-      status: 200,
-      body: undefined,
-      headers: { 'content-type': 'text/event-stream; charset=utf-8' },
-      stream: {
-        open: (sink) => {
-          const f: Follower = { sink, lastDirectory: '', lastCall: '' };
-          followers.add(f);
-          sink.onClose(() => followers.delete(f));
-          sendDirectory(f);
-          if (intercom) sendCall(f, JSON.stringify(intercom.call()));
-        },
+    return eventStreamReply({
+      open: (sink) => {
+        const f: Follower = { sink, lastDirectory: '', lastCall: '' };
+        followers.add(f);
+        sink.onClose(() => followers.delete(f));
+        sendDirectory(f);
+        if (intercom) sendCall(f, JSON.stringify(intercom.call()));
       },
-    };
+    });
   });
 }
