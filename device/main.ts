@@ -204,6 +204,7 @@ export class Panel {
       panelId: config.panel.id,
       panelName: config.panel.name,
       doorConfigs: config.doors,
+      readerConfigs: config.readers,
       doors,
       opener,
       audit,

@@ -148,7 +148,9 @@ export class HaLink {
 
   async #whenConnected(client: MqttClient): Promise<void> {
     try {
-      const granted = await client.subscribeAsync([...this.#o.subscriptions], { qos: 1 });
+      // Retain as published: a command published retained is known as such even when it arrives live
+      // (lock-commands.ts ignores every retained command, not only those replayed at subscribe).
+      const granted = await client.subscribeAsync([...this.#o.subscriptions], { qos: 1, rap: true });
       const refused = granted.filter((g) => g.qos > 2);
       if (refused.length > 0)
         throw new Error(`subscription refused: ${refused.map((g) => g.topic).join(', ')}`);

@@ -2,7 +2,7 @@
 import type { Clock } from '../../lib/clock/clock.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditEvent, AuditLog } from '../audit/types.ts';
-import type { DoorConfig } from '../config/schema.ts';
+import type { DoorConfig, ReaderConfig } from '../config/schema.ts';
 import type { DoorOpener } from '../door/door-opener.ts';
 import type { DoorState } from '../door/types.ts';
 
@@ -15,6 +15,7 @@ export interface HomeAssistantDeps {
   panelId: string;
   panelName: string;
   doorConfigs: readonly DoorConfig[];
+  readerConfigs: readonly ReaderConfig[];
   doors: { get(doorId: string): HaDoor | undefined; all(): HaDoor[] };
   /** The one door-open path (every cause opens through it). */
   opener: Pick<DoorOpener, 'has' | 'openOne'>;

@@ -15,7 +15,8 @@
  *   - Anything else — opening while `allowOpen` is false, a door not on this panel, a payload that is no
  *     lock command, a door that refuses — is logged and recorded as `home_assistant.command_refused`,
  *     and nothing moves.
- * A retained command is ignored: it would open the door again at every reconnect.
+ * A retained command is ignored, live or replayed: kept on the broker, it would open the door again at
+ * every reconnect (Home Assistant's lock commands are not retained: discovery says `retain: false`).
  */
 
 import type { Clock } from '../../lib/clock/clock.ts';

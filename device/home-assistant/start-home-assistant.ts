@@ -38,6 +38,7 @@ export async function startHomeAssistant(config: HomeAssistantConfig, deps: Home
     doors: deps.doorConfigs,
     send: (m) => link?.publish(m),
     bellName: deps.bellName,
+    readerDoors: (readerId) => deps.readerConfigs.find((r) => r.id === readerId)?.doors ?? [],
     clock,
     imageMinIntervalS: config.imageMinIntervalS,
   });

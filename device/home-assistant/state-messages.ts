@@ -50,7 +50,11 @@ export function doorStateMessages(door: DoorConfig, state: DoorState, topics: Ha
 export function auditEventMessage(
   event: AuditEvent,
   topics: HaTopics,
-  bellName: (bellId: string) => string | undefined,
+  lookups: {
+    bellName: (bellId: string) => string | undefined;
+    /** A refusal names no door it opened: the doors of the reader it was refused at stand in. */
+    readerDoors: (readerId: string) => readonly string[];
+  },
 ): HaMessage | undefined {
   const data = event.data;
   switch (event.type) {
@@ -58,9 +62,11 @@ export function auditEventMessage(
     case 'access.denied': {
       const granted = event.type === 'access.granted';
       const reason = typeof data['reason'] === 'string' ? data['reason'] : undefined;
-      const doorIds = Array.isArray(data['doorIds'])
+      const decided = Array.isArray(data['doorIds'])
         ? data['doorIds'].filter((d): d is string => typeof d === 'string')
         : [];
+      const doorIds =
+        decided.length > 0 || event.readerId === null ? decided : [...lookups.readerDoors(event.readerId)];
       return eventMessage(topics.cards, {
         event_type: granted ? 'card_granted' : 'card_denied',
         door_ids: doorIds,
@@ -72,7 +78,7 @@ export function auditEventMessage(
     case 'call.started':
     case 'call.busy': {
       const bellId = typeof data['bellId'] === 'string' ? data['bellId'] : undefined;
-      const name = bellId ? bellName(bellId) : undefined;
+      const name = bellId ? lookups.bellName(bellId) : undefined;
       return eventMessage(topics.doorbell, {
         event_type: 'ring',
         ...(name ? { bell: name } : {}),

@@ -18,6 +18,8 @@ export interface HaPublisherDeps {
   send: (message: HaMessage) => void;
   /** The bell's text as the screen shows it to anyone; undefined for a bell the directory hides. */
   bellName: (bellId: string) => string | undefined;
+  /** The doors a reader serves (a refused card event names them). */
+  readerDoors: (readerId: string) => readonly string[];
   clock: Clock;
   imageMinIntervalS: number;
 }
@@ -39,7 +41,7 @@ export class HaPublisher {
   }
 
   audit(event: AuditEvent): void {
-    const message = auditEventMessage(event, this.#d.topics, this.#d.bellName);
+    const message = auditEventMessage(event, this.#d.topics, this.#d);
     if (message) this.#d.send(message);
     const jpeg = visitorJpeg(event);
     if (jpeg && this.#imageDue())
