@@ -4,6 +4,7 @@
  * a `homeAssistant` section pointing at it, and an observer that plays Home Assistant: it subscribes to
  * everything under the discovery and topic prefixes and keeps each message with its retain flag.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { validateConfig } from '../../../device/config/load.ts';
@@ -17,16 +18,29 @@ import { until } from '../../../scripts/lab/until.ts';
 import { connectClient } from '../../support/mqtt-client.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
-export const PANEL_USER = 'pv-panel';
+export const PANEL_USER = 'portvakt-panel';
 export const PANEL_PASSWORD = 'panel-broker-password-0123';
 export const HA_USER = 'homeassistant';
 export const HA_PASSWORD = 'homeassistant-password-0123';
+/** A client the owner's ACL would not admit to the command topics: garbage and floods come from it. */
+export const ANYONE_USER = 'lab-anyone';
+const ANYONE_PASSWORD = 'lab-anyone-password-01234';
+
+/**
+ * The ACL docs/home-assistant.md tells the owner to write, taken from the document itself (its first
+ * code block under "Setup"), for the demo panel; plus the lab's unrestricted user.
+ */
+export function documentedAcl(panelId: string): string {
+  const doc = readFileSync(new URL('../../../docs/home-assistant.md', import.meta.url), 'utf8');
+  const block = /```\n(user portvakt-panel[\s\S]*?)```/.exec(doc.replace(/^ {3}/gm, ''))?.[1];
+  if (!block) throw new Error('docs/home-assistant.md: the ACL block is gone');
+  return `${block.replaceAll('<panel>', panelId)}\nuser ${ANYONE_USER}\ntopic readwrite #\n`;
+}
 
 export function startHaBroker(): Promise<MosquittoHandle> {
   return startMosquitto({
-    users: { [PANEL_USER]: PANEL_PASSWORD, [HA_USER]: HA_PASSWORD },
-    // The owner's broker: both logins may use every topic (docs/home-assistant.md shows a tighter ACL).
-    acl: `user ${PANEL_USER}\ntopic readwrite #\n\nuser ${HA_USER}\ntopic readwrite #\n`,
+    users: { [PANEL_USER]: PANEL_PASSWORD, [HA_USER]: HA_PASSWORD, [ANYONE_USER]: ANYONE_PASSWORD },
+    acl: documentedAcl('demo-panel'),
   });
 }
 
@@ -48,14 +62,15 @@ export class HaObserver {
     );
   }
 
-  static async connect(port: number): Promise<HaObserver> {
+  /** As Home Assistant's login, or (`anyone`) as a client the owner's ACL does not restrict. */
+  static async connect(port: number, as: 'homeassistant' | 'anyone' = 'homeassistant'): Promise<HaObserver> {
     const { client } = await connectClient(`mqtt://127.0.0.1:${port}`, {
-      username: HA_USER,
-      password: HA_PASSWORD,
+      username: as === 'anyone' ? ANYONE_USER : HA_USER,
+      password: as === 'anyone' ? ANYONE_PASSWORD : HA_PASSWORD,
     });
     const observer = new HaObserver(client);
     // Retain as published: a live message keeps its retain flag, so the tests see what is retained.
-    await client.subscribeAsync(['homeassistant/#', 'portvakt/#'], { qos: 1, rap: true });
+    await client.subscribeAsync(['homeassistant/#', 'portvakt/demo-panel/#'], { qos: 1, rap: true });
     return observer;
   }
 

@@ -39,8 +39,11 @@ afterEach(async () => {
   panel = undefined;
 });
 
-async function setUp(options: Omit<Parameters<typeof startHaPanel>[0], 'brokerPort'> = {}) {
-  observer = await HaObserver.connect(broker.port);
+async function setUp(
+  options: Omit<Parameters<typeof startHaPanel>[0], 'brokerPort'> = {},
+  as: 'homeassistant' | 'anyone' = 'homeassistant',
+) {
+  observer = await HaObserver.connect(broker.port, as);
   panel = await startHaPanel({ brokerPort: broker.port, ...options });
   await observer.lastIs(AVAILABILITY, 'online');
   await observer.lastIs(MAIN_LOCK, 'LOCKED');
@@ -196,7 +199,11 @@ describe('lock commands', () => {
   });
 
   it('moves nothing on garbage: wrong payloads, a huge one, wrong topics, a retained command', async () => {
-    const { observer, panel: p } = await setUp({ allowOpen: true, commandsPerMinute: 60, commandBurst: 20 });
+    // From a client outside the owner's ACL: the panel must hold even where the broker would not.
+    const { observer, panel: p } = await setUp(
+      { allowOpen: true, commandsPerMinute: 60, commandBurst: 20 },
+      'anyone',
+    );
     const relaysBefore = energized(p);
     await observer.publish(MAIN_SET, 'open');
     await observer.publish(MAIN_SET, '{"state":"OPEN"}');
@@ -227,7 +234,10 @@ describe('lock commands', () => {
   });
 
   it('rate-limits a flood: a burst opens, the rest is dropped unrecorded', async () => {
-    const { observer, panel: p } = await setUp({ allowOpen: true, commandsPerMinute: 6, commandBurst: 3 });
+    const { observer, panel: p } = await setUp(
+      { allowOpen: true, commandsPerMinute: 6, commandBurst: 3 },
+      'anyone',
+    );
     await Promise.all(Array.from({ length: 50 }, () => observer.publish(MAIN_SET, 'OPEN')));
     // A marker after the flood: the same bucket, so it is dropped too; the card path is not rate-limited.
     (p.readers as SimCardReaderDriver).tap(READER, DEMO_CARDS.resident);
