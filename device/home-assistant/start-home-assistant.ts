@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError, errorMessage } from '../../lib/errors.ts';
 import type { HomeAssistantConfig } from '../config/schema.ts';
 import { softwareVersion } from '../installer/system-facts.ts';
+import { AnnouncePacer } from './announce-pacer.ts';
 import { discoveryMessages } from './discovery.ts';
 import { HaLink } from './ha-link.ts';
 import type { HomeAssistantDeps } from './home-assistant-deps.ts';
@@ -51,6 +52,7 @@ export async function startHomeAssistant(config: HomeAssistantConfig, deps: Home
       link?.publish({ topic: m.topic, payload: JSON.stringify(m.payload), retain: true });
     for (const door of deps.doors.all()) publisher.doorChanged(door.state());
   };
+  const pacer = new AnnouncePacer(clock, publishAll);
   const commands = new LockCommands({
     opener: deps.opener,
     audit: deps.audit,
@@ -75,11 +77,11 @@ export async function startHomeAssistant(config: HomeAssistantConfig, deps: Home
       backoff: deps.reconnectBackoff,
     },
     {
-      onUp: publishAll,
+      onUp: () => pacer.request(),
       onMessage: (topic, payload, retained) => {
         if (topic === topics.haStatus) {
           // Home Assistant restarted: it wants discovery (and the states) again.
-          if (payload.toString('utf8') === 'online') publishAll();
+          if (payload.toString('utf8') === 'online') pacer.request();
           return;
         }
         commands.handle(topics.doorOfCommand(topic), payload, retained);
@@ -95,6 +97,7 @@ export async function startHomeAssistant(config: HomeAssistantConfig, deps: Home
     isUp: () => link?.isUp() ?? false,
     stop: async () => {
       for (const off of unsubscribe) off();
+      pacer.stop();
       await link?.stop();
       link = undefined;
     },
