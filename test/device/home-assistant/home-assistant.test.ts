@@ -238,7 +238,7 @@ describe('lock commands', () => {
       { allowOpen: true, commandsPerMinute: 6, commandBurst: 3 },
       'anyone',
     );
-    await Promise.all(Array.from({ length: 50 }, () => observer.publish(MAIN_SET, 'OPEN')));
+    await Promise.all(Array.from({ length: 500 }, () => observer.publish(MAIN_SET, 'OPEN')));
     // A marker after the flood: the same bucket, so it is dropped too; the card path is not rate-limited.
     (p.readers as SimCardReaderDriver).tap(READER, DEMO_CARDS.resident);
     await until(() => ofType(p, 'access.granted').length === 1, 'the card after the flood');
