@@ -134,7 +134,9 @@ export class HaLink {
       if (client === this.#client) void this.#whenConnected(client);
     });
     client.on('message', (topic, payload, packet) => {
-      if (client === this.#client && this.#up) this.#h.onMessage(topic, payload, packet.retain);
+      if (client !== this.#client || !this.#up) return;
+      // Thrown inside mqtt.js's parser, an error would end the panel process: a message costs it nothing.
+      this.#guard('message', () => this.#h.onMessage(topic, payload, packet.retain));
     });
     client.on('close', () => {
       if (client !== this.#client) return;
@@ -169,7 +171,15 @@ export class HaLink {
     this.#outageLogged = false;
     this.#backoff.reset();
     this.#o.logger.info({}, 'connected to the Home Assistant broker');
-    this.#h.onUp();
+    this.#guard('connect', () => this.#h.onUp());
+  }
+
+  #guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.#o.logger.error({ err: errorMessage(err), what }, 'Home Assistant handler failed');
+    }
   }
 
   #scheduleRetry(): void {

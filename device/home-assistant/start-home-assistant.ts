@@ -48,9 +48,14 @@ export async function startHomeAssistant(config: HomeAssistantConfig, deps: Home
     if (state) publisher.doorChanged(state);
   };
   const publishAll = () => {
-    for (const m of discovery)
-      link?.publish({ topic: m.topic, payload: JSON.stringify(m.payload), retain: true });
-    for (const door of deps.doors.all()) publisher.doorChanged(door.state());
+    // Also run from a timer (the pacer): nothing here may throw into the event loop.
+    try {
+      for (const m of discovery)
+        link?.publish({ topic: m.topic, payload: JSON.stringify(m.payload), retain: true });
+      for (const door of deps.doors.all()) publisher.doorChanged(door.state());
+    } catch (err) {
+      logger.error({ err: errorMessage(err) }, 'Home Assistant announcement failed');
+    }
   };
   const pacer = new AnnouncePacer(clock, publishAll);
   const commands = new LockCommands({
