@@ -5,6 +5,9 @@
  * the one door-open path and only when allowed, garbage and floods move nothing, and the broker coming
  * and going never touches the doors.
  */
+import { execFile } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Panel } from '../../../device/main.ts';
 import { DEMO_CARDS } from '../../../device/sim/demo-building.ts';
@@ -16,6 +19,7 @@ import { until } from '../../../scripts/lab/until.ts';
 import { eventPayloadIssue, expandAbbreviations, HA_SCHEMAS } from '../../support/home-assistant-schemas.ts';
 import { HaObserver, startHaBroker, startHaPanel } from './ha-lab.ts';
 
+const run = promisify(execFile);
 const BASE = 'portvakt/demo-panel';
 const AVAILABILITY = `${BASE}/availability`;
 const MAIN_LOCK = `${BASE}/door/main-entrance/lock`;
@@ -263,6 +267,29 @@ describe('the broker coming and going', () => {
     await until(() => observer!.discovery().length >= 16, 'discovery after the restart');
     await observer.lastIs(AVAILABILITY, 'online');
     await observer.lastIs(MAIN_LOCK, 'LOCKED');
+  });
+
+  it('is announced offline by its will when its connection drops, and comes back online', async () => {
+    const { observer } = await setUp();
+    const seen = observer.on(AVAILABILITY).length;
+    // Reset the panel's TCP connection to the broker (not the observer's): no DISCONNECT, so the will.
+    const observerPort = (observer.client.stream as Socket).localPort;
+    await run('ss', ['-K', 'dport', '=', `:${broker.port}`, 'and', 'sport', '!=', `:${observerPort}`]);
+    await until(
+      () =>
+        observer
+          .on(AVAILABILITY)
+          .slice(seen)
+          .map((m) => m.payload.toString())
+          .join() === 'offline,online',
+      'the will, then the birth again',
+    );
+    expect(
+      observer
+        .on(AVAILABILITY)
+        .slice(seen)
+        .every((m) => m.retain),
+    ).toBe(true);
   });
 
   it('starts, and opens by card, with the broker down', async () => {
