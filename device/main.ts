@@ -7,6 +7,7 @@
  *   5. start the local API
  *   6. start cloud sync, if configured (non-critical: the panel works offline without it), or, on an
  *      unpaired panel (`pairing` and no `sync`), the pairing client (device/pairing/)
+ *   7. start the Home Assistant link, if configured (non-critical, last: the owner's broker is a guest)
  * Stop runs in reverse; the GPIO driver closes last and leaves every relay de-energized/locked.
  */
 
@@ -29,6 +30,7 @@ import { EventBus } from './bus/event-bus.ts';
 import type { PanelConfig } from './config/schema.ts';
 import { DoorOpener } from './door/door-opener.ts';
 import { Doors } from './door/doors.ts';
+import { createHomeAssistantModule } from './home-assistant/home-assistant-module.ts';
 import { factoryReset } from './installer/factory-reset.ts';
 import { CallChannel } from './intercom/call-channel.ts';
 import { PanelDirectory } from './intercom/directory.ts';
@@ -70,6 +72,8 @@ export interface PanelOptions {
    * re-executes itself). Unset: the panel stays stopped.
    */
   onFactoryReset?: (() => void) | undefined;
+  /** The Home Assistant link's reconnect backoff (tests shorten it); default 2 s doubling to 60 s. */
+  homeAssistantBackoff?: { initialMs: number; maxMs: number } | undefined;
 }
 
 export class Panel {
@@ -167,11 +171,12 @@ export class Panel {
       clock,
       limits: config.intercom?.callLimits,
     });
+    const directory = new PanelDirectory(() => store.directory.read());
     const intercom = createIntercomModule(config.intercom, {
       panelId: config.panel.id,
       panelName: config.panel.name,
       dataDir: dirname(config.store.path),
-      directory: new PanelDirectory(() => store.directory.read()),
+      directory,
       channel: callChannel,
       opener,
       doorName: (doorId) => doors.get(doorId)?.state().name,
@@ -194,6 +199,22 @@ export class Panel {
       clock,
       logger: moduleLogger(logger, 'sync'),
       calls: callChannel,
+    });
+    const homeAssistant = createHomeAssistantModule(config.homeAssistant, {
+      panelId: config.panel.id,
+      panelName: config.panel.name,
+      doorConfigs: config.doors,
+      readerConfigs: config.readers,
+      doors,
+      opener,
+      audit,
+      onAudit: (listener) => this.bus.on('audit', listener),
+      // Only what the screen shows anyone at the door: a hidden resident's bell goes out without a name.
+      bellName: (bellId) =>
+        directory.visibleDirectory(clock.now()).find((b) => b.bellId === bellId)?.displayText,
+      clock,
+      logger: moduleLogger(logger, 'home-assistant'),
+      reconnectBackoff: this.#options.homeAssistantBackoff,
     });
     const installer = createInstallerMode({
       config,
@@ -296,6 +317,7 @@ export class Panel {
       ...(sync ? [sync] : []),
       ...(pairing.module ? [pairing.module] : []),
       ...(intercom ? [intercom.module] : []),
+      ...(homeAssistant ? [homeAssistant] : []),
     ]);
   }
 

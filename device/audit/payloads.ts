@@ -182,6 +182,21 @@ export type AuditPayloads = {
   /** The speaker test tone was played. */
   'installer.speaker_tested': { session: string | null };
   /**
+   * A Home Assistant lock entity asked to open its door (device/home-assistant/): the decision the
+   * unlock cites. Who sent it is not known to the panel: anyone the owner's broker lets publish on the
+   * command topic (docs/home-assistant.md).
+   */
+  'home_assistant.open_requested': { command: 'OPEN' | 'UNLOCK' };
+  /**
+   * A Home Assistant command that opened nothing: opening is off (`allowOpen: false`), the door is not on
+   * this panel, the payload is not a lock command, or the door refused. Rate-limited before it is
+   * recorded, so a flood costs a bounded number of rows.
+   */
+  'home_assistant.command_refused': {
+    reason: 'not_allowed' | 'unknown_door' | 'bad_command' | 'open_failed';
+    detail: string;
+  };
+  /**
    * The alarm: an audit write failed on the storage (full or failing disk). From here events are held
    * in memory, in order, and written out once the storage takes writes again (device/store/audit-log.ts).
    */

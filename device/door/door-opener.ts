@@ -23,6 +23,7 @@ const KIND_OF_DECISION = {
   'call.door_opened': 'intercom',
   'call.phone_door_opened': 'intercom',
   'door.exit_requested': 'exit_button',
+  'home_assistant.open_requested': 'home_assistant',
 } as const satisfies Record<string, UnlockKind>;
 
 export type OpeningDecision = AuditEventInput<keyof typeof KIND_OF_DECISION>;

@@ -1,7 +1,14 @@
 /** The door controller's public surface, shared with the access module, the API and the UI stream. */
 
-export type UnlockKind = 'access' | 'exit_button' | 'api' | 'command' | 'intercom';
-export const UNLOCK_KINDS: readonly UnlockKind[] = ['access', 'exit_button', 'api', 'command', 'intercom'];
+export type UnlockKind = 'access' | 'exit_button' | 'api' | 'command' | 'intercom' | 'home_assistant';
+export const UNLOCK_KINDS: readonly UnlockKind[] = [
+  'access',
+  'exit_button',
+  'api',
+  'command',
+  'intercom',
+  'home_assistant',
+];
 
 export interface UnlockCause {
   kind: UnlockKind;

@@ -1,7 +1,7 @@
 /**
  * A factory reset erases the keys the panel holds (ETSI EN 303 645 5.11), and a panel provisioned by
  * hand keeps some of them in its config file: the broker login (`sync`), the SIP account
- * (`intercom.phone`) and the API tokens. Left there, the reset panel would log in again and the hub would
+ * (`intercom.phone`), the API tokens and the owner's Home Assistant broker login (`homeAssistant`). Left there, the reset panel would log in again and the hub would
  * send every resident and card straight back. So the reset takes those sections out of the file and
  * keeps the rest (wiring, readers, `pairing`, the installer PIN's hash — a hash, not a key, so the
  * installer can still enter installer mode). The panel then starts unprovisioned: paired again through
@@ -22,6 +22,8 @@ export const CONFIG_SECRET_PATHS: readonly (readonly string[])[] = [
   ['intercom', 'phone'],
   ['api', 'installerToken'],
   ['api', 'readToken'],
+  // The owner's Home Assistant broker login: a reset panel that changes hands must not keep it.
+  ['homeAssistant'],
 ];
 
 /** The secret paths present in this YAML text (dotted), for the reset's report. */

@@ -94,6 +94,11 @@ export const SAMPLE_PAYLOADS: { [T in AuditEventType]: AuditPayloads[T] } = {
   'installer.relay_tested': { session: 'a1b2c3d4', pulseMs: 1000 },
   'installer.logs_exported': { session: 'a1b2c3d4', lines: 500 },
   'installer.speaker_tested': { session: null },
+  'home_assistant.open_requested': { command: 'OPEN' },
+  'home_assistant.command_refused': {
+    reason: 'not_allowed',
+    detail: 'OPEN refused: homeAssistant.allowOpen is false',
+  },
   'resident.panel_signed_in': { residentId: 'alice', cardId: 'c-alice' },
   'resident.panel_sign_in_refused': { reason: 'wrong_pin', residentId: 'alice', failures: 1 },
   'resident.panel_settings_changed': { residentId: 'alice', hidden: true },

@@ -1,6 +1,6 @@
 /**
  * Every cause that opens a door, on the real panel (sim hardware, real SQLite store): card tap (two doors),
- * installer API, signed cloud command, call, exit button. Each commits its decision and each door's
+ * installer API, signed cloud command, call, Home Assistant lock command, exit button. Each commits its decision and each door's
  * `door.unlocked` in ONE transaction (one commit frame in the WAL, so one fsync) before any relay moves;
  * and when that commit fails, nothing is written and no relay moves. The exit button is egress: its relay
  * moves first, and the same one commit follows; a failed commit does not keep the door shut.
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../../device/config/load.ts';
+import { LockCommands } from '../../../device/home-assistant/lock-commands.ts';
 import { callDoorOpener } from '../../../device/intercom/call-door.ts';
 import { Panel } from '../../../device/main.ts';
 import { DEMO_CARDS, demoBuilding } from '../../../device/sim/demo-building.ts';
@@ -69,6 +70,16 @@ function causes(): Cause[] {
     logger: silentLogger,
   });
   const calls = callDoorOpener(panel.doorOpener!);
+  const homeAssistant = new LockCommands({
+    opener: panel.doorOpener!,
+    audit: panel.audit!,
+    allowOpen: true,
+    commandsPerMinute: 60,
+    commandBurst: 20,
+    republish: () => {},
+    clock,
+    logger: silentLogger,
+  });
   const { port } = panel.apiAddress();
   return [
     { name: 'card tap', run: () => readers.tap('Sim Reader Courtyard', DEMO_CARDS.resident) },
@@ -101,6 +112,10 @@ function causes(): Cause[] {
           digit: '5',
           source: 'rfc4733',
         }),
+    },
+    {
+      name: 'home assistant',
+      run: () => homeAssistant.handle('main-entrance', Buffer.from('OPEN'), false),
     },
     {
       name: 'exit button',
@@ -154,6 +169,7 @@ describe('every cause that opens a door', () => {
       'cloud command': 'command.executed',
       call: 'call.door_opened',
       'digit on the phone': 'call.phone_door_opened',
+      'home assistant': 'home_assistant.open_requested',
       'exit button': 'door.exit_requested',
     };
     for (const cause of causes()) {
@@ -200,6 +216,7 @@ describe('every cause that opens a door', () => {
       'cloud command': { ok: false, reason: 'audit write failed' },
       call: { ok: false, reason: 'audit write failed' },
       'digit on the phone': { ok: false, reason: 'audit write failed' },
+      'home assistant': 'open_failed',
       'exit button': undefined,
     });
     // Only the exit press moved a relay.

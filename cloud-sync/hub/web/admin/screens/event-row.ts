@@ -21,6 +21,7 @@ const TONE: Record<string, 'ok' | 'bad' | 'warn'> = {
   'call.phone_door_opened': 'ok',
   'installer.pin_refused': 'warn',
   'installer.backoff': 'bad',
+  'home_assistant.command_refused': 'warn',
 };
 
 /** Event types shown in words (the type itself stays in the row's data-type and the filter). */
@@ -37,6 +38,8 @@ export const EVENT_LABELS: Record<string, string> = {
   'installer.relay_tested': 'relay tested by installer',
   'installer.logs_exported': 'logs exported by installer',
   'installer.speaker_tested': 'speaker tested by installer',
+  'home_assistant.open_requested': 'opened from Home Assistant',
+  'home_assistant.command_refused': 'Home Assistant command refused',
 };
 
 /** The data fields shown, in this order; a hash (uidHash) is never shown, nor anything nested. */
