@@ -10,6 +10,7 @@ import { pinHashSchema } from '../../lib/crypto/pin-hash.ts';
 import { LOG_LEVELS } from '../../lib/log/logger.ts';
 import { secretSetting } from '../../lib/log/secret-settings.ts';
 import { filePath, secretText } from './config-fields.ts';
+import { metricsConfigSchema } from './metrics-schema.ts';
 import { pairingConfigSchema } from './pairing-schema.ts';
 import { phoneConfigSchema } from './phone-schema.ts';
 
@@ -321,6 +322,9 @@ export const configSchema = z
       .optional()
       .describe('pairing with the hub by a code on the screen; with no sync section the panel is unpaired'),
     intercom: intercom.optional().describe('absent: no intercom'),
+    metrics: metricsConfigSchema
+      .optional()
+      .describe('Prometheus /metrics on a listener of its own (device/metrics/); absent: off'),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -362,6 +366,7 @@ export type ReaderConfig = PanelConfig['readers'][number];
 export type SyncConfig = NonNullable<PanelConfig['sync']>;
 export type PairingConfig = NonNullable<PanelConfig['pairing']>;
 export type IntercomConfig = NonNullable<PanelConfig['intercom']>;
+export type { MetricsConfig } from './metrics-schema.ts';
 export type PhoneConfig = NonNullable<IntercomConfig['phone']>;
 export { phoneConfigSchema };
 export type InputConfig = NonNullable<DoorConfig['exitButton']>;
