@@ -258,6 +258,7 @@ export class Panel {
       configVersion: () => store.sync.configVersion(),
       syncBacklog: sync ? () => sync.backlog() : undefined,
       mediaPeers: intercom ? () => intercom.mediaPeers() : undefined,
+      doorAlarms: () => doors.all().map((d) => d.state()),
     });
     this.#metrics = metrics;
 

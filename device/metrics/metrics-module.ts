@@ -18,6 +18,7 @@ export interface MetricsModuleDeps {
   configVersion: () => number;
   syncBacklog?: (() => { depth: number; oldestAt: number | undefined }) | undefined;
   mediaPeers?: (() => number) | undefined;
+  doorAlarms: () => ReadonlyArray<{ id: string; alarms: readonly string[] }>;
 }
 
 export interface MetricsModule extends Module {

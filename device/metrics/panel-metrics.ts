@@ -7,9 +7,10 @@
  * or from the panel's own config (door ids), so no input from outside can grow the series; anything not
  * in its set is counted as `other`. No UID, hash, card, resident, name or token is ever a label.
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CALL_OUTCOMES } from '../../cloud-sync/protocol/panel-api.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
+import { addDefaultMetrics } from '../../lib/metrics/default-metrics.ts';
 import { DENY_REASONS } from '../access/types.ts';
 import type { AuditEvent } from '../audit/types.ts';
 import type { EventBus } from '../bus/event-bus.ts';
@@ -26,6 +27,8 @@ export interface PanelMetricsSources {
   configVersion: number;
   /** The sync outbox; undefined on a panel without sync (reported as empty). */
   syncBacklog?: (() => { depth: number; oldestAt: number | undefined }) | undefined;
+  /** Each door's active alarms, from the controllers' in-memory state. */
+  doorAlarms: () => ReadonlyArray<{ id: string; alarms: readonly string[] }>;
   /** Open WebRTC peers; undefined without an intercom. */
   mediaPeers?: (() => number) | undefined;
   /**
@@ -62,11 +65,18 @@ export class PanelMetrics {
       buckets: CALL_DURATION_BUCKETS,
       registers: r,
     });
-    const active = new Gauge({
+    new Gauge({
       name: 'portvakt_door_alarm_active',
       help: 'Door alarms active now (1) by door and kind',
       labelNames: ['door', 'kind'],
       registers: r,
+      collect() {
+        for (const state of sources.doorAlarms()) {
+          if (!doors.has(state.id)) continue;
+          for (const kind of DOOR_ALARMS)
+            this.set({ door: state.id, kind }, state.alarms.includes(kind) ? 1 : 0);
+        }
+      },
     });
     // Every known series starts at 0, so rate() and the dashboard work before the first event.
     decisions.inc({ outcome: 'granted', reason: 'granted' }, 0);
@@ -74,7 +84,6 @@ export class PanelMetrics {
     for (const id of doors) {
       for (const kind of DOOR_ALARMS) {
         alarms.inc({ door: id, kind }, 0);
-        active.set({ door: id, kind }, 0);
       }
       for (const cause of UNLOCK_KINDS) pulses.inc({ door: id, cause }, 0);
     }
@@ -91,11 +100,6 @@ export class PanelMetrics {
     this.#unwatch.push(
       sources.bus.on('access.decided', (d) => {
         decisions.inc({ outcome: d.granted ? 'granted' : 'denied', reason: oneOf(reasons, d.reason) });
-      }),
-      sources.bus.on('door.changed', (state) => {
-        if (!doors.has(state.id)) return;
-        for (const kind of DOOR_ALARMS)
-          active.set({ door: state.id, kind }, state.alarms.includes(kind) ? 1 : 0);
       }),
       sources.bus.on('audit', (event: AuditEvent) => {
         switch (event.type) {
@@ -158,9 +162,7 @@ export class PanelMetrics {
         this.set(mediaPeers?.() ?? 0);
       },
     });
-    if (sources.defaultMetrics ?? true)
-      // 20 ms: the lag histogram's resolution; a finer one wakes a Pi's CPU more often for little gain.
-      collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+    if (sources.defaultMetrics ?? true) addDefaultMetrics(this.registry);
   }
 
   /** Stops listening to the bus (the registry keeps its last values). */

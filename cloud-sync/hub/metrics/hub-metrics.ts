@@ -7,8 +7,9 @@
  * Label values are closed sets or the hub's own route templates, never raw paths (ids), panel ids,
  * residents or tokens: a flood of made-up paths counts as one `unmatched` route.
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ObservedRequest } from '../../../lib/http/json-server.ts';
+import { addDefaultMetrics } from '../../../lib/metrics/default-metrics.ts';
 import { BROKER_PREFIX } from '../api/broker-routes.ts';
 import type { MqttPublisher } from '../mqtt/port.ts';
 
@@ -105,8 +106,7 @@ export class HubMetrics {
         this.set(sources.mqttConnected() ? 1 : 0);
       },
     });
-    if (sources.defaultMetrics ?? true)
-      collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+    if (sources.defaultMetrics ?? true) addDefaultMetrics(this.registry);
   }
 
   /** The HTTP server's observe hook. */
