@@ -50,6 +50,11 @@ fi
 if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet kamailio.service 2>/dev/null; then
   systemctl disable --now kamailio.service >/dev/null 2>&1 || true
 fi
+# Debian's prometheus package enables prometheus.service (port 9090, scraping itself); the tests start
+# their own on a free loopback port with its own storage and need only the binaries: keep it off.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet prometheus.service 2>/dev/null; then
+  systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+fi
 
 # --- npm dependencies, rebuilt when the lock file or the Node version changes.
 cd "$ROOT"
