@@ -35,6 +35,7 @@ import { factoryReset } from './installer/factory-reset.ts';
 import { CallChannel } from './intercom/call-channel.ts';
 import { PanelDirectory } from './intercom/directory.ts';
 import { createIntercomModule } from './intercom/intercom-module.ts';
+import { createMetricsModule, type MetricsModule } from './metrics/metrics-module.ts';
 import type { HubPairingPort } from './pairing/hub-client.ts';
 import { createPairing } from './pairing/pairing-module.ts';
 import { IdleCheckpointer } from './store/checkpointer.ts';
@@ -90,6 +91,7 @@ export class Panel {
   #taps: CardTaps | undefined;
   #opener: DoorOpener | undefined;
   #recentTaps: RecentTapLookup | undefined;
+  #metrics: MetricsModule | undefined;
   #startedAt = 0;
   #resetting = false;
 
@@ -268,6 +270,19 @@ export class Panel {
     });
     this.#api = api;
 
+    // Counters from the bus and gauges read at a scrape: nothing is added to the tap path.
+    const metrics = createMetricsModule(config.metrics, {
+      bus: this.bus,
+      clock,
+      logger: moduleLogger(logger, 'metrics'),
+      doorIds: config.doors.map((d) => d.id),
+      configVersion: () => store.sync.configVersion(),
+      syncBacklog: sync ? () => sync.backlog() : undefined,
+      mediaPeers: intercom ? () => intercom.mediaPeers() : undefined,
+      doorAlarms: () => doors.all().map((d) => d.state()),
+    });
+    this.#metrics = metrics;
+
     const checkpointer = new IdleCheckpointer({
       target: store,
       clock,
@@ -314,6 +329,7 @@ export class Panel {
       },
       { name: 'installer', critical: false, start: () => {}, stop: () => installer.stop() },
       { name: 'api', critical: true, start: () => api.start(), stop: () => api.stop() },
+      ...(metrics ? [metrics] : []),
       ...(sync ? [sync] : []),
       ...(pairing.module ? [pairing.module] : []),
       ...(intercom ? [intercom.module] : []),
@@ -346,6 +362,11 @@ export class Panel {
   apiAddress(): { host: string; port: number } {
     if (!this.#api) throw new Error('panel is not started');
     return this.#api.address();
+  }
+
+  /** The metrics listener's address; undefined without a `metrics` section (or before it started). */
+  metricsAddress(): { host: string; port: number } | undefined {
+    return this.#metrics?.address();
   }
 
   /** The monotonic clock's reading when start() began (a timestamp, not a duration; 0 before start). */

@@ -29,7 +29,7 @@ NODE_BIN_DIR="$(dirname "$(readlink -f "$(command -v node)")")"
 export npm_config_nodedir="$(dirname "$NODE_BIN_DIR")"
 
 # --- Debian packages the runtime and the tests need.
-APT_PACKAGES=(patch pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools iproute2 util-linux python3 make g++ sqlite3 gpiod mosquitto mosquitto-clients gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly chromium fonts-dejavu-core cage xwayland swayidle kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-sqlite-modules kamailio-extra-modules baresip-core sip-tester espeak-ng coturn iptables)
+APT_PACKAGES=(patch pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools iproute2 util-linux python3 make g++ sqlite3 gpiod mosquitto mosquitto-clients gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly chromium fonts-dejavu-core cage xwayland swayidle kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-sqlite-modules kamailio-extra-modules baresip-core sip-tester espeak-ng coturn iptables prometheus)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -49,6 +49,11 @@ fi
 # tests and the simulator start their own edge from deploy/sip/ on loopback ports: keep the service off.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet kamailio.service 2>/dev/null; then
   systemctl disable --now kamailio.service >/dev/null 2>&1 || true
+fi
+# Debian's prometheus package enables prometheus.service (port 9090, scraping itself); the tests start
+# their own on a free loopback port with its own storage and need only the binaries: keep it off.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet prometheus.service 2>/dev/null; then
+  systemctl disable --now prometheus.service >/dev/null 2>&1 || true
 fi
 
 # --- npm dependencies, rebuilt when the lock file or the Node version changes.

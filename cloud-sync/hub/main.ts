@@ -16,6 +16,7 @@ import type { SipAccountsPort } from './api/context.ts';
 import type { EventStreams } from './api/event-streams.ts';
 import { HubApiServer } from './api/http-server.ts';
 import { ConfigPublisher } from './config/publisher.ts';
+import { HubMetrics } from './metrics/hub-metrics.ts';
 import { MqttConnection } from './mqtt/connection.ts';
 import { EventConsumer } from './mqtt/event-consumer.ts';
 import { INBOUND_TOPICS, Inbox, type InboxStats } from './mqtt/inbox.ts';
@@ -94,7 +95,14 @@ export class Hub {
     this.#mqtt = mqtt;
     // The broker side of app devices: revoke (both brokers), admit (Mosquitto's dynamic security).
     this.#appDevices = new MosquittoAppDevices({ mqtt });
-    const publisher = new ConfigPublisher({ store, mqtt, keys, clock, logger });
+    const metrics = this.#settings.metrics ? this.#createMetrics(store, mqtt) : undefined;
+    const publisher = new ConfigPublisher({
+      store,
+      mqtt: metrics ? metrics.countingPublisher(mqtt) : mqtt,
+      keys,
+      clock,
+      logger,
+    });
     this.#publisher = publisher;
     const panelChanges = new PanelSettingsChanges({ store, clock, logger });
     const consumer = new EventConsumer({
@@ -102,9 +110,19 @@ export class Hub {
       mqtt,
       clock,
       logger,
-      onStored: (panelId, events) => panelChanges.stored(panelId, events),
+      onStored: (panelId, events) => {
+        metrics?.eventsStored(events);
+        panelChanges.stored(panelId, events);
+      },
     });
-    this.#inbox = new Inbox({ store, consumer, publisher, clock, logger });
+    this.#inbox = new Inbox({
+      store,
+      consumer,
+      publisher,
+      clock,
+      logger,
+      onCommandResult: metrics ? (status) => metrics.commandResult(status) : undefined,
+    });
     const opener = new DoorOpener({ store, keys, mqtt, clock, logger });
     const rotation = new KeyRotation({
       dataDir,
@@ -159,6 +177,14 @@ export class Hub {
         turn: this.#settings.turn,
         mqttConnected: () => mqtt.connected,
         inboxStats: () => ({ ...this.inboxStats() }),
+        metrics:
+          metrics && this.#settings.metrics
+            ? {
+                registry: metrics.registry,
+                token: this.#settings.metrics.token,
+                observe: metrics.observeRequest,
+              }
+            : undefined,
       },
     });
     await this.#api.start();
@@ -289,6 +315,19 @@ export class Hub {
       admission:
         this.#settings.residentApp.brokerAdmission === 'dynamic-security' ? this.#appDevices : undefined,
       sip: this.#sipAccounts(),
+    });
+  }
+
+  /** Prometheus figures (settings metrics): gauges read the store and the broker link at a scrape. */
+  #createMetrics(store: HubStore, mqtt: MqttConnection): HubMetrics {
+    const knownPanels = () => store.entities.ids('panels');
+    return new HubMetrics({
+      panelsKnown: () => knownPanels().length,
+      panelsOnline: () => {
+        const known = new Set(knownPanels());
+        return store.panels.onlineIds().filter((id) => known.has(id)).length;
+      },
+      mqttConnected: () => mqtt.connected,
     });
   }
 

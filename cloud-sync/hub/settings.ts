@@ -223,6 +223,15 @@ export const hubSettingsSchema = z
     pairing: pairingSettingsSchema
       .optional()
       .describe('pairing new panels by a code on their screen (pairing/); absent: only `provision` kits'),
+    metrics: z
+      .object({
+        token: secret.describe(
+          'bearer token Prometheus sends to GET /metrics (at least 16 characters; not the admin token)',
+        ),
+      })
+      .strict()
+      .optional()
+      .describe('Prometheus /metrics on the API port (metrics/); absent: no /metrics'),
     recompileIntervalMs: z
       .number()
       .int()

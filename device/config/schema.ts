@@ -11,6 +11,7 @@ import { LOG_LEVELS } from '../../lib/log/logger.ts';
 import { secretSetting } from '../../lib/log/secret-settings.ts';
 import { filePath, secretText } from './config-fields.ts';
 import { homeAssistantConfigSchema } from './home-assistant-schema.ts';
+import { metricsConfigSchema } from './metrics-schema.ts';
 import { pairingConfigSchema } from './pairing-schema.ts';
 import { phoneConfigSchema } from './phone-schema.ts';
 
@@ -325,6 +326,9 @@ export const configSchema = z
     homeAssistant: homeAssistantConfigSchema
       .optional()
       .describe("Home Assistant over MQTT discovery on the owner's broker; absent: off"),
+    metrics: metricsConfigSchema
+      .optional()
+      .describe('Prometheus /metrics on a listener of its own (device/metrics/); absent: off'),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -367,6 +371,7 @@ export type SyncConfig = NonNullable<PanelConfig['sync']>;
 export type PairingConfig = NonNullable<PanelConfig['pairing']>;
 export type IntercomConfig = NonNullable<PanelConfig['intercom']>;
 export type { HomeAssistantConfig } from './home-assistant-schema.ts';
+export type { MetricsConfig } from './metrics-schema.ts';
 export type PhoneConfig = NonNullable<IntercomConfig['phone']>;
 export { phoneConfigSchema };
 export type InputConfig = NonNullable<DoorConfig['exitButton']>;

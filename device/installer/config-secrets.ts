@@ -1,7 +1,8 @@
 /**
  * A factory reset erases the keys the panel holds (ETSI EN 303 645 5.11), and a panel provisioned by
  * hand keeps some of them in its config file: the broker login (`sync`), the SIP account
- * (`intercom.phone`), the API tokens and the owner's Home Assistant broker login (`homeAssistant`). Left there, the reset panel would log in again and the hub would
+ * (`intercom.phone`), the API tokens, the metrics token and the owner's Home Assistant broker login
+ * (`homeAssistant`). Left there, the reset panel would log in again and the hub would
  * send every resident and card straight back. So the reset takes those sections out of the file and
  * keeps the rest (wiring, readers, `pairing`, the installer PIN's hash — a hash, not a key, so the
  * installer can still enter installer mode). The panel then starts unprovisioned: paired again through
@@ -24,6 +25,7 @@ export const CONFIG_SECRET_PATHS: readonly (readonly string[])[] = [
   ['api', 'readToken'],
   // The owner's Home Assistant broker login: a reset panel that changes hands must not keep it.
   ['homeAssistant'],
+  ['metrics', 'token'],
 ];
 
 /** The secret paths present in this YAML text (dotted), for the reset's report. */
@@ -35,6 +37,9 @@ export function configSecretsIn(text: string): string[] {
 /** The YAML text without the secret sections; comments and the rest of the file kept. */
 export function withoutConfigSecrets(text: string): string {
   const doc = parseDocument(text);
+  // A metrics listener on the LAN is valid only with its token: without it the panel would not start,
+  // so the section goes whole (metrics off until configured again).
+  if (doc.hasIn(['metrics', 'token'])) doc.delete('metrics');
   for (const path of CONFIG_SECRET_PATHS) if (doc.hasIn(path)) doc.deleteIn(path);
   // An `intercom:` or `api:` section left empty is dropped rather than written as `null`.
   for (const key of ['intercom', 'api']) {

@@ -25,6 +25,8 @@ export interface IntercomWiring {
   api: IntercomApi;
   /** Installer mode's camera, microphone and speaker tests. */
   selfTest: IntercomSelfTest;
+  /** WebRTC peers open now (metrics); 0 while the media stack is down. */
+  mediaPeers(): number;
 }
 
 export function createIntercomModule(
@@ -36,6 +38,7 @@ export function createIntercomModule(
     | {
         intercom: Intercom;
         stats: () => Promise<unknown>;
+        mediaPeers: () => number;
         mediaTest: MediaTestPort | undefined;
         stop: () => Promise<void>;
       }
@@ -98,5 +101,5 @@ export function createIntercomModule(
     media: () => running?.mediaTest,
     callActive: () => (running?.intercom.state().phase ?? 'idle') !== 'idle',
   });
-  return { module, api, selfTest };
+  return { module, api, selfTest, mediaPeers: () => running?.mediaPeers() ?? 0 };
 }

@@ -74,6 +74,7 @@ export async function startIntercom(config: IntercomConfig, deps: IntercomDeps) 
   return {
     intercom,
     stats: async () => (mediaUp ? engine.stats() : { unavailable: true }),
+    mediaPeers: () => (mediaUp ? engine.peerCount : 0),
     // The installer's self-test (self-test.ts): only while camera and audio run.
     mediaTest: mediaUp
       ? {

@@ -194,6 +194,11 @@ export class MediaEngine {
     return leg;
   }
 
+  /** WebRTC peers open now (metrics: read at a scrape, no round trip to the media process). */
+  get peerCount(): number {
+    return this.#peers.size;
+  }
+
   async stats(): Promise<MediaStats> {
     const worker = (await this.#call({ type: 'stats' })) as WorkerStats;
     return {

@@ -76,6 +76,11 @@ export async function startSync(deviceId: string, sync: SyncConfig, deps: SyncMo
   link.start();
   return {
     linkStatus: () => ({ connected: link.isUp(), since }),
+    // The count is kept in memory; the oldest row is one indexed read (seq > acked, limit 1).
+    backlog: () => {
+      const depth = outbox.size();
+      return { depth, oldestAt: depth > 0 ? outbox.pending(0, 1)[0]?.ts : undefined };
+    },
     stop: async () => {
       for (const off of unwatch) off();
       deps.calls?.detach();

@@ -16,17 +16,29 @@ export interface SyncLinkStatus {
   since: number | null;
 }
 
+/** What waits to go to the hub (metrics): unacked events, and when the oldest of them happened. */
+export interface SyncBacklog {
+  depth: number;
+  /** Wall ms of the oldest unacked event; undefined when nothing waits. */
+  oldestAt: number | undefined;
+}
+
 export interface SyncModule extends Module {
   linkStatus(): SyncLinkStatus;
+  /** Nothing waits before sync starts (and after it stopped). */
+  backlog(): SyncBacklog;
 }
 
 /** The sync module, or undefined for a panel without a `sync` section (offline). */
 export function createSyncModule(config: PanelConfig, deps: SyncModuleDeps): SyncModule | undefined {
   const sync = config.sync;
   if (!sync) return undefined;
-  let running: { stop: () => Promise<void>; linkStatus: () => SyncLinkStatus } | undefined;
+  let running:
+    | { stop: () => Promise<void>; linkStatus: () => SyncLinkStatus; backlog: () => SyncBacklog }
+    | undefined;
   return {
     linkStatus: () => running?.linkStatus() ?? { connected: false, since: null },
+    backlog: () => running?.backlog() ?? { depth: 0, oldestAt: undefined },
     name: 'cloud-sync',
     critical: false,
     start: async () => {

@@ -40,6 +40,19 @@ export interface JsonServerOptions {
   authorize?: (req: IncomingMessage, pathname: string) => void;
   /** Host and Origin checks (DNS rebinding, cross-site requests); absent = none (tests of other parts). */
   originPolicy?: OriginPolicy | undefined;
+  /**
+   * Told of every answered request (metrics): its route's template (`/api/v1/panels/{id}`, never the raw
+   * path with its ids; undefined when no route matched), method, status and seconds until the answer's
+   * head (a stream's start). Must not throw; it runs after the reply is written.
+   */
+  observe?: ((request: ObservedRequest) => void) | undefined;
+}
+
+export interface ObservedRequest {
+  method: string;
+  route: string | undefined;
+  status: number;
+  seconds: number;
 }
 
 export class JsonServer {
@@ -86,8 +99,11 @@ export class JsonServer {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { router, logger, authorize, maxBodyBytes, originPolicy } = this.#options;
+    const { router, logger, authorize, maxBodyBytes, originPolicy, observe } = this.#options;
     let path = '(unparsed target)';
+    const startedAt = observe ? performance.now() : 0;
+    let route: string | undefined;
+    let status = 500;
     try {
       const { url, absolute } = parseTarget(req.url ?? '/');
       path = url.pathname;
@@ -97,15 +113,18 @@ export class JsonServer {
       if (match === undefined) throw new HttpError(404, 'not_found', `no route ${url.pathname}`);
       if (match === 'method')
         throw new HttpError(405, 'method_not_allowed', `${req.method} not allowed here`);
+      route = match.template;
       const body = await readRequestBody(req, {
         maxBytes: match.options.maxBodyBytes ?? maxBodyBytes,
         rawTypes: match.options.rawBodyTypes ?? [],
       });
       const reply = await match.handler({ req, params: match.params, query: url.searchParams, body });
+      status = reply.status;
       if (reply.stream) sendStream(res, reply.status, reply.headers ?? {}, reply.stream);
       else sendReply(req, res, reply.status, reply.body, reply.headers);
     } catch (err) {
-      const [status, body] = toErrorReply(err);
+      const [errorStatus, body] = toErrorReply(err);
+      status = errorStatus;
       if (status >= 500) logger.error({ err, path }, `${this.#options.name} handler failed`);
       else logger.debug({ status, path, code: body.error.code }, 'request rejected');
       const extra: Record<string, string> =
@@ -117,6 +136,12 @@ export class JsonServer {
       }
       if (!res.headersSent && !res.destroyed) sendJson(res, status, body, extra);
     }
+    observe?.({
+      method: req.method ?? 'GET',
+      route,
+      status,
+      seconds: (performance.now() - startedAt) / 1000,
+    });
   }
 }
 

@@ -39,6 +39,8 @@ export interface RouteOptions {
 
 interface Route {
   method: string;
+  /** The path as added, `{param}` segments and all: what metrics label a request with (never its ids). */
+  template: string;
   segments: string[];
   handler: Handler;
   options: RouteOptions;
@@ -48,7 +50,13 @@ export class Router {
   readonly #routes: Route[] = [];
 
   add(method: string, path: string, handler: Handler, options: RouteOptions = {}): this {
-    this.#routes.push({ method, segments: path.split('/').filter(Boolean), handler, options });
+    this.#routes.push({
+      method,
+      template: path,
+      segments: path.split('/').filter(Boolean),
+      handler,
+      options,
+    });
     return this;
   }
 
@@ -56,7 +64,10 @@ export class Router {
   match(
     method: string,
     pathname: string,
-  ): { handler: Handler; params: Record<string, string>; options: RouteOptions } | 'method' | undefined {
+  ):
+    | { handler: Handler; params: Record<string, string>; options: RouteOptions; template: string }
+    | 'method'
+    | undefined {
     const parts = pathname.split('/').filter(Boolean);
     let pathMatched = false;
     for (const route of this.#routes) {
@@ -64,7 +75,7 @@ export class Router {
       if (!params) continue;
       pathMatched = true;
       if (route.method === method || (method === 'HEAD' && route.method === 'GET'))
-        return { handler: route.handler, params, options: route.options };
+        return { handler: route.handler, params, options: route.options, template: route.template };
     }
     return pathMatched ? 'method' : undefined;
   }

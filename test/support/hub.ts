@@ -49,6 +49,8 @@ export interface TestHubOptions {
   adminWebDir?: string;
   /** The check for changes by the CLI or other workers (default here: off, 0). */
   recompileIntervalMs?: number;
+  /** Prometheus /metrics (settings metrics; default: off). */
+  metrics?: HubSettingsInput['metrics'];
   /** A FakeClock for tests of the hub's own timers (the recompile after a change). */
   clock?: Clock;
   /**
@@ -81,6 +83,7 @@ export async function startTestHub(o: TestHubOptions): Promise<Hub> {
     ...(o.sip ? { sip: o.sip } : {}),
     ...(o.turn ? { turn: o.turn } : {}),
     ...(o.pairing ? { pairing: o.pairing } : {}),
+    ...(o.metrics ? { metrics: o.metrics } : {}),
     ...(o.adminWebDir ? { webAdmin: { webDir: o.adminWebDir } } : {}),
   });
   const hub = new Hub(settings, {

@@ -1,5 +1,7 @@
 /** What the admin API needs from the hub; the composition root (main.ts) provides it. */
+import type { Registry } from 'prom-client';
 import type { Clock } from '../../../lib/clock/clock.ts';
+import type { ObservedRequest } from '../../../lib/http/json-server.ts';
 import type { AdminLogins } from '../accounts/admin-login.ts';
 import type { ConfigPublisher } from '../config/publisher.ts';
 import type { InboxStats } from '../mqtt/inbox.ts';
@@ -54,4 +56,6 @@ export interface HubApiContext extends ApiSettings {
   clock: Clock;
   mqttConnected(): boolean;
   inboxStats(): InboxStats;
+  /** Prometheus /metrics (settings metrics); unset: no such route. */
+  metrics?: { registry: Registry; token: string; observe: (request: ObservedRequest) => void } | undefined;
 }

@@ -10,6 +10,7 @@
 import { JsonServer } from '../../../lib/http/json-server.ts';
 import { Router } from '../../../lib/http/router.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
+import { addScrapeRoute, METRICS_PATH } from '../../../lib/metrics/scrape-route.ts';
 import { ADMIN_LOGIN_PATHS, addAdminAccountRoutes } from './admin-account-routes.ts';
 import { addAdminRoutes } from './admin-routes.ts';
 import { addBrokerRoutes, BROKER_PREFIX } from './broker-routes.ts';
@@ -32,9 +33,11 @@ const MAX_BODY_BYTES = 256 * 1024;
 const PUBLIC_PATHS = new Set(['/healthz', '/api/v1/openapi.json']);
 
 /** Paths whose handlers check their own credentials (or need none). */
-function needsAdminToken(pathname: string): boolean {
+function needsAdminToken(pathname: string, metrics: boolean): boolean {
   return (
     !PUBLIC_PATHS.has(pathname) &&
+    // The scrape checks the metrics token itself: Prometheus never holds the admin token.
+    !(metrics && pathname === METRICS_PATH) &&
     pathname !== EVENT_STREAM_PATH &&
     !ADMIN_LOGIN_PATHS.has(pathname) &&
     !isAppPath(pathname) &&
@@ -76,6 +79,9 @@ export class HubApiServer extends JsonServer {
     addImportRoutes(router, context, auth);
     addAppRoutes(router, context.webDir);
     addAdminAppRoutes(router, context.adminWebDir);
+    const metrics = context.metrics;
+    if (metrics)
+      addScrapeRoute(router, { registry: metrics.registry, token: metrics.token, clock: context.clock });
     super({
       name: 'hub API',
       host,
@@ -93,8 +99,9 @@ export class HubApiServer extends JsonServer {
         serverToServer: (pathname) => pathname.startsWith(BROKER_PREFIX) || isPanelPairingPath(pathname),
       },
       authorize: (req, pathname) => {
-        if (needsAdminToken(pathname)) auth.authenticate(req);
+        if (needsAdminToken(pathname, metrics !== undefined)) auth.authenticate(req);
       },
+      observe: metrics?.observe,
     });
     this.eventStreams = eventStreams;
   }

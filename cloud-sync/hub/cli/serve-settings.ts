@@ -80,6 +80,7 @@ const SOURCES: readonly Source[] = [
   { path: ['mqtt', 'password'], env: 'PORTVAKT_HUB_BROKER_PASSWORD' },
   { path: ['residentApp', 'brokerAuthSecret'], env: 'PORTVAKT_HUB_BROKER_AUTH_SECRET' },
   { path: ['turn', 'secret'], env: 'PORTVAKT_HUB_TURN_SECRET' },
+  { path: ['metrics', 'token'], env: 'PORTVAKT_HUB_METRICS_TOKEN' },
 ];
 
 /** The flags of `serve` for node:util's parseArgs (`--data-dir` comes with the common options). */

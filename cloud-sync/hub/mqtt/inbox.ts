@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { Clock } from '../../../lib/clock/clock.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
-import { messageSchemas } from '../../protocol/messages.ts';
+import { type CommandResultMessage, messageSchemas } from '../../protocol/messages.ts';
 import { allDevicesTopic, parseDeviceTopic } from '../../protocol/topics.ts';
 import type { ConfigPublisher } from '../config/publisher.ts';
 import type { HubStore } from '../store/hub-store.ts';
@@ -51,6 +51,8 @@ export interface InboxOptions {
   publisher: ConfigPublisher;
   clock: Clock;
   logger: Logger;
+  /** Told each command result a known panel reported (metrics). */
+  onCommandResult?: ((status: CommandResultMessage['status']) => void) | undefined;
 }
 
 export class Inbox {
@@ -77,6 +79,7 @@ export class Inbox {
         publisher.republish(panelId);
       },
       'commands/result': (panelId, message) => {
+        options.onCommandResult?.(message.status);
         if (!store.commands.recordResult(panelId, message))
           logger.warn({ panelId }, 'command result for no pending command of this panel');
       },

@@ -49,6 +49,15 @@ export class PanelStatus {
     return this.#db.prepare('SELECT panel_id FROM panel_config').pluck().all().map(String);
   }
 
+  /** Panels whose last state message said online (metrics; a removed panel's row may linger). */
+  onlineIds(): string[] {
+    return this.#db
+      .prepare("SELECT panel_id FROM panel_state WHERE status = 'online'")
+      .pluck()
+      .all()
+      .map(String);
+  }
+
   savePublished(panelId: string, config: PublishedConfig): void {
     this.#db
       .prepare(

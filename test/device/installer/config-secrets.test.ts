@@ -36,6 +36,17 @@ describe('config secrets at a factory reset', () => {
     expect(configSecretsIn('panel: { id: a, name: A }\n')).toEqual([]);
   });
 
+  it('takes a metrics section with a token out whole (a LAN listener without it would not start)', () => {
+    const lan = `panel: { id: a, name: A }\nmetrics: { host: 192.0.2.10, port: 9464, token: scrape-token-0123456789 }\n`;
+    expect(configSecretsIn(lan)).toEqual(['metrics.token']);
+    expect(parse(withoutConfigSecrets(lan))).toEqual({ panel: { id: 'a', name: 'A' } });
+    const loopback = `panel: { id: a, name: A }\nmetrics: { port: 9464 }\n`;
+    expect(parse(withoutConfigSecrets(loopback))).toEqual({
+      panel: { id: 'a', name: 'A' },
+      metrics: { port: 9464 },
+    });
+  });
+
   it('removes them and keeps wiring, the PIN hash and comments', () => {
     const text = withoutConfigSecrets(KIT);
     for (const secret of ['tok-installer', 'tok-read', 'broker-secret', 'sip-secret', 'brokerUrl'])
