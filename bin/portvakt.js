@@ -17,6 +17,12 @@ import { fileURLToPath } from 'node:url';
  * between major collections; with the cap it stays within 1–2 MB and swings by under 1 MB
  * (rss_growth_mb_under_load, `npm run bench -- --only soak`). The live heap is ~20 MB; scavenging
  * 2 MB is quick, and tap_to_relay_p99_ms does not get worse.
+ * Measured for issue 15 and left out (panel_total_idle_rss_mb, `npm run bench -- --only process`):
+ * `--lite-mode` (−12 MB here, but it turns WebAssembly off, which Node's TypeScript loader needs to run
+ * the sources), `--jitless` (−9 MB, same), `--no-turbofan --no-maglev` (−8 MB, but parsing a 10k
+ * building's snapshot took 2.3× as long), `--single-threaded` and `--v8-pool-size=1` (≤ 2 MB).
+ * The runtime environment (MALLOC_ARENA_MAX) is in deploy/systemd/panel.env; the media process has its
+ * own flags (MEDIA_NODE_FLAGS, device/media/worker-channel.ts).
  */
 const PANEL_NODE_FLAGS = ['--max-semi-space-size=1'];
 

@@ -39,6 +39,18 @@ export interface ChannelEvents {
   crashed: { reason: string };
 }
 
+/**
+ * Node flags of the media process, and only these (a test runner's loaders and inspectors stay out).
+ * `--max-semi-space-size=1`: a 2 MB young generation, as the panel's (bin/portvakt.js). The camera's RTP
+ * arrives here at ~110 packets a second even with no viewer, and that steady allocation made V8 grow the
+ * young generation to 16 MB and keep it: the idle media process measured 88–91 MB before, 80–83 MB with
+ * the cap (panel_total_idle_rss_mb, `npm run bench -- --only process`). Its live heap is ~19 MB.
+ * Measured and left out: `--lite-mode` (−12 MB, but it turns WebAssembly off, which Node's TypeScript
+ * loader needs, and costs 40 % more CPU at idle) and `--no-turbofan --no-maglev` (−8 MB, but pure
+ * JavaScript ran 1.5–2.3× slower, and the packet path of eight viewers is such code).
+ */
+export const MEDIA_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
+
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
@@ -84,9 +96,9 @@ export class WorkerChannel {
     nice: number,
   ): Promise<WorkerChannel> {
     const child = fork(fileURLToPath(url), [], {
-      // Structured clone, as between threads; no inherited flags (a test runner's loaders, inspectors).
+      // Structured clone, as between threads.
       serialization: 'advanced',
-      execArgv: [],
+      execArgv: [...MEDIA_NODE_FLAGS],
       env: { ...process.env, [MEDIA_INIT_ENV]: JSON.stringify(init) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

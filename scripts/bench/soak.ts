@@ -30,6 +30,7 @@ import { demoConfig } from '../../device/sim/demo-config.ts';
 import { openStore } from '../../device/store/store.ts';
 import { SystemClock } from '../../lib/clock/clock.ts';
 import { silentLogger } from '../../lib/log/logger.ts';
+import { shippedPanelEnv } from '../shipped-panel-env.ts';
 import { type BenchLine, round } from './stats.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -83,6 +84,7 @@ export async function benchSoak(
 
   const child = spawn(process.execPath, [LAUNCHER, '--config', configPath, '--log-level', 'info'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...shippedPanelEnv() },
   });
   let head = '';
   const port = await new Promise<number>((resolve, reject) => {

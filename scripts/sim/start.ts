@@ -20,6 +20,7 @@ import { demoBuilding } from '../../device/sim/demo-building.ts';
 import { demoConfig } from '../../device/sim/demo-config.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { createRootLogger } from '../../lib/log/logger.ts';
+import { shippedPanelEnv } from '../shipped-panel-env.ts';
 import { type Child, startChild } from './children.ts';
 import { hubAdmin, seedDemoBuilding } from './demo-seed.ts';
 import { printBanner } from './sim-banner.ts';
@@ -220,7 +221,12 @@ async function main(): Promise<number> {
     const configPath = join(dataDir, 'panel', 'panel.yaml');
     mkdirSync(join(dataDir, 'panel'), { recursive: true, mode: 0o700 });
     writeFileSync(configPath, stringify(configInput), { mode: 0o600 });
-    const panel = startChild({ name: 'panel', verbose, args: [PANEL_CLI, '--config', configPath] });
+    const panel = startChild({
+      name: 'panel',
+      verbose,
+      args: [PANEL_CLI, '--config', configPath],
+      env: shippedPanelEnv(),
+    });
     children.push(panel);
     await waitFor('the panel to enforce the config the hub published', panel, () =>
       panelInSync(admin, PANEL_ID),
