@@ -32,8 +32,12 @@ fi
 
 cross_build() {
   arm64_log "cross-compiling $(basename "$1") for arm64"
+  # Under `npm run`, npm exports its config as npm_config_* (nodedir=/usr on hosts whose npmrc points
+  # node-gyp at the host's headers), and node-gyp takes those over its flags: an addon for the wrong Node
+  # ABI. So the environment says arm64 and the arm64 headers too.
   (cd "$1" && CC=aarch64-linux-gnu-gcc CXX=aarch64-linux-gnu-g++ LINK=aarch64-linux-gnu-g++ \
-    AR=aarch64-linux-gnu-ar LDFLAGS="-L$sysroot" node "$node_gyp" rebuild --release --arch=arm64 \
+    AR=aarch64-linux-gnu-ar LDFLAGS="-L$sysroot" npm_config_nodedir="$node_dir" npm_config_arch=arm64 \
+    npm_config_target_arch=arm64 node "$node_gyp" rebuild --release --arch=arm64 \
     --nodedir="$node_dir" --loglevel=error >/dev/null)
   # Only the addon itself is loaded; objects and makefiles are dead weight on the panel.
   find "$1/build" -mindepth 1 -maxdepth 1 ! -name Release -exec rm -rf {} +
