@@ -132,6 +132,29 @@ describe('Dockerfile.arm under emulation', () => {
     expect(users.length).toBeGreaterThanOrEqual(2);
     for (const line of users) expect(line.trim().split(/\s+/)[0]).toBe('portvakt');
     expect(await podman('exec', NAME, 'id', '-u')).toBe(String(PANEL_UID));
+
+    // The media process starts GStreamer on a call: the image must have every element the pipelines
+    // name (hal/camera/pipelines.ts), or a ring would fail only then.
+    const elements = [
+      'videotestsrc',
+      'audiotestsrc',
+      'v4l2src',
+      'alsasrc',
+      'vp8enc',
+      'x264enc',
+      'opusenc',
+      'opusdec',
+      'rtpbin',
+      'jpegenc',
+    ];
+    const missing = await podman(
+      'exec',
+      NAME,
+      'sh',
+      '-c',
+      `for e in ${elements.join(' ')}; do gst-inspect-1.0 $e >/dev/null 2>&1 || echo $e; done`,
+    );
+    expect(missing).toBe('');
   });
 
   it('stops cleanly on SIGTERM through tini: doors locked, exit code 0', async () => {
