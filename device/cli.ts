@@ -37,6 +37,8 @@ Options:
                         config is used)
       --data-dir DIR    simulator: where the demo database lives (default ./var/sim)
       --port N          simulator: local API port (default 8080; 0 picks a free one)
+      --host ADDR       simulator: local API listen address (default 127.0.0.1; the container
+                        uses 0.0.0.0 so that a published port reaches it)
       --check-config    validate --config and exit (0 valid, 2 invalid)
       --log-level L     trace|debug|info|warn|error|silent (overrides the config)
   -h, --help            this text
@@ -74,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
         demoConfig({
           storePath: `${dataDir}/panel.db`,
           port: Number(args.port ?? 8080),
+          host: args.host ?? '127.0.0.1',
           installerToken: simToken,
           installerPinHash: await hashPin(simPin),
         }),
@@ -200,6 +203,7 @@ function parse(argv: string[]) {
       sim: { type: 'boolean' },
       'data-dir': { type: 'string' },
       port: { type: 'string' },
+      host: { type: 'string' },
       'check-config': { type: 'boolean' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },

@@ -7,6 +7,8 @@ import type { PanelConfigInput } from '../config/schema.ts';
 export function demoConfig(options: {
   storePath: string;
   port: number;
+  /** The local API's listen address (default loopback; the container listens on every interface). */
+  host?: string;
   installerToken: string;
   /** The installer PIN's hash (installer mode on the screen); absent: installer mode is disabled. */
   installerPinHash?: string | undefined;
@@ -50,7 +52,7 @@ export function demoConfig(options: {
     ],
     store: { path: options.storePath },
     api: {
-      host: '127.0.0.1',
+      host: options.host ?? '127.0.0.1',
       port: options.port,
       installerToken: options.installerToken,
       ...(options.installerPinHash ? { installerPinHash: options.installerPinHash } : {}),
