@@ -43,6 +43,7 @@ import { CardEnrolment } from './taps/card-enrolment.ts';
 import { CardTaps } from './taps/card-taps.ts';
 import { watchReaders } from './taps/reader-events.ts';
 import type { RecentTapLookup } from './taps/recent-taps.ts';
+import { createUpdateModule } from './update/update-module.ts';
 import { createApiContext } from './wiring/api-context.ts';
 import { createInstallerMode } from './wiring/installer-wiring.ts';
 import { ModuleRunner } from './wiring/modules.ts';
@@ -185,6 +186,13 @@ export class Panel {
       onPaired: () => this.#options.onPaired?.(),
       ...(this.#options.pairingHub ? { hub: this.#options.pairingHub } : {}),
     });
+    const update = await createUpdateModule(config.update, {
+      audit,
+      clock,
+      logger: moduleLogger(logger, 'update'),
+      // The reboot that ends an update waits (bounded) for a call in progress.
+      busy: () => (intercom?.api.call().phase ?? 'idle') !== 'idle',
+    });
     const sync = createSyncModule(config, {
       store,
       audit,
@@ -194,6 +202,7 @@ export class Panel {
       clock,
       logger: moduleLogger(logger, 'sync'),
       calls: callChannel,
+      updater: update?.updater,
     });
     const installer = createInstallerMode({
       config,
@@ -296,6 +305,8 @@ export class Panel {
       ...(sync ? [sync] : []),
       ...(pairing.module ? [pairing.module] : []),
       ...(intercom ? [intercom.module] : []),
+      // Last: running it means the panel is up and healthy, which confirms an update's trial boot.
+      ...(update ? [update.module] : []),
     ]);
   }
 

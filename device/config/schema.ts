@@ -12,6 +12,7 @@ import { secretSetting } from '../../lib/log/secret-settings.ts';
 import { filePath, secretText } from './config-fields.ts';
 import { pairingConfigSchema } from './pairing-schema.ts';
 import { phoneConfigSchema } from './phone-schema.ts';
+import { updateConfigSchema } from './update-schema.ts';
 
 /** Its folder is the panel's data dir: the database, and provisioned.yaml once paired (layered.ts). */
 export const DEFAULT_STORE_PATH = '/var/lib/portvakt/panel.db';
@@ -321,6 +322,9 @@ export const configSchema = z
       .optional()
       .describe('pairing with the hub by a code on the screen; with no sync section the panel is unpaired'),
     intercom: intercom.optional().describe('absent: no intercom'),
+    update: updateConfigSchema
+      .optional()
+      .describe('signed A/B software updates started by the hub; absent: update commands are refused'),
   })
   .strict()
   .superRefine((cfg, ctx) => {
