@@ -29,7 +29,7 @@ NODE_BIN_DIR="$(dirname "$(readlink -f "$(command -v node)")")"
 export npm_config_nodedir="$(dirname "$NODE_BIN_DIR")"
 
 # --- Debian packages the runtime and the tests need.
-APT_PACKAGES=(patch pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools iproute2 util-linux python3 make g++ sqlite3 gpiod mosquitto mosquitto-clients gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly chromium fonts-dejavu-core cage xwayland swayidle kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-sqlite-modules kamailio-extra-modules baresip-core sip-tester espeak-ng coturn iptables)
+APT_PACKAGES=(patch pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools iproute2 util-linux python3 make g++ sqlite3 gpiod mosquitto mosquitto-clients gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly chromium fonts-dejavu-core cage xwayland swayidle kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-sqlite-modules kamailio-extra-modules baresip-core sip-tester espeak-ng coturn iptables rauc squashfs-tools e2fsprogs dosfstools mtools)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

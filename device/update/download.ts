@@ -77,6 +77,7 @@ async function fetchTo(req: DownloadRequest, signal: AbortSignal, touch: () => v
   const hash = createHash('sha256');
   const out = createWriteStream(req.path, { mode: 0o600 });
   let received = 0;
+  req.onProgress(0);
   try {
     for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
       touch();
