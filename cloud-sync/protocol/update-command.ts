@@ -6,6 +6,9 @@
  */
 import { z } from 'zod';
 
+/** The RAUC compatible string of a portvakt panel (deploy/rauc/system.conf): bundles must name it. */
+export const PANEL_COMPATIBLE = 'portvakt-rpi-arm64';
+
 /** The largest bundle a panel downloads: a root file system slot is 1 GiB, a boot slot 128 MiB. */
 export const UPDATE_BUNDLE_MAX_BYTES = 1280 * 1024 * 1024;
 export const UPDATE_URL_MAX_CHARS = 2048;

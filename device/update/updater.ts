@@ -11,7 +11,7 @@ import { statfsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UpdateStartResult } from '../../cloud-sync/agent/ports.ts';
-import type { UpdateInstallCommand } from '../../cloud-sync/protocol/update-command.ts';
+import { PANEL_COMPATIBLE, type UpdateInstallCommand } from '../../cloud-sync/protocol/update-command.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { ensurePrivateDir } from '../../lib/fs/private-files.ts';
@@ -24,8 +24,6 @@ import { PendingUpdateFile } from './pending-update.ts';
 import { ProgressThrottle } from './progress-throttle.ts';
 import { compareVersions } from './version.ts';
 
-/** The RAUC compatible string of a portvakt panel (deploy/rauc/system.conf). */
-export const PANEL_COMPATIBLE = 'portvakt-rpi-arm64';
 /** The longest a reboot waits for a call to end: an update is not postponed forever by a chatty door. */
 export const REBOOT_WAIT_MAX_MS = 10 * 60_000;
 const REBOOT_POLL_MS = 5_000;
