@@ -25,7 +25,7 @@ export class UpdateSender {
     mqtt: MqttPublisher;
     clock: Clock;
     logger: Logger;
-    /** The URL panels reach this hub's API under (settings releases.publicUrl); unset: updates are off. */
+    /** The URL panels reach this hub's API under (settings releases.publicUrl: the bundle server); unset: updates are off. */
     bundleBaseUrl: string | undefined;
   }) {
     this.#store = options.store;
@@ -47,7 +47,7 @@ export class UpdateSender {
         type: 'update.install',
         releaseId: release.id,
         version: release.version,
-        url: `${this.#bundleBaseUrl}/api/v1/releases/${release.id}/bundle`,
+        url: `${this.#bundleBaseUrl}/releases/${release.id}.raucb`,
         sha256: release.sha256,
         sizeBytes: release.sizeBytes,
         allowDowngrade,

@@ -6,12 +6,17 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runHubCli } from '../../../cloud-sync/hub/cli.ts';
+import { BundleServer } from '../../../cloud-sync/hub/releases/bundle-server.ts';
 import { ReleaseCatalogue } from '../../../cloud-sync/hub/releases/catalogue.ts';
 import { applyUpdateEvents } from '../../../cloud-sync/hub/releases/update-status.ts';
 import { loadOrCreateKeys } from '../../../cloud-sync/hub/signer/keys.ts';
 import { UpdateSender } from '../../../cloud-sync/hub/signer/update-sender.ts';
 import { openHubStore } from '../../../cloud-sync/hub/store/hub-store.ts';
 import { importPublicKey, verifyCommand } from '../../../cloud-sync/protocol/signing.ts';
+import { openStore } from '../../../device/store/store.ts';
+import { SimEngine } from '../../../device/update/sim-engine.ts';
+import { Updater } from '../../../device/update/updater.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
 import { sha256File, updateFixtures } from '../../support/rauc-bundles.ts';
@@ -91,7 +96,7 @@ describe('release catalogue', () => {
       type: 'update.install',
       releaseId: release.id,
       version: release.version,
-      url: `https://hub.example/api/v1/releases/${release.id}/bundle`,
+      url: `https://hub.example/releases/${release.id}.raucb`,
       sha256: release.sha256,
       sizeBytes: release.sizeBytes,
       allowDowngrade: false,
@@ -147,5 +152,100 @@ describe('release catalogue', () => {
     await expect(sender.start('p1', 'rel-0000000000000000')).rejects.toThrow(/no release/);
     await expect(sender.start('nope', 'rel-0000000000000000')).rejects.toThrow();
     expect(h.published).toEqual([]);
+  });
+
+  it('`release add` adds a bundle from the command line and refuses a wrongly signed one', async () => {
+    const h = hub();
+    h.store.close();
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = {
+      out: (t: string) => void out.push(t),
+      err: (t: string) => void err.push(t),
+      env: {},
+      stdin: async () => '',
+    };
+    const args = (file: string) => [
+      'release',
+      'add',
+      '--file',
+      file,
+      '--keyring',
+      fx.keys.keyring,
+      '-d',
+      h.dataDir,
+    ];
+    expect(await runHubCli(args(fx.good), io)).toBe(0);
+    expect(JSON.parse(out.join(''))).toMatchObject({ version: fx.goodVersion, sha256: sha256File(fx.good) });
+    expect(await runHubCli(args(fx.wronglySigned), io)).not.toBe(0);
+    expect(err.join('')).toMatch(/bundle refused: signature verification failed/);
+  });
+
+  it('serves catalogue bundles to a panel that installs one (sim engine), and nothing else', async () => {
+    const h = hub();
+    const release = await h.catalogue.add(fx.good);
+    const server = new BundleServer({
+      catalogue: h.catalogue,
+      isRelease: (id) => h.store.releases.get(id) !== undefined,
+      host: '127.0.0.1',
+      port: 0,
+      maxConcurrent: 2,
+      logger: silentLogger,
+    });
+    await server.start();
+    try {
+      const base = `http://127.0.0.1:${server.address().port}`;
+      expect((await fetch(`${base}/releases/rel-0000000000000000.raucb`)).status).toBe(404);
+      expect((await fetch(`${base}/releases/../hub.db`)).status).toBe(404);
+      expect((await fetch(`${base}/releases/${release.id}.raucb`, { method: 'POST' })).status).toBe(405);
+      const panelDir = tempDir('portvakt-panel-');
+      const panelStore = openStore(join(panelDir, 'panel.db'), {
+        clock: h.clock,
+        logger: silentLogger,
+        reserveBytes: 0,
+      });
+      const engine = new SimEngine({
+        keyring: fx.keys.keyring,
+        stateFile: join(panelDir, 'slots.json'),
+        initialVersion: fx.version,
+      });
+      const updater = new Updater({
+        engine,
+        dir: join(panelDir, 'update'),
+        runningVersion: fx.version,
+        audit: panelStore.audit,
+        clock: h.clock,
+        logger: silentLogger,
+        reserveBytes: 0,
+      });
+      const started = updater.start({
+        type: 'update.install',
+        releaseId: release.id,
+        version: release.version,
+        url: `${base}/releases/${release.id}.raucb`,
+        sha256: release.sha256,
+        sizeBytes: release.sizeBytes,
+        allowDowngrade: false,
+      });
+      expect(started).toEqual({ ok: true });
+      await updater.idle();
+      expect(engine.state()).toMatchObject({ booted: 'B', versions: { B: release.version } });
+      // The panel's events, as the event consumer hands them over, move the hub's status.
+      h.store.releases.setPanelUpdate('p1', {
+        releaseId: release.id,
+        version: release.version,
+        state: 'requested',
+        percent: null,
+        reason: null,
+        detail: null,
+        nonce: null,
+        updatedAt: 0,
+      });
+      applyUpdateEvents(h.store, h.clock, 'p1', panelStore.audit.after(0, 500));
+      expect(h.store.releases.panelUpdate('p1')).toMatchObject({ state: 'rebooting' });
+      panelStore.close();
+    } finally {
+      await server.stop();
+    }
   });
 });
