@@ -31,13 +31,13 @@ export class RaucEngine implements UpdateEngine {
 
   install(bundlePath: string, onProgress: (percent: number) => void): Promise<void> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.#o.rauc, ['install', '--progress', '--', bundlePath], {
+      const child = spawn(this.#o.rauc, ['install', '--', bundlePath], {
         stdio: ['ignore', 'pipe', 'pipe'],
         timeout: INSTALL_TIMEOUT_MS,
       });
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        // `rauc install --progress` prints lines like "  42% Copying image to rootfs.1".
+        // `rauc install` prints lines like " 42% Copying image to rootfs.1".
         for (const m of chunk.matchAll(/(\d{1,3})%/g)) onProgress(Math.min(100, Number(m[1])));
       });
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
