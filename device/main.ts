@@ -46,6 +46,7 @@ import { CardEnrolment } from './taps/card-enrolment.ts';
 import { CardTaps } from './taps/card-taps.ts';
 import { watchReaders } from './taps/reader-events.ts';
 import type { RecentTapLookup } from './taps/recent-taps.ts';
+import { createUpdateModule } from './update/update-module.ts';
 import { createApiContext } from './wiring/api-context.ts';
 import { createInstallerMode } from './wiring/installer-wiring.ts';
 import { ModuleRunner } from './wiring/modules.ts';
@@ -192,6 +193,13 @@ export class Panel {
       onPaired: () => this.#options.onPaired?.(),
       ...(this.#options.pairingHub ? { hub: this.#options.pairingHub } : {}),
     });
+    const update = await createUpdateModule(config.update, {
+      audit,
+      clock,
+      logger: moduleLogger(logger, 'update'),
+      // The reboot that ends an update waits (bounded) for a call in progress.
+      busy: () => (intercom?.api.call().phase ?? 'idle') !== 'idle',
+    });
     const sync = createSyncModule(config, {
       store,
       audit,
@@ -201,6 +209,7 @@ export class Panel {
       clock,
       logger: moduleLogger(logger, 'sync'),
       calls: callChannel,
+      updater: update?.updater,
     });
     const homeAssistant = createHomeAssistantModule(config.homeAssistant, {
       panelId: config.panel.id,
@@ -334,6 +343,8 @@ export class Panel {
       ...(pairing.module ? [pairing.module] : []),
       ...(intercom ? [intercom.module] : []),
       ...(homeAssistant ? [homeAssistant] : []),
+      // Last: running it means the panel is up and healthy, which confirms an update's trial boot.
+      ...(update ? [update.module] : []),
     ]);
   }
 

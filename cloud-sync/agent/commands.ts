@@ -94,6 +94,16 @@ export class Commands {
           return this.#refuse(UNKNOWN_DOOR, `no door "${command.doorId}"`, nonce);
         return { status: 'failed', reason: result.reason, nonce };
       }
+      case 'update.install': {
+        // Done means started: the download and install take minutes and report as events.
+        const started = this.#d.target.startUpdate?.(command, nonce) ?? {
+          ok: false,
+          reason: 'unsupported',
+          detail: 'this panel has no updater',
+        };
+        if (started.ok) return { status: 'done', nonce };
+        return this.#refuse(started.reason, started.detail, nonce);
+      }
     }
   }
 

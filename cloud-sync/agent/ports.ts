@@ -4,6 +4,7 @@
  */
 import type { ConfigPatchMessage } from '../protocol/messages.ts';
 import type { DeviceLeaf } from '../protocol/topics.ts';
+import type { UpdateInstallCommand } from '../protocol/update-command.ts';
 
 /** One audit-log row as the agent ships it (the protocol's auditEventSchema shape). */
 export interface OutboxEvent {
@@ -82,6 +83,12 @@ export const UNKNOWN_DOOR = 'unknown_door';
 /** What verified commands act on. Each method records its own audit events. */
 export type EnrolResult = { ok: true; uid: string } | { ok: false; reason: string };
 
+/**
+ * `ok: false` means nothing was started (busy, downgrade, no room, no updater): the agent refuses the
+ * command with the reason. Once started, progress and the outcome are audit events, not command results.
+ */
+export type UpdateStartResult = { ok: true } | { ok: false; reason: string; detail: string };
+
 export interface CommandTarget {
   /** Records the decision, then pulses the door; never throws. */
   openDoor(
@@ -97,6 +104,11 @@ export interface CommandTarget {
    * armed there). Never rejects.
    */
   enrolCard(doorId: string, untilMs: number): Promise<EnrolResult>;
+  /**
+   * Checks an update command at once (one update at a time, no downgrade unless allowed, room for the
+   * bundle) and starts it in the background. Never throws. Optional: a runtime without an updater refuses.
+   */
+  startUpdate?(command: UpdateInstallCommand, nonce: string): UpdateStartResult;
   /** Audits a refused command (`command.refused`); never moves anything. */
   recordRefusal(reason: string, detail: string, nonce?: string): void;
 }

@@ -9,6 +9,7 @@ import { ADD_COMMANDS, runAdd, runCardRevoke } from './cli/admin.ts';
 import { type CliIo, readProcessStdin, showHelp } from './cli/common.ts';
 import { runImport } from './cli/import.ts';
 import { runProvision } from './cli/provision.ts';
+import { RELEASE_COMMANDS, runReleaseAdd, runUpdate } from './cli/release.ts';
 import { runServe } from './cli/serve.ts';
 import { runSip, SIP_COMMANDS } from './cli/sip.ts';
 import { ENTITY_SPECS } from './store/entity-specs.ts';
@@ -24,6 +25,7 @@ const PAIR_COMMANDS: Record<string, string> = {
   'card revoke': 'revoke a card (final)',
   ...ACCOUNT_COMMANDS,
   ...SIP_COMMANDS,
+  ...RELEASE_COMMANDS,
 };
 
 const listing = (commands: Record<string, string>) => {
@@ -39,6 +41,7 @@ ${listing({
   serve: 'run the hub (MQTT + admin HTTP API)',
   provision: 'create a panel and write its config and broker credentials (--reissue: new ones)',
   import: "import a building's units, residents and cards from CSV (--dry-run first)",
+  update: 'start a software update on a panel (a release of the catalogue; asks the running hub)',
   ...PAIR_COMMANDS,
 })}
 `;
@@ -64,6 +67,7 @@ export async function runHubCli(argv: string[], io: CliIo): Promise<number> {
     if (first === 'serve') return await runServe(argv.slice(1), io);
     if (first === 'provision') return await runProvision(argv.slice(1), io);
     if (first === 'import') return runImport(argv.slice(1), io);
+    if (first === 'update') return await runUpdate(argv.slice(1), io);
     if (GROUPS.has(first) && (second === '' || second.startsWith('-') || second === 'help')) {
       if (isHelp(second)) return showHelp(io, groupUsage(first));
       throw new ValidationError(`"${first}" needs a command:\n${groupUsage(first)}`);
@@ -73,6 +77,7 @@ export async function runHubCli(argv: string[], io: CliIo): Promise<number> {
     if (Object.hasOwn(ADD_COMMANDS, pair)) return runAdd(pair, argv.slice(2), io);
     if (Object.hasOwn(ACCOUNT_COMMANDS, pair)) return runAccount(pair, argv.slice(2), io);
     if (Object.hasOwn(SIP_COMMANDS, pair)) return runSip(pair, argv.slice(2), io);
+    if (pair === 'release add') return await runReleaseAdd(argv.slice(2), io);
     throw new ValidationError(`unknown command "${argv.slice(0, 2).join(' ')}"`);
   } catch (err) {
     if (err instanceof ValidationError) {

@@ -21,6 +21,9 @@ import { MqttConnection } from './mqtt/connection.ts';
 import { EventConsumer } from './mqtt/event-consumer.ts';
 import { INBOUND_TOPICS, Inbox, type InboxStats } from './mqtt/inbox.ts';
 import { Pairing } from './pairing/pairing.ts';
+import { BundleServer } from './releases/bundle-server.ts';
+import { ReleaseCatalogue } from './releases/catalogue.ts';
+import { applyUpdateEvents } from './releases/update-status.ts';
 import { ResidentAccounts } from './residents/accounts.ts';
 import type { AppDeviceRevoker } from './residents/app-device-revoker.ts';
 import { LoginLimiter } from './residents/login-limiter.ts';
@@ -29,6 +32,7 @@ import type { HubSettings } from './settings.ts';
 import { DoorOpener } from './signer/door-opener.ts';
 import { type HubKeys, loadOrCreateKeys } from './signer/keys.ts';
 import { KeyRotation } from './signer/rotation.ts';
+import { UpdateSender } from './signer/update-sender.ts';
 import { EdgeSync } from './sip/edge-sync.ts';
 import { type HubStore, openHubStore } from './store/hub-store.ts';
 import { EdgeDb } from './store/sip-edge-db.ts';
@@ -59,6 +63,7 @@ export class Hub {
   #edgeSync: EdgeSync | undefined;
   readonly #revoker: AppDeviceRevoker | undefined;
   #sweptDataVersion: number | undefined;
+  #bundles: BundleServer | undefined;
 
   /** `settings` come from settings.ts (`parseHubSettings`, or `serve`'s flags and environment). */
   constructor(settings: HubSettings, deps: HubDeps) {
@@ -113,6 +118,7 @@ export class Hub {
       onStored: (panelId, events) => {
         metrics?.eventsStored(events);
         panelChanges.stored(panelId, events);
+        this.#safely('update status', () => applyUpdateEvents(store, clock, panelId, events));
       },
     });
     this.#inbox = new Inbox({
@@ -124,6 +130,22 @@ export class Hub {
       onCommandResult: metrics ? (status) => metrics.commandResult(status) : undefined,
     });
     const opener = new DoorOpener({ store, keys, mqtt, clock, logger });
+    const releases = this.#settings.releases;
+    const updates = releases
+      ? new UpdateSender({ store, keys, mqtt, clock, logger, bundleBaseUrl: releases.publicUrl })
+      : undefined;
+    if (releases) {
+      const catalogue = new ReleaseCatalogue({ store, dataDir, keyring: releases.keyring, clock });
+      this.#bundles = new BundleServer({
+        catalogue,
+        isRelease: (id) => store.releases.get(id) !== undefined,
+        host: releases.host,
+        port: releases.port,
+        maxConcurrent: releases.maxConcurrentDownloads,
+        logger: logger.child({ component: 'bundles' }),
+      });
+      await this.#bundles.start();
+    }
     const rotation = new KeyRotation({
       dataDir,
       keys,
@@ -161,6 +183,7 @@ export class Hub {
       context: {
         store,
         opener,
+        updates,
         publisher,
         rotation,
         residents,
@@ -202,6 +225,11 @@ export class Hub {
   get appDeviceBroker(): MosquittoAppDevices {
     if (!this.#appDevices) throw new Error('hub not started');
     return this.#appDevices;
+  }
+
+  /** The bundle server's address (settings releases), for tests and the log. */
+  get bundleAddress(): { address: string; port: number } | undefined {
+    return this.#bundles?.address();
   }
 
   get store(): HubStore {
@@ -247,6 +275,7 @@ export class Hub {
     this.#edgeSync?.stop();
     this.#edgeDb?.close();
     await this.#api?.stop();
+    await this.#bundles?.stop();
     await this.#mqtt?.stop();
     this.#store?.close();
     this.#logger.info({}, 'hub stopped');

@@ -220,6 +220,39 @@ export const hubSettingsSchema = z
       .strict()
       .prefault({}),
     sip: sip.optional().describe('the SIP edge of the phone fallback; absent: no phone fallback'),
+    releases: z
+      .object({
+        keyring: z
+          .string()
+          .min(1)
+          .describe(
+            'the release certificate(s) panels pin (/etc/rauc/keyring.pem in the image): bundles must chain to it',
+          ),
+        publicUrl: z
+          .string()
+          .regex(/^https?:\/\/[^\s?#]+$/, 'must be an http(s) URL such as "https://hub.example.com"')
+          .describe(
+            'the URL panels reach the bundle server under (a proxy in front of host:port): commands name bundles there',
+          ),
+        host: z.string().min(1).default('127.0.0.1').describe('bundle server listen address'),
+        port: z
+          .number()
+          .int()
+          .min(0)
+          .max(65_535)
+          .default(8091)
+          .describe('bundle server port (0: any free one)'),
+        maxConcurrentDownloads: z
+          .number()
+          .int()
+          .min(1)
+          .max(64)
+          .default(4)
+          .describe('bundles served at once; more panels wait (503, they retry on the next command)'),
+      })
+      .strict()
+      .optional()
+      .describe('signed software updates (RAUC bundles) for panels; absent: no updates'),
     pairing: pairingSettingsSchema
       .optional()
       .describe('pairing new panels by a code on their screen (pairing/); absent: only `provision` kits'),

@@ -5,6 +5,7 @@
  * the hub, which produces these, and the browser, which validates them.
  */
 import { z } from 'zod';
+import { panelUpdateViewSchema } from './admin-releases.ts';
 import { cardSchema } from './building.ts';
 import { pulseMsSchema } from './door-pulse.ts';
 import { hubResidentSchema, panelViewSchema } from './hub-entities.ts';
@@ -64,7 +65,11 @@ export const panelStatusViewSchema = z.object({
 export type PanelStatusView = z.output<typeof panelStatusViewSchema>;
 
 /** GET /api/v1/panels/{id}: the panel and its status. */
-export const panelStatusReply = panelViewSchema.extend(panelStatusViewSchema.shape);
+export const panelStatusReply = panelViewSchema.extend({
+  ...panelStatusViewSchema.shape,
+  /** The last software update asked of the panel and where it stands; null: none ever. */
+  update: panelUpdateViewSchema.nullable().default(null),
+});
 export type PanelStatusReply = z.output<typeof panelStatusReply>;
 
 export const commandViewSchema = z.object({

@@ -7,6 +7,7 @@ import { buildingSnapshotSchema } from './building-snapshot.ts';
 import { pulseMsSchema } from './door-pulse.ts';
 import { ENTITIES, perEntity } from './entities.ts';
 import { PROTOCOL_VERSION } from './topics.ts';
+import { updateInstallCommand } from './update-command.ts';
 
 const protocol = z.literal(PROTOCOL_VERSION).describe('protocol version');
 const epochMs = z.number().int().min(0).max(8.64e15);
@@ -228,6 +229,8 @@ export const commandBodySchema = z
           durationS: z.number().int().min(5).max(55).default(45),
         })
         .strict(),
+      /** Fetch, check and install a signed update bundle (update-command.ts); progress comes as events. */
+      updateInstallCommand,
     ]),
   })
   .strict()

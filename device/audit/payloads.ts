@@ -12,6 +12,7 @@ import { SNAPSHOT_MAX_CHARS } from '../../cloud-sync/protocol/calls.ts';
 import type { AccessDecision } from '../access/types.ts';
 import type { DoorAlarm, UnlockKind } from '../door/types.ts';
 import type { ResidentPanelPayloads } from './resident-panel-payloads.ts';
+import type { UpdatePayloads } from './update-payloads.ts';
 
 /**
  * Every string in an event's `data` is at most this long once recorded (device/audit/bounds.ts cuts
@@ -212,6 +213,7 @@ export type AuditPayloads = {
     dropped: Record<string, number>;
     droppedSeqs?: { first: number; last: number } | undefined;
   };
-} & ResidentPanelPayloads;
+} & ResidentPanelPayloads &
+  UpdatePayloads;
 
 export type AuditEventType = keyof AuditPayloads;

@@ -14,6 +14,7 @@ import { homeAssistantConfigSchema } from './home-assistant-schema.ts';
 import { metricsConfigSchema } from './metrics-schema.ts';
 import { pairingConfigSchema } from './pairing-schema.ts';
 import { phoneConfigSchema } from './phone-schema.ts';
+import { updateConfigSchema } from './update-schema.ts';
 
 /** Its folder is the panel's data dir: the database, and provisioned.yaml once paired (layered.ts). */
 export const DEFAULT_STORE_PATH = '/var/lib/portvakt/panel.db';
@@ -329,6 +330,9 @@ export const configSchema = z
     metrics: metricsConfigSchema
       .optional()
       .describe('Prometheus /metrics on a listener of its own (device/metrics/); absent: off'),
+    update: updateConfigSchema
+      .optional()
+      .describe('signed A/B software updates started by the hub; absent: update commands are refused'),
   })
   .strict()
   .superRefine((cfg, ctx) => {

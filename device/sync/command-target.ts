@@ -8,11 +8,14 @@ import {
   type EnrolResult,
   type OpenDoorResult,
   UNKNOWN_DOOR,
+  type UpdateStartResult,
 } from '../../cloud-sync/agent/ports.ts';
+import type { UpdateInstallCommand } from '../../cloud-sync/protocol/update-command.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { AuditLog } from '../audit/types.ts';
 import type { DoorOpener } from '../door/door-opener.ts';
 import type { CardEnrolment } from '../taps/card-enrolment.ts';
+import type { Updater } from '../update/updater.ts';
 
 export interface PanelCommandTargetOptions {
   opener: DoorOpener;
@@ -20,6 +23,8 @@ export interface PanelCommandTargetOptions {
   enrolment?: CardEnrolment | undefined;
   audit: AuditLog;
   logger: Logger;
+  /** Absent when the config has no `update` section: update.install is then refused as unsupported. */
+  updater?: Updater | undefined;
 }
 
 export class PanelCommandTarget implements CommandTarget {
@@ -58,6 +63,12 @@ export class PanelCommandTarget implements CommandTarget {
     // No indicator hardware in the HAL yet: the record and the log line are the visible effect.
     this.#o.logger.info({ durationS }, 'identify requested by the cloud');
     this.#o.audit.append({ type: 'command.executed', data: { command: 'identify', durationS } });
+  }
+
+  startUpdate(command: UpdateInstallCommand, _nonce: string): UpdateStartResult {
+    if (!this.#o.updater)
+      return { ok: false, reason: 'unsupported', detail: 'this panel has no updater configured' };
+    return this.#o.updater.start(command);
   }
 
   recordRefusal(reason: string, detail: string, nonce?: string): void {

@@ -7,6 +7,7 @@ import type { EventBus } from '../bus/event-bus.ts';
 import type { DoorOpener } from '../door/door-opener.ts';
 import type { Store } from '../store/store.ts';
 import type { CardEnrolment } from '../taps/card-enrolment.ts';
+import type { Updater } from '../update/updater.ts';
 
 export interface SyncModuleDeps {
   store: Store;
@@ -20,4 +21,6 @@ export interface SyncModuleDeps {
   logger: Logger;
   /** Call signaling rides on the sync connection: attached when sync starts, detached when it stops. */
   calls?: { attach(link: CallLink): void; detach(): void } | undefined;
+  /** Carries out signed update.install commands; absent: they are refused. */
+  updater?: Updater | undefined;
 }

@@ -45,6 +45,8 @@ export interface TestHubOptions {
   turn?: HubSettingsInput['turn'];
   /** Pairing new panels by a code (settings pairing; default: off). */
   pairing?: HubSettingsInput['pairing'];
+  /** Software updates: release keyring and bundle server (settings releases; default: off). */
+  releases?: HubSettingsInput['releases'];
   /** Where the built WebAdmin is (default: the checkout's dist/web/admin). */
   adminWebDir?: string;
   /** The check for changes by the CLI or other workers (default here: off, 0). */
@@ -84,6 +86,7 @@ export async function startTestHub(o: TestHubOptions): Promise<Hub> {
     ...(o.turn ? { turn: o.turn } : {}),
     ...(o.pairing ? { pairing: o.pairing } : {}),
     ...(o.metrics ? { metrics: o.metrics } : {}),
+    ...(o.releases ? { releases: o.releases } : {}),
     ...(o.adminWebDir ? { webAdmin: { webDir: o.adminWebDir } } : {}),
   });
   const hub = new Hub(settings, {

@@ -11,6 +11,7 @@ import type { TurnSettings } from '../residents/turn-credentials.ts';
 import type { HubSettings } from '../settings.ts';
 import type { DoorOpener } from '../signer/door-opener.ts';
 import type { KeyRotation } from '../signer/rotation.ts';
+import type { UpdateSender } from '../signer/update-sender.ts';
 import type { SipEdgeAddress } from '../sip/panel-account.ts';
 import type { HubStore } from '../store/hub-store.ts';
 
@@ -42,6 +43,8 @@ export interface SipAccountsPort {
 export interface HubApiContext extends ApiSettings {
   store: HubStore;
   opener: DoorOpener;
+  /** Starts software updates on panels (settings releases); unset: POST …/update answers why not. */
+  updates?: UpdateSender | undefined;
   /** Config versions an admin change produced, waiting for panels to apply them, epoch recovery. */
   publisher: Pick<ConfigPublisher, 'track' | 'reports' | 'bumpEpoch' | 'residentRowChanged'>;
   rotation: KeyRotation;

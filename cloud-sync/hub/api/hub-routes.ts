@@ -5,10 +5,11 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { hashPin, randomPin } from '../../../lib/crypto/pin-hash.ts';
-import { ForbiddenError, NotFoundError } from '../../../lib/errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../../lib/errors.ts';
 import { parseInput } from '../../../lib/http/parse-input.ts';
 import type { Router } from '../../../lib/http/router.ts';
 import { enrolCardBody, openDoorBody } from '../../protocol/admin-panels.ts';
+import { startUpdateBody } from '../../protocol/admin-releases.ts';
 import { type CardAction, changeCardStatus } from '../store/card-status.ts';
 import { hashPassword, randomPassword } from '../store/passwords.ts';
 import { scopedEntities } from './admin-routes.ts';
@@ -66,7 +67,21 @@ export function addHubRoutes(router: Router, ctx: HubApiContext, auth: RequestAu
     })
     .add('GET', '/api/v1/panels/{id}', ({ req, params }) => {
       const panel = as(req).get('panels', params['id']!);
-      return { status: 200, body: { ...panel, ...store.panels.view(params['id']!) } };
+      const update = store.releases.panelUpdate(params['id']!);
+      return { status: 200, body: { ...panel, ...store.panels.view(params['id']!), update } };
+    })
+    // A signed update.install to the panel; its update.* events then move `update` on GET …/panels/{id}.
+    .add('POST', '/api/v1/panels/{id}/update', async ({ req, params, body }) => {
+      operatorOnly(req, 'start software updates');
+      const input = parseInput(startUpdateBody, body, 'body');
+      if (!ctx.updates)
+        throw new ValidationError('updates are off: the hub settings have no releases section');
+      const sent = await ctx.updates.start(params['id']!, input.releaseId, input.allowDowngrade);
+      return { status: 202, body: sent };
+    })
+    .add('GET', '/api/v1/releases', ({ req }) => {
+      operatorOnly(req, 'list releases');
+      return { status: 200, body: { items: store.releases.list() } };
     });
   for (const action of ['block', 'unblock', 'revoke'] as const satisfies CardAction[]) {
     router.add('POST', `/api/v1/cards/{id}/${action}`, async ({ req, params, query }) => {

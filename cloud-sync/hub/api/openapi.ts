@@ -19,6 +19,7 @@ import { eventApiPaths } from './events-openapi.ts';
 import { importApiPaths } from './import-openapi.ts';
 import { inviteModerationPaths } from './invite-moderation-openapi.ts';
 import { pairingApiPaths } from './pairing-openapi.ts';
+import { releaseApiPaths } from './release-openapi.ts';
 import { residentApiPaths, residentSecuritySchemes } from './resident-openapi.ts';
 import { rotationBody } from './schemas.ts';
 import { unitOwnerPaths } from './unit-owner-openapi.ts';
@@ -180,6 +181,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
   };
+  Object.assign(paths, releaseApiPaths(errors));
   paths['/api/v1/signing-keys'] = {
     get: {
       summary: 'The public key the hub signs with, and the next one during a rotation',

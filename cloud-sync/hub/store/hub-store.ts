@@ -19,6 +19,7 @@ import { PairingRequests } from './pairing-requests.ts';
 import { PanelResidentChanges } from './panel-resident-changes.ts';
 import { PanelStatus } from './panel-status.ts';
 import { PendingPatches } from './pending-patches.ts';
+import { Releases } from './releases.ts';
 import { ResidentHidingProfiles } from './resident-hiding-profiles.ts';
 import { ResidentInvites } from './resident-invites.ts';
 import { ResidentPanelPins } from './resident-panel-pins.ts';
@@ -56,6 +57,8 @@ export interface HubStore {
   readonly panelPins: ResidentPanelPins;
   /** The resident changes panels sent, each applied once. */
   readonly panelChanges: PanelResidentChanges;
+  /** Signed software releases, and each panel's update status. */
+  readonly releases: Releases;
   /**
    * Runs `fn` in one transaction (nested calls become savepoints). `immediate` takes the write lock at the
    * start, so two hub workers that read-then-write (a config version) cannot interleave.
@@ -94,6 +97,7 @@ export function openHubStore(path: string, options: { clock: Clock; logger: Logg
     pairing: new PairingRequests(db),
     panelPins: new ResidentPanelPins(db),
     panelChanges: new PanelResidentChanges(db),
+    releases: new Releases(db),
     transaction: (fn, { immediate = false } = {}) => {
       const run = db.transaction(fn);
       return immediate ? run.immediate() : run();

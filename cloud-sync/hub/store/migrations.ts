@@ -516,4 +516,36 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 15,
+    name: 'software releases, and each panel update status',
+    sql: `
+      -- Signed RAUC bundles the hub offers panels (releases/catalogue.ts): verified against the release
+      -- keyring when added, kept as files in the hub data dir under releases/<id>.raucb.
+      CREATE TABLE releases (
+        id TEXT PRIMARY KEY,
+        version TEXT NOT NULL,
+        compatible TEXT NOT NULL,
+        sha256 TEXT NOT NULL UNIQUE,
+        size_bytes INTEGER NOT NULL,
+        added_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- The last update each panel was told to install and where it stands, from its update.* events
+      -- (the panel's own record is its event stream; this row is the latest of it).
+      CREATE TABLE panel_updates (
+        panel_id TEXT PRIMARY KEY,
+        release_id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN
+          ('requested', 'started', 'downloading', 'verifying', 'installing', 'rebooting', 'installed',
+           'failed', 'confirmed', 'rolled_back')),
+        percent INTEGER,
+        reason TEXT,
+        detail TEXT,
+        nonce TEXT,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

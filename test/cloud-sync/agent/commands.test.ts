@@ -181,4 +181,23 @@ describe('commands across clock steps', () => {
     expect(h.target.opened).toHaveLength(3);
     expect(h.target.refusals).toEqual([]);
   });
+
+  it('refuses update.install on a panel without an updater, touching no door', async () => {
+    const h = await harness();
+    const b = body(h.clock.now(), {
+      command: {
+        type: 'update.install',
+        releaseId: 'rel-1',
+        version: '0.2.0',
+        url: 'https://hub.example/b',
+        sha256: 'a'.repeat(64),
+        sizeBytes: 1000,
+        allowDowngrade: false,
+      },
+    });
+    await h.send('commands', await h.sign(b));
+    expect(h.target.opened).toEqual([]);
+    expect(h.target.refusals).toEqual([expect.objectContaining({ reason: 'unsupported', nonce: b.nonce })]);
+    expect(h.results()).toEqual([expect.objectContaining({ status: 'refused', nonce: b.nonce })]);
+  });
 });

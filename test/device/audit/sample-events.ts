@@ -102,6 +102,17 @@ export const SAMPLE_PAYLOADS: { [T in AuditEventType]: AuditPayloads[T] } = {
   'resident.panel_signed_in': { residentId: 'alice', cardId: 'c-alice' },
   'resident.panel_sign_in_refused': { reason: 'wrong_pin', residentId: 'alice', failures: 1 },
   'resident.panel_settings_changed': { residentId: 'alice', hidden: true },
+  'update.started': { releaseId: 'r1', version: '0.2.0+b1', fromVersion: '0.1.0' },
+  'update.progress': { releaseId: 'r1', version: '0.2.0+b1', phase: 'downloading', percent: 50 },
+  'update.installed': { releaseId: 'r1', version: '0.2.0+b1' },
+  'update.failed': {
+    releaseId: 'r1',
+    version: '0.2.0+b1',
+    reason: 'checksum_mismatch',
+    detail: 'sha256 differs',
+  },
+  'update.confirmed': { releaseId: 'r1', version: '0.2.0+b1', slot: 'B' },
+  'update.rolled_back': { releaseId: 'r1', version: '0.2.0+b1', runningVersion: '0.1.0', slot: 'A' },
 };
 
 /** An event of `type` with its sample payload. */
