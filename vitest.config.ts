@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: ordinary tests run in parallel; tests that drive the single pcscd of the lab namespace
-// (its socket path is fixed) run one file at a time.
+// Three projects: ordinary tests run in parallel; tests that drive the single pcscd of the lab namespace
+// (its socket path is fixed) run one file at a time; the slow suite (image builds, emulated boots: minutes
+// each) runs only on `npm run test:slow`, one file at a time.
 export default defineConfig({
   test: {
     // The watchdog names a test file that blocks its worker beyond vitest's own timeouts.
@@ -11,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/pcsc/**', 'node_modules/**'],
+          exclude: ['test/pcsc/**', 'test/slow/**', 'node_modules/**'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },
@@ -23,6 +24,15 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'slow',
+          include: ['test/slow/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 30 * 60_000,
+          hookTimeout: 60 * 60_000,
         },
       },
     ],
