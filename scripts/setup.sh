@@ -30,6 +30,9 @@ export npm_config_nodedir="$(dirname "$NODE_BIN_DIR")"
 
 # --- Debian packages the runtime and the tests need.
 APT_PACKAGES=(patch pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools iproute2 util-linux python3 make g++ sqlite3 gpiod mosquitto mosquitto-clients gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly chromium fonts-dejavu-core cage xwayland swayidle kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-sqlite-modules kamailio-extra-modules baresip-core sip-tester espeak-ng coturn iptables)
+# The SD card image (npm run build:image) and its emulated boot (test/slow/): arm64 under qemu-user
+# while packages install, file systems made from directories, the card's GPT, qemu-system for the boot.
+APT_PACKAGES+=(mmdebstrap qemu-user-static binfmt-support arch-test qemu-system-arm e2fsprogs dosfstools mtools fdisk zstd binutils-aarch64-linux-gnu)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

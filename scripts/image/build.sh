@@ -40,6 +40,21 @@ if [[ ! -f "$base" ]]; then
   mv "$base.part" "$base"
 fi
 
+# The whole image is rebuilt only when an input changed: the base, the tracked files and their working
+# changes (git), untracked files under scripts/image and deploy, and the options.
+input_key="$(
+  {
+    echo "$base_key ${PORTVAKT_IMAGE_HUB_URL:-} ${PORTVAKT_APP_TREE:-} ${PORTVAKT_IMAGE_COMPRESS:-1}"
+    git -C "$repo" ls-files -s
+    git -C "$repo" diff
+    git -C "$repo" ls-files --others --exclude-standard -- scripts/image deploy | xargs -r -I{} sha256sum "$repo/{}"
+  } | sha256sum | cut -c1-16
+)"
+if [[ -f "$out/build-info.txt" && -f "$out/portvakt-arm64.img" ]] && grep -qx "inputs=$input_key" "$out/build-info.txt"; then
+  log "up to date (inputs $input_key): $out/portvakt-arm64.img"
+  exit 0
+fi
+
 # --- 2. the root file system: base + application + configuration.
 root="$out/rootfs"
 rm -rf "$root"
@@ -135,6 +150,7 @@ fi
 
 elapsed=$(($(date +%s) - started))
 {
+  echo "inputs=$input_key"
   echo "version=$version"
   echo "kernel=$kver"
   echo "image_mib=$total_mib"

@@ -23,8 +23,16 @@ install -m 0644 "$repo"/deploy/systemd/*.service "$root/etc/systemd/system/"
 rm -f "$root/etc/systemd/system/portvakt-hub.service" # a hub machine's unit, not a panel's
 install -d "$root/etc/portvakt"
 [[ -f "$root/etc/portvakt/panel.env" ]] || install -m 0644 "$repo/deploy/systemd/panel.env" "$root/etc/portvakt/"
+# The kiosk, when the image has it (PORTVAKT_IMAGE_KIOSK=1): its own user, PAM session, settings
+# (deploy/kiosk/README.md).
 if [[ -x "$root/usr/bin/cage" ]]; then
   install -m 0644 "$repo/deploy/kiosk/portvakt-kiosk.service" "$root/etc/systemd/system/"
+  install -m 0644 "$repo/deploy/kiosk/pam-portvakt-kiosk" "$root/etc/pam.d/portvakt-kiosk"
+  install -m 0644 "$repo/deploy/kiosk/kiosk.yaml" "$root/etc/portvakt/kiosk.yaml"
+  install -m 0644 "$repo/deploy/kiosk/90-portvakt-backlight.rules" "$root/etc/udev/rules.d/"
+  grep -q '^portvakt-kiosk:' "$root/etc/passwd" ||
+    useradd --root "$root" --system --create-home --home-dir /var/lib/portvakt-kiosk \
+      --shell /usr/sbin/nologin --groups video,input,render portvakt-kiosk
 fi
 systemctl --root="$root" --quiet enable systemd-networkd.service systemd-resolved.service \
   systemd-timesyncd.service portvakt-firstboot.service portvakt-panel.service
