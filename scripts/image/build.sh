@@ -31,7 +31,7 @@ CONFIG_MIB=64 BOOT_MIB=128 ROOT_MIB=1024 DATA_MIB=256
 
 # --- 1. the base root (Debian packages, kernel, initramfs, Pi firmware), cached by its inputs.
 kiosk="${PORTVAKT_IMAGE_KIOSK:-0}"
-base_key="$(cat "$here/packages.txt" "$here/initramfs-modules.txt" "$here/rootfs-base.sh" "$here/pi-firmware.sh" \
+base_key="$(cat "$here/packages.txt" "$here/initramfs-modules.txt" "$here/rootfs-base.sh" \
   <(echo "kiosk=$kiosk") $([[ $kiosk == 1 ]] && echo "$here/packages-kiosk.txt") | sha256sum | cut -c1-16)"
 base="$cache/base-$base_key.tar"
 if [[ ! -f "$base" ]]; then
@@ -74,25 +74,37 @@ else
   fi
 fi
 cp -a "$app/." "$root/"
+PORTVAKT_IMAGE_CACHE="$cache" "$here/pi-firmware.sh" "$root"
 "$here/configure-root.sh" "$root"
 if [[ -n "${PORTVAKT_IMAGE_HUB_URL:-}" ]]; then echo "$PORTVAKT_IMAGE_HUB_URL" >"$root/etc/portvakt/hub-url"; fi
 version="$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)"
 printf 'PORTVAKT_IMAGE_VERSION=%s\nPORTVAKT_IMAGE_BUILT=%s\n' "$version" "$(date -u +%FT%TZ)" >"$root/etc/portvakt/image-release"
 
 kver="$(ls "$root/lib/modules")"
+# Kernel and initramfs go to the boot partitions (kept aside first); the root drops what no panel uses.
+kdir="$out/kernel"
+rm -rf "$kdir" && mkdir -p "$kdir"
+cp "$root/boot/vmlinuz-$kver" "$kdir/vmlinuz"
+cp "$root/boot/initrd.img-$kver" "$kdir/initrd.img"
+"$here/prune-root.sh" "$root"
 
 # --- 3. partition images.
 log "root file system image (ext4, $ROOT_MIB MiB)"
+root_used_mib=$(($(du -sk "$root" | cut -f1) / 1024))
+# ext4's journal and inode tables take ~5 %; keep room for updates to grow.
+if ((root_used_mib > ROOT_MIB * 90 / 100)); then
+  log "the root file system is $root_used_mib MiB: too large for its $ROOT_MIB MiB slot (with 10 % spare)"
+  du -sh "$root"/{usr/lib,usr/share,opt/portvakt,lib/modules,usr/local} >&2 || true
+  exit 1
+fi
 rm -f "$out/rootfs.ext4"
 mkfs.ext4 -q -F -L PV-ROOT -m 0 -d "$root" "$out/rootfs.ext4" "${ROOT_MIB}M"
-root_used_kib="$(du -sk --apparent-size "$root" | cut -f1)"
 
 # A boot partition: the kernel, initramfs, Pi firmware and device trees, config.txt, cmdline.txt.
 make_boot() { # make_boot FILE LABEL ROOTLABEL
   local file="$1" label="$2" rootlabel="$3" dir
   dir="$(mktemp -d)"
-  cp "$root/boot/vmlinuz-$kver" "$dir/vmlinuz"
-  cp "$root/boot/initrd.img-$kver" "$dir/initrd.img"
+  cp "$kdir/vmlinuz" "$kdir/initrd.img" "$dir/"
   cp "$root"/usr/lib/raspi-firmware/{start4.elf,fixup4.dat} "$dir/" 2>/dev/null || true
   cp "$root"/usr/lib/linux-image-"$kver"/broadcom/bcm2711-*.dtb "$dir/"
   cp "$here/boot/config.txt" "$dir/config.txt"
@@ -156,7 +168,7 @@ elapsed=$(($(date +%s) - started))
   echo "image_mib=$total_mib"
   echo "image_allocated_mib=$(($(du -k "$img" | cut -f1) / 1024))"
   [[ -f "$img.zst" ]] && echo "image_zst_mib=$(($(stat -c %s "$img.zst") / 1048576))"
-  echo "rootfs_used_mib=$((root_used_kib / 1024))"
+  echo "rootfs_used_mib=$root_used_mib"
   echo "build_seconds=$elapsed"
 } >"$out/build-info.txt"
 log "done in ${elapsed}s: $img"

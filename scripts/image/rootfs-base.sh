@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The panel image's base root file system: Debian bookworm arm64 from scripts/image/packages.txt, made by
 # mmdebstrap under qemu-user (binfmt_misc), with the Debian arm64 kernel, a small initramfs and the
-# Raspberry Pi firmware files. Writes a tarball; build.sh adds the application and the configuration.
+# kernel's own files. Writes a tarball; build.sh adds the Pi firmware (pi-firmware.sh), the application
+# and the configuration.
 #
 #   scripts/image/rootfs-base.sh OUT.tar
 #
@@ -41,11 +42,10 @@ mmdebstrap --arch=arm64 --variant=minbase --mode=root --format=tar \
   --dpkgopt='path-include=/usr/share/doc/*/copyright' \
   --dpkgopt='path-exclude=/usr/share/info/*' \
   --essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d"' \
-  --essential-hook="printf 'MODULES=list\nCOMPRESS=zstd\n' > \"\$1/etc/initramfs-tools/conf.d/portvakt.conf\"" \
+  --essential-hook="printf 'MODULES=list\nCOMPRESS=gzip\n' > \"\$1/etc/initramfs-tools/conf.d/portvakt.conf\"" \
   --essential-hook="grep -v '^\s*#' '$here/initramfs-modules.txt' > \"\$1/etc/initramfs-tools/modules\"" \
   --essential-hook='chroot "$1" dpkg-divert --quiet --local --rename --add /usr/sbin/update-initramfs' \
   --essential-hook='printf "#!/bin/sh\nexit 0\n" > "$1/usr/sbin/update-initramfs" && chmod 755 "$1/usr/sbin/update-initramfs"' \
   --customize-hook='rm "$1/usr/sbin/update-initramfs" && chroot "$1" dpkg-divert --quiet --local --rename --remove /usr/sbin/update-initramfs' \
   --customize-hook='v="$(ls "$1/lib/modules")" && chroot "$1" mkinitramfs -o "/boot/initrd.img-$v" "$v"' \
-  --customize-hook="$here/pi-firmware.sh \"\$1\"" \
   bookworm "$out" "$tmp/sources.list"
