@@ -41,6 +41,9 @@ systemctl --root="$root" --quiet enable systemd-networkd.service systemd-resolve
 # pcscd starts on demand (its socket); no getty on the screen's first console fights the kiosk.
 systemctl --root="$root" --quiet enable pcscd.socket 2>/dev/null || true
 
+# /dev/hvc0 (only qemu has one) belongs to the lab channel; systemd's getty generator would start a login
+# prompt on it too.
+ln -sfn /dev/null "$root/etc/systemd/system/serial-getty@hvc0.service"
 # Read-only root: mount points, an empty machine-id (systemd makes a transient one at each boot), resolv.conf
 # to systemd-resolved's stub in /run.
 install -d -m 0700 "$root/var/lib/portvakt"
