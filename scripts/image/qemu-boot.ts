@@ -74,8 +74,20 @@ export function readFat(image: string, partition: number, path: string): string 
 export function writeFat(image: string, partition: number, path: string, content: string): void {
   const target = fatAt(image, partition);
   const dir = path.split('/').slice(0, -1).join('/');
-  if (dir) execFileSync('mmd', ['-D', 's', '-i', target, `::${dir}`], { stdio: 'ignore' });
+  if (dir && readFatDir(target, dir) === undefined)
+    execFileSync('mmd', ['-i', target, `::${dir}`], { stdio: 'ignore' });
   execFileSync('mcopy', ['-o', '-i', target, '-', `::${path}`], { input: content });
+}
+
+function readFatDir(target: string, dir: string): string | undefined {
+  try {
+    return execFileSync('mdir', ['-b', '-i', target, `::${dir}`], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+  } catch {
+    return undefined;
+  }
 }
 
 export function deleteFat(image: string, partition: number, path: string): void {
