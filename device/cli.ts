@@ -9,10 +9,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SystemClock } from '../lib/clock/clock.ts';
 import { hashPin, randomPin } from '../lib/crypto/pin-hash.ts';
 import { ConfigError, errorMessage } from '../lib/errors.ts';
 import { LogRing } from '../lib/log/log-ring.ts';
-import { createRootLogger, type Logger } from '../lib/log/logger.ts';
+import { createRootLogger, type Logger, moduleLogger } from '../lib/log/logger.ts';
+import { ExecNotifySender } from '../lib/systemd/exec-sender.ts';
+import { systemdNotifierFromEnv } from '../lib/systemd/notifier.ts';
 import { loadLayeredConfig } from './config/layered.ts';
 import { configFileExposure, validateConfig } from './config/load.ts';
 import type { PanelConfig } from './config/schema.ts';
@@ -124,9 +127,21 @@ async function run(
   let stopping: Promise<void> | undefined;
   let signalled = false;
   let paired = false;
+  // Under systemd (portvakt-panel.service, Type=notify): READY=1 once started, the watchdog pinged from
+  // this event loop, STOPPING=1 at a stop. Nothing without NOTIFY_SOCKET (simulator, container, tests).
+  const notifierLog = moduleLogger(logger, 'systemd');
+  const notifier = systemdNotifierFromEnv(process.env, {
+    sender: new ExecNotifySender({ logger: notifierLog }),
+    clock: new SystemClock(),
+    logger: notifierLog,
+    pid: process.pid,
+  });
   const shutdown = (reason: string) => {
     if (stopping || !panel) return;
     logger.info({ reason }, 'stopping: locking doors');
+    // A panel that pairs starts again in this process: it stays supervised, the pings go on.
+    if (reason === 'paired') notifier?.status("paired: restarting with the hub's config");
+    else notifier?.stopping(`stopping (${reason}): locking doors`);
     stopping = panel.stop();
   };
   const onSignal = (signal: string) => {
@@ -171,6 +186,9 @@ async function run(
     }
     const address = panel.apiAddress();
     logger.info({ ...address, panelId: config.panel.id }, 'panel ready');
+    // Relays locked, store open, API listening (Panel.start's order): now systemd may order the kiosk
+    // after us and the watchdog starts.
+    notifier?.ready(`ready: panel ${config.panel.id}, API on ${address.host}:${address.port}`);
     // The demo banner names demo cards and inputs: only for the demo building. A real config that uses
     // the simulated drivers (a bench test of its wiring) gets a note without invented data.
     if (opts.seedDemo) printSimulatorBanner(config, address, opts.simToken, opts.simPin);
