@@ -15,6 +15,9 @@
 #                          export, scripts/arm64/export-app.sh, when present; else stage-app.sh)
 #   PORTVAKT_IMAGE_KIOSK=1 also install the kiosk (cage, Chromium, fonts: packages-kiosk.txt)
 #   PORTVAKT_IMAGE_COMPRESS=0 skip the .zst
+#   PORTVAKT_RELEASE_KEYRING the release certificate(s) the image pins as /etc/rauc/keyring.pem (without
+#                          it the image refuses every update bundle; docs/updates.md)
+#   PORTVAKT_BUILD_ID      the release's build id (default the git commit): /etc/portvakt/version
 # No loop devices, no mounts: file systems are made from directories (mkfs.ext4 -d, mkfs.vfat + mcopy)
 # and written into the image file at their offsets.
 set -euo pipefail
@@ -44,7 +47,8 @@ fi
 # changes (git), untracked files under scripts/image and deploy, and the options.
 input_key="$(
   {
-    echo "$base_key ${PORTVAKT_IMAGE_HUB_URL:-} ${PORTVAKT_APP_TREE:-} ${PORTVAKT_IMAGE_COMPRESS:-1}"
+    echo "$base_key ${PORTVAKT_IMAGE_HUB_URL:-} ${PORTVAKT_APP_TREE:-} ${PORTVAKT_IMAGE_COMPRESS:-1} ${PORTVAKT_BUILD_ID:-}"
+    [[ -z "${PORTVAKT_RELEASE_KEYRING:-}" ]] || sha256sum "$PORTVAKT_RELEASE_KEYRING"
     git -C "$repo" ls-files -s
     git -C "$repo" diff
     git -C "$repo" ls-files --others --exclude-standard -- scripts/image deploy | xargs -r -I{} sha256sum "$repo/{}"
@@ -78,6 +82,12 @@ PORTVAKT_IMAGE_CACHE="$cache" "$here/pi-firmware.sh" "$root"
 "$here/configure-root.sh" "$root"
 if [[ -n "${PORTVAKT_IMAGE_HUB_URL:-}" ]]; then echo "$PORTVAKT_IMAGE_HUB_URL" >"$root/etc/portvakt/hub-url"; fi
 version="$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)"
+# The release version RAUC bundles and the panel's downgrade check use (docs/updates.md): package.json's
+# version + "+" + build id (PORTVAKT_BUILD_ID, default the git commit; ".dirty" for uncommitted changes).
+build_id="${PORTVAKT_BUILD_ID:-$(git -C "$repo" rev-parse --short=12 HEAD 2>/dev/null || echo local)}"
+[[ -n "${PORTVAKT_BUILD_ID:-}" ]] || git -C "$repo" diff --quiet HEAD 2>/dev/null || build_id="$build_id.dirty"
+release="$(node -p 'require(process.argv[1]).version' "$repo/package.json")+$build_id"
+echo "$release" >"$root/etc/portvakt/version"
 printf 'PORTVAKT_IMAGE_VERSION=%s\nPORTVAKT_IMAGE_BUILT=%s\n' "$version" "$(date -u +%FT%TZ)" >"$root/etc/portvakt/image-release"
 
 kver="$(ls "$root/lib/modules")"
@@ -108,7 +118,8 @@ make_boot() { # make_boot FILE LABEL ROOTLABEL
   cp "$root"/usr/lib/raspi-firmware/{start4.elf,fixup4.dat} "$dir/" 2>/dev/null || true
   cp "$root"/usr/lib/linux-image-"$kver"/broadcom/bcm2711-*.dtb "$dir/"
   cp "$here/boot/config.txt" "$dir/config.txt"
-  sed "s/@ROOT@/$rootlabel/" "$here/boot/cmdline.txt" >"$dir/cmdline.txt"
+  # rauc.slot= tells RAUC which pair is running (deploy/rauc/bundle-hook rewrites both after an install).
+  sed -e "s/@ROOT@/$rootlabel/" -e "s/@SLOT@/${rootlabel#PV-ROOT-}/" "$here/boot/cmdline.txt" >"$dir/cmdline.txt"
   rm -f "$file"
   mkfs.vfat -C -F 32 -n "$label" "$file" $((BOOT_MIB * 1024)) >/dev/null
   mcopy -i "$file" -s "$dir"/* ::/
@@ -164,6 +175,7 @@ elapsed=$(($(date +%s) - started))
 {
   echo "inputs=$input_key"
   echo "version=$version"
+  echo "release=$release"
   echo "kernel=$kver"
   echo "image_mib=$total_mib"
   echo "image_allocated_mib=$(($(du -k "$img" | cut -f1) / 1024))"

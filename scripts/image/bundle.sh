@@ -31,6 +31,10 @@ boot=$(ls "$in"/boot-*.vfat 2>/dev/null | head -n 1)
 [ -n "$boot" ] || { echo "bundle.sh: no $in/boot-*.vfat (run the image build first)" >&2; exit 1; }
 
 pkg_version=$(node -p 'require(process.argv[1]).version' "$root/package.json")
+# The version the image build wrote into the root file system (/etc/portvakt/version), when it recorded one.
+if [ -z "$build_id" ] && [ -f "$in/build-info.txt" ] && grep -q '^release=' "$in/build-info.txt"; then
+  build_id=$(sed -n 's/^release=[^+]*+//p' "$in/build-info.txt")
+fi
 if [ -z "$build_id" ]; then
   build_id=$(git -C "$root" rev-parse --short=12 HEAD 2>/dev/null || echo local)
   git -C "$root" diff --quiet HEAD 2>/dev/null || build_id="$build_id.dirty"

@@ -23,6 +23,18 @@ install -m 0644 "$repo"/deploy/systemd/*.service "$root/etc/systemd/system/"
 rm -f "$root/etc/systemd/system/portvakt-hub.service" # a hub machine's unit, not a panel's
 install -d "$root/etc/portvakt"
 [[ -f "$root/etc/portvakt/panel.env" ]] || install -m 0644 "$repo/deploy/systemd/panel.env" "$root/etc/portvakt/"
+# Updates (docs/updates.md): RAUC's view of the slots, the release keyring pinned in the read-only root,
+# the panel's right to ask RAUC to install and to reboot, the guard that rolls back an unconfirmed trial.
+install -d "$root/etc/rauc" "$root/etc/dbus-1/system.d" "$root/etc/polkit-1/rules.d"
+install -m 0644 "$repo/deploy/rauc/system.conf" "$root/etc/rauc/system.conf"
+install -m 0644 "$repo/deploy/rauc/dbus-portvakt-rauc.conf" "$root/etc/dbus-1/system.d/portvakt-rauc.conf"
+install -m 0644 "$repo/deploy/rauc/50-portvakt-reboot.rules" "$root/etc/polkit-1/rules.d/"
+install -m 0644 "$repo/deploy/systemd/portvakt-update-guard.timer" "$root/etc/systemd/system/"
+if [[ -n "${PORTVAKT_RELEASE_KEYRING:-}" ]]; then
+  install -m 0644 "$PORTVAKT_RELEASE_KEYRING" "$root/etc/rauc/keyring.pem"
+else
+  echo "configure-root: no PORTVAKT_RELEASE_KEYRING: this image refuses every update bundle" >&2
+fi
 # The kiosk, when the image has it (PORTVAKT_IMAGE_KIOSK=1): its own user, PAM session, settings
 # (deploy/kiosk/README.md).
 if [[ -x "$root/usr/bin/cage" ]]; then
@@ -35,7 +47,7 @@ if [[ -x "$root/usr/bin/cage" ]]; then
       --shell /usr/sbin/nologin --groups video,input,render portvakt-kiosk
 fi
 systemctl --root="$root" --quiet enable systemd-networkd.service systemd-resolved.service \
-  systemd-timesyncd.service portvakt-firstboot.service portvakt-panel.service
+  systemd-timesyncd.service portvakt-firstboot.service portvakt-panel.service portvakt-update-guard.timer
 [[ -f "$root/etc/systemd/system/portvakt-kiosk.service" ]] &&
   systemctl --root="$root" --quiet enable portvakt-kiosk.service
 # pcscd starts on demand (its socket); no getty on the screen's first console fights the kiosk.
