@@ -9,6 +9,7 @@ const RUNS = 200;
 
 // SIGKILL during a config snapshot apply, 200 times: afterwards the store holds exactly one version's
 // data (old or new, never a mix) and passes SQLite's integrity check.
+// In the slow suite (`npm run test:slow`): 200 child processes take about 90 s.
 describe('panel killed while applying a config snapshot', () => {
   it(`leaves the old or the new version, never a mix (${RUNS} kills)`, { timeout: 600_000 }, async () => {
     const db = join(tempDir(), 'panel.db');
