@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { shippedPanelEnv } from '../shipped-panel-env.ts';
-import { type PanelMemory, panelMemory, totalKb } from './process-memory.ts';
+import { distinctResidentKb, type PanelMemory, panelMemory, panelTree, totalKb } from './process-memory.ts';
 import { type BenchLine, round, summarize } from './stats.ts';
 
 // The shipped artifact (npm run build): what a panel runs.
@@ -130,7 +130,8 @@ export async function benchProcess(options: ProcessBenchOptions = {}): Promise<B
  * panel_total_idle_rss_mb: the whole panel at idle (panel + media process + GStreamer pipelines, RSS
  * summed: file pages shared between the two Node processes count twice, as `ps` and `top` show them),
  * the median of samples a second apart once start-up's garbage has been collected. A bare Node process
- * sampled alongside gives the same-run reference.
+ * sampled alongside gives the same-run reference. `distinct_resident_mb` counts the same pages once
+ * (physical frames from pagemap): the RAM the panel really takes on a board.
  */
 async function benchIdleTotal(
   env: Record<string, string>,
@@ -142,12 +143,14 @@ async function benchIdleTotal(
   const panel = await startPanel(dir, env);
   const taken: PanelMemory[] = [];
   const bareKb: number[] = [];
+  const distinctKb: number[] = [];
   try {
     await sleep(settleMs);
     for (let i = 0; i < samples; i++) {
       if (i > 0) await sleep(1000);
       taken.push(panelMemory(panel.pid));
       bareKb.push(rssKb(bare.pid));
+      distinctKb.push(distinctResidentKb(panelTree(panel.pid)));
     }
   } finally {
     await Promise.all([panel.stop(), bare.stop()]);
@@ -165,6 +168,7 @@ async function benchIdleTotal(
     panel_rss_mb: part((m) => m.panel.rssKb),
     media_rss_mb: part((m) => m.media.rssKb),
     gstreamer_rss_mb: part((m) => m.gstreamer.rssKb),
+    distinct_resident_mb: mb(median(distinctKb)),
     panel_anon_mb: part((m) => m.panel.anonKb),
     media_anon_mb: part((m) => m.media.anonKb),
     gstreamer_anon_mb: part((m) => m.gstreamer.anonKb),
