@@ -11,10 +11,10 @@
  * A config the panel cannot write (a read-only root) is named in the log with what it still holds: the
  * operator must reissue the panel's credentials at the hub (`provision --reissue`).
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { isMap, parseDocument } from 'yaml';
 import { errorMessage } from '../../lib/errors.ts';
+import { writeFileAtomic } from '../../lib/fs/atomic-file.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 
 /** Config paths that hold credentials of the panel. */
@@ -61,7 +61,9 @@ export function eraseConfigSecrets(path: string, logger: Logger): string[] {
   const held = configSecretsIn(text);
   if (held.length === 0) return [];
   try {
-    replaceFile(path, withoutConfigSecrets(text), statSync(path).mode & 0o777);
+    // Atomic (a panel whose config does not parse does not start, and its exit buttons with it), keeping
+    // the file's mode.
+    writeFileAtomic(path, withoutConfigSecrets(text), statSync(path).mode & 0o777);
     logger.warn({ path, erased: held }, 'factory reset: credentials removed from the config');
     return [];
   } catch (err) {
@@ -70,27 +72,5 @@ export function eraseConfigSecrets(path: string, logger: Logger): string[] {
       'factory reset: the config still holds credentials (not writable): reissue them at the hub',
     );
     return held;
-  }
-}
-
-/**
- * Written beside, synced, then renamed over: a power cut leaves the old file or the new one, never half
- * of one (a panel whose config does not parse does not start, and its exit buttons with it).
- */
-function replaceFile(path: string, text: string, mode: number): void {
-  const tmp = `${path}.reset-tmp`;
-  const fd = openSync(tmp, 'w', mode);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dir = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Replaces a file durably: a temporary file (0600), fsync, rename, fsync of the folder. A power cut
+ * Replaces a file durably: a temporary file (0600 unless told), fsync, rename, fsync of the folder. A power cut
  * leaves the old content or the new, never a torn file: state the next boot decides on (an update's
  * pending record) must never be half written.
  */
@@ -7,9 +7,9 @@ import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PRIVATE_FILE_MODE } from './private-files.ts';
 
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string, mode: number = PRIVATE_FILE_MODE): void {
   const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', PRIVATE_FILE_MODE);
+  const fd = openSync(tmp, 'w', mode);
   try {
     writeSync(fd, text);
     fsyncSync(fd);

@@ -74,7 +74,7 @@ describe('config secrets at a factory reset', () => {
     // read-only root) keeps its secrets, and the reset says which.
     const stuck = join(tempDir(), 'panel.yaml');
     writeFileSync(stuck, KIT);
-    mkdirSync(`${stuck}.reset-tmp`);
+    mkdirSync(`${stuck}.tmp`); // writeFileAtomic's scratch name
     expect(eraseConfigSecrets(stuck, silentLogger)).toEqual([
       'sync',
       'intercom.phone',
