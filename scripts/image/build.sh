@@ -9,6 +9,7 @@
 #   build-info.txt                    versions, sizes and the build time
 #
 # Environment:
+#   PORTVAKT_IMAGE_OUT     where the outputs go (default build/image)
 #   PORTVAKT_IMAGE_CACHE   where the base root tarball and downloads are kept (default build/image/cache)
 #   PORTVAKT_IMAGE_HUB_URL the hub a new panel pairs with when its card carries no hub-url file
 #   PORTVAKT_APP_TREE      an application tree already laid out like a root (else: the container's
@@ -24,8 +25,8 @@ set -euo pipefail
 started=$(date +%s)
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-out="$repo/build/image"
-cache="${PORTVAKT_IMAGE_CACHE:-$out/cache}"
+out="${PORTVAKT_IMAGE_OUT:-$repo/build/image}"
+cache="${PORTVAKT_IMAGE_CACHE:-$repo/build/image/cache}"
 mkdir -p "$out" "$cache"
 log() { echo "build-image: $*" >&2; }
 

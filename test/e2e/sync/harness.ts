@@ -59,6 +59,8 @@ export interface LabOptions {
   recompileIntervalMs?: number;
   /** The built WebAdmin the hub serves at /admin/ (default: the checkout's dist/web/admin). */
   adminWebDir?: string;
+  /** The hub's release catalogue and bundle server (software updates). */
+  releases?: NonNullable<Parameters<typeof startTestHub>[0]['releases']>;
 }
 
 /** Provisions the panels, starts Mosquitto with their credentials and a hub on it. */
@@ -95,6 +97,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       ? {}
       : { recompileIntervalMs: options.recompileIntervalMs }),
     ...(options.adminWebDir ? { adminWebDir: options.adminWebDir } : {}),
+    ...(options.releases ? { releases: options.releases } : {}),
   });
   for (const p of Object.values(panels)) {
     hub.store.entities.create('doors', { id: p.doorId, panelId: p.id, name: `Door of ${p.id}` });
