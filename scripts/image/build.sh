@@ -33,6 +33,9 @@ log() { echo "build-image: $*" >&2; }
 # Sizes in MiB (docs/image-layout.md).
 CONFIG_MIB=64 BOOT_MIB=128 ROOT_MIB=1024 DATA_MIB=256
 
+# arm64 programs run here through qemu-user (binfmt_misc): a fresh machine may have it unmounted or off.
+"$repo/scripts/arm64/binfmt.sh"
+
 # --- 1. the base root (Debian packages, kernel, initramfs, Pi firmware), cached by its inputs.
 kiosk="${PORTVAKT_IMAGE_KIOSK:-0}"
 base_key="$(cat "$here/packages.txt" "$here/initramfs-modules.txt" "$here/rootfs-base.sh" \
