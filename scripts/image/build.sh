@@ -25,7 +25,7 @@ set -euo pipefail
 started=$(date +%s)
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-out="${PORTVAKT_IMAGE_OUT:-$repo/build/image}"
+out="$(realpath -m "${PORTVAKT_IMAGE_OUT:-$repo/build/image}")"
 cache="${PORTVAKT_IMAGE_CACHE:-$repo/build/image/cache}"
 mkdir -p "$out" "$cache"
 log() { echo "build-image: $*" >&2; }
