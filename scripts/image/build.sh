@@ -31,7 +31,9 @@ mkdir -p "$out" "$cache"
 log() { echo "build-image: $*" >&2; }
 
 # Sizes in MiB (docs/image-layout.md).
-CONFIG_MIB=64 BOOT_MIB=128 ROOT_MIB=1024 DATA_MIB=256
+# The data partition holds a downloaded update bundle (~270 MB) beside the database and a 64 MiB reserve
+# (docs/updates.md), so it is 1 GiB: the card needs 4 GB. Growing it to fill a larger card is not done yet.
+CONFIG_MIB=64 BOOT_MIB=128 ROOT_MIB=1024 DATA_MIB=1024
 
 # arm64 programs run here through qemu-user (binfmt_misc): a fresh machine may have it unmounted or off.
 "$repo/scripts/arm64/binfmt.sh"

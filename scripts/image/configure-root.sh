@@ -50,6 +50,10 @@ systemctl --root="$root" --quiet enable systemd-networkd.service systemd-resolve
   systemd-timesyncd.service portvakt-firstboot.service portvakt-panel.service portvakt-update-guard.timer
 [[ -f "$root/etc/systemd/system/portvakt-kiosk.service" ]] &&
   systemctl --root="$root" --quiet enable portvakt-kiosk.service
+# Debian's maintenance timers that cannot work on a read-only root (apt's downloads and upgrades, dpkg's
+# database backup: software changes only as a whole, signed update) or do not apply (e2scrub needs LVM).
+systemctl --root="$root" --quiet mask apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer \
+  e2scrub_all.timer 2>/dev/null || true
 # pcscd starts on demand (its socket); no getty on the screen's first console fights the kiosk.
 systemctl --root="$root" --quiet enable pcscd.socket 2>/dev/null || true
 
