@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './pcscd.ts';
+import { freePort, freeTcpAndUdpPort } from './free-port.ts';
 import { until } from './until.ts';
 
 const BARESIP = '/usr/bin/baresip';
@@ -81,9 +81,25 @@ export function silenceWav(seconds = 60): Buffer {
   return Buffer.concat([header, data]);
 }
 
+/** How often a start that lost its probed port to another process is retried with new ports. */
+const PORT_RACE_RETRIES = 3;
+
 export async function startBaresipPhone(options: BaresipPhoneOptions): Promise<BaresipPhone> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      // A probed port is only free until someone binds it; parallel tests bind UDP ports all the time.
+      if (attempt >= PORT_RACE_RETRIES || !(err instanceof PortTakenError)) throw err;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startOnce(options: BaresipPhoneOptions): Promise<BaresipPhone> {
   const dir = await mkdtemp(join(tmpdir(), 'portvakt-baresip-'));
-  const sipPort = await freePort();
+  const sipPort = await freeTcpAndUdpPort();
   const ctrlPort = await freePort();
   const wav = options.wavFile ?? join(dir, 'silence.wav');
   if (!options.wavFile) await writeFile(wav, silenceWav());
@@ -177,7 +193,8 @@ export async function startBaresipPhone(options: BaresipPhoneOptions): Promise<B
   } catch (err) {
     const printed = output;
     await stop();
-    throw new Error(`${err instanceof Error ? err.message : String(err)}\nbaresip printed:\n${printed}`);
+    const message = `${err instanceof Error ? err.message : String(err)}\nbaresip printed:\n${printed}`;
+    throw printed.includes('Address already in use') ? new PortTakenError(message) : new Error(message);
   }
   const control = ctrl;
   const send = (command: string, params?: string): void => {

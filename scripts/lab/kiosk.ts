@@ -12,7 +12,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kioskPids } from '../kiosk/kiosk-memory.ts';
-import { freePort } from './pcscd.ts';
+import { freePort } from './free-port.ts';
 import { until } from './until.ts';
 
 const LAUNCHER = new URL('../../bin/portvakt-kiosk', import.meta.url).pathname;

@@ -34,8 +34,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { panelAclLines } from '../../cloud-sync/protocol/broker-rights.ts';
+import { freePort } from './free-port.ts';
 import { labConfig, shippedFile } from './mosquitto-config.ts';
-import { freePort } from './pcscd.ts';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
 const MOSQUITTO_PASSWD = '/usr/bin/mosquitto_passwd';

@@ -6,10 +6,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './free-port.ts';
 
 export const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
 const PCSCD_PIDFILE = '/run/pcscd/pcscd.pid';
@@ -50,17 +51,6 @@ export function assertInLabNamespace(): void {
 }
 
 /** A TCP port that was free a moment ago (bind port 0, read it, release it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startPcscd(options: StartPcscdOptions = {}): Promise<PcscdHandle> {
   assertInLabNamespace();

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from './pcscd.ts';
+import { freePort } from './free-port.ts';
 import { until } from './until.ts';
 
 export const PROMETHEUS = '/usr/bin/prometheus';

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { freePort } from './pcscd.ts';
+import { freePort, freeTcpAndUdpPort } from './free-port.ts';
 import { sipRequest } from './sip-udp.ts';
 import { until } from './until.ts';
 
@@ -99,7 +99,7 @@ async function startSipEdgeOnce(options: StartSipEdgeOptions): Promise<SipEdgeHa
   if (options.dbPath) db.pragma('journal_mode = WAL');
   db.exec(await readFile(EDGE_SCHEMA, 'utf8'));
   const domain = options.domain ?? LAB_SIP_DOMAIN;
-  const sipPort = await freePort();
+  const sipPort = await freeTcpAndUdpPort();
   const wsPort = await freePort();
   const wssPort = options.tls ? await freePort() : undefined;
   const address = options.address ?? '127.0.0.1';

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './pcscd.ts';
+import { freeTcpAndUdpPort } from './free-port.ts';
 import { sipRequest } from './sip-udp.ts';
 import { until } from './until.ts';
 
@@ -45,8 +45,8 @@ export interface SippUas {
 }
 
 export async function startSippUas(options: SippUasOptions): Promise<SippUas> {
-  const port = await freePort();
-  const mediaPort = await freePort();
+  const port = await freeTcpAndUdpPort();
+  const mediaPort = await freeTcpAndUdpPort();
   const scenario = options.scenario.startsWith('/') ? options.scenario : join(SCENARIO_DIR, options.scenario);
   const errorFile = join(process.env['TMPDIR'] ?? '/tmp', `sipp-${port}-errors.log`);
   const args = [

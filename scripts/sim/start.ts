@@ -20,12 +20,13 @@ import { demoBuilding } from '../../device/sim/demo-building.ts';
 import { demoConfig } from '../../device/sim/demo-config.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { createRootLogger } from '../../lib/log/logger.ts';
+import { freePort } from '../lab/free-port.ts';
 import { shippedPanelEnv } from '../shipped-panel-env.ts';
 import { type Child, startChild } from './children.ts';
 import { hubAdmin, seedDemoBuilding } from './demo-seed.ts';
 import { printBanner } from './sim-banner.ts';
 import { phoneBannerLines, type SimSip, startSimSip } from './sip.ts';
-import { freePort, panelInSync, provision, signal, waitFor } from './steps.ts';
+import { panelInSync, provision, signal, waitFor } from './steps.ts';
 import { superviseChild } from './supervisor.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

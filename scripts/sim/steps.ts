@@ -1,6 +1,5 @@
 /** The launcher's waiting steps: readiness polls with a deadline, provisioning, signals. */
 import { spawn } from 'node:child_process';
-import { type AddressInfo, createServer } from 'node:net';
 import { until } from '../lab/until.ts';
 import type { Child } from './children.ts';
 import type { HubAdmin } from './demo-seed.ts';
@@ -92,16 +91,4 @@ export function signal(): Promise<string> {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-}
-
-/** A loopback TCP port that was free a moment ago, for `--port 0`: the banner must name the real one. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

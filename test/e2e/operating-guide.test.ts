@@ -17,9 +17,9 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileS
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { freePort } from '../../scripts/lab/free-port.ts';
 import { type MosquittoHandle, startMosquitto } from '../../scripts/lab/mosquitto.ts';
 import { shippedFile } from '../../scripts/lab/mosquitto-config.ts';
-import { freePort } from '../../scripts/lab/pcscd.ts';
 import { until } from '../../scripts/lab/until.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { makeTestPki } from '../support/tls-certs.ts';

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CARDS } from '../../device/sim/demo-building.ts';
-import { freePort } from '../../scripts/lab/pcscd.ts';
+import { freePort } from '../../scripts/lab/free-port.ts';
 import { until } from '../../scripts/lab/until.ts';
 import { tempDir } from '../support/temp-dir.ts';
 

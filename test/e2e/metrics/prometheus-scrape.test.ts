@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hub } from '../../../cloud-sync/hub/main.ts';
 import { parseHubSettings } from '../../../cloud-sync/hub/settings.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
-import { freePort } from '../../../scripts/lab/pcscd.ts';
+import { freePort } from '../../../scripts/lab/free-port.ts';
 import { type PrometheusHandle, promtool, startPrometheus } from '../../../scripts/lab/prometheus.ts';
 import { until } from '../../../scripts/lab/until.ts';
 import { panelConfig } from '../../support/configs.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../scripts/lab/pcscd.ts';
+import { freePort } from '../../../scripts/lab/free-port.ts';
 import { until } from '../../../scripts/lab/until.ts';
 import type { PanelProcess } from '../../support/panel-process.ts';
 import { type Lab, startLab, startSyncPanel, tap, waitForConfigApplied } from '../sync/harness.ts';

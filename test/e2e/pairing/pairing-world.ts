@@ -11,7 +11,7 @@ import { EmbeddedBroker } from '../../../cloud-sync/broker/embedded-broker.ts';
 import { hubAppDeviceAcl, hubAppDeviceAuth, hubPanelAuth } from '../../../cloud-sync/broker/hub-auth.ts';
 import type { Hub } from '../../../cloud-sync/hub/main.ts';
 import { silentLogger } from '../../../lib/log/logger.ts';
-import { freePort } from '../../../scripts/lab/pcscd.ts';
+import { freePort } from '../../../scripts/lab/free-port.ts';
 import { type AdminApi, adminApi, startTestHub } from '../../support/hub.ts';
 import { type PanelProcess, startPanel, writeConfig } from '../../support/panel-process.ts';
 import { tempDir } from '../../support/temp-dir.ts';

@@ -12,7 +12,7 @@ import { totpCode } from '../../../cloud-sync/hub/accounts/totp.ts';
 import { ADMIN_APP_CSP } from '../../../cloud-sync/hub/api/static-files.ts';
 import { buildAdminApp } from '../../../scripts/build-web.ts';
 import { type Browser, launchChromium } from '../../../scripts/lab/chromium.ts';
-import { freePort } from '../../../scripts/lab/pcscd.ts';
+import { freePort } from '../../../scripts/lab/free-port.ts';
 import { until } from '../../../scripts/lab/until.ts';
 import { api } from '../../support/http.ts';
 import { adminApi } from '../../support/hub.ts';
