@@ -21,8 +21,8 @@ import { fileURLToPath } from 'node:url';
  * `--lite-mode` (−12 MB here, but it turns WebAssembly off, which Node's TypeScript loader needs to run
  * the sources), `--jitless` (−9 MB, same), `--no-turbofan --no-maglev` (−8 MB, but parsing a 10k
  * building's snapshot took 2.3× as long), `--single-threaded` and `--v8-pool-size=1` (≤ 2 MB).
- * The runtime environment (MALLOC_ARENA_MAX) is in deploy/systemd/panel.env; the media process has its
- * own flags (MEDIA_NODE_FLAGS, device/media/worker-channel.ts).
+ * The runtime environment (MALLOC_ARENA_MAX) is in deploy/systemd/panel.env; a media process has its
+ * own flags (MEDIA_NODE_FLAGS, device/media/media-link.ts); a media thread shares the panel's.
  */
 const PANEL_NODE_FLAGS = ['--max-semi-space-size=1'];
 

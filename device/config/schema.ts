@@ -9,6 +9,7 @@ import { mediaConfigSchema } from '../../hal/camera/config-schema.ts';
 import { pinHashSchema } from '../../lib/crypto/pin-hash.ts';
 import { LOG_LEVELS } from '../../lib/log/logger.ts';
 import { secretSetting } from '../../lib/log/secret-settings.ts';
+import { MEDIA_ISOLATIONS } from '../media/protocol.ts';
 import { filePath, secretText } from './config-fields.ts';
 import { homeAssistantConfigSchema } from './home-assistant-schema.ts';
 import { metricsConfigSchema } from './metrics-schema.ts';
@@ -138,6 +139,13 @@ const intercom = z
       .default(true)
       .describe('false: no directory ringing (the panel is a card reader only)'),
     media: mediaConfigSchema.prefault({}).describe('camera, microphone and speaker (GStreamer pipelines)'),
+    mediaIsolation: z
+      .enum(MEDIA_ISOLATIONS)
+      .default('thread')
+      .describe(
+        'where WebRTC (werift) runs: thread, a worker thread of the panel (~45 MB less memory, heap capped); ' +
+          'process, a process of its own (a native fault in the media path cannot stop the door control)',
+      ),
     snapshotWaitMs: z
       .number()
       .int()

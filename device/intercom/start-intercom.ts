@@ -1,5 +1,5 @@
 /**
- * Starts the media engine (camera, microphone and speaker pipelines, werift in its child process) and the
+ * Starts the media engine (camera, microphone and speaker pipelines, werift in its thread or process) and the
  * intercom on it. A camera that cannot start does not silence the door phone: residents are still rung,
  * can answer and open the door; the calls just carry no media, and every failed offer is recorded.
  */
@@ -27,6 +27,7 @@ export async function startIntercom(config: IntercomConfig, deps: IntercomDeps) 
     logger: logger.child({ part: 'media' }),
     loopbackOnly: config.loopbackOnly,
     iceServers: config.iceServers,
+    isolation: config.mediaIsolation,
   });
   let media: IntercomMedia;
   let mediaUp = false;

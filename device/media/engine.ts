@@ -6,6 +6,7 @@ import { ValidationError } from '../../lib/errors.ts';
 import { SafeEmitter } from '../../lib/events.ts';
 import type { Logger } from '../../lib/log/logger.ts';
 import type { PhoneMediaFactory, PhoneMediaLeg } from '../phone/types.ts';
+import type { MediaIsolation } from './media-link.ts';
 import type { MicLevelReading } from './mic-meter.ts';
 import { PhoneLegProxy } from './phone-leg-proxy.ts';
 import {
@@ -17,6 +18,7 @@ import {
   type WorkerInit,
   type WorkerStats,
 } from './protocol.ts';
+import { SpeakerDemand } from './speaker-demand.ts';
 import { MediaError, WorkerChannel } from './worker-channel.ts';
 
 export { MediaError } from './worker-channel.ts';
@@ -42,8 +44,12 @@ export interface MediaEngineOptions {
   gatherTimeoutMs?: number;
   /** First delay before restarting a crashed worker; doubles on each failed start (default 1 s). */
   workerRestartDelayMs?: number;
-  /** Niceness of the media process: door control outranks video when the CPU is short (default 5). */
+  /** Niceness of the media thread or process: door control outranks video when the CPU is short (default 5). */
   nice?: number;
+  /** Where werift runs: a worker thread of this process (default) or a process of its own (media-link.ts). */
+  isolation?: MediaIsolation;
+  /** How long the speaker pipeline stays up after its last peer or phone leg (default 30 s). */
+  speakerLingerMs?: number;
   /** The address the phone fallback's RTP socket binds (the one the SDP offer names; default 127.0.0.1). */
   phoneBindAddress?: string;
   /** The worker's entry file (default: media-worker.ts beside this file, media-worker.js in the bundle). */
@@ -66,8 +72,9 @@ export interface MediaEngineEvents {
 export interface MediaStats extends WorkerStats {
   speaker: SpeakerStats;
   sourcePid: number | undefined;
-  /** The media process (werift); a new one after each restart. */
+  /** The media process (werift); a new one after each restart. For a media thread, the panel's own pid. */
   mediaPid: number | undefined;
+  mediaIsolation: MediaIsolation | undefined;
   workerRestarts: number;
 }
 
@@ -77,8 +84,8 @@ const defaultWorkerUrl = import.meta.url.endsWith('.ts')
   : new URL('./media-worker.js', import.meta.url);
 
 /**
- * WebRTC for the door phone, run in a media process of its own so that SRTP and RTP fan-out never delay
- * the main event loop (card taps, doors). One encoded video stream (the AvSource) goes to every peer,
+ * WebRTC for the door phone, run in a media worker (thread or process) of its own so that SRTP and RTP
+ * fan-out never delay the main event loop (card taps, doors). One encoded video stream (the AvSource) goes to every peer,
  * the microphone to the talker alone; the talker's audio goes to the Speaker. The panel is always the
  * offerer.
  */
@@ -96,16 +103,25 @@ export class MediaEngine {
   /** MediaEngine as the phone fallback's PhoneMediaFactory. */
   readonly phoneMedia: PhoneMediaFactory = { open: (callId) => this.openPhoneLeg(callId) };
   readonly #unsubscribe: Array<() => void> = [];
+  readonly #speakerDemand: SpeakerDemand;
 
   constructor(options: MediaEngineOptions) {
     this.#o = options;
+    this.#speakerDemand = new SpeakerDemand(
+      options.speaker,
+      options.clock,
+      options.logger,
+      options.speakerLingerMs,
+    );
   }
 
   async start(): Promise<void> {
     const { source, speaker } = this.#o;
     const ports = await source.start();
     try {
-      const speakerPorts = await speaker.start();
+      // Reserved now, started with the first ring (speaker-demand.ts).
+      const speakerPorts = await speaker.ports();
+      this.#speakerDemand.open();
       this.#init = {
         codec: ports.video.codec,
         video: { rtpPort: ports.video.rtpPort, rtcpPort: ports.video.rtcpPort, ssrc: ports.video.ssrc },
@@ -144,6 +160,8 @@ export class MediaEngine {
     const request = { type: 'open-peer', peerId, video: options?.video } as MediaRequest;
     const result = (await this.#call(request)) as { sdp: string };
     this.#peers.add(peerId);
+    // Not awaited: the offer goes out now, the speaker is up long before anyone answers.
+    void this.#speakerDemand.acquire(`peer:${peerId}`);
     return result;
   }
 
@@ -172,11 +190,11 @@ export class MediaEngine {
 
   async closePeer(peerId: string): Promise<void> {
     await this.#call({ type: 'close-peer', peerId });
-    this.#peers.delete(peerId);
+    this.#peerGone(peerId);
   }
 
   /**
-   * A phone RTP leg in the media process, bound to a fresh port for the SIP offer. Its digits arrive as
+   * A phone RTP leg in the media worker, bound to a fresh port for the SIP offer. Its digits arrive as
    * 'digit' events on the returned leg; while it is started the speaker plays the phone.
    */
   async openPhoneLeg(callId: string): Promise<PhoneMediaLeg> {
@@ -187,14 +205,16 @@ export class MediaEngine {
       logger: this.#o.logger,
       onClosed: (id) => {
         if (this.#phoneLegs.get(id) === leg) this.#phoneLegs.delete(id);
+        this.#speakerDemand.release(`phone:${id}`);
       },
       otherLegStarted: (id) => [...this.#phoneLegs.values()].some((l) => l.callId !== id && l.started),
     });
     this.#phoneLegs.set(callId, leg);
+    void this.#speakerDemand.acquire(`phone:${callId}`);
     return leg;
   }
 
-  /** WebRTC peers open now (metrics: read at a scrape, no round trip to the media process). */
+  /** WebRTC peers open now (metrics: read at a scrape, no round trip to the media worker). */
   get peerCount(): number {
     return this.#peers.size;
   }
@@ -206,6 +226,7 @@ export class MediaEngine {
       speaker: this.#o.speaker.stats(),
       sourcePid: this.#o.source.pid,
       mediaPid: this.#channel?.pid,
+      mediaIsolation: this.#channel?.isolation,
       workerRestarts: this.#workerRestarts,
     };
   }
@@ -222,11 +243,16 @@ export class MediaEngine {
   async speakerTone(ms = 1000): Promise<void> {
     if (this.#phoneLegs.size > 0) throw new ValidationError('a phone call has the speaker');
     const { speaker } = this.#o;
-    await speaker.setCodec('pcmu');
+    await this.#speakerDemand.acquire('tone');
     try {
-      await this.#call({ type: 'speaker-tone', hz: 1000, ms });
+      await speaker.setCodec('pcmu');
+      try {
+        await this.#call({ type: 'speaker-tone', hz: 1000, ms });
+      } finally {
+        await speaker.setCodec('opus');
+      }
     } finally {
-      await speaker.setCodec('opus');
+      this.#speakerDemand.release('tone');
     }
   }
 
@@ -251,16 +277,17 @@ export class MediaEngine {
   }
 
   async #openWorker(): Promise<WorkerChannel> {
-    const channel = await WorkerChannel.open(
-      this.#o.workerUrl ?? defaultWorkerUrl,
-      this.#init!,
-      this.#o.clock,
-      this.#o.requestTimeoutMs ?? 10_000,
-      this.#o.nice ?? 5,
-    );
+    const channel = await WorkerChannel.open({
+      isolation: this.#o.isolation ?? 'thread',
+      url: this.#o.workerUrl ?? defaultWorkerUrl,
+      init: this.#init!,
+      clock: this.#o.clock,
+      readyTimeoutMs: this.#o.requestTimeoutMs ?? 10_000,
+      nice: this.#o.nice ?? 5,
+    });
     const log = this.#o.logger.child({ mediaWorker: channel.pid });
     channel.events.on('peer-state', ({ peerId, state }) => {
-      if (state === 'failed' || state === 'closed') this.#peers.delete(peerId);
+      if (state === 'failed' || state === 'closed') this.#peerGone(peerId);
       this.events.emit('peer-state', { peerId, state });
     });
     channel.events.on('local-candidate', (e) => this.events.emit('local-candidate', e));
@@ -274,13 +301,20 @@ export class MediaEngine {
     if (this.#channel !== channel) return;
     this.#channel = undefined;
     this.#o.logger.error({ reason }, 'media worker crashed; restarting it');
-    for (const peerId of this.#peers) this.events.emit('peer-state', { peerId, state: 'closed' });
-    this.#peers.clear();
+    for (const peerId of [...this.#peers]) {
+      this.#peerGone(peerId);
+      this.events.emit('peer-state', { peerId, state: 'closed' });
+    }
     // The phone legs died with the worker: the call goes on without media until the dialer hangs up.
     for (const leg of this.#phoneLegs.values()) void leg.close();
     this.events.emit('worker-crashed', { reason });
     this.#restartDelayMs = this.#o.workerRestartDelayMs ?? 1000;
     this.#scheduleRestart();
+  }
+
+  #peerGone(peerId: string): void {
+    this.#peers.delete(peerId);
+    this.#speakerDemand.release(`peer:${peerId}`);
   }
 
   #scheduleRestart(): void {
@@ -312,6 +346,7 @@ export class MediaEngine {
     for (const off of this.#unsubscribe.splice(0)) off();
     this.#peers.clear();
     this.#phoneLegs.clear();
+    await this.#speakerDemand.close();
     if (channel) {
       await channel.request({ type: 'shutdown' }, 2000).catch(() => undefined);
       await channel.close();

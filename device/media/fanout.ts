@@ -22,7 +22,7 @@ const MAX_PEERS = 32;
  * The media worker's state: the camera's RTP arrives on two UDP sockets and goes, buffer for buffer,
  * to the peers' outlets: video to every peer that wants it, the microphone to the talker alone (the
  * device that answered; nobody before the answer). Keyframe requests go back to the encoder as RTCP
- * PLI; the talker's audio goes to the speaker pipeline. Runs in the media process, so none of it
+ * PLI; the talker's audio goes to the speaker pipeline. Runs in the media worker (thread or process), so none of it
  * touches the panel's event loop.
  */
 export class FanOut {

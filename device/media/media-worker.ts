@@ -1,28 +1,17 @@
 /**
- * Entry of the media process (werift, SRTP and the camera's RTP all live here, away from the panel's
- * event loop and memory). Started by MediaEngine (WorkerChannel) with a WorkerInit in the environment;
+ * Entry of the media code (werift, SRTP and the camera's RTP all live here, away from the panel's event
+ * loop): a worker thread of the panel or a process of its own (media-link.ts), started by MediaEngine;
  * answers every request message, whether or not it could make sense of it. In the bundle this file is
  * its own entry (dist/media-worker.js).
  */
 import { SystemClock } from '../../lib/clock/clock.ts';
 import { PortvaktError, ValidationError } from '../../lib/errors.ts';
 import { FanOut } from './fanout.ts';
-import {
-  MEDIA_INIT_ENV,
-  requestSchema,
-  type SerializedError,
-  type WorkerInit,
-  type WorkerMessage,
-} from './protocol.ts';
+import { connectToPanel } from './panel-port.ts';
+import { requestSchema, type SerializedError, type WorkerMessage } from './protocol.ts';
 
-const send = process.send?.bind(process);
-const initJson = process.env[MEDIA_INIT_ENV];
-if (!send || !initJson) throw new Error('media-worker.ts runs as the media process (MediaEngine starts it)');
-const post = (message: WorkerMessage) => {
-  send(message);
-};
-// The panel went away (stopped, crashed or killed): the channel closes, and so does this process.
-process.on('disconnect', () => process.exit(0));
+const panel = connectToPanel();
+const post = (message: WorkerMessage) => panel.post(message);
 
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof PortvaktError) {
@@ -50,7 +39,7 @@ process.on('unhandledRejection', (reason) => {
 });
 
 const fanOut = new FanOut(
-  JSON.parse(initJson) as WorkerInit,
+  panel.init,
   new SystemClock(),
   (peerId, state) => post({ kind: 'peer-state', peerId, state }),
   (message) => post({ kind: 'warning', message }),
@@ -59,7 +48,7 @@ const fanOut = new FanOut(
   (peerId, candidate) => post({ kind: 'local-candidate', peerId, candidate }),
 );
 
-process.on('message', (message: unknown) => {
+panel.onMessage((message: unknown) => {
   const id = (message as { id?: unknown } | null)?.id;
   if (typeof id !== 'number') {
     post({ kind: 'warning', message: 'media worker ignored a message without a numeric id' });

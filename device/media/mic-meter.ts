@@ -1,5 +1,5 @@
 /**
- * The visitor microphone's level for the installer's self-test, measured in the media process from the
+ * The visitor microphone's level for the installer's self-test, measured in the media worker from the
  * 8 kHz L16 RTP the camera pipeline already sends it (the phone leg's microphone), so the meter costs no
  * pipeline change and no extra process: the last ~300 ms of packets are kept as they arrive (references,
  * no copy) and their peak and RMS are computed only when asked. The level is of the 8 kHz signal the

@@ -1,5 +1,5 @@
 /**
- * The panel process's handle on a phone RTP leg that lives in the media process: what the SIP dialer
+ * The panel process's handle on a phone RTP leg that lives in the media worker: what the SIP dialer
  * gets from MediaEngine (as a PhoneMediaFactory). Requests go over the media IPC; digits come back as
  * 'phone-digit' messages and are emitted here. During the call the speaker decodes the phone's G.711.
  */

@@ -61,13 +61,22 @@ export class GstSpeaker implements Speaker {
     return this.#process?.pid;
   }
 
+  async ports(): Promise<SpeakerPorts> {
+    this.#port ??= (await freeUdpPorts(1))[0]!;
+    return { host: '127.0.0.1', rtpPort: this.#port, payloadType: AUDIO_PAYLOAD_TYPE };
+  }
+
+  get running(): boolean {
+    return this.#process !== undefined;
+  }
+
   async start(): Promise<SpeakerPorts> {
     if (this.#process) throw new HardwareError('speaker pipeline already started');
-    this.#port ??= (await freeUdpPorts(1))[0]!;
+    const ports = await this.ports();
     const counter = this.#counter;
     const pipeline = new GstProcess({
       name: 'speaker',
-      args: launchArgs(speakerPipeline(this.#o.config, this.#port, this.#codec)),
+      args: launchArgs(speakerPipeline(this.#o.config, ports.rtpPort, this.#codec)),
       clock: this.#o.clock,
       logger: this.#o.logger,
       ...(this.#o.restart ? { restart: this.#o.restart } : {}),
@@ -85,10 +94,11 @@ export class GstSpeaker implements Speaker {
     try {
       await pipeline.start();
     } catch (err) {
-      this.#process = undefined;
+      // A codec switch may have replaced it meanwhile: only forget our own child.
+      if (this.#process === pipeline) this.#process = undefined;
       throw err;
     }
-    return { host: '127.0.0.1', rtpPort: this.#port, payloadType: AUDIO_PAYLOAD_TYPE };
+    return ports;
   }
 
   async stop(): Promise<void> {

@@ -89,8 +89,11 @@ export type SpeakerCodec = 'opus' | 'pcmu' | 'pcma';
 /** Plays the resident who is talking: Opus RTP in (G.711 during a phone call), sound out. */
 export interface Speaker {
   readonly events: SafeEmitter<MediaProcessEvents>;
+  /** The port it plays from, reserved once (the same across stops and starts) without starting it. */
+  ports(): Promise<SpeakerPorts>;
   start(): Promise<SpeakerPorts>;
   stop(): Promise<void>;
+  readonly running: boolean;
   /**
    * Switches what the speaker decodes, on the same port (the pipeline is restarted with matching caps,
    * a few hundred ms without sound). A no-op for the current codec; remembered while stopped.

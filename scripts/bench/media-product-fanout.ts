@@ -50,8 +50,9 @@ await serveSender(async () => {
     stats: () => engine.stats(),
     stop: () => engine.stop(),
     helperPids: async () => {
-      const pid = (await engine.stats()).mediaPid;
-      return pid === undefined ? [] : [pid];
+      const { mediaPid: pid, mediaIsolation } = await engine.stats();
+      // A media thread's CPU is already this process's own.
+      return pid === undefined || mediaIsolation === 'thread' ? [] : [pid];
     },
   };
 });

@@ -1,7 +1,7 @@
 /**
  * Whole-process figures: start → ready, idle RSS against a bare Node process measured in the same
  * run (the ratio cancels out machine and Node-version differences), and the whole panel's idle memory
- * (panel + media process + GStreamer pipelines). The panel runs as it ships: through its launcher, with
+ * (panel, with werift in a thread or a media process, and GStreamer pipelines). The panel runs as it ships: through its launcher, with
  * deploy/systemd/panel.env in its environment.
  */
 import { spawn } from 'node:child_process';
@@ -67,6 +67,8 @@ const startPanel = (dir: string, env: Record<string, string>) =>
     env,
   );
 const mb = (kb: number) => round(kb / 1024, 1);
+/** intercom.mediaIsolation as run: werift in a process of its own, or a thread of the panel's. */
+const mediaIsolation = (m: PanelMemory) => (m.media.rssKb > 0 ? 'process' : 'thread');
 const median = (values: number[]) => summarize(values).p50;
 
 export interface ProcessBenchOptions {
@@ -118,9 +120,10 @@ export async function benchProcess(options: ProcessBenchOptions = {}): Promise<B
       bare_rss_mb: mb(bareRss),
       media_process_rss_mb: mb(last?.media.rssKb ?? Number.NaN),
       gstreamer_rss_mb: mb(last?.gstreamer.rssKb ?? Number.NaN),
+      media_isolation: last ? mediaIsolation(last) : 'unknown',
       n: r.n,
       target: 2,
-      note: 'the panel process (doors, readers, store, API, sync); its media process (werift) and GStreamer pipelines run apart and are listed beside it',
+      note: 'the panel process (doors, readers, store, API, sync; with media_isolation thread also werift); a media process and the GStreamer pipelines run apart and are listed beside it',
     },
     await benchIdleTotal(env, options.settleMs ?? 20_000, options.samples ?? 10),
   ];
@@ -172,6 +175,7 @@ async function benchIdleTotal(
     panel_anon_mb: part((m) => m.panel.anonKb),
     media_anon_mb: part((m) => m.media.anonKb),
     gstreamer_anon_mb: part((m) => m.gstreamer.anonKb),
+    media_isolation: flags ? mediaIsolation(flags) : 'unknown',
     ratio_vs_bare_node: round(totals.p50 / median(bareKb), 2),
     bare_node_rss_mb: mb(median(bareKb)),
     n: totals.n,
@@ -181,7 +185,7 @@ async function benchIdleTotal(
     env: Object.entries(env)
       .map(([k, v]) => `${k}=${v}`)
       .join(' '),
-    note: 'panel + media process + GStreamer pipelines, RSS summed, idle in `portvakt --sim` with deploy/systemd/panel.env',
+    note: 'panel (werift in its media thread) + GStreamer pipelines, RSS summed, idle in `portvakt --sim` with deploy/systemd/panel.env',
   };
 }
 

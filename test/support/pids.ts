@@ -29,8 +29,14 @@ export interface ParentOfChild {
  * Runs `script` (a stand-in parent that starts a child process and prints `<label> <pid>`) and resolves
  * with both once the child's PID is printed; rejects if the parent exits first.
  */
-export async function spawnParentOfChild(script: URL, label: string): Promise<ParentOfChild> {
-  const parent = spawn(process.execPath, [script.pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function spawnParentOfChild(
+  script: URL,
+  label: string,
+  args: readonly string[] = [],
+): Promise<ParentOfChild> {
+  const parent = spawn(process.execPath, [script.pathname, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise((resolve) => parent.once('exit', resolve));
   const printed = new RegExp(`${label} (\\d+)`);
   try {

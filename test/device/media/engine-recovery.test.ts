@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { MediaError } from '../../../device/media/engine.ts';
+import { MEDIA_ISOLATIONS } from '../../../device/media/media-link.ts';
 import { until } from '../../../scripts/lab/until.ts';
 import { MEDIA_WAIT_MS, useHarness } from './harness.ts';
 
 // The real worker, plus a hook that crashes it on request (see crashing-worker.ts).
 const workerUrl = new URL('./crashing-worker.ts', import.meta.url);
 
-const h = useHarness('vp8', { workerUrl, workerRestartDelayMs: 200 });
+describe.each(MEDIA_ISOLATIONS)('MediaEngine recovery, media %s', { timeout: 60_000 }, (isolation) => {
+  const h = useHarness('vp8', { workerUrl, workerRestartDelayMs: 200, isolation });
 
-describe('MediaEngine recovery', { timeout: 60_000 }, () => {
   it('kill -9 of the camera pipeline mid-stream: restarted, and the peers keep receiving', async () => {
     await h.connect('r1');
     await h.connect('r2');
@@ -67,4 +68,21 @@ describe('MediaEngine recovery', { timeout: 60_000 }, () => {
     expect(stats.peers.map((p) => p.peerId)).toEqual(['r3']);
     expect(stats.workerRestarts).toBe(1);
   });
+
+  it.runIf(isolation === 'thread')(
+    'a media thread that leaks is ended at its heap limit; the panel goes on and starts a new one',
+    async () => {
+      const crashed = new Promise<{ reason: string }>((resolve) =>
+        h.engine.events.once('worker-crashed', resolve),
+      );
+      const restarted = new Promise<{ restarts: number }>((resolve) =>
+        h.engine.events.once('worker-restarted', resolve),
+      );
+      await expect(h.engine.closePeer('leak-now')).rejects.toThrow();
+      expect((await crashed).reason).toMatch(/memory limit/);
+      expect((await restarted).restarts).toBe(2);
+      await h.connect('r4');
+      expect((await h.engine.stats()).mediaPid).toBe(process.pid);
+    },
+  );
 });

@@ -46,7 +46,7 @@ export interface Harness {
 }
 
 export type HarnessOptions = Partial<
-  Pick<MediaEngineOptions, 'workerUrl' | 'workerRestartDelayMs' | 'sparePeers'>
+  Pick<MediaEngineOptions, 'workerUrl' | 'workerRestartDelayMs' | 'sparePeers' | 'isolation'>
 >;
 
 export async function startHarness(codec: VideoCodec, options: HarnessOptions = {}): Promise<Harness> {
