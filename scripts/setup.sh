@@ -32,7 +32,7 @@ export npm_config_nodedir="$(dirname "$NODE_BIN_DIR")"
 # and checks signed update bundles (RAUC), the third builds and runs the arm64 container (scripts/arm64/,
 # Dockerfile.arm: emulation, mmdebstrap, rootful podman, the cross compiler) and the SD card image
 # (scripts/image/: the fourth line adds qemu-system for its emulated boot, the card's GPT, compression).
-APT_PACKAGES=(patch pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools iproute2 util-linux python3 make g++ sqlite3 gpiod mosquitto mosquitto-clients gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly chromium fonts-dejavu-core cage xwayland swayidle kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-sqlite-modules kamailio-extra-modules baresip-core sip-tester espeak-ng coturn iptables prometheus
+APT_PACKAGES=(patch pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools iproute2 util-linux python3 make g++ sqlite3 gpiod mosquitto mosquitto-clients gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly chromium fonts-dejavu-core cage xwayland swayidle kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-sqlite-modules kamailio-extra-modules baresip-core sip-tester espeak-ng coturn iptables prometheus socat
   rauc squashfs-tools e2fsprogs dosfstools mtools
   qemu-user-static binfmt-support arch-test mmdebstrap podman buildah runc catatonit netavark aardvark-dns slirp4netns fuse-overlayfs uidmap g++-aarch64-linux-gnu file
   qemu-system-arm fdisk zstd binutils-aarch64-linux-gnu)
