@@ -17,6 +17,13 @@ sqlite="$modules/better-sqlite3"
 [[ -f "$sqlite/prebuilds/linux-arm64.node" ]] || { arm64_log "better-sqlite3 has no linux-arm64 prebuild"; exit 1; }
 find "$sqlite/prebuilds" -type f ! -name linux-arm64.node -delete
 rm -rf "$sqlite/deps" "$sqlite/src"
+# Other packages' prebuilt addons (serialport's bindings) carry every platform: only linux-arm64 with
+# glibc is ever loaded, and the verify stage loads every .node it finds.
+find "$modules" -type d -name prebuilds -prune -print0 |
+  while IFS= read -r -d '' dir; do
+    find "$dir" -mindepth 1 -maxdepth 1 ! -name 'linux-arm64*' -exec rm -rf {} +
+    find "$dir" -name '*musl*' -delete
+  done
 
 # pcsclite links -lpcsclite: the arm64 library comes from the runtime base image (the same one the
 # panel loads), in a one-file sysroot the cross linker searches.

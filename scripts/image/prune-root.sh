@@ -21,5 +21,6 @@ rm -f "$root"/boot/vmlinuz-* "$root"/boot/initrd.img-* "$root"/boot/System.map-*
 find "$root/opt/portvakt/node_modules" -type d -name prebuilds -prune -print0 |
   while IFS= read -r -d '' dir; do
     find "$dir" -mindepth 1 -maxdepth 1 ! -name 'linux-arm64*' -exec rm -rf {} +
+    find "$dir" -name '*musl*' -delete
   done
 rm -rf "$root/opt/portvakt/node_modules/better-sqlite3/deps" "$root/opt/portvakt/node_modules/better-sqlite3/src"
