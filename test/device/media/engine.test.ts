@@ -228,6 +228,12 @@ describe('MediaEngine (VP8)', { timeout: 60_000 }, () => {
       for (const id of ids) await h.viewers.close(id);
     }
     await until(async () => (await engine.stats()).sparePeers === 4, 'the pool refilled', MEDIA_WAIT_MS);
-    expect((await engine.stats()).udpSockets).toBe(baseline);
+    // Six peers came and went: a leak of even one socket each stays above the baseline. A spare peer that
+    // was still gathering (or closing) when the baseline was read may leave it one below.
+    await until(
+      async () => (await engine.stats()).udpSockets <= baseline,
+      `UDP sockets back to at most ${baseline}`,
+      MEDIA_WAIT_MS,
+    );
   });
 });
