@@ -1,0 +1,43 @@
+/**
+ * Per-card MIFARE Classic sector keys, for buildings that keep Classic cards (legacy mode).
+ *
+ * WEAKER THAN DESFIRE, plainly: Classic's Crypto1 cipher is broken (nested, darkside and hardnested
+ * attacks recover sector keys from a card, or from a sniffed exchange, in minutes with a cheap reader),
+ * and "magic" cards accept any UID. Whoever holds one card for minutes can clone that card. What the
+ * diversification buys: the keys recovered from one card open only that card, not the building's other
+ * cards, and cannot be used to write a new card for another UID. Buildings should move to DESFire.
+ *
+ * Key derivation, fixed (changing it re-keys every card): 6-byte key = first 6 bytes of AN10922
+ * AES-128 with
+ *   M = UID ‖ 'C' ‖ sector ‖ ('A' | 'B') ‖ system identifier
+ * under the key-A master (read; on the panels) or the key-B master (write; enrolment only).
+ */
+import { diversifyAes128 } from '../an10922.ts';
+
+export const CLASSIC_KEY_LENGTH = 6;
+
+export interface ClassicReadProfile {
+  /** The sector holding the credential (1..15; sector 0 holds the manufacturer block). */
+  sector: number;
+  /** The building's system identifier (1..18 bytes). */
+  systemIdentifier: Buffer;
+  /** SECRET. Master of the key-A (read) keys; on every panel of the building. */
+  keyAMasterKey: Buffer;
+}
+
+export interface ClassicEnrolmentProfile extends ClassicReadProfile {
+  /** SECRET. Master of the key-B (write, re-key) keys; enrolment stations only. */
+  keyBMasterKey: Buffer;
+}
+
+export function classicSectorKey(
+  master: Buffer,
+  uid: Buffer,
+  sector: number,
+  keyType: 'A' | 'B',
+  systemIdentifier: Buffer,
+): Buffer {
+  if (!Number.isInteger(sector) || sector < 1 || sector > 15) throw new RangeError('sector must be 1..15');
+  const input = Buffer.concat([uid, Buffer.from([0x43, sector, keyType.charCodeAt(0)]), systemIdentifier]);
+  return diversifyAes128(master, input).subarray(0, CLASSIC_KEY_LENGTH);
+}
