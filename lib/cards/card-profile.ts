@@ -15,6 +15,13 @@ export interface DesfireReadProfile {
   readMasterKey: Buffer;
   /** The credential file's communication mode: full (encrypted + MAC, default) or mac. */
   commMode: Exclude<CommMode, 'plain'>;
+  /** Version of the current masters, written into the card's keys at enrolment (1..255; default 1). */
+  keyVersion?: number;
+  /**
+   * SECRET. Read masters of earlier key versions, kept during a rotation so cards not yet re-keyed
+   * still open (the card's GetKeyVersion picks the master). Empty outside a rotation.
+   */
+  previousReadKeys?: readonly { version: number; readMasterKey: Buffer }[];
 }
 
 /** What an enrolment station (a panel in enrol mode, or the desktop enroller) needs besides that. */
@@ -45,6 +52,12 @@ export function profileProblem(profile: DesfireReadProfile | DesfireEnrolmentPro
   if (length < 1 || length > MAX_SYSTEM_IDENTIFIER)
     return `systemIdentifier must be 1..${MAX_SYSTEM_IDENTIFIER} bytes`;
   if (profile.readMasterKey.length !== 16) return 'readMasterKey must be 16 bytes';
+  const version = profile.keyVersion ?? 1;
+  if (!Number.isInteger(version) || version < 1 || version > 255) return 'keyVersion must be 1..255';
+  for (const old of profile.previousReadKeys ?? []) {
+    if (old.readMasterKey.length !== 16) return 'previousReadKeys masters must be 16 bytes';
+    if (old.version === version) return 'previousReadKeys must not repeat the current keyVersion';
+  }
   if ('appMasterKey' in profile) {
     if (profile.appMasterKey.length !== 16) return 'appMasterKey must be 16 bytes';
     if (profile.appMasterKey.equals(profile.readMasterKey))

@@ -35,7 +35,6 @@ import { readSecureCredential } from './secure-credential.ts';
 
 /** Application key settings: keys changed with key 0, config changeable, create/delete needs key 0, free listing. */
 const APP_KEY_SETTINGS = 0x0b;
-const KEY_VERSION = 0x01;
 const DEFAULT_KEY = Buffer.alloc(16);
 
 export type PersonaliseResult =
@@ -157,8 +156,9 @@ async function personalise(
     if (!session) throw new Error('the application stopped accepting its default key');
   }
   await writeData(session, CREDENTIAL_FILE_NO, 0, file, profile.commMode);
-  await changeKey(session, READ_KEY_NO, readKey, DEFAULT_KEY, KEY_VERSION);
-  await changeKey(session, APP_MASTER_KEY_NO, masterKey, DEFAULT_KEY, KEY_VERSION);
+  const version = profile.keyVersion ?? 1;
+  await changeKey(session, READ_KEY_NO, readKey, DEFAULT_KEY, version);
+  await changeKey(session, APP_MASTER_KEY_NO, masterKey, DEFAULT_KEY, version);
 
   const check = await readSecureCredential(channel, profile);
   if (!check.ok || check.credential !== hex(credential)) {

@@ -15,7 +15,7 @@ import {
   decodeCredentialFile,
   READ_KEY_NO,
 } from './card-profile.ts';
-import { readData, selectApplication } from './desfire/commands.ts';
+import { getKeyVersion, readData, selectApplication } from './desfire/commands.ts';
 import { authenticateEv2First, CardAuthenticationError, type RandomSource } from './desfire/ev2-session.ts';
 import { DesfireStatus, DesfireStatusError } from './desfire/native-apdu.ts';
 
@@ -62,7 +62,10 @@ export async function readSecureCredential(
     return refuse('card_error', describe(err));
   }
   try {
-    const key = diversifyCardKey(profile.readMasterKey, {
+    const master = await readMasterFor(channel, profile);
+    if (!master)
+      return refuse('card_not_authentic', 'the card names a key version this building does not hold');
+    const key = diversifyCardKey(master, {
       uid,
       aid: profile.aid,
       systemIdentifier: profile.systemIdentifier,
@@ -79,6 +82,19 @@ export async function readSecureCredential(
     }
     return refuse('card_error', describe(err));
   }
+}
+
+/**
+ * The read master for this card. Outside a rotation there is one and no extra round trip; during one,
+ * the card's GetKeyVersion says which master its key 1 was derived from. A lying card only picks which
+ * of our masters fails its challenge.
+ */
+async function readMasterFor(channel: CardChannel, profile: DesfireReadProfile): Promise<Buffer | undefined> {
+  const previous = profile.previousReadKeys ?? [];
+  if (previous.length === 0) return profile.readMasterKey;
+  const version = await getKeyVersion(channel, READ_KEY_NO);
+  if (version === (profile.keyVersion ?? 1)) return profile.readMasterKey;
+  return previous.find((old) => old.version === version)?.readMasterKey;
 }
 
 function describe(err: unknown): string {

@@ -57,8 +57,13 @@ export class DesfireEv2Card {
   }
 
   /** Adds an application directly (a card personalised elsewhere); keys are AES-128, key 0 first. */
-  addApplication(aid: number, keys: Buffer[], keySettings = 0x0b): DesfireApplication {
-    const app: DesfireApplication = { keySettings, keys: keys.map((k) => Buffer.from(k)), files: new Map() };
+  addApplication(aid: number, keys: Buffer[], keySettings = 0x0b, version = 0): DesfireApplication {
+    const app: DesfireApplication = {
+      keySettings,
+      keys: keys.map((k) => Buffer.from(k)),
+      versions: keys.map(() => version),
+      files: new Map(),
+    };
     this.applications.set(aid, app);
     return app;
   }
@@ -96,6 +101,8 @@ export class DesfireEv2Card {
         return this.#createApplication(data);
       case 0x71:
         return this.#authenticate(data);
+      case 0x64:
+        return this.#keyVersion(data);
       case 0xcd:
       case 0xbd:
       case 0x3d:
@@ -168,6 +175,16 @@ export class DesfireEv2Card {
       data[3]!,
     );
     return status(S.OK);
+  }
+
+  /** Plain GetKeyVersion, as before authentication (inside a session a real card would MAC it). */
+  #keyVersion(data: Buffer): Buffer {
+    this.#session = undefined;
+    const app = this.applications.get(this.#selected);
+    if (data.length !== 1) return this.#fail(S.LENGTH_ERROR);
+    const version = app?.versions[data[0]!];
+    if (version === undefined) return this.#fail(S.NO_SUCH_KEY);
+    return Buffer.from([version, 0x91, S.OK]);
   }
 
   #authenticate(data: Buffer): Buffer {
@@ -264,12 +281,14 @@ export class DesfireEv2Card {
     if (keyNo === session.keyNo) {
       if (plain.length !== 17) return S.LENGTH_ERROR;
       app.keys[keyNo] = Buffer.from(plain.subarray(0, 16));
+      app.versions[keyNo] = plain[16]!;
       return 'session-ended';
     }
     if (plain.length !== 21) return S.LENGTH_ERROR;
     const newKey = xor(plain.subarray(0, 16), app.keys[keyNo]!);
     if (!crc32Desfire(newKey).equals(plain.subarray(17, 21))) return S.INTEGRITY_ERROR;
     app.keys[keyNo] = newKey;
+    app.versions[keyNo] = plain[16]!;
     return empty;
   }
 }

@@ -30,10 +30,12 @@ export function genuineDesfireCard(
   const uid = hexBuffer(uidHex);
   const card = new DesfireEv2Card(uid);
   const identity = { uid, aid: profile.aid, systemIdentifier: profile.systemIdentifier };
-  const app = card.addApplication(profile.aid, [
-    diversifyCardKey(profile.appMasterKey, identity),
-    diversifyCardKey(profile.readMasterKey, identity),
-  ]);
+  const app = card.addApplication(
+    profile.aid,
+    [diversifyCardKey(profile.appMasterKey, identity), diversifyCardKey(profile.readMasterKey, identity)],
+    0x0b,
+    profile.keyVersion ?? 1,
+  );
   app.files.set(CREDENTIAL_FILE_NO, {
     mode: profile.commMode,
     rights: CREDENTIAL_RIGHTS,

@@ -9,6 +9,8 @@ export interface DesfireFile {
 export interface DesfireApplication {
   keySettings: number;
   keys: Buffer[];
+  /** Key versions, as ChangeKey set them (0 for factory keys). */
+  versions: number[];
   files: Map<number, DesfireFile>;
 }
 

@@ -18,6 +18,7 @@ export const Command = {
   READ_DATA: 0xbd,
   WRITE_DATA: 0x3d,
   CHANGE_KEY: 0xc4,
+  GET_KEY_VERSION: 0x64,
 } as const;
 
 export const PICC_AID = 0x000000;
@@ -42,6 +43,16 @@ export async function getVersion(channel: CardChannel): Promise<CardVersion> {
 /** Status of SelectApplication: OK or APPLICATION_NOT_FOUND (the caller decides what that means). */
 export async function selectApplication(channel: CardChannel, aid: number): Promise<number> {
   return (await exchange(channel, Command.SELECT_APPLICATION, le24(aid))).status;
+}
+
+/** GetKeyVersion before authentication (plain): the version byte of one key of the selected application. */
+export async function getKeyVersion(channel: CardChannel, keyNo: number): Promise<number> {
+  const data = expectOk(
+    Command.GET_KEY_VERSION,
+    await exchange(channel, Command.GET_KEY_VERSION, Buffer.from([keyNo])),
+  );
+  if (data.length !== 1) throw new RangeError('GetKeyVersion answer is not one byte');
+  return data[0]!;
 }
 
 export async function getApplicationIds(channel: CardChannel): Promise<number[]> {

@@ -43,6 +43,8 @@ export interface NativeResponse {
 export const MAX_COMMAND_DATA = 255;
 /** Bound on all frames of one answer: credential files are small, anything bigger is hostile. */
 export const MAX_RESPONSE_DATA = 512;
+/** Bound on the frames of one answer (GetVersion has 3; a credential read 1). */
+export const MAX_FRAMES = 8;
 
 export function wrapNative(command: number, data: Buffer = Buffer.alloc(0)): Buffer {
   if (data.length > MAX_COMMAND_DATA)
@@ -81,7 +83,11 @@ export async function exchangeChained(
   let frame = await exchange(channel, command, data);
   const parts = [frame.data];
   let total = frame.data.length;
+  let frames = 1;
   while (frame.status === ADDITIONAL_FRAME) {
+    // Bounded by count too: a card answering empty 91 AF frames forever must not hold the reader.
+    if (++frames > MAX_FRAMES)
+      throw new CardProtocolError(`DESFire ${hex(command)}: more than ${MAX_FRAMES} frames`);
     frame = await exchange(channel, ADDITIONAL_FRAME);
     total += frame.data.length;
     if (total > MAX_RESPONSE_DATA)

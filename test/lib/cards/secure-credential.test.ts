@@ -75,6 +75,19 @@ describe('readSecureCredential', () => {
     });
   });
 
+  it('stops a card that answers "more frames" forever', async () => {
+    const genuine = genuineDesfireCard(UID, BUILDING_A, CREDENTIAL);
+    let exchanges = 0;
+    const endless: CardChannel = {
+      transmit: async (apdu) => {
+        exchanges++;
+        return apdu[1] === 0xaf || apdu[1] === 0xbd ? Buffer.from('91AF', 'hex') : genuine.apdu(apdu);
+      },
+    };
+    expect(await readSecureCredential(endless, BUILDING_A)).toMatchObject({ ok: false });
+    expect(exchanges).toBeLessThan(20);
+  });
+
   it('never throws, whatever a hostile card answers', async () => {
     await fc.assert(
       fc.asyncProperty(
