@@ -42,7 +42,13 @@ export type PersonaliseResult =
   | {
       ok: false;
       uid?: string;
-      reason: 'belongs_elsewhere' | 'already_enrolled' | 'not_blank' | 'card_error' | 'invalid_request';
+      reason:
+        | 'belongs_elsewhere'
+        | 'already_enrolled'
+        | 'not_blank'
+        | 'random_uid'
+        | 'card_error'
+        | 'invalid_request';
       detail: string;
     };
 
@@ -84,6 +90,11 @@ async function personalise(
   options: PersonaliseOptions,
 ): Promise<PersonaliseResult> {
   const uidHex = hex(uid);
+  // A random-ID card (ISO 14443-3: 4-byte UIDs starting 08) shows another UID at every tap, and the keys
+  // are derived from the UID: such a card would never read back at a door.
+  if (uid.length === 4 && uid[0] === 0x08) {
+    return { ok: false, uid: uidHex, reason: 'random_uid', detail: 'the card shows a random UID' };
+  }
   const identity = { uid, aid: profile.aid, systemIdentifier: profile.systemIdentifier };
   const masterKey = diversifyCardKey(profile.appMasterKey, identity);
   const readKey = diversifyCardKey(profile.readMasterKey, identity);

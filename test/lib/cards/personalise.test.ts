@@ -81,6 +81,12 @@ describe('personaliseDesfire', () => {
       ok: false,
       reason: 'invalid_request',
     });
+    expect(
+      await personaliseDesfire(channel(blankDesfireCard('08112233')), BUILDING_A, credential),
+    ).toMatchObject({
+      ok: false,
+      reason: 'random_uid',
+    });
     const sameKeys = { ...BUILDING_A, appMasterKey: BUILDING_A.readMasterKey };
     expect(await personaliseDesfire(channel(blankDesfireCard(UID)), sameKeys, credential)).toMatchObject({
       ok: false,
