@@ -4,8 +4,15 @@
  * BINARY (FF B0), UPDATE BINARY (FF D6). The reader runs Crypto1; see classic-keys.ts for why this mode is
  * weaker than DESFire. Never throws for card-controlled input.
  */
+import { timingSafeEqual } from 'node:crypto';
+import { aesCmac } from '../aes-cmac.ts';
 import { type CardChannel, readUid } from '../card-channel.ts';
-import { type ClassicEnrolmentProfile, type ClassicReadProfile, classicSectorKey } from './classic-keys.ts';
+import {
+  type ClassicEnrolmentProfile,
+  type ClassicReadProfile,
+  classicMacKey,
+  classicSectorKey,
+} from './classic-keys.ts';
 
 const KEY_SLOT = 0x00;
 const KEY_A = 0x60;
@@ -69,6 +76,12 @@ async function writeBlock(channel: CardChannel, block: number, data: Buffer): Pr
   if (!write.ok) throw new Error(`UPDATE BINARY of block ${block} failed (${write.sw.toString(16)})`);
 }
 
+/** Block 1 of the sector: CMAC(per-card MAC key, UID ‖ block 0), binding the credential to this card. */
+function credentialMac(profile: ClassicReadProfile, uid: Buffer, block0: Buffer): Buffer {
+  const key = classicMacKey(profile.keyAMasterKey, uid, profile.sector, profile.systemIdentifier);
+  return aesCmac(key, Buffer.concat([uid, block0]));
+}
+
 function decode(block: Buffer): Buffer | undefined {
   const length = block[1]!;
   if (block[0] !== CREDENTIAL_FORMAT || length < 1 || length > MAX_CLASSIC_CREDENTIAL) return undefined;
@@ -93,7 +106,13 @@ export async function readClassicCredential(
         detail: 'the sector refused the diversified key A',
       };
     }
-    const credential = decode(await readBlock(channel, block));
+    const block0 = await readBlock(channel, block);
+    const mac = await readBlock(channel, block + 1);
+    if (!timingSafeEqual(mac, credentialMac(profile, uid, block0))) {
+      const detail = 'the credential MAC is wrong (written without the building key)';
+      return { ok: false, reason: 'card_not_authentic', uid: uidHex, detail };
+    }
+    const credential = decode(block0);
     if (!credential)
       return {
         ok: false,
@@ -149,6 +168,7 @@ export async function personaliseClassic(
     data[1] = credential.length;
     credential.copy(data, 2);
     await writeBlock(channel, block, data);
+    await writeBlock(channel, block + 1, credentialMac(profile, uid, data));
     await writeBlock(channel, block + 3, Buffer.concat([keyA, ACCESS_BITS, keyB]));
     // The new trailer is in force from the next authentication: prove key B and key A both work.
     if (!(await authenticate(channel, block, KEY_B, keyB))) throw new Error('the new key B is not accepted');

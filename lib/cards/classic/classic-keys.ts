@@ -30,6 +30,16 @@ export interface ClassicEnrolmentProfile extends ClassicReadProfile {
   keyBMasterKey: Buffer;
 }
 
+/**
+ * The per-card key of the credential block's MAC: AN10922 under the key-A master with role 'M'. It never
+ * goes onto the card, so whoever cracks a card's sector keys still cannot write a credential the door
+ * accepts (e.g. another resident's onto their own card); they can only copy that card whole.
+ */
+export function classicMacKey(master: Buffer, uid: Buffer, sector: number, systemIdentifier: Buffer): Buffer {
+  if (!Number.isInteger(sector) || sector < 1 || sector > 15) throw new RangeError('sector must be 1..15');
+  return diversifyAes128(master, Buffer.concat([uid, Buffer.from([0x43, sector, 0x4d]), systemIdentifier]));
+}
+
 export function classicSectorKey(
   master: Buffer,
   uid: Buffer,

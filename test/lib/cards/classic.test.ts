@@ -72,6 +72,21 @@ describe('MIFARE Classic legacy mode', () => {
     });
   });
 
+  it('refuses a credential rewritten by someone who cracked the sector keys (the MAC binds it)', async () => {
+    const chip = new MifareClassic1k(UID);
+    await personaliseClassic(channel(chip), PROFILE, Buffer.from('00112233', 'hex'));
+    // The attacker recovered key B of their own card (Crypto1) and writes another credential.
+    const keyB = classicSectorKey(PROFILE.keyBMasterKey, UID, 2, 'B', PROFILE.systemIdentifier);
+    const send = (hex: string): Buffer => chip.apdu(Buffer.from(hex, 'hex'));
+    expect(send(`FF82000006${keyB.toString('hex')}`).toString('hex')).toBe('9000');
+    expect(send('FF860000050100086100').toString('hex')).toBe('9000');
+    expect(send(`FFD6000810010499887766${'00'.repeat(10)}`).toString('hex')).toBe('9000');
+    expect(await readClassicCredential(channel(chip), PROFILE)).toMatchObject({
+      ok: false,
+      reason: 'card_not_authentic',
+    });
+  });
+
   it('turns a card that is not a Classic into card_error, not a throw', async () => {
     const silent: CardChannel = { transmit: async () => Buffer.from('6A81', 'hex') };
     expect(await readClassicCredential(silent, PROFILE)).toMatchObject({ ok: false, reason: 'card_error' });
