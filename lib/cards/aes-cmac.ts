@@ -3,7 +3,7 @@
  * Written out rather than taken from OpenSSL's CMAC API because AN10922 key diversification needs the
  * same construction with its own padding rule (see an10922.ts).
  */
-import { AES_BLOCK, aesEncryptBlock, xor } from './aes.ts';
+import { AES_BLOCK, aesCbcEncrypt, aesEncryptBlock, xor, ZERO_IV } from './aes.ts';
 
 export interface CmacSubkeys {
   k1: Buffer;
@@ -30,14 +30,11 @@ export function cmacSubkeys(key: Buffer): CmacSubkeys {
  * xored with `lastKey` (K1 when the message was complete, K2 when it was padded).
  */
 export function cmacChain(key: Buffer, padded: Buffer, lastKey: Buffer): Buffer {
-  let state: Buffer = Buffer.alloc(AES_BLOCK);
-  const blocks = padded.length / AES_BLOCK;
-  for (let i = 0; i < blocks; i++) {
-    let block = padded.subarray(i * AES_BLOCK, (i + 1) * AES_BLOCK);
-    if (i === blocks - 1) block = xor(block, lastKey);
-    state = aesEncryptBlock(key, xor(state, block));
-  }
-  return state;
+  const blocks = Buffer.from(padded);
+  const last = blocks.length - AES_BLOCK;
+  xor(blocks.subarray(last), lastKey).copy(blocks, last);
+  // The CBC-MAC is the last block of a zero-IV CBC encryption: one cipher call instead of one per block.
+  return aesCbcEncrypt(key, ZERO_IV, blocks).subarray(last);
 }
 
 /** AES-CMAC of `message` under a 16-byte key: the full 16-byte tag. */
