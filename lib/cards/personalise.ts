@@ -24,7 +24,10 @@ import {
   changeKey,
   createApplication,
   createStdDataFile,
+  DESFIRE_EV2_MAJOR,
+  DESFIRE_HARDWARE_TYPE,
   getApplicationIds,
+  getVersion,
   PICC_AID,
   selectApplication,
   writeData,
@@ -47,6 +50,7 @@ export type PersonaliseResult =
         | 'already_enrolled'
         | 'not_blank'
         | 'random_uid'
+        | 'unsupported_card'
         | 'card_error'
         | 'invalid_request';
       detail: string;
@@ -108,6 +112,12 @@ async function personalise(
     detail,
   });
 
+  // EV1 and older lack AuthenticateEV2First; they would fail later with a less helpful error.
+  const hardware = await getVersion(channel);
+  if (hardware.hardwareType !== DESFIRE_HARDWARE_TYPE || hardware.hardwareMajor < DESFIRE_EV2_MAJOR) {
+    const detail = `hardware type ${hardware.hardwareType}, version ${hardware.hardwareMajor}: DESFire EV2 or later needed`;
+    return { ok: false, uid: uidHex, reason: 'unsupported_card', detail };
+  }
   if ((await selectApplication(channel, PICC_AID)) !== DesfireStatus.OK)
     throw new Error('the card refused to select its PICC level');
   const aids = await getApplicationIds(channel);

@@ -51,6 +51,9 @@ export class DesfireEv2Card {
   #session: Session | undefined;
   #pending: Pending | undefined;
 
+  /** GetVersion's hardware major version: 0x12 EV2 (default); 0x01 makes an EV1 for refusal tests. */
+  hardwareMajor = 0x12;
+
   constructor(uid: Buffer, random: (length: number) => Buffer = randomBytes) {
     this.uid = Buffer.from(uid);
     this.#random = random;
@@ -92,7 +95,10 @@ export class DesfireEv2Card {
     switch (ins) {
       case 0x60:
         this.#pending = { kind: 'version', frame: 1 };
-        return Buffer.concat([Buffer.from('04010112001A05', 'hex'), status(S.ADDITIONAL_FRAME)]);
+        return Buffer.concat([
+          Buffer.from([0x04, 0x01, 0x01, this.hardwareMajor, 0x00, 0x1a, 0x05]),
+          status(S.ADDITIONAL_FRAME),
+        ]);
       case 0x5a:
         return this.#select(data);
       case 0x6a:

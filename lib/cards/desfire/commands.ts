@@ -26,8 +26,13 @@ export const PICC_AID = 0x000000;
 /** Communication settings byte of a file. */
 export const COMM_SETTINGS: Record<CommMode, number> = { plain: 0x00, mac: 0x01, full: 0x03 };
 
+/** GetVersion's hardware type of a DESFire; major versions: 0x00 EV0, 0x01 EV1, 0x12 EV2, 0x33 EV3. */
+export const DESFIRE_HARDWARE_TYPE = 0x01;
+export const DESFIRE_EV2_MAJOR = 0x12;
+
 export interface CardVersion {
   vendor: number;
+  hardwareType: number;
   hardwareMajor: number;
   /** 7-byte UID as the card reports it after the third frame. */
   uid: Buffer;
@@ -37,7 +42,12 @@ export interface CardVersion {
 export async function getVersion(channel: CardChannel): Promise<CardVersion> {
   const all = expectOk(Command.GET_VERSION, await exchangeChained(channel, Command.GET_VERSION));
   if (all.length < 21) throw new RangeError('GetVersion answer too short');
-  return { vendor: all[0]!, hardwareMajor: all[3]!, uid: Buffer.from(all.subarray(14, 21)) };
+  return {
+    vendor: all[0]!,
+    hardwareType: all[1]!,
+    hardwareMajor: all[3]!,
+    uid: Buffer.from(all.subarray(14, 21)),
+  };
 }
 
 /** Status of SelectApplication: OK or APPLICATION_NOT_FOUND (the caller decides what that means). */

@@ -87,6 +87,12 @@ describe('personaliseDesfire', () => {
       ok: false,
       reason: 'random_uid',
     });
+    const ev1 = blankDesfireCard(UID);
+    ev1.hardwareMajor = 0x01;
+    expect(await personaliseDesfire(channel(ev1), BUILDING_A, credential)).toMatchObject({
+      ok: false,
+      reason: 'unsupported_card',
+    });
     const sameKeys = { ...BUILDING_A, appMasterKey: BUILDING_A.readMasterKey };
     expect(await personaliseDesfire(channel(blankDesfireCard(UID)), sameKeys, credential)).toMatchObject({
       ok: false,
