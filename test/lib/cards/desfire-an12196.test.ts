@@ -1,7 +1,8 @@
 /**
  * DESFire EV2 secure messaging pinned to NXP AN12196's worked examples (NTAG 424 DNA uses the same EV2
  * secure messaging): the AuthenticateEV2First handshake (Table 14), a MACed command and answer
- * (Table 7), ChangeKey of another key and of the authenticated key (Tables 25, 26).
+ * (Table 7), ChangeKey of another key and of the authenticated key (Tables 25, 26); and the virtual
+ * DESFire card answering the handshake with the same bytes as the application note.
  */
 import { describe, expect, it } from 'vitest';
 import { aesCbcEncrypt, padIso9797M2, xor } from '../../../lib/cards/aes.ts';
@@ -12,6 +13,7 @@ import {
   CardAuthenticationError,
   Ev2Session,
 } from '../../../lib/cards/desfire/ev2-session.ts';
+import { DesfireEv2Card } from '../../../scripts/lab/desfire-card.ts';
 
 const h = (text: string): Buffer => Buffer.from(text, 'hex');
 
@@ -55,6 +57,20 @@ describe('AuthenticateEV2First (AN12196 Table 14)', () => {
     await expect(
       authenticateEv2First(channel, 0, Buffer.alloc(16), () => h('13C5DB8A5930439FC3DEF9A4C675360F')),
     ).rejects.toBeInstanceOf(CardAuthenticationError);
+  });
+});
+
+describe('the virtual DESFire card answers AN12196 Table 14 byte for byte', () => {
+  it('given the same RndB and TI', () => {
+    const randoms = [h('B9E2FC789B64BF237CCCAA20EC7E6E48'), h('9D00C4DF')];
+    const card = new DesfireEv2Card(h('04A2B3C4D5E6F7'), () => randoms.shift()!);
+    card.addApplication(0x000001, [Buffer.alloc(16)]);
+    const send = (hex: string): string => card.apdu(h(hex)).toString('hex').toUpperCase();
+    expect(send('905A00000301000000')).toBe('9100');
+    expect(send('9071000002000000')).toBe('A04C124213C186F22399D33AC2A3021591AF');
+    expect(send('90AF00002035C3E05A752E0144BAC0DE51C1F22C56B34408A23D8AEA266CAB947EA8E0118D00')).toBe(
+      '3FA64DB5446D1F34CD6EA311167F5E4985B89690C04A05F17FA7AB2F081206639100',
+    );
   });
 });
 
