@@ -2,7 +2,7 @@
  * MIFARE Classic 1K as a PC/SC contactless reader exposes it (PC/SC part 3 pseudo-APDUs, class FF):
  * GET DATA (FF CA), LOAD KEY (FF 82), GENERAL AUTHENTICATE (FF 86, and the obsolete FF 88),
  * READ BINARY (FF B0), UPDATE BINARY (FF D6). Used by VirtualCard; enough fidelity for driver tests,
- * not a crypto-1 emulation.
+ * not a crypto-1 emulation. Writing a sector trailer changes the sector's keys; access bits are not enforced.
  */
 export const SECTORS = 16;
 export const BLOCKS_PER_SECTOR = 4;
@@ -110,6 +110,13 @@ export class MifareClassic1k {
     if (data.length !== BLOCK_SIZE) return sw(0x6700);
     if (block === 0) return sw(0x6986);
     data.copy(this.#memory, block * BLOCK_SIZE);
+    // A written sector trailer re-keys the sector (from the next authentication, as on a real card).
+    if (block % BLOCKS_PER_SECTOR === 3) {
+      this.#keys[Math.floor(block / BLOCKS_PER_SECTOR)] = {
+        a: Buffer.from(data.subarray(0, 6)),
+        b: Buffer.from(data.subarray(10, 16)),
+      };
+    }
     return sw(OK);
   }
 

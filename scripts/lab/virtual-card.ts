@@ -1,5 +1,6 @@
 /**
- * A virtual MIFARE Classic 1K card for vpcd (vsmartcard's virtual PC/SC reader driver), so the PC/SC
+ * A virtual contactless card for vpcd (a MIFARE Classic 1K by default, or any chip, e.g. the DESFire EV2
+ * of desfire-card.ts) (vsmartcard's virtual PC/SC reader driver), so the PC/SC
  * stack (pcscd → pcsclite → nfc-pcsc → our driver) runs end to end without hardware.
  *
  * vpcd protocol: every message is a 2-byte big-endian length and a payload. A 1-byte payload is a
@@ -16,11 +17,21 @@ import { MifareClassic1k, type MifareOptions } from './mifare-classic.ts';
 
 export const MIFARE_CLASSIC_1K_ATR = '3B8F8001804F0CA000000306030001000000006A';
 
+/** What sits in the field: answers APDUs (data ‖ SW1 SW2) and loses its state when the field drops. */
+export interface VirtualChip {
+  apdu(apdu: Buffer): Buffer;
+  powerOff(): void;
+  /** The ATR a PC/SC reader reports for this chip (hex); VirtualCard's `atr` option overrides it. */
+  readonly atr?: string;
+}
+
 export interface VirtualCardOptions extends MifareOptions {
   /** Hex UID returned by GET DATA (any length, so tests can send invalid ones). */
   uid: string;
-  /** Hex ATR; defaults to a MIFARE Classic 1K behind a PC/SC contactless reader. */
+  /** Hex ATR; defaults to the chip's, or a MIFARE Classic 1K behind a PC/SC contactless reader. */
   atr?: string;
+  /** The chip to emulate; default a MIFARE Classic 1K with `uid` and the MifareOptions. */
+  chip?: VirtualChip;
   port: number;
   host?: string;
   /** Consulted before the emulation; return a response to override it (e.g. a garbage GET DATA answer). */
@@ -35,15 +46,15 @@ export class VirtualCard {
   readonly #options: VirtualCardOptions;
   readonly #atr: Buffer;
   readonly #uid: Buffer;
-  readonly #chip: MifareClassic1k;
+  readonly #chip: VirtualChip;
   #socket: Socket | undefined;
   #pending = Buffer.alloc(0);
 
   constructor(options: VirtualCardOptions) {
     this.#options = options;
     this.#uid = hex(options.uid);
-    this.#atr = hex(options.atr ?? MIFARE_CLASSIC_1K_ATR);
-    this.#chip = new MifareClassic1k(this.#uid, options);
+    this.#chip = options.chip ?? new MifareClassic1k(this.#uid, options);
+    this.#atr = hex(options.atr ?? this.#chip.atr ?? MIFARE_CLASSIC_1K_ATR);
   }
 
   get inserted(): boolean {
