@@ -392,7 +392,7 @@ function checkOsdpReaders(
   if (cfg.hardware.reader === 'osdp' && !cfg.osdp)
     ctx.addIssue({ code: 'custom', path: ['osdp'], message: 'is required when hardware.reader is "osdp"' });
   const names = new Set(cfg.readers.map((r) => r.name));
-  cfg.osdp?.buses.forEach((bus, i) =>
+  cfg.osdp?.buses.forEach((bus, i) => {
     bus.readers.forEach((r, j) => {
       if (!names.has(r.name))
         ctx.addIssue({
@@ -400,8 +400,8 @@ function checkOsdpReaders(
           path: ['osdp', 'buses', i, 'readers', j, 'name'],
           message: `no reader named "${r.name}" in readers[]`,
         });
-    }),
-  );
+    });
+  });
 }
 
 export type PanelConfig = z.output<typeof configSchema>;
