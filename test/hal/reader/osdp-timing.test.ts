@@ -21,10 +21,12 @@ class MemoryBus {
   failOpens = 0;
   opens = 0;
   #close: ((err?: Error) => void) | undefined;
-  constructor(
-    readonly clock: FakeClock,
-    readonly pds: SimulatedPd[],
-  ) {}
+  readonly clock: FakeClock;
+  readonly pds: SimulatedPd[];
+  constructor(clock: FakeClock, pds: SimulatedPd[]) {
+    this.clock = clock;
+    this.pds = pds;
+  }
 
   open: OpenSerialLink = async () => {
     this.opens++;
