@@ -35,7 +35,9 @@ export class OsdpCardReaderDriver implements CardReaderDriver {
     }
     // Events are emitted only while started: stop() is quiet.
     const emit = <K extends keyof CardReaderEvents>(event: K, payload: CardReaderEvents[K]): void => {
-      if (this.#running) this.#events.emit(event, payload);
+      if (!this.#running) return;
+      this.#log(event, payload);
+      this.#events.emit(event, payload);
     };
     for (const bus of options.buses) {
       const addresses = new Set<number>();
@@ -91,6 +93,17 @@ export class OsdpCardReaderDriver implements CardReaderDriver {
 
   attachedReaders(): string[] {
     return this.#running ? [...this.#links.values()].filter((l) => l.attached).map((l) => l.name) : [];
+  }
+
+  /** Link changes and alarms go to the log too; cards and keys never do (UIDs, PINs). */
+  #log<K extends keyof CardReaderEvents>(event: K, payload: CardReaderEvents[K]): void {
+    if (event === 'reader.attached' || event === 'reader.detached') this.#logger.info(payload, event);
+    else if (event === 'reader.security' || event === 'reader.tamper' || event === 'reader.power')
+      this.#logger.warn(payload, event);
+    else if (event === 'error') {
+      const { reader, error } = payload as CardReaderEvents['error'];
+      this.#logger.warn({ reader, err: error }, 'reader error');
+    }
   }
 
   async feedback(reader: string, signal: ReaderFeedback): Promise<void> {

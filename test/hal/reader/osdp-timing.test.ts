@@ -3,12 +3,15 @@
  * simulated readers and their replies straight back, so timeouts, the offline threshold and backoff are
  * driven by advancing the clock, never by waiting.
  */
+
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { OsdpCardReaderDriver } from '../../../hal/reader/osdp/driver.ts';
 import type { OsdpReaderOptions } from '../../../hal/reader/osdp/options.ts';
 import type { OpenSerialLink, SerialLink } from '../../../hal/reader/osdp/serial-link.ts';
 import type { CardReaderEvents } from '../../../hal/reader/types.ts';
 import { FakeClock } from '../../../lib/clock/fake-clock.ts';
+import { createRootLogger, type Logger } from '../../../lib/log/logger.ts';
 import { decodeFrame } from '../../../lib/osdp/frame.ts';
 import { SimulatedPd } from '../../../scripts/lab/osdp-pd.ts';
 import { KEY_A, KEY_B } from './osdp-fixture.ts';
@@ -60,11 +63,12 @@ class MemoryBus {
   }
 }
 
-function setup(pds: SimulatedPd[], readers: OsdpReaderOptions[]) {
+function setup(pds: SimulatedPd[], readers: OsdpReaderOptions[], logger?: Logger) {
   const clock = new FakeClock();
   const bus = new MemoryBus(clock, pds);
   const driver = new OsdpCardReaderDriver({
     clock,
+    ...(logger ? { logger } : {}),
     openLink: bus.open,
     pollGapMs: GAP,
     retryInitialMs: 250,
@@ -157,5 +161,37 @@ describe('OSDP driver timing (fake clock)', () => {
     const order = bus.sent.slice(-9).map((s) => s.address);
     for (let k = 1; k < order.length; k++) expect(order[k]).toBe((order[k - 1]! % 3) + 1);
     await driver.stop();
+  });
+
+  it('logs link changes and alarms, never a key, a card or a PIN', async () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (c: Buffer) => {
+      text += c.toString();
+    });
+    const wrong = new SimulatedPd({ address: 1, scbk: KEY_B });
+    const fresh = new SimulatedPd({ address: 2, installMode: true });
+    const { driver, run } = setup(
+      [wrong, fresh],
+      [
+        { name: 'r1', address: 1, scbk: KEY_A },
+        { name: 'r2', address: 2, scbk: KEY_A, installMode: true },
+      ],
+      createRootLogger({ level: 'debug', destination: stream }),
+    );
+    await driver.start();
+    await run(300);
+    fresh.present('04A2B3C4');
+    fresh.press('4711');
+    await run(300);
+    await driver.stop();
+    expect(text).toContain('wrong_key');
+    expect(text).toContain('reader.attached');
+    for (const secret of [KEY_A, KEY_B]) {
+      expect(text.toLowerCase()).not.toContain(secret.toString('hex'));
+      expect(text).not.toContain(secret.toString('base64'));
+    }
+    expect(text).not.toContain('04A2B3C4');
+    expect(text).not.toContain('4711');
   });
 });
