@@ -57,6 +57,8 @@ export class SimulatedPd {
   challenges = 0;
   /** Stops answering (a cut cable, a dead reader). */
   silent = false;
+  /** Replies BUSY to this many commands (a reader busy with a card) before answering normally. */
+  busyReplies = 0;
   /** Answers unsecured even when secured: what a man in the middle stripping the channel does. */
   downgrade = false;
   readonly #session: PdSecureSession;
@@ -88,6 +90,11 @@ export class SimulatedPd {
   /** Queues keypad presses ('0'-'9', '*', '#'). */
   press(keys: string): void {
     this.#reports.push({ code: OsdpReply.KEYPPAD, data: encodeKeypad({ reader: 0, keys }) });
+  }
+
+  /** Changes tamper without queuing a report (the state a reader is in when the panel starts). */
+  startTampered(): void {
+    this.#tamper = true;
   }
 
   setTamper(tamper: boolean): void {
@@ -142,7 +149,11 @@ export class SimulatedPd {
       this.#session.reset();
     }
     this.commands.push(frame.code);
-    const [code, payload] = this.#execute(frame.code, data, secure);
+    const busy = this.busyReplies > 0 && frame.code !== OsdpCommand.POLL;
+    if (busy) this.busyReplies--;
+    const [code, payload] = busy
+      ? [OsdpReply.BUSY, Buffer.alloc(0)]
+      : this.#execute(frame.code, data, secure);
     if (secure && this.#session.established && !this.downgrade)
       return this.#session.sealReply({ address: this.address, sqn: frame.sqn, crc: true }, code, payload);
     return reply(code, payload);

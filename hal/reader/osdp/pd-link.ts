@@ -228,8 +228,13 @@ export class PdLink {
       }
       data = clear;
     }
+    if (frame.code === OsdpReply.BUSY) {
+      // The reader cannot take it now: ask again with the next packet.
+      if (item) this.#queue.unshift(item);
+      return;
+    }
     if (item) {
-      if (frame.code === OsdpReply.ACK) item.resolve();
+      if (frame.code === OsdpReply.ACK || item.command.code === OsdpCommand.LSTAT) item.resolve();
       else
         item.reject(
           new HardwareError(`reader "${this.name}" refused command 0x${item.command.code.toString(16)}`),
@@ -268,6 +273,13 @@ export class PdLink {
       this.#attached = true;
       this.#emit('reader.attached', { reader: this.name });
     }
+    // Ask for tamper and power at once: a reader that comes up tampered is news now, not at its next change.
+    const ignore = () => {};
+    this.#queue.unshift({
+      command: { code: OsdpCommand.LSTAT, data: Buffer.alloc(0) },
+      resolve: ignore,
+      reject: ignore,
+    });
   }
 
   #alarm(now: number, alarm: Alarm, cause: unknown): void {

@@ -3,6 +3,7 @@
  * Each test starts its own bus; waits are bounded polls (scripts/lab/until.ts), never timing assertions.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { OsdpCommand } from '../../../lib/osdp/codes.ts';
 import { OsdpLedColor } from '../../../lib/osdp/messages.ts';
 import { until } from '../../../scripts/lab/until.ts';
 import { KEY_A, KEY_B, type OsdpLab, startOsdpLab } from './osdp-fixture.ts';
@@ -44,6 +45,22 @@ describe('OSDP driver (plain channel)', () => {
     await expect(lab.driver.feedback('nope', 'grant')).rejects.toThrow(/no OSDP reader/);
   });
 
+  it('a reader that is tampered when it comes online is reported at once; BUSY is asked again', async () => {
+    lab = await startOsdpLab([{ pd: { address: 9 } }]);
+    const pd = lab.pds[0]!;
+    await lab.waitFor('reader.attached');
+    expect(lab.seen('reader.tamper')).toEqual([]);
+    pd.silent = true;
+    await lab.waitFor('reader.detached');
+    pd.startTampered();
+    pd.silent = false;
+    expect(await lab.waitFor('reader.tamper')).toEqual({ reader: 'r9', tamper: true });
+    pd.busyReplies = 2;
+    await lab.driver.feedback('r9', 'deny');
+    expect(pd.leds).toHaveLength(1);
+    expect(pd.buzzers).toHaveLength(1);
+  });
+
   it('two readers on one bus each answer their own address', async () => {
     lab = await startOsdpLab([{ pd: { address: 3 } }, { pd: { address: 4 } }]);
     await until(() => lab!.driver.attachedReaders().length === 2, 'both readers online');
@@ -77,8 +94,8 @@ describe('OSDP driver (plain channel)', () => {
   it('noise and corrupt replies are refused without a crash; the link carries on', async () => {
     lab = await startOsdpLab([{ pd: { address: 7 } }]);
     await lab.waitFor('reader.attached');
-    for (const fault of ['crc', 'length', 'truncate', 'garbage-before'] as const)
-      lab.bus.spoilNextReply(fault);
+    // ('length' keeps a valid CRC: an inconsistent payload, tested below)
+    for (const fault of ['crc', 'truncate', 'garbage-before', 'crc'] as const) lab.bus.spoilNextReply(fault);
     lab.bus.inject(Buffer.from([0x53, 0xff, 0xff, 0x53, 0x87, 0x09, 0x00, 0x04, 0x50, 0x00, 0x00]));
     lab.bus.inject(Buffer.alloc(300, 0x53));
     await until(() => lab!.bus.pendingFaults === 0, 'the spoiled replies to be sent');
@@ -122,6 +139,7 @@ describe('OSDP driver (Secure Channel)', () => {
     lab = await startOsdpLab([{ pd: { address: 1, scbk: KEY_A }, acu: { scbk: KEY_A } }]);
     await lab.waitFor('reader.attached');
     const pd = lab.pds[0]!;
+    await until(() => pd.commands.includes(OsdpCommand.POLL), 'polling to begin');
     pd.present('DEADBEEF');
     pd.downgrade = true;
     expect(await lab.waitFor('reader.security')).toMatchObject({ alarm: 'downgrade' });
