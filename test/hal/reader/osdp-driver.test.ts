@@ -170,6 +170,8 @@ describe('OSDP driver (bad reports)', () => {
   it('a report whose CRC is right but whose payload is inconsistent is an error event, not a card', async () => {
     lab = await startOsdpLab([{ pd: { address: 8 } }]);
     await lab.waitFor('reader.attached');
+    // After the status query that follows attaching, so the spoiled reply is the card's.
+    await until(() => lab!.pds[0]!.commands.includes(OsdpCommand.POLL), 'polling to begin');
     lab.bus.spoilNextReply('length');
     lab.pds[0]!.present('04A2B3C4');
     await lab.waitFor('error');
