@@ -124,6 +124,10 @@ export class AcuSecureSession {
   onClientCryptogram(frame: OsdpFrame): HandshakeMessage {
     if (!this.#rndA || !this.#keys || frame.scb?.type !== OsdpScbType.CCRYPT || frame.data.length !== 32)
       throw new OsdpSecureError('unexpected_scb', 'expected CCRYPT (SCS_12) with 32 bytes');
+    // The PD must answer with the key we asked for: a CCRYPT made with SCBK-D to a challenge for the
+    // reader's own key would let a reset (or spoofed) reader pull the link down to the public key.
+    if (frame.scb.data[0] !== this.#keyType)
+      throw new OsdpSecureError('unexpected_scb', 'the reader answered with another key type than asked for');
     this.clientUid = Buffer.from(frame.data.subarray(0, 8));
     const rndB = frame.data.subarray(8, 16);
     const expected = clientCryptogram(this.#keys, this.#rndA, rndB);

@@ -15,21 +15,13 @@ import { encodeFrame, type OsdpFrame } from '../../../lib/osdp/frame.ts';
 import { encodeKeySet } from '../../../lib/osdp/messages.ts';
 import { AcuSecureSession, type HandshakeMessage } from '../../../lib/osdp/secure-session.ts';
 import type { ReaderSecurityAlarm } from '../types.ts';
+import { CommandQueue, type QueuedCommand } from './command-queue.ts';
 import type { OsdpOutgoing } from './feedback.ts';
 import type { OsdpReaderOptions, OsdpTimingOptions } from './options.ts';
 import { dispatchReport, type EmitReaderEvent, type ReportContext } from './reports.ts';
 
 type Phase = 'probe' | 'challenge' | 'scrypt' | 'keyset' | 'online';
 type Alarm = ReaderSecurityAlarm['alarm'];
-
-interface Queued {
-  command: OsdpOutgoing;
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
-
-/** Bounds what a burst of decisions can queue for one reader. */
-const MAX_QUEUED = 8;
 
 export class PdLink {
   readonly name: string;
@@ -48,8 +40,8 @@ export class PdLink {
   /** The reader has proven our key in this process: install mode no longer applies. */
   #provisioned = false;
   #scrypt: HandshakeMessage | undefined;
-  #inFlight: { bytes: Buffer; sqn: number; item?: Queued | undefined } | undefined;
-  #queue: Queued[] = [];
+  #inFlight: { bytes: Buffer; sqn: number; item?: QueuedCommand | undefined } | undefined;
+  readonly #queue: CommandQueue;
   #dueAt = 0;
   #retryDelay: number;
   #lastAlarm: Alarm | undefined;
@@ -63,6 +55,7 @@ export class PdLink {
     this.#timing = timing;
     this.#emit = emit;
     this.#retryDelay = timing.retryInitialMs;
+    this.#queue = new CommandQueue(reader.name);
   }
 
   get attached(): boolean {
@@ -82,7 +75,7 @@ export class PdLink {
     if (this.#inFlight) return this.#inFlight.bytes;
     const sqn = this.#phase === 'probe' ? 0 : this.#sqn;
     let bytes: Buffer;
-    let item: Queued | undefined;
+    let item: QueuedCommand | undefined;
     const plain = (code: number, data: Buffer, scb?: HandshakeMessage['scb']) =>
       encodeFrame({ address: this.address, reply: false, sqn, crc: true, scb, code, data });
     switch (this.#phase) {
@@ -102,7 +95,7 @@ export class PdLink {
         bytes = this.#session!.sealCommand(this.#base(sqn), OsdpCommand.KEYSET, encodeKeySet(this.#scbk!));
         break;
       case 'online': {
-        item = this.#queue.shift();
+        item = this.#queue.next();
         const { code, data } = item?.command ?? { code: OsdpCommand.POLL, data: Buffer.alloc(0) };
         bytes = this.#session?.established
           ? this.#session.sealCommand(this.#base(sqn), code, data)
@@ -173,19 +166,13 @@ export class PdLink {
   /** Queues feedback commands; resolves when the reader has acknowledged all of them. */
   enqueue(commands: readonly OsdpOutgoing[]): Promise<void> {
     if (!this.#attached) return Promise.reject(new HardwareError(`reader "${this.name}" is not attached`));
-    if (this.#queue.length + commands.length > MAX_QUEUED)
-      return Promise.reject(new HardwareError(`reader "${this.name}" has too many commands queued`));
-    return Promise.all(
-      commands.map(
-        (command) => new Promise<void>((resolve, reject) => this.#queue.push({ command, resolve, reject })),
-      ),
-    ).then(() => undefined);
+    return this.#queue.add(commands);
   }
 
   /** Drops everything (driver stop, bus lost): pending feedback fails, no events. */
   reset(err: Error): void {
     this.#inFlight?.item?.reject(err);
-    for (const item of this.#queue.splice(0)) item.reject(err);
+    this.#queue.rejectAll(err);
     this.#inFlight = undefined;
     this.#phase = 'probe';
     this.#session = undefined;
@@ -218,7 +205,7 @@ export class PdLink {
     }
   }
 
-  #onOnlineReply(frame: OsdpFrame, now: number, item: Queued | undefined): void {
+  #onOnlineReply(frame: OsdpFrame, now: number, item: QueuedCommand | undefined): void {
     let data = frame.data;
     if (this.#scbk) {
       const clear = this.#openSecure(frame, now);
@@ -230,7 +217,7 @@ export class PdLink {
     }
     if (frame.code === OsdpReply.BUSY) {
       // The reader cannot take it now: ask again with the next packet.
-      if (item) this.#queue.unshift(item);
+      if (item) this.#queue.retry(item);
       return;
     }
     if (item) {
@@ -274,12 +261,7 @@ export class PdLink {
       this.#emit('reader.attached', { reader: this.name });
     }
     // Ask for tamper and power at once: a reader that comes up tampered is news now, not at its next change.
-    const ignore = () => {};
-    this.#queue.unshift({
-      command: { code: OsdpCommand.LSTAT, data: Buffer.alloc(0) },
-      resolve: ignore,
-      reject: ignore,
-    });
+    this.#queue.addFirst({ code: OsdpCommand.LSTAT, data: Buffer.alloc(0) });
   }
 
   #alarm(now: number, alarm: Alarm, cause: unknown): void {
@@ -295,7 +277,7 @@ export class PdLink {
   #reconnect(now: number, backoff: boolean, err: Error | undefined): void {
     const failure = err ?? new HardwareError(`reader "${this.name}" lost its secure channel`);
     this.#inFlight?.item?.reject(failure);
-    for (const item of this.#queue.splice(0)) item.reject(failure);
+    this.#queue.rejectAll(failure);
     this.#inFlight = undefined;
     this.#phase = 'probe';
     this.#session = undefined;

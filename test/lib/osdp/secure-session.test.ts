@@ -79,6 +79,19 @@ describe('OSDP Secure Channel', () => {
     expect(acu.established).toBe(false);
   });
 
+  it('a CCRYPT made with SCBK-D in answer to a challenge for the SCBK is refused', () => {
+    const acu = new AcuSecureSession(KEY);
+    const chlng = wire(acu.challenge(), OsdpCommand.CHLNG, false);
+    const pd = new PdSecureSession(CUID);
+    const answer = pd.onChallenge(chlng, SCBK_D);
+    const forged = wire(
+      { scb: { type: 0x12, data: Buffer.from([0]) }, data: answer.data },
+      OsdpReply.CCRYPT,
+      true,
+    );
+    expect(() => acu.onClientCryptogram(forged)).toThrow(/another key type/);
+  });
+
   it('a PD refuses an ACU whose server cryptogram is wrong', () => {
     const { pd, ccrypt } = handshake(KEY, KEY);
     const forged = wire(
