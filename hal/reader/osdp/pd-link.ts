@@ -14,6 +14,7 @@ import { OsdpSecureError } from '../../../lib/osdp/errors.ts';
 import { encodeFrame, type OsdpFrame } from '../../../lib/osdp/frame.ts';
 import { encodeKeySet } from '../../../lib/osdp/messages.ts';
 import { AcuSecureSession, type HandshakeMessage } from '../../../lib/osdp/secure-session.ts';
+import { TokenBucket } from '../../../lib/token-bucket.ts';
 import type { ReaderSecurityAlarm } from '../types.ts';
 import { CommandQueue, type QueuedCommand } from './command-queue.ts';
 import type { OsdpOutgoing } from './feedback.ts';
@@ -46,6 +47,8 @@ export class PdLink {
   #retryDelay: number;
   #lastAlarm: Alarm | undefined;
   readonly #status: ReportContext['status'] = {};
+  #now = 0;
+  readonly #errorBudget = new TokenBucket(1 / 60, () => this.#now, 5);
 
   constructor(reader: OsdpReaderOptions, timing: OsdpTimingOptions, emit: EmitReaderEvent) {
     this.name = reader.name;
@@ -227,13 +230,20 @@ export class PdLink {
           new HardwareError(`reader "${this.name}" refused command 0x${item.command.code.toString(16)}`),
         );
     }
-    dispatchReport(frame.code, data, {
+    const malformed = dispatchReport(frame.code, data, {
       reader: this.name,
       now,
       secureLink: this.#scbk !== undefined,
       emit: this.#emit,
       status: this.#status,
     });
+    // Anyone on the wires can send well-framed nonsense to an unsecured reader's address: a few
+    // reports, then one a minute, so a flood costs neither the log nor the listeners.
+    this.#now = now;
+    if (malformed && this.#errorBudget.available() >= 1) {
+      this.#errorBudget.take(1);
+      this.#emit('error', { reader: this.name, error: malformed });
+    }
   }
 
   /** The clear data of a secured reply, or undefined after raising the alarm and reconnecting. */

@@ -21,8 +21,8 @@ export interface ReportContext {
   status: { tamper?: boolean; powerFailure?: boolean };
 }
 
-/** Emits the events a reply carries. Returns false when its data was malformed (already reported). */
-export function dispatchReport(code: number, data: Buffer, ctx: ReportContext): boolean {
+/** Emits the events a reply carries; returns the error when its data was malformed (nothing emitted). */
+export function dispatchReport(code: number, data: Buffer, ctx: ReportContext): ValidationError | undefined {
   const { reader, emit } = ctx;
   try {
     switch (code) {
@@ -33,12 +33,12 @@ export function dispatchReport(code: number, data: Buffer, ctx: ReportContext): 
         emit('card', { uid, atr: '', reader, at: ctx.now, bits: card.bits, secureLink: ctx.secureLink });
         // OSDP reports a read, not a card lying on the reader: it is gone again at once.
         emit('card.removed', { reader });
-        return true;
+        return undefined;
       }
       case OsdpReply.KEYPPAD: {
         const { keys } = decodeKeypad(data);
         if (keys.length > 0) emit('keypad', { reader, keys, at: ctx.now });
-        return true;
+        return undefined;
       }
       case OsdpReply.LSTATR: {
         const status = decodeLocalStatus(data);
@@ -49,17 +49,13 @@ export function dispatchReport(code: number, data: Buffer, ctx: ReportContext): 
           emit('reader.power', { reader, powerFailure: status.powerFailure });
         ctx.status.tamper = status.tamper;
         ctx.status.powerFailure = status.powerFailure;
-        return true;
+        return undefined;
       }
       default:
-        return true;
+        return undefined;
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    emit('error', {
-      reader,
-      error: new ValidationError(`reader "${reader}" sent a malformed report: ${message}`),
-    });
-    return false;
+    return new ValidationError(`reader "${reader}" sent a malformed report: ${message}`);
   }
 }

@@ -150,6 +150,24 @@ describe('OSDP driver timing (fake clock)', () => {
     await driver.stop();
   });
 
+  it('a flood of malformed reports becomes a few error events, then one a minute', async () => {
+    const pd = new SimulatedPd({ address: 1 });
+    const { driver, run, count } = setup([pd], [{ name: 'r1', address: 1 }]);
+    await driver.start();
+    await run(50);
+    // 8 bits announced, 32 carried: well framed (the CRC is right), inconsistent inside.
+    for (let i = 0; i < 30; i++) pd.present('04A2B3C4', 8);
+    await run(30 * (GAP + 5));
+    expect(count('error')).toBe(5);
+    expect(count('card')).toBe(0);
+    await run(60_000);
+    pd.present('04A2B3C4', 8);
+    pd.present('04A2B3C4', 8);
+    await run(100);
+    expect(count('error')).toBe(6);
+    await driver.stop();
+  });
+
   it('polls several readers round-robin', async () => {
     const pds = [1, 2, 3].map((address) => new SimulatedPd({ address }));
     const { driver, bus, run } = setup(
