@@ -125,6 +125,17 @@ describe('OSDP Secure Channel', () => {
     );
   });
 
+  it('the PD refuses a command whose MAC does not match (a forged or altered command)', () => {
+    const { acu, pd } = establish();
+    const sealed = acu.sealCommand(base, OsdpCommand.LED, Buffer.alloc(14, 1));
+    const altered = Buffer.from(sealed);
+    altered[8] = altered[8]! ^ 0x01; // a bit of the encrypted data
+    expect(() => pd.openCommand(decodeFrame(withFixedCrc(altered)))).toThrow(
+      expect.objectContaining({ fault: 'mac_mismatch' }),
+    );
+    expect(pd.openCommand(decodeFrame(sealed))).toEqual(Buffer.alloc(14, 1));
+  });
+
   it('padding: encryption always adds 0x80, the MAC pads only partial blocks', () => {
     const keys = deriveSessionKeys(KEY, Buffer.alloc(8, 1));
     const iv = Buffer.alloc(16, 9);
