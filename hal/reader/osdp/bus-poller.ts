@@ -8,7 +8,7 @@
 import type { Clock, TimerHandle } from '../../../lib/clock/clock.ts';
 import { HardwareError } from '../../../lib/errors.ts';
 import type { Logger } from '../../../lib/log/logger.ts';
-import type { OsdpFrame } from '../../../lib/osdp/frame.ts';
+import { OSDP_MAX_FRAME, type OsdpFrame } from '../../../lib/osdp/frame.ts';
 import { OsdpStreamParser } from '../../../lib/osdp/parser.ts';
 import type { OsdpTimingOptions } from './options.ts';
 import type { PdLink } from './pd-link.ts';
@@ -36,7 +36,7 @@ export class BusPoller {
   #openDelay: number;
   #outageReported = false;
   /** The exchange in progress: which reader, and how to finish it. */
-  #waiting: { link: PdLink; finish: (frame: OsdpFrame | undefined) => void } | undefined;
+  #waiting: { link: PdLink; finish: (frame: OsdpFrame | undefined) => void; receiving: boolean } | undefined;
   /** Bytes that did not parse (noise, corrupt frames), for diagnostics. */
   rejectedFrames = 0;
 
@@ -122,6 +122,7 @@ export class BusPoller {
     const serial = this.#serial;
     this.#waiting = {
       link: current,
+      receiving: false,
       finish: (frame) => {
         this.#d.clock.clearTimeout(this.#timer);
         this.#waiting = undefined;
@@ -155,6 +156,18 @@ export class BusPoller {
       // Our own commands (a half-duplex adapter's echo), other readers' late replies: not this exchange.
       if (!waiting || !frame.reply || frame.address !== waiting.link.address) continue;
       waiting.finish(frame);
+    }
+    const waiting = this.#waiting;
+    if (waiting && !waiting.receiving && this.#parser.pending > 0) {
+      // The timeout is for the reply to begin (OSDP: 200 ms); once one is arriving, give a whole packet
+      // the time it takes at this baud rate (a long reply at 9600 baud takes longer than 200 ms).
+      waiting.receiving = true;
+      const frameMs = Math.ceil((OSDP_MAX_FRAME * 10 * 1000) / this.#d.baudRate);
+      this.#d.clock.clearTimeout(this.#timer);
+      this.#timer = this.#d.clock.setTimeout(
+        () => this.#waiting?.finish(undefined),
+        this.#d.timing.replyTimeoutMs + frameMs,
+      );
     }
   }
 

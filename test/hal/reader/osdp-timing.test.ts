@@ -22,6 +22,8 @@ class MemoryBus {
   /** When each packet was written (clock time) and to which address. */
   readonly sent: { at: number; address: number }[] = [];
   failOpens = 0;
+  /** Delivers the second half of every reply this much later (a slow line), 0 = at once. */
+  splitReplyMs = 0;
   opens = 0;
   #close: ((err?: Error) => void) | undefined;
   readonly clock: FakeClock;
@@ -44,7 +46,13 @@ class MemoryBus {
         this.sent.push({ at: this.clock.monotonic(), address: frame.address });
         for (const pd of this.pds) {
           const reply = pd.handle(frame);
-          if (reply) queueMicrotask(() => listener(reply));
+          if (!reply) continue;
+          if (this.splitReplyMs === 0) queueMicrotask(() => listener(reply));
+          else {
+            const half = Math.floor(reply.length / 2);
+            queueMicrotask(() => listener(reply.subarray(0, half)));
+            this.clock.setTimeout(() => listener(reply.subarray(half)), this.splitReplyMs);
+          }
         }
       },
       onData: (l) => {
@@ -165,6 +173,20 @@ describe('OSDP driver timing (fake clock)', () => {
     pd.present('04A2B3C4', 8);
     await run(100);
     expect(count('error')).toBe(6);
+    await driver.stop();
+  });
+
+  it('a reply that has begun within the timeout may take as long as a packet takes at the baud rate', async () => {
+    const pd = new SimulatedPd({ address: 1 });
+    const { driver, bus, run, count } = setup([pd], [{ name: 'r1', address: 1 }]);
+    bus.splitReplyMs = 250; // at 9600 baud a 1024-byte packet takes ~1.07 s
+    await driver.start();
+    await run(2000);
+    expect(count('reader.attached')).toBe(1);
+    pd.present('04A2B3C4');
+    await run(2000);
+    expect(count('card')).toBe(1);
+    expect(count('reader.detached')).toBe(0);
     await driver.stop();
   });
 
