@@ -10,7 +10,6 @@
  */
 import { HardwareError } from '../../../lib/errors.ts';
 import { OsdpCommand, OsdpReply } from '../../../lib/osdp/codes.ts';
-import { OsdpSecureError } from '../../../lib/osdp/errors.ts';
 import { encodeFrame, type OsdpFrame } from '../../../lib/osdp/frame.ts';
 import { encodeKeySet } from '../../../lib/osdp/messages.ts';
 import { AcuSecureSession, type HandshakeMessage } from '../../../lib/osdp/secure-session.ts';
@@ -20,6 +19,7 @@ import { CommandQueue, type QueuedCommand } from './command-queue.ts';
 import type { OsdpOutgoing } from './feedback.ts';
 import type { OsdpReaderOptions, OsdpTimingOptions } from './options.ts';
 import { dispatchReport, type EmitReaderEvent, type ReportContext } from './reports.ts';
+import { openSecuredReply } from './secured-reply.ts';
 
 type Phase = 'probe' | 'challenge' | 'scrypt' | 'keyset' | 'online';
 type Alarm = ReaderSecurityAlarm['alarm'];
@@ -248,17 +248,10 @@ export class PdLink {
 
   /** The clear data of a secured reply, or undefined after raising the alarm and reconnecting. */
   #openSecure(frame: OsdpFrame, now: number): Buffer | undefined {
-    if (!frame.scb) {
-      this.#alarm(now, 'downgrade', 'unsecured reply from a secured reader; its data was dropped');
-      return undefined;
-    }
-    try {
-      return this.#session!.openReply(frame);
-    } catch (err) {
-      const fault = err instanceof OsdpSecureError ? err.fault : undefined;
-      this.#alarm(now, fault === 'unexpected_scb' ? 'downgrade' : 'mac_mismatch', err);
-      return undefined;
-    }
+    const opened = openSecuredReply(this.#session, frame);
+    if ('data' in opened) return opened.data;
+    this.#alarm(now, opened.alarm, opened.message);
+    return undefined;
   }
 
   #goOnline(): void {
