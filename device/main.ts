@@ -27,6 +27,7 @@ import { ApiServer } from './api/http-server.ts';
 import { PublishingAuditLog } from './audit/publishing-audit-log.ts';
 import type { AuditLog } from './audit/types.ts';
 import { EventBus } from './bus/event-bus.ts';
+import { osdpBusesFromConfig } from './config/osdp-schema.ts';
 import type { PanelConfig } from './config/schema.ts';
 import { DoorOpener } from './door/door-opener.ts';
 import { Doors } from './door/doors.ts';
@@ -156,6 +157,7 @@ export class Panel {
       clock,
       logger: moduleLogger(logger, 'reader'),
       readerNames: config.readers.map((r) => r.name),
+      osdp: { buses: osdpBusesFromConfig(config.osdp), ...this.#options.readerOptions?.osdp },
     });
     this.#readers = readers;
     const enrolment = new CardEnrolment({ readers: config.readers, clock, audit, uidHash });

@@ -13,6 +13,7 @@ import { MEDIA_ISOLATIONS } from '../media/protocol.ts';
 import { filePath, secretText } from './config-fields.ts';
 import { homeAssistantConfigSchema } from './home-assistant-schema.ts';
 import { metricsConfigSchema } from './metrics-schema.ts';
+import { osdpConfigSchema } from './osdp-schema.ts';
 import { pairingConfigSchema } from './pairing-schema.ts';
 import { phoneConfigSchema } from './phone-schema.ts';
 import { updateConfigSchema } from './update-schema.ts';
@@ -256,12 +257,15 @@ export const configSchema = z
     hardware: z
       .object({
         gpio: z.enum(['sim', 'onoff', 'gpiod']).default('sim').describe('GPIO driver'),
-        reader: z.enum(['sim', 'pcsc']).default('sim').describe('card reader driver'),
+        reader: z.enum(['sim', 'pcsc', 'osdp']).default('sim').describe('card reader driver'),
       })
       .strict()
       .prefault({}),
     doors: z.array(door).min(1).max(16),
     readers: z.array(reader).max(16).default([]),
+    osdp: osdpConfigSchema
+      .optional()
+      .describe('RS-485 buses and their OSDP readers (hardware.reader: osdp); names match readers[].name'),
     access: z
       .object({
         repeatTapWindowMs: z
@@ -353,6 +357,7 @@ export const configSchema = z
           ctx.addIssue({ code: 'custom', path: ['readers', i, 'doors', j], message: `unknown door "${d}"` });
       });
     });
+    checkOsdpReaders(cfg, ctx);
     const lines = new Map<string, string>();
     cfg.doors.forEach((d, i) => {
       for (const [role, ref] of [
@@ -374,6 +379,30 @@ export const configSchema = z
       }
     });
   });
+
+/** The osdp section belongs to the osdp driver, and each of its readers to a configured reader. */
+function checkOsdpReaders(
+  cfg: {
+    hardware: { reader: string };
+    readers: { name: string }[];
+    osdp?: { buses: { readers: { name: string }[] }[] } | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (cfg.hardware.reader === 'osdp' && !cfg.osdp)
+    ctx.addIssue({ code: 'custom', path: ['osdp'], message: 'is required when hardware.reader is "osdp"' });
+  const names = new Set(cfg.readers.map((r) => r.name));
+  cfg.osdp?.buses.forEach((bus, i) => {
+    bus.readers.forEach((r, j) => {
+      if (!names.has(r.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['osdp', 'buses', i, 'readers', j, 'name'],
+          message: `no reader named "${r.name}" in readers[]`,
+        });
+    });
+  });
+}
 
 export type PanelConfig = z.output<typeof configSchema>;
 export type PanelConfigInput = z.input<typeof configSchema>;

@@ -1,6 +1,10 @@
-/** Contactless card readers (PC/SC today, serial readers later), as the access module sees them. */
+/** Contactless card readers (PC/SC over USB, OSDP over RS-485), as the access module sees them. */
 export interface CardPresented {
-  /** Normalized upper-case hex UID, 4, 7 or 10 bytes. */
+  /**
+   * Normalized upper-case hex UID, 4, 7 or 10 bytes. OSDP readers report card bits instead: there it is
+   * the upper-case hex of those bits as sent (MSB first, the last byte zero-padded), and `bits` says how
+   * many of them count.
+   */
   uid: string;
   /** Upper-case hex ATR as reported by the reader ("" where the reader has none). */
   atr: string;
@@ -8,7 +12,43 @@ export interface CardPresented {
   reader: string;
   /** Monotonic ms when the driver received the card. */
   at: number;
+  /** Number of card data bits (OSDP RAW reports); absent where the reader reports a UID. */
+  bits?: number;
+  /** true when the report came over an authenticated, encrypted reader link (OSDP Secure Channel). */
+  secureLink?: boolean;
 }
+
+/** Keys pressed on a reader's keypad ('0'-'9', '*', '#'), as the reader reported them together. */
+export interface KeypadInput {
+  reader: string;
+  keys: string;
+  at: number;
+}
+
+export interface ReaderTamper {
+  reader: string;
+  tamper: boolean;
+}
+
+export interface ReaderPower {
+  reader: string;
+  powerFailure: boolean;
+}
+
+/**
+ * A reader link that should be secure is not: `wrong_key` (the reader proves another key),
+ * `secure_refused` (it refuses the secure channel), `downgrade` (an unsecured reply after securing: its
+ * data is dropped), `mac_mismatch` (a reply failed its MAC: forged or corrupted in a way the CRC missed),
+ * `keyset_failed` (install mode could not hand the reader its key).
+ */
+export interface ReaderSecurityAlarm {
+  reader: string;
+  alarm: 'wrong_key' | 'secure_refused' | 'downgrade' | 'mac_mismatch' | 'keyset_failed';
+  message: string;
+}
+
+/** What a reader shows and sounds after a decision. */
+export type ReaderFeedback = 'grant' | 'deny';
 
 export interface CardRemoved {
   reader: string;
@@ -30,6 +70,11 @@ export type CardReaderEvents = {
   'reader.attached': ReaderStatus;
   'reader.detached': ReaderStatus;
   error: ReaderErrorEvent;
+  /** Readers with a keypad (OSDP). */
+  keypad: KeypadInput;
+  'reader.tamper': ReaderTamper;
+  'reader.power': ReaderPower;
+  'reader.security': ReaderSecurityAlarm;
 };
 
 export interface CardReaderDriver {
@@ -43,4 +88,9 @@ export interface CardReaderDriver {
   stop(): Promise<void>;
   /** Names of readers currently attached. */
   attachedReaders(): string[];
+  /**
+   * Shows a decision on the reader (LED colour and buzzer), where the reader can; resolves once the
+   * reader acknowledged it. Drivers whose readers have no LED or buzzer (PC/SC, sim) leave it out.
+   */
+  feedback?(reader: string, signal: ReaderFeedback): Promise<void>;
 }

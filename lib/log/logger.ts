@@ -43,6 +43,7 @@ export const REDACTED_KEYS = [
   'brokerAuthSecret',
   'credential',
   'uidHashKey',
+  'scbk',
   'authorization',
   'secret',
   'privateKey',

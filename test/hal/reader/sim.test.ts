@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createReaderDriver, readerDrivers } from '../../../hal/reader/drivers.ts';
+import { OsdpCardReaderDriver } from '../../../hal/reader/osdp/driver.ts';
 import { PcscCardReaderDriver } from '../../../hal/reader/pcsc.ts';
 import { SIM_DEFAULT_ATR, SimCardReaderDriver } from '../../../hal/reader/sim.ts';
 import type { CardReaderDriver, CardReaderEvents } from '../../../hal/reader/types.ts';
@@ -122,12 +123,13 @@ describe('createReaderDriver', () => {
   it('builds each driver by kind', () => {
     expect(createReaderDriver('sim', deps)).toBeInstanceOf(SimCardReaderDriver);
     expect(createReaderDriver('pcsc', deps)).toBeInstanceOf(PcscCardReaderDriver);
-    expect(Object.keys(readerDrivers)).toEqual(['sim', 'pcsc']);
+    expect(createReaderDriver('osdp', deps)).toBeInstanceOf(OsdpCardReaderDriver);
+    expect(Object.keys(readerDrivers)).toEqual(['sim', 'pcsc', 'osdp']);
   });
 
   it('names the valid choices for an unknown kind', () => {
     expect(() => createReaderDriver('serial', deps)).toThrow(ConfigError);
-    expect(() => createReaderDriver('serial', deps)).toThrow(/"serial".*sim, pcsc/);
+    expect(() => createReaderDriver('serial', deps)).toThrow(/"serial".*sim, pcsc, osdp/);
     expect(() => createReaderDriver('toString', deps)).toThrow(ConfigError);
   });
 });
