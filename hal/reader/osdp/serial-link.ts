@@ -1,5 +1,5 @@
 /** The byte pipe to an RS-485 adapter, through node-serialport (the only file that imports it). */
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 
 export interface SerialLink {
   write(bytes: Buffer): void;
@@ -12,6 +12,8 @@ export interface SerialLink {
 export type OpenSerialLink = (path: string, baudRate: number) => Promise<SerialLink>;
 
 export const openSerialPort: OpenSerialLink = async (path, baudRate) => {
+  // Loaded with the first bus: its native binding has no business in a panel without OSDP readers.
+  const { SerialPort } = await import('serialport');
   const port = await new Promise<SerialPort>((resolve, reject) => {
     const p: SerialPort = new SerialPort({ path, baudRate, lock: true }, (err) =>
       err ? reject(err) : resolve(p),
