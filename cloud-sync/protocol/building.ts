@@ -13,6 +13,9 @@ import { isTimeZone } from './rules.ts';
 /** Normalized card UID: upper-case hex, 4, 7 or 10 bytes. */
 export const CARD_UID_PATTERN = /^(?:[0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$/;
 
+/** A card's credential (secure card modes): 1 to 30 bytes, upper-case hex. */
+export const CARD_CREDENTIAL_PATTERN = /^(?:[0-9A-F]{2}){1,30}$/;
+
 /** Id of the building that holds doors named in the device config but absent from building data. */
 export const LOCAL_BUILDING_ID = 'local';
 
@@ -56,6 +59,39 @@ export const buildingPhoneFields = {
     .default('58'),
 };
 
+/** Card modes of a building (docs/secure-cards.md): how its doors know a card is one of its own. */
+export const CARD_MODES = ['uid', 'desfire', 'classic'] as const;
+export type CardMode = (typeof CARD_MODES)[number];
+
+/** A DESFire application id: 3 bytes of hex, most significant first, not the PICC level (000000). */
+export const DESFIRE_AID_PATTERN = /^(?!000000)[0-9A-F]{6}$/;
+
+/**
+ * How the building's cards prove they are genuine. Not secret (the keys travel apart, sealed to each
+ * panel); defaults keep snapshots from before these fields, and every existing building, in UID mode.
+ */
+export const buildingCardFields = {
+  /**
+   * uid: the card's UID decides (readable from a distance, copied in seconds); desfire: DESFire EV2/EV3
+   * AES authentication with a per-card key and the credential read; classic: MIFARE Classic with per-card
+   * sector keys (legacy: Crypto1 is broken).
+   */
+  cardMode: z.enum(CARD_MODES).default('uid'),
+  /** The building's DESFire application (desfire mode). */
+  cardAid: z
+    .string()
+    .transform((s) => s.toUpperCase())
+    .pipe(z.string().regex(DESFIRE_AID_PATTERN, 'must be 3 bytes of hex, not 000000'))
+    .default('5056A1'),
+  /** The sector holding the credential (classic mode). */
+  cardClassicSector: z.number().int().min(1).max(15).default(1),
+  /**
+   * During a move to secure cards: a card enrolled before it (no credential) still opens by its UID alone.
+   * Off by default, since it keeps the weakness the move is meant to end.
+   */
+  cardAcceptUid: z.boolean().default(false),
+};
+
 export const buildingSchema = z
   .object({
     id: entityId,
@@ -66,6 +102,7 @@ export const buildingSchema = z
     ...buildingPhoneFields,
     /** The language the building's panels start in (a visitor may switch). */
     language: panelLanguageSchema.default('en'),
+    ...buildingCardFields,
   })
   .strict();
 
@@ -146,6 +183,17 @@ export const cardSchema = z
     residentId: entityId,
     /** blocked: by the resident (lost card); revoked: by the administrator. */
     status: z.enum(['active', 'blocked', 'revoked']).default('active'),
+    /**
+     * What enrolment wrote into the card's credential file (secure modes, 1 to 30 bytes of hex): a door
+     * opens for the card only when the card proves its key and reads back this credential for this UID.
+     * null: enrolled by UID only.
+     */
+    credential: z
+      .string()
+      .transform((s) => s.toUpperCase())
+      .pipe(z.string().regex(CARD_CREDENTIAL_PATTERN, 'must be 1 to 30 bytes of hex'))
+      .nullable()
+      .default(null),
     ...validity,
   })
   .strict()

@@ -6,6 +6,8 @@ import { z } from 'zod';
 
 export const DENY_REASONS = [
   'invalid_uid',
+  /** Secure card modes: the card could not prove the building's key, or read back another credential. */
+  'card_not_authentic',
   'unknown_reader',
   'unknown_card',
   'card_blocked',

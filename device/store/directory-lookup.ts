@@ -11,7 +11,17 @@ import type { AppDevice, Bell, BellMember, Building, Resident, TimeProfile, Unit
 export interface DirectoryRows {
   buildings: readonly Pick<
     Building,
-    'id' | 'name' | 'timeZone' | 'picturesAllowed' | 'phonePrompt' | 'phoneOpenDigits' | 'language'
+    | 'id'
+    | 'name'
+    | 'timeZone'
+    | 'picturesAllowed'
+    | 'phonePrompt'
+    | 'phoneOpenDigits'
+    | 'language'
+    | 'cardMode'
+    | 'cardAid'
+    | 'cardClassicSector'
+    | 'cardAcceptUid'
   >[];
   units: readonly Pick<Unit, 'id' | 'buildingId' | 'name' | 'number'>[];
   residents: readonly Resident[];
@@ -35,7 +45,8 @@ export class DirectoryLookup {
     const all = <T>(sql: string) => db.prepare<[], T>(sql);
     const buildings = all<Stored<DirectoryRows['buildings'][number]>>(
       `SELECT id, name, time_zone AS timeZone, pictures_allowed AS picturesAllowed, phone_prompt AS phonePrompt,
-         phone_open_digits AS phoneOpenDigits, language FROM buildings ORDER BY id`,
+         phone_open_digits AS phoneOpenDigits, language, card_mode AS cardMode, card_aid AS cardAid,
+         card_classic_sector AS cardClassicSector, card_accept_uid AS cardAcceptUid FROM buildings ORDER BY id`,
     );
     const units = all<DirectoryRows['units'][number]>(
       `SELECT id, building_id AS buildingId, name, number FROM units
@@ -72,7 +83,11 @@ export class DirectoryLookup {
     );
     // One read transaction: the rows belong to one config version even while a sync applies the next.
     this.#read = db.transaction(() => ({
-      buildings: buildings.all().map((b) => ({ ...b, picturesAllowed: b.picturesAllowed === 1 })),
+      buildings: buildings.all().map((b) => ({
+        ...b,
+        picturesAllowed: b.picturesAllowed === 1,
+        cardAcceptUid: b.cardAcceptUid === 1,
+      })),
       units: units.all(),
       residents: residents.all().map((r) => ({ ...r, hidden: r.hidden === 1 })),
       timeProfiles: withIntervals(profiles.all(), intervals.all()),

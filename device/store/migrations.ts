@@ -241,6 +241,21 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE residents ADD COLUMN panel_pin_hash TEXT;
     `,
   },
+  {
+    version: 8,
+    name: 'secure cards: the building card mode, card credentials',
+    sql: `
+      -- How the building's cards prove they are genuine (docs/secure-cards.md); existing buildings stay uid.
+      ALTER TABLE buildings ADD COLUMN card_mode TEXT NOT NULL DEFAULT 'uid'
+        CHECK (card_mode IN ('uid', 'desfire', 'classic'));
+      ALTER TABLE buildings ADD COLUMN card_aid TEXT NOT NULL DEFAULT '5056A1';
+      ALTER TABLE buildings ADD COLUMN card_classic_sector INTEGER NOT NULL DEFAULT 1
+        CHECK (card_classic_sector BETWEEN 1 AND 15);
+      ALTER TABLE buildings ADD COLUMN card_accept_uid INTEGER NOT NULL DEFAULT 0;
+      -- What enrolment wrote into the card (hex); NULL: enrolled by UID only.
+      ALTER TABLE cards ADD COLUMN credential TEXT;
+    `,
+  },
 ];
 
 export const latestVersion: number = latestVersionOf(migrations);

@@ -40,7 +40,7 @@ export const ENTITY_SPECS = {
     what: 'building',
     schema: hubBuildingSchema,
     view: hubBuildingSchema,
-    bool: ['picturesAllowed', 'residentsMayAddCards'],
+    bool: ['picturesAllowed', 'residentsMayAddCards', 'cardAcceptUid'],
   },
   panels: {
     what: 'panel',

@@ -548,4 +548,19 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 16,
+    name: 'secure cards: the building card mode, card credentials',
+    sql: `
+      -- How the building's cards prove they are genuine (docs/secure-cards.md); existing buildings stay uid.
+      ALTER TABLE buildings ADD COLUMN card_mode TEXT NOT NULL DEFAULT 'uid'
+        CHECK (card_mode IN ('uid', 'desfire', 'classic'));
+      ALTER TABLE buildings ADD COLUMN card_aid TEXT NOT NULL DEFAULT '5056A1';
+      ALTER TABLE buildings ADD COLUMN card_classic_sector INTEGER NOT NULL DEFAULT 1
+        CHECK (card_classic_sector BETWEEN 1 AND 15);
+      ALTER TABLE buildings ADD COLUMN card_accept_uid INTEGER NOT NULL DEFAULT 0;
+      -- What enrolment wrote into the card (hex); NULL: enrolled by UID only.
+      ALTER TABLE cards ADD COLUMN credential TEXT;
+    `,
+  },
 ];

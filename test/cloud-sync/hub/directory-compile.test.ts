@@ -129,6 +129,11 @@ describe('directory compiled per panel', () => {
         phonePrompt: null,
         phoneOpenDigits: '58',
         language: 'en',
+        // A building that never chose a card mode stays on UIDs.
+        cardMode: 'uid',
+        cardAid: '5056A1',
+        cardClassicSector: 1,
+        cardAcceptUid: false,
       },
     ]);
 
