@@ -16,7 +16,17 @@ export interface CardPresented {
   bits?: number;
   /** true when the report came over an authenticated, encrypted reader link (OSDP Secure Channel). */
   secureLink?: boolean;
+  /**
+   * The secure card read (buildings in a secure card mode; docs/secure-cards.md), done by the driver
+   * while the card was in the field; absent where the reader's doors decide by UID.
+   */
+  secure?: SecureCardOutcome;
 }
+
+/** What a secure card read found: the card proved the building's key and gave its credential, or not. */
+export type SecureCardOutcome =
+  | { ok: true; credential: string }
+  | { ok: false; reason: 'card_not_authentic' | 'no_application' | 'card_error' };
 
 /** Keys pressed on a reader's keypad ('0'-'9', '*', '#'), as the reader reported them together. */
 export interface KeypadInput {
