@@ -2,8 +2,11 @@
  * The access decision: given a reader and a card UID, which of the reader's doors open, or why none.
  *
  * Checks run in this order and the first failure is the answer:
- *   invalid_uid → unknown_reader → rate_limited → unknown_card → card_revoked → card_blocked →
- *   card_not_yet_valid → card_expired → resident_removed → per-door checks.
+ *   invalid_uid → unknown_reader → rate_limited → unknown_card → card_not_authentic → card_revoked →
+ *   card_blocked → card_not_yet_valid → card_expired → resident_removed → per-door checks.
+ * card_not_authentic: a door of the reader is in a building with a secure card mode, and the card did not
+ * prove the building's key and read back the credential enrolled for this UID (a clone of the UID fails
+ * here). A card enrolled without a credential passes only where the building still accepts UIDs.
  * Per door served by the reader (any one of the resident's rules for that door may grant it):
  *   rule exists (else not_allowed_at_door) → rule window (not_yet_valid / expired) → schedule
  *   (outside_schedule).
@@ -17,9 +20,10 @@
  */
 
 import { localWeekTime } from '../../cloud-sync/protocol/schedule.ts';
+import type { SecureCardOutcome } from '../../hal/reader/types.ts';
 import type { Clock } from '../../lib/clock/clock.ts';
 import type { ReaderConfig } from '../config/schema.ts';
-import type { AccessLookup, RuleLookup } from '../store/access-lookup.ts';
+import type { AccessLookup, CardLookup, RuleLookup } from '../store/access-lookup.ts';
 import { CARD_UID_PATTERN } from '../store/snapshot.ts';
 import { TapRateLimiter } from './rate-limit.ts';
 import type { AccessDecision, DenyReason } from './types.ts';
@@ -69,8 +73,11 @@ export class AccessDecider {
     this.#rateLimiter = new TapRateLimiter({ clock: options.clock, windowMs: options.repeatTapWindowMs });
   }
 
-  /** Never throws for any readerId/uid strings; errors of the database itself propagate. */
-  decide(readerId: string, uid: string): AccessDecision {
+  /**
+   * Never throws for any readerId/uid strings; errors of the database itself propagate. `secure` is the
+   * driver's secure card read, where it made one.
+   */
+  decide(readerId: string, uid: string, secure?: SecureCardOutcome): AccessDecision {
     const uidText = typeof uid === 'string' ? uid : String(uid);
     const uidHash = this.#uidHash(uidText);
     if (!CARD_UID_PATTERN.test(uidText)) return denied('invalid_uid', readerId, uidHash);
@@ -81,6 +88,8 @@ export class AccessDecider {
     const card = this.#lookup.cardByUid(uidText);
     if (!card) return denied('unknown_card', readerId, uidHash);
     const { cardId, residentId } = card;
+    if (!this.#authentic(doors, card, secure))
+      return denied('card_not_authentic', readerId, uidHash, cardId, residentId);
     if (card.status === 'revoked') return denied('card_revoked', readerId, uidHash, cardId, residentId);
     if (card.status === 'blocked') return denied('card_blocked', readerId, uidHash, cardId, residentId);
     const now = this.#clock.now();
@@ -107,6 +116,21 @@ export class AccessDecider {
     }
     if (doorIds.length === 0) return denied(RANK_REASON[best]!, readerId, uidHash, cardId, residentId);
     return { granted: true, reason: 'granted', readerId, doorIds, cardId, residentId, uidHash };
+  }
+
+  /** Whether the card is genuine as far as the secure card modes of the reader's doors require. */
+  #authentic(doors: readonly string[], card: CardLookup, secure: SecureCardOutcome | undefined): boolean {
+    for (const doorId of doors) {
+      const policy = this.#lookup.doorCardPolicy(doorId);
+      if (!policy || policy.cardMode === 'uid') continue;
+      if (card.credential === null) {
+        if (policy.cardAcceptUid !== 1) return false;
+        continue;
+      }
+      // The strongest check wins: a card with a credential must prove it wherever a door asks.
+      if (!secure?.ok || secure.credential !== card.credential) return false;
+    }
+    return true;
   }
 
   #rank(rule: RuleLookup, now: number): number {

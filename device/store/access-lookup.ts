@@ -15,6 +15,15 @@ export interface CardLookup {
   validUntil: number | null;
   residentId: string;
   residentStatus: 'active' | 'removed';
+  /** What enrolment wrote into the card (secure modes); null: enrolled by UID only. */
+  credential: string | null;
+}
+
+/** How the building of a door tells its own cards (cloud-sync/protocol/building.ts `buildingCardFields`). */
+export interface DoorCardPolicy {
+  cardMode: 'uid' | 'desfire' | 'classic';
+  /** 1: cards without a credential still open by UID (a building moving to secure cards). */
+  cardAcceptUid: number;
 }
 
 export interface RuleLookup {
@@ -30,11 +39,12 @@ export class AccessLookup {
   readonly #card: Statement<[string], CardLookup>;
   readonly #rules: Statement<[string], RuleLookup>;
   readonly #covers: Statement<[string, number, number, number], number>;
+  readonly #doorPolicy: Statement<[string], DoorCardPolicy>;
 
   constructor(db: Database) {
     this.#card = db.prepare(
       `SELECT id AS cardId, status, valid_from AS validFrom, valid_until AS validUntil, resident_id AS residentId,
-         (SELECT status FROM residents WHERE residents.id = cards.resident_id) AS residentStatus
+         (SELECT status FROM residents WHERE residents.id = cards.resident_id) AS residentStatus, credential
        FROM cards WHERE uid = ?`,
     );
     this.#rules = db.prepare(
@@ -50,6 +60,15 @@ export class AccessLookup {
          WHERE profile_id = ? AND weekday = ? AND start_minute <= ? AND end_minute > ? LIMIT 1`,
       )
       .pluck();
+    this.#doorPolicy = db.prepare(
+      `SELECT card_mode AS cardMode, card_accept_uid AS cardAcceptUid FROM buildings
+       WHERE id = (SELECT building_id FROM doors WHERE doors.id = ?)`,
+    );
+  }
+
+  /** The card policy of the door's building; undefined for a door no building data names (local doors). */
+  doorCardPolicy(doorId: string): DoorCardPolicy | undefined {
+    return this.#doorPolicy.get(doorId);
   }
 
   cardByUid(uid: string): CardLookup | undefined {

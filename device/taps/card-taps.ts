@@ -63,7 +63,7 @@ export class CardTaps {
       logger.info({ readerId }, 'card taken for enrolment; nothing opened');
       return undefined;
     }
-    const decision = decider.decide(readerId, card.uid);
+    const decision = decider.decide(readerId, card.uid, card.secure);
     if (decision.reason === 'rate_limited') {
       logger.debug({ readerId, uidHash: decision.uidHash }, 'repeated tap ignored');
       bus.emit('access.decided', decision);

@@ -5,8 +5,9 @@
  */
 import type { Clock } from '../../lib/clock/clock.ts';
 import { HardwareError, ValidationError } from '../../lib/errors.ts';
+import { openPcscCardChannel } from './pcsc-card-channel.ts';
 import { asError, type NfcCard, type NfcReader } from './pcsc-lib.ts';
-import type { CardPresented } from './types.ts';
+import type { CardPresented, SecureCardOutcome, SecureCardReader } from './types.ts';
 import { normalizeAtr, normalizeUid } from './uid.ts';
 
 /** PC/SC part 3 GET DATA, P1=00: the UID of the card in the field. */
@@ -28,17 +29,27 @@ export class PcscReaderWatch {
   readonly #clock: Clock;
   readonly #sink: ReaderSink;
   readonly #release: (close: () => void) => void;
+  readonly #secureRead: SecureCardReader | undefined;
   #closed = false;
   #released = false;
   /** A `card` was emitted and its `card.removed` is still owed. */
   #cardReported = false;
+  /** Counts card removals: a secure read that outlives its card reports nothing. */
+  #removals = 0;
 
   /**
    * `release` runs the native close later, outside any pcsclite callback: pcsclite holds the reader's
    * mutex while it calls our listeners, and closing the reader there takes the same mutex (deadlock).
    */
-  constructor(reader: NfcReader, clock: Clock, sink: ReaderSink, release: (close: () => void) => void) {
+  constructor(
+    reader: NfcReader,
+    clock: Clock,
+    sink: ReaderSink,
+    release: (close: () => void) => void,
+    secureRead?: SecureCardReader,
+  ) {
     this.name = reader.name;
+    this.#secureRead = secureRead;
     this.#reader = reader;
     this.#clock = clock;
     this.#sink = sink;
@@ -76,7 +87,8 @@ export class PcscReaderWatch {
     this.#release(() => this.#reader.close());
   }
 
-  // The path from here to sink.card has exactly one await point (the GET DATA round trip): no timers.
+  // The path from here to sink.card has one await point (the GET DATA round trip) and, for a secure
+  // card read, the card's own round trips: no timers.
   #onCard(card: NfcCard): void {
     if (this.#closed) return;
     const at = this.#clock.monotonic();
@@ -120,11 +132,37 @@ export class PcscReaderWatch {
       this.#error(err);
       return;
     }
+    if (this.#secureRead) {
+      void this.#readSecurely(this.#secureRead, uid, atr, at);
+      return;
+    }
     this.#cardReported = true;
     this.#sink.card({ uid, atr, reader: this.name, at });
   }
 
+  /**
+   * The secure card read (a few APDU round trips, a few ms) while the card is still in the field; the
+   * card is reported with its outcome. A read that throws is `card_error`: it never opens a secure door.
+   */
+  async #readSecurely(secureRead: SecureCardReader, uid: string, atr: string, at: number): Promise<void> {
+    const removals = this.#removals;
+    const channel = openPcscCardChannel(this.#reader);
+    let secure: SecureCardOutcome | undefined;
+    try {
+      secure = await secureRead(this.name, uid, channel);
+    } catch {
+      secure = { ok: false, reason: 'card_error' };
+    } finally {
+      channel.close();
+    }
+    // Gone before it was read: like a card that left before GET DATA answered, it is no tap.
+    if (this.#closed || this.#removals !== removals) return;
+    this.#cardReported = true;
+    this.#sink.card({ uid, atr, reader: this.name, at, ...(secure ? { secure } : {}) });
+  }
+
   #onCardOff(): void {
+    this.#removals++;
     if (this.#closed || !this.#cardReported) return;
     this.#cardReported = false;
     this.#sink.removed(this.name);

@@ -19,11 +19,13 @@ import {
   pcscdReachable,
 } from './pcsc-lib.ts';
 import { PcscReaderWatch, type ReaderSink } from './pcsc-reader.ts';
-import type { CardReaderDriver, CardReaderEvents } from './types.ts';
+import type { CardReaderDriver, CardReaderEvents, SecureCardReader } from './types.ts';
 
 export interface PcscCardReaderOptions {
   clock?: Clock;
   logger?: Logger;
+  /** The secure card read for buildings in a secure card mode (run while the card is in the field). */
+  secureRead?: SecureCardReader;
   /** First delay before reopening a lost PC/SC context; doubles per failed attempt. Default 250 ms. */
   retryInitialMs?: number;
   /** Upper bound of the reopen delay. Default 5000 ms. */
@@ -53,6 +55,7 @@ export class PcscCardReaderDriver implements CardReaderDriver {
   readonly #openContext: OpenNfcContext;
   readonly #isDaemonUp: () => Promise<boolean>;
   readonly #isDaemonListeningNow: () => boolean;
+  readonly #secureRead: SecureCardReader | undefined;
   #running = false;
   #session: Session | undefined;
   /**
@@ -77,6 +80,7 @@ export class PcscCardReaderDriver implements CardReaderDriver {
     this.#retryMaxMs = options.retryMaxMs ?? 5000;
     this.#retryDelay = this.#retryInitialMs;
     this.#openContext = options.openContext ?? openNfcPcsc;
+    this.#secureRead = options.secureRead;
     const socketPath = options.socketPath ?? defaultPcscdSocket();
     this.#isDaemonUp = options.isDaemonUp ?? (() => pcscdReachable(socketPath));
     // A replaced probe (a fake stack) comes without the /proc check unless one is given too.
@@ -158,7 +162,13 @@ export class PcscCardReaderDriver implements CardReaderDriver {
   }
 
   #onReader(session: Session, reader: NfcReader): void {
-    const watch = new PcscReaderWatch(reader, this.#clock, this.#sink(session), (close) => this.#bury(close));
+    const watch = new PcscReaderWatch(
+      reader,
+      this.#clock,
+      this.#sink(session),
+      (close) => this.#bury(close),
+      this.#secureRead,
+    );
     if (session !== this.#session) {
       watch.close();
       return;

@@ -1,4 +1,6 @@
 /** Contactless card readers (PC/SC over USB, OSDP over RS-485), as the access module sees them. */
+import type { CardChannel } from '../../lib/cards/card-channel.ts';
+
 export interface CardPresented {
   /**
    * Normalized upper-case hex UID, 4, 7 or 10 bytes. OSDP readers report card bits instead: there it is
@@ -16,7 +18,28 @@ export interface CardPresented {
   bits?: number;
   /** true when the report came over an authenticated, encrypted reader link (OSDP Secure Channel). */
   secureLink?: boolean;
+  /**
+   * The secure card read (buildings in a secure card mode; docs/secure-cards.md), done by the driver
+   * while the card was in the field; absent where the reader's doors decide by UID.
+   */
+  secure?: SecureCardOutcome;
 }
+
+/**
+ * Runs the secure card read for a card on `reader` over `channel` (pass-through APDUs to the card), or
+ * returns undefined where the reader's doors decide by UID. Given to drivers that can talk to the card
+ * (PC/SC); the panel decides which keys and which mode (device/access).
+ */
+export type SecureCardReader = (
+  reader: string,
+  uid: string,
+  channel: CardChannel,
+) => Promise<SecureCardOutcome | undefined>;
+
+/** What a secure card read found: the card proved the building's key and gave its credential, or not. */
+export type SecureCardOutcome =
+  | { ok: true; credential: string }
+  | { ok: false; reason: 'card_not_authentic' | 'no_application' | 'card_error' };
 
 /** Keys pressed on a reader's keypad ('0'-'9', '*', '#'), as the reader reported them together. */
 export interface KeypadInput {
