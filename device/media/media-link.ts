@@ -112,8 +112,19 @@ class ThreadLink implements MediaLink {
     }
   }
 
+  /**
+   * Waits for the thread to end by itself (it lets go of its channel after `shutdown`), and terminates it
+   * only if it has not within 2 s. Terminating a thread while one of its crypto jobs is in flight (werift
+   * makes a DTLS key pair for each spare peer) aborts the whole process in Node 24
+   * (`KeyGenJob::ToResult: Assertion failed: try_catch.CanContinue()`): under load, one panel stop in
+   * six ended that way (SIGABRT).
+   */
   async end(): Promise<void> {
-    await this.#worker.terminate();
+    const ended = await Promise.race([
+      this.#exited.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref()),
+    ]);
+    if (!ended) await this.#worker.terminate();
     await this.#exited;
   }
 }

@@ -63,7 +63,10 @@ panel.onMessage((message: unknown) => {
     return;
   }
   fanOut.handle(parsed.data).then(
-    (result) => post({ kind: 'response', id, ok: true, result }),
+    (result) => {
+      post({ kind: 'response', id, ok: true, result });
+      if (parsed.data.type === 'shutdown') setImmediate(() => panel.release());
+    },
     (err: unknown) => post({ kind: 'response', id, ok: false, error: serializeError(err) }),
   );
 });

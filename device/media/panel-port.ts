@@ -10,6 +10,11 @@ export interface PanelPort {
   readonly init: WorkerInit;
   post(message: WorkerMessage): void;
   onMessage(listener: (message: unknown) => void): void;
+  /**
+   * After shutdown: lets go of the panel's channel, so a media thread ends by itself once its last
+   * socket, timer and crypto job are done (media-link.ts says why that matters).
+   */
+  release(): void;
 }
 
 export function connectToPanel(): PanelPort {
@@ -28,6 +33,7 @@ export function connectToPanel(): PanelPort {
       init: data.init,
       post: (message) => port.postMessage(message),
       onMessage: (listener) => port.on('message', listener),
+      release: () => port.close(),
     };
   }
   const send = process.send?.bind(process);
@@ -42,5 +48,7 @@ export function connectToPanel(): PanelPort {
       send(message);
     },
     onMessage: (listener) => process.on('message', listener),
+    // A media process is ended by the panel's SIGTERM.
+    release: () => {},
   };
 }

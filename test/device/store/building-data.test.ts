@@ -26,6 +26,7 @@ describe('building data', () => {
       validUntil: null,
       residentId: 'alice',
       residentStatus: 'active',
+      credential: null,
     });
     expect(store.access.rulesOf('alice')).toEqual([
       { doorId: 'front', timeProfileId: null, validFrom: null, validUntil: null, timeZone: null },
